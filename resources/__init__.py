@@ -1,0 +1,13 @@
+"""Files shipped with w2vstudio: evaluation sets and a sample corpus."""
+
+from importlib.resources import files
+from pathlib import Path
+
+ANALOGIES = "questions-words.txt"
+WORDSIM = "wordsim353.tsv"
+SAMPLE_CORPUS = "sample-corpus.txt.gz"
+
+
+def path(name: str) -> Path:
+    """Filesystem path of a bundled resource."""
+    return Path(str(files(__name__) / name))

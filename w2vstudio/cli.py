@@ -1,0 +1,59 @@
+"""The `w2vstudio` command: the GUI with no arguments, else one of the subcommands."""
+
+import argparse
+import importlib
+import sys
+
+from w2vstudio.core.errors import W2VError
+
+# Each module defines add_parser(subparsers) and sets `func` on its parser.
+_COMMAND_MODULES = (
+    "w2vstudio.commands.train",
+    "w2vstudio.commands.explore",
+    "w2vstudio.commands.info",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="w2vstudio",
+        description="Train and explore word embeddings. With no command, opens the studio.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        from w2vstudio.gui.app import run
+
+        return run()
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    try:
+        return args.func(args) or 0
+    except W2VError as exc:
+        print(f"w2vstudio: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"w2vstudio: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("w2vstudio: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Qt-free engine: corpus, vocabulary, kernels, trainer, vectors, evaluation, file formats."""

@@ -1,0 +1,1 @@
+"""PySide6 + pyqtgraph studio on top of w2vstudio.core."""
