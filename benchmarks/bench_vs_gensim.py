@@ -1,0 +1,390 @@
+"""Train w2vstudio and gensim 4.x on the same corpus and compare speed, memory and quality.
+
+Per mode (skip-gram, CBOW) three runs, each in its own subprocess so that its peak RSS is its own:
+
+* gensim ``corpus_file``: gensim's faster mode, the reference for speed and memory;
+* gensim ``LineSentence`` (iterable): the reference for quality, because in ``corpus_file`` mode
+  with several workers gensim's learning rate only decays to about alpha/2;
+* w2vstudio, through its command line (``python -m w2vstudio train ...``).
+
+All three read the same uncompressed text file. Every run saves its vectors in the word2vec binary
+format and the parent scores them all the same way, with gensim's own evaluation: analogy accuracy
+on questions-words.txt (30,000 most frequent words) and Spearman correlation on WordSim-353.
+
+Quick run: ``python benchmarks/bench_vs_gensim.py --max-words 300000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bz2
+import gzip
+import json
+import logging
+import lzma
+import os
+import platform
+import resource
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / ".." / "shared" / "data"
+ANALOGIES = DATA / "questions-words.txt"
+WORD_PAIRS = DATA / "wordsim353.tsv"
+ANALOGY_VOCAB = 30_000
+
+MODES = {"sg": "skip-gram", "cbow": "CBOW"}
+SPEED_TARGETS = {"sg": 1.5, "cbow": 1.2}  # w2vstudio / gensim corpus_file raw words/s, at least
+QUALITY_TOLERANCE = 0.01  # w2vstudio may score at most this much below gensim LineSentence
+RSS_TARGET = 2.0  # w2vstudio peak RSS / gensim's, at most
+
+GENSIM_FILE = "gensim corpus_file"
+GENSIM_ITER = "gensim LineSentence"
+W2VSTUDIO = "w2vstudio"
+
+# Runs the w2vstudio CLI in-process, then prints the child's own peak RSS as a last JSON line.
+_W2VSTUDIO_RUNNER = (
+    "import json, resource, sys\n"
+    "from w2vstudio.cli import main\n"
+    "rc = main(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
+    "print(json.dumps({'max_rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))\n"
+    "sys.exit(rc)\n"
+)
+# What every trainer must report on stdout (w2vstudio's CLI: its last line, a JSON object).
+REQUIRED_KEYS = ("raw_words", "train_seconds", "raw_words_per_sec", "vocab_size", "max_rss_kib")
+
+
+class RunFailed(Exception):
+    """A trainer subprocess failed or did not report its figures."""
+
+
+# ---------------------------------------------------------------- command line
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DATA / "wiki17m.txt.gz",
+                        help="text corpus, plain or gzip/bz2/xz (default: %(default)s)")
+    parser.add_argument("--mode", choices=("sg", "cbow", "both"), default="both")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--dim", type=int, default=100)
+    parser.add_argument("--window", type=int, default=5)
+    parser.add_argument("--negative", type=int, default=5)
+    parser.add_argument("--sample", type=float, default=1e-3)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--max-words", type=int, default=None,
+                        help="use only the first N words of the corpus (quick run)")
+    parser.add_argument("--skip-gensim", action="store_true", help="run w2vstudio only")
+    parser.add_argument("--json", type=Path, default=None, help="also save the results here")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)  # internal: gensim run
+    return parser.parse_args(argv)
+
+
+def settings_of(args: argparse.Namespace) -> dict:
+    """The hyperparameters both tools get."""
+    return {"dim": args.dim, "window": args.window, "negative": args.negative,
+            "sample": args.sample, "min_count": args.min_count, "threads": args.threads,
+            "epochs": args.epochs, "seed": 1}
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def _opener(path: Path):
+    """The function that opens `path` (plain, gzip, bz2 or xz, recognised by its magic bytes)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(6)
+    if magic.startswith(b"\x1f\x8b"):
+        return gzip.open
+    if magic.startswith(b"BZh"):
+        return bz2.open
+    if magic.startswith(b"\xfd7zXZ\x00"):
+        return lzma.open
+    return open
+
+
+def prepare_corpus(src: Path, max_words: int | None, tmpdir: Path) -> Path:
+    """The uncompressed file both tools train on: `src` itself, or a decompressed or cut copy."""
+    opener = _opener(src)
+    if opener is open and max_words is None:
+        return src
+    dst = tmpdir / "corpus.txt"
+    left = -1 if max_words is None else max_words  # words still to copy; -1: all
+    with opener(src, "rt", encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fout:
+        for line in fin:
+            if left == 0:
+                break
+            if left > 0:
+                words = line.split()
+                if len(words) > left:
+                    line = " ".join(words[:left]) + "\n"
+                left -= min(left, len(words))
+            fout.write(line)
+    return dst
+
+
+# ---------------------------------------------------------------- subprocesses
+
+
+def run_child(cmd: list[str], label: str, shown: str) -> dict:
+    """Run one trainer; return the JSON objects it printed on stdout, merged, plus its wall time.
+
+    `shown` is the command to quote if it fails or misses one of REQUIRED_KEYS.
+    """
+    print(f"  running {label} ...", flush=True)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RunFailed(f"{label} failed with exit status {proc.returncode}.\n"
+                        f"command: {shown}\nits stderr:\n{_tail(proc.stderr)}")
+    figures = {}
+    for line in proc.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                figures.update(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+    missing = [key for key in REQUIRED_KEYS if key not in figures]
+    if missing:
+        raise RunFailed(f"{label} did not print a JSON summary with {', '.join(missing)}.\n"
+                        f"command: {shown}\nits stdout:\n{_tail(proc.stdout)}")
+    figures["wall_seconds"] = wall
+    return figures
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    return "\n".join(text.rstrip().splitlines()[-lines:]) or "(empty)"
+
+
+def run_gensim(corpus: Path, sg: bool, iterable: bool, settings: dict, out: Path) -> dict:
+    """Train gensim in a subprocess (this script with --child)."""
+    spec = dict(settings, corpus=str(corpus), sg=sg, iterable=iterable, out=str(out))
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
+    return run_child(cmd, GENSIM_ITER if iterable else GENSIM_FILE, shlex.join(cmd))
+
+
+def run_w2vstudio(corpus: Path, sg: bool, settings: dict, out: Path) -> dict:
+    """Train w2vstudio through its CLI in a subprocess that also reports its peak RSS."""
+    train = ["train", str(corpus), "-o", str(out), "--format", "bin", "--sg" if sg else "--cbow"]
+    for key in ("dim", "window", "negative", "min_count", "sample", "epochs", "threads", "seed"):
+        train += ["--" + key.replace("_", "-"), str(settings[key])]
+    shown = shlex.join(["python", "-m", "w2vstudio", *train])
+    return run_child([sys.executable, "-c", _W2VSTUDIO_RUNNER, *train], W2VSTUDIO, shown)
+
+
+def gensim_child(spec_json: str) -> None:
+    """Child side of run_gensim: train, save word2vec binary, print one JSON line of figures."""
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    mute_gensim()
+    spec = json.loads(spec_json)
+    model = Word2Vec(sg=int(spec["sg"]), vector_size=spec["dim"], window=spec["window"],
+                     negative=spec["negative"], hs=0, sample=spec["sample"],
+                     min_count=spec["min_count"], workers=spec["threads"],
+                     epochs=spec["epochs"], seed=spec["seed"])
+    source = ({"corpus_iterable": LineSentence(spec["corpus"])} if spec["iterable"]
+              else {"corpus_file": spec["corpus"]})
+    start = time.perf_counter()
+    model.build_vocab(**source)
+    vocab_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    model.train(**source, total_examples=model.corpus_count,
+                total_words=model.corpus_total_words, epochs=model.epochs)
+    train_seconds = time.perf_counter() - start
+    model.wv.save_word2vec_format(spec["out"], binary=True)
+    raw_words = model.corpus_total_words * model.epochs
+    print(json.dumps({
+        "raw_words": raw_words, "train_seconds": train_seconds,
+        "raw_words_per_sec": raw_words / train_seconds, "vocab_seconds": vocab_seconds,
+        "vocab_size": len(model.wv),
+        "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+
+
+# ---------------------------------------------------------------- quality
+
+
+def mute_gensim() -> None:
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+
+
+def evaluate(vectors: Path) -> dict:
+    """Analogy accuracy and WS-353 Spearman of word2vec-binary vectors, by gensim's own code."""
+    from gensim.models import KeyedVectors
+
+    mute_gensim()
+    try:
+        kv = KeyedVectors.load_word2vec_format(str(vectors), binary=True)
+    except Exception as exc:  # a broken export must not end the whole benchmark
+        raise RunFailed(f"gensim could not read the word2vec binary {vectors}: {exc!r}") from exc
+    analogy = kv.evaluate_word_analogies(str(ANALOGIES), restrict_vocab=ANALOGY_VOCAB)[0]
+    spearman = kv.evaluate_word_pairs(str(WORD_PAIRS))[1][0]
+    return {"analogy": float(analogy), "ws353": float(spearman)}
+
+
+# ---------------------------------------------------------------- one mode
+
+
+def bench_mode(mode: str, corpus: Path, settings: dict, tmpdir: Path, skip_gensim: bool) -> dict:
+    """All runs of one mode, each with its quality scores, or with `error` where it failed."""
+    sg = mode == "sg"
+    jobs = {} if skip_gensim else {
+        GENSIM_FILE: lambda out: run_gensim(corpus, sg, False, settings, out),
+        GENSIM_ITER: lambda out: run_gensim(corpus, sg, True, settings, out),
+    }
+    jobs[W2VSTUDIO] = lambda out: run_w2vstudio(corpus, sg, settings, out)
+    runs = {}
+    for label, job in jobs.items():
+        out = tmpdir / f"{mode}-{label.replace(' ', '-')}.bin"
+        try:
+            runs[label] = job(out)
+            runs[label].update(evaluate(out))
+        except RunFailed as exc:
+            print(f"  error: {exc}", flush=True)
+            runs[label] = {"error": str(exc)}
+    return {"runs": runs, "checks": checks(mode, runs)}
+
+
+def checks(mode: str, runs: dict) -> list[dict]:
+    """The issue's targets, where both sides of a comparison were measured."""
+    ours = runs.get(W2VSTUDIO, {})
+    fast, iterable = runs.get(GENSIM_FILE, {}), runs.get(GENSIM_ITER, {})
+    found = []
+
+    def add(what, value, target, ok, fmt):
+        found.append({"what": what, "value": value, "target": target, "ok": bool(ok),
+                      "text": fmt.format(value=value, target=target)})
+
+    if "raw_words_per_sec" in ours and "raw_words_per_sec" in fast:
+        ratio = ours["raw_words_per_sec"] / fast["raw_words_per_sec"]
+        target = SPEED_TARGETS[mode]
+        add("speed w2vstudio / gensim corpus_file", ratio, target, ratio >= target,
+            "{value:.2f}x (target >= {target}x)")
+    for key, name in (("analogy", "analogy"), ("ws353", "WS-353 Spearman")):
+        if key in ours and key in iterable:
+            diff = ours[key] - iterable[key]
+            add(f"{name} w2vstudio - gensim LineSentence", diff, -QUALITY_TOLERANCE,
+                diff >= -QUALITY_TOLERANCE, "{value:+.3f} (target >= {target})")
+    gensim_rss = [run["max_rss_kib"] for run in (fast, iterable) if "max_rss_kib" in run]
+    if "max_rss_kib" in ours and gensim_rss:
+        ratio = ours["max_rss_kib"] / min(gensim_rss)
+        add("peak RSS w2vstudio / gensim (lower of its runs)", ratio, RSS_TARGET,
+            ratio <= RSS_TARGET, "{value:.2f}x (target <= {target}x)")
+    return found
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    """CPU count available to this process and the CPU model."""
+    model = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model,
+            "python": platform.python_version(), "versions": _versions()}
+
+
+def _versions() -> dict:
+    import gensim
+    import numba
+    import numpy
+
+    return {"gensim": gensim.__version__, "numpy": numpy.__version__, "numba": numba.__version__}
+
+
+def _si(x: float) -> str:
+    for div, unit in ((1e6, " M"), (1e3, " k")):
+        if x >= div:
+            return f"{x / div:.3g}{unit}"
+    return f"{x:.3g}"
+
+
+_COLUMNS = (  # header, width, key, format of the value
+    ("raw words", 11, "raw_words", "{:,}".format),
+    ("train s", 8, "train_seconds", "{:.2f}".format),
+    ("wall s", 7, "wall_seconds", "{:.1f}".format),
+    ("words/s", 9, "raw_words_per_sec", _si),
+    ("vocab", 7, "vocab_size", "{:,}".format),
+    ("RSS MiB", 8, "max_rss_kib", lambda kib: f"{kib / 1024:.0f}"),
+    ("analogy", 8, "analogy", "{:.3f}".format),
+    ("WS-353", 7, "ws353", "{:.3f}".format),
+)
+
+
+def _row(label: str, cells: list[str]) -> str:
+    return f"{label:<20}" + "".join(f"  {cell:>{col[1]}}" for cell, col in zip(cells, _COLUMNS))
+
+
+def print_mode(mode: str, result: dict) -> None:
+    print(f"\n{MODES[mode]}")
+    print(_row("run", [col[0] for col in _COLUMNS]))
+    for label, run in result["runs"].items():
+        if "error" in run:
+            print(f"{label:<20}  FAILED: {run['error'].splitlines()[0]} (details above)")
+        else:
+            print(_row(label, [fmt(run[key]) if key in run else "-"
+                               for _, _, key, fmt in _COLUMNS]))
+    for check in result["checks"]:
+        print(f"  {check['what']}: {check['text']}  {'ok' if check['ok'] else 'MISSED'}")
+
+
+def print_header(report: dict) -> None:
+    m, s = report["machine"], report["settings"]
+    print(f"command: {report['command']}")
+    print(f"machine: nproc {m['nproc']}, {m['cpu']}; Python {m['python']}, "
+          + ", ".join(f"{k} {v}" for k, v in m["versions"].items()))
+    print(f"corpus: {report['corpus']}" + (f" (first {report['max_words']:,} words)"
+                                            if report["max_words"] else ""))
+    print("settings: " + ", ".join(f"{k} {v}" for k, v in s.items()))
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.child is not None:
+        gensim_child(args.child)
+        return 0
+    mute_gensim()
+    corpus = args.corpus.resolve()
+    settings = settings_of(args)
+    report = {"command": shlex.join(["python", *sys.argv]), "machine": machine(),
+              "corpus": str(corpus), "max_words": args.max_words, "settings": settings,
+              "modes": {}}
+    print_header(report)
+    modes = ("sg", "cbow") if args.mode == "both" else (args.mode,)
+    with tempfile.TemporaryDirectory(prefix="bench_vs_gensim-") as tmp:
+        tmpdir = Path(tmp)
+        print("preparing the uncompressed corpus ...", flush=True)
+        train_file = prepare_corpus(corpus, args.max_words, tmpdir)
+        for mode in modes:
+            print(f"{MODES[mode]}:", flush=True)
+            report["modes"][mode] = bench_mode(mode, train_file, settings, tmpdir,
+                                               args.skip_gensim)
+    for mode, result in report["modes"].items():
+        print_mode(mode, result)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"\nresults saved to {args.json}")
+    failed = any("error" in run for r in report["modes"].values() for run in r["runs"].values())
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
