@@ -1,0 +1,452 @@
+"""All Numba kernels: tokenising, random numbers, sampling tables and the training step.
+
+Kernels release the GIL (``nogil``) so several threads can run them at once on shared weights
+(Hogwild). Loops over batches, the learning-rate schedule, progress and cancellation stay in
+Python (``trainer.py``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+_JIT = dict(nogil=True, fastmath=True, cache=True)
+_NOFAST = dict(nogil=True, cache=True)
+
+# ---------------------------------------------------------------------------------------------
+# Tokenising UTF-8 bytes
+
+
+@njit(**_NOFAST)
+def _codepoint(buf, i):
+    """(code point, byte length) of the valid UTF-8 sequence starting at buf[i]."""
+    b = buf[i]
+    if b < 0x80:
+        return np.int64(b), 1
+    if b < 0xE0:
+        return ((np.int64(b) & 0x1F) << 6) | (np.int64(buf[i + 1]) & 0x3F), 2
+    if b < 0xF0:
+        return (((np.int64(b) & 0x0F) << 12) | ((np.int64(buf[i + 1]) & 0x3F) << 6)
+                | (np.int64(buf[i + 2]) & 0x3F)), 3
+    return (((np.int64(b) & 0x07) << 18) | ((np.int64(buf[i + 1]) & 0x3F) << 12)
+            | ((np.int64(buf[i + 2]) & 0x3F) << 6) | (np.int64(buf[i + 3]) & 0x3F)), 4
+
+
+@njit(**_NOFAST)
+def _is_joiner(cp):
+    return cp == 0x27 or cp == 0x2D or cp == 0x2019  # ' - ’
+
+
+@njit(**_NOFAST)
+def _fold(b, lower):
+    if lower and 0x41 <= b <= 0x5A:
+        return b + 32
+    return b
+
+
+@njit(**_NOFAST)
+def tokenize_block(buf, lower, alnum):
+    """Split valid UTF-8 into words (letters/digits joined by inner ' ’ -) and line ends.
+
+    Returns (ids, starts, ends): ``ids`` holds a block-local word id per token (-1 for a line
+    end); word k first occurs at ``buf[starts[k]:ends[k]]``. Distinct words are found with an
+    open-addressing table that compares bytes (ASCII folded to lower case if ``lower``), so
+    the ids are exact; full Unicode lower-casing is left to the caller on distinct words.
+    """
+    n = len(buf)
+    ids = np.empty(n + 1, dtype=np.int32)
+    starts = np.empty(n // 2 + 2, dtype=np.int64)
+    ends = np.empty(n // 2 + 2, dtype=np.int64)
+    cap = 1024
+    while cap < n:
+        cap *= 2
+    mask = cap - 1
+    table = np.full(cap, -1, dtype=np.int32)
+    n_ids = 0
+    n_words = 0
+    i = 0
+    while i < n:
+        cp, width = _codepoint(buf, i)
+        if cp == 10:
+            ids[n_ids] = -1
+            n_ids += 1
+            i += 1
+            continue
+        if alnum[cp] == 0:
+            i += width
+            continue
+        start = i
+        h = np.uint64(14695981039346656037)
+        while i < n:
+            cp, width = _codepoint(buf, i)
+            if alnum[cp] == 0:
+                if not _is_joiner(cp) or i + width >= n:
+                    break
+                nxt, _ = _codepoint(buf, i + width)
+                if alnum[nxt] == 0:
+                    break
+            for k in range(i, i + width):
+                h = (h ^ np.uint64(_fold(buf[k], lower))) * np.uint64(1099511628211)
+            i += width
+        end = i
+        slot = np.int64(h & np.uint64(mask))
+        while True:
+            w = table[slot]
+            if w == -1:
+                table[slot] = n_words
+                starts[n_words] = start
+                ends[n_words] = end
+                ids[n_ids] = n_words
+                n_words += 1
+                break
+            if ends[w] - starts[w] == end - start:
+                same = True
+                off = starts[w] - start
+                for k in range(start, end):
+                    if _fold(buf[k], lower) != _fold(buf[k + off], lower):
+                        same = False
+                        break
+                if same:
+                    ids[n_ids] = w
+                    break
+            slot = (slot + 1) & mask
+        n_ids += 1
+    return ids[:n_ids], starts[:n_words], ends[:n_words]
+
+
+# ---------------------------------------------------------------------------------------------
+# Random numbers: xorshift64*. A kernel keeps its thread's state in a local variable (the
+# helpers take and return it) and stores it back at the end, so threads share no cache line.
+
+_U32 = np.uint64(32)
+
+
+@njit(inline="always")
+def _rand(x):
+    """(next state, 64 random bits)."""
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    return x, x * np.uint64(0x2545F4914F6CDD1D)
+
+
+@njit(inline="always")
+def _below(x, n):
+    """(next state, a uniform integer in [0, n))."""
+    x, r = _rand(x)
+    return x, np.int64(((r >> _U32) * np.uint64(n)) >> _U32)
+
+
+@njit(inline="always")
+def _uniform(x):
+    """(next state, a uniform float in [0, 1))."""
+    x, r = _rand(x)
+    return x, np.float64(r >> np.uint64(11)) * (1.0 / 9007199254740992.0)
+
+
+@njit(inline="always")
+def _draw_negative(x, thresholds, aliases):
+    """(next state, a word from the noise distribution): Walker's alias method, one draw."""
+    x, r = _rand(x)
+    i = np.int64(((r >> _U32) * np.uint64(len(aliases))) >> _U32)
+    if (r & np.uint64(0xFFFFFFFF)) < thresholds[i]:
+        return x, i
+    return x, np.int64(aliases[i])
+
+
+def seed_states(seed: int, n: int) -> list[np.ndarray]:
+    """n independent non-zero xorshift states derived from one seed (splitmix64)."""
+    states = []
+    x = (int(seed) * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF
+    for _ in range(n):
+        x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = x
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        z ^= z >> 31
+        states.append(np.array([z or 1], dtype=np.uint64))
+    return states
+
+
+# ---------------------------------------------------------------------------------------------
+# Sampling tables
+
+
+@njit(**_NOFAST)
+def alias_table(weights):
+    """Walker/Vose alias table for sampling index i with probability weights[i] / sum.
+
+    Returns (thresholds, aliases): draw i uniformly, keep it if a uniform 32-bit number is
+    below thresholds[i], else take aliases[i].
+    """
+    n = len(weights)
+    scaled = weights * (n / weights.sum())
+    thresholds = np.full(n, np.uint64(1) << _U32, dtype=np.uint64)
+    aliases = np.arange(n).astype(np.int32)
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    ns = 0
+    nl = 0
+    for i in range(n):
+        if scaled[i] < 1.0:
+            small[ns] = i
+            ns += 1
+        else:
+            large[nl] = i
+            nl += 1
+    while ns > 0 and nl > 0:
+        ns -= 1
+        s = small[ns]
+        g = large[nl - 1]
+        thresholds[s] = np.uint64(scaled[s] * 4294967296.0)
+        aliases[s] = g
+        scaled[g] = (scaled[g] + scaled[s]) - 1.0
+        if scaled[g] < 1.0:
+            nl -= 1
+            small[ns] = g
+            ns += 1
+    return thresholds, aliases
+
+
+@njit(**_NOFAST)
+def huffman_tree(counts):
+    """Huffman codes and inner-node paths for counts sorted in descending order (word2vec.c).
+
+    Returns (codes uint8[V, L], points int32[V, L], lengths int32[V]); inner nodes are
+    numbered 0..V-2, the root is V-2.
+    """
+    v = len(counts)
+    lengths = np.zeros(v, dtype=np.int32)
+    if v < 2:
+        return np.zeros((v, 1), dtype=np.uint8), np.zeros((v, 1), dtype=np.int32), lengths
+    count = np.empty(2 * v, dtype=np.float64)
+    count[:v] = counts
+    count[v:] = 1e300
+    binary = np.zeros(2 * v, dtype=np.uint8)
+    parent = np.zeros(2 * v, dtype=np.int64)
+    pos1 = v - 1
+    pos2 = v
+    for a in range(v - 1):
+        picked = np.empty(2, dtype=np.int64)
+        for k in range(2):
+            if pos1 >= 0 and count[pos1] < count[pos2]:
+                picked[k] = pos1
+                pos1 -= 1
+            else:
+                picked[k] = pos2
+                pos2 += 1
+        count[v + a] = count[picked[0]] + count[picked[1]]
+        parent[picked[0]] = v + a
+        parent[picked[1]] = v + a
+        binary[picked[1]] = 1
+    root = 2 * v - 2
+    for a in range(v):
+        b = a
+        while b != root:
+            lengths[a] += 1
+            b = parent[b]
+    depth = lengths.max()
+    codes = np.zeros((v, depth), dtype=np.uint8)
+    points = np.zeros((v, depth), dtype=np.int32)
+    for a in range(v):
+        n = lengths[a]
+        b = a
+        i = n - 1
+        while b != root:  # walk leaf -> root, filling the path from its end
+            codes[a, i] = binary[b]
+            b = parent[b]
+            points[a, i] = b - v
+            i -= 1
+    return codes, points, lengths
+
+
+# ---------------------------------------------------------------------------------------------
+# Training
+
+_TABLE_MAX = 16.0
+_TABLE_STEP = 256.0
+_GRID = np.linspace(-_TABLE_MAX, _TABLE_MAX, int(2 * _TABLE_MAX * _TABLE_STEP) + 1)
+_SIGMOID = (1.0 / (1.0 + np.exp(-_GRID))).astype(np.float32)
+_NEG_LOG_SIGMOID = np.logaddexp(0.0, -_GRID).astype(np.float32)
+
+
+@njit(inline="always")
+def _sigmoid_and_loss(x):
+    """(sigmoid(x), -log sigmoid(x)): tables with linear interpolation inside +-16 (both within
+    5e-7 of the exact value), exact formulas outside."""
+    if x >= _TABLE_MAX or x <= -_TABLE_MAX:
+        e = math.exp(-abs(x))
+        if x > 0.0:
+            return 1.0 / (1.0 + e), math.log1p(e)
+        return e / (1.0 + e), math.log1p(e) - x
+    t = (x + _TABLE_MAX) * _TABLE_STEP
+    i = int(t)
+    frac = t - i
+    sig = _SIGMOID[i] + frac * (_SIGMOID[i + 1] - _SIGMOID[i])
+    nls = _NEG_LOG_SIGMOID[i] + frac * (_NEG_LOG_SIGMOID[i + 1] - _NEG_LOG_SIGMOID[i])
+    return sig, nls
+
+
+@intrinsic
+def _prefetch_row(typingctx, array, row):
+    """Ask the CPU to fetch every cache line of array[row] (C-contiguous 2-D) for writing.
+
+    Training is bound by cache misses on random rows; fetching the rows of all negative
+    samples before using them lets the misses overlap.
+    """
+    def codegen(context, builder, sig, args):
+        arraytype = sig.args[0]
+        arr = context.make_array(arraytype)(context, builder, args[0])
+        index = context.cast(builder, args[1], sig.args[1], types.intp)
+        zero = context.get_constant(types.intp, 0)
+        byte_ptr = ir.IntType(8).as_pointer()
+        base = builder.bitcast(cgutils.get_item_pointer(context, builder, arraytype, arr, [index, zero]), byte_ptr)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte_ptr] + [ir.IntType(32)] * 3), "llvm.prefetch.p0i8")
+        itemsize = context.get_abi_sizeof(context.get_data_type(arraytype.dtype))
+        nbytes = builder.mul(builder.extract_value(arr.shape, 1), context.get_constant(types.intp, itemsize))
+        write, keep, data = (ir.Constant(ir.IntType(32), v) for v in (1, 3, 1))
+        for line in range(32):  # rows of up to 2 KiB (512 float32)
+            offset = context.get_constant(types.intp, 64 * line)
+            with builder.if_then(builder.icmp_signed("<", offset, nbytes)):
+                builder.call(fn, [builder.gep(base, [offset]), write, keep, data])
+        return context.get_dummy_value()
+
+    return types.void(array, row), codegen
+
+
+
+@njit(inline="always")
+def _output_step(l1, syn_out, t, label, alpha, work, dim):
+    """One logistic output unit: update syn_out[t], add the input's gradient to work.
+
+    Returns -log p(label); no clipping: the gradient is (label - sigmoid) at any score.
+    """
+    f = np.float32(0.0)
+    for d in range(dim):
+        f += l1[d] * syn_out[t, d]
+    x = np.float64(f)
+    sig, loss = _sigmoid_and_loss(x)
+    if label == 0:
+        loss += x  # -log(1 - sigmoid(x)) = x - log sigmoid(x)
+    g = np.float32((label - sig) * alpha)
+    for d in range(dim):
+        work[d] += g * syn_out[t, d]
+        syn_out[t, d] += g * l1[d]
+    return loss
+
+
+@njit(inline="always")
+def _predict(l1, word, syn1neg, syn1, thresholds, aliases, codes, points, lengths,
+             hs, negative, alpha, x, work, negs, dim):
+    """Train the output layer to predict ``word`` from ``l1``; returns (rng state, loss).
+
+    Negative samples are all drawn (and their rows prefetched) before the first update.
+    """
+    loss = 0.0
+    if hs:
+        n = lengths[word]
+        for k in range(n):
+            _prefetch_row(syn1, points[word, k])
+        for k in range(n):
+            loss += _output_step(l1, syn1, points[word, k], 1 - codes[word, k], alpha, work, dim)
+    if negative > 0:
+        for k in range(negative):
+            x, negs[k] = _draw_negative(x, thresholds, aliases)
+            _prefetch_row(syn1neg, negs[k])
+        loss += _output_step(l1, syn1neg, word, 1, alpha, work, dim)
+        for k in range(negative):
+            if negs[k] != word:
+                loss += _output_step(l1, syn1neg, negs[k], 0, alpha, work, dim)
+    return x, loss
+
+
+@njit(**_JIT)
+def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thresholds, aliases,
+                    codes, points, lengths, sg, cbow_mean, hs, negative, window, shrink_window,
+                    alpha, rng, stats):
+    """Train on sentences first..last-1; add (loss, predictions, words kept) to stats.
+
+    Skip-gram predicts each centre word from each context word's input vector; CBOW predicts
+    it from the mean (or sum) of the context vectors. Frequent words are dropped with
+    probability 1 - keep[w] before windows are formed, as in word2vec.c.
+    """
+    dim = syn0.shape[1]
+    longest = 1
+    for s in range(first, last):
+        longest = max(longest, offsets[s + 1] - offsets[s])
+    sentence = np.empty(longest, dtype=np.int32)
+    work = np.empty(dim, dtype=np.float32)
+    neu1 = np.empty(dim, dtype=np.float32)
+    negs = np.empty(max(negative, 1), dtype=np.int64)
+    x = rng[0]
+    loss = 0.0
+    predictions = 0
+    kept = 0
+    for s in range(first, last):
+        n = 0
+        for p in range(offsets[s], offsets[s + 1]):
+            w = tokens[p]
+            if keep[w] < 1.0:
+                x, u = _uniform(x)
+                if keep[w] < u:
+                    continue
+            sentence[n] = w
+            n += 1
+        kept += n
+        for i in range(n):
+            b = 0
+            if shrink_window:
+                x, b = _below(x, window)
+            lo = max(0, i - window + b)
+            hi = min(n, i + window + 1 - b)
+            word = sentence[i]
+            if sg:
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    l1 = syn0[sentence[j]]
+                    work[:] = 0.0
+                    x, step = _predict(l1, word, syn1neg, syn1, thresholds, aliases, codes, points,
+                                       lengths, hs, negative, alpha, x, work, negs, dim)
+                    loss += step
+                    for d in range(dim):
+                        l1[d] += work[d]
+                    predictions += 1
+                continue
+            count = hi - lo - 1
+            if count <= 0:
+                continue
+            neu1[:] = 0.0
+            for j in range(lo, hi):
+                if j != i:
+                    c = sentence[j]
+                    for d in range(dim):
+                        neu1[d] += syn0[c, d]
+            if cbow_mean:
+                inv = np.float32(1.0 / count)
+                for d in range(dim):
+                    neu1[d] *= inv
+            work[:] = 0.0
+            x, step = _predict(neu1, word, syn1neg, syn1, thresholds, aliases, codes, points,
+                               lengths, hs, negative, alpha, x, work, negs, dim)
+            loss += step
+            if not cbow_mean:  # gensim's rule for summed context: spread the error
+                inv = np.float32(1.0 / count)
+                for d in range(dim):
+                    work[d] *= inv
+            for j in range(lo, hi):
+                if j != i:
+                    c = sentence[j]
+                    for d in range(dim):
+                        syn0[c, d] += work[d]
+            predictions += 1
+    rng[0] = x
+    stats[0] += loss
+    stats[1] += predictions
+    stats[2] += kept
