@@ -155,7 +155,7 @@ class Model:
 def read_npz_model(path) -> tuple[dict, dict]:
     """All arrays of a w2vstudio model file and its metadata, checked for the format tag."""
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
     except OSError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,7 @@ class _Stream:
         self.length += len(ids)
         if self.file is None and self.held + ids.nbytes > self.budget:
             self.file = tempfile.TemporaryFile(dir=self.cache_dir, prefix="w2vstudio-scan-")
+            weakref.finalize(self, self.file.close)
             for chunk in self.chunks:
                 chunk.tofile(self.file)
             self.chunks = []

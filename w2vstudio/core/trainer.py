@@ -31,6 +31,7 @@ class BatchReport:
     words_per_sec: float  # raw corpus words per second of training
     loss: float
     elapsed: float
+    predictions: int = 0  # (centre, context) predictions in this batch
 
     @property
     def progress(self) -> float:
@@ -134,6 +135,7 @@ class Trainer:
         self._history = []
         self._epoch_losses = []
         self._paused_for = 0.0
+        self._warm_up()
         self._t0 = time.perf_counter()
         self._error = None
         threads = p.threads or os.cpu_count() or 1
@@ -150,6 +152,16 @@ class Trainer:
         if self._error is not None:
             raise self._error
         return self._finish(epochs)
+
+    def _warm_up(self):
+        """Load (or, the first time ever, compile) the kernel before the clock starts."""
+        self._run_kernel(_Batch(1, 0, 0, 0, 0), self.model.params.alpha, np.zeros(1, np.uint64), np.zeros(3))
+
+    def _run_kernel(self, batch: _Batch, alpha: float, rng: np.ndarray, stats: np.ndarray):
+        m, t, c, p = self.model, self._tables, self.corpus, self.model.params
+        kernels.train_sentences(c.tokens, c.offsets, batch.first, batch.last, m.vectors, m.syn1neg, m.syn1,
+                                t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths, p.sg,
+                                p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats)
 
     def _finish(self, epochs: int) -> TrainResult:
         seconds = self._active_seconds()
@@ -194,13 +206,10 @@ class Trainer:
             self.cancel()
 
     def _work_loop(self, rng: np.ndarray):
-        m, t, c, p = self.model, self._tables, self.corpus, self.model.params
         while (job := self._next_batch()) is not None:
             batch, alpha = job
             stats = np.zeros(3)
-            kernels.train_sentences(c.tokens, c.offsets, batch.first, batch.last, m.vectors, m.syn1neg, m.syn1,
-                                    t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths, p.sg,
-                                    p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats)
+            self._run_kernel(batch, alpha, rng, stats)
             self._report(batch, alpha, stats)
 
     def _report(self, batch: _Batch, alpha: float, stats: np.ndarray):
@@ -211,7 +220,8 @@ class Trainer:
             loss = stats[0] / stats[1] if stats[1] else float("nan")
             self._history.append((self._words_done, alpha, loss))
             speed = self._words_done * self._raw_per_word / elapsed if elapsed > 0 else 0.0
-            reports.append(BatchReport(batch.epoch, self._words_done, self._total, alpha, speed, loss, elapsed))
+            reports.append(BatchReport(batch.epoch, self._words_done, self._total, alpha, speed, loss, elapsed,
+                                       int(stats[1])))
             e = batch.epoch - 1
             self._epoch_sums[e] += stats[:2]
             self._epoch_left[e] -= 1
