@@ -75,13 +75,15 @@ def run(args) -> int:
     try:
         t0 = time.perf_counter()
         scanned = scan_corpus(args.corpus, lowercase=params.lowercase, progress=bar.scanning)
+        invalid = scanned.invalid_utf8
         model, corpus = _prepare(scanned, params, args.continue_from)
+        del scanned  # the raw id stream is not needed for training
         scan_seconds = time.perf_counter() - t0
         result = Trainer(model, corpus, bar.training).train()
     finally:
         bar.close()
-    if scanned.invalid_utf8:
-        print(f"w2vstudio: warning: {scanned.invalid_utf8} bytes of invalid UTF-8 were replaced", file=sys.stderr)
+    if invalid:
+        print(f"w2vstudio: warning: {invalid} bytes of invalid UTF-8 were replaced", file=sys.stderr)
     _save(model, out, args.format)
     summary = {
         "output": str(out),

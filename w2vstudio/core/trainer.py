@@ -100,19 +100,29 @@ class Trainer:
         self._cancel = threading.Event()
         self._running = threading.Event()
         self._running.set()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # callbacks run under it and may call pause()/cancel()
+        self._paused_for = 0.0
+        self._paused_at = 0.0
+        self._t0 = 0.0
 
     # -- control, from any thread ---------------------------------------------------------------
     def cancel(self):
         """Stop after the batches in flight; the model stays consistent and usable."""
         self._cancel.set()
-        self._running.set()
+        self.resume()
 
     def pause(self):
-        self._running.clear()
+        """Hold the workers before their next batch (the batches in flight finish)."""
+        with self._lock:
+            if self._running.is_set():
+                self._paused_at = time.perf_counter()
+                self._running.clear()
 
     def resume(self):
-        self._running.set()
+        with self._lock:
+            if not self._running.is_set():
+                self._paused_for += time.perf_counter() - max(self._paused_at, self._t0)
+                self._running.set()
 
     @property
     def paused(self) -> bool:
@@ -134,9 +144,10 @@ class Trainer:
         self._epoch_start = {1: 0.0}
         self._history = []
         self._epoch_losses = []
-        self._paused_for = 0.0
         self._warm_up()
-        self._t0 = time.perf_counter()
+        with self._lock:
+            self._paused_for = 0.0
+            self._t0 = time.perf_counter()
         self._error = None
         threads = p.threads or os.cpu_count() or 1
         states = kernels.seed_states(p.seed + 7919 * self.model.epochs_trained, threads)
@@ -183,11 +194,7 @@ class Trainer:
         return time.perf_counter() - self._t0 - self._paused_for
 
     def _next_batch(self) -> tuple[_Batch, float] | None:
-        if not self._running.is_set():
-            t = time.perf_counter()
-            self._running.wait()
-            with self._lock:
-                self._paused_for += time.perf_counter() - t
+        self._running.wait()
         with self._lock:
             if self._cancel.is_set():
                 return None
