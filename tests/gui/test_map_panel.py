@@ -1,0 +1,193 @@
+"""The Map panel: PCA and t-SNE projections in a job, selection with neighbours, search, export."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
+
+import csv
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QToolTip
+
+from w2vstudio.core.projection import project_2d
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui import workers
+from w2vstudio.gui.map_panel import MapPanel
+
+TIMEOUT = 60_000
+
+
+def make_kv(n=200, dim=16, counts=True, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((8, dim)) * 3
+    vectors = (centres[np.arange(n) % 8] + rng.standard_normal((n, dim))).astype(np.float32)
+    words = [f"w{i}" for i in range(n)]
+    return KeyedVectors(words, vectors, np.arange(n, 0, -1) * 10 if counts else None)
+
+
+@pytest.fixture
+def kv():
+    return make_kv()
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = MapPanel()
+    qtbot.addWidget(p)
+    p.resize(900, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def project(qtbot, panel, kv, **options):
+    panel.configure(**options)
+    with qtbot.waitSignal(panel.projected, timeout=TIMEOUT):
+        panel.set_vectors(kv)
+
+
+def view_of(panel):
+    return panel.findChild(pg.PlotWidget).getViewBox()
+
+
+def visible_labels(panel):
+    items = view_of(panel).addedItems
+    return [i.textItem.toPlainText() for i in items if isinstance(i, pg.TextItem) and i.isVisible()]
+
+
+def scene_pos(panel, word):
+    return view_of(panel).mapViewToScene(QPointF(*panel.coordinates[panel.words.index(word)]))
+
+
+def test_pca_map_shows_the_n_most_frequent_words(qtbot, panel, kv):
+    project(qtbot, panel, kv, method="pca", n=120)
+    assert panel.words == kv.words[:120]
+    np.testing.assert_allclose(panel.coordinates, project_2d(kv.vectors[:120], "pca"))
+    assert len(panel._scatter.data) == 120
+    assert not panel.is_busy()
+    qtbot.waitUntil(lambda: not workers.live_jobs())
+
+
+def test_select_word_highlights_its_k_nearest_neighbours(qtbot, panel, kv):
+    project(qtbot, panel, kv, n=len(kv), k=5)
+    assert panel.select_word("w7")
+    assert panel.selected_word == "w7"
+    assert panel.neighbours == kv.most_similar("w7", topn=5)
+    assert sorted(visible_labels(panel)) == sorted(["w7"] + [w for w, _ in panel.neighbours])
+    panel.configure(k=3)  # changing k updates the selection
+    assert [w for w, _ in panel.neighbours] == [w for w, _ in kv.most_similar("w7", topn=3)]
+    panel.clear_selection()
+    assert visible_labels(panel) == []
+
+
+def test_neighbours_are_those_on_the_map(qtbot, panel, kv):
+    project(qtbot, panel, kv, n=50, k=4)
+    panel.select_word("w3")
+    assert panel.neighbours == kv.most_similar("w3", topn=4, restrict_vocab=50)
+    # any set of words: nearest by cosine among them, in the full space
+    shown = kv.words[1::3]
+    panel.set_coordinates(shown, np.zeros((len(shown), 2)))
+    panel.select_word("w4")
+    unit = kv.vectors / np.linalg.norm(kv.vectors, axis=1, keepdims=True)
+    rows = [kv.index(w) for w in shown if w != "w4"]
+    best = np.array(rows)[np.argsort(-(unit[rows] @ unit[4]))[:4]]
+    assert [w for w, _ in panel.neighbours] == [kv.words[i] for i in best]
+
+
+def test_unknown_words_are_not_selected(qtbot, panel, kv):
+    project(qtbot, panel, kv, n=50)
+    assert not panel.select_word("w100")  # a word of the vectors, off the map
+    assert "not among the 50 words" in panel._status.text()
+    assert not panel.select_word("w1x")
+    assert "did you mean" in panel._status.text()
+    assert panel.selected_word is None
+
+
+def test_search_flies_to_the_word(qtbot, panel, kv):
+    project(qtbot, panel, kv)
+    search = panel.findChild(QLineEdit)
+    qtbot.keyClicks(search, "w42")
+    with qtbot.waitSignal(panel.word_activated, timeout=TIMEOUT) as activated:
+        qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert activated.args == ["w42"] and panel.selected_word == "w42"
+    (x0, x1), (y0, y1) = view_of(panel).viewRange()
+    x, y = panel.coordinates[42]
+    assert x0 < x < x1 and y0 < y < y1
+    assert x1 - x0 < np.ptp(panel.coordinates[:, 0]) / 2  # zoomed in
+    panel.reset_view()
+    (x0, x1), _ = view_of(panel).viewRange()
+    assert x0 <= panel.coordinates[:, 0].min() and panel.coordinates[:, 0].max() <= x1
+
+
+def test_click_selects_and_hover_shows_the_nearest_word(qtbot, panel, kv):
+    project(qtbot, panel, kv)
+    panel.fly_to("w5")  # zoomed in: the word is alone under the cursor
+    plot = panel.findChild(pg.PlotWidget)
+    pos = plot.mapFromScene(scene_pos(panel, "w5"))
+    qtbot.mouseMove(plot.viewport(), pos)
+    qtbot.waitUntil(lambda: QToolTip.text() == "w5\ncount 1,950")
+    panel.clear_selection()
+    with qtbot.waitSignal(panel.word_activated, timeout=TIMEOUT) as activated:
+        qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert activated.args == ["w5"] and panel.selected_word == "w5"
+
+
+def test_set_coordinates_reuses_the_plot_items(qtbot, panel, kv):
+    project(qtbot, panel, kv, k=3)
+    panel.select_word("w1")
+    items = list(view_of(panel).addedItems)
+    moved = panel.coordinates + 1.0
+    panel.set_coordinates(panel.words, moved, kv.counts[: len(panel.words)])
+    assert view_of(panel).addedItems == items
+    assert panel.selected_word == "w1" and len(panel.neighbours) == 3
+    np.testing.assert_allclose(panel._highlight.data["x"][-1], moved[1, 0])
+
+
+def test_colour_by_frequency_needs_counts(qtbot, panel):
+    project(qtbot, panel, make_kv(counts=False))
+    assert not panel.findChild(QCheckBox).isEnabled()
+    project(qtbot, panel, make_kv())
+    assert panel.findChild(QCheckBox).isEnabled()
+    brushes = {b.color().name() for b in panel._scatter.data["brush"]}
+    assert len(brushes) > 10
+
+
+def test_exports(qtbot, panel, kv, tmp_path):
+    project(qtbot, panel, kv, n=30)
+    panel.export_csv(tmp_path / "map.csv")
+    with open(tmp_path / "map.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["word", "x", "y", "count"] and len(rows) == 31
+    assert rows[3][0] == "w2" and int(rows[3][3]) == kv.counts[2]
+    np.testing.assert_allclose([[float(r[1]), float(r[2])] for r in rows[1:]], panel.coordinates)
+    panel.export_png(tmp_path / "map.png")
+    image = QImage(str(tmp_path / "map.png"))
+    assert not image.isNull() and image.width() > 100
+
+
+def test_tsne_runs_in_a_job_and_leaves_no_thread(qtbot, panel, kv):
+    reports = []
+    panel._jobs.progressed.connect(reports.append)
+    project(qtbot, panel, kv, method="tsne", n=40)
+    xy = panel.coordinates
+    assert xy.shape == (40, 2) and np.all(np.isfinite(xy))
+    assert reports[-1] == 1.0 and reports == sorted(reports)
+    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=TIMEOUT)
+
+
+def test_cancel_stops_tsne(qtbot, panel, kv):
+    panel.configure(method="tsne", n=60)
+    with qtbot.waitSignal(panel._jobs.progressed, timeout=TIMEOUT):
+        panel.set_vectors(kv)
+    assert panel.is_busy()
+    with qtbot.assertNotEmitted(panel.projected, wait=100):
+        panel.cancel()
+    assert not panel.is_busy() and panel.words == []
+    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=TIMEOUT)
+    # a cancelled run leaves the panel ready for the next one
+    project(qtbot, panel, kv, method="pca")
+    assert len(panel.words) == 60

@@ -1,0 +1,470 @@
+"""`MapPanel`: a 2D map of the most frequent words (PCA or t-SNE): hover, select, search, export.
+
+All points are one pxMode ScatterPlotItem; the selected word and its neighbours are a second,
+small one plus a reused pool of labels, so `set_coordinates` can be called for every frame of an
+animation. Hover and click find the nearest point with a KD-tree built on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+
+import numpy as np
+import pyqtgraph as pg
+import pyqtgraph.exporters  # noqa: F401 - registers pg.exporters
+from PySide6.QtCore import QPointF, QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+from scipy.spatial import cKDTree
+
+from w2vstudio.core.errors import UnknownWordError
+from w2vstudio.core.projection import METHODS
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.projection_worker import ProjectionJob
+from w2vstudio.gui.workers import JobSlot
+
+DEFAULT_N = 3_000
+MAX_N = {"pca": 100_000, "tsne": 10_000}
+DEFAULT_K = 10
+_POINT_PX = 5
+_PICK_PX = 8  # the cursor hovers or clicks a point this many pixels away at most
+_FLY_SPAN = (0.04, 0.25)  # half the view after flying to a word, as fractions of the map's size
+_PLAIN = (70, 130, 180, 170)
+_SELECTED = (215, 40, 40)
+_NEIGHBOUR = (255, 140, 0)
+_SHADES = 64
+
+
+class MapPanel(QWidget):
+    """Map of the `n` most frequent words of a `KeyedVectors`; see the module docstring."""
+
+    word_activated = Signal(str)  # the user clicked or searched a word (not `select_word`)
+    projected = Signal()  # a projection finished and is shown
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._kv: KeyedVectors | None = None
+        self._words: list[str] = []
+        self._index: dict[str, int] = {}
+        self._xy = np.zeros((0, 2))
+        self._counts: np.ndarray | None = None
+        self._tree: cKDTree | None = None
+        self._vocab_span: tuple[int, int] | None = None  # (rows to search, map words among them)
+        self._selected: str | None = None
+        self._neighbours: list[tuple[str, float]] = []
+        self._hovered: int | None = None
+        self._jobs = JobSlot(self)
+        self._jobs.progressed.connect(self._on_job_progressed)
+        self._jobs.succeeded.connect(self._on_job_succeeded)
+        self._jobs.failed.connect(self._on_job_failed)
+        self._pending: tuple[list[str], np.ndarray | None, str] | None = None  # the job's words
+        shades = pg.colormap.get("viridis").getLookupTable(0.9, 0.0, _SHADES, alpha=False)
+        self._shades = np.array([pg.mkBrush(*c, 200) for c in shades], dtype=object)
+        self._build()
+
+    # ---- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._method = QComboBox()
+        for key, name in METHODS.items():
+            self._method.addItem(name, key)
+        self._method.currentIndexChanged.connect(self._on_method_changed)
+        self._n = QSpinBox()
+        self._n.setRange(2, MAX_N["pca"])
+        self._n.setValue(DEFAULT_N)
+        self._n.setSingleStep(500)
+        self._n.setGroupSeparatorShown(True)
+        self._n.setSuffix(" words")
+        self._n.setToolTip("How many of the most frequent words to map")
+        self._project = _button("Project", self.project)
+        self._cancel = _button("Cancel", self.cancel)
+        self._progress = QProgressBar(maximum=1000, maximumWidth=200)
+        self._search = QLineEdit(placeholderText="Find a word…", clearButtonEnabled=True)
+        self._search.setMaximumWidth(260)
+        self._words_model = QStringListModel(self)
+        completer = QCompleter(self._words_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._search.setCompleter(completer)
+        # Enter on a completion both activates it and reaches the line edit: one search for both
+        self._search_timer = QTimer(self, singleShot=True, interval=0)
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._search.returnPressed.connect(self._search_timer.start)
+        completer.activated.connect(self._search_timer.start)
+        self._k = QSpinBox(prefix="k = ")
+        self._k.setRange(0, 100)
+        self._k.setValue(DEFAULT_K)
+        self._k.setToolTip("How many nearest neighbours (in the full space) to highlight")
+        self._k.valueChanged.connect(self._on_k_changed)
+        self._colour = QCheckBox("Colour by frequency", checked=True)
+        self._colour.setToolTip("Colour by log count: light for rare words, dark for frequent ones")
+        self._colour.toggled.connect(self._on_colour_toggled)
+        self._export_png = _button("Export PNG…", self._on_export_png_clicked)
+        self._export_csv = _button("Export CSV…", self._on_export_csv_clicked)
+        self._status = QLabel()
+        self._status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        self._plot = pg.PlotWidget(background="w")
+        item = self._plot.getPlotItem()
+        for axis in ("left", "bottom"):
+            item.hideAxis(axis)
+        item.hideButtons()
+        item.setAspectLocked(True)
+        self._scatter = pg.ScatterPlotItem(pxMode=True, antialias=False, pen=None, size=_POINT_PX)
+        self._highlight = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen(60, 60, 60, width=1))
+        self._highlight.setZValue(10)
+        self._labels: list[pg.TextItem] = []
+        item.addItem(self._scatter)
+        item.addItem(self._highlight)
+        self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(_row(QLabel("Method"), self._method, self._n, self._project, self._cancel,
+                              self._progress, None, _button("Reset view", self.reset_view),
+                              self._export_png, self._export_csv))
+        layout.addLayout(_row(self._search, self._k, self._colour, None))
+        layout.addWidget(self._plot, 1)
+        layout.addWidget(self._status)
+        self._update_controls()
+
+    # ---- vectors and projection ----------------------------------------------------------------
+
+    def set_vectors(self, kv: KeyedVectors | None, project: bool = True) -> None:
+        """Show `kv` (a KeyedVectors, or None to clear): the map is emptied and, if `project`,
+        its most frequent words are projected with the chosen method."""
+        self.cancel()
+        self._kv, self._vocab_span = kv, None
+        self.set_coordinates([], np.zeros((0, 2)))
+        self._set_status("" if kv is None else f"{len(kv):,} words of {kv.dim} dimensions")
+        if kv is not None and project:
+            self.project()
+        self._update_controls()
+
+    def configure(
+        self, method: str | None = None, n: int | None = None, k: int | None = None
+    ) -> None:
+        """Choose the method ("pca" or "tsne"), how many words to map and k; None keeps one."""
+        if method is not None:
+            if method not in METHODS:
+                raise ValueError(f"unknown projection method {method!r}")
+            self._method.setCurrentIndex(self._method.findData(method))
+        if n is not None:
+            self._n.setValue(n)
+        if k is not None:
+            self._k.setValue(k)
+
+    def project(self) -> None:
+        """Project the top-N words of the vectors with the chosen method, in a worker thread."""
+        if self._kv is None or not len(self._kv):
+            return
+        self.cancel()
+        method = self._method.currentData()
+        n = min(self._n.value(), len(self._kv))
+        counts = None if self._kv.counts is None else self._kv.counts[:n]
+        self._pending = (self._kv.words[:n], counts, method)
+        self._progress.setValue(0)
+        self._set_status(f"Projecting {n:,} words by {METHODS[method]}…")
+        self._jobs.start(ProjectionJob(self._kv.vectors[:n], method))
+        self._update_controls()
+
+    def cancel(self) -> None:
+        """Stop the running projection, if any; its result will be ignored."""
+        if self.is_busy():
+            self._jobs.stop()
+            self._progress.setValue(0)
+            self._set_status("Projection cancelled")
+            self._update_controls()
+
+    def is_busy(self) -> bool:
+        """True while a projection runs."""
+        return self._jobs.job is not None
+
+    @Slot(object)
+    def _on_job_progressed(self, fraction: float) -> None:
+        self._progress.setValue(round(fraction * 1000))
+
+    @Slot(object)
+    def _on_job_succeeded(self, xy: np.ndarray) -> None:
+        words, counts, method = self._pending
+        self.set_coordinates(words, xy, counts)
+        self.reset_view()
+        self._set_status(f"{len(words):,} most frequent words by {METHODS[method]}")
+        self.projected.emit()
+
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        self._set_status(f"Projection failed: {message}", error=True)
+        self._update_controls()
+
+    # ---- coordinates ---------------------------------------------------------------------------
+
+    def set_coordinates(
+        self, words: list[str], xy: np.ndarray, counts: np.ndarray | None = None
+    ) -> None:
+        """Show `words` at `xy` (n, 2) with optional counts; cheap enough to animate. The view and
+        the selected word are kept (the neighbours' words too: call `select_word` to refresh)."""
+        words = list(words)
+        xy = np.asarray(xy, dtype=np.float64).reshape(len(words), 2)
+        if words != self._words:
+            self._words = words
+            self._index = {w: i for i, w in enumerate(self._words)}
+            self._words_model.setStringList(self._words)
+            self._vocab_span = None
+        self._xy, self._tree, self._hovered = xy, None, None
+        self._counts = None if counts is None else np.asarray(counts)
+        self._scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._brushes())
+        if self._selected not in self._index:
+            self._selected, self._neighbours = None, []
+        self._show_selection()
+        self._update_controls()
+
+    @property
+    def words(self) -> list[str]:
+        """The words on the map, in the order of `coordinates`."""
+        return self._words
+
+    @property
+    def coordinates(self) -> np.ndarray:
+        """(n, 2) map coordinates of `words`."""
+        return self._xy
+
+    def _brushes(self):
+        """One brush per point by log count (quantised: few symbols to cache), else one brush."""
+        if not (self._colour.isChecked() and self._counts is not None and len(self._counts)):
+            return pg.mkBrush(*_PLAIN)
+        logs = np.log(np.maximum(self._counts, 1).astype(np.float64))
+        span = np.ptp(logs) or 1.0
+        return self._shades[((logs - logs.min()) / span * (_SHADES - 1)).round().astype(int)]
+
+    # ---- selection -----------------------------------------------------------------------------
+
+    @property
+    def selected_word(self) -> str | None:
+        """The selected word, if any."""
+        return self._selected
+
+    @property
+    def neighbours(self) -> list[tuple[str, float]]:
+        """The highlighted nearest neighbours of the selected word with their cosines."""
+        return self._neighbours
+
+    def select_word(self, word: str) -> bool:
+        """Select `word`: highlight and label it and its k nearest neighbours on the map (by
+        cosine in the full space). Does not emit `word_activated`; False if not on the map."""
+        if word not in self._index:
+            self._set_status(self._why_not_on_map(word), error=True)
+            return False
+        self._selected = word
+        self._neighbours = self._nearest_on_map(word, self._k.value())
+        self._show_selection()
+        near = ", ".join(f"{w} ({s:.2f})" for w, s in self._neighbours)
+        self._set_status(f"{word}: {near}" if near else word)
+        return True
+
+    def clear_selection(self) -> None:
+        """Unselect: no highlighted points, no labels."""
+        self._selected, self._neighbours = None, []
+        self._show_selection()
+
+    def fly_to(self, word: str) -> bool:
+        """Select `word`, centre the view on it and zoom in as far as its neighbours (within
+        limits) allow; False if it is not on the map."""
+        if not self.select_word(word):
+            return False
+        centre = self._xy[self._index[word]]
+        shown = self._xy[[self._index[w] for w, _ in self._neighbours if w in self._index]]
+        reach = float(np.abs(shown - centre).max()) * 1.15 if len(shown) else 0.0
+        size = float(np.ptp(self._xy, axis=0).max()) or 1.0
+        half = min(max(reach, _FLY_SPAN[0] * size), _FLY_SPAN[1] * size)
+        x, y = centre
+        self._plot.getViewBox().setRange(
+            xRange=(x - half, x + half), yRange=(y - half, y + half), padding=0
+        )
+        return True
+
+    def reset_view(self) -> None:
+        """Fit the whole map in the view (and keep fitting it as coordinates change)."""
+        view = self._plot.getViewBox()
+        view.autoRange()
+        view.enableAutoRange()
+
+    def _nearest_on_map(self, word: str, k: int) -> list[tuple[str, float]]:
+        """The k words on the map nearest to `word` by cosine over the full vectors."""
+        if self._kv is None or word not in self._kv or k == 0:
+            return []
+        if self._vocab_span is None:
+            rows = [self._kv.index(w) for w in self._words if w in self._kv]
+            self._vocab_span = (max(rows) + 1, len(rows))
+        limit, on_map = self._vocab_span
+        found = self._kv.most_similar(word, topn=k + limit - on_map, restrict_vocab=limit)
+        return [(w, s) for w, s in found if w in self._index][:k]
+
+    def _show_selection(self) -> None:
+        """Draw the selected word (on top) and its neighbours bigger, in colour and labelled."""
+        shown = [] if self._selected is None else [self._selected]
+        shown += [w for w, _ in self._neighbours if w in self._index]
+        xy = self._xy[[self._index[w] for w in shown]].reshape(-1, 2)
+        last = len(shown) - 1  # the selected word is drawn last
+        self._highlight.setData(
+            x=xy[::-1, 0],
+            y=xy[::-1, 1],
+            size=[10] * last + [13] * bool(shown),
+            brush=[pg.mkBrush(_NEIGHBOUR)] * last + [pg.mkBrush(_SELECTED)] * bool(shown),
+        )
+        while len(self._labels) < len(shown):
+            label = pg.TextItem(color=(20, 20, 20), fill=(255, 255, 255, 190), anchor=(-0.1, 1.1))
+            self._plot.addItem(label)
+            self._labels.append(label)
+        for i, label in enumerate(self._labels):
+            label.setVisible(i < len(shown))
+            if i < len(shown):
+                text = html.escape(shown[i])
+                label.setHtml(f"<b>{text}</b>" if i == 0 else text)
+                label.setZValue(21 if i == 0 else 20)
+                label.setPos(*xy[i])
+
+    def _why_not_on_map(self, word: str) -> str:
+        if self._kv is not None and word not in self._kv:
+            try:
+                self._kv.index(word)
+            except UnknownWordError as exc:  # its message suggests spellings
+                return str(exc)
+        return f'"{word}" is not among the {len(self._words):,} words on the map'
+
+    # ---- mouse and search ----------------------------------------------------------------------
+
+    def _point_at(self, scene_pos: QPointF) -> int | None:
+        """Index of the point within a few pixels of a scene position, if any."""
+        vb = self._plot.getViewBox()
+        if not len(self._xy) or not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        if self._tree is None:
+            self._tree = cKDTree(self._xy)
+        pos = vb.mapSceneToView(scene_pos)
+        radius = _PICK_PX * max(vb.viewPixelSize())
+        dist, i = self._tree.query((pos.x(), pos.y()), distance_upper_bound=radius)
+        return int(i) if np.isfinite(dist) else None
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        i = self._point_at(scene_pos)
+        if i == self._hovered:
+            return
+        self._hovered = i
+        if i is None:
+            QToolTip.hideText()
+            return
+        text = self._words[i]
+        if self._counts is not None:
+            text += f"\ncount {int(self._counts[i]):,}"
+        QToolTip.showText(QCursor.pos(), text, self._plot)
+
+    @Slot(object)
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        i = self._point_at(event.scenePos())
+        if i is None:
+            self.clear_selection()
+        elif self.select_word(self._words[i]):
+            self.word_activated.emit(self._words[i])
+
+    @Slot()
+    def _on_search_timer_timeout(self) -> None:
+        word = self._search.text().strip()
+        if word and self.fly_to(word):
+            self.word_activated.emit(word)
+
+    # ---- options and export --------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_method_changed(self, _index: int) -> None:
+        self._n.setMaximum(MAX_N[self._method.currentData()])
+
+    @Slot(int)
+    def _on_k_changed(self, _k: int) -> None:
+        if self._selected is not None:
+            self.select_word(self._selected)
+
+    @Slot(bool)
+    def _on_colour_toggled(self, _checked: bool) -> None:
+        self._scatter.setBrush(self._brushes())
+
+    def export_png(self, path: str) -> None:
+        """Save the map as shown (at twice the size on screen) as a PNG image."""
+        exporter = pg.exporters.ImageExporter(self._plot.getPlotItem())
+        exporter.parameters()["width"] = 2 * max(1, int(self._plot.getPlotItem().width()))
+        exporter.export(str(path))
+
+    def export_csv(self, path: str) -> None:
+        """Save `word,x,y,count` for each point (count empty where unknown), UTF-8."""
+        counts = [""] * len(self._words) if self._counts is None else self._counts.tolist()
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            out = csv.writer(f)
+            out.writerow(["word", "x", "y", "count"])
+            out.writerows(zip(self._words, *self._xy.T.tolist(), counts))
+
+    @Slot()
+    def _on_export_png_clicked(self) -> None:
+        self._export_to_file("Export map as PNG", "map.png", "PNG image (*.png)", self.export_png)
+
+    @Slot()
+    def _on_export_csv_clicked(self) -> None:
+        self._export_to_file("Export map coordinates", "map.csv", "CSV (*.csv)", self.export_csv)
+
+    def _export_to_file(self, title: str, name: str, file_filter: str, export) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, title, name, file_filter)
+        if not path:
+            return
+        try:
+            export(path)
+        except OSError as exc:
+            self._set_status(f"Could not write {path}: {exc.strerror or exc}", error=True)
+        else:
+            self._set_status(f"Saved {path}")
+
+    def _update_controls(self) -> None:
+        has_map = bool(self._words)
+        self._project.setEnabled(self._kv is not None)
+        self._cancel.setEnabled(self.is_busy())
+        self._progress.setVisible(self.is_busy())
+        self._colour.setEnabled(self._counts is not None)
+        for widget in (self._export_png, self._export_csv, self._search):
+            widget.setEnabled(has_map)
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self._status.setStyleSheet("color: #b00020;" if error else "")
+        self._status.setText(text)
+
+
+def _button(text: str, slot) -> QPushButton:
+    button = QPushButton(text)
+    button.clicked.connect(slot)
+    return button
+
+
+def _row(*widgets: QWidget | None) -> QHBoxLayout:
+    """A row of widgets; None stands for a stretch."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        if widget is None:
+            row.addStretch(1)
+        else:
+            row.addWidget(widget)
+    return row
