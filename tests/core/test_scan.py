@@ -100,7 +100,7 @@ def test_min_count_leaves_nothing(tmp_path):
         scan_corpus([tmp_path / "a.txt"]).encode(min_count=5)
 
 
-def test_disk_spill_and_memory_map_give_the_same_corpus(tmp_path, monkeypatch):
+def test_disk_spill_memory_map_and_in_place_give_the_same_corpus(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_files, "BLOCK_BYTES", 2048)
     rng = np.random.default_rng(0)
     lines = [" ".join(f"w{int(x)}" for x in rng.zipf(1.5, size=rng.integers(1, 40)) % 300) for _ in range(400)]
@@ -114,6 +114,12 @@ def test_disk_spill_and_memory_map_give_the_same_corpus(tmp_path, monkeypatch):
     np.testing.assert_array_equal(ram.tokens, disk.tokens)
     np.testing.assert_array_equal(ram.offsets, disk.offsets)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("w2vstudio-")]  # nothing left behind
+    in_place_scan = scan_corpus([tmp_path / "c.txt"])
+    in_place = in_place_scan.encode(min_count=2, in_place=True)
+    np.testing.assert_array_equal(ram.tokens, in_place.tokens)
+    np.testing.assert_array_equal(ram.offsets, in_place.offsets)
+    with pytest.raises(RuntimeError):
+        in_place_scan.encode(min_count=2)
 
 
 def test_vocabulary_sorted_by_frequency_with_max_vocab(tmp_path):

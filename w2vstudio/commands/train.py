@@ -105,12 +105,12 @@ def run(args) -> int:
 def _prepare(scanned, params: TrainParams, continue_from: str | None):
     """A fresh model and its encoded corpus, or a saved model grown by the corpus's new words."""
     if not continue_from:
-        corpus = scanned.encode(params.min_count, params.max_vocab)
+        corpus = scanned.encode(params.min_count, params.max_vocab, in_place=True)
         return Model.create(corpus.vocab, params), corpus
     model = Model.load(continue_from)
     model.params = replace(model.params, epochs=params.epochs, alpha=params.alpha,
                            min_alpha=params.min_alpha, threads=params.threads)
-    corpus = scanned.encode(params.min_count, base_vocab=model.vocab)
+    corpus = scanned.encode(params.min_count, base_vocab=model.vocab, in_place=True)
     model.grow(corpus.vocab)
     return model, corpus
 

@@ -22,7 +22,7 @@ import numpy as np
 from w2vstudio.core import kernels
 from w2vstudio.core.errors import CorpusError
 
-BLOCK_BYTES = 4 << 20
+BLOCK_BYTES = 1 << 20
 MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
 
 # The same rule as kernels.tokenize_block, for short texts typed by a user or shown in context.

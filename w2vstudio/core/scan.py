@@ -8,6 +8,7 @@ same scan serves any vocabulary settings. Large streams spill to temporary files
 
 from __future__ import annotations
 
+import mmap
 import os
 import tempfile
 import threading
@@ -41,38 +42,43 @@ class _Ids(dict):
 
 
 class _Stream:
-    """An append-only int32 stream kept in RAM up to a budget, then in an unlinked temp file."""
+    """An append-only int32 stream: in reserved anonymous memory (pages are committed only as
+    they are written) up to a budget, then in an unlinked temporary file."""
+
+    CHUNK = 1 << 20
 
     def __init__(self, budget: int, cache_dir: str | None):
         self.budget = budget
         self.cache_dir = cache_dir
-        self.chunks: list[np.ndarray] = []
-        self.held = 0
+        self.buffer = np.frombuffer(mmap.mmap(-1, max(budget, 4)), dtype=np.int32)
         self.file = None
         self.length = 0
+        self.consumed = False
 
     def append(self, ids: np.ndarray):
-        self.length += len(ids)
-        if self.file is None and self.held + ids.nbytes > self.budget:
+        end = self.length + len(ids)
+        if self.file is None and end > len(self.buffer):
             self.file = tempfile.TemporaryFile(dir=self.cache_dir, prefix="w2vstudio-scan-")
             weakref.finalize(self, self.file.close)
-            for chunk in self.chunks:
-                chunk.tofile(self.file)
-            self.chunks = []
+            self.buffer[: self.length].tofile(self.file)
+            self.buffer = None
         if self.file is not None:
             ids.tofile(self.file)
         else:
-            self.chunks.append(ids)
-            self.held += ids.nbytes
+            self.buffer[self.length:end] = ids
+        self.length = end
 
     def __iter__(self) -> Iterator[np.ndarray]:
-        if self.file is None:
-            yield from self.chunks
-            return
-        self.file.seek(0)
-        step = 1 << 22
-        for _ in range(0, self.length, step):
-            yield np.fromfile(self.file, dtype=np.int32, count=step)
+        if self.consumed:
+            raise RuntimeError("this scan was already encoded in place")
+        if self.file is not None:
+            self.file.seek(0)
+        for start in range(0, self.length, self.CHUNK):
+            stop = min(start + self.CHUNK, self.length)
+            if self.file is None:
+                yield self.buffer[start:stop]
+            else:
+                yield np.fromfile(self.file, dtype=np.int32, count=stop - start)
 
 
 @dataclass
@@ -107,8 +113,12 @@ class ScannedCorpus:
     lowercase: bool
 
     def encode(self, min_count: int = 5, max_vocab: int | None = None, base_vocab: Vocabulary | None = None,
-               budget: int = DEFAULT_BUDGET) -> EncodedCorpus:
-        """Map the stream onto a vocabulary (a new one, or ``base_vocab`` grown by new words)."""
+               budget: int = DEFAULT_BUDGET, in_place: bool = False) -> EncodedCorpus:
+        """Map the stream onto a vocabulary (a new one, or ``base_vocab`` grown by new words).
+
+        ``in_place`` writes the ids over the stream held in RAM instead of copying it (half the
+        memory); the scan cannot be encoded again afterwards.
+        """
         if base_vocab is None:
             vocab, remap = Vocabulary.from_counts(self.words, self.counts, min_count, max_vocab)
         else:
@@ -119,19 +129,24 @@ class ScannedCorpus:
         n_kept = int(self.counts[remap >= 0].sum())
         if n_kept == 0:
             raise CorpusError("no word of the corpus is in the vocabulary")
-        tokens = _allocate(n_kept, np.int32, budget, self.stream.cache_dir)
+        stream = self.stream
+        if in_place and stream.file is None:
+            tokens = stream.buffer  # writing never overtakes reading: kept ids <= ids read
+        else:
+            tokens = _allocate(n_kept, np.int32, budget, stream.cache_dir)
         ends = []
         pos = 0
-        for chunk in self.stream:
+        for chunk in stream:
             mapped = table[chunk + 1]
             kept = mapped >= 0
-            before = np.cumsum(kept, dtype=np.int64)
+            before = np.cumsum(kept, dtype=np.int32)
             n = int(before[-1]) if len(before) else 0
             tokens[pos:pos + n] = mapped[kept]
-            ends.append(pos + before[mapped == -2])
+            ends.append(pos + before[mapped == -2].astype(np.int64))
             pos += n
         ends.append(np.array([0, pos], dtype=np.int64))
-        return EncodedCorpus(vocab, tokens, _split_long(np.unique(np.concatenate(ends))),
+        stream.consumed = tokens is stream.buffer
+        return EncodedCorpus(vocab, tokens[:pos], _split_long(np.unique(np.concatenate(ends))),
                              self.raw_words, self.files)
 
 
