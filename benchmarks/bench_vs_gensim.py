@@ -81,7 +81,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--max-words", type=int, default=None,
                         help="use only the first N words of the corpus (quick run)")
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-gensim", action="store_true", help="run w2vstudio only")
+    parser.add_argument("--quality-only", action="store_true",
+                        help="skip gensim's corpus_file run (the speed reference), e.g. for 5-epoch quality")
     parser.add_argument("--json", type=Path, default=None, help="also save the results here")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)  # internal: gensim run
     return parser.parse_args(argv)
@@ -91,7 +94,7 @@ def settings_of(args: argparse.Namespace) -> dict:
     """The hyperparameters both tools get."""
     return {"dim": args.dim, "window": args.window, "negative": args.negative,
             "sample": args.sample, "min_count": args.min_count, "threads": args.threads,
-            "epochs": args.epochs, "seed": 1}
+            "epochs": args.epochs, "seed": args.seed}
 
 
 # ---------------------------------------------------------------- corpus
@@ -234,13 +237,16 @@ def evaluate(vectors: Path) -> dict:
 # ---------------------------------------------------------------- one mode
 
 
-def bench_mode(mode: str, corpus: Path, settings: dict, tmpdir: Path, skip_gensim: bool) -> dict:
+def bench_mode(mode: str, corpus: Path, settings: dict, tmpdir: Path, skip_gensim: bool,
+               quality_only: bool = False) -> dict:
     """All runs of one mode, each with its quality scores, or with `error` where it failed."""
     sg = mode == "sg"
     jobs = {} if skip_gensim else {
         GENSIM_FILE: lambda out: run_gensim(corpus, sg, False, settings, out),
         GENSIM_ITER: lambda out: run_gensim(corpus, sg, True, settings, out),
     }
+    if quality_only:
+        jobs.pop(GENSIM_FILE, None)
     jobs[W2VSTUDIO] = lambda out: run_w2vstudio(corpus, sg, settings, out)
     runs = {}
     for label, job in jobs.items():
@@ -376,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         for mode in modes:
             print(f"{MODES[mode]}:", flush=True)
             report["modes"][mode] = bench_mode(mode, train_file, settings, tmpdir,
-                                               args.skip_gensim)
+                                               args.skip_gensim, args.quality_only)
     for mode, result in report["modes"].items():
         print_mode(mode, result)
     if args.json:

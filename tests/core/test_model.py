@@ -19,8 +19,13 @@ def _trained(corpus):
 
 def test_round_trip_is_exact(topic_corpus, tmp_path):
     model = _trained(topic_corpus)
+    model.extras["snapshots"] = np.arange(24, dtype=np.float16).reshape(2, 3, 4)
+    model.info["epoch_quality"] = [{"epoch": 1, "analogy": 0.5}]
     model.save(tmp_path / "m.npz")
     back = Model.load(tmp_path / "m.npz")
+    assert np.array_equal(back.extras["snapshots"], model.extras["snapshots"])
+    assert back.extras["snapshots"].dtype == np.float16
+    assert back.info == model.info
     assert back.vocab.words == model.vocab.words
     assert np.array_equal(back.vocab.counts, model.vocab.counts)
     for name in ("vectors", "syn1neg", "syn1", "loss_history"):

@@ -20,6 +20,7 @@ from w2vstudio.core.vocab import Vocabulary
 
 FORMAT = "w2vstudio-model"
 VERSION = 1
+_EXTRA = "extra_"
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Model:
     loss_history: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))  # words, alpha, loss
     epochs_trained: int = 0
     raw_words: int = 0
+    extras: dict = field(default_factory=dict)  # more named arrays saved with the model
+    info: dict = field(default_factory=dict)  # more JSON-able metadata saved with the model
 
     @classmethod
     def create(cls, vocab: Vocabulary, params: TrainParams) -> Model:
@@ -115,6 +118,7 @@ class Model:
             "raw_words": self.raw_words,
             "vocab_size": len(self.vocab),
             "dim": self.dim,
+            "info": self.info,
         }
 
     def save(self, path) -> None:
@@ -129,6 +133,7 @@ class Model:
             "syn1": self.syn1,
             "loss_history": self.loss_history,
         }
+        arrays.update({_EXTRA + k: v for k, v in self.extras.items()})
         write_npz_atomic(path, arrays)
 
     @classmethod
@@ -144,7 +149,9 @@ class Model:
             model = cls(vocab, params, vectors, _weights(arrays, "syn1neg", dim), _weights(arrays, "syn1", dim),
                         [float(x) for x in meta.get("epoch_losses", [])],
                         np.asarray(arrays.get("loss_history", np.zeros((0, 3))), dtype=np.float64),
-                        int(meta.get("epochs_trained", 0)), int(meta.get("raw_words", 0)))
+                        int(meta.get("epochs_trained", 0)), int(meta.get("raw_words", 0)),
+                        {k[len(_EXTRA):]: v for k, v in arrays.items() if k.startswith(_EXTRA)},
+                        dict(meta.get("info", {})))
         except (KeyError, ValueError, IndexError, TypeError) as exc:
             raise FormatError(f"{path} is not a valid w2vstudio model ({exc})") from None
         if len(vectors) != len(vocab):
