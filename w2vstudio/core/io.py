@@ -1,0 +1,502 @@
+"""Read and write word vectors: word2vec binary and text (fastText `.vec`), GloVe text, TF Projector
+TSV and our own model file. The format is detected from the content, never from the name; gzip, bz2
+and xz compression are undone transparently.
+
+Layouts
+- word2vec binary: header `V D\\n`, then per word `word ` + D little-endian float32
+  (+ an optional `\\n`).
+- word2vec text / fastText `.vec`: header `V D`, then `word v1 ... vD` per line.
+- GloVe: as word2vec text without the header.
+- Projector TSV: `vectors.tsv` holds tab-separated values only; the words are in a metadata file
+  beside it (see `metadata_path`): one word per line, or with several columns a header row naming a
+  `word` column (and optionally a `count` column). Without metadata, words are the row numbers.
+- model: `.npz` with `meta`, `words`, `counts`, `vectors` (docs/architecture.md); counts of 0 mean
+  "unknown".
+
+A malformed file raises `FormatError` naming the line (text) or byte offset (binary). Loading fills
+one preallocated float32 matrix chunk by chunk, so a file never needs two copies of its vectors.
+Writers write a temporary file beside the target and rename it, so a failed write leaves any
+existing file untouched. Duplicate words keep their first vector, as in gensim.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import json
+import lzma
+import os
+import re
+import tempfile
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from w2vstudio.core.errors import FormatError, W2VError
+from w2vstudio.core.vectors import KeyedVectors
+
+READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model")
+WRITE_FORMATS = ("bin", "txt", "tsv", "model")
+MODEL_FORMAT = "w2vstudio-model"
+
+_CHUNK = 1 << 24  # bytes read at a time
+_HEAD = 1 << 20  # bytes looked at to detect a format
+_MAX_WORD = 1 << 16  # longest word (bytes) in a binary file before it is called malformed
+_ZIP_MAGIC = b"PK\x03\x04"
+_COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
+_HEADER = re.compile(rb" *(\d+) +(\d+)\s*")
+_FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per written format
+
+
+# ---- detection ---------------------------------------------------------------------------------
+
+
+def detect_format(path: str | Path) -> str:
+    """One of READ_FORMATS, from the file's content."""
+    with open(path, "rb") as f:
+        if f.read(4) == _ZIP_MAGIC:
+            _model_meta(path)
+            return "model"
+    with _stream(path) as f:
+        head = f.read(_HEAD)
+    if not head.strip():
+        raise FormatError(f"{path}: the file is empty")
+    first, _, rest = head.partition(b"\n")
+    header = _header(first)
+    if header:
+        second = _record(rest.partition(b"\n")[0])
+        text = not rest.strip() or (second is not None and second.size == header[1])
+        return "word2vec-txt" if text else "word2vec-bin"
+    if b"\t" in first.strip() and _values(first) is not None:
+        return "tsv"
+    if (values := _record(first)) is not None and values.size:
+        return "glove"
+    raise FormatError(
+        f'{path}, line 1: not a vectors file (expected a "words dimensions" header, '
+        "a word followed by numbers, or tab-separated numbers)"
+    )
+
+
+@contextlib.contextmanager
+def _stream(path: str | Path):
+    """The file as a binary stream, decompressed if it starts with a gzip, bz2 or xz signature."""
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    opener = next((op for sig, op in _COMPRESSED if magic.startswith(sig)), open)
+    with opener(path, "rb") as f:
+        yield f
+
+
+def _header(line: bytes) -> tuple[int, int] | None:
+    m = _HEADER.fullmatch(line)
+    return (int(m[1]), int(m[2])) if m and int(m[2]) > 0 else None
+
+
+def _record(line: bytes) -> np.ndarray | None:
+    """The numbers after the word of a `word v1 ... vD` line, or None if it is not one."""
+    word, _, values = line.partition(b" ")
+    return _values(values) if word else None
+
+
+def _values(text: bytes) -> np.ndarray | None:
+    """Whitespace-separated numbers as float32, or None if any is not a number."""
+    try:
+        return np.fromstring(text, dtype=np.float32, sep=" ")
+    except ValueError:
+        return None
+
+
+# ---- loading -----------------------------------------------------------------------------------
+
+
+def load_vectors(
+    path: str | Path, limit: int | None = None, fmt: str | None = None
+) -> KeyedVectors:
+    """Vectors from a file of any READ_FORMATS (detected unless `fmt`); `limit`: first N words."""
+    if limit is not None and limit < 0:
+        raise W2VError("the word limit must not be negative")
+    fmt = detect_format(path) if fmt is None else fmt
+    if fmt == "model":
+        words, vectors, counts = _read_model(path, limit)
+    elif fmt == "word2vec-bin":
+        (words, vectors), counts = _read_binary(path, limit), None
+    elif fmt in ("word2vec-txt", "glove", "tsv"):
+        words, vectors, counts = _read_text(path, limit, fmt)
+    else:
+        raise W2VError(f'unknown vectors format "{fmt}" (one of: {", ".join(READ_FORMATS)})')
+    return KeyedVectors(*_unique(words, vectors, counts))
+
+
+def _fail(path, where: str, message: str):
+    raise FormatError(f"{path}, {where}: {message}")
+
+
+def _decode(raw: list[bytes], path, where) -> list[str]:
+    """UTF-8 words from bytes (none containing a newline), all in one decode when possible."""
+    try:
+        return b"\n".join(raw).decode("utf-8").split("\n") if raw else []
+    except UnicodeDecodeError:
+        for k, word in enumerate(raw):
+            try:
+                word.decode("utf-8")
+            except UnicodeDecodeError:
+                _fail(path, where(k), f"the word {word!r} is not valid UTF-8")
+        raise
+
+
+def _check_finite(block: np.ndarray, path, where) -> None:
+    if not np.isfinite(block).all():
+        k = int(np.flatnonzero(~np.isfinite(block).all(axis=1))[0])
+        _fail(path, where(k), "a value is NaN or infinite")
+
+
+def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
+    """Keep the first vector of a repeated word, compacting `vectors` in place (in blocks)."""
+    first: dict[str, int] = {}
+    keep = [i for i, w in enumerate(words) if first.setdefault(w, i) == i]
+    if len(keep) == len(words):
+        return words, vectors, counts
+    rows = np.array(keep, dtype=np.int64)
+    for s in range(0, len(rows), 1 << 16):  # destinations never overtake the rows still to move
+        block = rows[s : s + (1 << 16)]
+        vectors[s : s + len(block)] = vectors[block]
+    return [words[i] for i in keep], vectors[: len(rows)], None if counts is None else counts[rows]
+
+
+def _model_meta(path) -> dict:
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
+        raise FormatError(f"{path}: not a w2vstudio model ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        raise FormatError(f"{path}: a zip or .npz file that is not a w2vstudio model")
+    return meta
+
+
+def _read_model(path, limit):
+    _model_meta(path)
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
+            words = z["words"].tobytes().decode("utf-8")
+            counts, vectors = z["counts"], z["vectors"]
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
+        raise FormatError(f"{path}: damaged w2vstudio model ({exc})") from None
+    words = words.split("\n") if len(vectors) else []
+    if vectors.ndim != 2 or not len(words) == len(vectors) == len(counts):
+        raise FormatError(
+            f"{path}: model has {len(words)} words, {len(counts)} counts "
+            f"and {vectors.shape} vectors"
+        )
+    if limit is not None and limit < len(words):
+        words, counts, vectors = words[:limit], counts[:limit], vectors[:limit].copy()
+    vectors = vectors.astype(np.float32, copy=False)
+    _check_finite(vectors, path, lambda k: f'word "{words[k]}"')
+    return words, vectors, counts.astype(np.int64) if counts.any() else None
+
+
+def _read_binary(path, limit) -> tuple[list[str], np.ndarray]:
+    with _stream(path) as f:
+        line = f.readline(1024)
+        header = _header(line.rstrip(b"\n"))
+        if not header:
+            _fail(path, "byte offset 0", 'expected a "words dimensions" header line')
+        total, dim = header
+        n = total if limit is None else min(total, limit)
+        out = np.empty((n, dim), dtype="<f4")
+        dest = memoryview(out.reshape(-1).view(np.uint8))
+        size = 4 * dim
+        words: list[str] = []
+        buf, base, pos = b"", len(line), 0  # buf[0] is at file offset `base`
+        while len(words) < n:
+            data = f.read(_CHUNK)
+            buf, base, pos = buf[pos:] + data, base + pos, 0
+            view, raw, starts = memoryview(buf), [], []
+            i0 = len(words)
+            while i0 + len(raw) < n:
+                start = pos
+                while buf.startswith(b"\n", start):
+                    start += 1
+                space = buf.find(b" ", start, start + _MAX_WORD)
+                if space < 0 or space + 1 + size > len(buf):
+                    if space < 0 and len(buf) - start >= _MAX_WORD:
+                        _fail(
+                            path,
+                            f"byte offset {base + start}",
+                            "no word ends here: not a word2vec binary file",
+                        )
+                    break
+                word = buf[start:space]
+                if not word or b"\n" in word:
+                    _fail(
+                        path,
+                        f"byte offset {base + start}",
+                        "malformed record (does the header give the right dimension?)",
+                    )
+                row = i0 + len(raw)
+                dest[row * size : (row + 1) * size] = view[space + 1 : space + 1 + size]
+                raw.append(word)
+                starts.append(base + start)
+                pos = space + 1 + size
+                if buf.startswith(b"\n", pos):
+                    pos += 1
+            del view
+
+            def where(k: int) -> str:
+                return f"byte offset {starts[k]}"
+
+            words += _decode(raw, path, where)
+            _check_finite(out[i0 : len(words)], path, where)
+            if not data and len(words) < n:
+                _fail(
+                    path,
+                    f"byte offset {base + pos}",
+                    f"the file ends after {len(words)} of {total} words",
+                )
+        if n == total and (buf[pos:] + f.read(1024)).strip():
+            _fail(
+                path,
+                f"byte offset {base + pos}",
+                f"more data after the {total} words the header declares",
+            )
+    return words, out.astype(np.float32, copy=False)
+
+
+def _read_text(path, limit, fmt):
+    """word2vec text / .vec (header), GloVe (no header) or Projector vectors.tsv (no words)."""
+    if fmt == "word2vec-txt":
+        total = dim = None
+    else:
+        total, dim = _count_rows(path, fmt)
+    with _stream(path) as f:
+        first_no = 1
+        if total is None:
+            header = _header(f.readline(1024).rstrip(b"\n"))
+            if not header:
+                _fail(path, "line 1", 'expected a "words dimensions" header')
+            (total, dim), first_no = header, 2
+        n = total if limit is None else min(total, limit)
+        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv")
+        if n == total and (rest + f.read(1024)).strip():
+            _fail(
+                path,
+                f"line {first_no + n}",
+                f"more lines than the {total} words the header declares",
+            )
+    counts = None
+    if fmt == "tsv":
+        words, counts = _read_metadata(metadata_path(path), n)
+    return words, vectors, counts
+
+
+def _count_rows(path, fmt) -> tuple[int, int]:
+    """Lines up to the last non-blank one, and the values per line (from the first line)."""
+    with _stream(path) as f:
+        line = f.readline()
+        first = _values(line) if fmt == "tsv" else _record(line)
+        if first is None or not first.size:  # (only where `fmt` was forced)
+            expected = "numbers" if fmt == "tsv" else "a word followed by numbers"
+            _fail(path, "line 1", f"expected {expected}")
+        rows = newlines = 1
+        while data := f.read(_CHUNK):
+            body = data.rstrip()
+            if body:
+                rows = newlines + body.count(b"\n") + 1
+            newlines += data.count(b"\n")
+    return rows, first.size
+
+
+def _parse_lines(f, path, n, dim, first_no, with_words):
+    """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
+    out = np.empty((n, dim), dtype=np.float32)
+    words: list[str] = []
+    done, pending, rest = 0, b"", b""
+    while done < n:
+        data = f.read(_CHUNK)
+        block = pending + data
+        if data:
+            cut = block.rfind(b"\n") + 1
+            block, pending = block[:cut], block[cut:]
+        elif not block:
+            _fail(path, f"line {first_no + done}", f"the file ends after {done} of {n} vectors")
+        else:
+            block, pending = block + b"\n", b""
+        lines = block.split(b"\n")[:-1]
+        take, rest = lines[: n - done], b"\n".join(lines[n - done :] + [pending])
+
+        def where(k: int, first: int = first_no + done) -> str:
+            return f"line {first + k}"
+
+        raw = []
+        for k, line in enumerate(take):
+            word, values = line.partition(b" ")[::2] if with_words else (None, line)
+            if with_words and not word:
+                _fail(
+                    path,
+                    where(k),
+                    "empty line" if not line.strip() else "no word before the values",
+                )
+            vec = _values(values)
+            if vec is None:
+                bad = next(t for t in values.split() if _values(t) is None)
+                _fail(path, where(k), f"{bad.decode('utf-8', 'replace')[:40]!r} is not a number")
+            if vec.size != dim:
+                _fail(path, where(k), f"expected {dim} values, found {vec.size}")
+            out[done + k] = vec
+            raw.append(word)
+        _check_finite(out[done : done + len(take)], path, where)
+        if with_words:
+            words += _decode(raw, path, where)
+        done += len(take)
+    return words, out, rest
+
+
+def metadata_path(vectors_path: str | Path) -> Path:
+    """The metadata file that goes with a Projector vectors file: `vectors.tsv` -> `metadata.tsv`,
+    `X-vectors.tsv` / `X_vectors.tsv` -> `X-metadata.tsv` / `X_metadata.tsv`,
+    `X.tsv` -> `X-metadata.tsv`.
+    """
+    p = Path(vectors_path)
+    name = p.name[: -len(p.suffix)] if p.suffix else p.name
+    if name.endswith("vectors"):
+        return p.with_name(name[: -len("vectors")] + "metadata" + p.suffix)
+    return p.with_name(f"{name}-metadata{p.suffix}")
+
+
+def _read_metadata(path: Path, n: int) -> tuple[list[str], np.ndarray | None]:
+    """Words (and counts, given a `count` column) of the first n rows; row numbers if absent."""
+    if not path.exists():
+        return [str(i) for i in range(n)], None
+    with _stream(path) as f:
+        lines = f.read().decode("utf-8", "surrogateescape").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = [line.rstrip("\r") for line in lines]
+    columns, first_no = [""], 1
+    if lines and "\t" in lines[0]:
+        columns, first_no = [c.strip().lower() for c in lines[0].split("\t")], 2
+        lines = lines[1:]
+    if len(lines) < n:
+        _fail(path, f"line {first_no + len(lines)}", f"{len(lines)} words for {n} vectors")
+    word_col = columns.index("word") if "word" in columns else 0
+    rows = [line.split("\t") if len(columns) > 1 else [line] for line in lines[:n]]
+    for k, row in enumerate(rows):
+        if len(row) != len(columns):
+            _fail(
+                path, f"line {first_no + k}", f"expected {len(columns)} columns, found {len(row)}"
+            )
+        try:
+            row[word_col].encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(path, f"line {first_no + k}", "the word is not valid UTF-8")
+    words = [row[word_col] for row in rows]
+    if "count" not in columns:
+        return words, None
+    c, counts = columns.index("count"), np.empty(n, dtype=np.int64)
+    for k, row in enumerate(rows):
+        try:
+            counts[k] = int(row[c])
+        except (ValueError, OverflowError):
+            _fail(path, f"line {first_no + k}", f"the count {row[c]!r} is not a whole number")
+    return words, counts
+
+
+# ---- writing -----------------------------------------------------------------------------------
+
+
+def save_vectors(kv: KeyedVectors, path: str | Path, fmt: str) -> None:
+    """Write `kv` as "bin" or "txt" (word2vec), "tsv" (Projector pair, see `metadata_path`) or
+    "model". Exact round trip: float32 values are written with 9 significant digits in text."""
+    if fmt not in WRITE_FORMATS:
+        raise W2VError(f'unknown output format "{fmt}" (one of: {", ".join(WRITE_FORMATS)})')
+    _check_words(kv.words, fmt)
+    if fmt == "model":
+        with _atomic(path) as f:
+            _write_model(kv, f)
+    elif fmt == "tsv":
+        with _atomic(path) as f, _atomic(metadata_path(path)) as meta:
+            _write_rows(kv.vectors, f, "\t")
+            _write_metadata(kv, meta)
+    else:
+        with _atomic(path) as f:
+            f.write(f"{len(kv)} {kv.dim}\n".encode())
+            (_write_binary if fmt == "bin" else _write_text)(kv, f)
+
+
+def _check_words(words: list[str], fmt: str) -> None:
+    """Refuse words the format cannot hold: empty (text formats) or with a separator in them."""
+    bad = _FORBIDDEN[fmt]
+
+    def unfit(word: str) -> bool:
+        return (not word and fmt != "model") or any(ch in word for ch in bad)
+
+    if any(ch in "\x00".join(words) for ch in bad) or (fmt != "model" and "" in words):
+        word = next(w for w in words if unfit(w))
+        raise W2VError(f"the word {word!r} cannot be written in the {fmt} format")
+
+
+@contextlib.contextmanager
+def _atomic(path: str | Path):
+    """A binary file that replaces `path` only once it has been written completely."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write_model(kv: KeyedVectors, f) -> None:
+    meta = {
+        "format": MODEL_FORMAT,
+        "version": 1,
+        "params": {},
+        "epoch_losses": [],
+        "epochs_trained": 0,
+    }
+    counts = np.zeros(len(kv), np.int64) if kv.counts is None else kv.counts
+    np.savez(
+        f,
+        meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+        words=np.frombuffer("\n".join(kv.words).encode(), np.uint8),
+        counts=counts.astype(np.int64),
+        vectors=kv.vectors,
+    )
+
+
+def _write_binary(kv: KeyedVectors, f) -> None:
+    vectors = kv.vectors.astype("<f4", copy=False)
+    for s in range(0, len(kv), 1 << 14):
+        parts = []
+        for word, row in zip(kv.words[s : s + (1 << 14)], vectors[s : s + (1 << 14)]):
+            parts += (word.encode(), b" ", row.tobytes(), b"\n")
+        f.write(b"".join(parts))
+
+
+def _write_text(kv: KeyedVectors, f) -> None:
+    _write_rows(kv.vectors, f, " ", kv.words)
+
+
+def _write_rows(vectors: np.ndarray, f, sep: str, words: list[str] | None = None) -> None:
+    """One line per row: `[word<sep>]v1<sep>...vD`, each value with 9 significant digits."""
+    line = sep.join(["%.9g"] * vectors.shape[1])
+    for s in range(0, len(vectors), 1 << 12):
+        rows = [line % tuple(r) for r in vectors[s : s + (1 << 12)].tolist()]
+        if words is not None:
+            rows = [f"{w}{sep}{r}" for w, r in zip(words[s : s + (1 << 12)], rows)]
+        f.write(("\n".join(rows) + "\n").encode())
+
+
+def _write_metadata(kv: KeyedVectors, f) -> None:
+    if kv.counts is None:
+        lines = kv.words
+    else:
+        lines = ["word\tcount"] + [f"{w}\t{c}" for w, c in zip(kv.words, kv.counts.tolist())]
+    f.write("".join(line + "\n" for line in lines).encode())
