@@ -122,10 +122,12 @@ def test_tokenizer_kernel_agrees_with_regex_rule():
     rng = np.random.default_rng(3)
     alphabet = list("abcXYZ019 '’-_.,\n\téÉßİ漢字–—\u0301") + ["don't", "x-ray", "--", "''"]
     text = "".join(rng.choice(alphabet, size=5000))
+    lines = text.split("\n")
     for lower in (True, False):
-        ids, distinct = corpus.tokenize_block(text.encode("utf-8"), lower)
-        got = [distinct[i] for i in ids if i >= 0]
-        lines = text.split("\n")
+        tokenizer = corpus.Tokenizer(lower)
+        ids = np.concatenate([tokenizer((line + "\n").encode("utf-8")) for line in lines])  # many calls
+        got = [tokenizer.words[i] for i in ids if i >= 0]
         want = [w for line in lines for w in corpus.words(line, lower)]
         assert got == want
-        assert (ids == -1).sum() == text.count("\n")
+        assert (ids == -1).sum() == len(lines)
+        assert len(set(tokenizer.words)) == len(tokenizer.words)  # one id per distinct word

@@ -27,6 +27,7 @@ MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
 
 # The same rule as kernels.tokenize_block, for short texts typed by a user or shown in context.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 _MAGIC = {
     b"\x1f\x8b": gzip.open,
     b"BZh": bz2.open,
@@ -133,17 +134,77 @@ def _last_break(buf: bytes) -> int:
 
 @cache
 def alnum_table() -> np.ndarray:
-    """1 for every code point Python counts as a letter or digit, else 0."""
-    return np.frombuffer(bytes(chr(c).isalnum() for c in range(0x110000)), dtype=np.uint8)
+    """1 for every code point that ``_WORD`` treats as a letter or digit, else 0."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for run in _ALNUM_RUN.finditer("".join(map(chr, range(0x110000)))):
+        table[run.start():run.end()] = 1
+    return table
 
 
-def tokenize_block(block: bytes, lowercase: bool) -> tuple[np.ndarray, list[str]]:
-    """Block-local ids (-1 at line ends) and the distinct words they stand for."""
-    ids, starts, ends = kernels.tokenize_block(np.frombuffer(block, dtype=np.uint8), lowercase, alnum_table())
-    distinct = [block[s:e].decode("utf-8") for s, e in zip(starts.tolist(), ends.tolist())]
-    if lowercase:
-        distinct = [w.lower() for w in distinct]
-    return ids, distinct
+class Tokenizer:
+    """Turns blocks of UTF-8 text into word ids (-1 at line ends), stable across blocks.
+
+    The Numba kernel finds each distinct byte string once; only strings never seen before are
+    decoded (and lower-cased) in Python, so the per-word cost stays in compiled code.
+    """
+
+    def __init__(self, lowercase: bool = True):
+        self.lowercase = lowercase
+        self.words: list[str] = []  # distinct words in order of first appearance
+        self._index: dict[str, int] = {}
+        self._word_of = np.zeros(1024, dtype=np.int32)  # byte string id -> word id
+        self._strings = 0
+        self._arena = np.zeros(1 << 20, dtype=np.uint8)
+        self._used = 0
+        self._spans = np.zeros((1024, 2), dtype=np.int64)
+        self._hashes = np.zeros(1024, dtype=np.uint64)
+        self._table = np.full(2048, -1, dtype=np.int32)
+
+    def __call__(self, block: bytes) -> np.ndarray:
+        self._reserve(len(block))
+        old = self._strings
+        ids, self._strings, self._used = kernels.tokenize_block(
+            np.frombuffer(block, dtype=np.uint8), self.lowercase, alnum_table(), self._table, self._arena,
+            self._spans, self._hashes, old, self._used)
+        if self._strings > old:
+            self._add_strings(old)
+        return np.where(ids >= 0, self._word_of[np.maximum(ids, 0)], -1).astype(np.int32)
+
+    def _add_strings(self, first: int):
+        base = int(self._spans[first, 0])
+        raw = self._arena[base:self._used].tobytes()
+        texts = [raw[a - base:b - base].decode("utf-8") for a, b in self._spans[first:self._strings].tolist()]
+        if self.lowercase:
+            texts = [t.lower() for t in texts]  # ASCII is folded already; this handles the rest
+        index, words = self._index, self.words
+        for k, text in enumerate(texts, first):
+            w = index.get(text)
+            if w is None:
+                w = index[text] = len(words)
+                words.append(text)
+            self._word_of[k] = w
+
+    def _reserve(self, nbytes: int):
+        """Room for nbytes more arena bytes and nbytes // 2 + 1 more strings."""
+        strings = self._strings + nbytes // 2 + 1
+        if strings > len(self._hashes):
+            size = max(2 * len(self._hashes), strings)
+            self._hashes = _grown(self._hashes, size)
+            self._spans = _grown(self._spans, size)
+            self._word_of = _grown(self._word_of, size)
+        if self._used + nbytes > len(self._arena):
+            self._arena = _grown(self._arena, max(2 * len(self._arena), self._used + nbytes))
+        if 2 * strings > len(self._table):
+            size = len(self._table)
+            while size < 2 * strings:
+                size *= 2
+            self._table = kernels.rehash(self._hashes, self._strings, size)
+
+
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows,) + array.shape[1:], dtype=array.dtype)
+    out[: len(array)] = array
+    return out
 
 
 def words(text: str, lowercase: bool = True) -> list[str]:

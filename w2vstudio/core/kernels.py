@@ -50,25 +50,21 @@ def _fold(b, lower):
 
 
 @njit(**_NOFAST)
-def tokenize_block(buf, lower, alnum):
+def tokenize_block(buf, lower, alnum, table, arena, spans, hashes, n_known, arena_used):
     """Split valid UTF-8 into words (letters/digits joined by inner ' ’ -) and line ends.
 
-    Returns (ids, starts, ends): ``ids`` holds a block-local word id per token (-1 for a line
-    end); word k first occurs at ``buf[starts[k]:ends[k]]``. Distinct words are found with an
-    open-addressing table that compares bytes (ASCII folded to lower case if ``lower``), so
-    the ids are exact; full Unicode lower-casing is left to the caller on distinct words.
+    Words are ids into a table of distinct byte strings kept across calls: ``table`` is an
+    open-addressing index (-1 = empty, size a power of two), string k's bytes (ASCII folded to
+    lower case if ``lower``) are ``arena[spans[k, 0]:spans[k, 1]]`` and its hash ``hashes[k]``.
+    New strings are appended. The caller guarantees room for ``len(buf)`` more bytes and
+    ``len(buf) // 2 + 1`` more strings, with the table at most half full afterwards.
+
+    Returns (ids with -1 at line ends, number of strings, arena bytes used).
     """
     n = len(buf)
     ids = np.empty(n + 1, dtype=np.int32)
-    starts = np.empty(n // 2 + 2, dtype=np.int64)
-    ends = np.empty(n // 2 + 2, dtype=np.int64)
-    cap = 1024
-    while cap < n:
-        cap *= 2
-    mask = cap - 1
-    table = np.full(cap, -1, dtype=np.int32)
+    mask = len(table) - 1
     n_ids = 0
-    n_words = 0
     i = 0
     while i < n:
         cp, width = _codepoint(buf, i)
@@ -93,22 +89,26 @@ def tokenize_block(buf, lower, alnum):
             for k in range(i, i + width):
                 h = (h ^ np.uint64(_fold(buf[k], lower))) * np.uint64(1099511628211)
             i += width
-        end = i
+        length = i - start
         slot = np.int64(h & np.uint64(mask))
         while True:
             w = table[slot]
             if w == -1:
-                table[slot] = n_words
-                starts[n_words] = start
-                ends[n_words] = end
-                ids[n_ids] = n_words
-                n_words += 1
+                table[slot] = n_known
+                hashes[n_known] = h
+                spans[n_known, 0] = arena_used
+                for k in range(length):
+                    arena[arena_used + k] = _fold(buf[start + k], lower)
+                arena_used += length
+                spans[n_known, 1] = arena_used
+                ids[n_ids] = n_known
+                n_known += 1
                 break
-            if ends[w] - starts[w] == end - start:
+            if hashes[w] == h and spans[w, 1] - spans[w, 0] == length:
                 same = True
-                off = starts[w] - start
-                for k in range(start, end):
-                    if _fold(buf[k], lower) != _fold(buf[k + off], lower):
+                off = spans[w, 0]
+                for k in range(length):
+                    if _fold(buf[start + k], lower) != arena[off + k]:
                         same = False
                         break
                 if same:
@@ -116,7 +116,20 @@ def tokenize_block(buf, lower, alnum):
                     break
             slot = (slot + 1) & mask
         n_ids += 1
-    return ids[:n_ids], starts[:n_words], ends[:n_words]
+    return ids[:n_ids], n_known, arena_used
+
+
+@njit(**_NOFAST)
+def rehash(hashes, n, size):
+    """A fresh open-addressing table of ``size`` slots (a power of two) for strings 0..n-1."""
+    table = np.full(size, -1, dtype=np.int32)
+    mask = size - 1
+    for w in range(n):
+        slot = np.int64(hashes[w] & np.uint64(mask))
+        while table[slot] != -1:
+            slot = (slot + 1) & mask
+        table[slot] = w
+    return table
 
 
 # ---------------------------------------------------------------------------------------------

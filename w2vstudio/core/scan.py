@@ -28,19 +28,6 @@ DEFAULT_BUDGET = 512 << 20  # bytes of token ids held in RAM before spilling to 
 _LINE_END = -1
 
 
-class _Ids(dict):
-    """Provisional word ids, assigned on first sight."""
-
-    def __init__(self):
-        super().__init__()
-        self.words: list[str] = []
-
-    def __missing__(self, word):
-        i = self[word] = len(self.words)
-        self.words.append(word)
-        return i
-
-
 class _Stream:
     """An append-only int32 stream: in reserved anonymous memory (pages are committed only as
     they are written) up to a budget, then in an unlinked temporary file."""
@@ -178,8 +165,7 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
     """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block."""
     files = corpus_files.find_files([Path(p) for p in paths])
     total_bytes = sum(f.bytes for f in files)
-    ids = _Ids()
-    lookup = ids.__getitem__
+    tokenizer = corpus_files.Tokenizer(lowercase)
     stream = _Stream(budget, cache_dir)
     counter = corpus_files.ReplacementCounter()
     counts = np.zeros(0, dtype=np.int64)
@@ -191,12 +177,9 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
         for data, position in corpus_files.iter_blocks(stat.path, counter):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("corpus scan cancelled")
-            local, distinct = corpus_files.tokenize_block(data, lowercase)
-            glob = np.full(len(distinct) + 1, _LINE_END, dtype=np.int32)
-            glob[:-1] = np.fromiter(map(lookup, distinct), dtype=np.int32, count=len(distinct))
-            block = glob[local]  # local -1 (line end) picks the trailing _LINE_END
+            block = tokenizer(data)
             words_only = block[block >= 0]
-            counts = _add_counts(counts, words_only, len(ids.words))
+            counts = _add_counts(counts, words_only, len(tokenizer.words))
             raw_words += len(words_only)
             stream.append(block)
             if progress is not None:
@@ -206,7 +189,7 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
         done_bytes += stat.bytes
     if raw_words == 0:
         raise CorpusError("the corpus contains no words")
-    return ScannedCorpus(files, ids.words, counts, stream, raw_words, counter.count, lowercase)
+    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase)
 
 
 def _add_counts(counts: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
