@@ -1,0 +1,83 @@
+"""GUI test setup: offscreen Qt, settings in a temporary file, no job left running, small data."""
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
+
+import gzip
+import itertools
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from w2vstudio.resources import SAMPLE_CORPUS
+from w2vstudio.resources import path as resource_path
+
+TINY_LINES = 500  # about 22,000 words of the sample corpus
+
+
+@pytest.fixture(autouse=True)
+def settings_file(tmp_path, monkeypatch):
+    """Every test reads and writes its settings in its own temporary file."""
+    from w2vstudio.gui import settings
+
+    path = tmp_path / "settings.ini"
+    store = QSettings(str(path), QSettings.Format.IniFormat)
+    monkeypatch.setattr(settings, "store", lambda: store)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_jobs():
+    """Fail a test that leaves a background job running (pytest-qt has closed its widgets by now)."""
+    yield
+    from w2vstudio.gui import workers
+
+    running = workers.live_jobs()
+    workers.stop_all()
+    assert not running, f"background jobs still running after the test: {running}"
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus(tmp_path_factory):
+    """A small plain-text corpus cut from the bundled sample."""
+    path = tmp_path_factory.mktemp("corpus") / "tiny.txt"
+    with gzip.open(resource_path(SAMPLE_CORPUS), "rt", encoding="utf-8") as f:
+        path.write_text("".join(itertools.islice(f, TINY_LINES)), encoding="utf-8")
+    return path
+
+
+TINY_PARAMS = {"dim": 16, "epochs": 2, "min_count": 2, "threads": 1, "window": 3, "negative": 3}
+
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    """The main window, shown; errors are collected in `window.errors`, questions answered yes."""
+    from w2vstudio.gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.errors = []
+    w.questions = []
+    monkeypatch.setattr(w, "show_error", w.errors.append)
+    monkeypatch.setattr(w, "ask_discard", lambda text: w.questions.append(text) or True)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+@pytest.fixture
+def train(qtbot):
+    """train(window, **params): train through the Train action with tiny parameters -> TrainOutcome."""
+
+    def run(w, timeout=120_000, **params):
+        panel = w.train_panel
+        panel.form.set_values({**TINY_PARAMS, **params})
+        outcomes = []
+        panel.training_finished.connect(outcomes.append)
+        panel.start_action.trigger()
+        qtbot.waitUntil(lambda: not panel.is_busy, timeout=timeout)
+        panel.training_finished.disconnect(outcomes.append)
+        assert outcomes, f"training failed: {w.errors}"
+        return outcomes[0]
+
+    return run

@@ -1,0 +1,82 @@
+"""Files reach the studio as a user sends them: a real drop event, open_paths (what the drop
+handler calls), and bad input that must end in one clear sentence, never a crash."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from w2vstudio.core.io import save_vectors
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui import settings
+
+
+@pytest.fixture
+def vectors_file(tmp_path):
+    """A small word2vec text file: 50 words of 8 dimensions."""
+    rng = np.random.default_rng(3)
+    kv = KeyedVectors([f"w{i}" for i in range(50)], rng.standard_normal((50, 8)).astype(np.float32))
+    path = tmp_path / "small.vec"
+    save_vectors(kv, path, "txt")
+    return path
+
+
+def drop(widget, paths):
+    """Send a drag-enter and a drop of these local paths to `widget`; returns the enter event."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = QPointF(widget.rect().center())
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    if enter.isAccepted():
+        QApplication.sendEvent(widget, QDropEvent(centre, Qt.DropAction.CopyAction, mime,
+                                                  Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    return enter
+
+
+def test_dropping_a_folder_makes_it_the_corpus(qtbot, window, tiny_corpus):
+    with qtbot.waitSignal(window.corpus_panel.scan_finished, timeout=60_000) as scanned:
+        assert drop(window, [tiny_corpus.parent]).isAccepted()
+    assert [f.path for f in scanned.args[0].files] == [tiny_corpus]
+    assert "distinct" in window.corpus_panel.summary.text()
+    assert window.tabs.currentWidget() is window.train_panel
+
+
+def test_dropping_a_vectors_file_opens_it_to_explore(qtbot, window, vectors_file):
+    with qtbot.waitSignal(window.vectors_changed, timeout=30_000) as changed:
+        drop(window, [vectors_file])
+    kv = changed.args[0]
+    assert len(kv) == 50 and window.model is None and not window.unsaved
+    assert window.vocab_label.text() == "50 words" and window.dim_label.text() == "8 dimensions"
+    assert "small.vec" in window.windowTitle()
+    with qtbot.waitSignal(window.neighbours_panel.results_shown) as shown:
+        window.neighbours_panel.search("w1 - w2")
+    assert {w for w, _, _ in shown.args[0]}.isdisjoint({"w1", "w2"})
+    assert settings.get("files/recent") == [str(vectors_file.resolve())]
+
+
+def test_bad_input_gives_one_sentence(qtbot, window, tmp_path):
+    broken = tmp_path / "broken.bin"
+    broken.write_bytes(b"\x00\x01garbage" * 10)
+    window.open_paths([broken])
+    window.open_paths([tmp_path / "missing.txt"])
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    with qtbot.waitSignal(window.corpus_panel.scan_failed, timeout=30_000):
+        window.open_paths([empty])
+    assert len(window.errors) == 3
+    assert all(e.count(". ") == 0 and len(e) < 200 for e in window.errors), window.errors
+    assert "does not exist" in window.errors[1]
+    assert window.isVisible() and window.kv is None
+
+
+def test_cancel_a_scan(qtbot, window):
+    panel = window.corpus_panel
+    panel.scan()  # the bundled sample: long enough to cancel
+    assert panel.is_scanning and panel.cancel_button.isVisible()
+    with qtbot.waitSignal(panel.scan_cancelled):
+        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert not panel.is_scanning and panel.scanned is None
+    assert "cancelled" in panel.summary.text()

@@ -1,0 +1,190 @@
+"""The corpus: its files (name, size, words once scanned) and the background scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
+                               QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from w2vstudio.core.corpus import FileStat, find_files
+from w2vstudio.core.scan import ScannedCorpus
+from w2vstudio.gui import settings
+from w2vstudio.gui.workers import JobSlot, ScanJob
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return ""
+
+
+class CorpusPanel(QWidget):
+    """Lists the corpus files and scans them off the GUI thread, with progress and cancel."""
+
+    scan_finished = Signal(object)  # ScannedCorpus
+    scan_failed = Signal(str)
+    scan_cancelled = Signal()
+
+    def __init__(self, actions: list[QAction], parent=None):
+        super().__init__(parent)
+        self._paths: list[Path] = []
+        self._files: list[FileStat] = []
+        self._scanned: ScannedCorpus | None = None
+        self._scan = JobSlot(self)
+        self._scan.progressed.connect(self._on_scan_progressed)
+        self._scan.succeeded.connect(self._on_scan_succeeded)
+        self._scan.failed.connect(self._on_scan_failed)
+        self._scan.cancelled.connect(self._on_scan_cancelled)
+
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["file", "size", "words"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setToolTip("Drop text files, compressed files (gzip, bz2, xz) or folders here.")
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+
+        self.lowercase = QCheckBox("Lowercase")
+        self.lowercase.setChecked(settings.get("corpus/lowercase"))
+        self.lowercase.setToolTip("Fold words to lower case while reading (usual for English; "
+                                  "changing it rescans the corpus).")
+        self.lowercase.toggled.connect(self._on_lowercase_toggled)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop reading the corpus.")
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_scan)
+
+        buttons = QHBoxLayout()
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.lowercase)
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.progress, 1)
+        scan_row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(scan_row)
+        layout.addWidget(self.summary)
+
+    # -- state -------------------------------------------------------------------------------------
+    @property
+    def paths(self) -> list[Path]:
+        return list(self._paths)
+
+    @property
+    def scanned(self) -> ScannedCorpus | None:
+        """The scan of the current files, or None until it is done."""
+        return self._scanned
+
+    @property
+    def is_scanning(self) -> bool:
+        return self._scan.job is not None
+
+    @property
+    def name(self) -> str:
+        """A short name for the corpus, used to name models."""
+        if not self._paths:
+            return "corpus"
+        first = self._paths[0].name
+        return first if len(self._paths) == 1 else f"{first} +{len(self._paths) - 1}"
+
+    # -- actions -------------------------------------------------------------------------------------
+    def set_paths(self, paths, scan: bool = True):
+        """Make these files and folders the corpus (raises CorpusError for bad paths)."""
+        files = find_files(paths)
+        self.cancel_scan()
+        self._paths = [Path(p) for p in paths]
+        self._files, self._scanned = files, None
+        self._show_files()
+        if scan:
+            self.scan()
+
+    def scan(self):
+        """Read the corpus in the background; `scan_finished` brings the result."""
+        if self.is_scanning or not self._paths:
+            return
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat("Reading the corpus…")
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self._scan.start(ScanJob(self._paths, self.lowercase.isChecked()))
+
+    def cancel_scan(self):
+        """Stop a running scan (the corpus stays unscanned)."""
+        if self.is_scanning:
+            self._scan.stop()
+            self._on_scan_cancelled()
+
+    # -- display -------------------------------------------------------------------------------------
+    def _show_files(self):
+        self.tree.clear()
+        base = self._paths[0].parent if len(self._paths) == 1 else None
+        for stat in self._files:
+            name = stat.path.name if base is None or stat.path.parent == base else str(stat.path.relative_to(base))
+            words = f"{stat.words:,}" if self._scanned is not None else ""
+            item = QTreeWidgetItem([name, human_bytes(stat.bytes), words])
+            item.setToolTip(0, str(stat.path))
+            for column in (1, 2):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.tree.addTopLevelItem(item)
+        size = human_bytes(sum(f.bytes for f in self._files))
+        files = f"{len(self._files)} file{'s' if len(self._files) != 1 else ''}, {size}"
+        s = self._scanned
+        if s is None:
+            self.summary.setText(f"{files}. Not read yet: it is read when you train.")
+            return
+        text = f"{files}: {s.raw_words:,} words, {len(s.words):,} distinct."
+        if s.invalid_utf8:
+            text += f" {s.invalid_utf8:,} bytes that were not UTF-8 were replaced."
+        self.summary.setText(text)
+
+    def _end_scan(self):
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+
+    def _on_scan_progressed(self, progress: tuple[int, int, int]):
+        done, total, words = progress
+        self.progress.setValue(int(1000 * done / total) if total else 0)
+        self.progress.setFormat(f"Reading the corpus… %p% · {words:,} words")
+
+    def _on_scan_succeeded(self, scanned: ScannedCorpus):
+        self._end_scan()
+        self._scanned = scanned
+        self._files = scanned.files
+        self._show_files()
+        self.scan_finished.emit(scanned)
+
+    def _on_scan_failed(self, message: str):
+        self._end_scan()
+        self.scan_failed.emit(message)
+
+    def _on_scan_cancelled(self):
+        self._end_scan()
+        self.summary.setText("Reading the corpus was cancelled.")
+        self.scan_cancelled.emit()
+
+    def _on_lowercase_toggled(self, checked: bool):
+        settings.put("corpus/lowercase", checked)
+        self.cancel_scan()
+        if self._scanned is not None:
+            self._scanned = None
+            self._show_files()

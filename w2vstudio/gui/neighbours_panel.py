@@ -1,0 +1,94 @@
+"""The Neighbours tab: nearest words by cosine, with completion and spelling suggestions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui import queries, settings
+from w2vstudio.gui.completion import WordCompleter
+from w2vstudio.gui.results_view import ResultsView
+from w2vstudio.gui.workers import JobSlot
+
+
+def topn_box(key: str = "explore/topn") -> QSpinBox:
+    """A spin box for how many results to show, remembered under `key`."""
+    box = QSpinBox()
+    box.setRange(1, 1000)
+    box.setValue(settings.get(key))
+    box.setPrefix("top ")
+    box.setToolTip("How many results to show.")
+    box.valueChanged.connect(lambda n: settings.put(key, n))
+    return box
+
+
+class NeighboursPanel(QWidget):
+    """Type a word (or `king - man + woman`), see its nearest neighbours."""
+
+    results_shown = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._kv: KeyedVectors | None = None
+        self._query = JobSlot(self)
+        self._query.succeeded.connect(self._on_query_succeeded)
+        self._query.failed.connect(self._on_query_failed)
+
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("a word, or words to add and subtract: king - man + woman")
+        self.search_box.setToolTip("Nearest neighbours by cosine similarity. Put - before a word to subtract "
+                                   "it. Completion offers the most frequent matching words.")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.returnPressed.connect(self._on_search_triggered)
+        self.completer = WordCompleter(self.search_box)
+        self.topn = topn_box()
+        self.search_button = QPushButton("Search")
+        self.search_button.clicked.connect(self._on_search_triggered)
+        self.results = ResultsView("cosine")
+        self.results.word_activated.connect(self.search)
+        self.results.suggestion_chosen.connect(self._on_suggestion_chosen)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Word"))
+        row.addWidget(self.search_box, 1)
+        row.addWidget(self.topn)
+        row.addWidget(self.search_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.results, 1)
+        self.set_vectors(None)
+
+    def set_vectors(self, kv: KeyedVectors | None):
+        """Explore these vectors (None: nothing to explore yet)."""
+        self._kv = kv
+        self._query.stop()
+        self.completer.set_words(kv.words if kv is not None else None)
+        for widget in (self.search_box, self.topn, self.search_button):
+            widget.setEnabled(kv is not None)
+        self.results.show_message("" if kv is not None else
+                                  "Train a model or open a vectors file to explore it here.")
+
+    def search(self, text: str):
+        """Look up the neighbours of `text`; `results_shown` follows."""
+        if self._kv is None:
+            return
+        self.search_box.setText(text)
+        self._query.call(queries.neighbours, self._kv, text, self.topn.value())
+
+    def _on_search_triggered(self):
+        self.search(self.search_box.text().strip())
+
+    def _on_query_succeeded(self, result):
+        if isinstance(result, queries.Unknown):
+            self.results.show_unknown(result)
+            self.results_shown.emit([])
+            return
+        self.results.show_rows(result)
+        self.results_shown.emit(result)
+
+    def _on_query_failed(self, message: str):
+        self.results.show_message(message)
+
+    def _on_suggestion_chosen(self, wrong: str, suggestion: str):
+        self.search(queries.replace_word(self.search_box.text(), wrong, suggestion))

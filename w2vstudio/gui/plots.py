@@ -1,0 +1,132 @@
+"""Live training plots: loss per batch with epoch means, learning rate and words per second.
+
+The x axis is training progress in epochs. A timer in the training panel adds points in bulk
+(`add_reports`) and redraws one plot per tick (`redraw`), never one redraw per batch: painting a
+plot takes milliseconds, so one per pass of the event loop keeps the window responsive.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from w2vstudio.core.trainer import BatchReport, EpochReport
+
+pg.setConfigOptions(antialias=True, background="w", foreground="#333")
+
+_BATCH_PEN = pg.mkPen("#7aa6e0", width=1)
+_MEAN_PEN = pg.mkPen("#d1495b", width=3)
+_LINE_PEN = pg.mkPen("#2e7d5b", width=2)
+LOSS, RATE, SPEED = 1, 2, 3  # columns of the batch table after x
+
+
+def _plot(title: str, y_label: str, x_label: str = "") -> pg.PlotWidget:
+    """A plot whose ranges are set explicitly (auto-range would paint each change twice); no grid,
+    which would make each repaint ten times slower."""
+    widget = pg.PlotWidget()
+    item = widget.getPlotItem()
+    item.setTitle(title, size="10pt")
+    item.setLabel("left", y_label)
+    if x_label:
+        item.setLabel("bottom", x_label)
+    item.setMenuEnabled(False)
+    item.setClipToView(True)
+    item.hideButtons()
+    item.getViewBox().disableAutoRange()
+    item.getAxis("left").setWidth(64)  # labels of a new range must not re-lay out the plot
+    widget.setMinimumHeight(120)
+    return widget
+
+
+class TrainingPlots(QWidget):
+    """Three stacked plots over the same epoch axis."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.loss_plot = _plot("Loss (batches, and epoch means)", "loss")
+        self.rate_plot = _plot("Learning rate", "alpha")
+        self.speed_plot = _plot("Speed", "", "epochs")
+        self.speed_plot.getPlotItem().setLabel("left", "speed", units="words/s")
+        self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
+        self._batch_curve = self.loss_plot.plot(pen=_BATCH_PEN, name="batch", connect="finite")
+        self._mean_curve = self.loss_plot.plot(pen=_MEAN_PEN, name="epoch mean", connect="pairs")
+        self._curves = {LOSS: (self.loss_plot, self._batch_curve),
+                        RATE: (self.rate_plot, self.rate_plot.plot(pen=_LINE_PEN)),
+                        SPEED: (self.speed_plot, self.speed_plot.plot(pen=_LINE_PEN))}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.loss_plot, 2)
+        layout.addWidget(self.rate_plot, 1)
+        layout.addWidget(self.speed_plot, 1)
+        self.clear()
+        self.redraw(everything=True)
+
+    def clear(self, epochs: int = 1):
+        """Forget all points; the next run has `epochs` epochs. `redraw` shows the empty plots."""
+        self._epochs = epochs
+        self._batches: list[tuple[float, float, float, float]] = []  # x, loss, alpha, words/s
+        self._means: list[tuple[int, float]] = []
+        self._stale = set(self._curves)
+        self._unscaled = set(self._curves)  # plots whose x range is still the last run's
+        self._turn = 0
+
+    @property
+    def batch_count(self) -> int:
+        return len(self._batches)
+
+    @property
+    def stale(self) -> bool:
+        """Whether some plot does not show all points yet."""
+        return bool(self._stale)
+
+    def add_reports(self, reports: list[BatchReport | EpochReport]):
+        """Take in a bulk of reports; `redraw` shows them."""
+        for r in reports:
+            if isinstance(r, BatchReport):
+                self._batches.append((r.progress * self._epochs, r.loss, r.alpha, r.words_per_sec))
+            else:
+                self._means.append((r.epoch, r.loss))
+        if reports:
+            self._stale = set(self._curves)
+
+    def redraw(self, everything: bool = False):
+        """Redraw the next plot, in turn, that has new points (all of them if `everything`)."""
+        order = list(self._curves)
+        for _ in order:
+            column = order[self._turn % len(order)]
+            self._turn += 1
+            if column in self._stale:
+                self._stale.discard(column)
+                self._draw(column)
+                if not everything:
+                    return
+
+    def _draw(self, column: int):
+        plot, curve = self._curves[column]
+        data = np.array(self._batches, dtype=np.float64).reshape(-1, 4)
+        y = data[:, column]
+        curve.setData(data[:, 0], y)
+        if column == LOSS:
+            x = np.array([[e - 1, e] for e, _ in self._means], dtype=np.float64).reshape(-1)
+            means = np.repeat(np.array([m for _, m in self._means], dtype=np.float64), 2)
+            self._mean_curve.setData(x, means)
+        elif column == SPEED:
+            y = np.append(y, 0.0)
+        if column in self._unscaled:
+            self._unscaled.discard(column)
+            plot.setXRange(0, self._epochs, padding=0.02)
+        _fit_y(plot, y)
+
+
+def _fit_y(plot: pg.PlotWidget, y: np.ndarray):
+    """Make the y range hold the data, changing it only when it must (a new range repaints the axes)."""
+    finite = y[np.isfinite(y)]
+    if not len(finite):
+        return
+    low, high = float(finite.min()), float(finite.max())
+    shown_low, shown_high = plot.getPlotItem().getViewBox().viewRange()[1]
+    if shown_low <= low and high <= shown_high and high - low >= 0.5 * (shown_high - shown_low):
+        return
+    pad = 0.15 * ((high - low) or abs(high) or 1.0)
+    plot.setYRange(low - pad, high + pad, padding=0)

@@ -1,0 +1,93 @@
+"""Qt item models and delegates for result tables: scored words with inline similarity bars."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
+
+BAR_ROLE = Qt.ItemDataRole.UserRole + 1  # fraction 0..1 of the cell to fill with a bar
+_BAR_COLOUR = QColor(70, 130, 220, 90)
+
+
+class ScoredWordsModel(QAbstractTableModel):
+    """Rows of (word, score, count); bars show the score as a share of `bar_scale` (or the best)."""
+
+    def __init__(self, score_name: str = "cosine", bar_scale: float | None = 1.0, parent=None):
+        super().__init__(parent)
+        self._headers = ("word", score_name, "count")
+        self._rows: list[tuple[str, float, int | None]] = []
+        self._bar_scale = bar_scale
+        self._scale = 1.0
+
+    def set_rows(self, rows: list[tuple[str, float, int | None]]):
+        """Show these rows, best first."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        best = max((r[1] for r in self._rows), default=1.0)
+        self._scale = self._bar_scale or (best if best > 0 else 1.0)
+        self.endResetModel()
+
+    def set_score_name(self, name: str, bar_scale: float | None):
+        """Rename the score column; `bar_scale` None scales bars to the best score."""
+        self._headers = ("word", name, "count")
+        self._bar_scale = bar_scale
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
+
+    def word(self, row: int) -> str:
+        return self._rows[row][0]
+
+    def rowCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        word, score, count = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (word, f"{score:.4f}", "" if count is None else f"{count:,}")[column]
+        if role == BAR_ROLE and column == 1:
+            return min(max(score / self._scale, 0.0), 1.0)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class BarDelegate(QStyledItemDelegate):
+    """Paints a translucent horizontal bar (BAR_ROLE share of the cell width) over the cell."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index):
+        super().paint(painter, option, index)
+        fraction = index.data(BAR_ROLE)
+        if fraction:
+            r = option.rect.adjusted(2, 3, -2, -3)
+            painter.fillRect(QRect(r.left(), r.top(), round(r.width() * fraction), r.height()), _BAR_COLOUR)
+
+
+def scored_words_view(model: ScoredWordsModel, parent=None) -> QTableView:
+    """A read-only table of scored words with bars in the score column."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setItemDelegateForColumn(1, BarDelegate(view))
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(22)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(0, 240)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    return view

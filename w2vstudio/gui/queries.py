@@ -1,0 +1,88 @@
+"""Queries the explore panels run in background jobs: thin wrappers over KeyedVectors that turn
+unknown words into spelling suggestions instead of errors. No Qt here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.vectors import KeyedVectors
+
+Row = tuple[str, float, int | None]  # word, score, corpus count
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Words missing from the vocabulary, each with spelling suggestions."""
+
+    suggestions: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class AnalogyAnswer:
+    rows: list[Row]
+    expected: str | None
+    expected_rank: int | None
+
+
+def parse_terms(text: str) -> tuple[list[str], list[str]]:
+    """`king - man + woman` (or `king -man woman`) as positive and negative words."""
+    positive, negative = [], []
+    sign = 1
+    for token in text.split():
+        if token in ("+", "-"):
+            sign = -1 if token == "-" else 1
+            continue
+        if len(token) > 1 and token[0] in "+-":
+            sign, token = (-1 if token[0] == "-" else 1), token[1:]
+        (positive if sign > 0 else negative).append(token)
+        sign = 1
+    return positive, negative
+
+
+def replace_word(text: str, wrong: str, right: str) -> str:
+    """`text` with the word `wrong` (with or without a leading + or -) replaced by `right`."""
+    return " ".join(t[: len(t) - len(wrong)] + right if t.lstrip("+-") == wrong else t for t in text.split())
+
+
+def unknown_words(kv: KeyedVectors, words) -> Unknown | None:
+    """Suggestions for the words not in `kv`, or None when all are known."""
+    missing = {w: kv.suggest(w, 5) for w in dict.fromkeys(words) if w not in kv}
+    return Unknown(missing) if missing else None
+
+
+def with_counts(kv: KeyedVectors, pairs: list[tuple[str, float]]) -> list[Row]:
+    return [(w, s, kv.count(w)) for w, s in pairs]
+
+
+def neighbours(kv: KeyedVectors, text: str, topn: int) -> list[Row] | Unknown:
+    """Nearest words to the words of `text` (a `-` before a word subtracts it)."""
+    positive, negative = parse_terms(text)
+    if not positive and not negative:
+        raise W2VError("Type a word to see its nearest neighbours.")
+    missing = unknown_words(kv, positive + negative)
+    if missing:
+        return missing
+    return with_counts(kv, kv.most_similar(positive, negative, topn=topn))
+
+
+def analogy(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int, expected: str | None,
+            exclude_inputs: bool) -> AnalogyAnswer | Unknown:
+    """a : b :: c : ?, and the rank of the expected answer if one is given."""
+    words = [a, b, c] + ([expected] if expected else [])
+    if not all(words[:3]):
+        raise W2VError("Fill in the three words a, b and c.")
+    missing = unknown_words(kv, words)
+    if missing:
+        return missing
+    answer = kv.analogy(a, b, c, method=method, topn=topn, expected=expected or None,
+                        include_inputs=not exclude_inputs)
+    return AnalogyAnswer(with_counts(kv, answer.results), expected or None, answer.expected_rank)
+
+
+def doesnt_match(kv: KeyedVectors, text: str) -> str | Unknown:
+    """The word of `text` farthest from the others."""
+    words = text.replace(",", " ").split()
+    if len(words) < 3:
+        raise W2VError("Give at least three words to find the one that doesn't match.")
+    return unknown_words(kv, words) or kv.doesnt_match(words)

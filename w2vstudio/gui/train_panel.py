@@ -1,0 +1,268 @@
+"""The Train tab: corpus, parameters, Start / Pause / Resume / Stop, progress and live plots."""
+
+from __future__ import annotations
+
+import gc
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from w2vstudio.core.trainer import BatchReport
+from w2vstudio.gui.corpus_panel import CorpusPanel
+from w2vstudio.gui.params_form import ParamsForm
+from w2vstudio.gui.plots import TrainingPlots
+from w2vstudio.gui.workers import JobSlot, TrainJob, TrainOutcome
+
+REFRESH_MS = 100  # plots and progress are redrawn at most this often
+
+
+def duration(seconds: float) -> str:
+    """Seconds as h:mm:ss or m:ss."""
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class TrainPanel(QWidget):
+    """Trains a model on the corpus panel's corpus; `start_action` only asks (`start_requested`)."""
+
+    start_requested = Signal()
+    training_started = Signal()
+    training_finished = Signal(object)  # TrainOutcome
+    failed = Signal(str)
+
+    def __init__(self, corpus_panel: CorpusPanel, parent=None):
+        super().__init__(parent)
+        self.corpus_panel = corpus_panel
+        self._train = JobSlot(self)
+        self._train.succeeded.connect(self._on_training_succeeded)
+        self._train.failed.connect(self._on_training_failed)
+        self._waiting_for_scan = False
+        self._paused = False
+        self._run: TrainJob | None = None  # the job of the current or last run
+        self._last: BatchReport | None = None
+        self._epochs = 1
+        corpus_panel.scan_finished.connect(self._on_scan_finished)
+        corpus_panel.scan_failed.connect(self._on_scan_ended)
+        corpus_panel.scan_cancelled.connect(self._on_scan_ended)
+
+        self.start_action = self._action("&Train", "Ctrl+Return", "Train a new model on the corpus.")
+        self.start_action.triggered.connect(self.start_requested)
+        self.pause_action = self._action("&Pause", "Ctrl+P", "Pause training; Resume goes on where it stopped.")
+        self.pause_action.triggered.connect(self._on_pause_triggered)
+        self.stop_action = self._action("&Stop", "Ctrl+.", "Stop training; the model trained so far is kept.")
+        self.stop_action.triggered.connect(self.stop)
+
+        self.form = ParamsForm()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(0)
+        self.progress.setFormat("Ready")
+        self.stats = QLabel(" ")
+        self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for widget in (self.progress, self.stats):  # new text must never re-lay out (and repaint) the plots
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.plots = TrainingPlots()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._on_refresh_timeout)
+        self._layout()
+        self._update_actions()
+
+    def _action(self, text: str, shortcut: str, tip: str) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+        action.setStatusTip(tip)
+        return action
+
+    def _layout(self):
+        corpus_box = QGroupBox("Corpus")
+        QVBoxLayout(corpus_box).addWidget(self.corpus_panel)
+        params_box = QGroupBox("Parameters")
+        scroll = QScrollArea()
+        scroll.setWidget(self.form)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumHeight(min(self.form.sizeHint().height(), 240))
+        QVBoxLayout(params_box).addWidget(scroll)
+        buttons = QHBoxLayout()
+        for action in (self.start_action, self.pause_action, self.stop_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMinimumWidth(80)
+            buttons.addWidget(button)
+        start_font = buttons.itemAt(0).widget().font()
+        start_font.setBold(True)
+        buttons.itemAt(0).widget().setFont(start_font)
+        buttons.addStretch()
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(corpus_box, 1)
+        column.addWidget(params_box)
+        column.addLayout(buttons)
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.progress)
+        side.addWidget(self.stats)
+        side.addWidget(self.plots, 1)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 780])
+        QVBoxLayout(self).addWidget(self.splitter)
+
+    # -- state ---------------------------------------------------------------------------------------
+    @property
+    def job(self) -> TrainJob | None:
+        return self._train.job
+
+    @property
+    def is_busy(self) -> bool:
+        """Training, or reading the corpus in order to train."""
+        return self.job is not None or self._waiting_for_scan
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused
+
+    def progress_fraction(self) -> float:
+        """Share of the current run done, as last drawn."""
+        return self._last.progress if self._last is not None else 0.0
+
+    # -- control -------------------------------------------------------------------------------------
+    def start(self):
+        """Train a new model (reading the corpus first if needed); the outcome comes as a signal."""
+        if self.is_busy:
+            return
+        try:
+            params = self.form.params(self.corpus_panel.lowercase.isChecked())
+        except ValueError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.form.remember()
+        scanned = self.corpus_panel.scanned
+        if scanned is None:
+            self._waiting_for_scan = True
+            self.progress.setFormat("Reading the corpus first…")
+            self.corpus_panel.scan()
+        else:
+            self._epochs = params.epochs
+            self._last = None
+            self.plots.clear(params.epochs)
+            self.progress.setValue(0)
+            self.progress.setFormat("Preparing the vocabulary…")
+            self.stats.setText(" ")
+            self._run = self._train.start(TrainJob(scanned, params))
+            gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
+            self._timer.start()
+            self.training_started.emit()
+        self._update_actions()
+
+    def pause(self):
+        if self.job is not None:
+            self.job.pause()
+            self._set_paused(True)
+
+    def resume(self):
+        if self.job is not None:
+            self.job.resume()
+            self._set_paused(False)
+
+    def _set_paused(self, paused: bool):
+        self._paused = paused
+        self.pause_action.setText("&Resume" if paused else "&Pause")
+        self._draw_progress()
+
+    def stop(self):
+        """Stop training after the batches in flight; the partial model arrives as usual."""
+        if self._waiting_for_scan:
+            self.corpus_panel.cancel_scan()
+        elif self.job is not None:
+            self.job.stop()
+            self.progress.setFormat("Stopping…")
+            self.stop_action.setEnabled(False)
+
+    def _update_actions(self):
+        self.start_action.setEnabled(not self.is_busy)
+        self.pause_action.setEnabled(self.job is not None)
+        self.stop_action.setEnabled(self.is_busy)
+        self.form.setEnabled(not self.is_busy)
+
+    # -- display -------------------------------------------------------------------------------------
+    def _draw_progress(self):
+        r = self._last
+        if r is None:
+            return
+        self.progress.setValue(round(1000 * r.progress))
+        epoch = min(r.epoch, self._epochs)
+        text = f"Epoch {epoch}/{self._epochs} · {100 * r.progress:.0f} %"
+        if self.is_paused:
+            text = f"Paused · {text}"
+        elif 0 < r.progress < 1:
+            text += f" · ETA {duration(r.elapsed * (1 - r.progress) / r.progress)}"
+        self.progress.setFormat(text)
+        loss = f"{r.loss:.4f}" if math.isfinite(r.loss) else "–"
+        self.stats.setText(f"loss {loss} · learning rate {r.alpha:.5f} · {r.words_per_sec:,.0f} words/s · "
+                           f"{duration(r.elapsed)} elapsed")
+
+    def _on_refresh_timeout(self):
+        reports = self._run.drain() if self._run is not None else []
+        self.plots.add_reports(reports)
+        self.plots.redraw()
+        if self._run is None and not self.plots.stale:
+            self._timer.stop()
+        batches = [r for r in reports if isinstance(r, BatchReport)]
+        if batches:
+            self._last = batches[-1]
+            self._draw_progress()
+
+    def _finish(self):
+        gc.unfreeze()
+        self._on_refresh_timeout()  # the last reports; the timer goes on until all plots show them
+        self._run = None
+        self._paused = False
+        self.pause_action.setText("&Pause")
+        self._update_actions()
+
+    def _on_training_succeeded(self, outcome: TrainOutcome):
+        self._finish()
+        result = outcome.result
+        loss = f", last epoch loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
+        if result.cancelled:
+            self.progress.setFormat(f"Stopped at {100 * self.progress_fraction():.0f} % after "
+                                    f"{duration(result.seconds)}{loss}")
+        else:
+            self.progress.setValue(1000)
+            self.progress.setFormat(f"Done: {result.epochs} epochs in {duration(result.seconds)}{loss}")
+        self.training_finished.emit(outcome)
+
+    def _on_training_failed(self, message: str):
+        self._finish()
+        self.progress.setFormat("Training failed")
+        self.failed.emit(message)
+
+    def _on_pause_triggered(self):
+        if self.is_paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def _on_scan_finished(self, _scanned):
+        if self._waiting_for_scan:
+            self._waiting_for_scan = False
+            self.start()
+
+    def _on_scan_ended(self, *_):
+        if self._waiting_for_scan:
+            self._waiting_for_scan = False
+            self.progress.setFormat("Ready")
+            self._update_actions()
