@@ -10,6 +10,7 @@ import time
 
 import pytest
 from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QMessageBox
 
 from w2vstudio.gui import settings
 from w2vstudio.gui.completion import PrefixIndex
@@ -78,6 +79,12 @@ def test_presets_and_about(window):
     assert all(editor.toolTip() for editor in form.editors.values())
     text = window.about_text()
     assert "w2vstudio" in text and "PySide6" in text and "Numba" in text
+    MainWindow.show_error(window, "the file is empty")  # the real one: a box that does not block
+    MainWindow.show_about(window)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert sorted(b.text()[:3] for b in boxes) == ["<h3", "The"]
+    for box in boxes:
+        box.close()
 
 
 def test_helpers():

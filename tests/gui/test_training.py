@@ -154,3 +154,14 @@ def test_closing_with_an_unsaved_model_asks(qtbot, window, tiny_corpus, train, m
     assert not w.close() and w.isVisible()
     monkeypatch.setattr(w, "ask_discard", lambda text: True)
     assert w.close()
+
+
+def test_closing_during_training_stops_it(qtbot, window, tiny_corpus):
+    w = window
+    w.open_corpus([tiny_corpus])
+    w.train_panel.form.set_values({"dim": 16, "epochs": 1000, "min_count": 2, "threads": 1})
+    with qtbot.waitSignal(w.train_panel.training_started, timeout=60_000):
+        w.train_panel.start_action.trigger()
+    w.train_panel.pause_action.trigger()
+    assert w.close()  # asks, stops the paused run and waits for it (no_dangling_jobs checks)
+    assert "Training is running" in w.questions[0]

@@ -180,6 +180,8 @@ class TrainPanel(QWidget):
     def _set_paused(self, paused: bool):
         self._paused = paused
         self.pause_action.setText("&Resume" if paused else "&Pause")
+        if self._last is None:
+            self.progress.setFormat("Paused" if paused else "Preparing the vocabulary…")
         self._draw_progress()
 
     def stop(self):
