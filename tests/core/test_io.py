@@ -226,7 +226,8 @@ MALFORMED = {
     "bad header": (b"3 x\na 1 2 3\n", "line 1: not a vectors file"),
     "truncated binary": (BIN[:30], "byte offset 19: the file ends after 1 of 3 words"),
     "binary, header dimension too small": (b"3 2" + BIN[3:], "byte offset 14: malformed record"),
-    "binary without a word end": (b"1 3\n" + b"x" * 70000, "byte offset 4: no word ends here"),
+    "binary without a word end": (b"1 3\n" + b"x\x01" * 35000, "byte offset 4: no word ends here"),
+    "header then plain text": (b"1999 2000\nthe cat sat\n", "line 2: not a vectors file"),
     "binary NaN": (NAN_BIN, "byte offset 19: a value is NaN or infinite"),
     "binary undecodable word": (BIN.replace(b"b ", b"\xff "), "byte offset 19: the word b'\\xff'"),
     "binary more words than declared": (

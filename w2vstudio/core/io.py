@@ -68,8 +68,11 @@ def detect_format(path: str | Path) -> str:
     header = _header(first)
     if header:
         second = _record(rest.partition(b"\n")[0])
-        text = not rest.strip() or (second is not None and second.size == header[1])
-        return "word2vec-txt" if text else "word2vec-bin"
+        if not rest.strip() or (second is not None and second.size == header[1]):
+            return "word2vec-txt"
+        if rest.translate(None, _TEXT_BYTES):  # packed floats always hold control bytes
+            return "word2vec-bin"
+        raise FormatError(f"{path}, line 2: not a vectors file (a header line, but plain text after it)")
     if b"\t" in first.strip() and _values(first) is not None:
         return "tsv"
     if (values := _record(first)) is not None and values.size:
@@ -88,6 +91,9 @@ def _stream(path: str | Path):
     opener = next((op for sig, op in _COMPRESSED if magic.startswith(sig)), open)
     with opener(path, "rb") as f:
         yield f
+
+
+_TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r"
 
 
 def _header(line: bytes) -> tuple[int, int] | None:
