@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.kv: KeyedVectors | None = None  # the vectors being explored
         self.model_name = ""
         self.unsaved = False
+        self._closed = False
         self._loader = workers.JobSlot(self)
         self._loader.succeeded.connect(self._on_vectors_loaded)
         self._loader.failed.connect(self._on_file_job_failed)
@@ -327,6 +328,8 @@ class MainWindow(QMainWindow):
 
     def _on_training_finished(self, outcome: workers.TrainOutcome):
         model, result = outcome.model, outcome.result
+        if self._closed:  # the run was stopped because the window closed: start no more work
+            return
         if result.words_done == 0:
             self.statusBar().showMessage("Training stopped before any word was trained; no model was made.", 8000)
             return
@@ -440,6 +443,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._save_layout()
+        self._closed = True
         workers.stop_all()
         event.accept()
 
