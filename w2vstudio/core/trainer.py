@@ -162,7 +162,7 @@ class Trainer:
                 w.join()
         if self._error is not None:
             raise self._error
-        return self._finish(epochs)
+        return self._finish()
 
     def _warm_up(self):
         """Load (or, the first time ever, compile) the kernel before the clock starts."""
@@ -174,7 +174,7 @@ class Trainer:
                                 t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths, p.sg,
                                 p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats)
 
-    def _finish(self, epochs: int) -> TrainResult:
+    def _finish(self) -> TrainResult:
         seconds = self._active_seconds()
         m = self.model
         done = len(self._epoch_losses)
