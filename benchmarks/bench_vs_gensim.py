@@ -205,10 +205,10 @@ def gensim_child(spec_json: str) -> None:
                 total_words=model.corpus_total_words, epochs=model.epochs)
     train_seconds = time.perf_counter() - start
     model.wv.save_word2vec_format(spec["out"], binary=True)
-    raw_words = model.corpus_total_words * model.epochs
-    print(json.dumps({
-        "raw_words": raw_words, "train_seconds": train_seconds,
-        "raw_words_per_sec": raw_words / train_seconds, "vocab_seconds": vocab_seconds,
+    print(json.dumps({  # raw_words: the corpus's words, as in w2vstudio's summary
+        "raw_words": model.corpus_total_words, "train_seconds": train_seconds,
+        "raw_words_per_sec": model.corpus_total_words * model.epochs / train_seconds,
+        "vocab_seconds": vocab_seconds,
         "vocab_size": len(model.wv),
         "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
@@ -321,7 +321,7 @@ def _si(x: float) -> str:
 
 
 _COLUMNS = (  # header, width, key, format of the value
-    ("raw words", 11, "raw_words", "{:,}".format),
+    ("corpus words", 12, "raw_words", "{:,}".format),
     ("train s", 8, "train_seconds", "{:.2f}".format),
     ("wall s", 7, "wall_seconds", "{:.1f}".format),
     ("words/s", 9, "raw_words_per_sec", _si),
