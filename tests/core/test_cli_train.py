@@ -7,6 +7,7 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.model import Model
+from w2vstudio.core.snapshots import SnapshotRecorder
 
 
 def _run(capsys, *argv):
@@ -59,6 +60,9 @@ def test_word2vec_export_reads_in_gensim(topic_file, tmp_path, capsys, fmt, bina
     (["{topics}", "-o", "{tmp}/no/such/dir/m.npz"], "does not exist"),
     (["{topics}", "-o", "{tmp}", "--min-count", "1"], "is a folder"),
     (["{topics}", "-o", "{tmp}/m.npz", "--negative", "0"], "negative sampling"),
+    (["{topics}", "-o", "{tmp}/m.txt", "--snapshots", "2", "--format", "txt"], "needs --format model"),
+    (["{topics}", "-o", "{tmp}/m.npz", "--snapshots", "-1"], "must not be negative"),
+    (["{topics}", "-o", "{tmp}/m.npz", "--snapshots", "2", "--pin", "whale"], '"whale" is not in the vocabulary'),
 ])
 def test_bad_input_is_one_line_without_traceback(topic_file, tmp_path, capsys, argv, message):
     (tmp_path / "binary.dat").write_bytes(b"\x00\x01\x02\x03" * 100)
@@ -77,3 +81,25 @@ def test_output_under_a_file_is_one_clear_line(topic_file, tmp_path, capsys):
     code, out, err = _run(capsys, topic_file, "-o", topic_file / "m.npz", *SMALL)
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_snapshots_and_epoch_quality_are_stored_and_extended(topic_file, tmp_path, capsys):
+    code, out, err = _run(capsys, topic_file, "-o", tmp_path / "m.npz", *SMALL, "--snapshots", "3",
+                          "--track", "4", "--pin", "sea5", "--eval-each-epoch")
+    assert code == 0, err
+    assert [line for line in err.splitlines() if "quality" in line] == [
+        "epoch 1 quality: analogy n/a, WS-353 n/a", "epoch 2 quality: analogy n/a, WS-353 n/a"]
+    model = Model.load(tmp_path / "m.npz")
+    recorder = SnapshotRecorder.load_from(model)
+    assert recorder.words == model.vocab.words[:4] + ["sea5"] and recorder.per_epoch == 3
+    assert len(recorder) == 3  # the start, then one per batch: each epoch is one batch here
+    np.testing.assert_allclose(recorder.snapshot(-1), model.vectors[recorder.tracked_ids], rtol=1e-3)
+    assert [q["epoch"] for q in model.info["epoch_quality"]] == [1, 2]
+
+    code, out, err = _run(capsys, topic_file, "--continue-from", tmp_path / "m.npz", "-o", tmp_path / "m2.npz",
+                          *SMALL, "--snapshots", "3", "--eval-each-epoch")
+    assert code == 0, err
+    model = Model.load(tmp_path / "m2.npz")
+    times = SnapshotRecorder.load_from(model).times()
+    assert times["epoch"].tolist() == [0, 1, 2, 3, 4] and json.loads(out)["snapshots"] == 5
+    assert [q["epoch"] for q in model.info["epoch_quality"]] == [1, 2, 3, 4]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.model import Model, TrainParams
+from w2vstudio.core.quality import EpochQuality
 from w2vstudio.core.scan import scan_corpus
+from w2vstudio.core.snapshots import DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
 from w2vstudio.core.trainer import BatchReport, Trainer
 
 FORMATS = ("model", "bin", "txt")
@@ -45,6 +48,17 @@ def add_parser(subparsers):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep-case", action="store_true", help="do not lowercase words")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    watch = p.add_argument_group("watching training (stored in the model file)")
+    watch.add_argument("--snapshots", type=int, default=0, metavar="N",
+                       help="snapshot the tracked words' vectors N times per epoch (needs --format model; "
+                            "continued training extends the model's snapshots and keeps their words)")
+    watch.add_argument("--track", type=int, default=DEFAULT_TRACKED, metavar="N",
+                       help=f"snapshots track the N most frequent words (default {DEFAULT_TRACKED:,})")
+    watch.add_argument("--pin", action="append", default=[], metavar="WORD",
+                       help="snapshots also track this word (repeatable)")
+    watch.add_argument("--eval-each-epoch", action="store_true",
+                       help="after each epoch, in the background, score analogies and WordSim-353 "
+                            "(bundled sets); printed on stderr and stored as epoch_quality")
     p.set_defaults(func=run)
 
 
@@ -67,9 +81,28 @@ def _check_output(path: Path):
         raise W2VError(f"cannot write {path}: folder {path.parent} does not exist")
 
 
+def _check_watch(args):
+    if args.snapshots < 0 or args.track < 0:
+        raise W2VError("--snapshots and --track must not be negative")
+    if args.snapshots and args.format != "model":
+        raise W2VError("--snapshots needs --format model: snapshots are stored in the model file")
+
+
+def _recorder(model: Model, args) -> SnapshotRecorder | None:
+    """The recorder for --snapshots: the model's own snapshots extended, or new ones."""
+    if not args.snapshots:
+        return None
+    recorder = SnapshotRecorder.load_from(model, args.snapshots)
+    if recorder is None:
+        recorder = SnapshotRecorder(model, tracked_ids(model.vocab, args.track, args.pin), args.snapshots)
+    recorder.start()
+    return recorder
+
+
 def run(args) -> int:
     out = Path(args.output)
     _check_output(out)
+    _check_watch(args)
     params = _params(args)
     bar = _ProgressBar(enabled=not args.quiet)
     try:
@@ -79,7 +112,14 @@ def run(args) -> int:
         model, corpus = _prepare(scanned, params, args.continue_from)
         del scanned  # the raw id stream is not needed for training
         scan_seconds = time.perf_counter() - t0
-        result = Trainer(model, corpus, bar.training).train()
+        recorder = _recorder(model, args)
+        quality = EpochQuality(model, on_result=bar.quality) if args.eval_each_epoch else None
+        result = Trainer(model, corpus, chain(bar.training, recorder, quality)).train()
+        if recorder is not None:
+            recorder.finish()
+            recorder.save_into(model)
+        if quality is not None:
+            quality.save_into(model)  # waits for the evaluations still running
     finally:
         bar.close()
     if invalid:
@@ -98,6 +138,10 @@ def run(args) -> int:
         "raw_words_per_sec": round(result.raw_words_per_sec, 1),
         "epoch_losses": result.epoch_losses,
     }
+    if recorder is not None:
+        summary["snapshots"] = len(recorder)
+    if quality is not None:
+        summary["epoch_quality"] = model.info["epoch_quality"]
     print(json.dumps(summary))
     return 0
 
@@ -131,13 +175,15 @@ class _ProgressBar:
         self.enabled = enabled
         self.last = 0.0
         self.open = False
+        self._lock = threading.RLock()  # quality lines come from another thread
 
     def _draw(self, text: str, force: bool = False):
         now = time.perf_counter()
         if self.enabled and (force or now - self.last > 0.2):
-            self.last = now
-            self.open = True
-            print(f"\r{text:<79}", end="", file=sys.stderr, flush=True)
+            with self._lock:
+                self.last = now
+                self.open = True
+                print(f"\r{text:<79}", end="", file=sys.stderr, flush=True)
 
     def scanning(self, done: int, total: int, words: int):
         self._draw(f"scanning {100 * done / max(total, 1):5.1f}%  {words:,} words")
@@ -152,8 +198,17 @@ class _ProgressBar:
             self._draw(f"epoch {report.epoch} done: mean loss {report.loss:.4f} ({report.seconds:.1f} s)", force=True)
             self.close()
 
+    def quality(self, entry: dict):
+        """A line of its own for an epoch's quality (even when quiet)."""
+        scores = [f"{name} {'n/a' if entry[key] is None else format(entry[key], '.4f')}"
+                  for name, key in (("analogy", "analogy"), ("WS-353", "ws353"))]
+        with self._lock:
+            self.close()
+            print(f"epoch {entry['epoch']} quality: {', '.join(scores)}", file=sys.stderr, flush=True)
+
     def close(self):
         """End the current line, if one is drawn."""
-        if self.open:
-            self.open = False
-            print(file=sys.stderr, flush=True)
+        with self._lock:
+            if self.open:
+                self.open = False
+                print(file=sys.stderr, flush=True)

@@ -1,0 +1,82 @@
+"""Per-epoch quality: the background evaluation equals evaluating the same vectors directly."""
+
+import os
+import sys
+import threading
+
+import pytest
+
+from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
+from w2vstudio.core.model import Model, TrainParams
+from w2vstudio.core.quality import NICE, EpochQuality, evaluate_quality
+from w2vstudio.core.snapshots import chain
+from w2vstudio.core.trainer import EpochReport, Trainer
+from w2vstudio.core.vectors import KeyedVectors
+
+
+@pytest.fixture
+def sets(tmp_path):
+    """An analogy file and a word-pair file on the topic corpus's words."""
+    analogies = tmp_path / "analogies.txt"
+    analogies.write_text(": topics\n" + "".join(f"sea{i} sea{i + 1} sky{i} sky{i + 1}\n" for i in range(6))
+                         + ": mixed\nsea0 sky0 sea2 sky2\nsea1 whale sky1 sky2\n")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("# word1\tword2\tscore\n" + "".join(f"sea{i}\t{w}{i + 1}\t{s}\n" for i in range(6)
+                                                         for w, s in (("sea", 8 - i / 2), ("sky", 1 + i / 3))))
+    return analogies, pairs
+
+
+def _model(corpus, epochs=2):
+    return Model.create(corpus.vocab, TrainParams(dim=8, epochs=epochs, min_count=2, threads=1, batch_words=200))
+
+
+def test_per_epoch_quality_equals_evaluate_on_the_same_vectors(topic_corpus, sets):
+    model = _model(topic_corpus)
+    copies, where = [], []
+
+    def keep(report):
+        if isinstance(report, EpochReport):
+            copies.append(model.vectors.copy())
+
+    def ready(entry):
+        where.append((threading.current_thread().name, os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+                      if sys.platform.startswith("linux") else NICE))
+
+    quality = EpochQuality(model, *sets, on_result=ready)
+    Trainer(model, topic_corpus, chain(keep, quality)).train()
+    results = quality.wait()
+    expected = []
+    for epoch, vectors in enumerate(copies, 1):
+        kv = KeyedVectors(model.vocab.words, vectors)
+        analogy, pairs = evaluate_analogies(kv, sets[0], 30_000), evaluate_pairs(kv, sets[1])
+        assert analogy.total == 7 and pairs.used == 12
+        expected.append({"epoch": epoch, "analogy": analogy.accuracy, "ws353": pairs.spearman})
+    assert results == expected and len(results) == 2
+    assert [name for name, _ in where] == ["w2v-quality_0"] * 2
+    assert all(nice == NICE for _, nice in where)  # background work at a lower priority
+    assert not any(t.name.startswith("w2v-quality") for t in threading.enumerate())  # wait() ends it
+
+
+def test_epochs_continue_the_models_numbering_and_are_stored(topic_corpus, sets):
+    model = _model(topic_corpus, epochs=1)
+    model.epochs_trained = 3
+    model.info["epoch_quality"] = [{"epoch": 3, "analogy": 0.5, "ws353": 0.1}]
+    quality = EpochQuality(model, *sets)
+    Trainer(model, topic_corpus, quality).train()
+    quality.save_into()
+    assert [q["epoch"] for q in model.info["epoch_quality"]] == [3, 4]
+    assert quality.results() == model.info["epoch_quality"]
+
+
+def test_nothing_usable_is_none(topic_corpus):
+    kv = KeyedVectors(topic_corpus.vocab.words, _model(topic_corpus).vectors)
+    assert evaluate_quality(kv) == {"analogy": None, "ws353": None}  # no topic word in the bundled sets
+
+
+def test_an_evaluation_error_is_raised_by_wait(topic_corpus, tmp_path):
+    model = _model(topic_corpus, epochs=1)
+    quality = EpochQuality(model, tmp_path / "missing.txt")
+    Trainer(model, topic_corpus, quality).train()
+    with pytest.raises(OSError):
+        quality.wait()
+    assert quality.wait() == []

@@ -1,0 +1,70 @@
+"""`w2vstudio info MODEL [--json]`: describe a saved model."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from w2vstudio.core.model import Model
+from w2vstudio.core.snapshots import stored_snapshots
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser("info", help="describe a saved model",
+                              description="Describe a model saved by `w2vstudio train --format model`: "
+                                          "vocabulary, parameters, losses, snapshots and per-epoch quality.")
+    p.add_argument("model", help="a w2vstudio model file (.npz)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=run)
+
+
+def describe(model: Model, path) -> dict:
+    """Everything `info` reports, JSON-able."""
+    snapshots = stored_snapshots(model)
+    return {
+        "path": str(path),
+        "vocab_size": len(model.vocab),
+        "dim": model.dim,
+        "params": asdict(model.params),
+        "epochs_trained": model.epochs_trained,
+        "raw_words": model.raw_words,
+        "epoch_losses": model.epoch_losses,
+        "snapshots": snapshots["count"],
+        "snapshots_per_epoch": snapshots["per_epoch"],
+        "tracked_words": snapshots["tracked"],
+        "epoch_quality": model.info.get("epoch_quality", []),
+    }
+
+
+def run(args) -> int:
+    info = describe(Model.load(args.model), Path(args.model))
+    print(json.dumps(info) if args.json else "\n".join(_table(info)))
+    return 0
+
+
+def _table(info: dict) -> list[str]:
+    p = info["params"]
+    output = " + ".join(([f"negative sampling ({p['negative']})"] if p["negative"] else [])
+                        + (["hierarchical softmax"] if p["hs"] else []))
+    rows = [
+        ("model", info["path"]),
+        ("vocabulary", f"{info['vocab_size']:,} words"),
+        ("dimensions", str(info["dim"])),
+        ("architecture", f"{'skip-gram' if p['sg'] else 'CBOW'}, {output}, window {p['window']}"),
+        ("parameters", " ".join(f"{k}={v}" for k, v in p.items())),
+        ("epochs trained", str(info["epochs_trained"])),
+        ("raw words", f"{info['raw_words']:,} (last run's corpus)"),
+        ("epoch losses", "  ".join(f"{loss:.4f}" for loss in info["epoch_losses"]) or "none"),
+        ("snapshots", f"{info['snapshots']} ({info['snapshots_per_epoch']} per epoch, "
+                      f"{info['tracked_words']:,} tracked words)" if info["snapshots"] else "none"),
+    ]
+    lines = [f"{name:<16}{value}" for name, value in rows]
+    quality = info["epoch_quality"]
+    lines.append(f"{'epoch quality':<16}" + ("epoch  analogy  WS-353" if quality else "none"))
+    lines += [f"{'':<16}{q['epoch']:>5}  {_score(q.get('analogy'))}  {_score(q.get('ws353'))}" for q in quality]
+    return lines
+
+
+def _score(value) -> str:
+    return f"{value:7.3f}" if value is not None else f"{'n/a':>7}"

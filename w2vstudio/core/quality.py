@@ -1,0 +1,110 @@
+"""Per-epoch quality: analogy accuracy and WordSim-353 Spearman, evaluated while training goes on.
+
+`EpochQuality` is a trainer callback: at each epoch end it copies the vectors the evaluations can
+see (a few milliseconds) and evaluates the copy on one background thread, its BLAS calls on one
+thread (BLAS is limited process-wide meanwhile). On Linux that thread runs at nice 10: where
+training keeps every core busy, the scheduler gives it about a tenth of one core, which bounds
+the slowdown of training near 5% whatever the evaluation costs; the results then come later
+(about an epoch late on the sample corpus), and those left when training ends run at once (`wait`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from threadpoolctl import threadpool_limits
+
+from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
+from w2vstudio.core.model import Model
+from w2vstudio.core.trainer import EpochReport
+from w2vstudio.core.vectors import KeyedVectors
+
+ANALOGY_RESTRICT = 30_000  # as gensim's evaluate_word_analogies
+PAIRS_RESTRICT = 300_000  # as gensim's evaluate_word_pairs
+NICE = 10  # CFS weight 110 against 1,024 for a training thread
+
+
+def evaluate_quality(kv: KeyedVectors, analogies: str | Path | None = None,
+                     pairs: str | Path | None = None) -> dict:
+    """{"analogy": accuracy, "ws353": Spearman}, None where no question or pair was usable;
+    default sets: the bundled questions-words.txt and WordSim-353."""
+    analogy = evaluate_analogies(kv, analogies, restrict_vocab=ANALOGY_RESTRICT)
+    spearman = evaluate_pairs(kv, pairs, restrict_vocab=PAIRS_RESTRICT).spearman
+    return {"analogy": analogy.accuracy if analogy.total else None,
+            "ws353": None if math.isnan(spearman) else spearman}
+
+
+class EpochQuality:
+    """Trainer callback evaluating the model at each epoch end, in the background.
+
+    Results are `{"epoch": k, "analogy": ..., "ws353": ...}` with k counted over all the model's
+    runs, after those already in `model.info["epoch_quality"]`; `on_result(entry)` is called
+    on the background thread as each is ready."""
+
+    def __init__(self, model: Model, analogies: str | Path | None = None, pairs: str | Path | None = None,
+                 on_result: Callable[[dict], None] | None = None):
+        self.model = model
+        self.analogies, self.pairs = analogies, pairs
+        self.on_result = on_result
+        self._lock = threading.Lock()
+        self._results: list[dict] = list(model.info.get("epoch_quality", []))
+        self._pending: list[Future] = []
+        self._executor: ThreadPoolExecutor | None = None
+
+    def __call__(self, report):
+        if not isinstance(report, EpochReport):
+            return
+        m = self.model
+        rows = min(len(m.vocab), max(ANALOGY_RESTRICT, PAIRS_RESTRICT))
+        words, vectors = m.vocab.words[:rows], m.vectors[:rows].copy()
+        epoch = m.epochs_trained + report.epoch  # epochs_trained grows when the run ends
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, "w2v-quality", initializer=_lower_priority)
+            self._pending.append(self._executor.submit(self._evaluate, epoch, words, vectors))
+
+    def _evaluate(self, epoch: int, words: list[str], vectors):
+        kv = KeyedVectors(words, vectors)
+        with threadpool_limits(1, user_api="blas"):
+            entry = {"epoch": epoch, **evaluate_quality(kv, self.analogies, self.pairs)}
+        with self._lock:
+            self._results.append(entry)
+        if self.on_result is not None:
+            self.on_result(entry)
+
+    def results(self) -> list[dict]:
+        """The entries ready so far, in epoch order."""
+        with self._lock:
+            return list(self._results)
+
+    def wait(self) -> list[dict]:
+        """Wait for the pending evaluations (raising the first one's error) and end the thread."""
+        with self._lock:
+            pending, executor = self._pending, self._executor
+            self._pending, self._executor = [], None
+        try:
+            for future in pending:
+                future.result()
+        finally:
+            if executor is not None:
+                executor.shutdown()
+        return self.results()
+
+    def save_into(self, model: Model | None = None):
+        """Wait, then store the results in `model.info["epoch_quality"]` (default: this model)."""
+        (self.model if model is None else model).info["epoch_quality"] = self.wait()
+
+
+def _lower_priority():
+    """Run the calling thread at a lower priority (Linux: nice is per thread)."""
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
+        except OSError:
+            pass

@@ -1,0 +1,96 @@
+"""Neighbourhood stability: how much each tracked word's nearest neighbours change over training.
+
+For each snapshot, every tracked word's top-k neighbours among the tracked words (cosine) come
+from row blocks of one matrix product; the stability of a word between two snapshots is the
+Jaccard overlap of its two neighbour sets (1: unchanged, 0: all new).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from w2vstudio.core.projection import unit_rows
+from w2vstudio.core.vectors import top_k
+
+DEFAULT_K = 10
+_SCORE_BUDGET = 1 << 22  # cosines held at once (16 MiB of float32)
+
+
+def neighbour_ids(vectors: np.ndarray, k: int = DEFAULT_K) -> np.ndarray:
+    """Each row's `k` nearest other rows by cosine, best first: (n, min(k, n - 1)) int64."""
+    unit = unit_rows(vectors)
+    n = len(unit)
+    step = max(1, _SCORE_BUDGET // max(n, 1))
+    parts = [np.zeros((0, min(k, max(n - 1, 0))), np.int64)]
+    for s in range(0, n, step):
+        sims = unit[s:s + step] @ unit.T
+        rows = np.arange(len(sims))
+        sims[rows, s + rows] = -np.inf
+        parts.append(top_k(sims, min(k, n - 1))[0])
+    return np.concatenate(parts)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Jaccard overlap of each row pair of two id arrays (n, ka) and (n, kb), ids distinct per row."""
+    shared = (a[:, :, None] == b[:, None, :]).sum(axis=(1, 2))
+    union = a.shape[1] + b.shape[1] - shared
+    return np.divide(shared, union, out=np.ones(len(a)), where=union > 0)
+
+
+class StabilityTracker:
+    """Stability between consecutive snapshots, computed incrementally as snapshots arrive.
+
+    Feed snapshots in order with `add`, or `update(recorder)` from a timer; reads are thread-safe.
+    """
+
+    def __init__(self, k: int = DEFAULT_K):
+        self.k = k
+        self._lock = threading.Lock()
+        self._neighbours: list[np.ndarray] = []
+        self._overlaps: list[np.ndarray] = []
+
+    def __len__(self) -> int:
+        """Snapshots seen."""
+        with self._lock:
+            return len(self._neighbours)
+
+    def add(self, vectors: np.ndarray):
+        """The next snapshot, (tracked, dim)."""
+        ids = neighbour_ids(vectors, self.k)
+        with self._lock:
+            if self._neighbours:
+                self._overlaps.append(jaccard(self._neighbours[-1], ids))
+            self._neighbours.append(ids)
+
+    def update(self, recorder) -> int:
+        """Add the recorder's snapshots not seen yet; how many were added."""
+        start = len(self)
+        for i in range(start, len(recorder)):
+            self.add(recorder.snapshot(i))
+        return len(self) - start
+
+    def overlaps(self) -> np.ndarray:
+        """(S - 1, tracked): row i is each word's overlap between snapshots i and i + 1."""
+        with self._lock:
+            if not self._overlaps:
+                return np.zeros((0, len(self._neighbours[0]) if self._neighbours else 0))
+            return np.stack(self._overlaps)
+
+    def mean_curve(self) -> np.ndarray:
+        """Mean overlap over the tracked words, per consecutive pair: (S - 1,)."""
+        return self.overlaps().mean(axis=1)
+
+    def neighbours(self, i: int) -> np.ndarray:
+        """Top-k neighbours (positions among the tracked words) in snapshot `i`."""
+        with self._lock:
+            return self._neighbours[i]
+
+    def still_moving(self, n: int = 20) -> list[tuple[int, float]]:
+        """The `n` words with the lowest overlap in the latest pair: (position, overlap), lowest
+        first (ties by position)."""
+        with self._lock:
+            latest = self._overlaps[-1] if self._overlaps else np.zeros(0)
+        order = np.argsort(latest, kind="stable")[:n]
+        return [(int(i), float(latest[i])) for i in order]
