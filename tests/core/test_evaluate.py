@@ -285,3 +285,12 @@ def test_small_trained_model_matches_gensim():
     kv = KeyedVectors(model.wv.index_to_key, model.wv.vectors)
     ours = assert_same_as_gensim(kv, path(ANALOGIES), path(WORDSIM), 30_000, True)
     assert ours.total > 500
+
+
+def test_analogy_file_is_parsed_once_per_version(tmp_path):
+    f = tmp_path / "q.txt"
+    f.write_text(": s\na b c d\n")
+    first = read_analogies(f)
+    assert read_analogies(f) is first  # cached
+    f.write_text(": s\na b c d\ne f g h\n")  # a new version (size changes) is read again
+    assert [len(q) for _, q in read_analogies(f)] == [2]

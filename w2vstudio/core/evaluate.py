@@ -11,7 +11,9 @@ The first five sections of an analogy file are semantic, the others syntactic.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -120,8 +122,17 @@ def _setup(
     return resource_path(bundled) if path is None else path, fold, vocab
 
 
-def read_analogies(path: str | Path) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
-    """Sections of a `questions-words.txt`-style file: [(name, [(a, b, c, d), ...]), ...]."""
+def read_analogies(path: str | Path) -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...]:
+    """Sections of a `questions-words.txt`-style file: ((name, ((a, b, c, d), ...)), ...).
+
+    Parsed once per file version (path, modification time, size): evaluating after every epoch
+    does not parse the file again."""
+    stat = os.stat(path)
+    return _read_analogies(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _read_analogies(path: str, _mtime_ns: int, _size: int):
     sections: list[tuple[str, list]] = []
     for no, line in _text_lines(path):
         if line.startswith(": "):
@@ -136,7 +147,7 @@ def read_analogies(path: str | Path) -> list[tuple[str, list[tuple[str, str, str
             sections[-1][1].append(tuple(words))
     if not any(questions for _, questions in sections):
         raise FormatError(f"{path}: no analogy questions (lines of four words) found")
-    return sections
+    return tuple((name, tuple(questions)) for name, questions in sections)
 
 
 def evaluate_analogies(
