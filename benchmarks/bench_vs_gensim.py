@@ -2,7 +2,8 @@
 
 Per mode (skip-gram, CBOW) three runs, each in its own subprocess so that its peak RSS is its own:
 
-* gensim ``corpus_file``: gensim's faster mode, the reference for speed and memory;
+* gensim ``corpus_file``: usually gensim's faster mode (for CBOW; for skip-gram on 2 cores the
+  iterable mode is often faster), so speed is compared with the faster of the two gensim runs;
 * gensim ``LineSentence`` (iterable): the reference for quality, because in ``corpus_file`` mode
   with several workers gensim's learning rate only decays to about alpha/2;
 * w2vstudio, through its command line (``python -m w2vstudio train ...``).
@@ -39,7 +40,7 @@ WORD_PAIRS = DATA / "wordsim353.tsv"
 ANALOGY_VOCAB = 30_000
 
 MODES = {"sg": "skip-gram", "cbow": "CBOW"}
-SPEED_TARGETS = {"sg": 1.5, "cbow": 1.2}  # w2vstudio / gensim corpus_file raw words/s, at least
+SPEED_TARGETS = {"sg": 1.5, "cbow": 1.2}  # w2vstudio / gensim's faster mode, raw words/s, at least
 QUALITY_TOLERANCE = 0.01  # w2vstudio may score at most this much below gensim LineSentence
 RSS_TARGET = 2.0  # w2vstudio peak RSS / gensim's, at most
 
@@ -270,10 +271,11 @@ def checks(mode: str, runs: dict) -> list[dict]:
         found.append({"what": what, "value": value, "target": target, "ok": bool(ok),
                       "text": fmt.format(value=value, target=target)})
 
-    if "raw_words_per_sec" in ours and "raw_words_per_sec" in fast:
-        ratio = ours["raw_words_per_sec"] / fast["raw_words_per_sec"]
+    gensim_speed = [run["raw_words_per_sec"] for run in (fast, iterable) if "raw_words_per_sec" in run]
+    if "raw_words_per_sec" in ours and gensim_speed:
+        ratio = ours["raw_words_per_sec"] / max(gensim_speed)
         target = SPEED_TARGETS[mode]
-        add("speed w2vstudio / gensim corpus_file", ratio, target, ratio >= target,
+        add("speed w2vstudio / gensim (faster of its runs)", ratio, target, ratio >= target,
             "{value:.2f}x (target >= {target}x)")
     for key, name in (("analogy", "analogy"), ("ws353", "WS-353 Spearman")):
         if key in ours and key in iterable:
