@@ -419,6 +419,11 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thr
             lo = max(0, i - window + b)
             hi = min(n, i + window + 1 - b)
             word = sentence[i]
+            if i + 1 < n:  # the next centre's output row and the context word entering its window
+                if negative > 0:
+                    _prefetch_row(syn1neg, sentence[i + 1])
+                if i + window + 1 < n:
+                    _prefetch_row(syn0, sentence[i + window + 1])
             if sg:
                 for j in range(lo, hi):
                     if j == i:
