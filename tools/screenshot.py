@@ -1,9 +1,10 @@
 """Drive the studio to the state shown in the README and save screenshots of it.
 
 Run under an X server, e.g.:  Xvfb :99 -screen 0 1400x900x24 &  DISPLAY=:99 python tools/screenshot.py
-It trains the "Quick look" preset on the bundled sample corpus, then saves the Train tab
-(docs/screenshot.png) and a neighbours query (docs/screenshot-neighbours.png). Settings go to a
-temporary folder, so the user's own are untouched.
+It pins a few words and trains the "Quick look" preset on the bundled sample corpus, then saves the
+Train tab (docs/screenshot.png), a neighbours query (docs/screenshot-neighbours.png) and the map a
+third of the way through training, with the trails of the pinned words
+(docs/screenshot-evolution.png). Settings go to a temporary folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ def main() -> int:
         loop.exec()
         signal.disconnect(loop.quit)
 
+    window.set_pins(["france", "war", "music", "river"])
     window.train_panel.form.preset.textActivated.emit("Quick look")
     window.train_panel.start_action.trigger()
     wait(window.train_panel.training_finished)
@@ -44,11 +46,21 @@ def main() -> int:
     window.grab().save(str(DOCS / "screenshot.png"))
 
     window.show_neighbours("france")
-    wait(window.neighbours_panel.results_shown, 30_000)
+    wait(window.word_info.lines_found, 30_000)  # the neighbours, then the word in the corpus
     app.processEvents()
     window.grab().save(str(DOCS / "screenshot-neighbours.png"))
 
-    window.unsaved = False
+    window.word_dock.hide()
+    window.tabs.setCurrentWidget(window.live_map)
+    timeline = window.live_map.timeline
+    timeline.follow.setChecked(False)
+    timeline.set_frame(round(0.3 * (timeline.count - 1)))
+    window.map_panel.select_word("war")
+    QTimer.singleShot(500, loop.quit)
+    loop.exec()
+    window.grab().save(str(DOCS / "screenshot-evolution.png"))
+
+    window.ask_discard = lambda _text: True  # the model is not saved: close without asking
     window.close()
     return 0
 

@@ -81,3 +81,37 @@ def train(qtbot):
         return outcomes[0]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def watched(tiny_corpus):
+    """Two models trained (without Qt) with snapshots of 300 words and "republic", and per-epoch
+    quality: [(skip-gram model, its TrainingWatch), (CBOW model, its TrainingWatch)]."""
+    from w2vstudio.core.model import Model, TrainParams
+    from w2vstudio.core.scan import scan_corpus
+    from w2vstudio.core.trainer import Trainer
+    from w2vstudio.gui.watch import TrainingWatch, WatchOptions
+
+    corpus = scan_corpus([tiny_corpus]).encode(min_count=2)
+    trained = []
+    for sg in (True, False):
+        params = TrainParams(sg=sg, dim=16, epochs=2, min_count=2, threads=1, window=3, negative=3, batch_words=2_000)
+        model = Model.create(corpus.vocab, params)
+        watch = TrainingWatch(WatchOptions(per_epoch=4, tracked=300, pinned=("republic",)))
+        Trainer(model, corpus, watch.attach(model, corpus.n_tokens)).train()
+        watch.finish()
+        trained.append((model, watch))
+    return trained
+
+
+@pytest.fixture
+def add_watched(watched):
+    """add_watched(window, i=0): put watched model i in the window's session, explored -> its Entry."""
+    from w2vstudio.gui.session import Entry
+
+    def add(w, i=0):
+        model, watch = watched[i]
+        name = f"tiny {'skip-gram' if model.params.sg else 'CBOW'}"
+        return w.add_model(Entry(name, model.keyed_vectors(), model, watch.recorder))
+
+    return add

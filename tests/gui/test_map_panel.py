@@ -141,8 +141,12 @@ def test_set_coordinates_reuses_the_plot_items(qtbot, panel, kv):
     panel.select_word("w1")
     items = list(view_of(panel).addedItems)
     moved = panel.coordinates + 1.0
-    panel.set_coordinates(panel.words, moved, kv.counts[: len(panel.words)])
+    brushes = list(panel._scatter.data["brush"])
+    panel.set_coordinates(panel.words, moved, kv.counts[: len(panel.words)])  # same words: points move
     assert view_of(panel).addedItems == items
+    np.testing.assert_allclose(np.c_[panel._scatter.getData()], moved)
+    assert list(panel._scatter.data["brush"]) == brushes
+    assert panel._scatter.dataBounds(0) == (moved[:, 0].min(), moved[:, 0].max())
     assert panel.selected_word == "w1" and len(panel.neighbours) == 3
     np.testing.assert_allclose(panel._highlight.data["x"][-1], moved[1, 0])
 

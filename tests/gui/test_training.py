@@ -37,8 +37,12 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     assert item.text(0) == "tiny.txt"
     assert int(item.text(2).replace(",", "")) > 20_000
 
-    # The longest stall of the event loop while training; a busy machine can preempt any process
-    # for a while, so the best of three runs counts (a stall of our own would show in all three).
+    # The longest stall of the event loop while training, snapshots on (the live map, its analysis
+    # and the stability follow); a busy machine can preempt any process for a while, so the best of
+    # three runs counts (a stall of our own would show in all three). Per-epoch quality is off: the
+    # core's evaluation parses the bundled sets in Python at each epoch end (~0.1 s holding the GIL,
+    # at a low priority), 40 times in a run as short as this one.
+    w.train_panel.watch_form.quality.setChecked(False)
     stalls = []
     for _ in range(3):
         probe = StallProbe()
@@ -50,8 +54,9 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
             break
     print(f"longest event-loop stall while training: {', '.join(f'{1000 * s:.1f}' for s in stalls)} ms")
     assert min(stalls) < 0.050
-    w.questions.clear()  # each new run asked before replacing the unsaved model
     assert not outcome.result.cancelled and outcome.result.epochs == 40
+    assert len(outcome.watch.recorder) > 10, len(outcome.watch.recorder)
+    assert len(w.session.entries) == len(stalls)
     assert w.train_panel.plots.batch_count > 0
     assert w.train_panel.progress.format().startswith("Done")
     assert w.model is outcome.model and len(w.kv) == len(outcome.model.vocab)
@@ -92,7 +97,7 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     assert odd.args[0] in {"the", "of", "and", "israel"}
 
     # the map: PCA of the most frequent words
-    w.tabs.setCurrentWidget(w.map_panel)
+    w.tabs.setCurrentWidget(w.live_map)
     w.map_panel.configure(method="pca", n=300)
     with qtbot.waitSignal(w.map_panel.projected, timeout=60_000):
         w.map_panel.project()
@@ -141,9 +146,9 @@ def test_stop_half_way_and_explore_the_partial_model(qtbot, window, tiny_corpus,
         w.show_neighbours("the")
     assert len(shown.args[0]) > 0
 
-    # a new run replaces the unsaved partial model only after asking
+    # a new run joins the session: the partial model stays in it, unsaved
     train(w)
-    assert len(w.questions) == 1 and "not saved" in w.questions[0]
+    assert w.questions == [] and [e.saved for e in w.session.entries] == [False, False]
 
 
 def test_closing_with_an_unsaved_model_asks(qtbot, window, tiny_corpus, train, monkeypatch):

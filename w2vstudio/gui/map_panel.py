@@ -1,8 +1,9 @@
 """`MapPanel`: a 2D map of the most frequent words (PCA or t-SNE): hover, select, search, export.
 
 All points are one pxMode ScatterPlotItem; the selected word and its neighbours are a second,
-small one plus a reused pool of labels, so `set_coordinates` can be called for every frame of an
-animation. Hover and click find the nearest point with a KD-tree built on first use.
+small one plus a reused pool of labels, so `set_coordinates` (and `show_frame`, which also moves
+the neighbourhoods to a snapshot's vectors) can be called for every frame of an animation. Hover
+and click find the nearest point with a KD-tree built on first use.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class MapPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._kv: KeyedVectors | None = None
+        self._frame_kv: KeyedVectors | None = None  # where neighbours are searched while a frame is shown
         self._words: list[str] = []
         self._index: dict[str, int] = {}
         self._xy = np.zeros((0, 2))
@@ -149,7 +151,7 @@ class MapPanel(QWidget):
         """Show `kv` (a KeyedVectors, or None to clear): the map is emptied and, if `project`,
         its most frequent words are projected with the chosen method."""
         self.cancel()
-        self._kv, self._vocab_span = kv, None
+        self._kv, self._frame_kv, self._vocab_span = kv, None, None
         self.set_coordinates([], np.zeros((0, 2)))
         self._set_status("" if kv is None else f"{len(kv):,} words of {kv.dim} dimensions")
         if kv is not None and project:
@@ -202,6 +204,7 @@ class MapPanel(QWidget):
     @Slot(object)
     def _on_job_succeeded(self, xy: np.ndarray) -> None:
         words, counts, method = self._pending
+        self._frame_kv, self._vocab_span = None, None
         self.set_coordinates(words, xy, counts)
         self.reset_view()
         self._set_status(f"{len(words):,} most frequent words by {METHODS[method]}")
@@ -221,18 +224,36 @@ class MapPanel(QWidget):
         the selected word are kept (the neighbours' words too: call `select_word` to refresh)."""
         words = list(words)
         xy = np.asarray(xy, dtype=np.float64).reshape(len(words), 2)
+        counts = None if counts is None else np.asarray(counts)
+        moved = words == self._words and _same(counts, self._counts)
         if words != self._words:
             self._words = words
             self._index = {w: i for i, w in enumerate(self._words)}
             self._words_model.setStringList(self._words)
             self._vocab_span = None
-        self._xy, self._tree, self._hovered = xy, None, None
-        self._counts = None if counts is None else np.asarray(counts)
-        self._scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._brushes())
+        self._xy, self._tree, self._hovered, self._counts = xy, None, None, counts
+        if moved:
+            _move_points(self._scatter, xy)
+        else:
+            self._scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._brushes())
         if self._selected not in self._index:
             self._selected, self._neighbours = None, []
         self._show_selection()
         self._update_controls()
+
+    def show_frame(self, kv: KeyedVectors, xy: np.ndarray) -> None:
+        """Show the words of `kv` (a snapshot of the model) at `xy`, with the selected word's
+        neighbours searched in `kv`; the view and the selection are kept. `project` maps the
+        model's own vectors again."""
+        self._frame_kv, self._vocab_span = kv, None
+        self.set_coordinates(kv.words, xy, kv.counts)
+        if self._selected is not None:
+            self.select_word(self._selected)
+
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        """The plot the points are drawn in (for overlays)."""
+        return self._plot.getPlotItem()
 
     @property
     def words(self) -> list[str]:
@@ -306,13 +327,14 @@ class MapPanel(QWidget):
 
     def _nearest_on_map(self, word: str, k: int) -> list[tuple[str, float]]:
         """The k words on the map nearest to `word` by cosine over the full vectors."""
-        if self._kv is None or word not in self._kv or k == 0:
+        kv = self._kv if self._frame_kv is None else self._frame_kv
+        if kv is None or word not in kv or k == 0:
             return []
         if self._vocab_span is None:
-            rows = [self._kv.index(w) for w in self._words if w in self._kv]
+            rows = [kv.index(w) for w in self._words if w in kv]
             self._vocab_span = (max(rows) + 1, len(rows))
         limit, on_map = self._vocab_span
-        found = self._kv.most_similar(word, topn=k + limit - on_map, restrict_vocab=limit)
+        found = kv.most_similar(word, topn=k + limit - on_map, restrict_vocab=limit)
         return [(w, s) for w, s in found if w in self._index][:k]
 
     def _show_selection(self) -> None:
@@ -451,6 +473,20 @@ class MapPanel(QWidget):
     def _set_status(self, text: str, error: bool = False) -> None:
         self._status.setStyleSheet("color: #b00020;" if error else "")
         self._status.setText(text)
+
+
+def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+
+
+def _move_points(scatter: pg.ScatterPlotItem, xy: np.ndarray) -> None:
+    """Move the points of `scatter` to `xy` keeping their styles: a few times faster than
+    `setData`, which styles every point again (pyqtgraph has no public call for this)."""
+    scatter.prepareGeometryChange()
+    scatter.data["x"], scatter.data["y"] = xy[:, 0], xy[:, 1]
+    scatter.bounds = [None, None]
+    scatter.invalidate()
+    scatter.informViewBoundsChanged()
 
 
 def _button(text: str, slot) -> QPushButton:

@@ -1,6 +1,8 @@
-"""Live training plots: loss per batch with epoch means, learning rate and words per second.
+"""Live training plots: loss per batch with epoch means, per-epoch quality beside it, learning rate
+and words per second.
 
-The x axis is training progress in epochs. A timer in the training panel adds points in bulk
+The x axis is training progress in epochs; a click on the loss plot tells which moment
+(`moment_clicked`), and a marker shows the moment the map shows. A timer in the training panel adds points in bulk
 (`add_reports`) and redraws one plot per tick (`redraw`), never one redraw per batch: painting a
 plot takes milliseconds, so one per pass of the event loop keeps the window responsive.
 """
@@ -9,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from w2vstudio.core.trainer import BatchReport, EpochReport
 
@@ -18,7 +21,10 @@ pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 _BATCH_PEN = pg.mkPen("#7aa6e0", width=1)
 _MEAN_PEN = pg.mkPen("#d1495b", width=3)
 _LINE_PEN = pg.mkPen("#2e7d5b", width=2)
+_MARKER_PEN = pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine)
 LOSS, RATE, SPEED = 1, 2, 3  # columns of the batch table after x
+QUALITY = 4  # not a column: the per-epoch evaluations
+QUALITY_CURVES = (("analogy", "analogy accuracy", "#3b6fb6"), ("ws353", "WS-353 Spearman", "#e07a1f"))
 
 
 def _plot(title: str, y_label: str, x_label: str = "") -> pg.PlotWidget:
@@ -40,23 +46,41 @@ def _plot(title: str, y_label: str, x_label: str = "") -> pg.PlotWidget:
 
 
 class TrainingPlots(QWidget):
-    """Three stacked plots over the same epoch axis."""
+    """Loss and quality side by side, then learning rate and speed, over the same epoch axis."""
+
+    moment_clicked = Signal(float)  # the loss plot was clicked this many epochs into training
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.loss_plot = _plot("Loss (batches, and epoch means)", "loss")
+        self.quality_plot = _plot("Quality after each epoch", "score")
         self.rate_plot = _plot("Learning rate", "alpha")
         self.speed_plot = _plot("Speed", "", "epochs")
         self.speed_plot.getPlotItem().setLabel("left", "speed", units="words/s")
         self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
+        self.quality_plot.getPlotItem().addLegend(offset=(-10, -10))
+        self.quality_plot.getPlotItem().getAxis("left").setWidth(56)
+        self.quality_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self._batch_curve = self.loss_plot.plot(pen=_BATCH_PEN, name="batch", connect="finite")
         self._mean_curve = self.loss_plot.plot(pen=_MEAN_PEN, name="epoch mean", connect="pairs")
+        self._quality_curves = {key: self.quality_plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
+                                                            symbolBrush=colour, symbolPen=None, name=name)
+                                for key, name, colour in QUALITY_CURVES}
         self._curves = {LOSS: (self.loss_plot, self._batch_curve),
                         RATE: (self.rate_plot, self.rate_plot.plot(pen=_LINE_PEN)),
-                        SPEED: (self.speed_plot, self.speed_plot.plot(pen=_LINE_PEN))}
+                        SPEED: (self.speed_plot, self.speed_plot.plot(pen=_LINE_PEN)),
+                        QUALITY: (self.quality_plot, None)}
+        self._marker = pg.InfiniteLine(angle=90, movable=False, pen=_MARKER_PEN)
+        self._marker.setVisible(False)
+        self.loss_plot.addItem(self._marker)
+        self.loss_plot.scene().sigMouseClicked.connect(self._on_loss_plot_clicked)
+        self.loss_plot.setToolTip("Click a moment of training to see it on the map.")
+        top = QHBoxLayout()
+        top.addWidget(self.loss_plot, 3)
+        top.addWidget(self.quality_plot, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.loss_plot, 2)
+        layout.addLayout(top, 2)
         layout.addWidget(self.rate_plot, 1)
         layout.addWidget(self.speed_plot, 1)
         self.clear()
@@ -67,6 +91,7 @@ class TrainingPlots(QWidget):
         self._epochs = epochs
         self._batches: list[tuple[float, float, float, float]] = []  # x, loss, alpha, words/s
         self._means: list[tuple[int, float]] = []
+        self._quality: list[dict] = []
         self._stale = set(self._curves)
         self._unscaled = set(self._curves)  # plots whose x range is still the last run's
         self._turn = 0
@@ -88,7 +113,24 @@ class TrainingPlots(QWidget):
             else:
                 self._means.append((r.epoch, r.loss))
         if reports:
-            self._stale = set(self._curves)
+            self._stale |= {LOSS, RATE, SPEED}
+
+    @property
+    def quality(self) -> list[dict]:
+        """The per-epoch evaluations shown: {"epoch", "analogy", "ws353"} (None where unusable)."""
+        return self._quality
+
+    def set_quality(self, entries: list[dict]):
+        """Show these per-epoch evaluations (at the next `redraw` of the quality plot)."""
+        if entries != self._quality:
+            self._quality = list(entries)
+            self._stale.add(QUALITY)
+
+    def set_marker(self, epochs: float | None):
+        """Mark this moment of training on the loss plot (None: no mark)."""
+        self._marker.setVisible(epochs is not None)
+        if epochs is not None:
+            self._marker.setValue(epochs)
 
     def redraw(self, everything: bool = False):
         """Redraw the next plot, in turn, that has new points (all of them if `everything`)."""
@@ -104,9 +146,12 @@ class TrainingPlots(QWidget):
 
     def _draw(self, column: int):
         plot, curve = self._curves[column]
-        data = np.array(self._batches, dtype=np.float64).reshape(-1, 4)
-        y = data[:, column]
-        curve.setData(data[:, 0], y)
+        if column == QUALITY:
+            y = self._draw_quality()
+        else:
+            data = np.array(self._batches, dtype=np.float64).reshape(-1, 4)
+            y = data[:, column]
+            curve.setData(data[:, 0], y)
         if column == LOSS:
             x = np.array([[e - 1, e] for e, _ in self._means], dtype=np.float64).reshape(-1)
             means = np.repeat(np.array([m for _, m in self._means], dtype=np.float64), 2)
@@ -117,6 +162,22 @@ class TrainingPlots(QWidget):
             self._unscaled.discard(column)
             plot.setXRange(0, self._epochs, padding=0.02)
         _fit_y(plot, y)
+
+    def _draw_quality(self) -> np.ndarray:
+        """Draw the evaluations; all their scores."""
+        epochs = np.array([e["epoch"] for e in self._quality], dtype=np.float64)
+        scores = np.array([[np.nan if e.get(key) is None else e[key] for key, _, _ in QUALITY_CURVES]
+                           for e in self._quality], dtype=np.float64).reshape(-1, len(QUALITY_CURVES))
+        for (key, _, _), y in zip(QUALITY_CURVES, scores.T):
+            self._quality_curves[key].setData(epochs, y, connect="finite")
+        return scores.reshape(-1)
+
+    def _on_loss_plot_clicked(self, event):
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        view = self.loss_plot.getPlotItem().getViewBox()
+        if view.sceneBoundingRect().contains(event.scenePos()):
+            self.moment_clicked.emit(view.mapSceneToView(event.scenePos()).x())
 
 
 def _fit_y(plot: pg.PlotWidget, y: np.ndarray):

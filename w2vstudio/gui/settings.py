@@ -13,6 +13,7 @@ import json
 from PySide6.QtCore import QByteArray, QSettings
 
 from w2vstudio.core.model import TrainParams
+from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED
 
 MAX_RECENT = 8
 _TRAIN = TrainParams()
@@ -30,6 +31,12 @@ DEFAULTS: dict[str, object] = {
     "explore/topn": 15,
     "analogy/method": "add",
     "evaluate/restrict_vocab": 30_000,
+    "watch/snapshots": DEFAULT_PER_EPOCH,
+    "watch/tracked": DEFAULT_TRACKED,
+    "watch/quality": True,
+    "watch/pins": [],
+    "map/align": "none",
+    "map/trails": True,
 }
 
 

@@ -1,4 +1,5 @@
-"""The Train tab: corpus, parameters, Start / Pause / Resume / Stop, progress and live plots."""
+"""The Train tab: corpus, parameters, what to watch, Start / Pause / Resume / Stop, progress and
+live plots."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
-from w2vstudio.core.trainer import BatchReport
+from w2vstudio.core.trainer import BatchReport, EpochReport
 from w2vstudio.gui.corpus_panel import CorpusPanel
 from w2vstudio.gui.params_form import ParamsForm
 from w2vstudio.gui.plots import TrainingPlots
+from w2vstudio.gui.watch import TrainingWatch
+from w2vstudio.gui.watch_form import WatchForm
 from w2vstudio.gui.workers import JobSlot, TrainJob, TrainOutcome
 
 REFRESH_MS = 100  # plots and progress are redrawn at most this often
@@ -33,6 +36,7 @@ class TrainPanel(QWidget):
     start_requested = Signal()
     training_started = Signal()
     training_finished = Signal(object)  # TrainOutcome
+    training_progressed = Signal(object)  # TrainingWatch: it took a snapshot, or an epoch ended
     failed = Signal(str)
 
     def __init__(self, corpus_panel: CorpusPanel, parent=None):
@@ -46,6 +50,8 @@ class TrainPanel(QWidget):
         self._run: TrainJob | None = None  # the job of the current or last run
         self._last: BatchReport | None = None
         self._epochs = 1
+        self._taken = 0  # snapshots of the current run seen
+        self.pinned: list[str] = []  # tracked by the next run besides the most frequent words
         corpus_panel.scan_finished.connect(self._on_scan_finished)
         corpus_panel.scan_failed.connect(self._on_scan_ended)
         corpus_panel.scan_cancelled.connect(self._on_scan_ended)
@@ -58,6 +64,7 @@ class TrainPanel(QWidget):
         self.stop_action.triggered.connect(self.stop)
 
         self.form = ParamsForm()
+        self.watch_form = WatchForm()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
@@ -90,6 +97,8 @@ class TrainPanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setMinimumHeight(min(self.form.sizeHint().height(), 240))
         QVBoxLayout(params_box).addWidget(scroll)
+        watch_box = QGroupBox("Watch training")
+        QVBoxLayout(watch_box).addWidget(self.watch_form)
         buttons = QHBoxLayout()
         for action in (self.start_action, self.pause_action, self.stop_action):
             button = QToolButton()
@@ -106,6 +115,7 @@ class TrainPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(corpus_box, 1)
         column.addWidget(params_box)
+        column.addWidget(watch_box)
         column.addLayout(buttons)
         right = QWidget()
         side = QVBoxLayout(right)
@@ -149,6 +159,7 @@ class TrainPanel(QWidget):
             self.failed.emit(str(exc))
             return
         self.form.remember()
+        self.watch_form.remember()
         scanned = self.corpus_panel.scanned
         if scanned is None:
             self._waiting_for_scan = True
@@ -161,7 +172,9 @@ class TrainPanel(QWidget):
             self.progress.setValue(0)
             self.progress.setFormat("Preparing the vocabulary…")
             self.stats.setText(" ")
-            self._run = self._train.start(TrainJob(scanned, params))
+            self._taken = 0
+            watch = TrainingWatch(self.watch_form.options(self.pinned))
+            self._run = self._train.start(TrainJob(scanned, params, watch))
             gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
             self._timer.start()
             self.training_started.emit()
@@ -198,6 +211,7 @@ class TrainPanel(QWidget):
         self.pause_action.setEnabled(self.job is not None)
         self.stop_action.setEnabled(self.is_busy)
         self.form.setEnabled(not self.is_busy)
+        self.watch_form.setEnabled(not self.is_busy)
 
     # -- display -------------------------------------------------------------------------------------
     def _draw_progress(self):
@@ -219,6 +233,8 @@ class TrainPanel(QWidget):
     def _on_refresh_timeout(self):
         reports = self._run.drain() if self._run is not None else []
         self.plots.add_reports(reports)
+        if self._run is not None and self._run.watch.model is not None:
+            self._follow(self._run.watch, reports)
         self.plots.redraw()
         if self._run is None and not self.plots.stale:
             self._timer.stop()
@@ -226,6 +242,14 @@ class TrainPanel(QWidget):
         if batches:
             self._last = batches[-1]
             self._draw_progress()
+
+    def _follow(self, watch: TrainingWatch, reports: list):
+        """Show the evaluations ready; tell about new snapshots and epoch ends."""
+        self.plots.set_quality(watch.quality_results())
+        taken = 0 if watch.recorder is None else len(watch.recorder)
+        if taken > self._taken or any(isinstance(r, EpochReport) for r in reports):
+            self._taken = taken
+            self.training_progressed.emit(watch)
 
     def _finish(self):
         gc.unfreeze()

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from w2vstudio.core.errors import Cancelled, W2VError
 from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core.scan import ScannedCorpus, scan_corpus
+from w2vstudio.core.snapshots import chain
 from w2vstudio.core.trainer import BatchReport, EpochReport, Trainer, TrainResult
 
 _live: set[Job] = set()
@@ -180,22 +181,24 @@ class ScanJob(Job):
 
 @dataclass(frozen=True)
 class TrainOutcome:
-    """A trained (or, if stopped, partly trained) model and how its run went."""
+    """A trained (or, if stopped, partly trained) model, how its run went and what watched it."""
 
     model: Model
     result: TrainResult
+    watch: object = None  # the job's gui.watch.TrainingWatch, if any
 
 
 class TrainJob(Job):
     """Encodes a scanned corpus and trains a new model on it.
 
     The trainer's callback only appends its reports to a thread-safe buffer, which the GUI
-    empties with `drain()` on a timer.
+    empties with `drain()` on a timer. A `watch` (gui.watch.TrainingWatch) records the run too.
     """
 
-    def __init__(self, scanned: ScannedCorpus, params: TrainParams):
+    def __init__(self, scanned: ScannedCorpus, params: TrainParams, watch=None):
         super().__init__()
         self._scanned, self._params = scanned, params
+        self.watch = watch
         self._reports: deque[BatchReport | EpochReport] = deque()
         self._lock = threading.Lock()
         self._trainer: Trainer | None = None
@@ -205,14 +208,18 @@ class TrainJob(Job):
         p = self._params
         corpus = self._scanned.encode(min_count=p.min_count, max_vocab=p.max_vocab)
         model = Model.create(corpus.vocab, p)
-        trainer = Trainer(model, corpus, self._reports.append)
+        watching = None if self.watch is None else self.watch.attach(model, corpus.n_tokens)
+        trainer = Trainer(model, corpus, chain(self._reports.append, watching))
         with self._lock:
             self._trainer = trainer
             if self._stopped:
                 trainer.cancel()
             elif self._paused:
                 trainer.pause()
-        return TrainOutcome(model, trainer.train())
+        result = trainer.train()
+        if self.watch is not None:
+            self.watch.finish()
+        return TrainOutcome(model, result, self.watch)
 
     def drain(self) -> list[BatchReport | EpochReport]:
         """The reports received since the last call, oldest first."""

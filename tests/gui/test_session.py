@@ -1,0 +1,94 @@
+"""Sessions: every model (with its snapshots) and the pins saved in one folder and restored."""
+
+import json
+
+import numpy as np
+import pytest
+
+from w2vstudio.core.errors import FormatError
+from w2vstudio.core.io import save_vectors
+from w2vstudio.core.snapshots import TIMES
+from w2vstudio.gui import workers
+from w2vstudio.gui.main_window import MainWindow
+from w2vstudio.gui.session import SESSION_FILE, Entry, Session
+
+TIMEOUT = 120_000
+
+
+def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_path, monkeypatch):
+    w = window
+    vectors = tmp_path / "opened.txt"
+    save_vectors(watched[1][0].keyed_vectors(), vectors, "txt")
+    with qtbot.waitSignal(w.vectors_changed, timeout=TIMEOUT):
+        w.open_paths([str(vectors)])
+    opened = w.entry
+    assert opened.name == "opened.txt" and opened.model is None and opened.saved
+    trained = add_watched(w, 0)
+    trained.saved = False
+    w.set_pins(["israel", "war"])
+    folder = tmp_path / "study.w2vsession"
+    with qtbot.waitSignal(w.model_saved, timeout=TIMEOUT):
+        w.save_session(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["model-1.npz", "model-2.npz", SESSION_FILE]
+    index = json.loads((folder / SESSION_FILE).read_text(encoding="utf-8"))
+    assert index["pins"] == ["israel", "war"] and index["current"] == 1
+    assert [(m["name"], m["kind"]) for m in index["models"]] == [("opened.txt", "vectors"), (trained.name, "model")]
+    assert trained.saved and not w.isWindowModified()
+
+    again = MainWindow()
+    qtbot.addWidget(again)
+    monkeypatch.setattr(again, "show_error", w.errors.append)
+    again.tabs.setCurrentWidget(again.live_map)
+    with qtbot.waitSignal(again.vectors_changed, timeout=TIMEOUT):
+        again.open_paths([str(folder)])  # a session folder is opened as a session, not as a corpus
+    assert [e.name for e in again.session.entries] == ["opened.txt", trained.name]
+    assert again.session.pins == ["israel", "war"] == again.probes_panel.pins
+    assert again.entry is again.session.entries[1] and again.model_name == trained.name
+    restored = again.entry.recorder
+    assert restored.words == trained.recorder.words
+    np.testing.assert_allclose(restored.stacked(), trained.recorder.stacked(), atol=2e-3)  # kept as float16
+    for field in TIMES.names:
+        np.testing.assert_array_equal(restored.times()[field], trained.recorder.times()[field])
+    qtbot.waitUntil(lambda: again.live_map.timeline.count == len(trained.recorder), timeout=TIMEOUT)
+    np.testing.assert_allclose(again.evolution.frames.x, w.evolution.frames.x)
+    np.testing.assert_allclose(again.session.entries[0].kv.vectors, opened.kv.vectors, atol=1e-6)
+
+    # saving again into the same folder replaces it: fewer models, fewer files
+    again.remove_model()
+    with qtbot.waitSignal(again.model_saved, timeout=TIMEOUT):
+        again.save_session(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["model-1.npz", SESSION_FILE]
+    assert w.errors == []
+    qtbot.waitUntil(lambda: again.evolution.idle and w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+
+
+def test_unsaved_models_are_asked_about(qtbot, window, add_watched, tmp_path, monkeypatch):
+    w = window
+    for i in (0, 1):
+        add_watched(w, i).saved = False
+    folder = tmp_path / "empty.w2vsession"
+    Session().save(folder)
+    monkeypatch.setattr(w, "ask_discard", lambda text: w.questions.append(text) and False)
+    w.open_session(folder)
+    assert w.questions == ["2 models are not saved (tiny skip-gram, tiny CBOW). Open the other session anyway?"]
+    assert not w.close() and w.questions[-1].endswith("Quit anyway?")
+    assert len(w.session.entries) == 2
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    w.session.entries.clear()  # nothing left to ask about when the test closes the window
+
+
+def test_names_and_bad_folders(tmp_path, watched):
+    kv = watched[0][0].keyed_vectors()
+    session = Session()
+    names = [session.add(Entry("run", kv)).name for _ in range(3)]
+    assert names == ["run", "run #2", "run #3"]
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "cat.jpg").write_bytes(b"")
+    with pytest.raises(FormatError, match="not a session"):
+        session.save(other)
+    with pytest.raises(FormatError, match="has no session.json"):
+        Session.load(other)
+    (other / SESSION_FILE).write_text("{", encoding="utf-8")
+    with pytest.raises(FormatError, match="damaged"):
+        Session.load(other / SESSION_FILE)

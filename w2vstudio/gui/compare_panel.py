@@ -1,0 +1,197 @@
+"""The Compare tab: two models of the session side by side, a word's neighbours in each with their
+overlap, and the words whose neighbourhoods differ most."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QVBoxLayout, QWidget)
+
+from w2vstudio.core.compare import NeighbourComparison, compare_word, most_different
+from w2vstudio.core.stability import DEFAULT_K
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.completion import WordCompleter
+from w2vstudio.gui.qt_models import ScoredWordsModel, scored_words_view
+from w2vstudio.gui.queries import with_counts
+from w2vstudio.gui.workers import JobSlot
+
+RESTRICT = 50_000  # neighbours are searched among this many of each model's most frequent words
+DIFFER_TOP, DIFFER_N = 2_000, 50  # "differs most" looks at this many frequent words, lists this many
+DIFFER = "Find the words that differ most"
+
+
+class SharedWordsModel(ScoredWordsModel):
+    """Scored words, those in `shared` in bold."""
+
+    def __init__(self, parent=None):
+        super().__init__("cosine", 1.0, parent)
+        self.shared: set[str] = set()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and self.word(index.row()) in self.shared:
+            return self._bold
+        return super().data(index, role)
+
+
+def differences(a: KeyedVectors, b: KeyedVectors) -> list[tuple[str, float, int | None]]:
+    """The words whose neighbourhoods differ most, as rows (word, overlap, count in `a`)."""
+    return with_counts(a, most_different(a, b, DIFFER_TOP, DIFFER_N, DEFAULT_K, RESTRICT))
+
+
+class ComparePanel(QWidget):
+    """Compares two of the session's models. `compared(NeighbourComparison)` and
+    `differences_found(rows)` follow `compare` and `find_differences`."""
+
+    compared = Signal(object)
+    differences_found = Signal(list)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._models: dict[str, KeyedVectors] = {}
+        self._compare = JobSlot(self)
+        self._compare.succeeded.connect(self._on_compare_succeeded)
+        self._compare.failed.connect(self._on_job_failed)
+        self._differ = JobSlot(self)
+        self._differ.succeeded.connect(self._on_differ_succeeded)
+        self._differ.failed.connect(self._on_job_failed)
+        self.left, self.right = QComboBox(), QComboBox()
+        for combo in (self.left, self.right):
+            combo.setMinimumContentsLength(24)
+            combo.currentIndexChanged.connect(self._on_models_chosen)
+        self.word_edit = QLineEdit(placeholderText="a word both models know", clearButtonEnabled=True)
+        self.word_edit.returnPressed.connect(self._on_compare_triggered)
+        self.completer = WordCompleter(self.word_edit)
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.clicked.connect(self._on_compare_triggered)
+        self.differ_button = QPushButton(DIFFER)
+        self.differ_button.setToolTip(f"Of the {DIFFER_TOP:,} most frequent words both models know, the "
+                                      f"{DIFFER_N} whose top-{DEFAULT_K} neighbours overlap least.")
+        self.differ_button.clicked.connect(self.find_differences)
+        self.overlap_label = QLabel()
+        self.overlap_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.left_rows, self.right_rows = SharedWordsModel(self), SharedWordsModel(self)
+        self.differ_rows = ScoredWordsModel("overlap", 1.0, self)
+        self.differ_view = scored_words_view(self.differ_rows)
+        self.differ_view.setToolTip("Double-click a word to compare its neighbours.")
+        self.differ_view.doubleClicked.connect(self._on_differ_double_clicked)
+        self._layout()
+        self._on_models_chosen()
+
+    def _layout(self):
+        row = QHBoxLayout()
+        for widget in (QLabel("Compare"), self.left, QLabel("with"), self.right, QLabel("for"), self.word_edit,
+                       self.compare_button):
+            row.addWidget(widget, 1 if widget is self.word_edit else 0)
+        lists = QHBoxLayout()
+        for title, rows in (("first model", self.left_rows), ("second model", self.right_rows)):
+            box = QGroupBox(f"Neighbours in the {title}")
+            QVBoxLayout(box).addWidget(scored_words_view(rows))
+            lists.addWidget(box)
+        top = QWidget()
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        column.addWidget(self.overlap_label)
+        column.addLayout(lists, 1)
+        bottom = QGroupBox("Neighbourhoods that differ most")
+        differ = QVBoxLayout(bottom)
+        differ.addWidget(self.differ_button, 0, Qt.AlignmentFlag.AlignLeft)
+        differ.addWidget(self.differ_view, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        QVBoxLayout(self).addWidget(splitter)
+
+    # -- models ----------------------------------------------------------------------------------
+    def set_models(self, models: list[tuple[str, KeyedVectors]]):
+        """The session's models by name; two different ones stay chosen where they can, else the
+        last two are."""
+        if models == list(self._models.items()):
+            return
+        chosen = [self.left.currentText(), self.right.currentText()]
+        self._models = dict(models)
+        names = list(self._models)
+        if len(set(chosen)) < 2 or not set(chosen) <= set(names):
+            chosen = [names[max(len(names) - 2, 0)], names[-1]] if names else ["", ""]
+        for combo, name in zip((self.left, self.right), chosen):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.setCurrentText(name)
+            combo.blockSignals(False)
+        self._on_models_chosen()
+
+    def chosen(self) -> tuple[KeyedVectors, KeyedVectors] | None:
+        """The two models chosen, if there are two."""
+        names = self.left.currentText(), self.right.currentText()
+        if len(self._models) < 2 or not all(n in self._models for n in names):
+            return None
+        return self._models[names[0]], self._models[names[1]]
+
+    def choose(self, left: str, right: str):
+        self.left.setCurrentText(left)
+        self.right.setCurrentText(right)
+
+    # -- comparing -------------------------------------------------------------------------------
+    def compare(self, word: str):
+        """Compare `word`'s neighbours in the two models; `compared` follows."""
+        pair = self.chosen()
+        if pair is None or not word:
+            return
+        self.word_edit.setText(word)
+        self.overlap_label.setText(f"Comparing “{word}”…")
+        self._compare.call(compare_word, *pair, word, DEFAULT_K, RESTRICT)
+
+    def find_differences(self):
+        """List the words whose neighbourhoods differ most; `differences_found` follows."""
+        pair = self.chosen()
+        if pair is None:
+            return
+        self.differ_button.setEnabled(False)
+        self.differ_button.setText("Looking…")
+        self._differ.call(differences, *pair)
+
+    def _on_compare_succeeded(self, c: NeighbourComparison):
+        a, b = self.chosen()
+        shared = c.shared
+        for rows, kv, found in ((self.left_rows, a, c.left), (self.right_rows, b, c.right)):
+            rows.shared = shared
+            rows.set_rows(with_counts(kv, found))
+        self.overlap_label.setText(f"“{c.word}”: {len(shared)} of {DEFAULT_K} neighbours shared (in bold), "
+                                   f"Jaccard overlap {c.overlap:.2f}.")
+        self.compared.emit(c)
+
+    def _on_differ_succeeded(self, rows: list):
+        self._reset_differ_button()
+        self.differ_rows.set_rows(rows)
+        self.differences_found.emit(rows)
+
+    def _on_job_failed(self, message: str):
+        self._reset_differ_button()
+        self.overlap_label.setText(message)
+
+    def _reset_differ_button(self):
+        self.differ_button.setText(DIFFER)
+        self.differ_button.setEnabled(self.chosen() is not None)
+
+    def _on_models_chosen(self, *_):
+        pair = self.chosen()
+        self._compare.stop()
+        self._differ.stop()
+        for rows in (self.left_rows, self.right_rows, self.differ_rows):
+            rows.set_rows([])
+        self.completer.set_words(None if pair is None else pair[0].words)
+        for widget in (self.word_edit, self.compare_button):
+            widget.setEnabled(pair is not None)
+        self._reset_differ_button()
+        self.overlap_label.setText("Train or open two models to compare them here: each training run and "
+                                   "each vectors file opened joins the session." if pair is None else "")
+
+    def _on_compare_triggered(self):
+        self.compare(self.word_edit.text().strip())
+
+    def _on_differ_double_clicked(self, index):
+        self.compare(self.differ_rows.word(index.row()))

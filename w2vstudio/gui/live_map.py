@@ -1,0 +1,163 @@
+"""`LiveMap`: the Map tab. The map follows training over a timeline of snapshots, with trails of
+the pinned words; a model without snapshots is projected as before."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from w2vstudio.core.snapshots import SnapshotRecorder
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.evolution import Evolution, Frames
+from w2vstudio.gui.map_panel import MapPanel
+from w2vstudio.gui.timeline import Timeline
+
+TRAIL_COLOURS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d5a97", "#2e4057", "#e07a5f", "#3d405b")
+_MARGIN = 0.05  # of the map's size, around all the snapshots' points
+
+
+class LiveMap(QWidget):
+    """The map over the timeline of `evolution`'s frames. `moment_shown(epochs)` tells when the
+    snapshot shown was taken (None while it follows training: the latest). New frames are drawn
+    when the map is visible: training is not slowed by drawing a map nobody sees."""
+
+    moment_shown = Signal(object)
+
+    def __init__(self, map_panel: MapPanel, evolution: Evolution, parent=None):
+        super().__init__(parent)
+        self.map, self.evolution = map_panel, evolution
+        self.timeline = Timeline()
+        self._pins: list[str] = []
+        self._trails: list[tuple[pg.PlotDataItem, pg.TextItem]] = []
+        self._showing = False  # the map shows a snapshot, not a projection
+        self._fitted: SnapshotRecorder | None = None  # the view was fitted to this recorder's snapshots
+        self._stale = False  # a frame waits to be shown until the map is visible
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(map_panel, 1)
+        layout.addWidget(self.timeline)
+        evolution.frames_changed.connect(self._on_frames_changed)
+        self.timeline.frame_changed.connect(self._on_frame_changed)
+        self.timeline.align_changed.connect(evolution.set_align)
+        self.timeline.trails_toggled.connect(self._on_trails_toggled)
+        map_panel.projected.connect(self._on_projected)
+
+    @property
+    def showing_snapshot(self) -> bool:
+        return self._showing
+
+    def show_model(self, kv: KeyedVectors | None, recorder: SnapshotRecorder | None):
+        """Explore `kv`: the timeline over its snapshots (`recorder`), else a projection."""
+        self._showing = recorder is not None
+        self.map.set_vectors(kv, project=recorder is None)
+        self.evolution.follow(recorder)
+        if self.evolution.frames is not None:
+            self._on_frames_changed(self.evolution.frames)
+
+    def set_pins(self, pins: list[str]):
+        self._pins = list(pins)
+        self._draw_trails()
+
+    def jump_to(self, epochs: float) -> bool:
+        """Show the snapshot taken nearest `epochs` into training; False if there is none."""
+        frames = self.evolution.frames
+        if frames is None:
+            return False
+        self.timeline.follow.setChecked(False)
+        self.timeline.set_frame(frames.nearest(epochs))
+        self._show(self.timeline.frame)
+        return True
+
+    def _show(self, i: int):
+        frames = self.evolution.frames
+        self._showing, self._stale = True, False
+        self.map.show_frame(frames.vectors(i), frames.coords[i])
+        if frames.recorder is not self._fitted:
+            self._fit(frames)
+        elif self.timeline.follow.isChecked():
+            self._fit(frames, only_to_grow=True)
+        self._draw_trails()
+        loss = "" if math.isnan(frames.loss[i]) else f" · loss {frames.loss[i]:.4f}"
+        self.timeline.caption.setText(f"Snapshot {i + 1} of {len(frames)} · epoch {frames.x[i]:.2f}{loss}")
+        self.moment_shown.emit(None if self.timeline.follow.isChecked() else float(frames.x[i]))
+
+    def _fit(self, frames: Frames, only_to_grow: bool = False):
+        """Fit the view to every snapshot's points, so that Play never rescales it; with
+        `only_to_grow`, only if some point is out of view (a new range repaints much)."""
+        self._fitted = frames.recorder
+        low, high = frames.coords.reshape(-1, 2).min(axis=0), frames.coords.reshape(-1, 2).max(axis=0)
+        view = self.map.plot_item.getViewBox()
+        (x0, x1), (y0, y1) = view.viewRange()
+        if only_to_grow and x0 <= low[0] and high[0] <= x1 and y0 <= low[1] and high[1] <= y1:
+            return
+        pad = _MARGIN * float(np.max(high - low) or 1.0)
+        view.disableAutoRange()
+        view.setRange(xRange=(low[0] - pad, high[0] + pad), yRange=(low[1] - pad, high[1] + pad), padding=0)
+
+    def _draw_trails(self):
+        """One line per pinned (and tracked) word, from the first snapshot to the one shown."""
+        frames = self.evolution.frames
+        on = self._showing and frames is not None and self.timeline.trails.isChecked()
+        rows = [(w, frames.positions[w]) for w in self._pins if w in frames.positions] if on else []
+        plot = self.map.plot_item
+        while len(self._trails) < len(rows):
+            colour = TRAIL_COLOURS[len(self._trails) % len(TRAIL_COLOURS)]
+            line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
+            label = pg.TextItem(color=colour, fill=(255, 255, 255, 170), anchor=(0.5, 1.3))
+            line.setZValue(5)
+            label.setZValue(6)
+            plot.addItem(line)
+            plot.addItem(label)
+            self._trails.append((line, label))
+        i = self.timeline.frame
+        for k, (line, label) in enumerate(self._trails):
+            line.setVisible(k < len(rows))
+            label.setVisible(k < len(rows))
+            if k < len(rows):
+                word, row = rows[k]
+                path = frames.coords[: i + 1, row]
+                line.setData(path[:, 0], path[:, 1])
+                if label.textItem.toPlainText() != word:
+                    label.setText(word)
+                label.setPos(*path[-1])
+
+    @property
+    def trail_words(self) -> list[str]:
+        """The words whose trails are drawn."""
+        return [label.textItem.toPlainText() for line, label in self._trails if line.isVisible()]
+
+    def _on_frames_changed(self, frames: Frames | None):
+        count = 0 if frames is None else len(frames)
+        with QSignalBlocker(self.timeline.slider):  # the frame is shown below, once
+            self.timeline.set_count(count)
+            if self.timeline.follow.isChecked():
+                self.timeline.set_frame(count - 1)
+        self._stale = frames is not None and (self._showing or self.timeline.follow.isChecked())
+        if self._stale:
+            self._show_stale()
+        else:
+            self._draw_trails()
+
+    def _show_stale(self):
+        if self._stale and self.isVisible():
+            self._stale = False
+            self._show(self.timeline.frame)
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        self._show_stale()
+
+    def _on_frame_changed(self, i: int):
+        if self.evolution.frames is not None:
+            self._show(i)
+
+    def _on_trails_toggled(self, _checked: bool):
+        self._draw_trails()
+
+    def _on_projected(self):
+        self._showing, self._fitted = False, None
+        self._draw_trails()

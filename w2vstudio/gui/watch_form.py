@@ -1,0 +1,48 @@
+"""The Train tab's "Watch training" options: snapshots for the live map, per-epoch quality."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
+
+from w2vstudio.gui import settings
+from w2vstudio.gui.watch import WatchOptions
+
+
+class WatchForm(QWidget):
+    """Edits the WatchOptions of the next run (the pinned words come from the window)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.snapshots = QSpinBox()
+        self.snapshots.setRange(0, 200)
+        self.snapshots.setSpecialValueText("off")
+        self.snapshots.setSuffix(" per epoch")
+        self.snapshots.setValue(settings.get("watch/snapshots"))
+        self.snapshots.setToolTip("How often to copy the tracked words' vectors while training, for the live "
+                                  "map, its timeline and the neighbourhood stability. Usual: 10; off saves memory.")
+        self.tracked = QSpinBox()
+        self.tracked.setRange(10, 50_000)
+        self.tracked.setSingleStep(500)
+        self.tracked.setGroupSeparatorShown(True)
+        self.tracked.setSuffix(" words")
+        self.tracked.setValue(settings.get("watch/tracked"))
+        self.tracked.setToolTip("Snapshots track this many of the most frequent words, and every pinned word. "
+                                "Usual: 2,000; each snapshot takes tracked words x dimensions x 4 bytes.")
+        self.quality = QCheckBox("Analogies and WordSim-353")
+        self.quality.setChecked(settings.get("watch/quality"))
+        self.quality.setToolTip("After each epoch, score the bundled analogies and WordSim-353 in the "
+                                "background, at a low priority, and plot them beside the loss.")
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addRow("Snapshots", self.snapshots)
+        layout.addRow("Tracked", self.tracked)
+        layout.addRow("Each epoch", self.quality)
+
+    def options(self, pinned=()) -> WatchOptions:
+        return WatchOptions(self.snapshots.value(), self.tracked.value(), self.quality.isChecked(), tuple(pinned))
+
+    def remember(self):
+        """Store the form's values as the next session's defaults."""
+        settings.put("watch/snapshots", self.snapshots.value())
+        settings.put("watch/tracked", self.tracked.value())
+        settings.put("watch/quality", self.quality.isChecked())
