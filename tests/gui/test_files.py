@@ -26,12 +26,12 @@ def drop(widget, paths):
     """Send a drag-enter and a drop of these local paths to `widget`; returns the enter event."""
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = QPointF(widget.rect().center())
+    centre = widget.rect().center()  # QDragEnterEvent takes a QPoint, QDropEvent a QPointF
     enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     if enter.isAccepted():
-        QApplication.sendEvent(widget, QDropEvent(centre, Qt.DropAction.CopyAction, mime,
+        QApplication.sendEvent(widget, QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime,
                                                   Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
     return enter
 
