@@ -244,8 +244,8 @@ def huffman_tree(counts):
     parent = np.zeros(2 * v, dtype=np.int64)
     pos1 = v - 1
     pos2 = v
+    picked = np.empty(2, dtype=np.int64)
     for a in range(v - 1):
-        picked = np.empty(2, dtype=np.int64)
         for k in range(2):
             if pos1 >= 0 and count[pos1] < count[pos2]:
                 picked[k] = pos1

@@ -141,7 +141,7 @@ class Trainer:
         self._words_done = 0
         self._epoch_sums = np.zeros((epochs, 2))  # loss, predictions
         self._epoch_left = np.bincount([b.epoch for b in plan], minlength=epochs + 1)[1:]
-        self._epoch_start = {1: 0.0}
+        self._last_epoch_end = 0.0  # active seconds when the previous epoch ended
         self._history = []
         self._epoch_losses = []
         self._warm_up()
@@ -237,9 +237,8 @@ class Trainer:
                 k = len(self._epoch_losses)
                 total, n = self._epoch_sums[k]
                 self._epoch_losses.append(total / n if n else float("nan"))
-                start = self._epoch_start.get(k + 1, 0.0)
-                self._epoch_start[k + 2] = elapsed
-                reports.append(EpochReport(k + 1, self._epoch_losses[-1], elapsed - start))
+                reports.append(EpochReport(k + 1, self._epoch_losses[-1], elapsed - self._last_epoch_end))
+                self._last_epoch_end = elapsed
             if self.callback is not None:
                 for r in reports:
                     self.callback(r)
