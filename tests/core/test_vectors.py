@@ -246,3 +246,20 @@ def test_queries_are_reentrant(kv):
         t.join()
     assert not errors
     assert [results[i] for i in range(len(queries))] == expected
+
+
+def test_with_vectors_shares_words_not_vectors(kv):
+    other = kv.with_vectors(kv.vectors[::-1].copy())
+    assert other.words is kv.words and other.word_rows is kv.word_rows
+    assert other.case_folded() is kv.case_folded()
+    assert np.array_equal(other["w1"], kv.vectors[-1 - kv.index("w1")])
+    assert other.most_similar("w1", topn=1) != kv.most_similar("w1", topn=1) or len(kv) < 3
+    with pytest.raises(ValueError):
+        kv.with_vectors(kv.vectors[:2])
+
+
+def test_case_folded_maps_variants_to_their_first_row():
+    kv = KeyedVectors(["paris", "the", "Paris", "PARIS", "The"], np.eye(5, dtype=np.float32))
+    first, canon = kv.case_folded()
+    assert first == {"PARIS": 0, "THE": 1}
+    assert canon.tolist() == [0, 1, 0, 0, 1]

@@ -19,13 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core.errors import FormatError
+from w2vstudio.core.kernels import analogy_answers
 from w2vstudio.core.vectors import KeyedVectors, top_k
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path
 
 SEMANTIC_SECTIONS = 5  # leading sections of questions-words.txt that are semantic
 _CANDIDATES = 5  # answers gensim looks through to skip case variants of the inputs
-_BUDGET = 1 << 24  # float32 scores held at once (64 MiB)
+_BUDGET = 1 << 24  # float32 cosines held at once (64 MiB)
 
 
 @dataclass(frozen=True)
@@ -110,25 +111,17 @@ def _text_lines(path: str | Path):
                 raise FormatError(f"{path}, line {no}: not valid UTF-8") from None
 
 
-def _setup(
-    kv: KeyedVectors, path, bundled: str, restrict_vocab: int | None, case_insensitive: bool
-):
-    """The file (default: a bundled set), the case folding, and folded word -> row over the first
-    `restrict_vocab` words, where of several case variants the first wins."""
-    fold = str.upper if case_insensitive else str
-    vocab: dict[str, int] = {}
-    for i, w in enumerate(kv.words[:restrict_vocab]):
-        vocab.setdefault(fold(w), i)
-    return resource_path(bundled) if path is None else path, fold, vocab
+def _version(path: str | Path) -> tuple[str, int, int]:
+    """(path, modification time, size): parsed files are cached per version."""
+    stat = os.stat(path)
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
 def read_analogies(path: str | Path) -> tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...]:
     """Sections of a `questions-words.txt`-style file: ((name, ((a, b, c, d), ...)), ...).
 
-    Parsed once per file version (path, modification time, size): evaluating after every epoch
-    does not parse the file again."""
-    stat = os.stat(path)
-    return _read_analogies(str(path), stat.st_mtime_ns, stat.st_size)
+    Parsed once per file version: evaluating after every epoch does not parse the file again."""
+    return _read_analogies(*_version(path))
 
 
 @lru_cache(maxsize=8)
@@ -150,6 +143,54 @@ def _read_analogies(path: str, _mtime_ns: int, _size: int):
     return tuple((name, tuple(questions)) for name, questions in sections)
 
 
+@dataclass(frozen=True)
+class _Table:
+    """Items of an evaluation file as ids into its distinct (case-folded) words."""
+
+    words: tuple[str, ...]
+    ids: np.ndarray  # (items, words per item)
+    groups: tuple[str, ...] = ()  # analogies: distinct section names, in file order
+    group: np.ndarray | None = None  # analogies: each question's index into `groups`
+    gold: np.ndarray | None = None  # pairs: the human scores
+
+
+def _ids(items, fold) -> tuple[tuple[str, ...], np.ndarray]:
+    words: dict[str, int] = {}
+    ids = [[words.setdefault(fold(w), len(words)) for w in item] for item in items]
+    return tuple(words), np.array(ids, dtype=np.int64).reshape(len(ids), -1)
+
+
+@lru_cache(maxsize=8)
+def _analogy_table(path: str, mtime_ns: int, size: int, case_insensitive: bool) -> _Table:
+    sections = _read_analogies(path, mtime_ns, size)
+    groups = tuple(dict.fromkeys(name for name, _ in sections))
+    group = np.array([groups.index(name) for name, qs in sections for _ in qs], dtype=np.int64)
+    words, ids = _ids([q for _, qs in sections for q in qs], _fold(case_insensitive))
+    return _Table(words, ids, groups, group)
+
+
+@lru_cache(maxsize=8)
+def _pair_table(path: str, _mtime_ns: int, _size: int, case_insensitive: bool) -> _Table:
+    pairs = read_pairs(path)
+    words, ids = _ids([p[:2] for p in pairs], _fold(case_insensitive))
+    return _Table(words, ids, gold=np.array([p[2] for p in pairs], dtype=np.float64))
+
+
+def _fold(case_insensitive: bool):
+    return str.upper if case_insensitive else str
+
+
+def _rows(kv: KeyedVectors, table: _Table, restrict_vocab: int | None, case_insensitive: bool):
+    """Each item's words as rows of `kv` (-1 outside the first `restrict_vocab` words; of several
+    case variants the first), and for each of those words the row standing for its case class."""
+    limit = kv._limit(restrict_vocab)
+    first, canon = kv.case_folded() if case_insensitive else (kv.word_rows, None)
+    lut = np.array([first.get(w, limit) for w in table.words], dtype=np.int64)
+    lut[lut >= limit] = -1
+    canon = np.arange(limit) if canon is None else canon[:limit]
+    return lut[table.ids], canon
+
+
 def evaluate_analogies(
     kv: KeyedVectors,
     path: str | Path | None = None,
@@ -157,57 +198,50 @@ def evaluate_analogies(
     case_insensitive: bool = True,
 ) -> AnalogyScore:
     """Accuracy of 3CosAdd on an analogy file (default: the bundled questions-words.txt)."""
-    path, fold, vocab = _setup(kv, path, ANALOGIES, restrict_vocab, case_insensitive)
-    asked, names, skipped = [], [], 0
-    for name, questions in read_analogies(path):
-        names.append(name)
-        for q in questions:
-            q = tuple(fold(w) for w in q)
-            if all(w in vocab for w in q):
-                asked.append((len(names) - 1, q))
-            else:
-                skipped += 1
-    hits = _solve(kv, vocab, [q for _, q in asked], restrict_vocab, fold)
-    sections = dict.fromkeys(names, SectionScore())
-    for (s, _), hit in zip(asked, hits):
-        sections[names[s]] += SectionScore(int(hit), 1)
-    by_order = [sections[n] for n in dict.fromkeys(names)]
+    path = resource_path(ANALOGIES) if path is None else path
+    table = _analogy_table(*_version(path), case_insensitive)
+    rows, canon = _rows(kv, table, restrict_vocab, case_insensitive)
+    asked = (rows >= 0).all(axis=1)
+    hits = _solve(kv, rows[asked], canon, restrict_vocab)
+    n = len(table.groups)
+    correct = np.bincount(table.group[asked], weights=hits, minlength=n).astype(np.int64)
+    total = np.bincount(table.group[asked], minlength=n)
+    scores = [SectionScore(int(c), int(t)) for c, t in zip(correct, total)]
     return AnalogyScore(
-        correct=int(sum(hits)),
-        total=len(hits),
-        skipped=skipped,
-        sections=sections,
-        semantic=sum(by_order[:SEMANTIC_SECTIONS], SectionScore()),
-        syntactic=sum(by_order[SEMANTIC_SECTIONS:], SectionScore()),
+        correct=int(correct.sum()),
+        total=int(total.sum()),
+        skipped=int((~asked).sum()),
+        sections=dict(zip(table.groups, scores)),
+        semantic=sum(scores[:SEMANTIC_SECTIONS], SectionScore()),
+        syntactic=sum(scores[SEMANTIC_SECTIONS:], SectionScore()),
     )
 
 
-def _solve(kv, vocab, questions, restrict_vocab, fold) -> list[bool]:
-    """Whether each (a, b, c, d) question is answered d, by 3CosAdd.
+def _solve(kv: KeyedVectors, rows: np.ndarray, canon: np.ndarray, restrict_vocab) -> np.ndarray:
+    """Whether each question (rows a, b, c, d) is answered d, by 3CosAdd.
 
     cos(x, b - a + c) ranks like cos(x, b) - cos(x, a) + cos(x, c), so one matrix product of the
-    distinct input words of a chunk of questions with the vocabulary serves all its questions."""
-    if not questions:
-        return []
-    rows = np.array([[vocab[w] for w in q] for q in questions], dtype=np.int64)
-    width = len(kv) if restrict_vocab is None else min(len(kv), restrict_vocab)
-    step = max(1, _BUDGET // max(width, 1))
-    hits = []
-    for chunk in _chunks(rows[:, :3], max(3, step)):
-        distinct, where = np.unique(rows[chunk, :3], return_inverse=True)
+    distinct input words of a chunk of questions with the vocabulary serves all its questions;
+    a kernel then sums and searches each question's three rows without a temporary matrix.
+    A word counts as its case class (`canon`): an answer in the class of an input is passed
+    over for the next of gensim's five best."""
+    hits = np.zeros(len(rows), dtype=bool)
+    width = kv._limit(restrict_vocab)
+    for chunk in _chunks(rows[:, :3], max(3, _BUDGET // max(width, 1))):
+        inputs = rows[chunk, :3]
+        distinct, where = np.unique(inputs, return_inverse=True)
+        where = where.reshape(-1, 3)
         sims = kv.cosines(kv.vectors[distinct], restrict_vocab)
-        for s in range(0, len(chunk), step):
-            w, inputs = where.reshape(-1, 3)[s : s + step], rows[chunk[s : s + step], :3]
-            scores = sims[w[:, 1]] - sims[w[:, 0]] + sims[w[:, 2]]
-            scores[np.arange(len(w))[:, None], inputs] = -np.inf
-            for k, j in enumerate(scores.argmax(axis=1)):
-                q = questions[chunk[s + k]]
-                predicted = fold(kv.words[j])
-                if predicted in q[:3]:  # a case variant of an input: gensim looks further
-                    predicted = _first_other(
-                        kv.words, top_k(scores[k : k + 1], _CANDIDATES)[0][0], q, fold
-                    )
-                hits.append(predicted == q[3])
+        answers = np.empty(len(chunk), dtype=np.int64)
+        analogy_answers(sims, where, inputs, answers)
+        predicted = canon[answers]
+        for k in np.flatnonzero((predicted[:, None] == inputs).any(axis=1)):
+            scores = sims[where[k, 1]] - sims[where[k, 0]] + sims[where[k, 2]]
+            scores[inputs[k]] = -np.inf
+            candidates = canon[top_k(scores[None], _CANDIDATES)[0][0]]
+            others = candidates[~np.isin(candidates, inputs[k])]
+            predicted[k] = others[0] if len(others) else candidates[-1]
+        hits[chunk] = predicted == rows[chunk, 3]
     return hits
 
 
@@ -220,16 +254,6 @@ def _chunks(inputs: np.ndarray, max_words: int):
             yield np.arange(start, i)
             start, seen = i, set(row)
     yield np.arange(start, len(inputs))
-
-
-def _first_other(words, candidates, question, fold) -> str | None:
-    """gensim's answer: the first candidate not a case variant of an input (else the last)."""
-    predicted = None
-    for j in candidates:
-        predicted = fold(words[j])
-        if predicted not in question[:3]:
-            break
-    return predicted
 
 
 def read_pairs(path: str | Path) -> list[tuple[str, str, float]]:
@@ -256,19 +280,20 @@ def evaluate_pairs(
     case_insensitive: bool = True,
 ) -> PairScore:
     """Spearman and Pearson correlation on a word-pair file (default: the bundled WordSim-353)."""
-    path, fold, vocab = _setup(kv, path, WORDSIM, restrict_vocab, case_insensitive)
-    pairs = [(fold(a), fold(b), s) for a, b, s in read_pairs(path)]
-    known = [(vocab[a], vocab[b], s) for a, b, s in pairs if a in vocab and b in vocab]
-    oov = len(pairs) - len(known)
-    rows = np.array([k[:2] for k in known], dtype=np.int64).reshape(-1, 2)
+    path = resource_path(WORDSIM) if path is None else path
+    table = _pair_table(*_version(path), case_insensitive)
+    rows, _ = _rows(kv, table, restrict_vocab, case_insensitive)
+    known = (rows >= 0).all(axis=1)
+    rows = rows[known]
     unit = kv.vectors[rows] * kv.inv_norms[rows, None]
     model = np.einsum("ij,ij->i", unit[:, 0], unit[:, 1]).astype(np.float64)
-    gold = np.array([k[2] for k in known], dtype=np.float64)
+    gold = table.gold[known]
+    oov = int((~known).sum())
     return PairScore(
         spearman=_pearson(_ranks(gold), _ranks(model)),
         pearson=_pearson(gold, model),
-        oov_ratio=oov / len(pairs),
-        used=len(known),
+        oov_ratio=oov / len(table.ids),
+        used=len(rows),
         oov=oov,
     )
 

@@ -58,6 +58,7 @@ class EpochQuality:
         self._results: list[dict] = list(model.info.get("epoch_quality", []))
         self._pending: list[Future] = []
         self._executor: ThreadPoolExecutor | None = None
+        self._kv: KeyedVectors | None = None  # the run's words, with their evaluation caches
 
     def __call__(self, report):
         if not isinstance(report, EpochReport):
@@ -72,7 +73,10 @@ class EpochQuality:
             self._pending.append(self._executor.submit(self._evaluate, epoch, words, vectors))
 
     def _evaluate(self, epoch: int, words: list[str], vectors):
-        kv = KeyedVectors(words, vectors)
+        # One evaluation at a time (one worker thread): the word caches carry over epochs.
+        if self._kv is None or self._kv.words != words:
+            self._kv = KeyedVectors(words, vectors)
+        kv = self._kv = self._kv.with_vectors(vectors)
         with threadpool_limits(1, user_api="blas"):
             entry = {"epoch": epoch, **evaluate_quality(kv, self.analogies, self.pairs)}
         with self._lock:

@@ -13,26 +13,15 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
-from numba import njit
 
 from w2vstudio.core.errors import UnknownWordError, W2VError
+from w2vstudio.core.kernels import scaled_dots
 
 _SMALL_BATCH = 8  # up to this many queries are scored in one pass over the matrix (Numba)
 _SCORE_BUDGET = 1 << 24  # scores per chunk of a batched query (64 MiB of float32)
 _SPELLING_POOL = 100_000  # fuzzy spelling suggestions look at this many most frequent words
 _FUZZY_CANDIDATES = 300  # of which difflib ranks those sharing the most characters
 _COSMUL_EPSILON = 1e-6  # as in Levy & Goldberg (2014) and gensim
-
-
-@njit(nogil=True, fastmath=True, cache=True)
-def _scaled_dots(x, inv_norms, queries, out):  # pragma: no cover - compiled
-    """out[k, i] = (x[i] . queries[k]) * inv_norms[i], reading x once."""
-    for i in range(x.shape[0]):
-        for k in range(queries.shape[0]):
-            s = np.float32(0.0)
-            for j in range(x.shape[1]):
-                s += x[i, j] * queries[k, j]
-            out[k, i] = s * inv_norms[i]
 
 
 def _unit_rows(m: np.ndarray) -> np.ndarray:
@@ -76,14 +65,29 @@ class KeyedVectors:
         if self.counts is not None and self.counts.shape != (len(self._words),):
             raise ValueError(f"counts must have shape ({len(self._words)},)")
         self._lock = threading.Lock()
-        self._inv_norms = self._unit = self._spelling_index = None
+        self._inv_norms = self._unit = None
+        self._word_caches: dict = {}  # built from the words alone: shared by `with_vectors`
         self.vectors = vectors
+
+    def with_vectors(self, vectors: np.ndarray) -> KeyedVectors:
+        """The same words (and counts) with other vectors, sharing the word caches: cheap to
+        make after every epoch."""
+        other = object.__new__(KeyedVectors)
+        other.__dict__.update(self.__dict__)
+        other._lock = threading.Lock()
+        other.vectors = vectors
+        return other
 
     # ---- lookups -----------------------------------------------------------------------------
 
     @property
     def words(self) -> list[str]:
         return self._words
+
+    @property
+    def word_rows(self) -> dict[str, int]:
+        """Word -> row (do not modify)."""
+        return self._index
 
     @property
     def vectors(self) -> np.ndarray:
@@ -167,6 +171,17 @@ class KeyedVectors:
                 unit = self._unit
         return unit
 
+    def case_folded(self) -> tuple[dict[str, int], np.ndarray]:
+        """Upper-cased word -> its first (most frequent) row, and for each row that first row of
+        its upper-cased form (cached; gensim's case-insensitive evaluation rules)."""
+        folded = self._word_caches.get("case_folded")
+        if folded is None:
+            first: dict[str, int] = {}
+            canon = np.fromiter((first.setdefault(w.upper(), i) for i, w in enumerate(self._words)),
+                                dtype=np.int64, count=len(self._words))
+            folded = self._word_caches.setdefault("case_folded", (first, canon))
+        return folded
+
     def unit_vector(self, key: str | int) -> np.ndarray:
         """The vector of a word (or row) scaled to unit length."""
         i = key if isinstance(key, (int, np.integer)) else self.index(key)
@@ -184,7 +199,7 @@ class KeyedVectors:
         x, inv = self._vectors[:r], self.inv_norms[:r]
         if len(queries) <= _SMALL_BATCH and x.flags.c_contiguous:
             out = np.empty((len(queries), r), dtype=np.float32)
-            _scaled_dots(x, inv, np.ascontiguousarray(queries), out)
+            scaled_dots(x, inv, np.ascontiguousarray(queries), out)
             return out
         out = queries @ x.T
         out *= inv
@@ -350,12 +365,14 @@ class KeyedVectors:
 
     def _spelling(self) -> tuple[str, np.ndarray, np.ndarray]:
         """Alphabet, character masks and lengths of the most frequent words (built once)."""
-        if self._spelling_index is None:
+        index = self._word_caches.get("spelling")
+        if index is None:
             pool = self._words[:_SPELLING_POOL]
             masks = np.fromiter(map(_char_mask, pool), dtype=np.uint64, count=len(pool))
             lengths = np.fromiter(map(len, pool), dtype=np.int64, count=len(pool))
-            self._spelling_index = ("".join(sorted(set("".join(pool)))), masks, lengths)
-        return self._spelling_index
+            index = ("".join(sorted(set("".join(pool)))), masks, lengths)
+            index = self._word_caches.setdefault("spelling", index)
+        return index
 
 
 def _char_mask(word: str) -> int:
