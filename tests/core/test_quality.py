@@ -4,6 +4,7 @@ import os
 import sys
 import threading
 
+import numpy as np
 import pytest
 
 from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
@@ -52,8 +53,9 @@ def test_per_epoch_quality_equals_evaluate_on_the_same_vectors(topic_corpus, set
         assert analogy.total == 7 and pairs.used == 12
         expected.append({"epoch": epoch, "analogy": analogy.accuracy, "ws353": pairs.spearman})
     assert results == expected and len(results) == 2
-    assert [name for name, _ in where] == ["w2v-quality_0"] * 2
-    assert all(nice == NICE for _, nice in where)  # background work at a lower priority
+    # in the background at a lower priority, or, those not started when training ends, in wait()
+    assert len(where) == 2 and {name for name, _ in where} <= {"w2v-quality_0", "MainThread"}
+    assert all(nice == NICE for name, nice in where if name != "MainThread")
     assert not any(t.name.startswith("w2v-quality") for t in threading.enumerate())  # wait() ends it
 
 
@@ -80,3 +82,27 @@ def test_an_evaluation_error_is_raised_by_wait(topic_corpus, tmp_path):
     with pytest.raises(OSError):
         quality.wait()
     assert quality.wait() == []
+
+
+def test_wait_runs_the_queued_evaluations_beside_the_thread(topic_corpus, sets):
+    model = _model(topic_corpus)
+    model.vectors[:] = 0.1 * np.random.default_rng(0).standard_normal(model.vectors.shape)
+    gate, where, nice = threading.Event(), {}, {}
+
+    def ready(entry):
+        where[entry["epoch"]] = threading.current_thread().name
+        nice[entry["epoch"]] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        if threading.current_thread() is threading.main_thread():
+            gate.set()  # the background thread may finish epoch 1 once wait() has taken the others
+        else:
+            assert gate.wait(10)
+
+    quality = EpochQuality(model, *sets, on_result=ready)
+    for epoch in (1, 2, 3):
+        quality(EpochReport(epoch, 1.0, 0.1))
+    results = quality.wait()
+    assert [e["epoch"] for e in results] == [1, 2, 3]
+    assert where == {1: "w2v-quality_0", 2: "MainThread", 3: "MainThread"}
+    assert nice[1] == NICE or not sys.platform.startswith("linux")  # background: lower priority
+    expected = evaluate_quality(KeyedVectors(model.vocab.words, model.vectors), *sets)
+    assert all({k: e[k] for k in expected} == expected for e in results)

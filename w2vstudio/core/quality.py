@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
@@ -56,7 +57,7 @@ class EpochQuality:
         self.on_result = on_result
         self._lock = threading.Lock()
         self._results: list[dict] = list(model.info.get("epoch_quality", []))
-        self._pending: list[Future] = []
+        self._pending: list[tuple[Future, tuple]] = []
         self._executor: ThreadPoolExecutor | None = None
         self._kv: KeyedVectors | None = None  # the run's words, with their evaluation caches
 
@@ -70,17 +71,19 @@ class EpochQuality:
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(1, "w2v-quality", initializer=_lower_priority)
-            self._pending.append(self._executor.submit(self._evaluate, epoch, words, vectors))
+            args = (epoch, words, vectors)
+            self._pending.append((self._executor.submit(self._evaluate, *args), args))
 
     def _evaluate(self, epoch: int, words: list[str], vectors):
-        # One evaluation at a time (one worker thread): the word caches carry over epochs.
-        if self._kv is None or self._kv.words != words:
-            self._kv = KeyedVectors(words, vectors)
-        kv = self._kv = self._kv.with_vectors(vectors)
-        with threadpool_limits(1, user_api="blas"):
+        base = self._kv  # the word caches carry over epochs
+        if base is None or base.words != words:
+            base = KeyedVectors(words, vectors)
+        kv = self._kv = base.with_vectors(vectors)
+        with _one_blas_thread():
             entry = {"epoch": epoch, **evaluate_quality(kv, self.analogies, self.pairs)}
         with self._lock:
             self._results.append(entry)
+            self._results.sort(key=lambda e: e["epoch"])
         if self.on_result is not None:
             self.on_result(entry)
 
@@ -90,13 +93,20 @@ class EpochQuality:
             return list(self._results)
 
     def wait(self) -> list[dict]:
-        """Wait for the pending evaluations (raising the first one's error) and end the thread."""
+        """Finish the pending evaluations (raising the first one's error) and end the thread.
+
+        Those not started yet run here, beside the background thread: two cores, once training
+        has ended and left them free."""
         with self._lock:
             pending, executor = self._pending, self._executor
             self._pending, self._executor = [], None
         try:
-            for future in pending:
-                future.result()
+            for future, args in pending:
+                if future.cancel():
+                    self._evaluate(*args)
+            for future, _ in pending:
+                if not future.cancelled():
+                    future.result()
         finally:
             if executor is not None:
                 executor.shutdown()
@@ -105,6 +115,28 @@ class EpochQuality:
     def save_into(self, model: Model | None = None):
         """Wait, then store the results in `model.info["epoch_quality"]` (default: this model)."""
         (self.model if model is None else model).info["epoch_quality"] = self.wait()
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limit: threadpool_limits | None = None
+
+
+@contextmanager
+def _one_blas_thread():
+    """BLAS limited to one thread while any evaluation runs (the limit is process-wide)."""
+    global _blas_users, _blas_limit
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limit = threadpool_limits(1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limit.restore_original_limits()
 
 
 def _lower_priority():
