@@ -37,12 +37,11 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     assert item.text(0) == "tiny.txt"
     assert int(item.text(2).replace(",", "")) > 20_000
 
-    # The longest stall of the event loop while training, snapshots on (the live map, its analysis
-    # and the stability follow); a busy machine can preempt any process for a while, so the best of
-    # three runs counts (a stall of our own would show in all three). Per-epoch quality is off: the
-    # core's evaluation parses the bundled sets in Python at each epoch end (~0.1 s holding the GIL,
-    # at a low priority), 40 times in a run as short as this one.
-    w.train_panel.watch_form.quality.setChecked(False)
+    # The longest stall of the event loop while training, snapshots and per-epoch quality on (the
+    # live map, its analysis, the stability and 40 evaluations follow); a busy machine can preempt
+    # any process for a while, so the best of three runs counts (a stall of our own would show in
+    # all three).
+    w.train_panel.watch_form.quality.setChecked(True)
     stalls = []
     for _ in range(3):
         probe = StallProbe()
@@ -56,6 +55,7 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     assert min(stalls) < 0.050
     assert not outcome.result.cancelled and outcome.result.epochs == 40
     assert len(outcome.watch.recorder) > 10, len(outcome.watch.recorder)
+    assert [e["epoch"] for e in outcome.model.info["epoch_quality"]] == list(range(1, 41))
     assert len(w.session.entries) == len(stalls)
     assert w.train_panel.plots.batch_count > 0
     assert w.train_panel.progress.format().startswith("Done")
