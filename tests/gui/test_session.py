@@ -12,6 +12,8 @@ from w2vstudio.gui import workers
 from w2vstudio.gui.main_window import MainWindow
 from w2vstudio.gui.session import SESSION_FILE, Entry, Session
 
+from tests.gui.test_history import assert_shows_history
+
 TIMEOUT = 120_000
 
 
@@ -44,6 +46,7 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
     assert [e.name for e in again.session.entries] == ["opened.txt", trained.name]
     assert again.session.pins == ["israel", "war"] == again.probes_panel.pins
     assert again.entry is again.session.entries[1] and again.model_name == trained.name
+    assert_shows_history(again.train_panel.plots, again.entry.model)
     restored = again.entry.recorder
     assert restored.words == trained.recorder.words
     np.testing.assert_allclose(restored.stacked(), trained.recorder.stacked(), atol=2e-3)  # kept as float16

@@ -10,13 +10,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from threadpoolctl import threadpool_limits
 
-from w2vstudio.core.model import Model
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.stability import StabilityTracker
 from w2vstudio.core.trajectories import snapshot_coordinates
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.refresher import Refresher
-from w2vstudio.gui.watch import EPOCH_WORDS
+from w2vstudio.gui.watch import epoch_words
 
 STILL_MOVING = 30  # words listed as still moving
 STABILITY_STEP = 2  # snapshots added to the stability per run: short bursts, which training hardly feels
@@ -58,16 +57,6 @@ class Stability:
     x: np.ndarray  # (S - 1,) epochs of the later snapshot of each pair
     mean: np.ndarray  # (S - 1,) mean overlap of the top-k neighbours
     still_moving: list[tuple[str, float, int]]  # (word, overlap, count): the lowest overlaps lately
-
-
-def epoch_words(model: Model) -> float | None:
-    """Corpus words per epoch of the model's training, if known."""
-    if EPOCH_WORDS in model.info:
-        return float(model.info[EPOCH_WORDS])
-    history = model.loss_history
-    if model.epochs_trained and len(history):
-        return float(history[-1, 0]) / model.epochs_trained
-    return None
 
 
 def _epochs(recorder: SnapshotRecorder, times: np.ndarray) -> np.ndarray:

@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         for panel in (self.neighbours_panel, self.analogy_panel, self.evaluate_panel, self.probes_panel,
                       self.word_info):
             panel.set_vectors(kv)
+        self.train_panel.show_history(self.model)  # before the map marks its moment on the loss plot
         self.live_map.show_model(kv, None if entry is None else entry.recorder)
         self.compare_panel.set_models([(e.name, e.kv) for e in self.session.entries])
         for action in (self.save_action, self.remove_action, *self.export_actions):

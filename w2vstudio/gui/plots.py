@@ -1,5 +1,5 @@
-"""Live training plots: loss per batch with epoch means, per-epoch quality beside it, learning rate
-and words per second.
+"""Training plots: loss per batch with epoch means, per-epoch quality beside it, learning rate and
+words per second, live during a run; or the history a model keeps (`show_history`: all but speeds).
 
 The x axis is training progress in epochs; a click on the loss plot tells which moment
 (`moment_clicked`), and a marker shows the moment the map shows. A timer in the training panel adds points in bulk
@@ -9,12 +9,17 @@ plot takes milliseconds, so one per pass of the event loop keeps the window resp
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
+from w2vstudio.gui.watch import epoch_words
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
@@ -95,6 +100,20 @@ class TrainingPlots(QWidget):
         self._stale = set(self._curves)
         self._unscaled = set(self._curves)  # plots whose x range is still the last run's
         self._turn = 0
+        self.set_marker(None)
+
+    def show_history(self, model: Model | None):
+        """Show the history `model` keeps (None: nothing) on the axis of a live run: its batches'
+        losses and learning rates, epoch means and per-epoch quality; speeds are not kept."""
+        history = np.zeros((0, 3)) if model is None else model.loss_history
+        x = history[:, 0] / (epoch_words(model) or 1.0) if len(history) else history[:, 0]
+        self.clear(max(model.epochs_trained if model else 0, math.ceil(x.max(initial=0)), 1))
+        self._batches = list(zip(x.tolist(), history[:, 2].tolist(), history[:, 1].tolist(),
+                                 [math.nan] * len(x)))
+        if model is not None:
+            self._means = list(enumerate(model.epoch_losses, 1))
+            self._quality = _stored_quality(model.info.get("epoch_quality"))
+        self.redraw(everything=True)
 
     @property
     def batch_count(self) -> int:
@@ -150,6 +169,8 @@ class TrainingPlots(QWidget):
             y = self._draw_quality()
         else:
             data = np.array(self._batches, dtype=np.float64).reshape(-1, 4)
+            if column == SPEED:  # a model's history has none
+                data = data[np.isfinite(data[:, SPEED])]
             y = data[:, column]
             curve.setData(data[:, 0], y)
         if column == LOSS:
@@ -178,6 +199,18 @@ class TrainingPlots(QWidget):
         view = self.loss_plot.getPlotItem().getViewBox()
         if view.sceneBoundingRect().contains(event.scenePos()):
             self.moment_clicked.emit(view.mapSceneToView(event.scenePos()).x())
+
+
+def _stored_quality(entries) -> list[dict]:
+    """The well-formed evaluations of a model file's `epoch_quality` (which may hold anything)."""
+    if not isinstance(entries, list):
+        return []
+
+    def number(value) -> bool:
+        return isinstance(value, Real) and not isinstance(value, bool)
+
+    return [e for e in entries if isinstance(e, dict) and number(e.get("epoch"))
+            and all(e.get(key) is None or number(e[key]) for key, _, _ in QUALITY_CURVES)]
 
 
 def _fit_y(plot: pg.PlotWidget, y: np.ndarray):

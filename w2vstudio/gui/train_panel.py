@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
+from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
 from w2vstudio.gui.corpus_panel import CorpusPanel
 from w2vstudio.gui.params_form import ParamsForm
@@ -51,6 +52,7 @@ class TrainPanel(QWidget):
         self._last: BatchReport | None = None
         self._epochs = 1
         self._taken = 0  # snapshots of the current run seen
+        self._plotted: Model | None = None  # the model whose history the plots show
         self.pinned: list[str] = []  # tracked by the next run besides the most frequent words
         corpus_panel.scan_finished.connect(self._on_scan_finished)
         corpus_panel.scan_failed.connect(self._on_scan_ended)
@@ -168,6 +170,7 @@ class TrainPanel(QWidget):
         else:
             self._epochs = params.epochs
             self._last = None
+            self._plotted = None
             self.plots.clear(params.epochs)
             self.progress.setValue(0)
             self.progress.setFormat("Preparing the vocabulary…")
@@ -214,6 +217,21 @@ class TrainPanel(QWidget):
         self.watch_form.setEnabled(not self.is_busy)
 
     # -- display -------------------------------------------------------------------------------------
+    def show_history(self, model: Model | None):
+        """Plot the history `model` keeps (None: nothing), unless the plots follow a run; the
+        model of the last run is already plotted, with its speeds."""
+        if self.is_busy or model is self._plotted:
+            return
+        self._plotted, self._last = model, None
+        self.plots.show_history(model)
+        self.progress.setValue(0)
+        self.progress.setFormat("Ready")
+        if model is None:
+            self.stats.setText(" ")
+        else:
+            loss = f", last epoch loss {model.epoch_losses[-1]:.4f}" if model.epoch_losses else ""
+            self.stats.setText(f"Plotted: the model explored, {model.epochs_trained} epochs trained{loss}")
+
     def _draw_progress(self):
         r = self._last
         if r is None:
@@ -261,6 +279,7 @@ class TrainPanel(QWidget):
 
     def _on_training_succeeded(self, outcome: TrainOutcome):
         self._finish()
+        self._plotted = outcome.model
         result = outcome.result
         loss = f", last epoch loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
         if result.cancelled:

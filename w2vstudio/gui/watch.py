@@ -22,6 +22,18 @@ class WatchOptions:
     pinned: tuple[str, ...] = ()
 
 
+def epoch_words(model: Model) -> float | None:
+    """Corpus words per epoch of the model's training, if known: the loss plot's and the
+    snapshots' unit (a model trained less than one epoch: the words it was trained on)."""
+    stored = model.info.get(EPOCH_WORDS)
+    if isinstance(stored, (int, float)) and stored > 0:
+        return float(stored)
+    history = model.loss_history
+    if len(history) and history[-1, 0] > 0:
+        return float(history[-1, 0]) / max(model.epochs_trained, 1)
+    return None
+
+
 class TrainingWatch:
     """Recorders for one training run; `attach` when the model exists, `finish` when it is trained."""
 
