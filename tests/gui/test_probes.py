@@ -37,10 +37,11 @@ def test_pinned_words_show_their_neighbours_and_an_analogy_its_answer(qtbot, win
     for edit, word in zip(panel.analogy_edits, ("the", "of", "and", "in")):
         edit.setText(word)
     results = probe(qtbot, panel, panel.analogy_edits[3].returnPressed.emit)
+    assert w.session.analogy == AnalogyProbe("the", "of", "and", "in") == panel.analogy
     answer = w.kv.analogy("the", "of", "and", topn=1, expected="in")
     assert results.answer[0] == answer.results[0][0] and results.expected_rank == answer.expected_rank
     assert panel.analogy_label.text().startswith(f"the : of :: and : in: now “{answer.results[0][0]}”")
-    probe(qtbot, panel, lambda: panel.set_analogy(AnalogyProbe("the", "of", "and", "zzzz")))
+    probe(qtbot, panel, lambda: w.set_analogy(AnalogyProbe("the", "of", "and", "zzzz")))
     assert panel.analogy_label.text().endswith("zzzz not in the vocabulary.")
     panel.analogy_edits[0].clear()
     panel.analogy_edits[0].returnPressed.emit()

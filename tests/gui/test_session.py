@@ -10,11 +10,13 @@ from w2vstudio.core.io import save_vectors
 from w2vstudio.core.snapshots import TIMES
 from w2vstudio.gui import workers
 from w2vstudio.gui.main_window import MainWindow
+from w2vstudio.gui.probes import AnalogyProbe
 from w2vstudio.gui.session import SESSION_FILE, Entry, Session
 
 from tests.gui.test_history import assert_shows_history
 
 TIMEOUT = 120_000
+ANALOGY = AnalogyProbe("the", "of", "and", "in")
 
 
 def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_path, monkeypatch):
@@ -28,12 +30,16 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
     trained = add_watched(w, 0)
     trained.saved = False
     w.set_pins(["israel", "war"])
+    for edit, word in zip(w.probes_panel.analogy_edits, ANALOGY.words):
+        edit.setText(word)
+    w.probes_panel.analogy_edits[3].returnPressed.emit()  # Watch
+    assert w.session.analogy == ANALOGY
     folder = tmp_path / "study.w2vsession"
     with qtbot.waitSignal(w.model_saved, timeout=TIMEOUT):
         w.save_session(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["model-1.npz", "model-2.npz", SESSION_FILE]
     index = json.loads((folder / SESSION_FILE).read_text(encoding="utf-8"))
-    assert index["pins"] == ["israel", "war"] and index["current"] == 1
+    assert index["pins"] == ["israel", "war"] and index["current"] == 1 and index["analogy"] == list(ANALOGY.words)
     assert [(m["name"], m["kind"]) for m in index["models"]] == [("opened.txt", "vectors"), (trained.name, "model")]
     assert trained.saved and not w.isWindowModified()
 
@@ -45,6 +51,11 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
         again.open_paths([str(folder)])  # a session folder is opened as a session, not as a corpus
     assert [e.name for e in again.session.entries] == ["opened.txt", trained.name]
     assert again.session.pins == ["israel", "war"] == again.probes_panel.pins
+    assert again.session.analogy == ANALOGY == again.probes_panel.analogy
+    assert [e.text() for e in again.probes_panel.analogy_edits] == list(ANALOGY.words)
+    answer = again.kv.analogy("the", "of", "and", topn=1, expected="in")
+    qtbot.waitUntil(lambda: again.probes_panel.analogy_label.text().startswith(
+        f"the : of :: and : in: now “{answer.results[0][0]}”"), timeout=TIMEOUT)  # evaluated in the restored model
     assert again.entry is again.session.entries[1] and again.model_name == trained.name
     assert_shows_history(again.train_panel.plots, again.entry.model)
     restored = again.entry.recorder
@@ -95,3 +106,10 @@ def test_names_and_bad_folders(tmp_path, watched):
     (other / SESSION_FILE).write_text("{", encoding="utf-8")
     with pytest.raises(FormatError, match="damaged"):
         Session.load(other / SESSION_FILE)
+    index = {"format": "w2vstudio-session", "version": 1, "models": [], "analogy": ["a", "b", "c"]}
+    (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
+    with pytest.raises(FormatError, match="not a valid session.*not four words"):
+        Session.load(other)
+    index["analogy"] = None
+    (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
+    assert Session.load(other)[0].analogy is None

@@ -24,6 +24,7 @@ from w2vstudio.gui.evolution import Evolution
 from w2vstudio.gui.live_map import LiveMap
 from w2vstudio.gui.map_panel import MapPanel
 from w2vstudio.gui.neighbours_panel import NeighboursPanel
+from w2vstudio.gui.probes import AnalogyProbe
 from w2vstudio.gui.probes_panel import ProbesPanel
 from w2vstudio.gui.session import SESSION_FILE, Entry, Session, model_entry
 from w2vstudio.gui.train_panel import TrainPanel
@@ -69,8 +70,8 @@ def is_session(path: Path) -> bool:
 class MainWindow(QMainWindow):
     """The studio. Dropped or opened files go through `open_paths`; errors through `show_error`.
 
-    The session keeps every model trained or opened (`session.entries`) and the pinned words; one
-    model at a time is explored (`entry`, with its `kv` and, when it has one, `model`)."""
+    The session keeps every model trained or opened (`session.entries`), the pinned words and the
+    analogy probe; one model at a time is explored (`entry`, with its `kv` and, when it has one, `model`)."""
 
     vectors_changed = Signal(object)  # KeyedVectors or None
     model_saved = Signal(str)  # a model, vectors or a session was written there
@@ -153,10 +154,11 @@ class MainWindow(QMainWindow):
         self.save_action = self._action("&Save model…", self._on_save_triggered, QKeySequence.StandardKey.Save,
                                         "Save the model in w2vstudio's own format (.npz), with its snapshots.")
         self.open_session_action = self._action("Open s&ession…", self._on_open_session_triggered, None,
-                                                "Open a saved session: its models, their snapshots and the pins.")
+                                                "Open a saved session: its models, their snapshots, the pins and "
+                                                "the analogy probe.")
         self.save_session_action = self._action("Save sessio&n…", self._on_save_session_triggered, "Ctrl+Shift+S",
-                                                "Save every model of the session, their snapshots and the pins "
-                                                "in one folder.")
+                                                "Save every model of the session, their snapshots, the pins and "
+                                                "the analogy probe in one folder.")
         self.export_actions = [self._action(text, lambda _=False, f=fmt: self._on_export_triggered(f))
                                for fmt, text, _, _ in EXPORTS]
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
         for panel in (self.analogy_panel, self.probes_panel):
             panel.word_activated.connect(self.show_neighbours)
         self.probes_panel.pins_edited.connect(self.set_pins)
+        self.probes_panel.analogy_edited.connect(self.set_analogy)
         self.word_info.pin_toggled.connect(self._on_pin_toggled)
 
     def _restore_layout(self):
@@ -368,6 +371,7 @@ class MainWindow(QMainWindow):
         self._set_busy()
         self.session = session
         self.set_pins(session.pins)
+        self.set_analogy(session.analogy)
         self._explore(current or (session.entries[-1] if session.entries else None))
         self.statusBar().showMessage(f"Opened a session of {len(session.entries)} models.", 8000)
 
@@ -501,6 +505,11 @@ class MainWindow(QMainWindow):
         self.live_map.set_pins(pins)
         self.word_info.set_pinned(pins)
         self.pins_changed.emit(pins)
+
+    def set_analogy(self, probe: AnalogyProbe | None):
+        """Watch this analogy in the Probes tab (None: none); it is saved with the session."""
+        self.session.analogy = probe
+        self.probes_panel.set_analogy(probe)
 
     def _on_pin_toggled(self, word: str, pinned: bool):
         self.set_pins(self.session.pins + [word] if pinned else [w for w in self.session.pins if w != word])

@@ -20,12 +20,13 @@ ANALOGY_HINT = "a is to b as c is to the expected word: watch its answer as the 
 class ProbesPanel(QWidget):
     """Probes the model in training (`follow_training`) or the one explored (`set_vectors`).
 
-    `pins_edited(pins)`: the user pinned or unpinned words (the window owns the pins and calls
-    `set_pins`). `probed(ProbeResults)`: new results are shown. `word_activated(word)`: a word
-    was double-clicked.
+    `pins_edited(pins)`: the user pinned or unpinned words; `analogy_edited(AnalogyProbe)`: the
+    user chose an analogy to watch (the window owns both and calls `set_pins` and `set_analogy`).
+    `probed(ProbeResults)`: new results are shown. `word_activated(word)`: a word was double-clicked.
     """
 
     pins_edited = Signal(list)
+    analogy_edited = Signal(object)
     probed = Signal(object)
     word_activated = Signal(str)
 
@@ -110,6 +111,10 @@ class ProbesPanel(QWidget):
         return list(self._pins)
 
     @property
+    def analogy(self) -> AnalogyProbe | None:
+        return self._analogy
+
+    @property
     def idle(self) -> bool:
         return self._refresher.idle
 
@@ -184,7 +189,7 @@ class ProbesPanel(QWidget):
         if not all(words):
             self.analogy_label.setText("Fill in a, b, c and the answer you expect.")
             return
-        self.set_analogy(AnalogyProbe(*words))
+        self.analogy_edited.emit(AnalogyProbe(*words))
 
 
 def _analogy_text(probe: AnalogyProbe | None, results: ProbeResults) -> str:

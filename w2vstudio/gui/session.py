@@ -1,7 +1,8 @@
-"""A studio session: the models trained or opened (with their snapshots) and the pinned words.
+"""A studio session: the models trained or opened (with their snapshots), the pinned words and the
+analogy probe.
 
-Saved as a folder: `session.json` (names, files, pins; no pickle) beside one w2vstudio model file
-per model, which holds its snapshots (`SnapshotRecorder.save_into`). No Qt here.
+Saved as a folder: `session.json` (names, files, pins, analogy; no pickle) beside one w2vstudio
+model file per model, which holds its snapshots (`SnapshotRecorder.save_into`). No Qt here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.probes import AnalogyProbe
 
 SESSION_FILE = "session.json"
 FORMAT, VERSION = "w2vstudio-session", 1
@@ -43,11 +45,13 @@ def model_entry(name: str, model: Model, saved: bool) -> Entry:
 
 
 class Session:
-    """The models (in the order they came) and the pinned words."""
+    """The models (in the order they came), the pinned words and the analogy probe."""
 
-    def __init__(self, entries: list[Entry] | None = None, pins: list[str] | None = None):
+    def __init__(self, entries: list[Entry] | None = None, pins: list[str] | None = None,
+                 analogy: AnalogyProbe | None = None):
         self.entries: list[Entry] = list(entries or [])
         self.pins: list[str] = list(pins or [])
+        self.analogy = analogy
 
     def unique_name(self, base: str) -> str:
         """`base`, or `base #2`, `#3`... if a model already has that name."""
@@ -90,6 +94,7 @@ class Session:
                 save_vectors(entry.kv, path, "model")
             listed.append({"name": entry.name, "file": path.name, "kind": "vectors" if entry.model is None else "model"})
         data = {"format": FORMAT, "version": VERSION, "pins": self.pins, "models": listed,
+                "analogy": None if self.analogy is None else list(self.analogy.words),
                 "current": self.entries.index(current) if current in self.entries else None}
         tmp = index.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -111,11 +116,20 @@ class Session:
                     entries.append(model_entry(m["name"], Model.load(file), True))
                 else:
                     entries.append(Entry(m["name"], load_vectors(file)))
-            session = cls(entries, [str(w) for w in data.get("pins", [])])
+            session = cls(entries, [str(w) for w in data.get("pins", [])], _analogy(data.get("analogy")))
             current = data.get("current")
             return session, entries[current] if isinstance(current, int) and 0 <= current < len(entries) else None
         except (KeyError, TypeError) as exc:
             raise FormatError(f"{index} is not a valid session ({exc!r})") from None
+
+
+def _analogy(words) -> AnalogyProbe | None:
+    """The analogy probe saved as [a, b, c, expected] (or null)."""
+    if words is None:
+        return None
+    if not (isinstance(words, list) and len(words) == 4 and all(isinstance(w, str) and w for w in words)):
+        raise TypeError(f"the analogy is {words!r}, not four words")
+    return AnalogyProbe(*words)
 
 
 def _read_index(index: Path) -> dict:
