@@ -1,4 +1,5 @@
-"""The training parameters form: good defaults, a tooltip on every field, presets."""
+"""The training parameters form: good defaults, a tooltip on every field, presets, and the
+advanced fields (final learning rate, sampling exponent, CBOW context, batch size) apart."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox, QWidget
 
 from w2vstudio.core.model import TrainParams
 from w2vstudio.gui import settings
@@ -63,6 +64,9 @@ class Field:
     high: float = 0
     choices: tuple = ()  # (text, value) pairs for a drop-down
     special: str = ""  # text shown for the lowest value of a spin box
+    step: float = 0.005  # of a spin box of floats (SciSpinBox: factors of ten)
+    sci: bool = False  # a SciSpinBox, for small numbers such as 1e-4
+    advanced: bool = False  # in the Advanced group
 
 
 FIELDS = (
@@ -81,7 +85,7 @@ FIELDS = (
     Field("min_count", "Min count", "Words seen fewer times than this are ignored. Usual: 5; "
           "raise it (10-100) for large corpora to shrink the vocabulary.", 1, 1_000_000),
     Field("sample", "Subsampling", "Frequent words are randomly skipped above this relative frequency, "
-          "which speeds training and helps rare words. Usual: 1e-3 to 1e-5; 0 turns it off.", 0.0, 1.0),
+          "which speeds training and helps rare words. Usual: 1e-3 to 1e-5; 0 turns it off.", 0.0, 1.0, sci=True),
     Field("epochs", "Epochs", "Passes over the corpus. Usual: 5; 10-20 for small corpora.", 1, 1000),
     Field("alpha", "Learning rate", "Starting learning rate, lowered linearly to almost zero. "
           "Usual: 0.025 for skip-gram, 0.05 for CBOW.", 0.0001, 1.0),
@@ -91,6 +95,17 @@ FIELDS = (
           "gives the same model.", 0, 2**31 - 1),
     Field("max_vocab", "Max vocabulary", "Keep at most this many of the most frequent words (after min count). "
           "Usual: no limit, or 100k-1M for huge corpora.", 0, 100_000_000, special="no limit"),
+    Field("min_alpha", "Final learning rate", "The learning rate falls linearly from the starting rate to this "
+          "one at the end of training. Usual: 0.0001; at most the starting rate.", 0.0, 1.0, sci=True, advanced=True),
+    Field("ns_exponent", "Sampling exponent", "Negative words are drawn with probability proportional to their "
+          "count to this power (negative sampling only). Usual: 0.75; 1 samples by frequency, 0 uniformly, "
+          "negative values favour rare words.", -1.0, 1.0, step=0.05, advanced=True),
+    Field("cbow_mean", "CBOW context", "How CBOW combines the context words' vectors (CBOW only): their mean "
+          "(usual) or their sum, which calls for a smaller learning rate.",
+          choices=(("Mean", True), ("Sum", False)), advanced=True),
+    Field("batch_words", "Batch size", "Corpus words per batch: the loss, the plots and the snapshots are "
+          "updated once per batch. Usual: 50,000; smaller batches give finer plots and train a little slower.",
+          100, 10_000_000, advanced=True),
 )
 
 
@@ -109,13 +124,19 @@ class ParamsForm(QWidget):
                                "vectors and more epochs, for a model worth keeping. Default: word2vec's defaults.")
         self.preset.textActivated.connect(self._on_preset_activated)
         layout.addRow("Preset", self.preset)
+        advanced = QGroupBox("Advanced")
+        advanced.setFlat(True)
+        advanced_rows = QFormLayout(advanced)
+        advanced_rows.setContentsMargins(0, 0, 0, 0)
         self.editors: dict[str, QWidget] = {}
         for field in FIELDS:
             editor = self._editor(field)
             editor.setToolTip(field.tip)
             self.editors[field.name] = editor
-            layout.addRow(field.label, editor)
-            layout.labelForField(editor).setToolTip(field.tip)
+            rows = advanced_rows if field.advanced else layout
+            rows.addRow(field.label, editor)
+            rows.labelForField(editor).setToolTip(field.tip)
+        layout.addRow(advanced)
         self.set_values({name: settings.get(f"train/{name}") for name in self.editors})
         self.changed.connect(self._on_changed)
         self._on_changed()
@@ -127,12 +148,12 @@ class ParamsForm(QWidget):
                 editor.addItem(text, value)
             editor.currentIndexChanged.connect(self.changed)
             return editor
-        if field.name == "sample":
+        if field.sci:
             editor = SciSpinBox()
         elif isinstance(field.low, float):
             editor = QDoubleSpinBox()
             editor.setDecimals(4)
-            editor.setSingleStep(0.005)
+            editor.setSingleStep(field.step)
         else:
             editor = QSpinBox()
             editor.setGroupSeparatorShown(True)
@@ -159,9 +180,12 @@ class ParamsForm(QWidget):
     def params(self, lowercase: bool = True) -> TrainParams:
         """TrainParams from the form (raises ValueError for an impossible combination)."""
         v = self.values()
+        if v["min_alpha"] > v["alpha"]:
+            raise ValueError(f"the final learning rate ({v['min_alpha']:g}) must not be above the starting one "
+                             f"({v['alpha']:g})")
         v["negative"] = 0 if v["hs"] else v["negative"]
         v["max_vocab"] = v["max_vocab"] or None
-        return TrainParams(**v, min_alpha=min(_DEFAULT.min_alpha, v["alpha"]), lowercase=lowercase)
+        return TrainParams(**v, lowercase=lowercase)
 
     def remember(self):
         """Store the form's values as the next session's defaults."""
@@ -175,6 +199,8 @@ class ParamsForm(QWidget):
     def _on_changed(self):
         v = self.values()
         self.editors["negative"].setEnabled(not v["hs"])
+        self.editors["ns_exponent"].setEnabled(not v["hs"])
+        self.editors["cbow_mean"].setEnabled(not v["sg"])
         current = {k: v[k] for k in PRESET_KEYS}
         match = next((name for name, preset in PRESETS.items() if preset == current), CUSTOM)
         self.preset.setCurrentText(match)

@@ -26,7 +26,8 @@ DEFAULTS: dict[str, object] = {
     "files/recent": [],
     "corpus/lowercase": True,
     **{f"train/{name}": getattr(_TRAIN, name) for name in (
-        "sg", "hs", "dim", "window", "negative", "min_count", "sample", "epochs", "alpha", "threads", "seed")},
+        "sg", "hs", "dim", "window", "negative", "min_count", "sample", "epochs", "alpha", "threads", "seed",
+        "min_alpha", "ns_exponent", "cbow_mean", "batch_words")},
     "train/max_vocab": 0,
     "explore/topn": 15,
     "analogy/method": "add",
