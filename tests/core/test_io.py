@@ -6,6 +6,8 @@ import json
 import lzma
 import os
 import struct
+import sys
+import threading
 import tracemalloc
 import zipfile
 
@@ -13,7 +15,7 @@ import numpy as np
 import pytest
 
 from w2vstudio.core import io
-from w2vstudio.core.errors import FormatError, W2VError
+from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.io import detect_format, load_vectors, metadata_path, save_vectors
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -180,6 +182,54 @@ def test_loading_never_holds_two_copies(tmp_path, monkeypatch, fmt, rows):
     finally:
         tracemalloc.stop()
     assert peak < 1.5 * kv.vectors.nbytes  # the matrix, its words and one chunk
+
+
+class CancelAfter(threading.Event):
+    """An event that reads as set from its `looks + 1`-th look on: cancels a load part-way."""
+
+    def __init__(self, looks: int):
+        super().__init__()
+        self.looks, self.seen = looks, 0
+
+    def is_set(self) -> bool:
+        self.seen += 1
+        return self.seen > self.looks or super().is_set()
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.parametrize("fmt", ["bin", "txt", "glove", "tsv"])
+def test_a_cancelled_load_stops_part_way_and_leaves_nothing_behind(tmp_path, fmt):
+    rows = 3 * io._CANCEL_ROWS
+    kv = KeyedVectors([f"w{i}" for i in range(rows)], np.arange(rows * 4, dtype=np.float32).reshape(rows, 4))
+    path = tmp_path / f"v.{fmt}"
+    if fmt == "glove":
+        path.write_text(text_file(kv.words, kv.vectors, header=False))
+    else:
+        save_vectors(kv, path, fmt)
+    files = open_files() if sys.platform.startswith("linux") else None
+    cancel = CancelAfter(3)
+    with pytest.raises(Cancelled, match="^loading the vectors was cancelled$"):
+        load_vectors(path, cancel=cancel)
+    assert cancel.seen == 4  # stopped at that look
+    assert files is None or open_files() == files  # every file closed
+    with pytest.raises(Cancelled):
+        load_vectors(path, cancel=CancelAfter(0))
+    whole = CancelAfter(sys.maxsize)
+    again = load_vectors(path, cancel=whole)  # nothing left half-done: a new load is whole
+    assert again.words == kv.words and np.array_equal(again.vectors, kv.vectors)
+    assert whole.seen > 4  # so the cancelled load stopped part-way
+
+
+def test_a_model_file_is_read_whole_but_its_load_can_be_cancelled(tmp_path, kv):
+    path = tmp_path / "v.npz"
+    save_vectors(kv, path, "model")
+    for looks in (0, 1):  # before reading it, and after
+        with pytest.raises(Cancelled):
+            load_vectors(path, cancel=CancelAfter(looks))
+    assert load_vectors(path, cancel=threading.Event()).words == kv.words
 
 
 def test_repeated_words_keep_their_first_vector(tmp_path):

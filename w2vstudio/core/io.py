@@ -14,7 +14,8 @@ Layouts
   "unknown".
 
 A malformed file raises `FormatError` naming the line (text) or byte offset (binary). Loading fills
-one preallocated float32 matrix chunk by chunk, so a file never needs two copies of its vectors.
+one preallocated float32 matrix chunk by chunk, so a file never needs two copies of its vectors; a
+`cancel` event is looked at every few thousand rows and stops it with `Cancelled`.
 Writers write a temporary file beside the target and rename it, so a failed write leaves any
 existing file untouched. Duplicate words keep their first vector, as in gensim.
 """
@@ -29,13 +30,14 @@ import lzma
 import os
 import re
 import tempfile
+import threading
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.errors import FormatError, W2VError
+from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.vectors import KeyedVectors
 
 READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model")
@@ -45,6 +47,7 @@ MODEL_FORMAT = "w2vstudio-model"
 _CHUNK = 1 << 24  # bytes read at a time
 _HEAD = 1 << 20  # bytes looked at to detect a format
 _MAX_WORD = 1 << 16  # longest word (bytes) in a binary file before it is called malformed
+_CANCEL_ROWS = 4096  # rows loaded between two looks at the cancel event
 _ZIP_MAGIC = b"PK\x03\x04"
 _COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
 _HEADER = re.compile(rb" *(\d+) +(\d+)\s*")
@@ -119,21 +122,32 @@ def _values(text: bytes) -> np.ndarray | None:
 
 
 def load_vectors(
-    path: str | Path, limit: int | None = None, fmt: str | None = None
+    path: str | Path,
+    limit: int | None = None,
+    fmt: str | None = None,
+    cancel: threading.Event | None = None,
 ) -> KeyedVectors:
-    """Vectors from a file of any READ_FORMATS (detected unless `fmt`); `limit`: first N words."""
+    """Vectors from a file of any READ_FORMATS (detected unless `fmt`); `limit`: first N words.
+    Setting `cancel` (from another thread) makes it raise `Cancelled` soon."""
     if limit is not None and limit < 0:
         raise W2VError("the word limit must not be negative")
     fmt = detect_format(path) if fmt is None else fmt
+    _check(cancel)
     if fmt == "model":
         words, vectors, counts = _read_model(path, limit)
     elif fmt == "word2vec-bin":
-        (words, vectors), counts = _read_binary(path, limit), None
+        (words, vectors), counts = _read_binary(path, limit, cancel), None
     elif fmt in ("word2vec-txt", "glove", "tsv"):
-        words, vectors, counts = _read_text(path, limit, fmt)
+        words, vectors, counts = _read_text(path, limit, fmt, cancel)
     else:
         raise W2VError(f'unknown vectors format "{fmt}" (one of: {", ".join(READ_FORMATS)})')
+    _check(cancel)
     return KeyedVectors(*_unique(words, vectors, counts))
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("loading the vectors was cancelled")
 
 
 def _fail(path, where: str, message: str):
@@ -204,7 +218,7 @@ def _read_model(path, limit):
     return words, vectors, counts.astype(np.int64) if counts.any() else None
 
 
-def _read_binary(path, limit) -> tuple[list[str], np.ndarray]:
+def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
     with _stream(path) as f:
         line = f.readline(1024)
         header = _header(line.rstrip(b"\n"))
@@ -243,6 +257,8 @@ def _read_binary(path, limit) -> tuple[list[str], np.ndarray]:
                         "malformed record (does the header give the right dimension?)",
                     )
                 row = i0 + len(raw)
+                if row % _CANCEL_ROWS == 0:
+                    _check(cancel)
                 dest[row * size : (row + 1) * size] = view[space + 1 : space + 1 + size]
                 raw.append(word)
                 starts.append(base + start)
@@ -271,12 +287,12 @@ def _read_binary(path, limit) -> tuple[list[str], np.ndarray]:
     return words, out.astype(np.float32, copy=False)
 
 
-def _read_text(path, limit, fmt):
+def _read_text(path, limit, fmt, cancel):
     """word2vec text / .vec (header), GloVe (no header) or Projector vectors.tsv (no words)."""
     if fmt == "word2vec-txt":
         total = dim = None
     else:
-        total, dim = _count_rows(path, fmt)
+        total, dim = _count_rows(path, fmt, cancel)
     with _stream(path) as f:
         first_no = 1
         if total is None:
@@ -285,7 +301,7 @@ def _read_text(path, limit, fmt):
                 _fail(path, "line 1", 'expected a "words dimensions" header')
             (total, dim), first_no = header, 2
         n = total if limit is None else min(total, limit)
-        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv")
+        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv", cancel)
         if n == total and (rest + f.read(1024)).strip():
             _fail(
                 path,
@@ -298,7 +314,7 @@ def _read_text(path, limit, fmt):
     return words, vectors, counts
 
 
-def _count_rows(path, fmt) -> tuple[int, int]:
+def _count_rows(path, fmt, cancel) -> tuple[int, int]:
     """Lines up to the last non-blank one, and the values per line (from the first line)."""
     with _stream(path) as f:
         line = f.readline()
@@ -308,6 +324,7 @@ def _count_rows(path, fmt) -> tuple[int, int]:
             _fail(path, "line 1", f"expected {expected}")
         rows = newlines = 1
         while data := f.read(_CHUNK):
+            _check(cancel)
             body = data.rstrip()
             if body:
                 rows = newlines + body.count(b"\n") + 1
@@ -315,7 +332,7 @@ def _count_rows(path, fmt) -> tuple[int, int]:
     return rows, first.size
 
 
-def _parse_lines(f, path, n, dim, first_no, with_words):
+def _parse_lines(f, path, n, dim, first_no, with_words, cancel):
     """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
     out = np.empty((n, dim), dtype=np.float32)
     words: list[str] = []
@@ -338,6 +355,8 @@ def _parse_lines(f, path, n, dim, first_no, with_words):
 
         raw = []
         for k, line in enumerate(take):
+            if (done + k) % _CANCEL_ROWS == 0:
+                _check(cancel)
             word, values = line.partition(b" ")[::2] if with_words else (None, line)
             if with_words and not word:
                 _fail(
