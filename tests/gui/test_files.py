@@ -7,9 +7,10 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from w2vstudio.core.io import save_vectors
+from w2vstudio.core.errors import Cancelled
+from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui import settings
+from w2vstudio.gui import main_window, settings, workers
 
 
 @pytest.fixture
@@ -80,3 +81,32 @@ def test_cancel_a_scan(qtbot, window):
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert not panel.is_scanning and panel.scanned is None
     assert "cancelled" in panel.summary.text()
+
+
+def test_cancel_opening_vectors(qtbot, window, vectors_file, monkeypatch):
+    """Cancel stops the real loader part-way: the first load waits until Cancel is clicked."""
+    cancelled = []
+
+    def load_after_cancel(path, cancel):
+        cancel.wait(30)
+        try:
+            return load_vectors(path, cancel=cancel)
+        except Cancelled:
+            cancelled.append(path)
+            raise
+
+    monkeypatch.setattr(main_window, "load_vectors", load_after_cancel)
+    heard = []
+    window.vectors_changed.connect(heard.append)
+    window.open_paths([vectors_file])
+    assert window.busy.isVisible() and window.cancel_button.isVisible()
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.busy.isVisible() and not window.cancel_button.isVisible()
+    assert window.statusBar().currentMessage() == "Opening cancelled."
+    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=30_000)
+    assert cancelled == [vectors_file] and heard == [] and window.session.entries == [] and window.errors == []
+
+    monkeypatch.setattr(main_window, "load_vectors", load_vectors)
+    with qtbot.waitSignal(window.vectors_changed, timeout=30_000):
+        window.open_paths([vectors_file])  # a new load is whole
+    assert len(window.kv) == 50 and not window.cancel_button.isVisible()

@@ -1,11 +1,12 @@
 """Sessions: every model (with its snapshots) and the pins saved in one folder and restored."""
 
 import json
+import threading
 
 import numpy as np
 import pytest
 
-from w2vstudio.core.errors import FormatError
+from w2vstudio.core.errors import Cancelled, FormatError
 from w2vstudio.core.io import save_vectors
 from w2vstudio.core.snapshots import TIMES
 from w2vstudio.gui import workers
@@ -113,3 +114,14 @@ def test_names_and_bad_folders(tmp_path, watched):
     index["analogy"] = None
     (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
     assert Session.load(other)[0].analogy is None
+
+
+def test_opening_a_session_can_be_cancelled(tmp_path, watched):
+    folder = tmp_path / "two.w2vsession"
+    kv = watched[0][0].keyed_vectors()
+    Session([Entry("a", kv), Entry("b", kv)]).save(folder)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled, match="cancelled"):
+        Session.load(folder, cancel=cancel)
+    assert [e.name for e in Session.load(folder, cancel=threading.Event())[0].entries] == ["a", "b"]

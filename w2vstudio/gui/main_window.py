@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import platform
+import threading
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget,
+                               QToolButton)
 
 import w2vstudio
 from w2vstudio.core.errors import FormatError, W2VError
@@ -218,8 +220,13 @@ class MainWindow(QMainWindow):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.setVisible(False)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop opening the file: nothing joins the session.")
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.cancel_button.setVisible(False)
         self.model_label, self.vocab_label, self.dim_label = QLabel(), QLabel(), QLabel()
-        for widget in (self.busy, self.model_label, self.vocab_label, self.dim_label):
+        for widget in (self.busy, self.cancel_button, self.model_label, self.vocab_label, self.dim_label):
             bar.addPermanentWidget(widget)
 
     def _connect_panels(self):
@@ -336,8 +343,8 @@ class MainWindow(QMainWindow):
     def open_vectors(self, path):
         """Load a vectors file in the background; it joins the session as the model to explore."""
         self._remember_file(path)
-        self._set_busy(f"Opening {Path(path).name}…")
-        self._loader.call(_load, Path(path))
+        self._set_busy(f"Opening {Path(path).name}…", cancellable=True)
+        self._loader.call(_load, Path(path), cancellable=True)
 
     def open_session(self, path):
         """Replace the session by the one saved at `path` (its folder or session.json), in the background."""
@@ -346,16 +353,26 @@ class MainWindow(QMainWindow):
             return
         path = Path(path)
         self._remember_file(path.parent if path.name == SESSION_FILE else path)
-        self._set_busy(f"Opening the session {path.name}…")
-        self._session_loader.call(Session.load, path)
+        self._set_busy(f"Opening the session {path.name}…", cancellable=True)
+        self._session_loader.call(Session.load, path, cancellable=True)
+
+    def cancel_loading(self):
+        """Stop opening vectors or a session (the loads stop soon, unheard)."""
+        if self._loader.job is None and self._session_loader.job is None:
+            return
+        self._loader.stop()
+        self._session_loader.stop()
+        self._set_busy()
+        self.statusBar().showMessage("Opening cancelled.", 8000)
 
     def _remember_file(self, path):
         path = Path(path).resolve()
         settings.add_recent(str(path))
         settings.put("files/last_dir", str(path if path.is_dir() else path.parent))
 
-    def _set_busy(self, message: str = ""):
+    def _set_busy(self, message: str = "", cancellable: bool = False):
         self.busy.setVisible(bool(message))
+        self.cancel_button.setVisible(bool(message) and cancellable)
         if message:
             self.statusBar().showMessage(message)
         else:
@@ -563,6 +580,9 @@ class MainWindow(QMainWindow):
     def _last_dir(self) -> str:
         return settings.get("files/last_dir") or str(Path.home())
 
+    def _on_cancel_clicked(self):
+        self.cancel_loading()
+
     def _on_open_corpus_triggered(self):
         names, _ = QFileDialog.getOpenFileNames(self, "Open corpus files", self._last_dir(),
                                                 "Text (*.txt *.gz *.bz2 *.xz);;All files (*)")
@@ -651,11 +671,12 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _load(path: Path) -> Entry:
-    """A session entry for a vectors file (with the snapshots of a w2vstudio model)."""
+def _load(path: Path, cancel: threading.Event) -> Entry:
+    """A session entry for a vectors file (with the snapshots of a w2vstudio model, which is read
+    whole: `cancel` stops the other formats part-way)."""
     if detect_format(path) == "model":
         return model_entry(path.name, Model.load(path), saved=True)
-    return Entry(path.name, load_vectors(path))
+    return Entry(path.name, load_vectors(path, cancel=cancel))
 
 
 def _saved(save, path: Path, fmt: str, target) -> tuple[Path, str, object]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from w2vstudio.core.errors import FormatError
+from w2vstudio.core.errors import Cancelled, FormatError
 from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.snapshots import SnapshotRecorder
@@ -103,19 +104,22 @@ class Session:
             (folder / name).unlink(missing_ok=True)
 
     @classmethod
-    def load(cls, path) -> tuple[Session, Entry | None]:
-        """The session saved in a folder (or its session.json), and its current model."""
+    def load(cls, path, cancel: threading.Event | None = None) -> tuple[Session, Entry | None]:
+        """The session saved in a folder (or its session.json), and its current model. Setting
+        `cancel` stops it (`Cancelled`) before the next model, or while it reads vectors."""
         path = Path(path)
         index = path if path.name == SESSION_FILE else path / SESSION_FILE
         data = _read_index(index)
         entries = []
         try:
             for m in data["models"]:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("opening the session was cancelled")
                 file = index.parent / Path(m["file"]).name
                 if m["kind"] == "model":
                     entries.append(model_entry(m["name"], Model.load(file), True))
                 else:
-                    entries.append(Entry(m["name"], load_vectors(file)))
+                    entries.append(Entry(m["name"], load_vectors(file, cancel=cancel)))
             session = cls(entries, [str(w) for w in data.get("pins", [])], _analogy(data.get("analogy")))
             current = data.get("current")
             return session, entries[current] if isinstance(current, int) and 0 <= current < len(entries) else None

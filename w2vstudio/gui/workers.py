@@ -89,14 +89,22 @@ class Job(QThread):
 
 
 class CallJob(Job):
-    """Runs `fn(*args)`; its return value is the result."""
+    """Runs `fn(*args)`; its return value is the result. A `cancellable` one runs
+    `fn(*args, cancel=event)`, and `stop()` sets the event (fn then raises `Cancelled`)."""
 
-    def __init__(self, fn: Callable, *args):
+    def __init__(self, fn: Callable, *args, cancellable: bool = False):
         super().__init__()
         self._fn, self._args = fn, args
+        self._cancel = threading.Event() if cancellable else None
 
     def work(self):
-        return self._fn(*self._args)
+        if self._cancel is None:
+            return self._fn(*self._args)
+        return self._fn(*self._args, cancel=self._cancel)
+
+    def stop(self):
+        if self._cancel is not None:
+            self._cancel.set()
 
 
 class JobSlot(QObject):
@@ -130,9 +138,9 @@ class JobSlot(QObject):
         job.start()
         return job
 
-    def call(self, fn: Callable, *args) -> Job:
-        """Start `fn(*args)` as the slot's job."""
-        return self.start(CallJob(fn, *args))
+    def call(self, fn: Callable, *args, cancellable: bool = False) -> Job:
+        """Start `fn(*args)` as the slot's job (`fn(*args, cancel=event)` if `cancellable`)."""
+        return self.start(CallJob(fn, *args, cancellable=cancellable))
 
     def stop(self):
         """Ask the running job to stop and forget it."""
