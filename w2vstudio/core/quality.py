@@ -3,12 +3,13 @@
 `EpochQuality` is a trainer callback: at each epoch end it copies the vectors the evaluations can
 see (a few milliseconds) and evaluates the copy on one background thread, its BLAS calls on one
 thread (BLAS is limited process-wide meanwhile). An evaluation is a fixed amount of work, which
-depends on the vocabulary, not the corpus: 0.7 CPU s for the sample corpus (16% of one of its
-skip-gram epochs), 1.2-1.7 CPU s for wiki17m (3%); see docs/benchmarks.md. On Linux the thread
-runs at nice 10: where training keeps every core busy, the scheduler gives it about a tenth of a
-core, which bounds the slowdown of training near 5%; results then come later where an evaluation
-needs more, and those left when training ends run at once (`wait`).
-"""
+depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Numba kernel):
+0.21 CPU s for the sample corpus (4% of one of its skip-gram epochs, 20% of a CBOW one),
+0.4 CPU s for wiki17m (1% and 4%); see docs/benchmarks.md. On Linux the thread runs at nice 10:
+where training keeps every core busy, the scheduler gives it about a tenth of a core; results
+then come later where an evaluation needs more, and those left when training ends run at once,
+in the thread and in the caller of `wait`.
+""""""
 
 from __future__ import annotations
 
