@@ -9,7 +9,7 @@ depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Nu
 where training keeps every core busy, the scheduler gives it about a tenth of a core; results
 then come later where an evaluation needs more, and those left when training ends run at once,
 in the thread and in the caller of `wait`.
-""""""
+"""
 
 from __future__ import annotations
 
