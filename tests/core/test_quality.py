@@ -9,6 +9,7 @@ import pytest
 
 from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.model import Model, TrainParams
+from w2vstudio.core import quality as quality_module
 from w2vstudio.core.quality import NICE, EpochQuality, evaluate_quality
 from w2vstudio.core.snapshots import chain
 from w2vstudio.core.trainer import EpochReport, Trainer
@@ -84,25 +85,36 @@ def test_an_evaluation_error_is_raised_by_wait(topic_corpus, tmp_path):
     assert quality.wait() == []
 
 
-def test_wait_runs_the_queued_evaluations_beside_the_thread(topic_corpus, sets):
+def test_wait_runs_the_queued_evaluations_beside_the_thread(topic_corpus, sets, monkeypatch):
     model = _model(topic_corpus)
     model.vectors[:] = 0.1 * np.random.default_rng(0).standard_normal(model.vectors.shape)
-    gate, where, nice = threading.Event(), {}, {}
+    gate, started, where, nice, sent, marks = threading.Event(), threading.Event(), {}, {}, [], {}
+    evaluate = quality_module.evaluate_quality
 
-    def ready(entry):
-        where[entry["epoch"]] = threading.current_thread().name
-        nice[entry["epoch"]] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    def slow_in_background(kv, *files):
+        entry = evaluate(kv, *files)
+        epoch = marks[float(kv.vectors[0, 0])]
+        where[epoch] = threading.current_thread().name
+        nice[epoch] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
         if threading.current_thread() is threading.main_thread():
-            gate.set()  # the background thread may finish epoch 1 once wait() has taken the others
+            if len(where) == 3:
+                gate.set()  # the background thread may finish epoch 1 once wait() did the others
         else:
+            started.set()
             assert gate.wait(10)
+        return entry
 
-    quality = EpochQuality(model, *sets, on_result=ready)
+    monkeypatch.setattr(quality_module, "evaluate_quality", slow_in_background)
+    quality = EpochQuality(model, *sets, on_result=lambda e: sent.append(e["epoch"]))
     for epoch in (1, 2, 3):
+        model.vectors[0, 0] = epoch  # tells the evaluations apart
+        marks[float(epoch)] = epoch
         quality(EpochReport(epoch, 1.0, 0.1))
+        assert started.wait(10)  # the background thread holds epoch 1: 2 and 3 wait in its queue
     results = quality.wait()
     assert [e["epoch"] for e in results] == [1, 2, 3]
+    assert sent == [1, 2, 3]  # in epoch order, though epoch 1 was ready last
     assert where == {1: "w2v-quality_0", 2: "MainThread", 3: "MainThread"}
     assert nice[1] == NICE or not sys.platform.startswith("linux")  # background: lower priority
     expected = evaluate_quality(KeyedVectors(model.vocab.words, model.vectors), *sets)
-    assert all({k: e[k] for k in expected} == expected for e in results)
+    assert {k: results[2][k] for k in expected} == expected

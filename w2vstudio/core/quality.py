@@ -49,7 +49,8 @@ class EpochQuality:
 
     Results are `{"epoch": k, "analogy": ..., "ws353": ...}` with k counted over all the model's
     runs, after those already in `model.info["epoch_quality"]`; `on_result(entry)` is called
-    on the background thread as each is ready."""
+    for each in epoch order, as soon as it and those before it are ready, on the thread that
+    finished the last of them."""
 
     def __init__(self, model: Model, analogies: str | Path | None = None, pairs: str | Path | None = None,
                  on_result: Callable[[dict], None] | None = None):
@@ -61,6 +62,10 @@ class EpochQuality:
         self._pending: list[tuple[Future, tuple]] = []
         self._executor: ThreadPoolExecutor | None = None
         self._kv: KeyedVectors | None = None  # the run's words, with their evaluation caches
+        self._order: list[int] = []  # epochs submitted
+        self._unsent: dict[int, dict] = {}  # results not passed to on_result yet
+        self._sent = 0  # how many of `_order` were
+        self._send_lock = threading.Lock()
 
     def __call__(self, report):
         if not isinstance(report, EpochReport):
@@ -73,6 +78,7 @@ class EpochQuality:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(1, "w2v-quality", initializer=_lower_priority)
             args = (epoch, words, vectors)
+            self._order.append(epoch)
             self._pending.append((self._executor.submit(self._evaluate, *args), args))
 
     def _evaluate(self, epoch: int, words: list[str], vectors):
@@ -85,8 +91,20 @@ class EpochQuality:
         with self._lock:
             self._results.append(entry)
             self._results.sort(key=lambda e: e["epoch"])
-        if self.on_result is not None:
-            self.on_result(entry)
+            self._unsent[epoch] = entry
+        self._send()
+
+    def _send(self):
+        """Pass the results ready in epoch order to `on_result`, one thread at a time."""
+        with self._send_lock:
+            while True:
+                with self._lock:
+                    if self._sent == len(self._order) or self._order[self._sent] not in self._unsent:
+                        return
+                    entry = self._unsent.pop(self._order[self._sent])
+                    self._sent += 1
+                if self.on_result is not None:
+                    self.on_result(entry)
 
     def results(self) -> list[dict]:
         """The entries ready so far, in epoch order."""
