@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
+from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core.quality import evaluate_quality
 from w2vstudio.core.scan import scan_corpus
@@ -61,7 +61,7 @@ def evaluation_share(corpus_path: str, sg: bool) -> tuple[float, float]:
     train_cpu = time.process_time() - start
     kv = KeyedVectors(model.vocab.words, model.vectors)
     times = []
-    with threadpool_limits(1, user_api="blas"):  # as EpochQuality
+    with OneBlasThread():  # as the train command
         for _ in range(3):
             start = time.process_time()
             evaluate_quality(kv)

@@ -4,6 +4,11 @@ explore the model; stop a run half-way and explore the partial model."""
 import time
 
 from PySide6.QtCore import Qt, QTimer
+from threadpoolctl import ThreadpoolController
+
+
+def _blas_threads() -> list[int]:
+    return [lib.get_num_threads() for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
 
 
 class StallProbe:
@@ -42,7 +47,8 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     # any process for a while, so the best of three runs counts (a stall of our own would show in
     # all three).
     w.train_panel.watch_form.quality.setChecked(True)
-    stalls = []
+    stalls, blas_before, blas_during = [], _blas_threads(), []
+    w.train_panel.training_started.connect(lambda: blas_during.append(_blas_threads()))
     for _ in range(3):
         probe = StallProbe()
         w.train_panel.training_started.connect(probe.start)
@@ -53,6 +59,8 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
             break
     print(f"longest event-loop stall while training: {', '.join(f'{1000 * s:.1f}' for s in stalls)} ms")
     assert min(stalls) < 0.050
+    # the work beside training on one BLAS thread, the threads back after it
+    assert blas_during == [[1] * len(blas_before)] * len(stalls) and _blas_threads() == blas_before
     assert not outcome.result.cancelled and outcome.result.epochs == 40
     assert len(outcome.watch.recorder) > 10, len(outcome.watch.recorder)
     assert [e["epoch"] for e in outcome.model.info["epoch_quality"]] == list(range(1, 41))

@@ -9,6 +9,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core.quality import EpochQuality
@@ -114,12 +115,13 @@ def run(args) -> int:
         scan_seconds = time.perf_counter() - t0
         recorder = _recorder(model, args)
         quality = EpochQuality(model, on_result=bar.quality) if args.eval_each_epoch else None
-        result = Trainer(model, corpus, chain(bar.training, recorder, quality)).train()
+        with OneBlasThread():  # the evaluations beside training leave the cores to it
+            result = Trainer(model, corpus, chain(bar.training, recorder, quality)).train()
+            if quality is not None:
+                quality.save_into(model)  # waits for the evaluations still running
         if recorder is not None:
             recorder.finish()
             recorder.save_into(model)
-        if quality is not None:
-            quality.save_into(model)  # waits for the evaluations still running
     finally:
         bar.close()
     if invalid:

@@ -1,8 +1,8 @@
 """Per-epoch quality: analogy accuracy and WordSim-353 Spearman, evaluated while training goes on.
 
 `EpochQuality` is a trainer callback: at each epoch end it copies the vectors the evaluations can
-see (a few milliseconds) and evaluates the copy on one background thread, its BLAS calls on one
-thread (BLAS is limited process-wide meanwhile). An evaluation is a fixed amount of work, which
+see (a few milliseconds) and evaluates the copy on one background thread (BLAS on one thread where the caller limits it
+around training: `w2vstudio.core.blas`). An evaluation is a fixed amount of work, which
 depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Numba kernel):
 0.21 CPU s for the sample corpus (4% of one of its skip-gram epochs, 20% of a CBOW one),
 0.4 CPU s for wiki17m (1% and 4%); see docs/benchmarks.md. On Linux the thread runs at nice 10:
@@ -19,10 +19,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-
-from threadpoolctl import threadpool_limits
 
 from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.model import Model
@@ -86,8 +83,7 @@ class EpochQuality:
         if base is None or base.words != words:
             base = KeyedVectors(words, vectors)
         kv = self._kv = base.with_vectors(vectors)
-        with _one_blas_thread():
-            entry = {"epoch": epoch, **evaluate_quality(kv, self.analogies, self.pairs)}
+        entry = {"epoch": epoch, **evaluate_quality(kv, self.analogies, self.pairs)}
         with self._lock:
             self._results.append(entry)
             self._results.sort(key=lambda e: e["epoch"])
@@ -134,28 +130,6 @@ class EpochQuality:
     def save_into(self, model: Model | None = None):
         """Wait, then store the results in `model.info["epoch_quality"]` (default: this model)."""
         (self.model if model is None else model).info["epoch_quality"] = self.wait()
-
-
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limit: threadpool_limits | None = None
-
-
-@contextmanager
-def _one_blas_thread():
-    """BLAS limited to one thread while any evaluation runs (the limit is process-wide)."""
-    global _blas_users, _blas_limit
-    with _blas_lock:
-        if _blas_users == 0:
-            _blas_limit = threadpool_limits(1, user_api="blas")
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1
-            if _blas_users == 0:
-                _blas_limit.restore_original_limits()
 
 
 def _lower_priority():

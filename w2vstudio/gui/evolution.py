@@ -8,7 +8,6 @@ from functools import cached_property
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
-from threadpoolctl import threadpool_limits
 
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.stability import StabilityTracker
@@ -66,19 +65,17 @@ def _epochs(recorder: SnapshotRecorder, times: np.ndarray) -> np.ndarray:
 
 
 def project(recorder: SnapshotRecorder, align: str) -> Frames:
-    """The recorder's snapshots on one basis (on one BLAS thread: training keeps the cores busy)."""
+    """The recorder's snapshots on one basis."""
     times = recorder.times()
-    with threadpool_limits(1, user_api="blas"):
-        coords = snapshot_coordinates(recorder.stacked(0, len(times)), align)
+    coords = snapshot_coordinates(recorder.stacked(0, len(times)), align)
     counts = recorder.model.vocab.counts[recorder.tracked_ids]
     return Frames(recorder, recorder.words, counts, coords, _epochs(recorder, times), times["loss"])
 
 
 def stabilise(recorder: SnapshotRecorder, tracker: StabilityTracker) -> Stability:
     """Add the recorder's next few snapshots to `tracker`; the stability it has seen."""
-    with threadpool_limits(1, user_api="blas"):
-        for i in range(len(tracker), min(len(recorder), len(tracker) + STABILITY_STEP)):
-            tracker.add(recorder.snapshot(i))
+    for i in range(len(tracker), min(len(recorder), len(tracker) + STABILITY_STEP)):
+        tracker.add(recorder.snapshot(i))
     n = len(tracker)
     words, counts = recorder.words, recorder.model.vocab.counts[recorder.tracked_ids]
     moving = [(words[i], overlap, int(counts[i])) for i, overlap in tracker.still_moving(STILL_MOVING)]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from w2vstudio.core.model import Model
 from w2vstudio.core.vectors import KeyedVectors
@@ -60,16 +59,15 @@ def run_probes(source: LiveVectors | KeyedVectors, pins: list[str], analogy: Ana
     kv = source.current() if isinstance(source, LiveVectors) else source
     neighbours: dict[str, list[tuple[str, float]] | None] = dict.fromkeys(pins)
     known = [w for w in pins if w in kv]
-    with threadpool_limits(1, user_api="blas"):
-        if known:
-            rows = np.array([kv.index(w) for w in known], dtype=np.int64)
-            ids, scores = kv.top_similar(kv.vectors[rows], min(PROBE_TOPN, len(kv) - 1), exclude=rows[:, None])
-            for word, row_ids, row_scores in zip(known, ids, scores):
-                neighbours[word] = [(kv.words[i], float(s)) for i, s in zip(row_ids, row_scores)]
-        if analogy is None:
-            return ProbeResults(neighbours)
-        missing = tuple(w for w in analogy.words if w not in kv)
-        if missing:
-            return ProbeResults(neighbours, missing=missing)
-        result = kv.analogy(analogy.a, analogy.b, analogy.c, topn=1, expected=analogy.expected)
+    if known:
+        rows = np.array([kv.index(w) for w in known], dtype=np.int64)
+        ids, scores = kv.top_similar(kv.vectors[rows], min(PROBE_TOPN, len(kv) - 1), exclude=rows[:, None])
+        for word, row_ids, row_scores in zip(known, ids, scores):
+            neighbours[word] = [(kv.words[i], float(s)) for i, s in zip(row_ids, row_scores)]
+    if analogy is None:
+        return ProbeResults(neighbours)
+    missing = tuple(w for w in analogy.words if w not in kv)
+    if missing:
+        return ProbeResults(neighbours, missing=missing)
+    result = kv.analogy(analogy.a, analogy.b, analogy.c, topn=1, expected=analogy.expected)
     return ProbeResults(neighbours, result.results[0] if result.results else None, result.expected_rank)

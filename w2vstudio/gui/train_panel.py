@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
+from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
 from w2vstudio.gui.corpus_panel import CorpusPanel
@@ -44,6 +45,7 @@ class TrainPanel(QWidget):
         super().__init__(parent)
         self.corpus_panel = corpus_panel
         self._train = JobSlot(self)
+        self._blas = OneBlasThread()
         self._train.succeeded.connect(self._on_training_succeeded)
         self._train.failed.connect(self._on_training_failed)
         self._waiting_for_scan = False
@@ -179,6 +181,7 @@ class TrainPanel(QWidget):
             watch = TrainingWatch(self.watch_form.options(self.pinned))
             self._run = self._train.start(TrainJob(scanned, params, watch))
             gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
+            self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
             self._timer.start()
             self.training_started.emit()
         self._update_actions()
@@ -271,6 +274,7 @@ class TrainPanel(QWidget):
 
     def _finish(self):
         gc.unfreeze()
+        self._blas.lift()
         self._on_refresh_timeout()  # the last reports; the timer goes on until all plots show them
         self._run = None
         self._paused = False
