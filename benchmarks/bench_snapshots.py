@@ -30,8 +30,9 @@ import numpy as np
 
 from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.quality import evaluate_quality
+from w2vstudio.core.quality import EpochQuality, evaluate_quality
 from w2vstudio.core.scan import scan_corpus
+from w2vstudio.core.snapshots import DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
 from w2vstudio.core.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import SAMPLE_CORPUS
@@ -69,6 +70,37 @@ def evaluation_share(corpus_path: str, sg: bool) -> tuple[float, float]:
     return train_cpu, statistics.median(times)
 
 
+def in_process(corpus_path: str, sg: bool, epochs: int, threads: int, repeats: int) -> list[dict]:
+    """Pairs of runs in this process (one corpus read), alternately without and with a snapshot
+    recorder (10 per epoch) and per-epoch quality: each run's training seconds and the seconds
+    until its last evaluation is in (the BLAS limit set around both, as the train command does)."""
+    corpus = scan_corpus([corpus_path]).encode(5, in_place=True)
+    params = TrainParams(sg=sg, epochs=epochs, threads=threads, seed=1)
+
+    def run(watch: bool) -> dict:
+        model = Model.create(corpus.vocab, params)
+        recorder = quality = None
+        if watch:
+            recorder = SnapshotRecorder(model, tracked_ids(model.vocab, DEFAULT_TRACKED, []), 10)
+            recorder.start()
+            quality = EpochQuality(model)
+        start = time.perf_counter()
+        with OneBlasThread():
+            result = Trainer(model, corpus, chain(recorder, quality)).train()
+            if quality is not None:
+                quality.wait()
+        return {"train": result.seconds, "ready": time.perf_counter() - start}
+
+    run(True)  # compiles and caches; not counted
+    pairs = []
+    for i in range(repeats):
+        kinds = (False, True) if i % 2 == 0 else (True, False)
+        pairs.append({watch: run(watch) for watch in kinds})
+        print("  " + "   ".join(f"{'with' if w else 'without'} train {pairs[-1][w]['train']:6.2f} s "
+                                f"ready {pairs[-1][w]['ready']:6.2f} s" for w in kinds), flush=True)
+    return pairs
+
+
 def train(command: list[str]) -> dict:
     """Run one training; its summary (last stdout line) with its wall and CPU times added."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -90,6 +122,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each kind (alternating)")
     parser.add_argument("--cbow", action="store_true", help="CBOW instead of skip-gram")
+    parser.add_argument("--in-process", action="store_true",
+                        help="pairs of runs in this process instead of `w2vstudio train` subprocesses")
     args = parser.parse_args()
 
     print(f"command: python {' '.join(sys.argv)}")
@@ -100,6 +134,14 @@ def main() -> None:
     train_cpu, eval_cpu = evaluation_share(args.corpus, not args.cbow)
     print(f"one epoch of training, 1 thread: {train_cpu:.2f} CPU s; one evaluation: {eval_cpu:.2f} CPU s "
           f"({100 * eval_cpu / train_cpu:.1f}% of an epoch's work)")
+    if args.in_process:
+        print(f"in-process runs: {args.epochs} epochs, {args.threads} threads, {'CBOW' if args.cbow else 'skip-gram'}")
+        pairs = in_process(args.corpus, not args.cbow, args.epochs, args.threads, args.repeats)
+        for key in ("train", "ready"):
+            ratios = [p[True][key] / p[False][key] for p in pairs]
+            print(f"{key} seconds: with/without median {statistics.median(ratios):.3f} "
+                  f"(pairs: {', '.join(f'{r:.3f}' for r in ratios)}; target <= 1.10)")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         base = [sys.executable, "-m", "w2vstudio", "train", args.corpus, "-o", str(Path(tmp) / "m.npz"),
                 "--epochs", str(args.epochs), "--threads", str(args.threads), "--seed", "1", "--quiet"]

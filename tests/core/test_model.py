@@ -72,3 +72,8 @@ def test_inconsistent_file_is_refused(topic_corpus, tmp_path):
     model.save(tmp_path / "m.npz")
     with pytest.raises(FormatError, match="damaged"):
         Model.load(tmp_path / "m.npz")
+    model = _trained(topic_corpus)
+    model.loss_history = np.zeros(5)
+    model.save(tmp_path / "h.npz")
+    with pytest.raises(FormatError, match=r"damaged: its loss history has shape \(5,\)"):
+        Model.load(tmp_path / "h.npz")

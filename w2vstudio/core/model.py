@@ -156,6 +156,9 @@ class Model:
             raise FormatError(f"{path} is not a valid w2vstudio model ({exc})") from None
         if len(vectors) != len(vocab):
             raise FormatError(f"{path} is damaged: {len(vocab)} words but {len(vectors)} vectors")
+        if model.loss_history.ndim != 2 or model.loss_history.shape[1] != 3:
+            raise FormatError(f"{path} is damaged: its loss history has shape {model.loss_history.shape}, "
+                              "not (batches, 3)")
         return model
 
 

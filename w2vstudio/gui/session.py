@@ -38,8 +38,6 @@ class Entry:
 def model_entry(name: str, model: Model, saved: bool) -> Entry:
     """An entry for a model read from a file, with the snapshots stored in it (no counts where the
     file has none, as when vectors without counts were saved as a model)."""
-    if model.loss_history.ndim != 2 or model.loss_history.shape[1] != 3:
-        raise FormatError(f"the loss history of {name} is damaged (shape {model.loss_history.shape})")
     counts = model.vocab.counts
     kv = KeyedVectors(model.vocab.words, model.vectors, counts if counts.any() else None)
     return Entry(name, kv, model, SnapshotRecorder.load_from(model), saved)
