@@ -29,6 +29,16 @@ def test_train_writes_model_and_prints_json(topic_file, tmp_path, capsys):
     assert summary["train_seconds"] > 0 and summary["raw_words_per_sec"] > 0
     model = Model.load(tmp_path / "m.npz")
     assert model.epoch_losses == summary["epoch_losses"]
+    assert model.params.batch_words == 50_000
+
+
+def test_batch_words_sets_the_batches(topic_file, tmp_path, capsys):
+    code, _, err = _run(capsys, topic_file, "-o", tmp_path / "m.npz", *SMALL, "--batch-words", "100")
+    assert code == 0, err
+    model = Model.load(tmp_path / "m.npz")
+    assert model.params.batch_words == 100
+    batches_per_epoch = len(model.loss_history) / 2
+    assert batches_per_epoch >= len(topic_file.read_text().split()) / 100 / 2  # ~one per 100 words
 
 
 def test_continue_from_a_saved_model(topic_file, tmp_path, capsys):
@@ -60,6 +70,7 @@ def test_word2vec_export_reads_in_gensim(topic_file, tmp_path, capsys, fmt, bina
     (["{topics}", "-o", "{tmp}/no/such/dir/m.npz"], "does not exist"),
     (["{topics}", "-o", "{tmp}", "--min-count", "1"], "is a folder"),
     (["{topics}", "-o", "{tmp}/m.npz", "--negative", "0"], "negative sampling"),
+    (["{topics}", "-o", "{tmp}/m.npz", "--batch-words", "0"], "batch_words"),
     (["{topics}", "-o", "{tmp}/m.txt", "--snapshots", "2", "--format", "txt"], "needs --format model"),
     (["{topics}", "-o", "{tmp}/m.npz", "--snapshots", "-1"], "must not be negative"),
     (["{topics}", "-o", "{tmp}/m.npz", "--snapshots", "2", "--pin", "whale"], '"whale" is not in the vocabulary'),

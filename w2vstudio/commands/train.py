@@ -46,6 +46,8 @@ def add_parser(subparsers):
     p.add_argument("--alpha", type=float, default=0.025)
     p.add_argument("--min-alpha", type=float, default=0.0001)
     p.add_argument("--threads", type=int, default=0, help="0: all cores")
+    p.add_argument("--batch-words", type=int, default=50_000, metavar="N",
+                   help="words per batch: the unit of work of a thread and of progress reports")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--keep-case", action="store_true", help="do not lowercase words")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -69,8 +71,8 @@ def _params(args) -> TrainParams:
                            dim=args.dim, window=args.window, shrink_window=not args.fixed_window,
                            cbow_mean=not args.cbow_sum, sample=args.sample, min_count=args.min_count,
                            max_vocab=args.max_vocab, alpha=args.alpha, min_alpha=args.min_alpha,
-                           epochs=args.epochs, threads=args.threads, seed=args.seed,
-                           lowercase=not args.keep_case)
+                           epochs=args.epochs, threads=args.threads, batch_words=args.batch_words,
+                           seed=args.seed, lowercase=not args.keep_case)
     except ValueError as exc:
         raise W2VError(str(exc)) from None
 
