@@ -63,7 +63,7 @@ class TrainingPlots(QWidget):
         self.speed_plot = _plot("Speed", "", "epochs")
         self.speed_plot.getPlotItem().setLabel("left", "speed", units="words/s")
         self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
-        self.quality_plot.getPlotItem().addLegend(offset=(-10, -10))
+        self.quality_plot.getPlotItem().addLegend(offset=(10, 10))  # top left: scores rise from epoch 1
         self.quality_plot.getPlotItem().getAxis("left").setWidth(56)
         self.quality_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self._batch_curve = self.loss_plot.plot(pen=_BATCH_PEN, name="batch", connect="finite")
