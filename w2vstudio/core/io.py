@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from w2vstudio.core import kernels
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -154,12 +155,12 @@ def _fail(path, where: str, message: str):
     raise FormatError(f"{path}, {where}: {message}")
 
 
-def _decode(raw: list[bytes], path, where) -> list[str]:
-    """UTF-8 words from bytes (none containing a newline), all in one decode when possible."""
+def _decode_joined(joined: bytes, path, where) -> list[str]:
+    """UTF-8 words from bytes of words each followed by a newline, in one decode."""
     try:
-        return b"\n".join(raw).decode("utf-8").split("\n") if raw else []
+        return joined.decode("utf-8").split("\n")[:-1]
     except UnicodeDecodeError:
-        for k, word in enumerate(raw):
+        for k, word in enumerate(joined.split(b"\n")[:-1]):
             try:
                 word.decode("utf-8")
             except UnicodeDecodeError:
@@ -175,10 +176,10 @@ def _check_finite(block: np.ndarray, path, where) -> None:
 
 def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
     """Keep the first vector of a repeated word, compacting `vectors` in place (in blocks)."""
+    if len(set(words)) == len(words):
+        return words, vectors, counts
     first: dict[str, int] = {}
     keep = [i for i, w in enumerate(words) if first.setdefault(w, i) == i]
-    if len(keep) == len(words):
-        return words, vectors, counts
     rows = np.array(keep, dtype=np.int64)
     for s in range(0, len(rows), 1 << 16):  # destinations never overtake the rows still to move
         block = rows[s : s + (1 << 16)]
@@ -227,51 +228,33 @@ def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
         total, dim = header
         n = total if limit is None else min(total, limit)
         out = np.empty((n, dim), dtype="<f4")
-        dest = memoryview(out.reshape(-1).view(np.uint8))
-        size = 4 * dim
+        rows = out.reshape(-1).view(np.uint8).reshape(n, 4 * dim)
         words: list[str] = []
         buf, base, pos = b"", len(line), 0  # buf[0] is at file offset `base`
         while len(words) < n:
             data = f.read(_CHUNK)
             buf, base, pos = buf[pos:] + data, base + pos, 0
-            view, raw, starts = memoryview(buf), [], []
-            i0 = len(words)
-            while i0 + len(raw) < n:
-                start = pos
-                while buf.startswith(b"\n", start):
-                    start += 1
-                space = buf.find(b" ", start, start + _MAX_WORD)
-                if space < 0 or space + 1 + size > len(buf):
-                    if space < 0 and len(buf) - start >= _MAX_WORD:
-                        _fail(
-                            path,
-                            f"byte offset {base + start}",
-                            "no word ends here: not a word2vec binary file",
-                        )
-                    break
-                word = buf[start:space]
-                if not word or b"\n" in word:
-                    _fail(
-                        path,
-                        f"byte offset {base + start}",
-                        "malformed record (does the header give the right dimension?)",
-                    )
-                row = i0 + len(raw)
-                if row % _CANCEL_ROWS == 0:
-                    _check(cancel)
-                dest[row * size : (row + 1) * size] = view[space + 1 : space + 1 + size]
-                raw.append(word)
-                starts.append(base + start)
-                pos = space + 1 + size
-                if buf.startswith(b"\n", pos):
-                    pos += 1
-            del view
+            array = np.frombuffer(buf, dtype=np.uint8)
+            arena = np.empty(len(buf) + 1, dtype=np.uint8)
+            starts = np.empty(min(_CANCEL_ROWS, n), dtype=np.int64)
+            while len(words) < n:
+                _check(cancel)
+                i0 = len(words)
+                found, pos, used, status = kernels.binary_records(
+                    array, pos, 4 * dim, _MAX_WORD, rows, i0, min(n, i0 + _CANCEL_ROWS), arena, starts)
+                if status == kernels.BINARY_NO_WORD:
+                    _fail(path, f"byte offset {base + pos}", "no word ends here: not a word2vec binary file")
+                if status == kernels.BINARY_MALFORMED:
+                    _fail(path, f"byte offset {base + pos}",
+                          "malformed record (does the header give the right dimension?)")
 
-            def where(k: int) -> str:
-                return f"byte offset {starts[k]}"
+                def where(k: int, starts=starts.copy()) -> str:
+                    return f"byte offset {base + int(starts[k])}"
 
-            words += _decode(raw, path, where)
-            _check_finite(out[i0 : len(words)], path, where)
+                words += _decode_joined(arena[:used].tobytes(), path, where)
+                _check_finite(out[i0 : len(words)], path, where)
+                if found < _CANCEL_ROWS and len(words) < n:
+                    break  # the next record is not all in `buf`
             if not data and len(words) < n:
                 _fail(
                     path,
@@ -373,8 +356,8 @@ def _parse_lines(f, path, n, dim, first_no, with_words, cancel):
             out[done + k] = vec
             raw.append(word)
         _check_finite(out[done : done + len(take)], path, where)
-        if with_words:
-            words += _decode(raw, path, where)
+        if with_words and raw:
+            words += _decode_joined(b"\n".join(raw) + b"\n", path, where)
         done += len(take)
     return words, out, rest
 

@@ -133,6 +133,57 @@ def rehash(hashes, n, size):
 
 
 # ---------------------------------------------------------------------------------------------
+# Reading word2vec binary files
+
+BINARY_NEED_MORE, BINARY_NO_WORD, BINARY_MALFORMED = 0, 1, 2
+
+
+@njit(**_NOFAST)
+def binary_records(buf, pos, size, max_word, out, row, stop, arena, starts):
+    """Parse word2vec binary records from buf[pos:] (uint8) into rows row..stop-1 of `out`
+    (uint8, `size` bytes a row): each is newlines (skipped), a word, a space, `size` bytes of
+    vector and maybe a newline. Words go to `arena` each followed by a newline, their offsets in
+    `buf` to `starts[k]` for the k-th record of this call.
+
+    Returns (records, pos, arena bytes, status): status BINARY_NEED_MORE where the records stop
+    at `stop` or the next does not fit in `buf`; BINARY_NO_WORD where no space follows within
+    `max_word` bytes (pos: where the word begins); BINARY_MALFORMED for an empty word or one with
+    a newline in it (pos: its start)."""
+    n, used, k = len(buf), 0, 0
+    while row + k < stop:
+        start = pos
+        while start < n and buf[start] == 10:
+            start += 1
+        space = -1
+        for j in range(start, min(n, start + max_word)):
+            if buf[j] == 32:
+                space = j
+                break
+        if space < 0:
+            if n - start >= max_word:
+                return k, start, used, BINARY_NO_WORD
+            return k, pos, used, BINARY_NEED_MORE
+        if space + 1 + size > n:
+            return k, pos, used, BINARY_NEED_MORE
+        if space == start:
+            return k, start, used, BINARY_MALFORMED
+        for j in range(start, space):
+            if buf[j] == 10:
+                return k, start, used, BINARY_MALFORMED
+            arena[used] = buf[j]
+            used += 1
+        arena[used] = 10
+        used += 1
+        out[row + k, :] = buf[space + 1:space + 1 + size]
+        starts[k] = start
+        k += 1
+        pos = space + 1 + size
+        if pos < n and buf[pos] == 10:
+            pos += 1
+    return k, pos, used, BINARY_NEED_MORE
+
+
+# ---------------------------------------------------------------------------------------------
 # Random numbers: xorshift64*. A kernel keeps its thread's state in a local variable (the
 # helpers take and return it) and stores it back at the end, so threads share no cache line.
 

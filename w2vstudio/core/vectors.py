@@ -58,7 +58,7 @@ class KeyedVectors:
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
         self._words = list(words)
-        self._index = {w: i for i, w in enumerate(self._words)}
+        self._index = dict(zip(self._words, range(len(self._words))))
         if len(self._index) != len(self._words):
             raise ValueError("words must be unique")
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
