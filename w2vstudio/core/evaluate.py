@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.kernels import analogy_answers
+from w2vstudio.core.kernels import analogy_scores
 from w2vstudio.core.vectors import KeyedVectors, top_k
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path
@@ -27,6 +27,7 @@ from w2vstudio.resources import path as resource_path
 SEMANTIC_SECTIONS = 5  # leading sections of questions-words.txt that are semantic
 _CANDIDATES = 5  # answers gensim looks through to skip case variants of the inputs
 _BUDGET = 1 << 24  # float32 cosines held at once (64 MiB)
+_SCORED = 16  # questions scored at a time (a few MiB: the cache holds them for argmax)
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def _solve(kv: KeyedVectors, rows: np.ndarray, canon: np.ndarray, restrict_vocab
 
     cos(x, b - a + c) ranks like cos(x, b) - cos(x, a) + cos(x, c), so one matrix product of the
     distinct input words of a chunk of questions with the vocabulary serves all its questions;
-    a kernel then sums and searches each question's three rows without a temporary matrix.
+    a kernel sums each question's three rows, a few questions at a time, for numpy's argmax.
     A word counts as its case class (`canon`): an answer in the class of an input is passed
     over for the next of gensim's five best."""
     hits = np.zeros(len(rows), dtype=bool)
@@ -232,13 +233,16 @@ def _solve(kv: KeyedVectors, rows: np.ndarray, canon: np.ndarray, restrict_vocab
         distinct, where = np.unique(inputs, return_inverse=True)
         where = where.reshape(-1, 3)
         sims = kv.cosines(kv.vectors[distinct], restrict_vocab)
-        answers = np.empty(len(chunk), dtype=np.int64)
-        analogy_answers(sims, where, inputs, answers)
+        answers, scores = np.empty(len(chunk), dtype=np.int64), np.empty((_SCORED, width), np.float32)
+        for s in range(0, len(chunk), _SCORED):
+            n = min(_SCORED, len(chunk) - s)
+            analogy_scores(sims, where, inputs, s, scores[:n])
+            answers[s : s + n] = scores[:n].argmax(axis=1)
         predicted = canon[answers]
         for k in np.flatnonzero((predicted[:, None] == inputs).any(axis=1)):
-            scores = sims[where[k, 1]] - sims[where[k, 0]] + sims[where[k, 2]]
-            scores[inputs[k]] = -np.inf
-            candidates = canon[top_k(scores[None], _CANDIDATES)[0][0]]
+            row = sims[where[k, 1]] - sims[where[k, 0]] + sims[where[k, 2]]
+            row[inputs[k]] = -np.inf
+            candidates = canon[top_k(row[None], _CANDIDATES)[0][0]]
             others = candidates[~np.isin(candidates, inputs[k])]
             predicted[k] = others[0] if len(others) else candidates[-1]
         hits[chunk] = predicted == rows[chunk, 3]

@@ -524,10 +524,6 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thr
 # ---------------------------------------------------------------------------------------------
 # Scoring trained vectors
 
-_LANES = 16  # independent running maxima, which the compiler keeps in vector registers
-_BLOCK = 512  # scores per block of the arg-max search
-
-
 @njit(**_JIT)
 def scaled_dots(x, inv_norms, queries, out):  # pragma: no cover - compiled
     """out[k, i] = (x[i] . queries[k]) * inv_norms[i], reading x once."""
@@ -539,45 +535,17 @@ def scaled_dots(x, inv_norms, queries, out):  # pragma: no cover - compiled
             out[k, i] = s * inv_norms[i]
 
 
-@njit(nogil=True, fastmath={"nnan", "nsz", "reassoc"}, cache=True)  # -inf occurs: no "ninf"
-def _block_max(x, lo, hi, lanes):
-    """The largest of x[lo:hi] (-inf if none)."""
-    lanes[:] = -np.inf
-    j = lo
-    while j + _LANES <= hi:
-        for k in range(_LANES):
-            v = x[j + k]
-            lanes[k] = v if v > lanes[k] else lanes[k]
-        j += _LANES
-    top = lanes.max()
-    for i in range(j, hi):
-        top = x[i] if x[i] > top else top
-    return top
-
-
 @njit(**_NOFAST)
-def analogy_answers(sims, where, inputs, out):
-    """3CosAdd answers: out[q] is the first column j, not one of inputs[q], that maximises
-    sims[where[q, 1], j] - sims[where[q, 0], j] + sims[where[q, 2], j].
-
-    The scores are float32 and summed in that order, as numpy would, so the answers equal
-    numpy's arg-max of the same expression (0 where no column is left)."""
-    n = sims.shape[1]
-    scores = np.empty(n, dtype=np.float32)
-    lanes = np.empty(_LANES, dtype=np.float32)
-    for q in range(out.shape[0]):
+def analogy_scores(sims, where, inputs, first, out):
+    """3CosAdd scores of questions first..first+len(out)-1: out[k] = sims[where[q, 1]] -
+    sims[where[q, 0]] + sims[where[q, 2]] for q = first + k, summed in that order in float32 as
+    numpy would, with the question's input columns inputs[q] at -inf. One pass over three rows,
+    no gathered copies; numpy's (vectorised) argmax then picks each answer."""
+    for k in range(out.shape[0]):
+        q = first + k
         a, b, c = sims[where[q, 0]], sims[where[q, 1]], sims[where[q, 2]]
-        for j in range(n):
-            scores[j] = b[j] - a[j] + c[j]
-        for k in range(3):
-            scores[inputs[q, k]] = -np.inf
-        top, first = -np.inf, 0
-        for lo in range(0, n, _BLOCK):
-            m = _block_max(scores, lo, min(lo + _BLOCK, n), lanes)
-            if m > top:
-                top, first = m, lo
-        out[q] = first
-        for j in range(first, min(first + _BLOCK, n)):
-            if scores[j] == top:
-                out[q] = j
-                break
+        row = out[k]
+        for j in range(sims.shape[1]):
+            row[j] = b[j] - a[j] + c[j]
+        for m in range(3):
+            row[inputs[q, m]] = -np.inf
