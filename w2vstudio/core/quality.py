@@ -4,8 +4,8 @@
 see (a few milliseconds) and evaluates the copy on one background thread (BLAS on one thread where
 the main thread limits it around training: `w2vstudio.core.blas`). An evaluation is a fixed amount
 of work, which depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Numba
-kernel): 0.15-0.21 CPU s for the sample corpus (4% of one of its skip-gram epochs, 15-20% of a
-CBOW one), 0.3-0.4 CPU s for wiki17m (1% and 3-4%); see docs/benchmarks.md. On Linux the thread
+kernel): 0.1 CPU s for the sample corpus (2% of one of its skip-gram epochs, 9-10% of a CBOW
+one), 0.3 CPU s for wiki17m (0.6% and 2.5%); see docs/benchmarks.md. On Linux the thread
 runs at nice 10: where training keeps every core busy, the scheduler gives it about a tenth of a
 core; results then come later where an evaluation needs more, and those left when training ends
 run at once, in the thread and in the caller of `wait`.
