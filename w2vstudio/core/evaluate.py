@@ -181,15 +181,19 @@ def _fold(case_insensitive: bool):
     return str.upper if case_insensitive else str
 
 
-def _rows(kv: KeyedVectors, table: _Table, restrict_vocab: int | None, case_insensitive: bool):
-    """Each item's words as rows of `kv` (-1 outside the first `restrict_vocab` words; of several
-    case variants the first), and for each of those words the row standing for its case class."""
+def _items(kv: KeyedVectors, path, bundled: str, read_table, restrict_vocab: int | None,
+           case_insensitive: bool):
+    """An evaluation file's table (default: a bundled set); each item's words as rows of `kv`
+    (-1 outside the first `restrict_vocab` words; of several case variants the first); whether
+    all of an item's words are there; and for each row the row standing for its case class."""
+    path = resource_path(bundled) if path is None else path
+    table = read_table(*_version(path), case_insensitive)
     limit = kv._limit(restrict_vocab)
     first, canon = kv.case_folded() if case_insensitive else (kv.word_rows, None)
     lut = np.array([first.get(w, limit) for w in table.words], dtype=np.int64)
     lut[lut >= limit] = -1
-    canon = np.arange(limit) if canon is None else canon[:limit]
-    return lut[table.ids], canon
+    rows = lut[table.ids]
+    return table, rows, (rows >= 0).all(axis=1), np.arange(limit) if canon is None else canon[:limit]
 
 
 def evaluate_analogies(
@@ -199,10 +203,7 @@ def evaluate_analogies(
     case_insensitive: bool = True,
 ) -> AnalogyScore:
     """Accuracy of 3CosAdd on an analogy file (default: the bundled questions-words.txt)."""
-    path = resource_path(ANALOGIES) if path is None else path
-    table = _analogy_table(*_version(path), case_insensitive)
-    rows, canon = _rows(kv, table, restrict_vocab, case_insensitive)
-    asked = (rows >= 0).all(axis=1)
+    table, rows, asked, canon = _items(kv, path, ANALOGIES, _analogy_table, restrict_vocab, case_insensitive)
     hits = _solve(kv, rows[asked], canon, restrict_vocab)
     n = len(table.groups)
     correct = np.bincount(table.group[asked], weights=hits, minlength=n).astype(np.int64)
@@ -284,10 +285,7 @@ def evaluate_pairs(
     case_insensitive: bool = True,
 ) -> PairScore:
     """Spearman and Pearson correlation on a word-pair file (default: the bundled WordSim-353)."""
-    path = resource_path(WORDSIM) if path is None else path
-    table = _pair_table(*_version(path), case_insensitive)
-    rows, _ = _rows(kv, table, restrict_vocab, case_insensitive)
-    known = (rows >= 0).all(axis=1)
+    table, rows, known, _ = _items(kv, path, WORDSIM, _pair_table, restrict_vocab, case_insensitive)
     rows = rows[known]
     unit = kv.vectors[rows] * kv.inv_norms[rows, None]
     model = np.einsum("ij,ij->i", unit[:, 0], unit[:, 1]).astype(np.float64)
