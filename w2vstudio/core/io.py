@@ -143,7 +143,10 @@ def load_vectors(
     else:
         raise W2VError(f'unknown vectors format "{fmt}" (one of: {", ".join(READ_FORMATS)})')
     _check(cancel)
-    return KeyedVectors(*_unique(words, vectors, counts))
+    try:
+        return KeyedVectors(words, vectors, counts)
+    except ValueError:  # repeated words (its index found fewer than the words)
+        return KeyedVectors(*_unique(words, vectors, counts))
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -176,8 +179,6 @@ def _check_finite(block: np.ndarray, path, where) -> None:
 
 def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
     """Keep the first vector of a repeated word, compacting `vectors` in place (in blocks)."""
-    if len(set(words)) == len(words):
-        return words, vectors, counts
     first: dict[str, int] = {}
     keep = [i for i, w in enumerate(words) if first.setdefault(w, i) == i]
     rows = np.array(keep, dtype=np.int64)
