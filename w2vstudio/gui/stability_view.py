@@ -27,6 +27,7 @@ class StabilityView(QWidget):
                       size="10pt")
         item.setLabel("left", "Jaccard")
         item.setLabel("bottom", "epochs")
+        item.getAxis("bottom").enableAutoSIPrefix(False)  # not "epochs (x0.001)" before epoch 1
         item.setMenuEnabled(False)
         item.hideButtons()
         item.getViewBox().disableAutoRange()
