@@ -238,6 +238,10 @@ def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
             array = np.frombuffer(buf, dtype=np.uint8)
             arena = np.empty(len(buf) + 1, dtype=np.uint8)
             starts = np.empty(min(_CANCEL_ROWS, n), dtype=np.int64)
+
+            def where(k: int) -> str:  # the k-th record of the last kernel call
+                return f"byte offset {base + int(starts[k])}"
+
             while len(words) < n:
                 _check(cancel)
                 i0 = len(words)
@@ -248,10 +252,6 @@ def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
                 if status == kernels.BINARY_MALFORMED:
                     _fail(path, f"byte offset {base + pos}",
                           "malformed record (does the header give the right dimension?)")
-
-                def where(k: int, starts=starts.copy()) -> str:
-                    return f"byte offset {base + int(starts[k])}"
-
                 words += _decode_joined(arena[:used].tobytes(), path, where)
                 _check_finite(out[i0 : len(words)], path, where)
                 if found < _CANCEL_ROWS and len(words) < n:
