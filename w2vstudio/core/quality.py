@@ -59,9 +59,8 @@ class EpochQuality:
         self._pending: list[tuple[Future, tuple]] = []
         self._executor: ThreadPoolExecutor | None = None
         self._kv: KeyedVectors | None = None  # the run's words, with their evaluation caches
-        self._order: list[int] = []  # epochs submitted
         self._unsent: dict[int, dict] = {}  # results not passed to on_result yet
-        self._sent = 0  # how many of `_order` were
+        self._next: int | None = None  # the epoch on_result gets next (epochs come in order)
         self._send_lock = threading.Lock()
 
     def __call__(self, report):
@@ -75,7 +74,7 @@ class EpochQuality:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(1, "w2v-quality", initializer=_lower_priority)
             args = (epoch, words, vectors)
-            self._order.append(epoch)
+            self._next = epoch if self._next is None else self._next
             self._pending.append((self._executor.submit(self._evaluate, *args), args))
 
     def _evaluate(self, epoch: int, words: list[str], vectors):
@@ -95,10 +94,10 @@ class EpochQuality:
         with self._send_lock:
             while True:
                 with self._lock:
-                    if self._sent == len(self._order) or self._order[self._sent] not in self._unsent:
+                    if self._next not in self._unsent:
                         return
-                    entry = self._unsent.pop(self._order[self._sent])
-                    self._sent += 1
+                    entry = self._unsent.pop(self._next)
+                    self._next += 1
                 if self.on_result is not None:
                     self.on_result(entry)
 
