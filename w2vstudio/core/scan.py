@@ -98,6 +98,7 @@ class ScannedCorpus:
     raw_words: int
     invalid_utf8: int
     lowercase: bool
+    skipped: list = field(default_factory=list)  # {"path": str, "reason": str} per file left out
 
     def encode(self, min_count: int = 5, max_vocab: int | None = None, base_vocab: Vocabulary | None = None,
                budget: int = DEFAULT_BUDGET, in_place: bool = False) -> EncodedCorpus:
