@@ -66,16 +66,23 @@ class _Batch:
     words: int
 
 
+def keep_probabilities(counts: np.ndarray, sample: float) -> np.ndarray:
+    """Each word's probability of being kept by subsampling (word2vec.c's formula), float64."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if sample <= 0:
+        return np.ones(len(counts))
+    threshold = sample * counts.sum()
+    keep = np.divide((np.sqrt(counts / threshold) + 1.0) * threshold, counts, out=np.ones(len(counts)),
+                     where=counts > 0)
+    return np.minimum(keep, 1.0)
+
+
 class _Tables:
     """Per-run lookup tables derived from the vocabulary and parameters."""
 
     def __init__(self, model: Model):
         p, counts = model.params, model.vocab.counts.astype(np.float64)
-        if p.sample > 0:
-            threshold = p.sample * counts.sum()
-            self.keep = np.minimum((np.sqrt(counts / threshold) + 1.0) * threshold / counts, 1.0)
-        else:
-            self.keep = np.ones(len(counts))
+        self.keep = keep_probabilities(counts, p.sample)
         if p.negative > 0:
             self.thresholds, self.aliases = kernels.alias_table(counts ** p.ns_exponent)
         else:
