@@ -37,7 +37,7 @@ def word_frequency(kv: KeyedVectors, word: str) -> tuple[int | None, int]:
     return kv.count(word), kv.index(word) + 1
 
 
-def _pattern(word: str, lowercase: bool) -> re.Pattern:
+def word_pattern(word: str, lowercase: bool) -> re.Pattern:
     """`word` as a whole token: not inside a longer run of letters or a joined word."""
     w = re.escape(word)
     return re.compile(rf"{w}(?<!{_LETTER}{w})(?<!{_LETTER}{_JOINER}{w})(?!{_JOINER}?{_LETTER})",
@@ -48,7 +48,7 @@ def keyword_in_context(paths, word: str, n: int = 10, width: int = 60, lowercase
                        cancel: threading.Event | None = None) -> list[ContextLine]:
     """The first `n` occurrences of `word` in the corpus files (folders searched recursively);
     with `lowercase` (as the corpus was trained) any case matches. `cancel` raises `Cancelled`."""
-    pattern = _pattern(word, lowercase)
+    pattern = word_pattern(word, lowercase)
     needle = word.lower() if lowercase else word
     found: list[ContextLine] = []
     if n < 1:
