@@ -1,0 +1,75 @@
+"""p(output | input) as the model defines it for its own objective.
+
+- full softmax: p = softmax(C·v)[o];
+- negative sampling: p = softmax(C·v + log Pn)[o], Pn the noise distribution (counts^ns_exponent)
+  the negatives came from: at the optimum v·u_o ≈ log p(o|i) − log(k·Pn(o)) (Levy & Goldberg
+  2014); beside it σ(v·u_o), the yes/no probability NS trains;
+- hierarchical softmax: p = the product of the sigmoids along o's Huffman path.
+
+v is E[input], or the mean (sum, for a model trained with summed context) of several rows. One
+matrix-vector product per call and no copy of E or C: safe to call on a model while it trains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from w2vstudio.core.inside.tables import huffman, noise_p, objective, output_matrix
+
+
+@dataclass(frozen=True)
+class Likelihood:
+    p: float
+    rank: int  # 1 = the most likely of all V words
+    neg_log_p: float
+    objective: str  # "softmax" | "negative" | "hs"
+    sigmoid: float | None  # σ(v·u_o) for a model with negative sampling, else None
+    top: list  # [(word, p)], most likely first
+
+
+def input_vector(model, input_ids: int | Sequence[int]) -> np.ndarray:
+    """E[input], or the mean (or sum, as the model's cbow_mean says) of several rows."""
+    ids = np.atleast_1d(np.asarray(input_ids, dtype=np.int64))
+    if len(ids) == 1:
+        return model.vectors[ids[0]]
+    rows = model.vectors[ids].astype(np.float64)
+    return (rows.mean(axis=0) if model.params.cbow_mean else rows.sum(axis=0)).astype(np.float32)
+
+
+def log_probs(model, v: np.ndarray) -> np.ndarray:
+    """log p(w | v) for every word w (float64, V), for the model's objective."""
+    obj = objective(model)
+    if obj == "hs":
+        return hs_log_probs(model, model.syn1 @ v)
+    scores = (output_matrix(model) @ v).astype(np.float64)
+    if obj == "negative":
+        scores += np.log(noise_p(model))
+    return scores - np.logaddexp.reduce(scores)
+
+
+def hs_log_probs(model, node_scores: np.ndarray) -> np.ndarray:
+    """log of each word's path product Π σ(±s) from the scores of the inner nodes (float64, V)."""
+    codes, points, lengths = huffman(model)
+    signed = node_scores.astype(np.float64)[points] * (1.0 - 2.0 * codes)
+    on_path = np.arange(points.shape[1]) < lengths[:, None]
+    return -np.where(on_path, np.logaddexp(0.0, -signed), 0.0).sum(axis=1)
+
+
+def likelihood(model, input_ids: int | Sequence[int], output_id: int, topn: int = 10) -> Likelihood:
+    """p(output | input) for the model's objective, its rank among all words and the top words."""
+    v = input_vector(model, input_ids)
+    logp = log_probs(model, v)
+    lo = float(logp[output_id])
+    sigmoid = None
+    if model.params.negative > 0 and objective(model) != "softmax":
+        x = float(np.dot(model.syn1neg[output_id].astype(np.float64), v))
+        sigmoid = float(np.exp(-np.logaddexp(0.0, -x)))
+    k = min(max(int(topn), 0), len(logp))
+    best = np.argpartition(-logp, k - 1)[:k] if k else np.zeros(0, np.int64)
+    best = best[np.lexsort((best, -logp[best]))]
+    words = model.vocab.words
+    return Likelihood(float(np.exp(lo)), int(np.count_nonzero(logp > lo)) + 1, -lo, objective(model), sigmoid,
+                      [(words[i], float(np.exp(logp[i]))) for i in best])

@@ -1,0 +1,68 @@
+"""The model's own sampling tables, as its trainer builds them: noise distribution, Huffman tree,
+keep probabilities, and a seeded random stream drawing from them exactly as the kernel does."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import numpy as np
+
+from w2vstudio.core import kernels
+from w2vstudio.core.errors import W2VError
+
+_HUFFMAN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Vocabulary -> (codes, points, lengths)
+_LOCK = threading.Lock()
+
+
+def objective(model) -> str:
+    """What the model's output layer was trained for: "softmax", "hs" or "negative"."""
+    if getattr(model.params, "softmax", False):
+        return "softmax"
+    return "hs" if model.params.hs else "negative"
+
+
+def output_matrix(model) -> np.ndarray:
+    """C: the per-word output rows (full softmax or negative sampling); no copy."""
+    c = model.syn1soft if objective(model) == "softmax" else model.syn1neg
+    if c.shape != model.vectors.shape:
+        raise W2VError("the model has no per-word context matrix C (it was trained with hierarchical "
+                       "softmax only)")
+    return c
+
+
+def noise_p(model) -> np.ndarray:
+    """Pn: counts ** ns_exponent, normalised (float64), the distribution negatives are drawn from."""
+    w = model.vocab.counts.astype(np.float64) ** model.params.ns_exponent
+    return w / w.sum()
+
+
+def huffman(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, points, lengths) of the model's Huffman tree, built once per vocabulary."""
+    vocab = model.vocab
+    with _LOCK:
+        tree = _HUFFMAN.get(vocab)
+    if tree is None:
+        tree = kernels.huffman_tree(vocab.counts.astype(np.float64))
+        with _LOCK:
+            _HUFFMAN[vocab] = tree
+    return tree
+
+
+class Stream:
+    """The kernel's xorshift stream from a seed: the same draws, in Python, one at a time."""
+
+    def __init__(self, seed: int):
+        self.state = kernels.seed_states(seed, 1)[0][0]
+
+    def uniform(self) -> float:
+        self.state, u = kernels._uniform(self.state)
+        return float(u)
+
+    def below(self, n: int) -> int:
+        self.state, b = kernels._below(self.state, n)
+        return int(b)
+
+    def negative(self, thresholds: np.ndarray, aliases: np.ndarray) -> int:
+        self.state, w = kernels._draw_negative(self.state, thresholds, aliases)
+        return int(w)
