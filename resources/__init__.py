@@ -6,6 +6,7 @@ from pathlib import Path
 ANALOGIES = "questions-words.txt"
 WORDSIM = "wordsim353.tsv"
 SAMPLE_CORPUS = "sample-corpus.txt.gz"
+OCCUPATIONS = "occupations.txt"
 
 
 def path(name: str) -> Path:

@@ -1,0 +1,52 @@
+"""`w2vstudio axis`: words' scores on the direction from one word group to another."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from w2vstudio.core.io import load_vectors
+from w2vstudio.core.lenses.axes import DEFAULT_RESTRICT, DEFAULT_TOP, make_axis, poles, scores
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "axis", help="scores on the direction from some words to others (he -> she)",
+        description="Score words on an axis: the cosine between a word's vector and the mean of the "
+                    "--to words' unit vectors minus the mean of the --from words' unit vectors "
+                    "(positive: toward --to).")
+    p.add_argument("vectors", metavar="VECTORS", help="vectors or model file, in any supported format")
+    p.add_argument("--from", dest="source", nargs="+", required=True, metavar="W", help="one end of the axis")
+    p.add_argument("--to", dest="target", nargs="+", required=True, metavar="W", help="the other end")
+    chosen = p.add_mutually_exclusive_group()
+    chosen.add_argument("--words", nargs="+", metavar="W", help="score these words")
+    chosen.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
+                        help=f"the N words most toward each end among the {DEFAULT_RESTRICT:,} most frequent "
+                             f"(default {DEFAULT_TOP})")
+    p.add_argument("--json", action="store_true", help="end with the result as one line of JSON")
+    p.set_defaults(func=run)
+
+
+def _positive(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return value
+
+
+def run(args) -> int:
+    kv = load_vectors(args.vectors)
+    axis = make_axis(kv, args.source, args.target)
+    if args.words:
+        ranked = list(zip(args.words, scores(kv, axis, args.words).tolist()))
+    else:
+        low, high = poles(kv, axis, args.top)
+        ranked = low + high[::-1]  # from the --from end to the --to end
+    if args.json:
+        print(json.dumps({"words": [{"word": w, "score": s} for w, s in ranked]}, ensure_ascii=False))
+        return 0
+    print(f"axis {axis.label} (score > 0: toward {'+'.join(axis.target)})")
+    width = max([len(w) for w, _ in ranked] + [4])
+    for word, score in ranked:
+        print(f"{word:<{width}}  {score:+.4f}")
+    return 0

@@ -1,0 +1,141 @@
+"""Bias axes: the direction from one word or group of words to another, and words' scores on it.
+
+An axis from {he, him} to {she, her} is the mean of the "to" words' unit vectors minus the mean
+of the "from" words' unit vectors; a word's score is the cosine between its vector and that
+direction (positive: toward "to"). The corpus evidence for a score counts how often each pole's
+words occur within the window of the word.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.lenses import stream
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.resources import OCCUPATIONS
+from w2vstudio.resources import path as resource_path
+
+DEFAULT_RESTRICT = 20_000  # poles are ranked among this many most frequent words
+DEFAULT_TOP = 10
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A direction between two word groups (`source` -> `target`), in one model's space."""
+
+    source: tuple[str, ...]
+    target: tuple[str, ...]
+    direction: np.ndarray  # (dim,) float32
+
+    @property
+    def label(self) -> str:
+        return f"{'+'.join(self.source)} \u2192 {'+'.join(self.target)}"
+
+
+def occupations() -> list[str]:
+    """The bundled occupation words (resources/occupations.txt), the default words to score."""
+    text = resource_path(OCCUPATIONS).read_text(encoding="utf-8")
+    return [w for w in (line.strip() for line in text.splitlines()) if w and not w.startswith("#")]
+
+
+def make_axis(kv: KeyedVectors, source: Sequence[str], target: Sequence[str]) -> Axis:
+    """The axis from the `source` words to the `target` words (unknown words raise
+    `UnknownWordError`; empty or identical groups a `W2VError`)."""
+    source, target = tuple(dict.fromkeys(source)), tuple(dict.fromkeys(target))
+    if not source or not target:
+        raise W2VError("an axis needs at least one word at each end")
+    mean = [kv.unit[[kv.index(w) for w in group]].mean(axis=0) for group in (source, target)]
+    direction = (mean[1] - mean[0]).astype(np.float32)
+    if not np.linalg.norm(direction) > 0:
+        raise W2VError(f"the axis {'+'.join(source)} \u2192 {'+'.join(target)} has no direction "
+                       "(both ends are the same)")
+    return Axis(source, target, direction)
+
+
+def scores(kv: KeyedVectors, axis: Axis, words: Sequence[str]) -> np.ndarray:
+    """Each word's score on `axis`: cosine with its direction, float64."""
+    rows = np.array([kv.index(w) for w in words], dtype=np.int64)
+    unit = kv.vectors[rows].astype(np.float64) * kv.inv_norms[rows, None]
+    return unit @ (axis.direction / np.linalg.norm(axis.direction))
+
+
+def poles(kv: KeyedVectors, axis: Axis, top: int = DEFAULT_TOP,
+          restrict_vocab: int | None = DEFAULT_RESTRICT) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """The `top` words most toward each end among the `restrict_vocab` most frequent, the axis's
+    own words left out: (toward source, most negative first; toward target, most positive first)."""
+    cos = kv.cosines(axis.direction, restrict_vocab)[0].astype(np.float64)
+    own = [kv.word_rows[w] for w in axis.source + axis.target]
+    cos[[r for r in own if r < len(cos)]] = np.nan
+    valid = np.flatnonzero(~np.isnan(cos))
+    low = valid[np.lexsort((valid, cos[valid]))][:top]  # ties: the more frequent first
+    high = valid[np.lexsort((valid, -cos[valid]))][:top]
+    return ([(kv.words[i], float(cos[i])) for i in low], [(kv.words[i], float(cos[i])) for i in high])
+
+
+def scores_over_snapshots(words: Sequence[str], snapshots: np.ndarray, source: Sequence[str],
+                          target: Sequence[str], chosen: Sequence[str]) -> np.ndarray:
+    """Scores of the `chosen` words on the axis `source` -> `target` at each snapshot:
+    (S, len(chosen)). `snapshots` (S, len(words), dim) holds the tracked `words`' vectors; the
+    axis is taken in each snapshot's own space, so every word named must be tracked."""
+    out = np.zeros((len(snapshots), len(chosen)))
+    for s, vectors in enumerate(snapshots):
+        kv = KeyedVectors(words, vectors)
+        out[s] = scores(kv, make_axis(kv, source, target), chosen)
+    return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How often each end's words occur within the window of a word in the corpus."""
+
+    word: str
+    occurrences: int  # of the word
+    source_count: int  # source-end words within its window, all occurrences together
+    target_count: int
+    source_lines: list[str]  # up to `n` lines showing a source word near the word
+    target_lines: list[str]
+
+
+def evidence(paths, word: str, source: Sequence[str], target: Sequence[str], window: int = 5,
+             n: int = 5, lowercase: bool = True, cancel: threading.Event | None = None) -> Evidence:
+    """Count, in one streamed pass over the corpus, the source and target words within `window`
+    words (on the same line, every token counted) of each occurrence of `word`; keep the first
+    `n` lines showing each."""
+    lookup = {w: 2 for w in target}
+    lookup.update({w: 1 for w in source})
+    if word in lookup:
+        raise W2VError(f'"{word}" is one of the axis\'s own words')
+    lookup[word] = 0
+    occurrences, counts, shown = 0, [0, 0], ([], [])
+    for block in stream.blocks(paths, lookup, lowercase, cancel):
+        at = np.flatnonzero(block.ids == 0)
+        if not len(at):
+            continue
+        occurrences += len(at)
+        lo, hi = stream.window_bounds(block.ids, at, window)
+        lines = None
+        for end in (1, 2):
+            cum = np.concatenate([[0], np.cumsum(block.ids == end)])
+            near = cum[hi] - cum[lo]
+            counts[end - 1] += int(near.sum())
+            wanted = np.flatnonzero(near > 0)[: n - len(shown[end - 1])]
+            if len(wanted):
+                lines = block.lines() if lines is None else lines
+                shown[end - 1].extend(_around(block, lines, at, wanted, word, lowercase))
+    return Evidence(word, occurrences, counts[0], counts[1], *shown)
+
+
+def _around(block: stream.Block, lines: list[str], at: np.ndarray, chosen: np.ndarray, word: str,
+            lowercase: bool) -> list[str]:
+    """The text around the chosen occurrences (indices into `at`) of `word` in a block."""
+    line_of = block.line_of(at)
+    texts = []
+    for k in chosen:
+        nth = int(np.count_nonzero(line_of[:k] == line_of[k]))  # occurrences before it on its line
+        texts.append(stream.around(lines[line_of[k]], word, nth, lowercase=lowercase))
+    return texts

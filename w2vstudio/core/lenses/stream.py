@@ -1,0 +1,87 @@
+"""The corpus streamed as blocks of word ids in a caller's numbering, with the blocks' text.
+
+Files are read as `kwic` reads them (`corpus.find_files`, `corpus.iter_blocks`) and tokenised
+by the corpus tokenizer; each block's words become ids of a `lookup` (word -> id), `UNKNOWN`
+for words not in it and `LINE_END` at each line end, so a block's line `k` (0-based) is the
+text between its `k`-th and `k + 1`-th newline.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from w2vstudio.core import corpus
+from w2vstudio.core.errors import Cancelled
+from w2vstudio.core.kwic import word_pattern
+
+LINE_END = -1
+UNKNOWN = -2
+_COUNTER = corpus.ReplacementCounter()
+
+
+@dataclass(frozen=True)
+class Block:
+    """Whole lines of one file: their text and their word ids."""
+
+    path: Path
+    first_line: int  # 1-based number of the block's first line in its file
+    text: str
+    ids: np.ndarray  # int64: lookup ids, UNKNOWN, LINE_END
+
+    def line_of(self, positions: np.ndarray) -> np.ndarray:
+        """The 0-based line (within the block) of each position of `ids`."""
+        ends = np.cumsum(self.ids == LINE_END)
+        return ends[positions] - (self.ids[positions] == LINE_END)
+
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
+           cancel: threading.Event | None = None) -> Iterator[Block]:
+    """Every block of the corpus files (folders searched recursively), in order."""
+    for stat in corpus.find_files(paths):
+        tokenizer = corpus.Tokenizer(lowercase)
+        ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
+        line = 1
+        for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("corpus reading cancelled")
+            local = tokenizer(data)
+            if len(tokenizer.words) > len(ours):
+                new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
+                ours = np.concatenate([ours, np.array(new, np.int64)])
+            ids = np.where(local >= 0, ours[np.maximum(local, 0)], LINE_END)
+            text = data.decode("utf-8")
+            yield Block(stat.path, line, text, ids)
+            line += int(np.count_nonzero(local < 0))
+
+
+def window_bounds(ids: np.ndarray, positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each position, the slice [lo, hi) of `ids` within `window` words on its line."""
+    idx = np.arange(len(ids))
+    is_end = ids == LINE_END
+    start = np.maximum.accumulate(np.where(is_end, idx + 1, 0))  # first position of each line
+    end = np.minimum.accumulate(np.where(is_end, idx, len(ids))[::-1])[::-1]  # its line end
+    lo = np.maximum(positions - window, start[positions])
+    hi = np.minimum(positions + window + 1, end[positions])
+    return lo, hi
+
+
+def around(line: str, word: str, nth: int, width: int = 60, lowercase: bool = True) -> str:
+    """Up to `width` characters each side of the `nth` (0-based) occurrence of `word` in `line`
+    (the last one found if fewer), as plain text."""
+    found = None
+    for k, m in enumerate(word_pattern(word, lowercase).finditer(line)):
+        found = m
+        if k == nth:
+            break
+    if found is None:
+        return line[: 2 * width].strip()
+    return re.sub(r"\s+", " ", line[max(0, found.start() - width):found.end() + width]).strip()
