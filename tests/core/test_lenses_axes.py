@@ -102,3 +102,10 @@ def test_bundled_occupations():
     words = occupations()
     assert len(words) > 100 and {"doctor", "nurse", "engineer"} <= set(words)
     assert len(set(words)) == len(words) and all(w == w.strip().lower() and " " not in w for w in words)
+
+
+def test_evidence_in_a_corpus_starting_with_empty_lines(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n\n\nhe doctor\n")
+    ev = evidence([corpus], "doctor", ["he"], ["she"])
+    assert (ev.occurrences, ev.source_count, ev.source_lines) == (1, 1, ["he doctor"])

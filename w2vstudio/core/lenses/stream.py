@@ -57,7 +57,9 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
                 ours = np.concatenate([ours, np.array(new, np.int64)])
-            ids = np.where(local >= 0, ours[np.maximum(local, 0)], LINE_END)
+            ids = np.full(len(local), LINE_END, np.int64)
+            words = local >= 0
+            ids[words] = ours[local[words]]
             text = data.decode("utf-8")
             yield Block(stat.path, line, text, ids)
             line += int(np.count_nonzero(local < 0))
