@@ -56,13 +56,16 @@ class Stream:
         self.state = kernels.seed_states(seed, 1)[0][0]
 
     def uniform(self) -> float:
-        self.state, u = kernels._uniform(self.state)
+        state, u = kernels._uniform(self.state)
+        self.state = np.uint64(state)  # kept unsigned: the kernel's shifts are logical
         return float(u)
 
     def below(self, n: int) -> int:
-        self.state, b = kernels._below(self.state, n)
+        state, b = kernels._below(self.state, n)
+        self.state = np.uint64(state)
         return int(b)
 
     def negative(self, thresholds: np.ndarray, aliases: np.ndarray) -> int:
-        self.state, w = kernels._draw_negative(self.state, thresholds, aliases)
+        state, w = kernels._draw_negative(self.state, thresholds, aliases)
+        self.state = np.uint64(state)
         return int(w)
