@@ -219,6 +219,21 @@ def evaluate_analogies(
     )
 
 
+def analogy_rows(kv: KeyedVectors, path: str | Path | None = None, case_insensitive: bool = True) -> np.ndarray:
+    """Each question's words (a, b, c, d) as rows of `kv` (-1: not in the vocabulary), (n, 4)."""
+    return _items(kv, path, ANALOGIES, _analogy_table, None, case_insensitive)[1]
+
+
+def answered(kv: KeyedVectors, rows: np.ndarray, restrict_vocab: int | None = None,
+             case_insensitive: bool = True) -> np.ndarray:
+    """Whether 3CosAdd answers each question (rows a, b, c, d, all below `restrict_vocab`) with d,
+    by the rules of `evaluate_analogies`."""
+    canon = kv.case_folded()[1] if case_insensitive else np.arange(len(kv))
+    if not len(rows):
+        return np.zeros(0, dtype=bool)
+    return _solve(kv, np.asarray(rows, dtype=np.int64), canon[:kv._limit(restrict_vocab)], restrict_vocab)
+
+
 def _solve(kv: KeyedVectors, rows: np.ndarray, canon: np.ndarray, restrict_vocab) -> np.ndarray:
     """Whether each question (rows a, b, c, d) is answered d, by 3CosAdd.
 
