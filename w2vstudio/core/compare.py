@@ -46,6 +46,14 @@ def _overlaps(a: KeyedVectors, b: KeyedVectors, words: list[str], topn: int, res
     return left, right, jaccard(left[0], codes[where].reshape(right[0].shape))
 
 
+def overlaps(a: KeyedVectors, b: KeyedVectors, words: list[str], topn: int = DEFAULT_K,
+             restrict_vocab: int | None = None) -> np.ndarray:
+    """Overlap (Jaccard) of each word's `topn` neighbours in model `a` and in model `b`."""
+    if not words:
+        return np.zeros(0)
+    return _overlaps(a, b, list(words), topn, restrict_vocab)[2]
+
+
 def compare_word(a: KeyedVectors, b: KeyedVectors, word: str, topn: int = DEFAULT_K,
                  restrict_vocab: int | None = None) -> NeighbourComparison:
     """`word`'s `topn` neighbours in model `a` and in model `b`, with their overlap."""
