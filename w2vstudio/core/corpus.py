@@ -1,17 +1,18 @@
-"""Corpus files: find them, open them (compressed or not), stream them as tokenised blocks.
+"""Corpus files: find them, stream them (through `opener`) as blocks of text, tokenise them.
 
 Files are read in blocks of bytes cut at line ends (or, inside a very long line, at a space),
 so a corpus is never held whole. Each block is made valid UTF-8 (invalid bytes are replaced
-and counted) and tokenised by a Numba kernel into words and line ends.
+and counted) and tokenised by a Numba kernel into words and line ends. A file that is not text
+(a NUL byte in its first 8 KiB) is an error when given by name; found in a folder, it is skipped
+and listed (path and reason).
 """
 
 from __future__ import annotations
 
-import bz2
 import codecs
-import gzip
-import lzma
+import os
 import re
+import stat as stat_mode
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -21,18 +22,15 @@ import numpy as np
 
 from w2vstudio.core import kernels
 from w2vstudio.core.errors import CorpusError
+from w2vstudio.core.opener import check_regular, kind_of, open_input
 
 BLOCK_BYTES = 1 << 20
+TEXT_CHECK_BYTES = 8192  # a NUL byte among the first ones makes a file binary
 MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
 
 # The same rule as kernels.tokenize_block, for short texts typed by a user or shown in context.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
-_MAGIC = {
-    b"\x1f\x8b": gzip.open,
-    b"BZh": bz2.open,
-    b"\xfd7zXZ\x00": lzma.open,
-}
 
 
 @dataclass
@@ -42,37 +40,39 @@ class FileStat:
     path: Path
     bytes: int
     words: int = 0
+    in_folder: bool = False  # found in a folder given (not named itself): skipped if not text
+
+
+class NotTextError(CorpusError):
+    """A corpus file that is not text; `reason` says what it looks like instead."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path} {reason}")
+        self.reason = reason
 
 
 def find_files(paths) -> list[FileStat]:
-    """Expand paths (files and directories, recursively) into a list of files."""
+    """Expand paths (files and folders, recursively; hidden ones and links to folders left out)
+    into a list of regular files."""
     found = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            found.extend(sorted(c for c in p.rglob("*") if c.is_file() and not c.name.startswith(".")))
-        elif p.is_file():
-            found.append(p)
-        elif p.exists():
-            raise CorpusError(f"{p} is not a regular file or folder")
+        try:
+            mode = os.stat(p).st_mode
+        except FileNotFoundError:
+            raise CorpusError(f"{p} does not exist") from None
+        except OSError:
+            mode = check_regular(p, CorpusError).st_mode  # raises, saying why
+        if stat_mode.S_ISDIR(mode):
+            inside = (c for c in p.rglob("*") if not any(part.startswith(".") for part in c.relative_to(p).parts))
+            found.extend((c, True) for c in sorted(inside) if c.is_file())
+        elif stat_mode.S_ISREG(mode):
+            found.append((p, False))
         else:
-            raise CorpusError(f"{p} does not exist")
+            raise CorpusError(f"{p} is {kind_of(mode)}, not a regular file or folder")
     if not found:
         raise CorpusError("no corpus files found in " + ", ".join(str(p) for p in paths))
-    return [FileStat(f, f.stat().st_size) for f in found]
-
-
-def open_binary(path: Path):
-    """Open a file for binary reading, decompressing gzip/bz2/xz detected by magic bytes."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        for magic, opener in _MAGIC.items():
-            if head.startswith(magic):
-                return opener(path, "rb")
-        return open(path, "rb")
-    except OSError as exc:
-        raise CorpusError(f"cannot read {path}: {exc.strerror}") from None
+    return [FileStat(f, f.stat().st_size, in_folder=in_folder) for f, in_folder in found]
 
 
 class ReplacementCounter:
@@ -96,27 +96,39 @@ class ReplacementCounter:
             return data.decode("utf-8", errors=self.name).encode("utf-8")
 
 
-def iter_blocks(path: Path, counter: ReplacementCounter) -> Iterator[tuple[bytes, int]]:
-    """Yield (valid UTF-8 block, bytes of the file consumed so far) for one file."""
+def iter_blocks(path: Path, counter: ReplacementCounter, skipped: list | None = None) -> Iterator[tuple[bytes, int]]:
+    """Yield (valid UTF-8 block, bytes of the file on disk consumed so far) for one file.
+
+    A file that is not text raises `NotTextError`, or, given a `skipped` list, yields nothing and
+    is appended to it as `{"path": str, "reason": str}`."""
     pending = b""
-    first = True
-    with open_binary(path) as fh:
-        raw = getattr(fh, "fileobj", None) or getattr(fh, "_fp", None) or fh
+    with open_input(path, CorpusError) as fh:
+        data = fh.read(BLOCK_BYTES)
+        if b"\x00" in data[:TEXT_CHECK_BYTES]:
+            reason = _not_text(data[:TEXT_CHECK_BYTES])
+            if skipped is None:
+                raise NotTextError(path, reason)
+            skipped.append({"path": str(path), "reason": reason})
+            return
         while True:
-            try:
-                data = fh.read(BLOCK_BYTES)
-            except (OSError, EOFError, lzma.LZMAError) as exc:
-                raise CorpusError(f"{path} is damaged: {exc}") from None
-            if first and b"\x00" in data[:8192]:
-                raise CorpusError(f"{path} looks like a binary file, not text")
-            first = False
             buf = pending + data
             cut = len(buf) if not data else _last_break(buf)
             pending = buf[cut:]
             if cut:
-                yield counter.clean(buf[:cut]), raw.tell()
+                yield counter.clean(buf[:cut]), fh.consumed()
             if not data:
                 return
+            data = fh.read(BLOCK_BYTES)
+
+
+def _not_text(head: bytes) -> str:
+    """What a file holding NUL bytes looks like: UTF-16 without a byte-order mark, or binary."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(head) >= 16 and max(even, odd) > 0.8 * len(head) / 2 and min(even, odd) == 0:
+        order = "LE" if odd > even else "BE"
+        return (f"looks like UTF-16{order} text without a byte-order mark: convert it to UTF-8 "
+                f"(e.g. iconv -f UTF-16{order} -t UTF-8)")
+    return "looks like a binary file, not text"
 
 
 def _last_break(buf: bytes) -> int:

@@ -46,8 +46,9 @@ def word_pattern(word: str, lowercase: bool) -> re.Pattern:
 
 def keyword_in_context(paths, word: str, n: int = 10, width: int = 60, lowercase: bool = True,
                        cancel: threading.Event | None = None) -> list[ContextLine]:
-    """The first `n` occurrences of `word` in the corpus files (folders searched recursively);
-    with `lowercase` (as the corpus was trained) any case matches. `cancel` raises `Cancelled`."""
+    """The first `n` occurrences of `word` in the corpus files (folders searched recursively, files
+    in them that are not text passed over); with `lowercase` (as the corpus was trained) any case
+    matches. `cancel` raises `Cancelled`."""
     pattern = word_pattern(word, lowercase)
     needle = word.lower() if lowercase else word
     found: list[ContextLine] = []
@@ -55,7 +56,7 @@ def keyword_in_context(paths, word: str, n: int = 10, width: int = 60, lowercase
         return found
     for stat in corpus.find_files(paths):
         line_no = 1  # of the block's first line
-        for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
+        for data, _ in corpus.iter_blocks(stat.path, _COUNTER, [] if stat.in_folder else None):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("corpus search cancelled")
             text = data.decode("utf-8")

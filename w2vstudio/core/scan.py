@@ -163,7 +163,9 @@ def _allocate(n: int, dtype, budget: int, cache_dir: str | None) -> np.ndarray:
 def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int], None] | None = None,
                 cancel: threading.Event | None = None, budget: int = DEFAULT_BUDGET,
                 cache_dir: str | None = None) -> ScannedCorpus:
-    """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block."""
+    """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block.
+
+    A file found in a folder that is not text is left out and listed in ``skipped``."""
     files = corpus_files.find_files([Path(p) for p in paths])
     total_bytes = sum(f.bytes for f in files)
     tokenizer = corpus_files.Tokenizer(lowercase)
@@ -173,9 +175,10 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
     done_bytes = 0
     raw_words = 0
     line_end = np.array([_LINE_END], dtype=np.int32)
+    skipped: list[dict] = []
     for stat in files:
         before = raw_words
-        for data, position in corpus_files.iter_blocks(stat.path, counter):
+        for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("corpus scan cancelled")
             block = tokenizer(data)
@@ -188,9 +191,12 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
         stream.append(line_end)
         stat.words = raw_words - before
         done_bytes += stat.bytes
+    if skipped:
+        left_out = {entry["path"] for entry in skipped}
+        files = [f for f in files if str(f.path) not in left_out]
     if raw_words == 0:
-        raise CorpusError("the corpus contains no words")
-    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase)
+        raise CorpusError("the corpus contains no words" + (" (files that are not text were skipped)" if skipped else ""))
+    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase, skipped)
 
 
 def _add_counts(counts: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:

@@ -1,0 +1,197 @@
+"""The one way input files are opened: regular files only, compression and text encoding undone.
+
+`open_input(path)` refuses anything that is not a regular file (a folder, a FIFO, a device, a
+socket, a link loop) before it could block, recognises gzip, bz2 and xz by their magic bytes and
+re-encodes UTF-16 and UTF-32 text (found by its byte-order mark) as UTF-8; a UTF-8 byte-order mark
+is dropped. Reading returns bytes. Every failure, including corrupt or truncated compressed data
+found halfway through, is raised as one `W2VError` (or the subclass asked for) naming the file.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import lzma
+import os
+import stat
+import zlib
+from pathlib import Path
+
+from w2vstudio.core.errors import W2VError
+
+COMPRESSIONS = ((b"\x1f\x8b", "gzip"), (b"BZh", "bz2"), (b"\xfd7zXZ\x00", "xz"))
+_DECOMPRESSORS = {"gzip": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
+# Longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8"))
+_RECODE_BYTES = 1 << 20  # encoded bytes decoded at a time
+_DECODE_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def kind_of(mode: int) -> str:
+    """What a file of this `st_mode` is, in words ("a regular file", "a FIFO (named pipe)" ...)."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def check_regular(path: str | Path, error: type[W2VError] = W2VError) -> os.stat_result:
+    """The file's status, if it is a regular file (links followed); else `error`, one line."""
+    try:
+        status = os.stat(path)
+    except OSError as exc:
+        raise error(f"cannot read {path}: {_reason(exc)}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise error(f"{path} is {kind_of(status.st_mode)}, not a regular file")
+    return status
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return (exc.strerror or str(exc)).lower()
+
+
+def sniff_compression(head: bytes) -> str | None:
+    """"gzip", "bz2" or "xz" if `head` (the file's first bytes) starts with that format's magic."""
+    return next((name for magic, name in COMPRESSIONS if head.startswith(magic)), None)
+
+
+class Input:
+    """A file opened for reading by `open_input`: `read(size)` and `readline(limit)` return bytes
+    (decompressed, UTF-8), iteration yields lines; `consumed()` is how far into the file on disk
+    reading has got (for progress); `compression` and `encoding` say what was undone."""
+
+    def __init__(self, path: Path, disk, error: type[W2VError]):
+        self.path = path
+        self._disk = disk
+        self._error = error
+        head = disk.read(6)
+        disk.seek(0)
+        self.compression = sniff_compression(head)
+        self._inner = disk if self.compression is None else _DECOMPRESSORS[self.compression](disk)
+        self._eof = False
+        self._buffer = self._read_inner(4)  # room for the longest byte-order mark
+        self.encoding = "utf-8"
+        self._decoder = None
+        for bom, encoding in _BOMS:
+            if self._buffer.startswith(bom):
+                self.encoding = encoding
+                if encoding == "utf-8":
+                    self._buffer = self._buffer[len(bom):]
+                else:
+                    self._decoder = codecs.getincrementaldecoder(encoding)("replace")
+                    self._buffer = self._recode(self._buffer)
+                break
+
+    # ---- reading ---------------------------------------------------------------------------------
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to `size` bytes (all that is left if negative); fewer only at the end of the file."""
+        head, self._buffer = self._buffer, b""
+        if self._decoder is None:  # straight through, after what the byte-order check read
+            if size < 0 or len(head) < size:
+                return head + self._read_inner(size - len(head) if size >= 0 else -1)
+            head, self._buffer = head[:size], head[size:]
+            return head
+        parts, have = [head], len(head)
+        while (size < 0 or have < size) and (more := self._fill()):
+            parts.append(more)
+            have += len(more)
+        data = b"".join(parts)
+        if 0 <= size < len(data):
+            data, self._buffer = data[:size], data[size:]
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        """The next line with its newline (at most `limit` bytes if positive)."""
+        head, self._buffer = self._buffer, b""
+        parts, have = [head], len(head)
+        while b"\n" not in parts[-1] and (limit < 0 or have < limit):
+            rest = -1 if limit < 0 else limit - have
+            more = self._call(self._inner.readline, rest) if self._decoder is None else self._fill()
+            if not more:
+                break
+            parts.append(more)
+            have += len(more)
+        data = b"".join(parts)
+        end = data.find(b"\n") + 1 or len(data)
+        if limit >= 0:
+            end = min(end, limit)
+        line, self._buffer = data[:end], data[end:]
+        return line
+
+    def __iter__(self):
+        while line := self.readline():
+            yield line
+
+    def consumed(self) -> int:
+        """Bytes of the file on disk read so far."""
+        return self._disk.tell()
+
+    def _fill(self) -> bytes:
+        """More text, re-encoded as UTF-8 (b"" at the end of the file)."""
+        while not self._eof:
+            data = self._read_inner(_RECODE_BYTES)
+            self._eof = not data
+            if text := self._recode(data):
+                return text
+        return b""
+
+    def _recode(self, data: bytes) -> bytes:
+        return self._decoder.decode(data, final=not data).encode("utf-8")
+
+    def _read_inner(self, size: int) -> bytes:
+        return self._call(self._inner.read, size)
+
+    def _call(self, read, size: int) -> bytes:
+        try:
+            return read(size)
+        except _DECODE_ERRORS as exc:
+            if self.compression is None:
+                raise self._error(f"cannot read {self.path}: {_reason(exc)}") from None
+            detail = str(exc) or type(exc).__name__
+            raise self._error(f"{self.path}: the {self.compression} data is corrupt or truncated ({detail})") from None
+
+    # ---- closing ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        try:
+            if self._inner is not self._disk:
+                self._inner.close()
+        finally:
+            self._disk.close()
+
+    def __enter__(self) -> Input:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_input(path: str | Path, error: type[W2VError] = W2VError) -> Input:
+    """Open a regular file for reading (see the module's docstring); failures raise `error`."""
+    path = Path(path)
+    check_regular(path, error)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise error(f"cannot read {path}: {_reason(exc)}") from None
+    try:
+        mode = os.fstat(fd).st_mode  # the file opened, should it have been swapped since the check
+        if not stat.S_ISREG(mode):
+            raise error(f"{path} is {kind_of(mode)}, not a regular file")
+        os.set_blocking(fd, True)
+        disk = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        return Input(path, disk, error)
+    except BaseException:
+        disk.close()
+        raise
