@@ -39,14 +39,19 @@ def input_vector(model, input_ids: int | Sequence[int]) -> np.ndarray:
     return (rows.mean(axis=0) if model.params.cbow_mean else rows.sum(axis=0)).astype(np.float32)
 
 
-def log_probs(model, v: np.ndarray) -> np.ndarray:
-    """log p(w | v) for every word w (float64, V), for the model's objective."""
+def output_scores(model, v: np.ndarray) -> np.ndarray:
+    """C·v over the whole vocabulary, or for hierarchical softmax the scores of the inner nodes."""
+    matrix = model.syn1 if objective(model) == "hs" else output_matrix(model)
+    return (matrix @ v).astype(np.float64)
+
+
+def log_probs(model, scores: np.ndarray) -> np.ndarray:
+    """log p(w | v) for every word w (float64, V) from ``output_scores``, for the model's objective."""
     obj = objective(model)
     if obj == "hs":
-        return hs_log_probs(model, model.syn1 @ v)
-    scores = (output_matrix(model) @ v).astype(np.float64)
+        return hs_log_probs(model, scores)
     if obj == "negative":
-        scores += np.log(noise_p(model))
+        scores = scores + np.log(noise_p(model))
     return scores - np.logaddexp.reduce(scores)
 
 
@@ -61,15 +66,23 @@ def hs_log_probs(model, node_scores: np.ndarray) -> np.ndarray:
 def likelihood(model, input_ids: int | Sequence[int], output_id: int, topn: int = 10) -> Likelihood:
     """p(output | input) for the model's objective, its rank among all words and the top words."""
     v = input_vector(model, input_ids)
-    logp = log_probs(model, v)
-    lo = float(logp[output_id])
-    sigmoid = None
+    yes_no = None
     if model.params.negative > 0 and objective(model) != "softmax":
-        x = float(np.dot(model.syn1neg[output_id].astype(np.float64), v))
-        sigmoid = float(np.exp(-np.logaddexp(0.0, -x)))
+        yes_no = sigmoid(float(np.dot(model.syn1neg[output_id].astype(np.float64), v)))
+    return summarize(model, log_probs(model, output_scores(model, v)), output_id, yes_no, topn)
+
+
+def summarize(model, logp: np.ndarray, output_id: int, yes_no: float | None, topn: int) -> Likelihood:
+    """The Likelihood of ``output_id`` from every word's log p."""
+    lo = float(logp[output_id])
     k = min(max(int(topn), 0), len(logp))
     best = np.argpartition(-logp, k - 1)[:k] if k else np.zeros(0, np.int64)
     best = best[np.lexsort((best, -logp[best]))]
     words = model.vocab.words
-    return Likelihood(float(np.exp(lo)), int(np.count_nonzero(logp > lo)) + 1, -lo, objective(model), sigmoid,
+    return Likelihood(float(np.exp(lo)), int(np.count_nonzero(logp > lo)) + 1, -lo, objective(model), yes_no,
                       [(words[i], float(np.exp(logp[i]))) for i in best])
+
+
+def sigmoid(x: float) -> float:
+    """σ(x) without overflow."""
+    return float(np.exp(-np.logaddexp(0.0, -x)))

@@ -1,0 +1,223 @@
+"""One learning step for one training row, on copies of the rows it touches (never the model's).
+
+The update is the kernel's: the input vector v (E[input], or the mean or sum of the context rows)
+is fixed during the step; each output unit (the true word's and the negatives' C rows, the inner
+nodes of its Huffman path, or for the full softmax every C row) takes g = α·(label − σ(v·u)), adds
+g·u to the input's gradient and moves u by g·v; then every input row moves by that gradient.
+``apply`` commits a step to the copies; repeating it traces p(true word) against rounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from w2vstudio.core import kernels
+from w2vstudio.core.inside.likelihood import Likelihood, log_probs, sigmoid, summarize
+from w2vstudio.core.inside.tables import Stream, huffman, objective, output_matrix
+
+DEFAULT_NEGATIVE = 5  # negatives shown beside a full-softmax model, which draws none
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One logistic output unit: a C row (negative sampling) or an inner node of the Huffman path."""
+
+    row: int
+    word: str | None  # the C row's word; None for a Huffman node
+    label: int
+    score: float  # v·u
+    sigmoid: float  # σ(v·u)
+    loss: float  # −log σ(v·u) for label 1, −log σ(−v·u) for label 0
+
+
+@dataclass(frozen=True)
+class Change:
+    matrix: str  # "E", "C" (a word's output row) or "H" (an inner node of the Huffman tree)
+    row: int
+    word: str | None
+    delta: float  # length of the row's change
+
+
+@dataclass(frozen=True)
+class Readout:
+    p: float  # p(true word | input), as the model's objective defines it
+    rank: int
+    neg_log_p: float
+    ns_loss: float | None  # −log σ(v·u_o) − Σ log σ(−v·u_k) with the drawn negatives
+    cosine: float | None  # cos(v, C[output])
+
+
+class Step:
+    """A training row (inputs → output) and the learning step on it, at learning rate ``alpha``
+    (default: the model's initial rate). Negatives come from the model's noise distribution,
+    drawn afresh after each applied step from a stream seeded with ``seed``."""
+
+    def __init__(self, model, input_ids: int | Sequence[int], output_id: int, alpha: float | None = None,
+                 seed: int = 1):
+        self.model = model
+        self.inputs = [int(i) for i in np.atleast_1d(input_ids)]
+        self.output = int(output_id)
+        self.alpha = float(model.params.alpha if alpha is None else alpha)
+        self.objective = objective(model)
+        p = model.params
+        self.has_c = self.objective == "softmax" or p.negative > 0
+        self.has_hs = bool(p.hs) and self.objective != "softmax"
+        self.k = p.negative if p.negative > 0 else DEFAULT_NEGATIVE
+        if self.has_c:
+            self._thresholds, self._aliases = kernels.alias_table(
+                model.vocab.counts.astype(np.float64) ** p.ns_exponent)
+        self._stream = Stream(seed)
+        self._e = {i: model.vectors[i].copy() for i in self.inputs}
+        self._patch: dict[tuple[str, int], np.ndarray] = {}  # ("C" | "H", row) -> changed row
+        self._c_full = None  # the full softmax changes every C row: a copy after the first step
+        self._draw()
+        self.history = [self.readout().p]  # p(true word) before each round, and after the last
+
+    # -- the current state (the copies) --------------------------------------------------------
+    def input_vector(self) -> np.ndarray:
+        rows = np.array([self._e[i] for i in self.inputs], dtype=np.float64)
+        v = rows.mean(axis=0) if len(rows) == 1 or self.model.params.cbow_mean else rows.sum(axis=0)
+        return v.astype(np.float32)
+
+    def _matrix(self, name: str) -> np.ndarray:
+        if name == "H":
+            return self.model.syn1
+        return self._c_full if self._c_full is not None else output_matrix(self.model)
+
+    def _row(self, name: str, r: int) -> np.ndarray:
+        got = self._patch.get((name, r))
+        return got if got is not None else self._matrix(name)[r]
+
+    def _scores(self, v: np.ndarray) -> np.ndarray:
+        name = "H" if self.objective == "hs" else "C"
+        scores = (self._matrix(name) @ v).astype(np.float64)
+        rows = [r for (m, r) in self._patch if m == name]
+        if rows:
+            scores[rows] = np.array([self._patch[(name, r)] for r in rows]) @ v
+        return scores
+
+    def _draw(self):
+        self.negatives = ([self._stream.negative(self._thresholds, self._aliases) for _ in range(self.k)]
+                          if self.has_c else [])
+
+    # -- what the view shows -------------------------------------------------------------------
+    def likelihood(self, topn: int = 10) -> Likelihood:
+        v = self.input_vector()
+        yes_no = None
+        if self.has_c and self.objective != "softmax":
+            yes_no = sigmoid(float(np.dot(self._row("C", self.output), v)))
+        return summarize(self.model, log_probs(self.model, self._scores(v)), self.output, yes_no, topn)
+
+    def ns_units(self) -> list[Unit]:
+        """The true word (label 1) and the drawn negatives (label 0; one equal to the true word is
+        skipped, as the kernel skips it), scored on C."""
+        if not self.has_c:
+            return []
+        v = self.input_vector()
+        words = self.model.vocab.words
+        pairs = [(self.output, 1)] + [(n, 0) for n in self.negatives if n != self.output]
+        return [_unit(r, words[r], label, float(np.dot(self._row("C", r), v))) for r, label in pairs]
+
+    def hs_units(self) -> list[Unit]:
+        """The inner nodes on the true word's Huffman path: p(word) is the product of their sigmoids
+        (label 1 = go to the 0 child)."""
+        if not self.model.params.hs or not len(self.model.syn1):
+            return []
+        codes, points, lengths = huffman(self.model)
+        v = self.input_vector()
+        n = lengths[self.output]
+        return [_unit(int(points[self.output, j]), None, 1 - int(codes[self.output, j]),
+                      float(np.dot(self._row("H", int(points[self.output, j])), v))) for j in range(n)]
+
+    def readout(self) -> Readout:
+        lk = self.likelihood(topn=0)
+        ns_loss = cosine = None
+        if self.has_c:
+            ns_loss = sum(u.loss for u in self.ns_units())
+            v, c = self.input_vector().astype(np.float64), self._row("C", self.output).astype(np.float64)
+            norm = np.linalg.norm(v) * np.linalg.norm(c)
+            cosine = float(v @ c / norm) if norm > 0 else 0.0
+        return Readout(lk.p, lk.rank, lk.neg_log_p, ns_loss, cosine)
+
+    def costs(self) -> dict:
+        """Multiply-adds of one prediction's scores: full softmax V·d, negative sampling (k+1)·d,
+        hierarchical softmax (path length)·d."""
+        d, v = self.model.dim, len(self.model.vocab)
+        out = {"softmax": v * d, "negative": (self.k + 1) * d}
+        if self.model.params.hs:
+            out["hs"] = int(huffman(self.model)[2][self.output]) * d
+        return out
+
+    # -- the step --------------------------------------------------------------------------------
+    def _update(self):
+        """The new rows of the next step: (input rows, changed output rows, new full C or None)."""
+        v = self.input_vector()
+        work = np.zeros_like(v)
+        changed: dict[tuple[str, int], np.ndarray] = {}
+        c_full = None
+        if self.objective == "softmax":
+            c = self._matrix("C")
+            scores = (c @ v).astype(np.float64)
+            p = np.exp(scores - np.logaddexp.reduce(scores))
+            g = -p * self.alpha
+            g[self.output] += self.alpha
+            g = g.astype(np.float32)
+            work = g @ c
+            c_full = c + np.outer(g, v)
+        units = [("H", u.row, u.label) for u in self.hs_units()] if self.has_hs else []
+        if self.objective != "softmax" and self.model.params.negative > 0:
+            units += [("C", u.row, u.label) for u in self.ns_units()]
+        for name, r, label in units:  # in the kernel's order: Huffman path, true word, negatives
+            u = changed.get((name, r))
+            u = self._row(name, r).copy() if u is None else u
+            g = np.float32((label - sigmoid(float(np.dot(u, v)))) * self.alpha)
+            work += g * u
+            u += g * v
+            changed[(name, r)] = u
+        if len(self.inputs) > 1 and not self.model.params.cbow_mean:  # gensim's rule for summed context
+            work /= np.float32(len(self.inputs))
+        e = {i: row.copy() for i, row in self._e.items()}
+        for i in self.inputs:
+            e[i] += work
+        return e, changed, c_full
+
+    def gradient(self, limit: int = 20) -> tuple[list[Change], int]:
+        """The rows the next step changes, largest change first (at most ``limit``), and how many
+        rows change in all."""
+        e, changed, c_full = self._update()
+        words = self.model.vocab.words
+        out = [Change("E", i, words[i], float(np.linalg.norm(e[i] - self._e[i]))) for i in e]
+        out += [Change(m, r, words[r] if m == "C" else None, float(np.linalg.norm(u - self._row(m, r))))
+                for (m, r), u in changed.items()]
+        total = len(out)
+        if c_full is not None:
+            deltas = np.linalg.norm(c_full - self._matrix("C"), axis=1)
+            top = np.argsort(-deltas, kind="stable")[:limit]
+            out += [Change("C", int(r), words[r], float(deltas[r])) for r in top]
+            total += len(deltas)
+        out.sort(key=lambda c: -c.delta)
+        return out[:limit], total
+
+    def apply(self) -> tuple[Readout, Readout]:
+        """Do the step on the copies; (before, after). The model is never written."""
+        before = self.readout()
+        self._e, changed, c_full = self._update()
+        if c_full is not None:
+            self._c_full = c_full
+        self._patch.update(changed)
+        self._draw()
+        after = self.readout()
+        self.history.append(after.p)
+        return before, after
+
+    def rounds(self, n: int) -> list[float]:
+        """Apply ``n`` more steps; p(true word) after each."""
+        return [self.apply()[1].p for _ in range(n)]
+
+
+def _unit(row: int, word: str | None, label: int, score: float) -> Unit:
+    sig = sigmoid(score)
+    return Unit(row, word, label, score, sig, float(np.logaddexp(0.0, -score if label else score)))
