@@ -70,7 +70,7 @@ def test_word2vec_export_reads_in_gensim(topic_file, tmp_path, capsys, fmt, bina
     (["{topics}", "-o", "{tmp}/no/such/dir/m.npz"], "does not exist"),
     (["{topics}", "-o", "{tmp}", "--min-count", "1"], "is a folder"),
     (["{topics}", "-o", "{tmp}/m.npz", "--negative", "0"], "negative sampling"),
-    (["{topics}", "-o", "{tmp}/m.npz", "--batch-words", "0"], "batch_words"),
+    (["{topics}", "-o", "{tmp}/m.npz", "--batch-words", "0"], "--batch-words 0"),
     (["{topics}", "-o", "{tmp}/m.txt", "--snapshots", "2", "--format", "txt"], "needs --format model"),
     (["{topics}", "-o", "{tmp}/m.npz", "--snapshots", "-1"], "must not be negative"),
     (["{topics}", "-o", "{tmp}/m.npz", "--snapshots", "2", "--pin", "whale"], '"whale" is not in the vocabulary'),

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.trainer import BatchReport, EpochReport, Trainer
+from w2vstudio.core.trainer import BatchReport, Diverged, EpochReport, Trainer
 
 
 def _params(**kw):
@@ -127,3 +127,10 @@ def test_continue_training_with_new_words(topic_corpus, tmp_path):
     assert result.epochs == 1 and model.epochs_trained == 3
     assert len(model.epoch_losses) == 3
     assert not np.array_equal(model.vectors[model.vocab.index["sea1"]], before[model.vocab.index["sea1"]])
+
+
+def test_a_loss_turning_nan_stops_the_run_with_a_clear_error(topic_corpus):
+    model = Model.create(topic_corpus.vocab, _params())
+    model.params.alpha = 1e30  # past validation, as a damaged file or a bug would
+    with pytest.raises(Diverged, match="training diverged: the loss became nan.*smaller learning rate"):
+        Trainer(model, topic_corpus).train()

@@ -10,57 +10,18 @@ import json
 import os
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from w2vstudio.core.errors import FormatError
+from w2vstudio.core.params import TrainParams  # noqa: F401  (re-exported: defined in params.py)
 from w2vstudio.core.vocab import Vocabulary
 
 FORMAT = "w2vstudio-model"
 VERSION = 1
 _EXTRA = "extra_"
-
-
-@dataclass
-class TrainParams:
-    """Hyperparameters, with word2vec.c / gensim defaults."""
-
-    sg: bool = True
-    hs: bool = False
-    negative: int = 5
-    ns_exponent: float = 0.75
-    dim: int = 100
-    window: int = 5
-    shrink_window: bool = True
-    cbow_mean: bool = True
-    sample: float = 1e-3
-    min_count: int = 5
-    max_vocab: int | None = None
-    alpha: float = 0.025
-    min_alpha: float = 0.0001
-    epochs: int = 5
-    threads: int = 0  # 0: all cores
-    seed: int = 1
-    lowercase: bool = True
-    batch_words: int = 50_000
-
-    def __post_init__(self):
-        if not self.hs and self.negative <= 0:
-            raise ValueError("choose negative sampling (negative > 0), hierarchical softmax, or both")
-        for name in ("dim", "window", "epochs", "min_count", "batch_words"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        if not (self.alpha > 0 and self.min_alpha >= 0):
-            raise ValueError("the learning rates must be positive")
-        if self.sample < 0:
-            raise ValueError("sample must not be negative")
-
-    @classmethod
-    def from_dict(cls, data: dict) -> TrainParams:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass

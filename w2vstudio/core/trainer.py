@@ -2,11 +2,13 @@
 
 Each batch (about ``batch_words`` corpus words of whole sentences) is one call of the Numba
 kernel, which releases the GIL; worker threads take batches in order and update the shared
-weights without locks (Hogwild). Between batches, Python owns the schedule and the reports.
+weights without locks (Hogwild). Between batches, Python owns the schedule and the reports. A batch
+whose loss is NaN or infinite stops the run with `Diverged` (its weights are lost).
 """
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -16,8 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vstudio.core import kernels
+from w2vstudio.core.errors import W2VError
 from w2vstudio.core.model import Model
 from w2vstudio.core.scan import EncodedCorpus
+
+
+class Diverged(W2VError):
+    """The loss became NaN or infinite: the weights are lost (the run stops at once)."""
 
 
 @dataclass(frozen=True)
@@ -227,6 +234,9 @@ class Trainer:
             self._report(batch, alpha, stats)
 
     def _report(self, batch: _Batch, alpha: float, stats: np.ndarray):
+        if stats[1] and not math.isfinite(stats[0]):
+            raise Diverged(f"training diverged: the loss became {stats[0]} in epoch {batch.epoch} at a learning "
+                           f"rate of {alpha:g}; try a smaller learning rate (--alpha)")
         reports = []
         with self._lock:
             self._words_done += batch.words

@@ -30,14 +30,14 @@ class Vocabulary:
 
     @classmethod
     def from_counts(cls, words: list[str], counts, min_count: int = 5, max_vocab: int | None = None):
-        """Keep words seen at least min_count times (at most max_vocab of them), most frequent first.
+        """Keep words seen at least min_count times (at most max_vocab of them, if set), most frequent first.
 
         Returns the vocabulary and, for each input word, its new id or -1 if dropped.
         """
         counts = np.asarray(counts, dtype=np.int64)
         order = np.argsort(-counts, kind="stable")
         order = order[counts[order] >= max(int(min_count), 1)]
-        if max_vocab is not None:
+        if max_vocab:  # None or 0: no limit
             order = order[: int(max_vocab)]
         if len(order) == 0:
             raise CorpusError(f"no word occurs at least {min_count} times; lower the minimum count")

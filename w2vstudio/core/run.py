@@ -1,0 +1,239 @@
+"""One training run, as `w2vstudio train` and the studio both do it.
+
+A scanned corpus (or the paths to scan) and the parameters → encode → a new model, or a saved one
+grown by the corpus's new words → optional snapshot recorder and per-epoch quality → train →
+recorder and quality stored in the model, with `info["epoch_words"]` and `info["corpus"]`. The
+run may be paused, resumed or cancelled from any thread at any time, before training too.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.model import Model
+from w2vstudio.core.params import TrainParams, memory_needed
+from w2vstudio.core.quality import EpochQuality
+from w2vstudio.core.scan import EncodedCorpus, ScannedCorpus, scan_corpus
+from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.trainer import BatchReport, EpochReport, Trainer, TrainResult
+
+EPOCH_WORDS = "epoch_words"  # model.info: corpus words per epoch, the loss plot's and the snapshots' unit
+CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
+
+
+@dataclass(frozen=True)
+class WatchOptions:
+    """What to record while the model trains."""
+
+    per_epoch: int = DEFAULT_PER_EPOCH  # snapshots per epoch; 0: none
+    tracked: int = DEFAULT_TRACKED  # the most frequent words to track (pinned ones are added)
+    quality: bool = True  # evaluate analogies and WordSim-353 at each epoch end
+    pinned: tuple[str, ...] = ()
+    strict_pins: bool = False  # a pinned word outside the vocabulary is an error (else not tracked)
+
+
+NO_WATCH = WatchOptions(per_epoch=0, quality=False)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A trained (or, if cancelled, partly trained) model and how its run went."""
+
+    model: Model
+    train: TrainResult
+    raw_words: int
+    corpus_words: int  # words of the corpus kept by the vocabulary, per epoch
+    prepare_seconds: float  # scan (if the run did it), encoding and model set-up
+    invalid_utf8: int = 0
+    skipped: list = field(default_factory=list)  # {"path", "reason"} per corpus file the scan left out
+    recorder: SnapshotRecorder | None = None
+    quality: EpochQuality | None = None
+
+
+def epoch_words(model: Model) -> float | None:
+    """Corpus words per epoch of the model's training, if known (a model trained less than one
+    epoch: the words it was trained on)."""
+    stored = model.info.get(EPOCH_WORDS)
+    if isinstance(stored, (int, float)) and not isinstance(stored, bool) and stored > 0:
+        return float(stored)
+    history = model.loss_history
+    if len(history) and history[-1, 0] > 0:
+        return float(history[-1, 0]) / max(model.epochs_trained, 1)
+    return None
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux: MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def check_memory(params: TrainParams, vocab_size: int) -> None:
+    """Refuse, in one sentence, a model whose weights would not fit in the memory available."""
+    need, free = memory_needed(params, vocab_size), available_memory()
+    if free is not None and need > free:
+        raise W2VError(f"a model of {vocab_size:,} words x {params.dim:,} dimensions needs {_size(need)} of "
+                       f"memory for its weights, {_size(free)} is available; lower --dim or the vocabulary "
+                       "(--min-count, --max-vocab)")
+
+
+class TrainingRun:
+    """One run: `prepare()` (optional: `train()` calls it), then `train()`, on one thread.
+
+    `corpus`: a `ScannedCorpus` (left intact: it can serve another run) or corpus paths (scanned
+    here with `on_scan(bytes_done, bytes_total, words)`, then encoded in place). `continue_from`:
+    a model or a model file to train further (its architecture is kept; epochs, learning rates
+    and threads come from `params`). `callback(report)` gets every BatchReport and EpochReport on
+    the trainer's threads; `on_quality(entry)` each per-epoch evaluation, in epoch order. Once
+    prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set."""
+
+    def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
+                 watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
+                 callback: Callable[[BatchReport | EpochReport], None] | None = None,
+                 on_quality: Callable[[dict], None] | None = None,
+                 on_scan: Callable[[int, int, int], None] | None = None):
+        self.params, self.watch = params, watch
+        self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
+        self._source = corpus
+        self._continue_from = continue_from
+        self.model: Model | None = None
+        self.recorder: SnapshotRecorder | None = None
+        self.quality: EpochQuality | None = None
+        self.corpus: EncodedCorpus | None = None
+        self._scan_facts = (0, [])  # invalid UTF-8 bytes, skipped files
+        self._prepare_seconds = 0.0
+        self._lock = threading.Lock()
+        self._cancel = threading.Event()  # also stops a scan in progress
+        self._paused = False
+        self._trainer: Trainer | None = None
+
+    # -- control, from any thread ---------------------------------------------------------------
+    def pause(self):
+        with self._lock:
+            self._paused = True
+            if self._trainer is not None:
+                self._trainer.pause()
+
+    def resume(self):
+        with self._lock:
+            self._paused = False
+            if self._trainer is not None:
+                self._trainer.resume()
+
+    def cancel(self):
+        """Stop: a scan raises Cancelled; training ends after the batches in flight, and the
+        model trained so far is the result."""
+        with self._lock:
+            self._cancel.set()
+            if self._trainer is not None:
+                self._trainer.cancel()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    # -- the run --------------------------------------------------------------------------------
+    def prepare(self) -> Model:
+        """Scan (if given paths), encode, make or grow the model, attach the recorders."""
+        if self.model is not None:
+            return self.model
+        t0 = time.perf_counter()
+        scanned = self._source
+        if not isinstance(scanned, ScannedCorpus):
+            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, progress=self.on_scan,
+                                  cancel=self._cancel)
+        self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])))
+        own_scan = scanned is not self._source
+        self._source = None  # the raw id stream is not needed for training
+        model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
+        del scanned
+        previous = [p for p in model.info.get(CORPUS, []) if isinstance(p, str)]
+        files = [str(Path(f.path).absolute()) for f in self.corpus.files]
+        model.info[CORPUS] = list(dict.fromkeys(previous + files))
+        model.info[EPOCH_WORDS] = self.corpus.n_tokens
+        self.recorder = self._recorder(model)
+        if self.watch.quality:
+            self.quality = EpochQuality(model, on_result=self.on_quality)
+        self._prepare_seconds = time.perf_counter() - t0
+        self.model = model
+        return model
+
+    def _model_and_corpus(self, scanned: ScannedCorpus, in_place: bool) -> tuple[Model, EncodedCorpus]:
+        p = self.params
+        if self._continue_from is None:
+            if scanned.lowercase != p.lowercase:
+                self.params = p = replace(p, lowercase=scanned.lowercase)  # the text was read that way
+            corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=in_place)
+            check_memory(p, len(corpus.vocab))
+            return Model.create(corpus.vocab, p), corpus
+        model = self._continue_from
+        if not isinstance(model, Model):
+            model = Model.load(model)
+        model.params = replace(model.params, epochs=p.epochs, alpha=p.alpha, min_alpha=p.min_alpha,
+                               threads=p.threads)
+        corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)
+        check_memory(model.params, len(corpus.vocab))
+        model.grow(corpus.vocab)
+        return model, corpus
+
+    def _recorder(self, model: Model) -> SnapshotRecorder | None:
+        """The model's own snapshots extended, or new ones of the tracked and pinned words."""
+        w = self.watch
+        if w.per_epoch <= 0:
+            return None
+        recorder = SnapshotRecorder.load_from(model, w.per_epoch)
+        if recorder is None:
+            pinned = w.pinned if w.strict_pins else [word for word in w.pinned if word in model.vocab]
+            recorder = SnapshotRecorder(model, tracked_ids(model.vocab, w.tracked, pinned), w.per_epoch)
+        recorder.start()
+        return recorder
+
+    def train(self) -> RunResult:
+        """Prepare if not done, train (blocking), then store the snapshots and evaluations in the
+        model (waiting for the evaluations still running)."""
+        model = self.prepare()
+        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.quality))
+        with self._lock:
+            self._trainer = trainer
+            if self._cancel.is_set():
+                trainer.cancel()
+            elif self._paused:
+                trainer.pause()
+        try:
+            result = trainer.train()
+        finally:
+            if self.quality is not None:
+                self.quality.wait()  # no evaluation thread outlives the run
+        if self.recorder is not None:
+            self.recorder.finish()
+            self.recorder.save_into(model)
+        if self.quality is not None:
+            self.quality.save_into(model)
+        invalid, skipped = self._scan_facts
+        return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
+                         invalid, skipped, self.recorder, self.quality)
+
+
+def _size(n: float) -> str:
+    """Bytes in decimal units, e.g. "160.0 GB"."""
+    unit = "bytes"
+    for bigger in ("KB", "MB", "GB", "TB"):
+        if n < 1000:
+            break
+        n, unit = n / 1000, bigger
+    return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
