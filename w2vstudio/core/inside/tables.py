@@ -27,8 +27,20 @@ def output_matrix(model) -> np.ndarray:
     c = model.syn1soft if objective(model) == "softmax" else model.syn1neg
     if c.shape != model.vectors.shape:
         raise W2VError("the model has no per-word context matrix C (it was trained with hierarchical "
-                       "softmax only)")
+                       "softmax only, or saved without its output weights)")
     return c
+
+
+def require_output(model, name: str) -> None:
+    """Raise, naming ``name``, unless the model keeps the output weights of its objective."""
+    v, dim = model.vectors.shape
+    obj = objective(model)
+    if obj == "hs":
+        ok = v > 1 and model.syn1.shape == (v - 1, dim)
+    else:
+        ok = (model.syn1soft if obj == "softmax" else model.syn1neg).shape == (v, dim)
+    if not ok:
+        raise W2VError(f"{name} has no context matrix C (its output weights): only models trained here keep it")
 
 
 def noise_p(model) -> np.ndarray:

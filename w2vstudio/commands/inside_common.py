@@ -1,0 +1,16 @@
+"""What the `pairs` and `step` commands share: reading a model for a look inside."""
+
+from __future__ import annotations
+
+from w2vstudio.commands.explore import _positive as positive  # noqa: F401 (one definition of the type)
+from w2vstudio.core.io import detect_format
+from w2vstudio.core.model import Model
+
+
+def load_for_inside(path: str) -> Model | None:
+    """The model in ``path`` if it is one trained here (with word counts), else None."""
+    if detect_format(path) != "model":
+        return None
+    model = Model.load(path)
+    return model if model.vocab.counts.any() else None
+

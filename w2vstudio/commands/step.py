@@ -1,0 +1,95 @@
+"""`w2vstudio step MODEL INPUT OUTPUT`: p(OUTPUT | INPUT) as the model defines it, and one
+learning step's figures (issue #10, §2).
+
+INPUT may be several words (in quotes): v is then their mean, or sum, as the model was trained.
+"""
+
+from __future__ import annotations
+
+import json
+
+from w2vstudio.commands.inside_common import load_for_inside, positive
+from w2vstudio.core.corpus import words as split_words
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.inside.step import Step
+from w2vstudio.core.inside.tables import require_output
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser("step", help="p(output | input) and one learning step",
+                              description="p(OUTPUT | INPUT) for the model's objective (full softmax, negative "
+                                          "sampling with log Pn, or the Huffman path's product), its rank, "
+                                          "-log p, the top words, and the negative-sampling figures.")
+    p.add_argument("model", metavar="MODEL", help="a model trained here (it keeps its context matrix C)")
+    p.add_argument("input", metavar="INPUT", help="input word, or several in quotes (CBOW: their mean or sum)")
+    p.add_argument("output", metavar="OUTPUT", help="the true context word")
+    p.add_argument("--topn", type=positive, default=10, metavar="N", help="how many top words (default 10)")
+    p.add_argument("--seed", type=int, default=1, metavar="N", help="seed for the drawn negatives (default 1)")
+    p.add_argument("--json", action="store_true", help="end with the result as one line of JSON")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    model = load_for_inside(args.model)
+    if model is None:
+        raise W2VError(f"{args.model} has no context matrix C (its output weights): only models trained here "
+                       "keep it")
+    require_output(model, args.model)
+    kv = model.keyed_vectors()
+    lower = model.params.lowercase
+    inputs = split_words(args.input, lower)
+    output = split_words(args.output, lower)
+    if not inputs:
+        raise W2VError(f'"{args.input}" holds no word')
+    if len(output) != 1:
+        raise W2VError(f'OUTPUT must be one word, not "{args.output}"')
+    step = Step(model, [kv.index(w) for w in inputs], kv.index(output[0]), seed=args.seed)
+    result = _result(step, inputs, output[0], args.topn)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        _print(result)
+    return 0
+
+
+def _result(step: Step, inputs: list[str], output: str, topn: int) -> dict:
+    lk = step.likelihood(topn)
+    readout = step.readout()
+    out = {"input": inputs, "output": output, "objective": lk.objective, "p": lk.p, "rank": lk.rank,
+           "neg_log_p": lk.neg_log_p, "vocab_size": len(step.model.vocab),
+           "top": [{"word": w, "p": p} for w, p in lk.top], "costs": step.costs()}
+    if lk.sigmoid is not None:
+        out["sigmoid"] = lk.sigmoid
+    units = step.ns_units()
+    if units:
+        out["ns_loss"] = readout.ns_loss
+        out["cosine"] = readout.cosine
+        out["negatives"] = [{"word": u.word, "label": u.label, "sigmoid": u.sigmoid} for u in units]
+    path = step.hs_units()
+    if path:
+        out["path"] = [{"node": u.row, "label": u.label, "sigmoid": u.sigmoid} for u in path]
+    return out
+
+
+def _print(r: dict) -> None:
+    meaning = {"softmax": "softmax(C·v)[o]", "negative": "softmax(C·v + log Pn)[o], the noise-corrected estimate",
+               "hs": "the product of the sigmoids along the Huffman path"}[r["objective"]]
+    print(f"p({r['output']} | {' '.join(r['input'])}) = {r['p']:.6g}   ({meaning})")
+    print(f"rank {r['rank']:,} of {r['vocab_size']:,}, -log p = {r['neg_log_p']:.4f}")
+    if "sigmoid" in r:
+        print(f"σ(v·u_o) = {r['sigmoid']:.4f}   (the yes/no probability negative sampling trains)")
+    print("top words:")
+    for i, t in enumerate(r["top"], 1):
+        mark = "  ← true word" if t["word"] == r["output"] else ""
+        print(f"  {i:>3}  {t['word']:<24} {t['p']:.6f}{mark}")
+    if "negatives" in r:
+        print(f"negative sampling: loss {r['ns_loss']:.4f}, cos(v, C[output]) = {r['cosine']:.4f}")
+        for u in r["negatives"]:
+            print(f"  {u['word']:<24} label {u['label']}  σ = {u['sigmoid']:.4f}")
+    if "path" in r:
+        print("Huffman path (label 1 = the 0 branch):")
+        for u in r["path"]:
+            print(f"  node {u['node']:<8} label {u['label']}  σ = {u['sigmoid']:.4f}")
+    c = r["costs"]
+    work = ", ".join(f"{name} {n:,}" for name, n in c.items())
+    print(f"multiply-adds per prediction: {work}")
