@@ -274,7 +274,7 @@ def bad_metadata(tmp_path):
 MALFORMED = {
     "empty": (b"", "the file is empty"),
     "bad header": (b"3 x\na 1 2 3\n", "line 1: not a vectors file"),
-    "truncated binary": (BIN[:30], "byte offset 19: the file ends after 1 of 3 words"),
+    "truncated binary": (BIN[:30], "the header: 3 words of 3 dimensions announced, but the file's 30 bytes hold at most 1"),
     "binary, header dimension too small": (b"3 2" + BIN[3:], "byte offset 14: malformed record"),
     "binary without a word end": (b"1 3\n" + b"x\x01" * 35000, "byte offset 4: no word ends here"),
     "header then plain text": (b"1999 2000\nthe cat sat\n", "line 2: not a vectors file"),

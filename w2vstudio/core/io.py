@@ -22,11 +22,8 @@ existing file untouched. Duplicate words keep their first vector, as in gensim.
 
 from __future__ import annotations
 
-import bz2
 import contextlib
-import gzip
 import json
-import lzma
 import os
 import re
 import tempfile
@@ -39,6 +36,7 @@ import numpy as np
 
 from w2vstudio.core import kernels
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.opener import open_input
 from w2vstudio.core.vectors import KeyedVectors
 
 READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model")
@@ -50,7 +48,6 @@ _HEAD = 1 << 20  # bytes looked at to detect a format
 _MAX_WORD = 1 << 16  # longest word (bytes) in a binary file before it is called malformed
 _CANCEL_ROWS = 4096  # rows loaded between two looks at the cancel event
 _ZIP_MAGIC = b"PK\x03\x04"
-_COMPRESSED = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
 _HEADER = re.compile(rb" *(\d+) +(\d+)\s*")
 _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per written format
 
@@ -60,12 +57,12 @@ _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per w
 
 def detect_format(path: str | Path) -> str:
     """One of READ_FORMATS, from the file's content."""
-    with open(path, "rb") as f:
-        if f.read(4) == _ZIP_MAGIC:
-            _model_meta(path)
-            return "model"
     with _stream(path) as f:
         head = f.read(_HEAD)
+        zipped = f.compression is None and head.startswith(_ZIP_MAGIC)
+    if zipped:
+        _model_meta(path)
+        return "model"
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
     first, _, rest = head.partition(b"\n")
@@ -87,14 +84,9 @@ def detect_format(path: str | Path) -> str:
     )
 
 
-@contextlib.contextmanager
 def _stream(path: str | Path):
-    """The file as a binary stream, decompressed if it starts with a gzip, bz2 or xz signature."""
-    with open(path, "rb") as f:
-        magic = f.read(6)
-    opener = next((op for sig, op in _COMPRESSED if magic.startswith(sig)), open)
-    with opener(path, "rb") as f:
-        yield f
+    """The file's content (see `opener`); a file that cannot be read raises `FormatError`."""
+    return open_input(path, FormatError)
 
 
 _TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r"
@@ -177,6 +169,24 @@ def _check_finite(block: np.ndarray, path, where) -> None:
         _fail(path, where(k), "a value is NaN or infinite")
 
 
+def _check_announced(path, f, start: int, rows: int, dim: int, row_bytes: int) -> None:
+    """Before allocating: refuse a header announcing more rows (of at least `row_bytes` each, from
+    byte `start` on) than the file can hold, where its size is known (uncompressed files)."""
+    size = f.known_size
+    if size is not None and rows * row_bytes > size - start:
+        _fail(path, "the header", f"{rows:,} words of {dim:,} dimensions announced, but the file's "
+              f"{size:,} bytes hold at most {(size - start) // row_bytes:,}: truncated, or a wrong header")
+
+
+def _matrix(path, rows: int, dim: int, dtype=np.float32) -> np.ndarray:
+    """An uninitialised (rows, dim) matrix; a size beyond the memory is one line, not a MemoryError."""
+    try:
+        return np.empty((rows, dim), dtype=dtype)
+    except (MemoryError, ValueError):
+        _fail(path, "the header", f"{rows:,} words of {dim:,} dimensions announced: "
+              f"{rows * dim * 4 / 2**30:,.1f} GiB, more memory than is available")
+
+
 def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
     """Keep the first vector of a repeated word, compacting `vectors` in place (in blocks)."""
     first: dict[str, int] = {}
@@ -228,7 +238,8 @@ def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
             _fail(path, "byte offset 0", 'expected a "words dimensions" header line')
         total, dim = header
         n = total if limit is None else min(total, limit)
-        out = np.empty((n, dim), dtype="<f4")
+        _check_announced(path, f, len(line), n, dim, 4 * dim + 2)
+        out = _matrix(path, n, dim, "<f4")
         rows = out.reshape(-1).view(np.uint8).reshape(n, 4 * dim)
         words: list[str] = []
         buf, base, pos = b"", len(line), 0  # buf[0] is at file offset `base`
@@ -284,6 +295,7 @@ def _read_text(path, limit, fmt, cancel):
             if not header:
                 _fail(path, "line 1", 'expected a "words dimensions" header')
             (total, dim), first_no = header, 2
+            _check_announced(path, f, 0, total if limit is None else min(total, limit), dim, 2 * dim)
         n = total if limit is None else min(total, limit)
         words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv", cancel)
         if n == total and (rest + f.read(1024)).strip():
@@ -318,7 +330,7 @@ def _count_rows(path, fmt, cancel) -> tuple[int, int]:
 
 def _parse_lines(f, path, n, dim, first_no, with_words, cancel):
     """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
-    out = np.empty((n, dim), dtype=np.float32)
+    out = _matrix(path, n, dim)
     words: list[str] = []
     done, pending, rest = 0, b"", b""
     while done < n:

@@ -67,6 +67,7 @@ class Input:
 
     def __init__(self, path: Path, disk, error: type[W2VError]):
         self.path = path
+        self.size = os.fstat(disk.fileno()).st_size  # on disk
         self._disk = disk
         self._error = error
         head = disk.read(6)
@@ -127,6 +128,12 @@ class Input:
     def __iter__(self):
         while line := self.readline():
             yield line
+
+    @property
+    def known_size(self) -> int | None:
+        """Bytes that reading returns in all, at most, where known without reading: the size on
+        disk of an uncompressed UTF-8 file; None otherwise."""
+        return self.size if self.compression is None and self._decoder is None else None
 
     def consumed(self) -> int:
         """Bytes of the file on disk read so far."""
