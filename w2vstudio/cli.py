@@ -11,6 +11,8 @@ _COMMAND_MODULES = (
     "w2vstudio.commands.train",
     "w2vstudio.commands.explore",
     "w2vstudio.commands.info",
+    "w2vstudio.commands.pairs",
+    "w2vstudio.commands.step",
     "w2vstudio.commands.axis",
     "w2vstudio.commands.frequency",
     "w2vstudio.commands.senses",
