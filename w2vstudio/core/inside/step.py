@@ -42,6 +42,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Update:
+    """The rows one step writes: input rows by id, changed output rows by ("C" | "H", row), and for
+    the full softmax the whole new C (else None)."""
+
+    inputs: dict
+    outputs: dict
+    c_full: np.ndarray | None
+
+
+@dataclass(frozen=True)
 class Readout:
     p: float  # p(true word | input), as the model's objective defines it
     rank: int
@@ -152,8 +162,8 @@ class Step:
         return out
 
     # -- the step --------------------------------------------------------------------------------
-    def _update(self):
-        """The new rows of the next step: (input rows, changed output rows, new full C or None)."""
+    def update(self) -> Update:
+        """The new rows the next step writes (to copies; nothing is applied)."""
         v = self.input_vector()
         work = np.zeros_like(v)
         changed: dict[tuple[str, int], np.ndarray] = {}
@@ -182,19 +192,19 @@ class Step:
         e = {i: row.copy() for i, row in self._e.items()}
         for i in self.inputs:
             e[i] += work
-        return e, changed, c_full
+        return Update(e, changed, c_full)
 
     def gradient(self, limit: int = 20) -> tuple[list[Change], int]:
         """The rows the next step changes, largest change first (at most ``limit``), and how many
         rows change in all."""
-        e, changed, c_full = self._update()
+        step = self.update()
         words = self.model.vocab.words
-        out = [Change("E", i, words[i], float(np.linalg.norm(e[i] - self._e[i]))) for i in e]
+        out = [Change("E", i, words[i], float(np.linalg.norm(row - self._e[i]))) for i, row in step.inputs.items()]
         out += [Change(m, r, words[r] if m == "C" else None, float(np.linalg.norm(u - self._row(m, r))))
-                for (m, r), u in changed.items()]
+                for (m, r), u in step.outputs.items()]
         total = len(out)
-        if c_full is not None:
-            deltas = np.linalg.norm(c_full - self._matrix("C"), axis=1)
+        if step.c_full is not None:
+            deltas = np.linalg.norm(step.c_full - self._matrix("C"), axis=1)
             top = np.argsort(-deltas, kind="stable")[:limit]
             out += [Change("C", int(r), words[r], float(deltas[r])) for r in top]
             total += len(deltas)
@@ -204,10 +214,11 @@ class Step:
     def apply(self) -> tuple[Readout, Readout]:
         """Do the step on the copies; (before, after). The model is never written."""
         before = self.readout()
-        self._e, changed, c_full = self._update()
-        if c_full is not None:
-            self._c_full = c_full
-        self._patch.update(changed)
+        step = self.update()
+        self._e = step.inputs
+        if step.c_full is not None:
+            self._c_full = step.c_full
+        self._patch.update(step.outputs)
         self._draw()
         after = self.readout()
         self.history.append(after.p)
