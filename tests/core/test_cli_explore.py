@@ -136,7 +136,7 @@ def test_eval_defaults_to_bundled_sets(capsys, kv, vectors_file):
             '"kingg" is not in the vocabulary (did you mean: king',
         ),
         (["analogy", "{vectors}", "man", "king", "womann"], '"womann" is not in the vocabulary'),
-        (["neighbours", "{missing}", "king"], "No such file or directory"),
+        (["neighbours", "{missing}", "king"], "missing.bin does not exist"),
         (["neighbours", "{bad}", "king"], "line 1: not a vectors file"),
         (["eval", "{vectors}", "--analogies", "{bad}"], "line 1: expected a section header"),
     ],

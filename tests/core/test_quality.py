@@ -7,6 +7,7 @@ import threading
 import numpy as np
 import pytest
 
+from w2vstudio.core.errors import FormatError
 from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core import quality as quality_module
@@ -80,7 +81,7 @@ def test_an_evaluation_error_is_raised_by_wait(topic_corpus, tmp_path):
     model = _model(topic_corpus, epochs=1)
     quality = EpochQuality(model, tmp_path / "missing.txt")
     Trainer(model, topic_corpus, quality).train()
-    with pytest.raises(OSError):
+    with pytest.raises(FormatError, match="does not exist"):
         quality.wait()
     assert quality.wait() == []
 

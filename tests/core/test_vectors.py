@@ -220,10 +220,15 @@ def test_unit_cache_and_invalidate(kv):
     assert not kv.unit.any()
 
 
-def test_zero_vectors_score_zero():
-    kv = KeyedVectors(["a", "b", "c"], np.array([[1, 0], [0, 0], [1, 1]], dtype=np.float32))
-    assert dict(kv.most_similar("a")) == pytest.approx({"c": 2**-0.5, "b": 0.0})
-    assert kv.similar_by_vector(np.zeros(2), topn=1)[0][1] == 0.0
+def test_zero_vectors_never_rank_and_cannot_be_asked():
+    kv = KeyedVectors(["a", "b", "c", "d"], np.array([[1, 0], [0, 0], [1, 1], [-1, 0]], dtype=np.float32))
+    assert dict(kv.most_similar("a")) == pytest.approx({"c": 2**-0.5, "d": -1.0})
+    assert sorted(w for w, _ in kv.analogy("a", "c", "d", include_inputs=True).results) == ["a", "c", "d"]
+    assert kv.cosines(np.array([1, 0]))[0, 1] == 0.0  # the cosine itself stays 0
+    for ask in (lambda: kv.most_similar("b"), lambda: kv.analogy("a", "b", "c"),
+                lambda: kv.similar_by_vector(np.zeros(2))):
+        with pytest.raises(W2VError, match="zero vector"):
+            ask()
 
 
 def test_queries_are_reentrant(kv):

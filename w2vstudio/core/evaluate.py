@@ -5,13 +5,14 @@ Rules (as gensim 4's `evaluate_word_analogies` / `evaluate_word_pairs`): only th
 and of several case variants the first (most frequent) one is used; questions or pairs with a word
 outside that vocabulary are skipped; lines that are not 4 words (analogies) or two words and a
 number (pairs) are ignored. An analogy's answer is the best word other than the three inputs
-(nor, among gensim's five best, a case variant of one).
+(nor, among gensim's five best, a case variant of one), never a word whose vector is zero.
+Pairs whose score is NaN or infinite are skipped and counted (gensim would use them).
 The first five sections of an analogy file are semantic, the others syntactic.
 """
 
 from __future__ import annotations
 
-import os
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.kernels import analogy_scores
+from w2vstudio.core.opener import check_regular, open_input
 from w2vstudio.core.vectors import KeyedVectors, top_k
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path
@@ -79,15 +81,18 @@ class AnalogyScore:
 
 @dataclass(frozen=True)
 class PairScore:
-    """Correlation of model cosines with human judgements (NaN with fewer than two pairs).
+    """Correlation of model cosines with human judgements (NaN with fewer than two pairs or a
+    constant side).
 
-    `oov_ratio` is the share (0..1) of pairs skipped for a word out of the vocabulary."""
+    `oov_ratio` is the share (0..1) of the scored pairs skipped for a word out of the vocabulary;
+    `unscored` counts the pairs skipped because their score is NaN or infinite."""
 
     spearman: float
     pearson: float
     oov_ratio: float
     used: int
     oov: int
+    unscored: int = 0
 
     def to_dict(self) -> dict:
         def num(x: float) -> float | None:
@@ -99,12 +104,13 @@ class PairScore:
             "oov_ratio": self.oov_ratio,
             "pairs": self.used,
             "oov": self.oov,
+            "unscored": self.unscored,
         }
 
 
 def _text_lines(path: str | Path):
-    """(line number, text) for each line of a UTF-8 file; bad UTF-8 is a FormatError."""
-    with open(path, "rb") as f:
+    """(line number, text) for each line of a text file (see `opener`); bad UTF-8 is a FormatError."""
+    with open_input(path, FormatError) as f:
         for no, raw in enumerate(f, 1):
             try:
                 yield no, raw.decode("utf-8")
@@ -114,7 +120,7 @@ def _text_lines(path: str | Path):
 
 def _version(path: str | Path) -> tuple[str, int, int]:
     """(path, modification time, size): parsed files are cached per version."""
-    stat = os.stat(path)
+    stat = check_regular(path, FormatError)
     return str(path), stat.st_mtime_ns, stat.st_size
 
 
@@ -153,6 +159,7 @@ class _Table:
     groups: tuple[str, ...] = ()  # analogies: distinct section names, in file order
     group: np.ndarray | None = None  # analogies: each question's index into `groups`
     gold: np.ndarray | None = None  # pairs: the human scores
+    unscored: int = 0  # pairs: left out for a score that is NaN or infinite
 
 
 def _ids(items, fold) -> tuple[tuple[str, ...], np.ndarray]:
@@ -173,8 +180,12 @@ def _analogy_table(path: str, mtime_ns: int, size: int, case_insensitive: bool) 
 @lru_cache(maxsize=8)
 def _pair_table(path: str, _mtime_ns: int, _size: int, case_insensitive: bool) -> _Table:
     pairs = read_pairs(path)
-    words, ids = _ids([p[:2] for p in pairs], _fold(case_insensitive))
-    return _Table(words, ids, gold=np.array([p[2] for p in pairs], dtype=np.float64))
+    scored = [p for p in pairs if math.isfinite(p[2])]
+    if not scored:
+        raise FormatError(f"{path}: no word pairs with a finite score found")
+    words, ids = _ids([p[:2] for p in scored], _fold(case_insensitive))
+    return _Table(words, ids, gold=np.array([p[2] for p in scored], dtype=np.float64),
+                  unscored=len(pairs) - len(scored))
 
 
 def _fold(case_insensitive: bool):
@@ -253,11 +264,13 @@ def _solve(kv: KeyedVectors, rows: np.ndarray, canon: np.ndarray, restrict_vocab
         for s in range(0, len(chunk), _SCORED):
             n = min(_SCORED, len(chunk) - s)
             analogy_scores(sims, where, inputs, s, scores[:n])
+            kv.drop_zero_rows(scores[:n])
             answers[s : s + n] = scores[:n].argmax(axis=1)
         predicted = canon[answers]
         for k in np.flatnonzero((predicted[:, None] == inputs).any(axis=1)):
             row = sims[where[k, 1]] - sims[where[k, 0]] + sims[where[k, 2]]
             row[inputs[k]] = -np.inf
+            kv.drop_zero_rows(row[None])
             candidates = canon[top_k(row[None], _CANDIDATES)[0][0]]
             others = candidates[~np.isin(candidates, inputs[k])]
             predicted[k] = others[0] if len(others) else candidates[-1]
@@ -277,7 +290,8 @@ def _chunks(inputs: np.ndarray, max_words: int):
 
 
 def read_pairs(path: str | Path) -> list[tuple[str, str, float]]:
-    """Word pairs with a score: tab-separated (or, without tabs, space-separated), `#` comments."""
+    """Word pairs with a score as written (NaN and infinities included): tab-separated (or, without
+    tabs, space-separated), `#` comments."""
     pairs = []
     for _, line in _text_lines(path):
         if not line.strip() or line.startswith("#"):
@@ -306,30 +320,15 @@ def evaluate_pairs(
     model = np.einsum("ij,ij->i", unit[:, 0], unit[:, 1]).astype(np.float64)
     gold = table.gold[known]
     oov = int((~known).sum())
-    return PairScore(
-        spearman=_pearson(_ranks(gold), _ranks(model)),
-        pearson=_pearson(gold, model),
-        oov_ratio=oov / len(table.ids),
-        used=len(rows),
-        oov=oov,
-    )
+    spearman, pearson = _correlations(gold, model)
+    return PairScore(spearman, pearson, oov / len(table.ids), len(rows), oov, table.unscored)
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    """1-based ranks, ties sharing their average rank."""
-    order = np.argsort(x, kind="stable")
-    sorted_x = x[order]
-    starts = np.flatnonzero(np.r_[True, sorted_x[1:] != sorted_x[:-1]])
-    ends = np.r_[starts[1:], len(x)]
-    ranks = np.empty(len(x))
-    ranks[order] = np.repeat((starts + ends + 1) / 2, ends - starts)
-    return ranks
+def _correlations(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Spearman and Pearson correlation (scipy.stats); NaN for fewer than two values or a
+    constant side, where scipy would warn."""
+    if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan"), float("nan")
+    from scipy import stats
 
-
-def _pearson(x: np.ndarray, y: np.ndarray) -> float:
-    """Pearson correlation; NaN for fewer than two values or a constant side."""
-    if len(x) < 2:
-        return float("nan")
-    x, y = x - x.mean(), y - y.mean()
-    denom = np.sqrt((x @ x) * (y @ y))
-    return float(np.clip((x @ y) / denom, -1, 1)) if denom > 0 else float("nan")
+    return float(stats.spearmanr(x, y).statistic), float(stats.pearsonr(x, y).statistic)

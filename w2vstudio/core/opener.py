@@ -42,6 +42,8 @@ def check_regular(path: str | Path, error: type[W2VError] = W2VError) -> os.stat
     """The file's status, if it is a regular file (links followed); else `error`, one line."""
     try:
         status = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{path} does not exist") from None
     except OSError as exc:
         raise error(f"cannot read {path}: {_reason(exc)}") from None
     if not stat.S_ISREG(status.st_mode):

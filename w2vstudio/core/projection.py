@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.vectors import unit_rows
 
 Progress = Callable[[float], None]
 
@@ -30,13 +31,6 @@ class PCABasis:
     mean: np.ndarray  # (dim,)
     components: np.ndarray  # (n_components, dim)
     explained_variance_ratio: np.ndarray  # (n_components,)
-
-
-def unit_rows(X: np.ndarray) -> np.ndarray:
-    """Rows of `X` scaled to unit length (zero rows stay zero), float32."""
-    X = np.asarray(X, dtype=np.float32)
-    norms = np.linalg.norm(X, axis=1, keepdims=True)
-    return X / np.where(norms > 0, norms, 1).astype(np.float32)
 
 
 def pca_fit(X: np.ndarray, n_components: int = 2) -> PCABasis:

@@ -3,6 +3,8 @@
 Scores are cosines. Per-row inverse norms are cached (no second copy of the matrix is needed
 for queries); a unit-normalised copy is built only when `unit` is asked for. Call `invalidate()`
 after changing `vectors` in place. All queries are reentrant: the GUI calls them from threads.
+A zero vector has no direction: its word never ranks as a neighbour or an answer, and asking
+for the neighbours of such a word (or of a zero query) is an error.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ _FUZZY_CANDIDATES = 300  # of which difflib ranks those sharing the most charact
 _COSMUL_EPSILON = 1e-6  # as in Levy & Goldberg (2014) and gensim
 
 
-def _unit_rows(m: np.ndarray) -> np.ndarray:
+def unit_rows(m: np.ndarray) -> np.ndarray:
     """Rows of `m` scaled to unit length (zero rows stay zero), float32."""
     m = np.asarray(m, dtype=np.float32)
     norms = np.linalg.norm(m, axis=-1, keepdims=True)
@@ -65,7 +67,7 @@ class KeyedVectors:
         if self.counts is not None and self.counts.shape != (len(self._words),):
             raise ValueError(f"counts must have shape ({len(self._words)},)")
         self._lock = threading.Lock()
-        self._inv_norms = self._unit = None
+        self._inv_norms = self._unit = self._zero_rows = None
         self._word_caches: dict = {}  # built from the words alone: shared by `with_vectors`
         self.vectors = vectors
 
@@ -140,7 +142,7 @@ class KeyedVectors:
     def invalidate(self) -> None:
         """Forget cached norms and unit vectors (call after changing `vectors` in place)."""
         with self._lock:
-            self._inv_norms = self._unit = None
+            self._inv_norms = self._unit = self._zero_rows = None
 
     @property
     def inv_norms(self) -> np.ndarray:
@@ -158,6 +160,21 @@ class KeyedVectors:
                     self._inv_norms = np.where(norms > 0, 1 / safe, 0).astype(np.float32)
                 inv = self._inv_norms
         return inv
+
+    @property
+    def zero_rows(self) -> np.ndarray:
+        """Rows whose vector is zero, ascending (cached; usually none)."""
+        zero = self._zero_rows
+        if zero is None:
+            zero = self._zero_rows = np.flatnonzero(self.inv_norms == 0)
+        return zero
+
+    def _directed(self, word: str) -> int:
+        """Row of a query word; a zero vector (no direction, so no neighbours) is an error."""
+        row = self.index(word)
+        if self.inv_norms[row] == 0:
+            raise W2VError(f'"{word}" has a zero vector: it has no direction, so no neighbours or analogies')
+        return row
 
     @property
     def unit(self) -> np.ndarray:
@@ -194,7 +211,7 @@ class KeyedVectors:
 
     def cosines(self, queries: np.ndarray, restrict_vocab: int | None = None) -> np.ndarray:
         """Cosine of each query row with each of the first `restrict_vocab` words: (n, R)."""
-        queries = _unit_rows(np.atleast_2d(queries))
+        queries = unit_rows(np.atleast_2d(queries))
         r = self._limit(restrict_vocab)
         x, inv = self._vectors[:r], self.inv_norms[:r]
         if len(queries) <= _SMALL_BATCH and x.flags.c_contiguous:
@@ -227,10 +244,17 @@ class KeyedVectors:
                 ex = np.asarray(exclude)[s : s + step]
                 rows, cols = np.nonzero((ex >= 0) & (ex < scores.shape[1]))
                 scores[rows, ex[rows, cols]] = -np.inf
+            self.drop_zero_rows(scores)
             parts.append(top_k(scores, topn))
         if not parts:
             return np.zeros((0, 0), np.int64), np.zeros((0, 0), np.float32)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def drop_zero_rows(self, scores: np.ndarray) -> None:
+        """Set the scores (n, R) of zero vectors' rows to -inf, so that they never rank."""
+        zero = self.zero_rows
+        if len(zero):
+            scores[:, zero[zero < scores.shape[1]]] = -np.inf
 
     def _pairs(self, indices: np.ndarray, scores: np.ndarray) -> list[tuple[str, float]]:
         return [(self._words[i], float(s)) for i, s in zip(indices, scores) if s != -np.inf]
@@ -247,7 +271,7 @@ class KeyedVectors:
         for item, sign in items:
             item, weight = _weighted(item, sign)
             if isinstance(item, str):
-                rows.append(self.index(item))
+                rows.append(self._directed(item))
                 vec = self.unit_vector(rows[-1])
             else:
                 vec = np.asarray(item, dtype=np.float32)
@@ -255,6 +279,8 @@ class KeyedVectors:
                     raise W2VError(f"a query vector must have {self.dim} values, not {vec.size}")
             mean += np.float32(weight) * vec
             total += abs(weight)
+        if not mean.any():
+            raise W2VError("the query is a zero vector: it has no direction, so no neighbours")
         return mean / np.float32(total or 1), rows
 
     def most_similar(
@@ -304,7 +330,7 @@ class KeyedVectors:
         restrict_vocab: int | None = None,
     ) -> AnalogyResult:
         """a is to b as c is to ?  by 3CosAdd ("add") or 3CosMul ("mul", Levy & Goldberg 2014)."""
-        rows = [self.index(w) for w in (a, b, c)]
+        rows = [self._directed(w) for w in (a, b, c)]
         target = None if expected is None else self.index(expected)
         if method == "add":
             scores = self.cosines(self._query([b, c], [a])[0], restrict_vocab)[0]
@@ -315,6 +341,7 @@ class KeyedVectors:
             raise W2VError(f'unknown analogy method "{method}" (use "add" or "mul")')
         if not include_inputs:
             scores[[i for i in rows if i < len(scores)]] = -np.inf
+        self.drop_zero_rows(scores[None])
         idx, vals = top_k(scores[None], topn)
         rank = None
         if target is not None and target < len(scores) and scores[target] != -np.inf:
@@ -330,7 +357,7 @@ class KeyedVectors:
         m1, m2 = (self._vectors[[self.index(w) for w in ws]] for ws in (ws1, ws2))
         if not (len(m1) and len(m2)):
             raise W2VError("n_similarity needs at least one word on each side")
-        return float(_unit_rows(m1.mean(axis=0)) @ _unit_rows(m2.mean(axis=0)))
+        return float(unit_rows(m1.mean(axis=0)) @ unit_rows(m2.mean(axis=0)))
 
     def doesnt_match(self, words: Iterable[str]) -> str:
         """The word farthest from the mean of the (unit-normalised) words."""
@@ -338,7 +365,7 @@ class KeyedVectors:
         if not words:
             raise W2VError("doesnt_match needs at least one word")
         units = np.stack([self.unit_vector(w) for w in words])
-        return words[int(np.argmin(units @ _unit_rows(units.mean(axis=0))))]
+        return words[int(np.argmin(units @ unit_rows(units.mean(axis=0))))]
 
     # ---- spelling ------------------------------------------------------------------------------
 
