@@ -57,6 +57,7 @@ def test_kernel_matches_numpy_reference(case, shrink):
     rng = np.array([12345], np.uint64)
     stats = np.zeros(3)
     kernels.train_sentences(tokens, offsets, 0, len(sentences), model.vectors, model.syn1neg, model.syn1,
+                            model.syn1soft,
                             tables.keep, tables.thresholds, tables.aliases, tables.codes, tables.points,
                             tables.lengths, params.sg, params.cbow_mean, params.hs, params.negative,
                             params.window, params.shrink_window, alpha, rng, stats)

@@ -406,12 +406,40 @@ def _output_step(l1, syn_out, t, label, alpha, work, dim):
 
 
 @njit(inline="always")
-def _predict(l1, word, syn1neg, syn1, thresholds, aliases, codes, points, lengths,
-             hs, negative, alpha, x, work, negs, dim):
+def _softmax_step(l1, word, syn_out, alpha, work, scores, dim):
+    """The full softmax over every row of syn_out: update them all, add the input's gradient to
+    work. Returns the exact -log softmax(syn_out . l1)[word]; about 3 V dim multiply-adds."""
+    top = -np.inf
+    for t in range(syn_out.shape[0]):
+        f = np.float32(0.0)
+        for d in range(dim):
+            f += l1[d] * syn_out[t, d]
+        scores[t] = f
+        top = max(top, scores[t])
+    target = scores[word] - top
+    total = 0.0
+    for t in range(syn_out.shape[0]):
+        scores[t] = math.exp(scores[t] - top)
+        total += scores[t]
+    loss = math.log(total) - target
+    for t in range(syn_out.shape[0]):
+        g = np.float32(((1.0 if t == word else 0.0) - scores[t] / total) * alpha)
+        for d in range(dim):
+            work[d] += g * syn_out[t, d]
+            syn_out[t, d] += g * l1[d]
+    return loss
+
+
+@njit(inline="always")
+def _predict(l1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes, points, lengths,
+             hs, negative, alpha, x, work, negs, scores, dim):
     """Train the output layer to predict ``word`` from ``l1``; returns (rng state, loss).
 
-    Negative samples are all drawn (and their rows prefetched) before the first update.
+    Negative samples are all drawn (and their rows prefetched) before the first update. A model
+    with a full-softmax matrix (``syn1soft`` with rows) trains that alone.
     """
+    if len(syn1soft):
+        return x, _softmax_step(l1, word, syn1soft, alpha, work, scores, dim)
     loss = 0.0
     if hs:
         n = lengths[word]
@@ -431,14 +459,15 @@ def _predict(l1, word, syn1neg, syn1, thresholds, aliases, codes, points, length
 
 
 @njit(**_JIT)
-def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thresholds, aliases,
+def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, syn1soft, keep, thresholds, aliases,
                     codes, points, lengths, sg, cbow_mean, hs, negative, window, shrink_window,
                     alpha, rng, stats):
     """Train on sentences first..last-1; add (loss, predictions, words kept) to stats.
 
     Skip-gram predicts each centre word from each context word's input vector; CBOW predicts
     it from the mean (or sum) of the context vectors. Frequent words are dropped with
-    probability 1 - keep[w] before windows are formed, as in word2vec.c.
+    probability 1 - keep[w] before windows are formed, as in word2vec.c. The output layer is
+    the full softmax when ``syn1soft`` has rows, else hierarchical softmax and/or negative sampling.
     """
     dim = syn0.shape[1]
     longest = 1
@@ -448,6 +477,7 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thr
     work = np.empty(dim, dtype=np.float32)
     neu1 = np.empty(dim, dtype=np.float32)
     negs = np.empty(max(negative, 1), dtype=np.int64)
+    scores = np.empty(len(syn1soft), dtype=np.float64)
     x = rng[0]
     loss = 0.0
     predictions = 0
@@ -481,8 +511,8 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thr
                         continue
                     l1 = syn0[sentence[j]]
                     work[:] = 0.0
-                    x, step = _predict(l1, word, syn1neg, syn1, thresholds, aliases, codes, points,
-                                       lengths, hs, negative, alpha, x, work, negs, dim)
+                    x, step = _predict(l1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes,
+                                       points, lengths, hs, negative, alpha, x, work, negs, scores, dim)
                     loss += step
                     for d in range(dim):
                         l1[d] += work[d]
@@ -502,8 +532,8 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, keep, thr
                 for d in range(dim):
                     neu1[d] *= inv
             work[:] = 0.0
-            x, step = _predict(neu1, word, syn1neg, syn1, thresholds, aliases, codes, points,
-                               lengths, hs, negative, alpha, x, work, negs, dim)
+            x, step = _predict(neu1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes, points,
+                               lengths, hs, negative, alpha, x, work, negs, scores, dim)
             loss += step
             if not cbow_mean:  # gensim's rule for summed context: spread the error
                 inv = np.float32(1.0 / count)

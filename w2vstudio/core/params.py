@@ -99,6 +99,13 @@ class TrainParams:
         "Hierarchical softmax walks a binary tree of the vocabulary: can help rare words.",
         (("Negative sampling", False), ("Hierarchical softmax", True)),
         (("--hs", True, "hierarchical softmax (with --negative 0: alone)"),))
+    softmax: bool = _switch(
+        False, "Full softmax", "Train the exact softmax over the whole vocabulary instead of negative sampling "
+        "or hierarchical softmax: the textbook objective, about V/(k+1) times slower than negative sampling "
+        "(the bottleneck negative sampling removes). Usual: off; for small vocabularies and comparisons.",
+        (("Off", False), ("On (slow)", True)),
+        (("--softmax", True, "the full softmax over the vocabulary (implies --negative 0; not with --hs)"),),
+        group="advanced")
     negative: int = _param(
         5, "Negatives", "Random words contrasted with each true context (negative sampling only; 0: none, "
         "needs hierarchical softmax). Usual: 5-20 for small corpora, 2-5 for large ones.", "--negative", 0, 100)
@@ -160,7 +167,11 @@ class TrainParams:
             self.max_vocab = 0
         for p in PARAMS:
             setattr(self, p.name, p.check(getattr(self, p.name)))
-        if not self.hs and self.negative == 0:
+        if self.softmax:
+            if self.hs:
+                raise ParamError("--softmax replaces --hs: choose one of them", BY_NAME["softmax"], True)
+            self.negative = 0  # the full softmax draws no negatives
+        elif not self.hs and self.negative == 0:
             raise ParamError("--negative 0 needs --hs: choose negative sampling (negative > 0), hierarchical "
                              "softmax, or both", BY_NAME["negative"], 0)
         if self.min_alpha > self.alpha:
@@ -199,8 +210,8 @@ BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 
 def memory_needed(params: TrainParams, vocab_size: int) -> int:
     """Bytes of the weight matrices of a model of `vocab_size` words: input vectors, plus output
-    weights for negative sampling and for hierarchical softmax."""
-    matrices = 1 + (params.negative > 0) + bool(params.hs)
+    weights for negative sampling, hierarchical softmax and the full softmax."""
+    matrices = 1 + (params.negative > 0) + bool(params.hs) + bool(params.softmax)
     return vocab_size * params.dim * 4 * matrices
 
 

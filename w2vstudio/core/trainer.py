@@ -185,8 +185,8 @@ class Trainer:
     def _run_kernel(self, batch: _Batch, alpha: float, rng: np.ndarray, stats: np.ndarray):
         m, t, c, p = self.model, self._tables, self.corpus, self.model.params
         kernels.train_sentences(c.tokens, c.offsets, batch.first, batch.last, m.vectors, m.syn1neg, m.syn1,
-                                t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths, p.sg,
-                                p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats)
+                                m.syn1soft, t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths,
+                                p.sg, p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats)
 
     def _finish(self) -> TrainResult:
         seconds = self._active_seconds()

@@ -1,0 +1,114 @@
+"""The full softmax as a training objective: the kernel against a numpy reference (loss and
+update), the model file, the trainer, and the look inside (likelihood, one step)."""
+
+import numpy as np
+import pytest
+
+from w2vstudio.core import kernels
+from w2vstudio.core.inside import likelihood
+from w2vstudio.core.inside.step import Step
+from w2vstudio.core.model import Model
+from w2vstudio.core.params import ParamError, TrainParams
+from w2vstudio.core.trainer import Trainer, _Tables
+from w2vstudio.core.vocab import Vocabulary
+
+SENTENCES = [[0, 1, 2, 3, 0, 4], [5, 0, 6], [1, 7, 2, 0, 3, 3, 5]]
+
+
+def _model(**kw):
+    vocab = Vocabulary([f"w{i}" for i in range(8)], [9, 7, 6, 5, 4, 3, 2, 1])
+    params = TrainParams(dim=6, window=2, shrink_window=False, sample=0.0, softmax=True, **kw)
+    model = Model.create(vocab, params)
+    model.syn1soft[:] = np.random.default_rng(5).normal(0, 0.3, model.syn1soft.shape)
+    return model
+
+
+def _reference(model, alpha):
+    """Plain numpy, float64, in the kernel's order: (loss, E, C)."""
+    e, c = model.vectors.astype(np.float64), model.syn1soft.astype(np.float64)
+    p, loss = model.params, 0.0
+    for s in SENTENCES:
+        for i, word in enumerate(s):
+            ctx = [s[j] for j in range(max(0, i - p.window), min(len(s), i + p.window + 1)) if j != i]
+            inputs = [[k] for k in ctx] if p.sg else ([ctx] if ctx else [])
+            for rows in inputs:
+                v = e[rows].mean(axis=0) if p.cbow_mean or len(rows) == 1 else e[rows].sum(axis=0)
+                scores = c @ v
+                prob = np.exp(scores - scores.max())
+                prob /= prob.sum()
+                loss -= np.log(prob[word])
+                g = -prob * alpha
+                g[word] += alpha
+                work = g @ c
+                c += np.outer(g, v)
+                if not p.sg and not p.cbow_mean:
+                    work /= len(rows)
+                for k in rows:
+                    e[k] += work
+    return loss, e, c
+
+
+@pytest.mark.parametrize("kw", [dict(sg=True), dict(sg=False), dict(sg=False, cbow_mean=False)])
+def test_kernel_matches_the_numpy_reference(kw):
+    model = _model(**kw)
+    alpha = 0.1
+    ref_loss, ref_e, ref_c = _reference(model, alpha)
+    t = _Tables(model)
+    tokens = np.concatenate(SENTENCES).astype(np.int32)
+    offsets = np.concatenate([[0], np.cumsum([len(s) for s in SENTENCES])]).astype(np.int64)
+    stats = np.zeros(3)
+    kernels.train_sentences(tokens, offsets, 0, len(SENTENCES), model.vectors, model.syn1neg, model.syn1,
+                            model.syn1soft, t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths,
+                            model.params.sg, model.params.cbow_mean, False, 0, 2, False, alpha,
+                            np.array([1], np.uint64), stats)
+    assert stats[0] == pytest.approx(ref_loss, rel=1e-5)
+    np.testing.assert_allclose(model.vectors, ref_e, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(model.syn1soft, ref_c, rtol=1e-4, atol=1e-6)
+
+
+def test_softmax_params_imply_no_negatives_and_refuse_hs():
+    assert TrainParams(softmax=True).negative == 0
+    with pytest.raises(ParamError, match="--softmax"):
+        TrainParams(softmax=True, hs=True)
+
+
+def test_trained_softmax_model_saves_and_reads_back(topic_corpus, tmp_path):
+    params = TrainParams(dim=10, window=3, epochs=3, min_count=2, threads=1, sample=0.0, softmax=True, alpha=0.05)
+    model = Model.create(topic_corpus.vocab, params)
+    result = Trainer(model, topic_corpus).train()
+    assert result.epoch_losses[-1] < result.epoch_losses[0]
+    assert model.syn1neg.shape[0] == 0 and model.syn1soft.shape == model.vectors.shape
+    model.save(tmp_path / "m.npz")
+    back = Model.load(tmp_path / "m.npz")
+    assert back.params.softmax and np.array_equal(back.syn1soft, model.syn1soft)
+
+    i, o = model.vocab.index["sea1"], model.vocab.index["sea2"]
+    scores = model.syn1soft.astype(np.float64) @ model.vectors[i].astype(np.float64)
+    probs = np.exp(scores - scores.max())
+    probs /= probs.sum()
+    lk = likelihood(back, i, o)
+    assert lk.objective == "softmax" and lk.sigmoid is None
+    assert lk.p == pytest.approx(probs[o], rel=1e-6) and lk.rank == 1 + int(np.sum(probs > probs[o]))
+
+
+def test_one_softmax_step_moves_every_c_row_on_a_copy():
+    model = _model()
+    e0, c0 = model.vectors.copy(), model.syn1soft.copy()
+    step = Step(model, 2, 3, alpha=0.2)
+    v = e0[2].astype(np.float64)
+    scores = c0.astype(np.float64) @ v
+    prob = np.exp(scores - scores.max())
+    prob /= prob.sum()
+    g = -prob * 0.2
+    g[3] += 0.2
+    changes, total = step.gradient(limit=100)
+    assert total == 1 + len(model.vocab)
+    c_delta = {c.row: c.delta for c in changes if c.matrix == "C"}
+    assert c_delta[3] == pytest.approx(abs(g[3]) * np.linalg.norm(v), rel=1e-4)
+    before, after = step.apply()
+    assert np.array_equal(model.vectors, e0) and np.array_equal(model.syn1soft, c0)
+    e1, c1 = v + g @ c0, c0 + np.outer(g, v)
+    s1 = c1 @ e1
+    assert after.p == pytest.approx(np.exp(s1[3] - np.logaddexp.reduce(s1)), rel=1e-4)
+    assert after.p > before.p and after.ns_loss is not None
+    assert step.costs()["softmax"] == 8 * 6
