@@ -134,10 +134,12 @@ def _eval(args) -> int:
         print(f"skipped (a word out of the vocabulary): {analogy.skipped}")
     if pairs:
         rows = [
-            [f, _number(s.spearman), _number(s.pearson), s.used, _percent(s.oov_ratio)]
+            [f, _number(s.spearman), _number(s.pearson), s.used, _percent(s.oov_ratio), s.unscored]
             for f, s in pairs.items()
         ]
-        _print_table(["word pairs", "spearman", "pearson", "pairs", "oov"], rows, "lrrrr")
+        _print_table(["word pairs", "spearman", "pearson", "pairs", "oov", "no score"], rows, "lrrrrr")
+        if any(s.unscored for s in pairs.values()):
+            print("no score: pairs skipped because their score is NaN or infinite")
     return 0
 
 

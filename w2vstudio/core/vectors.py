@@ -62,7 +62,9 @@ class KeyedVectors:
         self._words = list(words)
         self._index = dict(zip(self._words, range(len(self._words))))
         if len(self._index) != len(self._words):
-            raise ValueError("words must be unique")
+            seen: set[str] = set()
+            repeated = next(w for w in self._words if w in seen or seen.add(w))
+            raise ValueError(f'words must be unique: "{repeated}" repeats')
         self.counts = None if counts is None else np.asarray(counts, dtype=np.int64)
         if self.counts is not None and self.counts.shape != (len(self._words),):
             raise ValueError(f"counts must have shape ({len(self._words)},)")
