@@ -112,3 +112,31 @@ def test_one_softmax_step_moves_every_c_row_on_a_copy():
     assert after.p == pytest.approx(np.exp(s1[3] - np.logaddexp.reduce(s1)), rel=1e-4)
     assert after.p > before.p and after.ns_loss is not None
     assert step.costs()["softmax"] == 8 * 6
+
+
+def test_train_refuses_a_softmax_run_above_the_budget_unless_forced(topic_file, tmp_path, capsys, monkeypatch):
+    from w2vstudio.cli import main
+    from w2vstudio.core.inside import cost
+
+    argv = ["train", str(topic_file), "-o", str(tmp_path / "m.npz"), "--softmax", "--dim", "8", "--epochs", "1",
+            "--min-count", "2", "--threads", "1", "--quiet"]
+    monkeypatch.setattr(cost, "BUDGET_SECONDS", 1e-9)
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "full softmax would train for about" in err and "--force" in err
+    assert not (tmp_path / "m.npz").exists()
+    assert main(argv + ["--force"]) == 0
+    assert Model.load(tmp_path / "m.npz").params.softmax
+
+
+def test_the_estimate_grows_with_v_predictions_and_epochs():
+    from w2vstudio.core.inside.cost import predictions_per_epoch, softmax_seconds
+
+    counts = np.arange(2000, 0, -1)
+    p = TrainParams(softmax=True, sample=0.0, window=5, sg=False, epochs=2, threads=1)
+    assert predictions_per_epoch(p, counts) == counts.sum()
+    assert predictions_per_epoch(TrainParams(softmax=True, sample=0.0, window=5), counts) == 6 * counts.sum()
+    one = softmax_seconds(p, counts)
+    assert softmax_seconds(TrainParams(softmax=True, sample=0.0, window=5, sg=False, epochs=4, threads=1),
+                           counts) == pytest.approx(2 * one)
+    assert softmax_seconds(p, np.concatenate([counts, counts])) == pytest.approx(4 * one, rel=1e-6)

@@ -11,6 +11,7 @@ from tqdm import tqdm
 from w2vstudio.core import jsonsafe, params
 from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.model import Model
 from w2vstudio.core.output import check_output, rescue
 from w2vstudio.core.run import TrainingRun, WatchOptions
@@ -30,6 +31,8 @@ def add_parser(subparsers):
     p.add_argument("--continue-from", metavar="MODEL",
                    help="continue training a saved model (its architecture is kept; new words join)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--force", action="store_true",
+                   help="train with --softmax even when the estimated time is above 30 minutes")
     params.add_arguments(p.add_argument_group("training parameters"))
     watch = p.add_argument_group("watching training (stored in the model file)")
     watch.add_argument("--snapshots", type=int, default=0, metavar="N",
@@ -62,6 +65,9 @@ def run(args) -> int:
                            callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning)
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
+            if not args.force:
+                prepared = training.prepare()
+                check_softmax_time(prepared.params, prepared.vocab.counts)
             result = training.train()
     finally:
         progress.close()

@@ -17,7 +17,7 @@ _LOCK = threading.Lock()
 
 def objective(model) -> str:
     """What the model's output layer was trained for: "softmax", "hs" or "negative"."""
-    if getattr(model.params, "softmax", False):
+    if model.params.softmax:
         return "softmax"
     return "hs" if model.params.hs else "negative"
 
