@@ -133,9 +133,6 @@ def evidence(paths, word: str, source: Sequence[str], target: Sequence[str], win
 def _around(block: stream.Block, lines: list[str], at: np.ndarray, chosen: np.ndarray, word: str,
             lowercase: bool) -> list[str]:
     """The text around the chosen occurrences (indices into `at`) of `word` in a block."""
-    line_of = block.line_of(at)
-    texts = []
-    for k in chosen:
-        nth = int(np.count_nonzero(line_of[:k] == line_of[k]))  # occurrences before it on its line
-        texts.append(stream.around(lines[line_of[k]], word, nth, lowercase=lowercase))
-    return texts
+    positions = at[chosen]
+    return [stream.around(lines[line], word, nth, lowercase=lowercase) for line, nth in
+            zip(stream.line_numbers(block.ids, positions).tolist(), stream.nth_on_line(block.ids, positions).tolist())]

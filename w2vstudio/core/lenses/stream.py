@@ -34,11 +34,6 @@ class Block:
     text: str
     ids: np.ndarray  # int64: lookup ids, UNKNOWN, LINE_END
 
-    def line_of(self, positions: np.ndarray) -> np.ndarray:
-        """The 0-based line (within the block) of each position of `ids`."""
-        ends = np.cumsum(self.ids == LINE_END)
-        return ends[positions] - (self.ids[positions] == LINE_END)
-
     def lines(self) -> list[str]:
         return self.text.split("\n")
 
@@ -65,15 +60,29 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             line += int(np.count_nonzero(local < 0))
 
 
+def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The 0-based line of each (word) position of `ids`."""
+    return np.cumsum(ids == LINE_END)[positions]
+
+
+def line_starts(ids: np.ndarray) -> np.ndarray:
+    """For every position of `ids`, the first position of its line."""
+    return np.maximum.accumulate(np.where(ids == LINE_END, np.arange(len(ids)) + 1, 0))
+
+
 def window_bounds(ids: np.ndarray, positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """For each position, the slice [lo, hi) of `ids` within `window` words on its line."""
-    idx = np.arange(len(ids))
+    """For each word position, the slice [lo, hi) of `ids` within `window` words on its line."""
     is_end = ids == LINE_END
-    start = np.maximum.accumulate(np.where(is_end, idx + 1, 0))  # first position of each line
-    end = np.minimum.accumulate(np.where(is_end, idx, len(ids))[::-1])[::-1]  # its line end
-    lo = np.maximum(positions - window, start[positions])
+    end = np.minimum.accumulate(np.where(is_end, np.arange(len(ids)), len(ids))[::-1])[::-1]  # its line end
+    lo = np.maximum(positions - window, line_starts(ids)[positions])
     hi = np.minimum(positions + window + 1, end[positions])
     return lo, hi
+
+
+def nth_on_line(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each word position, how many times its word occurs before it on its line."""
+    starts = line_starts(ids)
+    return np.array([np.count_nonzero(ids[starts[p]:p] == ids[p]) for p in positions.tolist()], np.int64)
 
 
 def around(line: str, word: str, nth: int, width: int = 60, lowercase: bool = True) -> str:

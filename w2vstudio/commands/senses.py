@@ -1,0 +1,64 @@
+"""`w2vstudio senses`: a word's occurrences in the corpus clustered into senses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
+from w2vstudio.core.model import Model
+
+
+def add_parser(subparsers) -> None:
+    p = subparsers.add_parser(
+        "senses", help="split a word's occurrences into senses (one vector, many meanings)",
+        description="Sample a word's occurrences evenly over the corpus, represent each by the "
+                    "keep-probability-weighted mean of its window's vectors and cluster them (k-means); "
+                    "each sense is named by the frequent words nearest it and its most distinctive "
+                    "context words, and compared with ~20 words of similar frequency.")
+    p.add_argument("model", metavar="MODEL", help="a w2vstudio model (.npz)")
+    p.add_argument("word", metavar="WORD")
+    p.add_argument("--corpus", nargs="+", metavar="PATH",
+                   help="the corpus files or folders (default: those the model was trained on)")
+    p.add_argument("--max", type=_at_least(10), default=DEFAULT_MAX, metavar="N",
+                   help=f"occurrences sampled (default {DEFAULT_MAX})")
+    p.add_argument("--k", type=_at_least(2), metavar="N", help="senses (default: the best silhouette of 2-5)")
+    p.add_argument("--json", action="store_true", help="end with the result as one line of JSON")
+    p.set_defaults(func=run)
+
+
+def _at_least(low: int):
+    def parse(text: str) -> int:
+        value = int(text) if text.isdigit() else 0
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {low}, not {text!r}")
+        return value
+
+    return parse
+
+
+def run(args) -> int:
+    model = Model.load(args.model)
+    paths = args.corpus or model.info.get("corpus")
+    if isinstance(paths, str):
+        paths = [paths]
+    if not paths:
+        raise W2VError(f"{args.model} does not name its corpus (trained before models remembered it): "
+                       "give it with --corpus PATH")
+    found = senses(model, paths, args.word, args.max, args.k)
+    if args.json:
+        print(json.dumps(found.to_dict(), ensure_ascii=False))
+        return 0
+    baseline = found.baseline
+    print(f'"{found.word}": {found.occurrences} occurrences, silhouette {found.silhouette:.3f} '
+          f"(words of similar frequency: {baseline['mean']:.3f} \u00b1 {baseline['sd']:.3f})"
+          + (": one blended meaning" if found.blended else ""))
+    for i, sense in enumerate(found.senses, 1):
+        print(f"\nsense {i}: {100 * sense.share:.0f}% of occurrences, cosine with the word's vector "
+              f"{sense.cosine_with_word:.3f}")
+        print("  nearest:     " + ", ".join(sense.nearest))
+        print("  distinctive: " + ", ".join(sense.distinctive))
+        for line in sense.lines:
+            print("  | " + line)
+    return 0
