@@ -329,7 +329,7 @@ def test_bad_model_contents(tmp_path):
     np.savez(
         f, meta=meta, words=words, counts=np.ones(2, np.int64), vectors=np.ones((3, 2), np.float32)
     )
-    with pytest.raises(FormatError, match="2 words, 2 counts and \\(3, 2\\) vectors"):
+    with pytest.raises(FormatError, match="damaged: it holds 2 words for 3 vectors"):
         load_vectors(f)
     np.savez(
         f,
@@ -338,7 +338,7 @@ def test_bad_model_contents(tmp_path):
         counts=np.ones(2, np.int64),
         vectors=np.array([[1, 2], [np.inf, 0]], np.float32),
     )
-    with pytest.raises(FormatError, match='word "b": a value is NaN or infinite'):
+    with pytest.raises(FormatError, match="damaged: its vectors hold NaN or infinite values"):
         load_vectors(f)
 
 

@@ -56,7 +56,7 @@ def test_failed_save_keeps_the_existing_file(topic_corpus, tmp_path, monkeypatch
 @pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04truncated"])
 def test_garbage_is_a_format_error(tmp_path, content):
     (tmp_path / "bad.npz").write_bytes(content)
-    with pytest.raises(FormatError, match="not a w2vstudio model"):
+    with pytest.raises(FormatError, match="not a (readable )?w2vstudio model"):
         Model.load(tmp_path / "bad.npz")
 
 
@@ -75,5 +75,5 @@ def test_inconsistent_file_is_refused(topic_corpus, tmp_path):
     model = _trained(topic_corpus)
     model.loss_history = np.zeros(5)
     model.save(tmp_path / "h.npz")
-    with pytest.raises(FormatError, match=r"damaged: its loss history has shape \(5,\)"):
+    with pytest.raises(FormatError, match=r"damaged: its loss history is float64 \(5,\), not float64 \(batches, 3\)"):
         Model.load(tmp_path / "h.npz")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
+from w2vstudio.core import jsonsafe
+from w2vstudio.core.errors import FormatError
 from w2vstudio.core.model import Model
 from w2vstudio.core.snapshots import stored_snapshots
 
@@ -38,8 +39,12 @@ def describe(model: Model, path) -> dict:
 
 
 def run(args) -> int:
-    info = describe(Model.load(args.model), Path(args.model))
-    print(json.dumps(info) if args.json else "\n".join(_table(info)))
+    model = Model.load(args.model)
+    try:
+        info = describe(model, Path(args.model))
+    except FormatError as exc:  # its snapshots, checked when read
+        raise FormatError(f"{args.model}: {exc}") from None
+    print(jsonsafe.dumps(info) if args.json else "\n".join(_table(info)))
     return 0
 
 

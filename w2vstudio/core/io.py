@@ -22,26 +22,21 @@ existing file untouched. Duplicate words keep their first vector, as in gensim.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
+import codecs
 import re
-import tempfile
 import threading
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core import kernels
+from w2vstudio.core import kernels, modelfile
+from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.opener import open_input
 from w2vstudio.core.vectors import KeyedVectors
 
 READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model")
 WRITE_FORMATS = ("bin", "txt", "tsv", "model")
-MODEL_FORMAT = "w2vstudio-model"
 
 _CHUNK = 1 << 24  # bytes read at a time
 _HEAD = 1 << 20  # bytes looked at to detect a format
@@ -61,7 +56,7 @@ def detect_format(path: str | Path) -> str:
         head = f.read(_HEAD)
         zipped = f.compression is None and head.startswith(_ZIP_MAGIC)
     if zipped:
-        _model_meta(path)
+        modelfile.read_meta(path)
         return "model"
     if not head.strip():
         raise FormatError(f"{path}: the file is empty")
@@ -71,7 +66,7 @@ def detect_format(path: str | Path) -> str:
         second = _record(rest.partition(b"\n")[0])
         if not rest.strip() or (second is not None and second.size == header[1]):
             return "word2vec-txt"
-        if rest.translate(None, _TEXT_BYTES):  # packed floats always hold control bytes
+        if rest.translate(None, _TEXT_BYTES) or not _utf8(rest):  # as packed floats nearly always are
             return "word2vec-bin"
         raise FormatError(f"{path}, line 2: not a vectors file (a header line, but plain text after it)")
     if b"\t" in first.strip() and _values(first) is not None:
@@ -90,6 +85,15 @@ def _stream(path: str | Path):
 
 
 _TEXT_BYTES = bytes(range(0x20, 0x100)) + b"\t\n\r"
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether `data` is UTF-8 (a character cut at its end allowed)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data)
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def _header(line: bytes) -> tuple[int, int] | None:
@@ -198,36 +202,9 @@ def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
     return [words[i] for i in keep], vectors[: len(rows)], None if counts is None else counts[rows]
 
 
-def _model_meta(path) -> dict:
-    try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
-            meta = json.loads(z["meta"].tobytes().decode("utf-8"))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
-        raise FormatError(f"{path}: not a w2vstudio model ({exc})") from None
-    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
-        raise FormatError(f"{path}: a zip or .npz file that is not a w2vstudio model")
-    return meta
-
-
 def _read_model(path, limit):
-    _model_meta(path)
-    try:
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
-            words = z["words"].tobytes().decode("utf-8")
-            counts, vectors = z["counts"], z["vectors"]
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, zlib.error) as exc:
-        raise FormatError(f"{path}: damaged w2vstudio model ({exc})") from None
-    words = words.split("\n") if len(vectors) else []
-    if vectors.ndim != 2 or not len(words) == len(vectors) == len(counts):
-        raise FormatError(
-            f"{path}: model has {len(words)} words, {len(counts)} counts "
-            f"and {vectors.shape} vectors"
-        )
-    if limit is not None and limit < len(words):
-        words, counts, vectors = words[:limit], counts[:limit], vectors[:limit].copy()
-    vectors = vectors.astype(np.float32, copy=False)
-    _check_finite(vectors, path, lambda k: f'word "{words[k]}"')
-    return words, vectors, counts.astype(np.int64) if counts.any() else None
+    words, vectors, counts = modelfile.read_vectors(path, limit)  # the model format is modelfile's
+    return words, vectors, counts if counts.any() else None
 
 
 def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
@@ -435,14 +412,13 @@ def save_vectors(kv: KeyedVectors, path: str | Path, fmt: str) -> None:
         raise W2VError(f'unknown output format "{fmt}" (one of: {", ".join(WRITE_FORMATS)})')
     _check_words(kv.words, fmt)
     if fmt == "model":
-        with _atomic(path) as f:
-            _write_model(kv, f)
+        modelfile.write_vectors(path, kv.words, kv.vectors, kv.counts)
     elif fmt == "tsv":
-        with _atomic(path) as f, _atomic(metadata_path(path)) as meta:
+        with atomic_write(path) as f, atomic_write(metadata_path(path)) as meta:
             _write_rows(kv.vectors, f, "\t")
             _write_metadata(kv, meta)
     else:
-        with _atomic(path) as f:
+        with atomic_write(path) as f:
             f.write(f"{len(kv)} {kv.dim}\n".encode())
             (_write_binary if fmt == "bin" else _write_text)(kv, f)
 
@@ -457,39 +433,6 @@ def _check_words(words: list[str], fmt: str) -> None:
     if any(ch in "\x00".join(words) for ch in bad) or (fmt != "model" and "" in words):
         word = next(w for w in words if unfit(w))
         raise W2VError(f"the word {word!r} cannot be written in the {fmt} format")
-
-
-@contextlib.contextmanager
-def _atomic(path: str | Path):
-    """A binary file that replaces `path` only once it has been written completely."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            yield f
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _write_model(kv: KeyedVectors, f) -> None:
-    meta = {
-        "format": MODEL_FORMAT,
-        "version": 1,
-        "params": {},
-        "epoch_losses": [],
-        "epochs_trained": 0,
-    }
-    counts = np.zeros(len(kv), np.int64) if kv.counts is None else kv.counts
-    np.savez(
-        f,
-        meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
-        words=np.frombuffer("\n".join(kv.words).encode(), np.uint8),
-        counts=counts.astype(np.int64),
-        vectors=kv.vectors,
-    )
 
 
 def _write_binary(kv: KeyedVectors, f) -> None:
