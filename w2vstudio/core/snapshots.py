@@ -53,10 +53,32 @@ def chain(*callbacks: Callable | None) -> Callable:
 
 def stored_snapshots(model: Model) -> dict:
     """What a model holds without loading it into a recorder: count, tracked words, per epoch."""
-    if _TIMES not in model.extras:
+    stored = _stored(model)
+    if stored is None:
         return {"count": 0, "tracked": 0, "per_epoch": 0}
-    return {"count": len(model.extras[_TIMES]), "tracked": len(model.extras[_IDS]),
+    ids, _, times = stored
+    return {"count": len(times), "tracked": len(ids),
             "per_epoch": int(model.info.get("snapshots", {}).get("per_epoch", 0))}
+
+
+def _stored(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The model's stored snapshot ids, vectors and times, checked against each other and the
+    model (FormatError if they disagree); None if it holds no snapshots."""
+    present = [key in model.extras for key in (_IDS, _VECTORS, _TIMES)]
+    if not any(present):
+        return None
+    if not all(present):
+        raise FormatError("the model's snapshots are damaged (some of their arrays are missing)")
+    ids, vectors, times = (model.extras[key] for key in (_IDS, _VECTORS, _TIMES))
+    if ids.ndim != 1 or ids.dtype.kind not in "iu" or times.dtype != TIMES or times.ndim != 1:
+        problem = f"ids {ids.dtype} {ids.shape}, times {times.dtype} {times.shape}"
+    elif vectors.dtype.kind != "f" or vectors.shape != (len(times), len(ids), model.dim):
+        problem = f"{vectors.shape} vectors for {len(times)} times, {len(ids)} words and {model.dim} dimensions"
+    elif len(ids) and (ids.min() < 0 or ids.max() >= len(model.vocab) or len(np.unique(ids)) != len(ids)):
+        problem = f"their word ids are not distinct ids of the {len(model.vocab):,} words"
+    else:
+        return ids, vectors, times
+    raise FormatError(f"the model's snapshots are damaged ({problem})")
 
 
 class SnapshotRecorder:
@@ -168,17 +190,12 @@ class SnapshotRecorder:
     def load_from(cls, model: Model, per_epoch: int | None = None) -> SnapshotRecorder | None:
         """A recorder holding the model's stored snapshots (None if it has none), ready to extend
         them; `per_epoch` defaults to the stored one."""
-        if _IDS not in model.extras:
+        stored = _stored(model)
+        if stored is None:
             return None
-        stored = stored_snapshots(model)
-        try:
-            ids, vectors, times = (model.extras[k] for k in (_IDS, _VECTORS, _TIMES))
-            recorder = cls(model, ids, per_epoch or stored["per_epoch"] or DEFAULT_PER_EPOCH)
-            if vectors.shape != (len(times), len(ids), model.dim) or ids.max(initial=0) >= len(model.vocab):
-                raise ValueError(f"{vectors.shape} snapshot vectors for {len(times)} times and {len(ids)} words")
-            recorder._times = [tuple(t) for t in np.asarray(times, dtype=TIMES).tolist()]
-        except (KeyError, ValueError, TypeError) as exc:
-            raise FormatError(f"the model's snapshots are damaged ({exc})") from None
+        ids, vectors, times = stored
+        recorder = cls(model, ids, per_epoch or stored_snapshots(model)["per_epoch"] or DEFAULT_PER_EPOCH)
+        recorder._times = [tuple(t) for t in times.tolist()]
         for v in vectors:
             v = v.astype(np.float32)
             v.flags.writeable = False
