@@ -104,3 +104,11 @@ def test_with_a_model_unknown_tokens_are_marked_and_skipped():
     assert data["kept"] == [True, False, True] and data["keep_p"] == [1.0, None, 1.0]
     assert all(row["window"] == 2 for row in data["samples"])
     assert sum(row["label"] == 0 for row in data["samples"]) <= 2 * 3
+
+
+def test_the_table_exports_as_csv(tmp_path):
+    out = tmp_path / "samples.csv"
+    make_samples(SEED_SENTENCE, window=2, sg=False).write_csv(out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "context,target,label,window"
+    assert lines[1] == "nurse assisted,the,1," and len(lines) == 13

@@ -12,11 +12,13 @@ word's E row predicts the centre's C row.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 
 import numpy as np
 
 from w2vstudio.core import kernels
+from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.corpus import words as split_words
 from w2vstudio.core.inside.tables import Stream
 from w2vstudio.core.trainer import keep_probabilities
@@ -83,6 +85,15 @@ class Samples:
             rows.append(row)
         out["samples"] = rows
         return out
+
+    def write_csv(self, path) -> None:
+        """The table as CSV (atomically): input words (space-separated), output, label, window."""
+        with atomic_write(path, "w") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(["input" if self.sg else "context", "output" if self.sg else "target", "label",
+                             "window"])
+            for s in self.samples:
+                writer.writerow([" ".join(s.inputs), s.output, s.label, "" if s.window is None else s.window])
 
 
 def make_samples(text: str, window: int | None = None, sg: bool | None = None, model=None,
