@@ -1,0 +1,217 @@
+"""A studio session on disk: its models (with their snapshots), pinned words, analogy probe and the
+model explored. No Qt here: the studio's observable session calls these two functions off the GUI
+thread.
+
+A session is a folder: `session.json` (names, files, pins, analogy, current; no pickle) beside one
+model file per model, `model-1.npz`, `model-2.npz` ... (a trained model keeps its snapshots in its
+extras: `SnapshotRecorder.save_into` before saving). Every file is written atomically and never
+through a link. Reading checks `session.json` against its schema (types and lengths of every field)
+and refuses model files that are links or lie outside the folder; any failure is one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w2vstudio.core.atomic import atomic_write
+from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.io import load_vectors, save_vectors
+from w2vstudio.core.model import Model
+from w2vstudio.core.npz import open_regular
+from w2vstudio.core.vectors import KeyedVectors
+
+SESSION_FILE = "session.json"
+FORMAT, VERSION = "w2vstudio-session", 1
+KINDS = ("model", "vectors")
+MAX_MODELS = 1_000
+MAX_PINS = 10_000
+MAX_NAME = 1_000  # characters of a model's name
+MAX_WORD = 1_000  # characters of a pinned or probe word
+MAX_INDEX = 16 << 20  # bytes of session.json
+_OURS = re.compile(r"model-\d+\.npz")  # the only files a save ever removes
+
+
+@dataclass
+class Session:
+    """What `load_session` read: `models` as (name, Model or KeyedVectors) pairs in order, the
+    pinned words, the analogy probe (a, b, c, expected) or None, and the index of the model
+    explored or None."""
+
+    models: list[tuple[str, Model | KeyedVectors]] = field(default_factory=list)
+    pins: list[str] = field(default_factory=list)
+    probe: tuple[str, str, str, str] | None = None
+    current: int | None = None
+
+
+def save_session(folder, models, pins=(), probe=None, current: int | None = None) -> None:
+    """Write a session into `folder` (created if needed; an existing one must hold a session or
+    nothing). `models`: (name, Model or KeyedVectors) pairs; `probe`: four words or None."""
+    folder = Path(folder)
+    index = folder / SESSION_FILE
+    listed = [{"name": name, "file": f"model-{i}.npz", "kind": "model" if isinstance(obj, Model) else "vectors"}
+              for i, (name, obj) in enumerate(models, 1)]
+    data = {"format": FORMAT, "version": VERSION, "pins": list(pins), "models": listed,
+            "analogy": None if probe is None else list(probe), "current": current}
+    try:
+        _check(data)
+    except _Invalid as exc:
+        raise W2VError(f"cannot save the session: {exc}") from None
+    if folder.is_dir() and not os.path.lexists(index) and any(folder.iterdir()):
+        raise FormatError(f"{folder} is a folder with other files in it, not a session")
+    folder.mkdir(parents=True, exist_ok=True)
+    old = _listed_files(index)
+    for (_, obj), entry in zip(models, listed):
+        path = folder / entry["file"]
+        if isinstance(obj, Model):
+            obj.save(path)
+        elif isinstance(obj, KeyedVectors):
+            save_vectors(obj, path, "model")
+        else:
+            raise TypeError(f"a session holds models and vectors, not {type(obj).__name__}")
+    with atomic_write(index, "w") as f:
+        json.dump(data, f, indent=1, ensure_ascii=False)
+    for name in old - {entry["file"] for entry in listed}:
+        if _OURS.fullmatch(name):
+            (folder / name).unlink(missing_ok=True)  # a link is removed, never its target
+
+
+def load_session(folder, cancel: threading.Event | None = None) -> Session:
+    """The session saved in `folder` (or given its session.json). Setting `cancel` stops it
+    (`Cancelled`) before the next model, or while it reads vectors."""
+    path = Path(folder)
+    index = path if path.name == SESSION_FILE else path / SESSION_FILE
+    data = _read_index(index)
+    try:
+        _check(data)
+    except _Invalid as exc:
+        raise FormatError(f"{index} is not a valid session: {exc}") from None
+    models = []
+    for entry in data["models"]:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("opening the session was cancelled")
+        file = _model_file(index, entry["file"])
+        if entry["kind"] == "model":
+            models.append((entry["name"], Model.load(file)))
+        else:
+            models.append((entry["name"], load_vectors(file, fmt="model", cancel=cancel)))
+    probe = data.get("analogy")
+    return Session(models, list(data.get("pins", [])), None if probe is None else tuple(probe), data.get("current"))
+
+
+# ---- session.json -------------------------------------------------------------------------------
+
+
+class _Invalid(Exception):
+    """What is wrong with a session's description, in words."""
+
+
+def _check(data) -> None:
+    """Raise _Invalid unless `data` is a session description of the known schema."""
+    if not isinstance(data, dict):
+        raise _Invalid(f"it is a {type(data).__name__}, not an object")
+    version = data.get("version")
+    if not _is_int(version) or not 1 <= version <= VERSION:
+        raise _Invalid(f"its version is {_shown(version)}, not {VERSION}")
+    models = data.get("models")
+    if not isinstance(models, list) or len(models) > MAX_MODELS:
+        raise _Invalid(f"its models are {_shown(models)}, not a list of at most {MAX_MODELS:,}")
+    for k, entry in enumerate(models, 1):
+        if not isinstance(entry, dict):
+            raise _Invalid(f"model {k} is {_shown(entry)}, not an object")
+        _text(entry.get("name"), f"the name of model {k}", MAX_NAME)
+        if not _plain_name(entry.get("file")):
+            raise _Invalid(f"the file of model {k} is {_shown(entry.get('file'))}, not a file name in the folder")
+        if entry.get("kind") not in KINDS:
+            raise _Invalid(f"the kind of model {k} is {_shown(entry.get('kind'))}, not one of {', '.join(KINDS)}")
+    if len({entry["file"] for entry in models}) != len(models):
+        raise _Invalid("two models share a file")
+    pins = data.get("pins", [])
+    if not isinstance(pins, list) or len(pins) > MAX_PINS:
+        raise _Invalid(f"its pinned words are {_shown(pins)}, not a list of at most {MAX_PINS:,}")
+    for word in pins:
+        _text(word, "a pinned word", MAX_WORD)
+    analogy = data.get("analogy")
+    if analogy is not None:
+        if not isinstance(analogy, list) or len(analogy) != 4:
+            raise _Invalid(f"its analogy is {_shown(analogy)}, not four words")
+        for word in analogy:
+            _text(word, "a word of its analogy", MAX_WORD)
+    current = data.get("current")
+    if current is not None and not (_is_int(current) and 0 <= current < len(models)):
+        raise _Invalid(f"its current model is {_shown(current)}, not one of its {len(models)} models")
+
+
+def _text(value, what: str, longest: int) -> None:
+    if not isinstance(value, str) or not 0 < len(value) <= longest:
+        raise _Invalid(f"{what} is {_shown(value)}, not a text of 1 to {longest:,} characters")
+
+
+def _plain_name(name) -> bool:
+    """A file name that stays in the folder: no separator, not `.` or `..`, not hidden."""
+    return (isinstance(name, str) and 0 < len(name) <= 255 and not name.startswith(".")
+            and not any(ch in name for ch in "/\\\0") and Path(name).name == name)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value) -> str:
+    """A short, one-line rendering of a JSON value for a message."""
+    text = json.dumps(value, ensure_ascii=True, default=lambda v: type(v).__name__)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _read_index(index: Path) -> dict:
+    try:
+        status = os.lstat(index)
+    except FileNotFoundError:
+        raise FormatError(f"{index.parent} is not a session: it has no {SESSION_FILE}") from None
+    except OSError as exc:
+        raise FormatError(f"cannot read {index}: {(exc.strerror or str(exc)).lower()}") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise FormatError(f"{index} is a link; a session's files must be in its folder")
+    with open_regular(index) as f:
+        raw = f.read(MAX_INDEX + 1)
+    if len(raw) > MAX_INDEX:
+        raise FormatError(f"{index} is larger than {MAX_INDEX >> 20} MB: not a session's description")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise FormatError(f"{index} is damaged (nested too deeply)") from None
+    except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError
+        raise FormatError(f"{index} is damaged ({str(exc)[:120]})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise FormatError(f"{index} is not a w2vstudio session")
+    return data
+
+
+def _model_file(index: Path, name: str) -> Path:
+    """The model file `name` of the session, if it is a regular file inside the folder."""
+    folder = index.parent
+    file = folder / name
+    try:
+        status = os.lstat(file)
+    except FileNotFoundError:
+        raise FormatError(f"{index} lists {name}, which is missing") from None
+    except OSError as exc:
+        raise FormatError(f"cannot read {file}: {(exc.strerror or str(exc)).lower()}") from None
+    if stat.S_ISLNK(status.st_mode) or file.resolve().parent != folder.resolve():
+        raise FormatError(f"{file} is a link; a session's model files must be in its folder")
+    return file
+
+
+def _listed_files(index: Path) -> set[str]:
+    """The model files an existing, valid session.json lists (none otherwise)."""
+    try:
+        data = _read_index(index)
+        _check(data)
+    except (FormatError, _Invalid, OSError):
+        return set()
+    return {entry["file"] for entry in data["models"]}
