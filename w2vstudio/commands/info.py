@@ -7,7 +7,9 @@ from pathlib import Path
 
 from w2vstudio.core import jsonsafe
 from w2vstudio.core.errors import FormatError
+from w2vstudio.core.lenses.likelihood_probes import probe_summaries
 from w2vstudio.core.model import Model
+from w2vstudio.core.run import epoch_words
 from w2vstudio.core.snapshots import stored_snapshots
 
 
@@ -35,6 +37,7 @@ def describe(model: Model, path) -> dict:
         "snapshots_per_epoch": snapshots["per_epoch"],
         "tracked_words": snapshots["tracked"],
         "epoch_quality": model.info.get("epoch_quality", []),
+        "probes": probe_summaries(model, epoch_words(model)),
     }
 
 

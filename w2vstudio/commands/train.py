@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from w2vstudio.core import jsonsafe, params
 from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
+from w2vstudio.core.lenses.likelihood_probes import parse_pair
 from w2vstudio.core.model import Model
 from w2vstudio.core.output import check_output, rescue
 from w2vstudio.core.run import TrainingRun, WatchOptions
@@ -42,6 +44,8 @@ def add_parser(subparsers):
                        help=f"snapshots track the N most frequent words (default {DEFAULT_TRACKED:,})")
     watch.add_argument("--pin", action="append", default=[], metavar="WORD",
                        help="snapshots also track this word (repeatable)")
+    watch.add_argument("--probe-pair", action="append", default=[], type=_pair, metavar="INPUT:OUTPUT",
+                       help="record p(OUTPUT | INPUT) and its rank at every snapshot (repeatable; needs --snapshots)")
     watch.add_argument("--eval-each-epoch", action="store_true",
                        help="after each epoch, in the background, score analogies and WordSim-353 "
                             "(bundled sets); printed on stderr and stored as epoch_quality")
@@ -53,7 +57,17 @@ def _watch(args) -> WatchOptions:
         raise W2VError("--snapshots and --track must not be negative")
     if args.snapshots and args.format != "model":
         raise W2VError("--snapshots needs --format model: snapshots are stored in the model file")
-    return WatchOptions(args.snapshots, args.track, args.eval_each_epoch, tuple(args.pin), strict_pins=True)
+    if args.probe_pair and not args.snapshots:
+        raise W2VError("--probe-pair needs --snapshots: pairs are probed at every snapshot")
+    return WatchOptions(args.snapshots, args.track, args.eval_each_epoch, tuple(args.pin), strict_pins=True,
+                        probe_pairs=tuple(args.probe_pair))
+
+
+def _pair(text: str) -> tuple[str, str]:
+    try:
+        return parse_pair(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def run(args) -> int:

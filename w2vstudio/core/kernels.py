@@ -579,3 +579,23 @@ def analogy_scores(sims, where, inputs, first, out):
             row[j] = b[j] - a[j] + c[j]
         for m in range(3):
             row[inputs[q, m]] = -np.inf
+
+
+# ---------------------------------------------------------------------------------------------
+# Corpus statistics
+
+@njit(**_NOFAST)
+def cooccurrences(tokens, offsets, limit, window, out):  # pragma: no cover - compiled
+    """out[x, y] += 1 for each two positions of a sentence at most `window` apart holding words
+    x and y below `limit` (both cells of the pair; `out` is limit x limit int64)."""
+    for s in range(len(offsets) - 1):
+        end = offsets[s + 1]
+        for i in range(offsets[s], end):
+            x = tokens[i]
+            if x >= limit:
+                continue
+            for j in range(i + 1, min(i + window + 1, end)):
+                y = tokens[j]
+                if y < limit:
+                    out[x, y] += 1
+                    out[y, x] += 1

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, pmi_pairs
 from w2vstudio.core.model import Model
 from w2vstudio.core.params import TrainParams, memory_needed
 from w2vstudio.core.quality import EpochQuality
@@ -36,6 +37,8 @@ class WatchOptions:
     quality: bool = True  # evaluate analogies and WordSim-353 at each epoch end
     pinned: tuple[str, ...] = ()
     strict_pins: bool = False  # a pinned word outside the vocabulary is an error (else not tracked)
+    probe_pairs: tuple[tuple[str, str], ...] = ()  # (input, output) pairs whose p is probed at each snapshot
+    default_probes: int = 0  # without probe_pairs: this many pairs of highest PMI in the corpus
 
 
 NO_WATCH = WatchOptions(per_epoch=0, quality=False)
@@ -54,6 +57,7 @@ class RunResult:
     skipped: list = field(default_factory=list)  # {"path", "reason"} per corpus file the scan left out
     recorder: SnapshotRecorder | None = None
     quality: EpochQuality | None = None
+    probes: LikelihoodProbes | None = None
 
 
 def epoch_words(model: Model) -> float | None:
@@ -114,6 +118,7 @@ class TrainingRun:
         self.model: Model | None = None
         self.recorder: SnapshotRecorder | None = None
         self.quality: EpochQuality | None = None
+        self.probes: LikelihoodProbes | None = None
         self.corpus: EncodedCorpus | None = None
         self._scan_facts = (0, [])  # invalid UTF-8 bytes, skipped files
         self._prepare_seconds = 0.0
@@ -167,6 +172,7 @@ class TrainingRun:
         model.info[CORPUS] = list(dict.fromkeys(previous + files))
         model.info[EPOCH_WORDS] = self.corpus.n_tokens
         self.recorder = self._recorder(model)
+        self.probes = self._probes(model)
         if self.watch.quality:
             self.quality = EpochQuality(model, on_result=self.on_quality)
         self._prepare_seconds = time.perf_counter() - t0
@@ -203,11 +209,24 @@ class TrainingRun:
         recorder.start()
         return recorder
 
+    def _probes(self, model: Model) -> LikelihoodProbes | None:
+        """The pairs' likelihood at each snapshot: the model's stored probes extended by the pairs
+        asked for (or by the corpus's highest-PMI pairs)."""
+        if self.recorder is None:
+            return None
+        w = self.watch
+        pairs = w.probe_pairs or (pmi_pairs(self.corpus, w.default_probes, model.params.window)
+                                  if w.default_probes else ())
+        probes = LikelihoodProbes.resume(model, self.recorder, pairs)
+        if probes is not None:
+            probes.start()
+        return probes
+
     def train(self) -> RunResult:
         """Prepare if not done, train (blocking), then store the snapshots and evaluations in the
         model (waiting for the evaluations still running)."""
         model = self.prepare()
-        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.quality))
+        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.probes, self.quality))
         with self._lock:
             self._trainer = trainer
             if self._cancel.is_set():
@@ -222,11 +241,14 @@ class TrainingRun:
         if self.recorder is not None:
             self.recorder.finish()
             self.recorder.save_into(model)
+        if self.probes is not None:
+            self.probes.sync()
+            self.probes.save_into(model)
         if self.quality is not None:
             self.quality.save_into(model)
         invalid, skipped = self._scan_facts
         return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
-                         invalid, skipped, self.recorder, self.quality)
+                         invalid, skipped, self.recorder, self.quality, self.probes)
 
 
 def _size(n: float) -> str:
