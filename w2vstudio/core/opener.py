@@ -35,7 +35,7 @@ def kind_of(mode: int) -> str:
     """What a file of this `st_mode` is, in words ("a regular file", "a FIFO (named pipe)" ...)."""
     if stat.S_ISREG(mode):
         return "a regular file"
-    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
 
 
 def check_regular(path: str | Path, error: type[W2VError] = W2VError) -> os.stat_result:
