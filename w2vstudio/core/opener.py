@@ -185,16 +185,17 @@ def open_input(path: str | Path, error: type[W2VError] = W2VError) -> Input:
     """Open a regular file for reading (see the module's docstring); failures raise `error`."""
     path = Path(path)
     check_regular(path, error)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    nonblock = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the check must not block
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise error(f"cannot read {path}: {_reason(exc)}") from None
     try:
         mode = os.fstat(fd).st_mode  # the file opened, should it have been swapped since the check
         if not stat.S_ISREG(mode):
             raise error(f"{path} is {kind_of(mode)}, not a regular file")
-        os.set_blocking(fd, True)
+        if nonblock:
+            os.set_blocking(fd, True)
         disk = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
