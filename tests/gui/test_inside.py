@@ -1,0 +1,89 @@
+"""The Inside tab: slide the window, apply a step (on a copy), train the tiny model 100 samples."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from w2vstudio.core.inside.samples import SEED_SENTENCE
+from w2vstudio.core.model import Model, TrainParams
+from w2vstudio.core.scan import scan_corpus
+from w2vstudio.core.trainer import Trainer
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.inside.inside_panel import InsidePanel
+from w2vstudio.gui.session import Entry, StudioSession, model_entry
+
+
+def _panel(qtbot, session=None):
+    panel = InsidePanel(session or StudioSession())
+    qtbot.addWidget(panel)
+    return panel
+
+
+def _model(tmp_path):
+    rng = np.random.default_rng(0)
+    words = SEED_SENTENCE.lower().replace(".", "").split() + ["nurse", "doctor", "hospital", "the", "a"]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(rng.choice(words, 12)) for _ in range(300)) + "\n")
+    corpus = scan_corpus([path]).encode(min_count=1)
+    model = Model.create(corpus.vocab, TrainParams(dim=8, epochs=1, threads=1, min_count=1, sample=0.0))
+    Trainer(model, corpus).train()
+    return model
+
+
+def test_slide_the_window_over_the_seed_sentence(qtbot):
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    assert view.sentence.text() == SEED_SENTENCE and view.table.rowCount() == 0
+    qtbot.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
+    assert [(s.inputs, s.output) for s in view.rows()] == [(("the",), "nurse"), (("the",), "assisted")]
+    qtbot.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
+    assert view.table.rowCount() == 5 and view.table.item(4, 1).text() == "the"
+    assert view.tokens.item(1).background().color().name() == "#f4a259"  # the centre, "nurse"
+    qtbot.mouseClick(view.all_button, Qt.MouseButton.LeftButton)
+    assert view.table.rowCount() == 42
+    view.architecture.setCurrentIndex(1)
+    view.show_all()
+    assert view.table.rowCount() == 12 and view.table.item(0, 0).text() == "nurse assisted"
+    assert not view.model_draws.isEnabled()
+
+
+def test_apply_a_step_changes_a_copy_never_the_model(qtbot, tmp_path):
+    model = _model(tmp_path)
+    weights = [model.vectors.copy(), model.syn1neg.copy()]
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(model_entry("m", model, saved=False))
+    samples, step = panel.samples_view, panel.step_view
+    assert samples.model_draws.isEnabled()
+    samples.model_draws.setChecked(True)
+    samples.show_all()
+    assert any(s.label == 0 for s in samples.rows())
+    samples.table.selectRow(0)
+    assert step.step is not None and step.apply_button.isEnabled()
+    qtbot.mouseClick(step.apply_button, Qt.MouseButton.LeftButton)
+    assert len(step.step.history) == 2 and "→" in step.change.text()
+    qtbot.mouseClick(step.apply10_button, Qt.MouseButton.LeftButton)
+    assert len(step.step.history) == 12
+    assert np.array_equal(model.vectors, weights[0]) and np.array_equal(model.syn1neg, weights[1])
+
+
+def test_a_vectors_file_has_no_context_matrix(qtbot):
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(Entry("v", KeyedVectors(["the", "nurse"], np.ones((2, 3), np.float32))))
+    panel.samples_view.show_all()
+    panel.samples_view.table.selectRow(0)
+    assert panel.step_view.step is None and "no context matrix C" in panel.step_view.headline.text()
+
+
+def test_train_the_tiny_model_100_samples(qtbot):
+    panel = _panel(qtbot)
+    tiny = panel.tiny_view
+    before = tiny.tiny.vectors.copy()
+    qtbot.mouseClick(tiny.next_buttons[2], Qt.MouseButton.LeftButton)
+    assert len(tiny.tiny.losses) == 100 and tiny.tiny.position == 100
+    assert not np.array_equal(tiny.tiny.vectors, before)
+    tiny.objective.setCurrentIndex(2)
+    qtbot.mouseClick(tiny.reset_button, Qt.MouseButton.LeftButton)
+    assert tiny.tiny.objective == "hs" and tiny.tiny.losses == []
+    tiny.train(10)
+    assert len(tiny.tiny.losses) == 10

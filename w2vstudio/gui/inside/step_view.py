@@ -1,0 +1,191 @@
+"""One training row in E and C: p(true word) and the top words, negative sampling's k+1
+questions or the Huffman path, the gradient, and Apply on a copy with p plotted against rounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.inside.samples import Sample
+from w2vstudio.core.inside.step import Step
+from w2vstudio.core.inside.tables import require_output
+from w2vstudio.gui.session import StudioSession
+
+_MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own probability",
+            "negative": "negative sampling: p = softmax(C·v + log Pn)[o] (C·v alone is not trained as a softmax); "
+                        "σ(v·u_o) is the yes/no probability it trains",
+            "hs": "hierarchical softmax: p = the product of the sigmoids along the word's Huffman path"}
+_BAR, _TRUE = pg.mkBrush("#7aa6e0"), pg.mkBrush("#d1495b")
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().hide()
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]):
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+
+
+class StepView(QWidget):
+    """Shows the step of the row given to `set_sample` on the model explored; `apply(n)` does n
+    steps on copies of the rows (never the model). `applied(before, after)` after each Apply."""
+
+    applied = Signal(object, object)
+
+    def __init__(self, session: StudioSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.step: Step | None = None
+        self._sample: Sample | None = None
+
+        self.headline = QLabel("Pick a row of the samples table.")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        self.bars = pg.PlotWidget(title="p(word | input): the top words, the true word in red")
+        self.bars.setMinimumHeight(160)
+        self.units = _table(["word or node", "label", "σ(v·u)", "loss"])
+        self.cost = QLabel()
+        self.cost.setWordWrap(True)
+        self.gradient = _table(["matrix", "row", "|Δ row|"])
+        self.alpha = QDoubleSpinBox()
+        self.alpha.setRange(0.0001, 5.0)
+        self.alpha.setDecimals(4)
+        self.alpha.setSingleStep(0.01)
+        self.alpha.setValue(0.025)
+        self.alpha.setPrefix("learning rate ")
+        self.alpha.valueChanged.connect(self._rebuild)
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setToolTip("Do the step on a copy of the rows (the model is never changed).")
+        self.apply_button.clicked.connect(lambda: self.apply(1))
+        self.apply10_button = QPushButton("×10")
+        self.apply10_button.clicked.connect(lambda: self.apply(10))
+        self.change = QLabel()
+        self.change.setTextFormat(Qt.TextFormat.PlainText)
+        self.change.setWordWrap(True)
+        self.rounds = pg.PlotWidget(title="p(true word) against rounds")
+        self.rounds.setLabel("bottom", "round")
+        self.rounds.setMinimumHeight(140)
+        self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
+
+        tables = QHBoxLayout()
+        tables.addWidget(self.units)
+        tables.addWidget(self.gradient)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.alpha)
+        buttons.addWidget(self.apply_button)
+        buttons.addWidget(self.apply10_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.bars, 2)
+        layout.addLayout(tables, 2)
+        layout.addWidget(self.cost)
+        layout.addLayout(buttons)
+        layout.addWidget(self.change)
+        layout.addWidget(self.rounds, 2)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
+
+    # -- public --------------------------------------------------------------------------------
+    def set_sample(self, sample: Sample | None):
+        self._sample = sample
+        self._rebuild()
+
+    def apply(self, n: int = 1):
+        if self.step is None:
+            return
+        before = self.step.readout()
+        for _ in range(n):
+            after = self.step.apply()[1]
+        self.change.setText(_before_after(before, after))
+        self._show()
+        self.applied.emit(before, after)
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _rebuild(self):
+        self.step = None
+        self.change.clear()
+        message = self._make_step()
+        enabled = self.step is not None
+        self.apply_button.setEnabled(enabled)
+        self.apply10_button.setEnabled(enabled)
+        if message:
+            self.headline.setText(message)
+            self.bars.clear()
+            _fill(self.units, [])
+            _fill(self.gradient, [])
+            self.cost.clear()
+            self._curve.setData([], [])
+            return
+        self._show()
+
+    def _make_step(self) -> str:
+        """Build the step; a message instead where there is none to show."""
+        entry = self.session.current
+        model = entry.model if entry is not None else None
+        if model is None:
+            return ("The model explored is a vectors file: it has no context matrix C (models trained here keep "
+                    "it)." if entry is not None else "Train or open a model to see one learning step.")
+        if self._sample is None:
+            return "Pick a row of the samples table."
+        try:
+            require_output(model, entry.name)
+            index = model.vocab.index
+            words = list(self._sample.inputs) + [self._sample.output]
+            missing = [w for w in words if w not in index]
+            if missing:
+                return f"Not in the model's vocabulary (rare or unseen): {', '.join(missing)}"
+            self.step = Step(model, [index[w] for w in self._sample.inputs], index[self._sample.output],
+                             alpha=self.alpha.value())
+        except W2VError as exc:
+            return str(exc)
+        return ""
+
+    def _show(self):
+        step, sample = self.step, self._sample
+        lk = step.likelihood(topn=10)
+        self.headline.setText(f"{' + '.join(sample.inputs)} → {sample.output}:  p = {lk.p:.4g}, rank {lk.rank:,} "
+                              f"of {len(step.model.vocab):,}, −log p = {lk.neg_log_p:.3f}"
+                              + (f", σ(v·u_o) = {lk.sigmoid:.3f}" if lk.sigmoid is not None else "")
+                              + f"\n{_MEANING[lk.objective]}")
+        self.bars.clear()
+        ps = [p for _, p in lk.top]
+        brushes = [_TRUE if w == sample.output else _BAR for w, _ in lk.top]
+        self.bars.addItem(pg.BarGraphItem(x=np.arange(len(ps)), height=ps, width=0.7, brushes=brushes))
+        self.bars.getAxis("bottom").setTicks([list(enumerate(w for w, _ in lk.top))])
+        units = step.ns_units() + step.hs_units()
+        _fill(self.units, [[u.word if u.word is not None else f"node {u.row}", str(u.label), f"{u.sigmoid:.4f}",
+                            f"{u.loss:.4f}"] for u in units])
+        readout = step.readout()
+        costs = step.costs()
+        ns = f"negative sampling loss {readout.ns_loss:.4f}; " if readout.ns_loss is not None else ""
+        self.cost.setText(ns + "multiply-adds per prediction: " + ", ".join(f"{k} {v:,}" for k, v in costs.items()))
+        changes, total = step.gradient(limit=12)
+        _fill(self.gradient, [[c.matrix, c.word if c.word is not None else f"node {c.row}", f"{c.delta:.3g}"]
+                              for c in changes])
+        self.gradient.setToolTip(f"{total:,} rows change in all")
+        self._curve.setData(np.arange(len(step.history)), step.history)
+
+    def _on_current_changed(self, _entry):
+        self._rebuild()
+
+
+def _before_after(before, after) -> str:
+    text = f"p(true word) {before.p:.4g} → {after.p:.4g}, rank {before.rank:,} → {after.rank:,}"
+    if before.ns_loss is not None:
+        text += f", NS loss {before.ns_loss:.3f} → {after.ns_loss:.3f}"
+    if before.cosine is not None:
+        text += f", cos(E[input], C[output]) {before.cosine:.3f} → {after.cosine:.3f}"
+    return text

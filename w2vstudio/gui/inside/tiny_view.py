@@ -1,0 +1,144 @@
+"""A tiny model trained one sample at a time: E and C as heatmaps, the loss per sample."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
+                               QWidget)
+
+from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
+
+_OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), ("Hierarchical softmax", "hs")]
+_PLAY_MS = 50
+_MEAN_OF = 50
+
+
+def _heatmap(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
+    plot = pg.PlotWidget(title=title)
+    image = pg.ImageItem()
+    image.setColorMap(pg.colormap.get("CET-D1"))
+    plot.addItem(image)
+    plot.invertY(True)
+    plot.setMinimumHeight(160)
+    return plot, image
+
+
+class TinyView(QWidget):
+    """Text, objective and seed; Next / ×10 / ×100 / Play / Reset. E has a row per word, C a column
+    per word (per inner node for hierarchical softmax); the words just updated are listed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.tiny: TinyModel | None = None
+        self.text = QPlainTextEdit(SEED_TEXT)
+        self.text.setToolTip("Up to a few thousand words; every word is in the vocabulary.")
+        self.text.setMaximumHeight(90)
+        self.objective = QComboBox()
+        for label, key in _OBJECTIVES:
+            self.objective.addItem(label, key)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setValue(1)
+        self.seed.setPrefix("seed ")
+        self.reset_button = QPushButton("Reset")
+        self.reset_button.setToolTip("Fresh E and C from the seed, with the text and objective above.")
+        self.reset_button.clicked.connect(self.reset)
+        self.next_buttons = []
+        for n in (1, 10, 100):
+            button = QPushButton("Next" if n == 1 else f"×{n}")
+            button.clicked.connect(lambda _=False, n=n: self.train(n))
+            self.next_buttons.append(button)
+        self.play_button = QPushButton("Play")
+        self.play_button.setCheckable(True)
+        self.play_button.toggled.connect(self._on_play_toggled)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.e_plot, self.e_image = _heatmap("E: a row per word")
+        self.c_plot, self.c_image = _heatmap("C: a column per word")
+        self.loss = pg.PlotWidget(title="loss per sample, and its running mean")
+        self.loss.setLabel("bottom", "sample")
+        self._loss_curve = self.loss.plot(pen=pg.mkPen("#7aa6e0", width=1))
+        self._mean_curve = self.loss.plot(pen=pg.mkPen("#d1495b", width=3))
+        self._timer = QTimer(self)
+        self._timer.setInterval(_PLAY_MS)
+        self._timer.timeout.connect(self._on_play_tick)
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.objective)
+        controls.addWidget(self.seed)
+        controls.addWidget(self.reset_button)
+        for button in self.next_buttons + [self.play_button]:
+            controls.addWidget(button)
+        controls.addStretch(1)
+        maps = QHBoxLayout()
+        maps.addWidget(self.e_plot)
+        maps.addWidget(self.c_plot)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addLayout(controls)
+        layout.addWidget(self.status)
+        layout.addLayout(maps, 2)
+        layout.addWidget(self.loss, 1)
+        self.reset()
+
+    def reset(self):
+        self.play_button.setChecked(False)
+        try:
+            self.tiny = TinyModel(self.text.toPlainText(), self.objective.currentData(), seed=self.seed.value())
+        except ValueError as exc:
+            self.tiny = None
+            self.status.setText(str(exc))
+        for button in self.next_buttons + [self.play_button]:
+            button.setEnabled(self.tiny is not None)
+        if self.tiny is not None:
+            self.status.setText(f"{len(self.tiny.vocab)} words, {len(self.tiny.samples)} samples a round; "
+                                f"the first: {self._describe(0)}")
+            self._show([])
+
+    def train(self, n: int):
+        if self.tiny is None:
+            return
+        done = self.tiny.next(n)
+        last = done[-1]
+        self.status.setText(f"sample {self.tiny.position:,} ({self._describe(last.index)}): loss {last.loss:.3f}, "
+                            f"mean of the last {_MEAN_OF} {self.tiny.running_mean(_MEAN_OF):.3f}; updated: "
+                            + ", ".join(last.words))
+        self._show(last.words)
+
+    def _describe(self, index: int) -> str:
+        s = self.tiny.samples[index]
+        return f"{' + '.join(s.inputs)} → {s.output}"
+
+    def _show(self, updated):
+        tiny = self.tiny
+        self.e_image.setImage(tiny.vectors.T, autoLevels=False, levels=_levels(tiny.vectors))
+        c = tiny.context_matrix
+        self.c_image.setImage(c, autoLevels=False, levels=_levels(c))
+        ticks = [(i + 0.5, w + (" ●" if w in updated else "")) for i, w in enumerate(tiny.vocab.words)]
+        self.e_plot.getAxis("left").setTicks([ticks])
+        self.c_plot.getAxis("bottom").setTicks([ticks if tiny.objective != "hs" else []])
+        losses = np.asarray(tiny.losses)
+        self._loss_curve.setData(np.arange(len(losses)), losses)
+        if len(losses):
+            means = np.convolve(losses, np.ones(_MEAN_OF), "full")[: len(losses)] / np.minimum(
+                np.arange(1, len(losses) + 1), _MEAN_OF)
+            self._mean_curve.setData(np.arange(len(losses)), means)
+        else:
+            self._mean_curve.setData([], [])
+
+    def _on_play_toggled(self, on: bool):
+        if on:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def _on_play_tick(self):
+        self.train(1)
+
+
+def _levels(matrix: np.ndarray) -> tuple[float, float]:
+    top = float(np.abs(matrix).max()) or 1.0
+    return -top, top
