@@ -43,14 +43,6 @@ class FileStat:
     in_folder: bool = False  # found in a folder given (not named itself): skipped if not text
 
 
-class NotTextError(CorpusError):
-    """A corpus file that is not text; `reason` says what it looks like instead."""
-
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"{path} {reason}")
-        self.reason = reason
-
-
 def find_files(paths) -> list[FileStat]:
     """Expand paths (files and folders, recursively; hidden ones and links to folders left out)
     into a list of regular files."""
@@ -99,7 +91,7 @@ class ReplacementCounter:
 def iter_blocks(path: Path, counter: ReplacementCounter, skipped: list | None = None) -> Iterator[tuple[bytes, int]]:
     """Yield (valid UTF-8 block, bytes of the file on disk consumed so far) for one file.
 
-    A file that is not text raises `NotTextError`, or, given a `skipped` list, yields nothing and
+    A file that is not text raises `CorpusError`, or, given a `skipped` list, yields nothing and
     is appended to it as `{"path": str, "reason": str}`."""
     pending = b""
     with open_input(path, CorpusError) as fh:
@@ -107,7 +99,7 @@ def iter_blocks(path: Path, counter: ReplacementCounter, skipped: list | None = 
         if b"\x00" in data[:TEXT_CHECK_BYTES]:
             reason = _not_text(data[:TEXT_CHECK_BYTES])
             if skipped is None:
-                raise NotTextError(path, reason)
+                raise CorpusError(f"{path} {reason}")
             skipped.append({"path": str(path), "reason": reason})
             return
         while True:
