@@ -8,6 +8,7 @@ import pytest
 from w2vstudio.cli import main
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.io import save_vectors
+from w2vstudio.core.lenses import stream
 from w2vstudio.core.lenses.axes import evidence, make_axis, occupations, poles, scores, scores_over_snapshots
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -109,3 +110,10 @@ def test_evidence_in_a_corpus_starting_with_empty_lines(tmp_path):
     corpus.write_text("\n\n\nhe doctor\n")
     ev = evidence([corpus], "doctor", ["he"], ["she"])
     assert (ev.occurrences, ev.source_count, ev.source_lines) == (1, 1, ["he doctor"])
+
+
+def test_text_around_a_word_keeps_whole_words():
+    line = "one two three four five six seven eight nine ten"
+    assert stream.around(line, "five", 0, width=9) == "four five six"
+    assert stream.around("a  Five\tb five", "five", 1) == "a Five b five"
+    assert stream.around("no match here", "five", 0) == "no match here"

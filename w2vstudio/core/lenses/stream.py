@@ -95,4 +95,10 @@ def around(line: str, word: str, nth: int, width: int = 60, lowercase: bool = Tr
             break
     if found is None:
         return line[: 2 * width].strip()
-    return re.sub(r"\s+", " ", line[max(0, found.start() - width):found.end() + width]).strip()
+    start, end = max(0, found.start() - width), found.end() + width
+    left, right = line[start:found.start()], line[found.end():end]
+    if start > 0 and " " in left:  # whole words only where the text is cut
+        left = left[left.index(" ") + 1:]
+    if end < len(line) and " " in right:
+        right = right[:right.rindex(" ")]
+    return re.sub(r"\s+", " ", left + found.group() + right).strip()
