@@ -168,7 +168,11 @@ class KeyedVectors:
         """Rows whose vector is zero, ascending (cached; usually none)."""
         zero = self._zero_rows
         if zero is None:
-            zero = self._zero_rows = np.flatnonzero(self.inv_norms == 0)
+            inv = self.inv_norms
+            with self._lock:
+                if self._zero_rows is None:
+                    self._zero_rows = np.flatnonzero(inv == 0)
+                zero = self._zero_rows
         return zero
 
     def _directed(self, word: str) -> int:
