@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QApplication
 
 from w2vstudio.core.projection import pca_2d, tsne_2d, unit_rows
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.map_panel import MapPanel
+from w2vstudio.gui.map.map_panel import MapPanel
 
 
 def median_ms(fn, repeat: int) -> float:

@@ -37,7 +37,7 @@ def main() -> int:
         loop.exec()
         signal.disconnect(loop.quit)
 
-    window.set_pins(["france", "war", "music", "river"])
+    window.session.set_pins(["france", "war", "music", "river"])
     window.train_panel.form.preset.textActivated.emit("Quick look")
     window.train_panel.start_action.trigger()
     wait(window.train_panel.training_finished)
@@ -55,7 +55,7 @@ def main() -> int:
     timeline = window.live_map.timeline
     timeline.follow.setChecked(False)
     timeline.set_frame(round(0.3 * (timeline.count - 1)))
-    window.map_panel.select_word("war")
+    window.live_map.map_panel.select_word("war")
     QTimer.singleShot(500, loop.quit)
     loop.exec()
     window.grab().save(str(DOCS / "screenshot-evolution.png"))

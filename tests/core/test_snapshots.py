@@ -121,18 +121,6 @@ def test_cancelled_run_ends_with_a_snapshot_where_it_stopped(topic_corpus):
     np.testing.assert_array_equal(recorder.snapshot(-1), model.vectors[recorder.tracked_ids])
 
 
-def test_index_at_finds_the_nearest_snapshot(topic_corpus):
-    model = _model(topic_corpus)
-    recorder = SnapshotRecorder(model, [0, 1], PER_EPOCH)
-    with pytest.raises(IndexError):
-        recorder.index_at(0)
-    recorder.start()
-    Trainer(model, topic_corpus, recorder).train()
-    words = recorder.times()["words"]
-    assert recorder.index_at(0) == 0 and recorder.index_at(10**9) == len(words) - 1
-    assert recorder.index_at(words[3] - 1) == 3 and recorder.index_at(words[3] + 1) == 3
-
-
 def test_calling_before_start_is_an_error(topic_corpus):
     recorder = SnapshotRecorder(_model(topic_corpus), [0], PER_EPOCH)
     with pytest.raises(RuntimeError, match="start"):

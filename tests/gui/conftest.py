@@ -28,14 +28,15 @@ def settings_file(tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def no_dangling_jobs():
-    """Fail a test that leaves a background job running (pytest-qt has closed its widgets by now)."""
+def no_dangling_jobs(qapp):
+    """Fail a test that leaves a background call running (pytest-qt has closed its widgets by now)."""
     yield
     from w2vstudio.gui import workers
 
-    running = workers.live_jobs()
+    running = workers.running()
     workers.stop_all()
-    assert not running, f"background jobs still running after the test: {running}"
+    qapp.processEvents()  # the calls' last signals
+    assert not running, f"background calls still running after the test: {running}"
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +91,7 @@ def watched(tiny_corpus):
     from w2vstudio.core.model import Model, TrainParams
     from w2vstudio.core.scan import scan_corpus
     from w2vstudio.core.trainer import Trainer
-    from w2vstudio.gui.watch import TrainingWatch, WatchOptions
+    from w2vstudio.gui.train.job import TrainingWatch, WatchOptions
 
     corpus = scan_corpus([tiny_corpus]).encode(min_count=2)
     trained = []
@@ -112,6 +113,6 @@ def add_watched(watched):
     def add(w, i=0):
         model, watch = watched[i]
         name = f"tiny {'skip-gram' if model.params.sg else 'CBOW'}"
-        return w.add_model(Entry(name, model.keyed_vectors(), model, watch.recorder))
+        return w.session.add(Entry(name, model.keyed_vectors(), model, watch.recorder))
 
     return add

@@ -13,10 +13,10 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMessageBox
 
 from w2vstudio.gui import settings
-from w2vstudio.gui.completion import PrefixIndex
+from w2vstudio.gui.widgets.completion import PrefixIndex
 from w2vstudio.gui.main_window import MainWindow, sentence
-from w2vstudio.gui.queries import parse_terms, replace_word
-from w2vstudio.gui.train_panel import duration
+from w2vstudio.gui.explore.queries import parse_terms, replace_word
+from w2vstudio.gui.train.train_panel import duration
 
 
 def test_w2vstudio_starts_and_closes_cleanly(tmp_path):

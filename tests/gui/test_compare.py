@@ -47,23 +47,23 @@ def test_two_models_side_by_side(qtbot, window, add_watched):
     with qtbot.waitSignal(panel.compared, timeout=TIMEOUT) as compared:
         panel.compare("israel")
     assert compared.args[0].left == c.right
-    with qtbot.waitSignal(w.compare_panel._compare.failed, timeout=TIMEOUT):
+    with qtbot.waitSignal(panel.comparison_failed, timeout=TIMEOUT):
         panel.compare("qwertyuiop")
     assert "not in the vocabulary" in panel.overlap_label.text()
-    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
 
 
 def test_the_models_menu_switches_and_removes(qtbot, window, add_watched):
     w = window
     first, second = add_watched(w, 0), add_watched(w, 1)
     again = add_watched(w, 0)
-    assert again.name == f"{first.name} #2" and w.entry is again
+    assert again.name == f"{first.name} #2" and w.session.current is again
     w.models_menu.aboutToShow.emit()
     actions = [a for a in w.models_menu.actions() if a.isCheckable()]
     assert [a.text() for a in actions] == [e.name for e in w.session.entries] and actions[2].isChecked()
     actions[1].trigger()
-    assert w.entry is second and w.model_name == second.name and w.kv is second.kv
+    assert w.session.current is second and w.session.current.name == second.name and w.session.current.kv is second.kv
     w.remove_action.trigger()
-    assert w.session.entries == [first, again] and w.entry is again
+    assert w.session.entries == [first, again] and w.session.current is again
     assert [w.compare_panel.left.itemText(i) for i in range(w.compare_panel.left.count())] == [first.name, again.name]
     assert w.questions == []  # saved models go without asking

@@ -36,7 +36,7 @@ def click_plot(qtbot, plot: pg.PlotWidget, x: float):
 def test_the_map_follows_training_and_the_loss_plot_picks_a_moment(qtbot, window, tiny_corpus, train):
     w = window
     w.open_corpus([tiny_corpus])
-    w.set_pins(["republic"])  # the 641st word: tracked too
+    w.session.set_pins(["republic"])  # the 641st word: tracked too
     w.train_panel.watch_form.tracked.setValue(40)
     w.tabs.setCurrentWidget(w.live_map)
     progressed = []
@@ -46,13 +46,13 @@ def test_the_map_follows_training_and_the_loss_plot_picks_a_moment(qtbot, window
     assert len(recorder) == 3 and recorder.words[:40] == outcome.model.vocab.words[:40]
     assert recorder.words[40:] == ["republic"]
     assert progressed and progressed[0] is outcome.watch
-    assert w.entry.recorder is recorder and not w.entry.saved
+    assert w.session.current.recorder is recorder and not w.session.current.saved
     wait_for_frames(qtbot, w, 3)
     frames = w.evolution.frames
     timeline = w.live_map.timeline
     assert timeline.count == 3 and timeline.frame == 2 and timeline.follow.isChecked()
-    assert w.map_panel.words == recorder.words
-    np.testing.assert_allclose(w.map_panel.coordinates, frames.coords[-1])
+    assert w.live_map.map_panel.words == recorder.words
+    np.testing.assert_allclose(w.live_map.map_panel.coordinates, frames.coords[-1])
     np.testing.assert_allclose(frames.coords, snapshot_coordinates(recorder.stacked(), timeline.align))
     np.testing.assert_allclose(frames.x, [0, 1, 2])  # epochs, the loss plot's axis
     assert "Snapshot 3 of 3" in timeline.caption.text() and w.live_map.trail_words == ["republic"]
@@ -65,9 +65,9 @@ def test_the_map_follows_training_and_the_loss_plot_picks_a_moment(qtbot, window
     click_plot(qtbot, plots.loss_plot, 0.8)
     assert w.tabs.currentWidget() is w.live_map
     assert timeline.frame == 1 and not timeline.follow.isChecked()
-    np.testing.assert_allclose(w.map_panel.coordinates, frames.coords[1])
-    assert plots._marker.isVisible() and plots._marker.value() == 1.0
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    np.testing.assert_allclose(w.live_map.map_panel.coordinates, frames.coords[1])
+    assert plots.marker == 1.0
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_the_timeline_scrubs_and_plays(qtbot, window, add_watched, watched):
@@ -79,13 +79,13 @@ def test_the_timeline_scrubs_and_plays(qtbot, window, add_watched, watched):
     w.live_map.moment_shown.connect(shown.append)
     timeline.slider.triggerAction(QAbstractSlider.SliderAction.SliderSingleStepSub)  # as the user does
     assert not timeline.follow.isChecked() and timeline.frame == 7
-    np.testing.assert_allclose(w.map_panel.coordinates, frames.coords[7])
+    np.testing.assert_allclose(w.live_map.map_panel.coordinates, frames.coords[7])
     assert shown == [frames.x[7]]
-    assert w.map_panel.select_word("the")  # neighbours in the snapshot shown, among the tracked words
-    assert w.map_panel.neighbours == frames.vectors(7).most_similar("the", topn=10)
+    assert w.live_map.map_panel.select_word("the")  # neighbours in the snapshot shown, among the tracked words
+    assert w.live_map.map_panel.neighbours == frames.vectors(7).most_similar("the", topn=10)
     timeline.set_frame(2)
-    assert w.map_panel.selected_word == "the"
-    assert w.map_panel.neighbours == frames.vectors(2).most_similar("the", topn=10)
+    assert w.live_map.map_panel.selected_word == "the"
+    assert w.live_map.map_panel.neighbours == frames.vectors(2).most_similar("the", topn=10)
 
     timeline.set_frame(6)
     timeline.play_button.click()
@@ -104,13 +104,11 @@ def test_the_timeline_scrubs_and_plays(qtbot, window, add_watched, watched):
 def test_trails_of_pinned_words_and_the_basis(qtbot, window, add_watched, watched):
     w = window
     recorder = show_watched(qtbot, w, add_watched, watched)
-    w.set_pins(["republic", "unheardof", "the"])
+    w.session.set_pins(["republic", "unheardof", "the"])
     assert w.live_map.trail_words == ["republic", "the"]  # the words tracked
     w.live_map.timeline.set_frame(3)
     frames = w.evolution.frames
-    line = w.live_map._trails[0][0]
-    x, y = line.getData()
-    np.testing.assert_allclose(np.c_[x, y], frames.coords[:4, frames.positions["republic"]])
+    np.testing.assert_allclose(w.live_map.trail("republic"), frames.coords[:4, frames.positions["republic"]])
     w.live_map.timeline.trails.setChecked(False)
     assert w.live_map.trail_words == [] and settings.get("map/trails") is False
 
@@ -120,8 +118,8 @@ def test_trails_of_pinned_words_and_the_basis(qtbot, window, add_watched, watche
     assert settings.get("map/align") == "previous" and changed.args[0] is not before
     np.testing.assert_allclose(changed.args[0].coords, snapshot_coordinates(recorder.stacked(), "previous"))
 
-    w.map_panel.project()  # a projection of the model leaves the timeline
-    qtbot.waitUntil(lambda: not w.live_map.showing_snapshot and w.map_panel.words == w.kv.words[:len(w.kv)],
+    w.live_map.map_panel.project()  # a projection of the model leaves the timeline
+    qtbot.waitUntil(lambda: not w.live_map.showing_snapshot and w.live_map.map_panel.words == w.session.current.kv.words[:len(w.session.current.kv)],
                     timeout=TIMEOUT)
     assert w.live_map.trail_words == []
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)

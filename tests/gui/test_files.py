@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from w2vstudio.core.errors import Cancelled
 from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui import main_window, settings, workers
+from w2vstudio.gui import files, settings, workers
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def test_dropping_a_folder_makes_it_the_corpus(qtbot, window, tiny_corpus):
 
 
 def test_dropping_a_vectors_file_opens_it_to_explore(qtbot, window, vectors_file):
-    with qtbot.waitSignal(window.vectors_changed, timeout=30_000) as changed:
+    with qtbot.waitSignal(window.session.current_changed, timeout=30_000) as changed:
         drop(window, [vectors_file])
-    kv = changed.args[0]
-    assert len(kv) == 50 and window.model is None and not window.unsaved
+    kv = changed.args[0].kv
+    assert len(kv) == 50 and window.session.current.model is None and not not window.session.current.saved
     assert window.vocab_label.text() == "50 words" and window.dim_label.text() == "8 dimensions"
     assert "small.vec" in window.windowTitle()
     with qtbot.waitSignal(window.neighbours_panel.results_shown) as shown:
@@ -67,10 +67,10 @@ def test_bad_input_gives_one_sentence(qtbot, window, tmp_path):
     empty.write_text("  \n\n", encoding="utf-8")
     with qtbot.waitSignal(window.corpus_panel.scan_failed, timeout=30_000):
         window.open_paths([empty])
-    assert len(window.errors) == 3
+    qtbot.waitUntil(lambda: len(window.errors) == 3)
     assert all(e.count(". ") == 0 and len(e) < 200 for e in window.errors), window.errors
-    assert "does not exist" in window.errors[1]
-    assert window.isVisible() and window.kv is None
+    assert sum("does not exist" in e for e in window.errors) == 1
+    assert window.isVisible() and window.session.current is None
 
 
 def test_cancel_a_scan(qtbot, window):
@@ -95,18 +95,18 @@ def test_cancel_opening_vectors(qtbot, window, vectors_file, monkeypatch):
             cancelled.append(path)
             raise
 
-    monkeypatch.setattr(main_window, "load_vectors", load_after_cancel)
+    monkeypatch.setattr(files, "load_vectors", load_after_cancel)
     heard = []
-    window.vectors_changed.connect(heard.append)
-    window.open_paths([vectors_file])
-    assert window.busy.isVisible() and window.cancel_button.isVisible()
+    window.session.current_changed.connect(heard.append)
+    window.open_paths([vectors_file])  # sorted in the background, then opened
+    qtbot.waitUntil(lambda: window.busy.isVisible() and window.cancel_button.isVisible())
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     assert not window.busy.isVisible() and not window.cancel_button.isVisible()
     assert window.statusBar().currentMessage() == "Opening cancelled."
-    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=30_000)
+    qtbot.waitUntil(lambda: not workers.running(), timeout=30_000)
     assert cancelled == [vectors_file] and heard == [] and window.session.entries == [] and window.errors == []
 
-    monkeypatch.setattr(main_window, "load_vectors", load_vectors)
-    with qtbot.waitSignal(window.vectors_changed, timeout=30_000):
+    monkeypatch.setattr(files, "load_vectors", load_vectors)
+    with qtbot.waitSignal(window.session.current_changed, timeout=30_000):
         window.open_paths([vectors_file])  # a new load is whole
-    assert len(window.kv) == 50 and not window.cancel_button.isVisible()
+    assert len(window.session.current.kv) == 50 and not window.cancel_button.isVisible()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from w2vstudio.gui import workers
-from w2vstudio.gui.plots import RATE, SPEED, TrainingPlots
+from w2vstudio.gui.train.plots import TrainingPlots
 from w2vstudio.gui.session import Entry
 
 from tests.gui.test_evolution import click_plot, wait_for_frames
@@ -18,11 +18,7 @@ TIMEOUT = 120_000
 
 def plotted(plots) -> dict:
     """What the plots draw: each curve's (x, y) and the per-epoch evaluations."""
-    curves = {"batch": plots._batch_curve, "mean": plots._mean_curve, "rate": plots._curves[RATE][1],
-              "speed": plots._curves[SPEED][1]}
-    drawn = {name: tuple(np.asarray([] if v is None else v, dtype=np.float64) for v in curve.getData())
-             for name, curve in curves.items()}
-    return drawn | {"quality": plots.quality}
+    return plots.drawn() | {"quality": plots.quality}
 
 
 def assert_shows_history(plots, model):
@@ -40,7 +36,7 @@ def assert_shows_history(plots, model):
     np.testing.assert_allclose(drawn["mean"][1], np.repeat(model.epoch_losses, 2))
     assert len(drawn["speed"][0]) == 0  # not stored
     assert drawn["quality"] == model.info["epoch_quality"] and len(drawn["quality"]) == epochs
-    analogy = plots._quality_curves["analogy"].getData()
+    analogy = drawn["analogy"]
     np.testing.assert_allclose(analogy[0], [e["epoch"] for e in model.info["epoch_quality"]])
 
 
@@ -49,10 +45,10 @@ def test_an_opened_model_shows_its_history_and_leads_to_its_snapshots(qtbot, win
     model, watch = watched[0]
     path = tmp_path / "skip-gram.npz"
     model.save(path)
-    with qtbot.waitSignal(w.vectors_changed, timeout=TIMEOUT):
+    with qtbot.waitSignal(w.session.current_changed, timeout=TIMEOUT):
         w.open_paths([str(path)])
     plots = w.train_panel.plots
-    assert_shows_history(plots, w.model)
+    assert_shows_history(plots, w.session.current.model)
     assert w.train_panel.stats.text().startswith("Plotted: the model explored, 2 epochs trained, last epoch loss")
 
     # a click on the loss plot shows that moment of training on the map, from the stored snapshots
@@ -62,8 +58,8 @@ def test_an_opened_model_shows_its_history_and_leads_to_its_snapshots(qtbot, win
     click_plot(qtbot, plots.loss_plot, 1.3)
     shown = frames.nearest(1.3)
     assert w.tabs.currentWidget() is w.live_map and w.live_map.timeline.frame == shown > 0
-    assert plots._marker.isVisible() and plots._marker.value() == pytest.approx(frames.x[shown])
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    assert plots.marker == pytest.approx(frames.x[shown])
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_the_plots_follow_the_model_explored(qtbot, window, add_watched, watched):
@@ -71,14 +67,14 @@ def test_the_plots_follow_the_model_explored(qtbot, window, add_watched, watched
     skip_gram = add_watched(w, 0)
     plots = w.train_panel.plots
     assert_shows_history(plots, skip_gram.model)
-    w.add_model(Entry("vectors only", skip_gram.kv))
-    assert plots.batch_count == 0 and plots.quality == [] and not plots._marker.isVisible()
+    w.session.add(Entry("vectors only", skip_gram.kv))
+    assert plots.batch_count == 0 and plots.quality == [] and plots.marker is None
     assert w.train_panel.stats.text().strip() == ""
     add_watched(w, 1)
     assert_shows_history(plots, watched[1][0])
-    w.choose_model(skip_gram)
+    w.session.choose(skip_gram)
     assert_shows_history(plots, skip_gram.model)
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_a_live_run_keeps_its_plots_on_the_same_axis_as_its_history(qtbot, window, tiny_corpus, train):
@@ -88,16 +84,16 @@ def test_a_live_run_keeps_its_plots_on_the_same_axis_as_its_history(qtbot, windo
     qtbot.waitUntil(lambda: not w.train_panel.plots.stale)  # the last reports drawn
     live = plotted(w.train_panel.plots)
     assert len(live["speed"][0]) == len(live["batch"][0]) > 0  # the run's own plots, speeds with them
-    trained = w.entry
-    w.add_model(Entry("vectors only", trained.kv))
+    trained = w.session.current
+    w.session.add(Entry("vectors only", trained.kv))
     assert w.train_panel.plots.batch_count == 0
-    w.choose_model(trained)
+    w.session.choose(trained)
     again = plotted(w.train_panel.plots)
     for name in ("batch", "mean", "rate"):
         for a, b in zip(live[name], again[name]):
             np.testing.assert_allclose(a, b)
     assert again["quality"] == live["quality"] == outcome.model.info["epoch_quality"]
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_damaged_quality_entries_are_left_out(qtbot, watched):

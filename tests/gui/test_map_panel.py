@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QToolTip
 from w2vstudio.core.projection import project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import workers
-from w2vstudio.gui.map_panel import MapPanel
+from w2vstudio.gui.map.map_panel import MapPanel
 
 TIMEOUT = 60_000
 
@@ -67,9 +67,9 @@ def test_pca_map_shows_the_n_most_frequent_words(qtbot, panel, kv):
     project(qtbot, panel, kv, method="pca", n=120)
     assert panel.words == kv.words[:120]
     np.testing.assert_allclose(panel.coordinates, project_2d(kv.vectors[:120], "pca"))
-    assert len(panel._scatter.data) == 120
+    assert len(panel.drawn()[0]) == 120
     assert not panel.is_busy()
-    qtbot.waitUntil(lambda: not workers.live_jobs())
+    qtbot.waitUntil(lambda: not workers.running())
 
 
 def test_select_word_highlights_its_k_nearest_neighbours(qtbot, panel, kv):
@@ -101,9 +101,9 @@ def test_neighbours_are_those_on_the_map(qtbot, panel, kv):
 def test_unknown_words_are_not_selected(qtbot, panel, kv):
     project(qtbot, panel, kv, n=50)
     assert not panel.select_word("w100")  # a word of the vectors, off the map
-    assert "not among the 50 words" in panel._status.text()
+    assert "not among the 50 words" in panel.status
     assert not panel.select_word("w1x")
-    assert "did you mean" in panel._status.text()
+    assert "did you mean" in panel.status
     assert panel.selected_word is None
 
 
@@ -141,14 +141,14 @@ def test_set_coordinates_reuses_the_plot_items(qtbot, panel, kv):
     panel.select_word("w1")
     items = list(view_of(panel).addedItems)
     moved = panel.coordinates + 1.0
-    brushes = list(panel._scatter.data["brush"])
+    colours = panel.drawn()[1]
     panel.set_coordinates(panel.words, moved, kv.counts[: len(panel.words)])  # same words: points move
     assert view_of(panel).addedItems == items
-    np.testing.assert_allclose(np.c_[panel._scatter.getData()], moved)
-    assert list(panel._scatter.data["brush"]) == brushes
-    assert panel._scatter.dataBounds(0) == (moved[:, 0].min(), moved[:, 0].max())
+    points, again, highlighted = panel.drawn()
+    np.testing.assert_allclose(points, moved)
+    assert again == colours
     assert panel.selected_word == "w1" and len(panel.neighbours) == 3
-    np.testing.assert_allclose(panel._highlight.data["x"][-1], moved[1, 0])
+    np.testing.assert_allclose(highlighted[-1], moved[1])
 
 
 def test_colour_by_frequency_needs_counts(qtbot, panel):
@@ -156,8 +156,7 @@ def test_colour_by_frequency_needs_counts(qtbot, panel):
     assert not panel.findChild(QCheckBox).isEnabled()
     project(qtbot, panel, make_kv())
     assert panel.findChild(QCheckBox).isEnabled()
-    brushes = {b.color().name() for b in panel._scatter.data["brush"]}
-    assert len(brushes) > 10
+    assert len(set(panel.drawn()[1])) > 10
 
 
 def test_exports(qtbot, panel, kv, tmp_path):
@@ -175,23 +174,23 @@ def test_exports(qtbot, panel, kv, tmp_path):
 
 def test_tsne_runs_in_a_job_and_leaves_no_thread(qtbot, panel, kv):
     reports = []
-    panel._jobs.progressed.connect(reports.append)
+    panel.progressed.connect(reports.append)
     project(qtbot, panel, kv, method="tsne", n=40)
     xy = panel.coordinates
     assert xy.shape == (40, 2) and np.all(np.isfinite(xy))
     assert reports[-1] == 1.0 and reports == sorted(reports)
-    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
 
 
 def test_cancel_stops_tsne(qtbot, panel, kv):
     panel.configure(method="tsne", n=60)
-    with qtbot.waitSignal(panel._jobs.progressed, timeout=TIMEOUT):
+    with qtbot.waitSignal(panel.progressed, timeout=TIMEOUT):
         panel.set_vectors(kv)
     assert panel.is_busy()
     with qtbot.assertNotEmitted(panel.projected, wait=100):
         panel.cancel()
     assert not panel.is_busy() and panel.words == []
-    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
     # a cancelled run leaves the panel ready for the next one
     project(qtbot, panel, kv, method="pca")
     assert len(panel.words) == 60

@@ -6,7 +6,7 @@ from PySide6.QtGui import QValidator
 
 from w2vstudio.core.model import TrainParams
 from w2vstudio.gui import settings, workers
-from w2vstudio.gui.params_form import ParamsForm
+from w2vstudio.gui.train.params_form import ParamsForm
 
 ADVANCED = {"min_alpha": 0.001, "ns_exponent": 0.5, "cbow_mean": False, "batch_words": 4_000}
 
@@ -42,7 +42,7 @@ def test_a_final_learning_rate_above_the_starting_one_is_refused(qtbot, window, 
     w.train_panel.start_action.trigger()
     assert w.errors == ["the final learning rate (0.02) must not be above the starting one (0.01)"]
     assert not w.train_panel.is_busy
-    qtbot.waitUntil(lambda: not workers.live_jobs(), timeout=60_000)  # the corpus scan
+    qtbot.waitUntil(lambda: not workers.running(), timeout=60_000)  # the corpus scan
 
 
 def test_the_advanced_fields_reach_training(qtbot, window, tiny_corpus, train):

@@ -4,7 +4,7 @@ model learns, the analogy probe, neighbourhood stability, and the corpus link.""
 from PySide6.QtCore import Qt
 
 from w2vstudio.gui import settings, workers
-from w2vstudio.gui.probes import AnalogyProbe, LiveVectors
+from w2vstudio.core.probes import AnalogyProbe
 
 TIMEOUT = 120_000
 
@@ -22,13 +22,13 @@ def test_pinned_words_show_their_neighbours_and_an_analogy_its_answer(qtbot, win
     w.tabs.setCurrentWidget(panel)
     qtbot.keyClicks(panel.pin_edit, "israel")
     results = probe(qtbot, panel, lambda: qtbot.keyClick(panel.pin_edit, Qt.Key.Key_Return))
-    assert w.session.pins == ["israel"] == settings.get("watch/pins") == w.train_panel.pinned
-    expected = w.kv.most_similar("israel", topn=5)
+    assert w.session.pins == ["israel"] == settings.get("watch/pins")
+    expected = w.session.current.kv.most_similar("israel", topn=5)
     assert [word for word, _ in results.neighbours["israel"]] == [word for word, _ in expected]
     row = panel.tree.topLevelItem(0)
     assert row.text(0) == "israel" and row.text(1).startswith(f"{expected[0][0]} {expected[0][1]:.2f} · ")
 
-    probe(qtbot, panel, lambda: w.set_pins(["israel", "qwertyuiop"]))
+    probe(qtbot, panel, lambda: w.session.set_pins(["israel", "qwertyuiop"]))
     assert panel.tree.topLevelItem(1).text(1) == "not in the vocabulary"
     panel.pins_list.item(1).setSelected(True)
     panel.unpin_button.click()
@@ -37,27 +37,28 @@ def test_pinned_words_show_their_neighbours_and_an_analogy_its_answer(qtbot, win
     for edit, word in zip(panel.analogy_edits, ("the", "of", "and", "in")):
         edit.setText(word)
     results = probe(qtbot, panel, panel.analogy_edits[3].returnPressed.emit)
-    assert w.session.analogy == AnalogyProbe("the", "of", "and", "in") == panel.analogy
-    answer = w.kv.analogy("the", "of", "and", topn=1, expected="in")
+    assert w.session.probe == AnalogyProbe("the", "of", "and", "in") == panel.analogy
+    answer = w.session.current.kv.analogy("the", "of", "and", topn=1, expected="in")
     assert results.answer[0] == answer.results[0][0] and results.expected_rank == answer.expected_rank
     assert panel.analogy_label.text().startswith(f"the : of :: and : in: now “{answer.results[0][0]}”")
-    probe(qtbot, panel, lambda: w.set_analogy(AnalogyProbe("the", "of", "and", "zzzz")))
+    probe(qtbot, panel, lambda: w.session.set_probe(AnalogyProbe("the", "of", "and", "zzzz")))
     assert panel.analogy_label.text().endswith("zzzz not in the vocabulary.")
     panel.analogy_edits[0].clear()
     panel.analogy_edits[0].returnPressed.emit()
     assert panel.analogy_label.text().startswith("Fill in")
-    qtbot.waitUntil(lambda: panel.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_probes_read_a_model_in_training(qtbot, window, watched):
     w = window
-    model = watched[0][0]
+    model, watch = watched[0]
     panel = w.probes_panel
-    w.set_pins(["war"])
-    results = probe(qtbot, panel, lambda: panel.follow_training(model))
-    assert isinstance(panel._source, LiveVectors) and panel.source_label.text() == "Probing the model in training."
+    w.tabs.setCurrentWidget(panel)
+    w.session.set_pins(["war"])
+    results = probe(qtbot, panel, lambda: panel.follow_training(watch))
+    assert panel.source == "training" and panel.source_label.text() == "Probing the model in training."
     assert results.neighbours["war"] == model.keyed_vectors().most_similar("war", topn=5)
-    qtbot.waitUntil(lambda: panel.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: panel.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_stability_curve_and_still_moving_words(qtbot, window, add_watched, watched):
@@ -68,7 +69,7 @@ def test_stability_curve_and_still_moving_words(qtbot, window, add_watched, watc
                     timeout=TIMEOUT)
     stability = w.evolution.stability
     view = w.probes_panel.stability
-    x, y = view._curve.getData()
+    x, y = view.curve()
     assert len(x) == len(recorder) - 1 and all(0 <= v <= 1 for v in y)
     rows = view.moving.rowCount()
     overlaps = [view.moving.data(view.moving.index(i, 1)) for i in range(rows)]
@@ -77,8 +78,8 @@ def test_stability_curve_and_still_moving_words(qtbot, window, add_watched, watc
     assert view.moving.data(view.moving.index(0, 0)) == word
     with qtbot.waitSignal(w.neighbours_panel.results_shown, timeout=TIMEOUT):
         view.table.doubleClicked.emit(view.moving.index(0, 0))
-    assert w.tabs.currentWidget() is w.neighbours_panel and w.neighbours_panel.search_box.text() == word
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    assert w.tabs.currentWidget() is w.neighbours_panel and w.neighbours_panel.query == word
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_the_word_panel_shows_the_corpus_and_pins(qtbot, window, add_watched, tiny_corpus):
@@ -91,7 +92,7 @@ def test_the_word_panel_shows_the_corpus_and_pins(qtbot, window, add_watched, ti
     lines = found.args[0]
     assert w.word_dock.isVisible() and info.word == "israel"
     assert len(lines) == 6 and all(c.word.lower() == "israel" and c.path == tiny_corpus for c in lines)
-    assert f"count {w.kv.count('israel'):,} · rank {w.kv.index('israel') + 1}" in info.title.text()
+    assert f"count {w.session.current.kv.count('israel'):,} · rank {w.session.current.kv.index('israel') + 1}" in info.title.text()
     assert all(c.left[-20:] in info.lines.toPlainText() for c in lines)
 
     info.pin_button.click()
@@ -99,6 +100,6 @@ def test_the_word_panel_shows_the_corpus_and_pins(qtbot, window, add_watched, ti
     w.pin_action.trigger()  # Ctrl+D
     assert w.session.pins == [] and info.pin_button.text() == "Pin"
     with qtbot.waitSignal(info.lines_found, timeout=TIMEOUT) as found:
-        w.map_panel.word_activated.emit("zzzz")  # a word clicked on the map
+        w.live_map.map_panel.word_activated.emit("zzzz")  # a word clicked on the map
     assert found.args[0] == [] and "not in the vocabulary" in info.title.text()
     assert "does not occur" in info.lines.toPlainText()

@@ -11,8 +11,8 @@ from w2vstudio.core.io import save_vectors
 from w2vstudio.core.snapshots import TIMES
 from w2vstudio.gui import workers
 from w2vstudio.gui.main_window import MainWindow
-from w2vstudio.gui.probes import AnalogyProbe
-from w2vstudio.gui.session import SESSION_FILE, Entry, Session
+from w2vstudio.core.probes import AnalogyProbe
+from w2vstudio.gui.session import SESSION_FILE, Entry, read_session, unique_name, write_session
 
 from tests.gui.test_history import assert_shows_history
 
@@ -24,17 +24,17 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
     w = window
     vectors = tmp_path / "opened.txt"
     save_vectors(watched[1][0].keyed_vectors(), vectors, "txt")
-    with qtbot.waitSignal(w.vectors_changed, timeout=TIMEOUT):
+    with qtbot.waitSignal(w.session.current_changed, timeout=TIMEOUT):
         w.open_paths([str(vectors)])
-    opened = w.entry
+    opened = w.session.current
     assert opened.name == "opened.txt" and opened.model is None and opened.saved
     trained = add_watched(w, 0)
     trained.saved = False
-    w.set_pins(["israel", "war"])
+    w.session.set_pins(["israel", "war"])
     for edit, word in zip(w.probes_panel.analogy_edits, ANALOGY.words):
         edit.setText(word)
     w.probes_panel.analogy_edits[3].returnPressed.emit()  # Watch
-    assert w.session.analogy == ANALOGY
+    assert w.session.probe == ANALOGY
     folder = tmp_path / "study.w2vsession"
     with qtbot.waitSignal(w.model_saved, timeout=TIMEOUT):
         w.save_session(folder)
@@ -48,18 +48,18 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
     qtbot.addWidget(again)
     monkeypatch.setattr(again, "show_error", w.errors.append)
     again.tabs.setCurrentWidget(again.live_map)
-    with qtbot.waitSignal(again.vectors_changed, timeout=TIMEOUT):
+    with qtbot.waitSignal(again.session.current_changed, timeout=TIMEOUT):
         again.open_paths([str(folder)])  # a session folder is opened as a session, not as a corpus
     assert [e.name for e in again.session.entries] == ["opened.txt", trained.name]
     assert again.session.pins == ["israel", "war"] == again.probes_panel.pins
-    assert again.session.analogy == ANALOGY == again.probes_panel.analogy
+    assert again.session.probe == ANALOGY == again.probes_panel.analogy
     assert [e.text() for e in again.probes_panel.analogy_edits] == list(ANALOGY.words)
-    answer = again.kv.analogy("the", "of", "and", topn=1, expected="in")
+    answer = again.session.current.kv.analogy("the", "of", "and", topn=1, expected="in")
     qtbot.waitUntil(lambda: again.probes_panel.analogy_label.text().startswith(
         f"the : of :: and : in: now “{answer.results[0][0]}”"), timeout=TIMEOUT)  # evaluated in the restored model
-    assert again.entry is again.session.entries[1] and again.model_name == trained.name
-    assert_shows_history(again.train_panel.plots, again.entry.model)
-    restored = again.entry.recorder
+    assert again.session.current is again.session.entries[1] and again.session.current.name == trained.name
+    assert_shows_history(again.train_panel.plots, again.session.current.model)
+    restored = again.session.current.recorder
     assert restored.words == trained.recorder.words
     np.testing.assert_allclose(restored.stacked(), trained.recorder.stacked(), atol=2e-3)  # kept as float16
     for field in TIMES.names:
@@ -74,7 +74,7 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
         again.save_session(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["model-1.npz", SESSION_FILE]
     assert w.errors == []
-    qtbot.waitUntil(lambda: again.evolution.idle and w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: again.evolution.idle and w.evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_unsaved_models_are_asked_about(qtbot, window, add_watched, tmp_path, monkeypatch):
@@ -82,46 +82,45 @@ def test_unsaved_models_are_asked_about(qtbot, window, add_watched, tmp_path, mo
     for i in (0, 1):
         add_watched(w, i).saved = False
     folder = tmp_path / "empty.w2vsession"
-    Session().save(folder)
+    write_session(folder, [], [], None, None)
     monkeypatch.setattr(w, "ask_discard", lambda text: w.questions.append(text) and False)
     w.open_session(folder)
     assert w.questions == ["2 models are not saved (tiny skip-gram, tiny CBOW). Open the other session anyway?"]
     assert not w.close() and w.questions[-1].endswith("Quit anyway?")
     assert len(w.session.entries) == 2
-    qtbot.waitUntil(lambda: w.evolution.idle and not workers.live_jobs(), timeout=TIMEOUT)
-    w.session.entries.clear()  # nothing left to ask about when the test closes the window
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
+    w.session.mark_saved(w.session.entries)  # nothing left to ask about when the test closes the window
 
 
 def test_names_and_bad_folders(tmp_path, watched):
     kv = watched[0][0].keyed_vectors()
-    session = Session()
-    names = [session.add(Entry("run", kv)).name for _ in range(3)]
-    assert names == ["run", "run #2", "run #3"]
+    assert unique_name("run", []) == "run" and unique_name("run", ["run", "run #2"]) == "run #3"
+    session = [Entry("run", kv)]
     other = tmp_path / "photos"
     other.mkdir()
     (other / "cat.jpg").write_bytes(b"")
     with pytest.raises(FormatError, match="not a session"):
-        session.save(other)
+        write_session(other, session, [], None, None)
     with pytest.raises(FormatError, match="has no session.json"):
-        Session.load(other)
+        read_session(other)
     (other / SESSION_FILE).write_text("{", encoding="utf-8")
     with pytest.raises(FormatError, match="damaged"):
-        Session.load(other / SESSION_FILE)
+        read_session(other / SESSION_FILE)
     index = {"format": "w2vstudio-session", "version": 1, "models": [], "analogy": ["a", "b", "c"]}
     (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
     with pytest.raises(FormatError, match="not a valid session.*not four words"):
-        Session.load(other)
+        read_session(other)
     index["analogy"] = None
     (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
-    assert Session.load(other)[0].analogy is None
+    assert read_session(other).probe is None
 
 
 def test_opening_a_session_can_be_cancelled(tmp_path, watched):
     folder = tmp_path / "two.w2vsession"
     kv = watched[0][0].keyed_vectors()
-    Session([Entry("a", kv), Entry("b", kv)]).save(folder)
+    write_session(folder, [Entry("a", kv), Entry("b", kv)], [], None, None)
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled, match="cancelled"):
-        Session.load(folder, cancel=cancel)
-    assert [e.name for e in Session.load(folder, cancel=threading.Event())[0].entries] == ["a", "b"]
+        read_session(folder, cancel=cancel)
+    assert [e.name for e in read_session(folder, cancel=threading.Event()).entries] == ["a", "b"]

@@ -8,10 +8,12 @@ Jaccard overlap of its two neighbour sets (1: unchanged, 0: all new).
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 
 from w2vstudio.core.projection import unit_rows
+from w2vstudio.core.trajectories import snapshot_epochs
 from w2vstudio.core.vectors import top_k
 
 DEFAULT_K = 10
@@ -64,10 +66,11 @@ class StabilityTracker:
                 self._overlaps.append(jaccard(self._neighbours[-1], ids))
             self._neighbours.append(ids)
 
-    def update(self, recorder) -> int:
-        """Add the recorder's snapshots not seen yet; how many were added."""
+    def update(self, recorder, most: int | None = None) -> int:
+        """Add the recorder's snapshots not seen yet (at most `most` of them); how many were added."""
         start = len(self)
-        for i in range(start, len(recorder)):
+        stop = len(recorder) if most is None else min(len(recorder), start + most)
+        for i in range(start, stop):
             self.add(recorder.snapshot(i))
         return len(self) - start
 
@@ -79,8 +82,10 @@ class StabilityTracker:
             return np.stack(self._overlaps)
 
     def mean_curve(self) -> np.ndarray:
-        """Mean overlap over the tracked words, per consecutive pair: (S - 1,)."""
-        return self.overlaps().mean(axis=1)
+        """Mean overlap over the tracked words, per consecutive pair: (S - 1,) (1 where no word is
+        tracked: nothing moved)."""
+        overlaps = self.overlaps()
+        return overlaps.mean(axis=1) if overlaps.shape[1] else np.ones(len(overlaps))
 
     def neighbours(self, i: int) -> np.ndarray:
         """Top-k neighbours (positions among the tracked words) in snapshot `i`."""
@@ -94,3 +99,23 @@ class StabilityTracker:
             latest = self._overlaps[-1] if self._overlaps else np.zeros(0)
         order = np.argsort(latest, kind="stable")[:n]
         return [(int(i), float(latest[i])) for i in order]
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How a recorder's tracked words' neighbourhoods changed between consecutive snapshots."""
+
+    recorder: object  # the SnapshotRecorder
+    x: np.ndarray  # (S - 1,) epochs of the later snapshot of each pair
+    mean: np.ndarray  # (S - 1,) mean overlap of the top-k neighbours
+    still_moving: list[tuple[str, float, int]]  # (word, overlap, count): the lowest overlaps lately
+
+
+def stabilise(recorder, tracker: StabilityTracker, most: int | None = None, moving: int = 30) -> Stability:
+    """Add the recorder's next snapshots (at most `most`) to `tracker`; the stability it has seen,
+    with the `moving` words that changed most lately."""
+    tracker.update(recorder, most)
+    words, counts = recorder.words, recorder.model.vocab.counts[recorder.tracked_ids]
+    still = [(words[i], overlap, int(counts[i])) for i, overlap in tracker.still_moving(moving)]
+    x = snapshot_epochs(recorder, recorder.times()[:len(tracker)])[1:]
+    return Stability(recorder, x, tracker.mean_curve(), still)

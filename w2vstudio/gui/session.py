@@ -1,8 +1,9 @@
-"""A studio session: the models trained or opened (with their snapshots), the pinned words and the
-analogy probe.
+"""The studio's one observable state: the models of the session, the one explored, the pinned words
+and the analogy probe (`StudioSession`). Panels take it in their constructor and subscribe to its
+signals; they change it through its methods, never by hand.
 
-Saved as a folder: `session.json` (names, files, pins, analogy; no pickle) beside one w2vstudio
-model file per model, which holds its snapshots (`SnapshotRecorder.save_into`). No Qt here.
+On disk a session is a folder (core code: `write_session` / `read_session` below run on a worker
+thread and never touch Qt objects).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
+
 from w2vstudio.core.errors import Cancelled, FormatError
 from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
+from w2vstudio.core.probes import AnalogyProbe
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.probes import AnalogyProbe
+from w2vstudio.gui import settings
 
 SESSION_FILE = "session.json"
 FORMAT, VERSION = "w2vstudio-session", 1
@@ -35,7 +39,7 @@ class Entry:
     saved: bool = True  # closing the session loses nothing of it
 
 
-def model_entry(name: str, model: Model, saved: bool) -> Entry:
+def model_entry(name: str, model: Model, saved: bool = True) -> Entry:
     """An entry for a model read from a file, with the snapshots stored in it (no counts where the
     file has none, as when vectors without counts were saved as a model)."""
     counts = model.vocab.counts
@@ -43,86 +47,175 @@ def model_entry(name: str, model: Model, saved: bool) -> Entry:
     return Entry(name, kv, model, SnapshotRecorder.load_from(model), saved)
 
 
-class Session:
-    """The models (in the order they came), the pinned words and the analogy probe."""
+def unique_name(base: str, taken) -> str:
+    """`base`, or `base #2`, `#3`... if a name in `taken` is already `base`."""
+    taken = set(taken)
+    n, name = 1, base
+    while name in taken:
+        n += 1
+        name = f"{base} #{n}"
+    return name
 
-    def __init__(self, entries: list[Entry] | None = None, pins: list[str] | None = None,
-                 analogy: AnalogyProbe | None = None):
-        self.entries: list[Entry] = list(entries or [])
-        self.pins: list[str] = list(pins or [])
-        self.analogy = analogy
 
-    def unique_name(self, base: str) -> str:
-        """`base`, or `base #2`, `#3`... if a model already has that name."""
-        names = {e.name for e in self.entries}
-        n = 1
-        name = base
-        while name in names:
-            n += 1
-            name = f"{base} #{n}"
-        return name
+@dataclass(frozen=True)
+class LoadedSession:
+    """A session read from its folder."""
 
-    def add(self, entry: Entry) -> Entry:
-        """Add `entry` under a name no other model has."""
-        entry.name = self.unique_name(entry.name)
-        self.entries.append(entry)
-        return entry
+    entries: list[Entry]
+    pins: list[str]
+    probe: AnalogyProbe | None
+    current: Entry | None
 
-    def remove(self, entry: Entry):
-        self.entries.remove(entry)
+
+class StudioSession(QObject):
+    """The models (in the order they came), the one explored (`current`), the pins and the probe.
+
+    `models_changed()`: a model came, went, or was saved. `current_changed(entry or None)`: another
+    model is explored. `pins_changed(pins)`, `probe_changed(AnalogyProbe or None)`."""
+
+    models_changed = Signal()
+    current_changed = Signal(object)
+    pins_changed = Signal(list)
+    probe_changed = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._entries: list[Entry] = []
+        self._current: Entry | None = None
+        self._pins: list[str] = [str(w) for w in settings.get("watch/pins")]
+        self._probe: AnalogyProbe | None = None
+
+    # -- reading ---------------------------------------------------------------------------------
+    @property
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+    @property
+    def current(self) -> Entry | None:
+        return self._current
+
+    @property
+    def pins(self) -> list[str]:
+        return list(self._pins)
+
+    @property
+    def probe(self) -> AnalogyProbe | None:
+        return self._probe
 
     def unsaved(self) -> list[Entry]:
-        return [e for e in self.entries if not e.saved]
+        return [e for e in self._entries if not e.saved]
 
-    def save(self, folder, current: Entry | None = None):
-        """Write the session into `folder` (created if needed; an existing one must be a session)."""
-        folder = Path(folder)
-        index = folder / SESSION_FILE
-        if folder.is_dir() and any(folder.iterdir()) and not index.exists():
-            raise FormatError(f"{folder} is a folder with other files in it, not a session")
-        folder.mkdir(parents=True, exist_ok=True)
-        old = _listed_files(index) if index.exists() else set()
-        listed = []
-        for i, entry in enumerate(self.entries, 1):
-            path = folder / f"model-{i}.npz"
-            if entry.model is not None:
-                if entry.recorder is not None:
-                    entry.recorder.save_into(entry.model)
-                entry.model.save(path)
+    # -- changing --------------------------------------------------------------------------------
+    def add(self, entry: Entry) -> Entry:
+        """Add `entry` under a name no other model has, and explore it."""
+        entry.name = unique_name(entry.name, (e.name for e in self._entries))
+        self._entries.append(entry)
+        self.models_changed.emit()
+        self.choose(entry)
+        return entry
+
+    def choose(self, entry: Entry | None):
+        """Explore `entry` (one of the session's models, or None)."""
+        if entry is not self._current:
+            self._current = entry
+            self.current_changed.emit(entry)
+
+    def show_current_again(self):
+        """Tell the panels to show the model explored again (they left it to follow a run)."""
+        self.current_changed.emit(self._current)
+
+    def remove(self, entry: Entry):
+        """Forget `entry`; if it was explored, the last other one is."""
+        self._entries.remove(entry)
+        self.models_changed.emit()
+        if entry is self._current:
+            self.choose(self._entries[-1] if self._entries else None)
+
+    def mark_saved(self, entries: list[Entry]):
+        for entry in entries:
+            entry.saved = True
+        self.models_changed.emit()
+
+    def set_pins(self, pins: list[str]):
+        """Pin these words (and no others); they are remembered for the next start."""
+        pins = list(dict.fromkeys(pins))
+        if pins != self._pins:
+            self._pins = pins
+            settings.put("watch/pins", pins)
+            self.pins_changed.emit(self.pins)
+
+    def toggle_pin(self, word: str):
+        self.set_pins([w for w in self._pins if w != word] if word in self._pins else self._pins + [word])
+
+    def set_probe(self, probe: AnalogyProbe | None):
+        """Watch this analogy (None: none); it is saved with the session."""
+        if probe != self._probe:
+            self._probe = probe
+            self.probe_changed.emit(probe)
+
+    def replace(self, loaded: LoadedSession):
+        """Take the models, pins and probe of a session read from disk."""
+        self._entries = list(loaded.entries)
+        self.models_changed.emit()
+        self.set_pins(loaded.pins)
+        self.set_probe(loaded.probe)
+        self.choose(loaded.current or (self._entries[-1] if self._entries else None))
+
+
+# -- on disk (no Qt: these run on a worker thread) -------------------------------------------------
+def write_session(folder, entries: list[Entry], pins: list[str], probe: AnalogyProbe | None,
+                  current: Entry | None) -> None:
+    """Write the session into `folder` (created if needed; an existing one must be a session)."""
+    folder = Path(folder)
+    index = folder / SESSION_FILE
+    if folder.is_dir() and any(folder.iterdir()) and not index.exists():
+        raise FormatError(f"{folder} is a folder with other files in it, not a session")
+    folder.mkdir(parents=True, exist_ok=True)
+    old = _listed_files(index) if index.exists() else set()
+    listed = []
+    for i, entry in enumerate(entries, 1):
+        path = folder / f"model-{i}.npz"
+        if entry.model is not None:
+            if entry.recorder is not None:
+                entry.recorder.save_into(entry.model)
+            entry.model.save(path)
+        else:
+            save_vectors(entry.kv, path, "model")
+        listed.append({"name": entry.name, "file": path.name, "kind": "vectors" if entry.model is None else "model"})
+    data = {"format": FORMAT, "version": VERSION, "pins": pins, "models": listed,
+            "analogy": None if probe is None else list(probe.words),
+            "current": entries.index(current) if current in entries else None}
+    tmp = index.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, index)
+    for name in old - {m["file"] for m in listed}:
+        (folder / name).unlink(missing_ok=True)
+
+
+def read_session(path, cancel: threading.Event | None = None) -> LoadedSession:
+    """The session saved in a folder (or its session.json). Setting `cancel` stops it
+    (`Cancelled`) before the next model, or while it reads vectors."""
+    path = Path(path)
+    index = path if path.name == SESSION_FILE else path / SESSION_FILE
+    data = _read_index(index)
+    entries = []
+    try:
+        for m in data["models"]:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("opening the session was cancelled")
+            if not (isinstance(m["name"], str) and isinstance(m["file"], str)):
+                raise TypeError(f"a model's name and file are {m['name']!r} and {m['file']!r}, not text")
+            file = index.parent / Path(m["file"]).name
+            if m["kind"] == "model":
+                entries.append(model_entry(m["name"], Model.load(file)))
             else:
-                save_vectors(entry.kv, path, "model")
-            listed.append({"name": entry.name, "file": path.name, "kind": "vectors" if entry.model is None else "model"})
-        data = {"format": FORMAT, "version": VERSION, "pins": self.pins, "models": listed,
-                "analogy": None if self.analogy is None else list(self.analogy.words),
-                "current": self.entries.index(current) if current in self.entries else None}
-        tmp = index.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, index)
-        for name in old - {m["file"] for m in listed}:
-            (folder / name).unlink(missing_ok=True)
-
-    @classmethod
-    def load(cls, path, cancel: threading.Event | None = None) -> tuple[Session, Entry | None]:
-        """The session saved in a folder (or its session.json), and its current model. Setting
-        `cancel` stops it (`Cancelled`) before the next model, or while it reads vectors."""
-        path = Path(path)
-        index = path if path.name == SESSION_FILE else path / SESSION_FILE
-        data = _read_index(index)
-        entries = []
-        try:
-            for m in data["models"]:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("opening the session was cancelled")
-                file = index.parent / Path(m["file"]).name
-                if m["kind"] == "model":
-                    entries.append(model_entry(m["name"], Model.load(file), True))
-                else:
-                    entries.append(Entry(m["name"], load_vectors(file, cancel=cancel)))
-            session = cls(entries, [str(w) for w in data.get("pins", [])], _analogy(data.get("analogy")))
-            current = data.get("current")
-            return session, entries[current] if isinstance(current, int) and 0 <= current < len(entries) else None
-        except (KeyError, TypeError) as exc:
-            raise FormatError(f"{index} is not a valid session ({exc!r})") from None
+                entries.append(Entry(m["name"], load_vectors(file, cancel=cancel)))
+        pins = [str(w) for w in data.get("pins", [])]
+        current = data.get("current")
+        current = entries[current] if isinstance(current, int) and 0 <= current < len(entries) else None
+        return LoadedSession(entries, pins, _analogy(data.get("analogy")), current)
+    except (KeyError, TypeError) as exc:
+        raise FormatError(f"{index} is not a valid session ({exc!r})") from None
 
 
 def _analogy(words) -> AnalogyProbe | None:

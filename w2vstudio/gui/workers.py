@@ -1,45 +1,29 @@
-"""Background jobs: scanning, training and any other slow call, each on its own QThread.
+"""Background work, one way: calls on superqt's thread pool whose outcomes come back as queued signals.
 
-A job's `work()` runs off the GUI thread and never touches a widget; its outcome reaches the GUI
-through queued signals: `succeeded(result)`, `failed(message)` or `cancelled()`. Every started
-job is kept alive until its thread has ended; `stop_all()` ends them (the window calls it on close).
+`Call` runs one call at a time for its owner (a new one drops the outcome of the last);
+`Refresher` recomputes something as often as asked, one run at a time, resting between runs.
+A call never touches a widget. `stop_all()` cancels every call and waits for the pool (the
+window calls it on close; the tests check that nothing is left running).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import traceback
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from superqt.utils import FunctionWorker, WorkerBase
+from superqt.utils._qthreading import WorkerBaseSignals
 
 from w2vstudio.core.errors import Cancelled, W2VError
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.scan import ScannedCorpus, scan_corpus
-from w2vstudio.core.snapshots import chain
-from w2vstudio.core.trainer import BatchReport, EpochReport, Trainer, TrainResult
 
-_live: set[Job] = set()
-
-
-def live_jobs() -> list[Job]:
-    """Jobs whose thread is still running."""
-    return [job for job in _live if job.isRunning()]
-
-
-def stop_all() -> None:
-    """Ask every job to stop, then wait for all of them to end."""
-    jobs = list(_live)
-    for job in jobs:
-        job.stop()
-    for job in jobs:
-        job.wait()
+MIN_POOL_THREADS = 8  # training, scan, map, probes and stability may run at once, whatever the cores
 
 
 def error_message(exc: BaseException) -> str:
-    """One sentence for the user about an exception raised by a job."""
+    """One sentence for the user about an exception raised by a call."""
     if isinstance(exc, W2VError):
         return str(exc)
     if isinstance(exc, OSError):
@@ -52,67 +36,65 @@ def error_message(exc: BaseException) -> str:
     return f"Unexpected error: {exc!r}"
 
 
-class Job(QThread):
-    """A piece of work run once on its own thread; subclasses implement `work()`."""
-
+class _Signals(WorkerBaseSignals):
     progressed = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
 
-    def __init__(self):
-        super().__init__()
-        _live.add(self)
-        self.finished.connect(self._on_finished)
+
+class _Worker(FunctionWorker):
+    """A FunctionWorker with a `progressed` signal and a cancel event, started at once. `run` is
+    superqt's without its `warnings.catch_warnings()`, which swaps process-wide state (unsafe
+    in threads)."""
+
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict, cancellable: bool, progress: bool):
+        self.cancel = threading.Event()
+        signals = _Signals()
+        kwargs = {**kwargs, "cancel": self.cancel} if cancellable else kwargs
+        if progress:
+            kwargs["progress"] = lambda *done: signals.progressed.emit(done[0] if len(done) == 1 else done)
+        super().__init__(fn, *args, **kwargs)
+        self.signals = signals
+        self.done = False
+
+    def quit(self):
+        super().quit()
+        self.cancel.set()
+
+    def start(self):
+        self._worker_set.add(self)
+        self._finished.connect(self._set_discard)
+        pool = QThreadPool.globalInstance()
+        pool.setMaxThreadCount(max(pool.maxThreadCount(), MIN_POOL_THREADS))
+        pool.start(self)
 
     def run(self):
+        self._running = True
         try:
             result = self.work()
-        except Cancelled:
-            self.cancelled.emit()
-        except Exception as exc:  # every failure becomes a message, never a crash
-            if not isinstance(exc, (W2VError, OSError, MemoryError)):
-                traceback.print_exc()
-            self.failed.emit(error_message(exc))
+        except Exception as exc:  # every failure becomes a signal, never a crash
+            self.errored.emit(exc)
         else:
-            self.succeeded.emit(result)
-
-    def work(self):
-        raise NotImplementedError
-
-    def stop(self):
-        """Ask the work to end early; jobs that cannot stop just finish."""
-
-    def _on_finished(self):
-        self.wait()
-        _live.discard(self)
+            self.returned.emit(result)
+        self._running, self.done = False, True
+        self.finished.emit()
+        self._finished.emit(self)
 
 
-class CallJob(Job):
-    """Runs `fn(*args)`; its return value is the result. A `cancellable` one runs
-    `fn(*args, cancel=event)`, and `stop()` sets the event (fn then raises `Cancelled`)."""
-
-    def __init__(self, fn: Callable, *args, cancellable: bool = False):
-        super().__init__()
-        self._fn, self._args = fn, args
-        self._cancel = threading.Event() if cancellable else None
-
-    def work(self):
-        if self._cancel is None:
-            return self._fn(*self._args)
-        return self._fn(*self._args, cancel=self._cancel)
-
-    def stop(self):
-        if self._cancel is not None:
-            self._cancel.set()
+def running() -> list[WorkerBase]:
+    """Calls started and not finished."""
+    return [w for w in WorkerBase._worker_set if not getattr(w, "done", False)]
 
 
-class JobSlot(QObject):
-    """Runs one job at a time for its owner and forwards that job's signals.
+def stop_all() -> None:
+    """Ask every call to stop, then wait for all of them to end."""
+    WorkerBase.await_workers()
 
-    Starting a job stops the previous one, whose outcome is then dropped: a panel only ever
-    hears about the last thing it asked for.
-    """
+
+class Call(QObject):
+    """Runs one call at a time for its owner and forwards its outcome.
+
+    `start(fn, *args, **kwargs)` runs `fn(*args, **kwargs)` (with `cancel=event` if `cancellable`,
+    `progress=callback` if `progress`) on a pool thread, after stopping the previous call, whose outcome is dropped:
+    an owner only ever hears about the last thing it asked for."""
 
     progressed = Signal(object)
     succeeded = Signal(object)
@@ -121,138 +103,111 @@ class JobSlot(QObject):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._job: Job | None = None
+        self._worker: _Worker | None = None
 
     @property
-    def job(self) -> Job | None:
-        """The running job, if any."""
-        return self._job
+    def busy(self) -> bool:
+        """A call runs (or waits for a thread)."""
+        return self._worker is not None
 
-    def start(self, job: Job) -> Job:
+    def start(self, fn: Callable, *args, cancellable: bool = False, progress: bool = False, **kwargs) -> None:
         self.stop()
-        self._job = job
-        job.succeeded.connect(self._on_succeeded)
-        job.failed.connect(self._on_failed)
-        job.cancelled.connect(self._on_cancelled)
-        job.progressed.connect(self._on_progressed)
-        job.start()
-        return job
+        worker = _Worker(fn, args, kwargs, cancellable, progress)
+        worker.signals.progressed.connect(self._on_worker_progressed)
+        worker.signals.returned.connect(self._on_worker_returned)
+        worker.signals.errored.connect(self._on_worker_errored)
+        self._worker = worker
+        worker.start()
 
-    def call(self, fn: Callable, *args, cancellable: bool = False) -> Job:
-        """Start `fn(*args)` as the slot's job (`fn(*args, cancel=event)` if `cancellable`)."""
-        return self.start(CallJob(fn, *args, cancellable=cancellable))
+    def stop(self) -> None:
+        """Ask the running call to stop (it raises Cancelled where it can) and forget it."""
+        if self._worker is not None:
+            self._worker.quit()
+            self._worker = None
 
-    def stop(self):
-        """Ask the running job to stop and forget it."""
-        if self._job is not None:
-            self._job.stop()
-            self._job = None
+    def _current(self, ended: bool = False) -> bool:
+        """Whether the signal comes from the call running (which is over if `ended`)."""
+        if self._worker is None or self.sender() is not self._worker.signals:
+            return False
+        if ended:
+            self._worker = None
+        return True
 
-    def _current(self) -> bool:
-        return self._job is not None and self.sender() is self._job
-
-    def _on_progressed(self, progress):
+    def _on_worker_progressed(self, value):
         if self._current():
-            self.progressed.emit(progress)
+            self.progressed.emit(value)
 
-    def _on_succeeded(self, result):
-        if self._current():
-            self._job = None
+    def _on_worker_returned(self, result):
+        if self._current(ended=True):
             self.succeeded.emit(result)
 
-    def _on_failed(self, message: str):
-        if self._current():
-            self._job = None
-            self.failed.emit(message)
-
-    def _on_cancelled(self):
-        if self._current():
-            self._job = None
+    def _on_worker_errored(self, exc: Exception):
+        if not self._current(ended=True):
+            return
+        if isinstance(exc, Cancelled):
             self.cancelled.emit()
+            return
+        if not isinstance(exc, (W2VError, OSError, MemoryError)):
+            traceback.print_exception(exc)
+        self.failed.emit(error_message(exc))
 
 
-class ScanJob(Job):
-    """Scans corpus files; `progressed((bytes_done, bytes_total, words))` per block read."""
+class Refresher(QObject):
+    """Runs `fn(*args)` for each (merged) `request(*args)`, one run at a time; results as signals.
 
-    def __init__(self, paths: list, lowercase: bool):
-        super().__init__()
-        self._paths, self._lowercase = list(paths), lowercase
-        self._cancel = threading.Event()
+    A new request never abandons the run in progress (which may be updating state that must not
+    be updated twice at once): requests made during a run, or during the rest after it, merge
+    into one more run with the latest arguments. The rest is `ratio` times the run's duration, at
+    least `interval_ms`: background refreshes take a bounded share of one core, whatever they cost."""
 
-    def work(self) -> ScannedCorpus:
-        return scan_corpus(self._paths, lowercase=self._lowercase, cancel=self._cancel,
-                           progress=lambda *done: self.progressed.emit(done))
+    succeeded = Signal(object)
+    failed = Signal(str)
 
-    def stop(self):
-        self._cancel.set()
+    def __init__(self, fn: Callable, interval_ms: int = 0, ratio: float = 0.0, parent=None):
+        super().__init__(parent)
+        self._fn, self._interval, self._ratio = fn, interval_ms, ratio
+        self._pending: tuple | None = None
+        self._started = 0.0
+        self._call = Call(self)
+        self._call.succeeded.connect(self._on_call_succeeded)
+        self._call.failed.connect(self._on_call_failed)
+        self._rest = QTimer(self, singleShot=True)
+        self._rest.timeout.connect(self._on_rest_timeout)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing running, resting after a run or waiting to run."""
+        return not self._call.busy and not self._rest.isActive() and self._pending is None
 
-@dataclass(frozen=True)
-class TrainOutcome:
-    """A trained (or, if stopped, partly trained) model, how its run went and what watched it."""
+    def request(self, *args):
+        """Run `fn(*args)` as soon as the current run and its rest are over."""
+        self._pending = args
+        self._start_pending()
 
-    model: Model
-    result: TrainResult
-    watch: object = None  # the job's gui.watch.TrainingWatch, if any
+    def cancel(self):
+        """Forget the waiting request; a run in progress finishes, unheard."""
+        self._pending = None
+        self._rest.stop()
+        self._call.stop()
 
+    def _start_pending(self):
+        if self._pending is None or self._call.busy or self._rest.isActive():
+            return
+        args, self._pending = self._pending, None
+        self._started = time.perf_counter()
+        self._call.start(self._fn, *args)
 
-class TrainJob(Job):
-    """Encodes a scanned corpus and trains a new model on it.
+    def _start_rest(self):
+        took_ms = 1000 * (time.perf_counter() - self._started)
+        self._rest.start(max(self._interval, round(self._ratio * took_ms)))
 
-    The trainer's callback only appends its reports to a thread-safe buffer, which the GUI
-    empties with `drain()` on a timer. A `watch` (gui.watch.TrainingWatch) records the run too.
-    """
+    def _on_call_succeeded(self, result):
+        self._start_rest()
+        self.succeeded.emit(result)
 
-    def __init__(self, scanned: ScannedCorpus, params: TrainParams, watch=None):
-        super().__init__()
-        self._scanned, self._params = scanned, params
-        self.watch = watch
-        self._reports: deque[BatchReport | EpochReport] = deque()
-        self._lock = threading.Lock()
-        self._trainer: Trainer | None = None
-        self._stopped = self._paused = False
+    def _on_call_failed(self, message: str):
+        self._start_rest()
+        self.failed.emit(message)
 
-    def work(self) -> TrainOutcome:
-        p = self._params
-        corpus = self._scanned.encode(min_count=p.min_count, max_vocab=p.max_vocab)
-        model = Model.create(corpus.vocab, p)
-        watching = None if self.watch is None else self.watch.attach(model, corpus.n_tokens)
-        trainer = Trainer(model, corpus, chain(self._reports.append, watching))
-        with self._lock:
-            self._trainer = trainer
-            if self._stopped:
-                trainer.cancel()
-            elif self._paused:
-                trainer.pause()
-        result = trainer.train()
-        if self.watch is not None:
-            self.watch.finish()
-        return TrainOutcome(model, result, self.watch)
-
-    def drain(self) -> list[BatchReport | EpochReport]:
-        """The reports received since the last call, oldest first."""
-        reports = []
-        while self._reports:
-            reports.append(self._reports.popleft())
-        return reports
-
-    def _control(self, stopped: bool | None = None, paused: bool | None = None):
-        with self._lock:
-            self._stopped = self._stopped if stopped is None else stopped
-            self._paused = self._paused if paused is None else paused
-            if self._trainer is not None:
-                if self._stopped:
-                    self._trainer.cancel()
-                elif self._paused:
-                    self._trainer.pause()
-                else:
-                    self._trainer.resume()
-
-    def pause(self):
-        self._control(paused=True)
-
-    def resume(self):
-        self._control(paused=False)
-
-    def stop(self):
-        self._control(stopped=True)
+    def _on_rest_timeout(self):
+        self._start_pending()

@@ -7,32 +7,32 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QPushButton,
                                QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.model import Model
+from w2vstudio.core.probes import PROBE_TOPN, AnalogyProbe, LiveVectors, ProbeResults, run_probes
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.completion import WordCompleter
-from w2vstudio.gui.probes import PROBE_TOPN, AnalogyProbe, LiveVectors, ProbeResults, run_probes
-from w2vstudio.gui.refresher import Refresher
-from w2vstudio.gui.stability_view import StabilityView
+from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.watch.evolution import Evolution
+from w2vstudio.gui.watch.stability_view import StabilityView
+from w2vstudio.gui.widgets.completion import WordCompleter
+from w2vstudio.gui.workers import Refresher
 
 ANALOGY_HINT = "a is to b as c is to the expected word: watch its answer as the model learns."
 
 
 class ProbesPanel(QWidget):
-    """Probes the model in training (`follow_training`) or the one explored (`set_vectors`).
+    """Probes the session's pins and analogy in the model explored, or in the model in training
+    while it is shown (`follow_training`), with the stability of the model's neighbourhoods.
 
-    `pins_edited(pins)`: the user pinned or unpinned words; `analogy_edited(AnalogyProbe)`: the
-    user chose an analogy to watch (the window owns both and calls `set_pins` and `set_analogy`).
     `probed(ProbeResults)`: new results are shown. `word_activated(word)`: a word was double-clicked.
     """
 
-    pins_edited = Signal(list)
-    analogy_edited = Signal(object)
     probed = Signal(object)
     word_activated = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, session: StudioSession, evolution: Evolution, parent=None):
         super().__init__(parent)
+        self._session, self._evolution = session, evolution
         self._source: LiveVectors | KeyedVectors | None = None
+        self._run = None  # the TrainingWatch of the run in progress, once heard of
         self._pins: list[str] = []
         self._analogy: AnalogyProbe | None = None
         self._refresher = Refresher(run_probes, interval_ms=500, ratio=4.0, parent=self)
@@ -71,7 +71,13 @@ class ProbesPanel(QWidget):
         self.stability = StabilityView()
         self.stability.word_activated.connect(self.word_activated)
         self._layout(pin_button, watch_button)
-        self.set_vectors(None)
+        session.current_changed.connect(self._on_current_changed)
+        session.pins_changed.connect(self._on_pins_changed)
+        session.probe_changed.connect(self._on_probe_changed)
+        evolution.stability_changed.connect(self.stability.set_stability)
+        self._on_pins_changed(session.pins)
+        self._on_probe_changed(session.probe)
+        self._on_current_changed(session.current)
 
     def _layout(self, pin_button: QPushButton, watch_button: QPushButton):
         pins_box = QGroupBox("Pinned words")
@@ -118,29 +124,49 @@ class ProbesPanel(QWidget):
     def idle(self) -> bool:
         return self._refresher.idle
 
-    def set_vectors(self, kv: KeyedVectors | None):
-        """Probe the explored vectors (None: nothing to probe)."""
-        self._source = kv
+    @property
+    def source(self) -> str:
+        """What is probed: "training", "explored" or "" (nothing)."""
+        return "training" if isinstance(self._source, LiveVectors) else "explored" if self._source else ""
+
+    def _on_current_changed(self, entry):
+        kv = None if entry is None else entry.kv
+        self._run, self._source = None, kv
         self.completer.set_words(None if kv is None else kv.words)
         self.source_label.setText("Probing the model explored." if kv is not None else
                                   "Train a model or open vectors: pinned words show their neighbours here.")
         self.refresh()
 
-    def follow_training(self, model: Model):
-        """Probe `model` as it trains (again, after a snapshot or an epoch end)."""
-        if not (isinstance(self._source, LiveVectors) and self._source.model is model):
-            self._source = LiveVectors(model)
+    def follow_training(self, watch):
+        """Probe the model of a run (a TrainingWatch) as it trains, while this panel is shown: what
+        nobody sees is not probed while training needs the cores (it catches up when shown)."""
+        self._run = watch
+        if not self.isVisible():
+            return
+        if not (isinstance(self._source, LiveVectors) and self._source.model is watch.model):
+            self._source = LiveVectors(watch.model)
             self.source_label.setText("Probing the model in training.")
         self.refresh()
+        self._evolution.follow_run(watch.recorder)
 
-    def set_pins(self, pins: list[str]):
+    def stop(self):
+        """Probe no more (the window is closing)."""
+        self._run, self._source = None, None
+        self._refresher.cancel()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._run is not None:
+            self.follow_training(self._run)
+
+    def _on_pins_changed(self, pins: list[str]):
         self._pins = list(pins)
         self.pins_list.clear()
         self.pins_list.addItems(self._pins)
         self.unpin_button.setEnabled(bool(self._pins))
         self.refresh()
 
-    def set_analogy(self, probe: AnalogyProbe | None):
+    def _on_probe_changed(self, probe: AnalogyProbe | None):
         self._analogy = probe
         for edit, word in zip(self.analogy_edits, probe.words if probe else ("",) * 4):
             edit.setText(word)
@@ -176,20 +202,20 @@ class ProbesPanel(QWidget):
     def _on_pin_triggered(self):
         word = self.pin_edit.text().strip()
         if word and word not in self._pins:
-            self.pins_edited.emit(self._pins + [word])
+            self._session.set_pins(self._pins + [word])
         self.pin_edit.clear()
 
     def _on_unpin_clicked(self):
         chosen = {item.text() for item in self.pins_list.selectedItems()}
         if chosen:
-            self.pins_edited.emit([w for w in self._pins if w not in chosen])
+            self._session.set_pins([w for w in self._pins if w not in chosen])
 
     def _on_watch_analogy_triggered(self):
         words = [edit.text().strip() for edit in self.analogy_edits]
         if not all(words):
             self.analogy_label.setText("Fill in a, b, c and the answer you expect.")
             return
-        self.analogy_edited.emit(AnalogyProbe(*words))
+        self._session.set_probe(AnalogyProbe(*words))
 
 
 def _analogy_text(probe: AnalogyProbe | None, results: ProbeResults) -> str:

@@ -8,8 +8,8 @@ from urllib.parse import quote, unquote
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from w2vstudio.gui.qt_models import ScoredWordsModel, scored_words_view
-from w2vstudio.gui.queries import Row, Unknown
+from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
+from w2vstudio.gui.explore.queries import Row, Unknown
 
 
 class ResultsView(QWidget):

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineE
 from w2vstudio.core.compare import NeighbourComparison, compare_word, most_different
 from w2vstudio.core.stability import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.completion import WordCompleter
-from w2vstudio.gui.qt_models import ScoredWordsModel, scored_words_view
-from w2vstudio.gui.queries import with_counts
-from w2vstudio.gui.workers import JobSlot
+from w2vstudio.gui.widgets.completion import WordCompleter
+from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
+from w2vstudio.gui.explore.queries import with_counts
+from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.workers import Call
 
 RESTRICT = 50_000  # neighbours are searched among this many of each model's most frequent words
 DIFFER_TOP, DIFFER_N = 2_000, 50  # "differs most" looks at this many frequent words, lists this many
@@ -47,14 +48,16 @@ class ComparePanel(QWidget):
 
     compared = Signal(object)
     differences_found = Signal(list)
+    comparison_failed = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
+        self._session = session
         self._models: dict[str, KeyedVectors] = {}
-        self._compare = JobSlot(self)
+        self._compare = Call(self)
         self._compare.succeeded.connect(self._on_compare_succeeded)
         self._compare.failed.connect(self._on_job_failed)
-        self._differ = JobSlot(self)
+        self._differ = Call(self)
         self._differ.succeeded.connect(self._on_differ_succeeded)
         self._differ.failed.connect(self._on_job_failed)
         self.left, self.right = QComboBox(), QComboBox()
@@ -79,6 +82,8 @@ class ComparePanel(QWidget):
         self.differ_view.doubleClicked.connect(self._on_differ_double_clicked)
         self._layout()
         self._on_models_chosen()
+        session.models_changed.connect(self._on_models_changed)
+        self._on_models_changed()
 
     def _layout(self):
         row = QHBoxLayout()
@@ -106,9 +111,10 @@ class ComparePanel(QWidget):
         QVBoxLayout(self).addWidget(splitter)
 
     # -- models ----------------------------------------------------------------------------------
-    def set_models(self, models: list[tuple[str, KeyedVectors]]):
+    def _on_models_changed(self):
         """The session's models by name; two different ones stay chosen where they can, else the
         last two are."""
+        models = [(e.name, e.kv) for e in self._session.entries]
         if models == list(self._models.items()):
             return
         chosen = [self.left.currentText(), self.right.currentText()]
@@ -143,7 +149,7 @@ class ComparePanel(QWidget):
             return
         self.word_edit.setText(word)
         self.overlap_label.setText(f"Comparing “{word}”…")
-        self._compare.call(compare_word, *pair, word, DEFAULT_K, RESTRICT)
+        self._compare.start(compare_word, *pair, word, DEFAULT_K, RESTRICT)
 
     def find_differences(self):
         """List the words whose neighbourhoods differ most; `differences_found` follows."""
@@ -152,7 +158,7 @@ class ComparePanel(QWidget):
             return
         self.differ_button.setEnabled(False)
         self.differ_button.setText("Looking…")
-        self._differ.call(differences, *pair)
+        self._differ.start(differences, *pair)
 
     def _on_compare_succeeded(self, c: NeighbourComparison):
         a, b = self.chosen()
@@ -172,6 +178,7 @@ class ComparePanel(QWidget):
     def _on_job_failed(self, message: str):
         self._reset_differ_button()
         self.overlap_label.setText(message)
+        self.comparison_failed.emit(message)
 
     def _reset_differ_button(self):
         self.differ_button.setText(DIFFER)

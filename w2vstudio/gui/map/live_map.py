@@ -1,5 +1,5 @@
-"""`LiveMap`: the Map tab. The map follows training over a timeline of snapshots, with trails of
-the pinned words; a model without snapshots is projected as before."""
+"""`LiveMap`: the Map tab. The map of the model explored, or of the run in progress, over a
+timeline of snapshots, with trails of the pinned words; a model without snapshots is projected."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from w2vstudio.core.snapshots import SnapshotRecorder
+from w2vstudio.core.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.evolution import Evolution, Frames
-from w2vstudio.gui.map_panel import MapPanel
-from w2vstudio.gui.timeline import Timeline
+from w2vstudio.gui.map.map_panel import MapPanel
+from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.watch.evolution import Evolution
+from w2vstudio.gui.watch.timeline import Timeline
 
 TRAIL_COLOURS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d5a97", "#2e4057", "#e07a5f", "#3d405b")
 _MARGIN = 0.05  # of the map's size, around all the snapshots' points
@@ -22,15 +24,18 @@ _MARGIN = 0.05  # of the map's size, around all the snapshots' points
 
 class LiveMap(QWidget):
     """The map over the timeline of `evolution`'s frames. `moment_shown(epochs)` tells when the
-    snapshot shown was taken (None while it follows training: the latest). New frames are drawn
-    when the map is visible: training is not slowed by drawing a map nobody sees."""
+    snapshot shown was taken (None while it follows training: the latest); `word_activated(word)`:
+    the user clicked or searched a word. New frames are drawn when the map is visible: training is
+    not slowed by drawing a map nobody sees."""
 
     moment_shown = Signal(object)
+    word_activated = Signal(str)
 
-    def __init__(self, map_panel: MapPanel, evolution: Evolution, parent=None):
+    def __init__(self, session: StudioSession, evolution: Evolution, parent=None):
         super().__init__(parent)
-        self.map, self.evolution = map_panel, evolution
+        self.map_panel, self.evolution = MapPanel(), evolution
         self.timeline = Timeline()
+        self._run = None  # the TrainingWatch of the run in progress, once heard of
         self._pins: list[str] = []
         self._trails: list[tuple[pg.PlotDataItem, pg.TextItem]] = []
         self._showing = False  # the map shows a snapshot, not a projection
@@ -38,27 +43,45 @@ class LiveMap(QWidget):
         self._stale = False  # a frame waits to be shown until the map is visible
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(map_panel, 1)
+        layout.addWidget(self.map_panel, 1)
         layout.addWidget(self.timeline)
+        evolution.set_align(self.timeline.align)
         evolution.frames_changed.connect(self._on_frames_changed)
         self.timeline.frame_changed.connect(self._on_frame_changed)
         self.timeline.align_changed.connect(evolution.set_align)
         self.timeline.trails_toggled.connect(self._on_trails_toggled)
-        map_panel.projected.connect(self._on_projected)
+        self.timeline.follow.toggled.connect(self._on_follow_toggled)
+        self.map_panel.projected.connect(self._on_projected)
+        self.map_panel.word_activated.connect(self.word_activated)
+        session.current_changed.connect(self._on_current_changed)
+        session.pins_changed.connect(self._on_pins_changed)
+        self._pins = session.pins
+        self._on_current_changed(session.current)
 
     @property
     def showing_snapshot(self) -> bool:
         return self._showing
 
-    def show_model(self, kv: KeyedVectors | None, recorder: SnapshotRecorder | None):
+    def follow_training(self, watch):
+        """Follow the snapshots of a run (a TrainingWatch) while the map is shown (it catches up
+        when shown again)."""
+        self._run = watch
+        if self.isVisible():
+            self.evolution.follow_run(watch.recorder)
+
+    def _on_current_changed(self, entry):
+        self._run = None
+        self._show_model(None if entry is None else entry.kv, None if entry is None else entry.recorder)
+
+    def _show_model(self, kv: KeyedVectors | None, recorder: SnapshotRecorder | None):
         """Explore `kv`: the timeline over its snapshots (`recorder`), else a projection."""
         self._showing = recorder is not None
-        self.map.set_vectors(kv, project=recorder is None)
+        self.map_panel.set_vectors(kv, project=recorder is None)
         self.evolution.follow(recorder)
         if self.evolution.frames is not None:
             self._on_frames_changed(self.evolution.frames)
 
-    def set_pins(self, pins: list[str]):
+    def _on_pins_changed(self, pins: list[str]):
         self._pins = list(pins)
         self._draw_trails()
 
@@ -75,7 +98,7 @@ class LiveMap(QWidget):
     def _show(self, i: int):
         frames = self.evolution.frames
         self._showing, self._stale = True, False
-        self.map.show_frame(frames.vectors(i), frames.coords[i])
+        self.map_panel.show_frame(frames.vectors(i), frames.coords[i])
         if frames.recorder is not self._fitted:
             self._fit(frames)
         elif self.timeline.follow.isChecked():
@@ -89,8 +112,10 @@ class LiveMap(QWidget):
         """Fit the view to every snapshot's points, so that Play never rescales it; with
         `only_to_grow`, only if some point is out of view (a new range repaints much)."""
         self._fitted = frames.recorder
+        if not frames.coords.size:  # no word tracked: nothing to fit
+            return
         low, high = frames.coords.reshape(-1, 2).min(axis=0), frames.coords.reshape(-1, 2).max(axis=0)
-        view = self.map.plot_item.getViewBox()
+        view = self.map_panel.plot_item.getViewBox()
         (x0, x1), (y0, y1) = view.viewRange()
         if only_to_grow and x0 <= low[0] and high[0] <= x1 and y0 <= low[1] and high[1] <= y1:
             return
@@ -103,7 +128,7 @@ class LiveMap(QWidget):
         frames = self.evolution.frames
         on = self._showing and frames is not None and self.timeline.trails.isChecked()
         rows = [(w, frames.positions[w]) for w in self._pins if w in frames.positions] if on else []
-        plot = self.map.plot_item
+        plot = self.map_panel.plot_item
         while len(self._trails) < len(rows):
             colour = TRAIL_COLOURS[len(self._trails) % len(TRAIL_COLOURS)]
             line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
@@ -124,6 +149,14 @@ class LiveMap(QWidget):
                 if label.textItem.toPlainText() != word:
                     label.setText(word)
                 label.setPos(*path[-1])
+
+    def trail(self, word: str) -> np.ndarray:
+        """The trail drawn for `word`: (points, 2), empty if none."""
+        for line, label in self._trails:
+            if line.isVisible() and label.textItem.toPlainText() == word:
+                x, y = line.getData()
+                return np.c_[x, y]
+        return np.zeros((0, 2))
 
     @property
     def trail_words(self) -> list[str]:
@@ -149,7 +182,14 @@ class LiveMap(QWidget):
 
     def showEvent(self, event):
         super().showEvent(event)
+        if self._run is not None:
+            self.evolution.follow_run(self._run.recorder)
         self._show_stale()
+
+    def _on_follow_toggled(self, checked: bool):
+        self.evolution.set_following(checked)
+        if checked and self._run is not None and self.isVisible():
+            self.evolution.follow_run(self._run.recorder)
 
     def _on_frame_changed(self, i: int):
         if self.evolution.frames is not None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
-from w2vstudio.gui.watch import epoch_words
+from w2vstudio.core.snapshots import epoch_words
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
@@ -144,6 +144,18 @@ class TrainingPlots(QWidget):
         if entries != self._quality:
             self._quality = list(entries)
             self._stale.add(QUALITY)
+
+    @property
+    def marker(self) -> float | None:
+        """The moment marked on the loss plot, in epochs (None: none)."""
+        return float(self._marker.value()) if self._marker.isVisible() else None
+
+    def drawn(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """What each curve draws, (x, y) by name: batch, mean, rate, speed and the quality keys."""
+        curves = {"batch": self._batch_curve, "mean": self._mean_curve, "rate": self._curves[RATE][1],
+                  "speed": self._curves[SPEED][1], **self._quality_curves}
+        return {name: tuple(np.asarray([] if v is None else v, dtype=np.float64) for v in curve.getData())
+                for name, curve in curves.items()}
 
     def set_marker(self, epochs: float | None):
         """Mark this moment of training on the loss plot (None: no mark)."""

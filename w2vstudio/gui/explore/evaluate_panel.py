@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout,
 from w2vstudio.core.evaluate import AnalogyScore, PairScore, SectionScore, evaluate_analogies, evaluate_pairs
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
-from w2vstudio.gui.workers import JobSlot
+from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.workers import Call
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path
 
@@ -72,10 +73,10 @@ class EvaluatePanel(QWidget):
     evaluated = Signal(object)  # Evaluation
     failed = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
         self._kv: KeyedVectors | None = None
-        self._job = JobSlot(self)
+        self._job = Call(self)
         self._job.succeeded.connect(self._on_evaluation_succeeded)
         self._job.failed.connect(self._on_evaluation_failed)
         self.analogy_file = FileChooser(resource_path(ANALOGIES), "Analogy questions")
@@ -122,9 +123,11 @@ class EvaluatePanel(QWidget):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.tree, 1)
-        self.set_vectors(None)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
 
-    def set_vectors(self, kv: KeyedVectors | None):
+    def _on_current_changed(self, entry):
+        kv = None if entry is None else entry.kv
         self._kv = kv
         self._job.stop()
         self.busy.setVisible(False)
@@ -138,7 +141,7 @@ class EvaluatePanel(QWidget):
         settings.put("evaluate/restrict_vocab", self.restrict.value())
         self.busy.setVisible(True)
         self.run_button.setEnabled(False)
-        self._job.call(evaluate, self._kv, self.analogy_file.path, self.pair_file.path, self.restrict.value(),
+        self._job.start(evaluate, self._kv, self.analogy_file.path, self.pair_file.path, self.restrict.value(),
                        self.case.isChecked())
 
     def _end(self):

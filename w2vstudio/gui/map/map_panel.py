@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
 from scipy.spatial import cKDTree
 
 from w2vstudio.core.errors import UnknownWordError
-from w2vstudio.core.projection import METHODS
+from w2vstudio.core.projection import METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.projection_worker import ProjectionJob
-from w2vstudio.gui.workers import JobSlot
+from w2vstudio.gui.workers import Call
 
 DEFAULT_N = 3_000
 MAX_N = {"pca": 100_000, "tsne": 10_000}
@@ -56,6 +55,7 @@ class MapPanel(QWidget):
     """Map of the `n` most frequent words of a `KeyedVectors`; see the module docstring."""
 
     word_activated = Signal(str)  # the user clicked or searched a word (not `select_word`)
+    progressed = Signal(float)  # share of the projection done
     projected = Signal()  # a projection finished and is shown
 
     def __init__(self, parent: QWidget | None = None):
@@ -71,7 +71,7 @@ class MapPanel(QWidget):
         self._selected: str | None = None
         self._neighbours: list[tuple[str, float]] = []
         self._hovered: int | None = None
-        self._jobs = JobSlot(self)
+        self._jobs = Call(self)
         self._jobs.progressed.connect(self._on_job_progressed)
         self._jobs.succeeded.connect(self._on_job_succeeded)
         self._jobs.failed.connect(self._on_job_failed)
@@ -182,7 +182,7 @@ class MapPanel(QWidget):
         self._pending = (self._kv.words[:n], counts, method)
         self._progress.setValue(0)
         self._set_status(f"Projecting {n:,} words by {METHODS[method]}…")
-        self._jobs.start(ProjectionJob(self._kv.vectors[:n], method))
+        self._jobs.start(project_2d, self._kv.vectors[:n], method, progress=True, cancellable=True)
         self._update_controls()
 
     def cancel(self) -> None:
@@ -195,11 +195,12 @@ class MapPanel(QWidget):
 
     def is_busy(self) -> bool:
         """True while a projection runs."""
-        return self._jobs.job is not None
+        return self._jobs.busy
 
     @Slot(object)
     def _on_job_progressed(self, fraction: float) -> None:
         self._progress.setValue(round(fraction * 1000))
+        self.progressed.emit(fraction)
 
     @Slot(object)
     def _on_job_succeeded(self, xy: np.ndarray) -> None:
@@ -264,6 +265,19 @@ class MapPanel(QWidget):
     def coordinates(self) -> np.ndarray:
         """(n, 2) map coordinates of `words`."""
         return self._xy
+
+    @property
+    def status(self) -> str:
+        """The line under the map: what it shows, or what went wrong."""
+        return self._status.text()
+
+    def drawn(self) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """What is drawn: the points (n, 2), their colours, and the highlighted points (the selected
+        word last)."""
+        x, y = self._scatter.getData()
+        colours = [b.color().name() for b in self._scatter.data["brush"]]
+        hx, hy = self._highlight.getData()
+        return np.c_[x, y].reshape(-1, 2), colours, np.c_[hx, hy].reshape(-1, 2)
 
     def _brushes(self):
         """One brush per point by log count (quantised: few symbols to cache), else one brush."""

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPro
                                QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.corpus import FileStat, find_files
-from w2vstudio.core.scan import ScannedCorpus
+from w2vstudio.core.scan import ScannedCorpus, scan_corpus
 from w2vstudio.gui import settings
-from w2vstudio.gui.workers import JobSlot, ScanJob
+from w2vstudio.gui.workers import Call
 
 
 def human_bytes(n: float) -> str:
@@ -24,8 +24,12 @@ def human_bytes(n: float) -> str:
 
 
 class CorpusPanel(QWidget):
-    """Lists the corpus files and scans them off the GUI thread, with progress and cancel."""
+    """Lists the corpus files and scans them off the GUI thread, with progress and cancel.
 
+    `corpus_changed(paths, lowercase)`: other files, or another case folding. `scan_failed(message)`:
+    the corpus could not be listed or read."""
+
+    corpus_changed = Signal(list, bool)
     scan_finished = Signal(object)  # ScannedCorpus
     scan_failed = Signal(str)
     scan_cancelled = Signal()
@@ -35,7 +39,11 @@ class CorpusPanel(QWidget):
         self._paths: list[Path] = []
         self._files: list[FileStat] = []
         self._scanned: ScannedCorpus | None = None
-        self._scan = JobSlot(self)
+        self._scan_after_listing = False
+        self._lister = Call(self)
+        self._lister.succeeded.connect(self._on_listing_succeeded)
+        self._lister.failed.connect(self._on_scan_failed)
+        self._scan = Call(self)
         self._scan.progressed.connect(self._on_scan_progressed)
         self._scan.succeeded.connect(self._on_scan_succeeded)
         self._scan.failed.connect(self._on_scan_failed)
@@ -96,7 +104,12 @@ class CorpusPanel(QWidget):
 
     @property
     def is_scanning(self) -> bool:
-        return self._scan.job is not None
+        return self._scan.busy
+
+    @property
+    def lowercased(self) -> bool:
+        """Whether words are folded to lower case while reading."""
+        return self.lowercase.isChecked()
 
     @property
     def name(self) -> str:
@@ -108,13 +121,20 @@ class CorpusPanel(QWidget):
 
     # -- actions -------------------------------------------------------------------------------------
     def set_paths(self, paths, scan: bool = True):
-        """Make these files and folders the corpus (raises CorpusError for bad paths)."""
-        files = find_files(paths)
+        """Make these files and folders the corpus: they are listed, then read if `scan`, in the
+        background (bad paths: `scan_failed`)."""
         self.cancel_scan()
         self._paths = [Path(p) for p in paths]
-        self._files, self._scanned = files, None
+        self._files, self._scanned = [], None
+        self._scan_after_listing = scan
+        self.summary.setText("Listing the files…")
+        self.corpus_changed.emit(self.paths, self.lowercased)
+        self._lister.start(find_files, self.paths)
+
+    def _on_listing_succeeded(self, files: list[FileStat]):
+        self._files = files
         self._show_files()
-        if scan:
+        if self._scan_after_listing and self._scanned is None:
             self.scan()
 
     def scan(self):
@@ -126,7 +146,7 @@ class CorpusPanel(QWidget):
         self.progress.setFormat("Reading the corpus…")
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
-        self._scan.start(ScanJob(self._paths, self.lowercase.isChecked()))
+        self._scan.start(scan_corpus, self.paths, lowercase=self.lowercased, progress=True, cancellable=True)
 
     def cancel_scan(self):
         """Stop a running scan (the corpus stays unscanned)."""
@@ -184,6 +204,7 @@ class CorpusPanel(QWidget):
 
     def _on_lowercase_toggled(self, checked: bool):
         settings.put("corpus/lowercase", checked)
+        self.corpus_changed.emit(self.paths, checked)
         self.cancel_scan()
         if self._scanned is not None:
             self._scanned = None

@@ -6,10 +6,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui import queries, settings
-from w2vstudio.gui.completion import WordCompleter
-from w2vstudio.gui.results_view import ResultsView
-from w2vstudio.gui.workers import JobSlot
+from w2vstudio.gui import settings
+from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.explore import queries
+from w2vstudio.gui.widgets.completion import WordCompleter
+from w2vstudio.gui.widgets.results_view import ResultsView
+from w2vstudio.gui.workers import Call
 
 
 def topn_box(key: str = "explore/topn") -> QSpinBox:
@@ -24,14 +26,17 @@ def topn_box(key: str = "explore/topn") -> QSpinBox:
 
 
 class NeighboursPanel(QWidget):
-    """Type a word (or `king - man + woman`), see its nearest neighbours."""
+    """Type a word (or `king - man + woman`), see its nearest neighbours in the model explored.
+
+    `results_shown(rows)` follows each search; `word_shown(word)` when it was one known word."""
 
     results_shown = Signal(list)
+    word_shown = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
         self._kv: KeyedVectors | None = None
-        self._query = JobSlot(self)
+        self._query = Call(self)
         self._query.succeeded.connect(self._on_query_succeeded)
         self._query.failed.connect(self._on_query_failed)
 
@@ -57,10 +62,21 @@ class NeighboursPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.results, 1)
-        self.set_vectors(None)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
 
-    def set_vectors(self, kv: KeyedVectors | None):
-        """Explore these vectors (None: nothing to explore yet)."""
+    @property
+    def query(self) -> str:
+        """The text searched (or being typed)."""
+        return self.search_box.text().strip()
+
+    def focus_search(self):
+        """Put the cursor in the search box, its text selected."""
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _on_current_changed(self, entry):
+        kv = None if entry is None else entry.kv
         self._kv = kv
         self._query.stop()
         self.completer.set_words(kv.words if kv is not None else None)
@@ -74,7 +90,7 @@ class NeighboursPanel(QWidget):
         if self._kv is None:
             return
         self.search_box.setText(text)
-        self._query.call(queries.neighbours, self._kv, text, self.topn.value())
+        self._query.start(queries.neighbours, self._kv, text, self.topn.value())
 
     def _on_search_triggered(self):
         self.search(self.search_box.text().strip())
@@ -86,6 +102,8 @@ class NeighboursPanel(QWidget):
             return
         self.results.show_rows(result)
         self.results_shown.emit(result)
+        if result and self._kv is not None and self.query in self._kv:
+            self.word_shown.emit(self.query)
 
     def _on_query_failed(self, message: str):
         self.results.show_message(message)

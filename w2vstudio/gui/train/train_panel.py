@@ -6,20 +6,22 @@ from __future__ import annotations
 import gc
 import math
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
 from w2vstudio.core.blas import OneBlasThread
+from w2vstudio.core.errors import W2VError
 from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
-from w2vstudio.gui.corpus_panel import CorpusPanel
-from w2vstudio.gui.params_form import ParamsForm
-from w2vstudio.gui.plots import TrainingPlots
-from w2vstudio.gui.watch import TrainingWatch
-from w2vstudio.gui.watch_form import WatchForm
-from w2vstudio.gui.workers import JobSlot, TrainJob, TrainOutcome
+from w2vstudio.gui.session import Entry, StudioSession
+from w2vstudio.gui.train.corpus_panel import CorpusPanel
+from w2vstudio.gui.train.job import TrainingWatch, TrainJob, TrainOutcome
+from w2vstudio.gui.train.params_form import ParamsForm
+from w2vstudio.gui.train.plots import TrainingPlots
+from w2vstudio.gui.train.watch_form import WatchForm
+from w2vstudio.gui.workers import Call
 
 REFRESH_MS = 100  # plots and progress are redrawn at most this often
 
@@ -32,19 +34,30 @@ def duration(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-class TrainPanel(QWidget):
-    """Trains a model on the corpus panel's corpus; `start_action` only asks (`start_requested`)."""
+def corpus_stem(name: str) -> str:
+    """A corpus name without its file suffixes: "sample-corpus.txt.gz +2" -> "sample-corpus +2"."""
+    head, plus, more = name.partition(" +")
+    return (head.split(".")[0] or head) + plus + more
 
-    start_requested = Signal()
+
+class TrainPanel(QWidget):
+    """Trains a model on the corpus panel's corpus; the model joins the session, explored.
+
+    While the run goes, `training_progressed(TrainingWatch)` tells about new snapshots and epoch
+    ends; `training_finished(TrainOutcome)` follows it. The plots show the history of the model
+    explored when no run is in progress."""
+
     training_started = Signal()
     training_finished = Signal(object)  # TrainOutcome
     training_progressed = Signal(object)  # TrainingWatch: it took a snapshot, or an epoch ended
     failed = Signal(str)
+    moment_clicked = Signal(float)  # the loss plot was clicked this many epochs into training
 
-    def __init__(self, corpus_panel: CorpusPanel, parent=None):
+    def __init__(self, session: StudioSession, corpus_panel: CorpusPanel, parent=None):
         super().__init__(parent)
+        self._session = session
         self.corpus_panel = corpus_panel
-        self._train = JobSlot(self)
+        self._train = Call(self)
         self._blas = OneBlasThread()
         self._train.succeeded.connect(self._on_training_succeeded)
         self._train.failed.connect(self._on_training_failed)
@@ -55,13 +68,12 @@ class TrainPanel(QWidget):
         self._epochs = 1
         self._taken = 0  # snapshots of the current run seen
         self._plotted: Model | None = None  # the model whose history the plots show
-        self.pinned: list[str] = []  # tracked by the next run besides the most frequent words
         corpus_panel.scan_finished.connect(self._on_scan_finished)
         corpus_panel.scan_failed.connect(self._on_scan_ended)
         corpus_panel.scan_cancelled.connect(self._on_scan_ended)
 
         self.start_action = self._action("&Train", "Ctrl+Return", "Train a new model on the corpus.")
-        self.start_action.triggered.connect(self.start_requested)
+        self.start_action.triggered.connect(self.start)
         self.pause_action = self._action("&Pause", "Ctrl+P", "Pause training; Resume goes on where it stopped.")
         self.pause_action.triggered.connect(self._on_pause_triggered)
         self.stop_action = self._action("&Stop", "Ctrl+.", "Stop training; the model trained so far is kept.")
@@ -83,6 +95,9 @@ class TrainPanel(QWidget):
         self._timer.timeout.connect(self._on_refresh_timeout)
         self._layout()
         self._update_actions()
+        self.plots.moment_clicked.connect(self.moment_clicked)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
 
     def _action(self, text: str, shortcut: str, tip: str) -> QAction:
         action = QAction(text, self)
@@ -137,7 +152,8 @@ class TrainPanel(QWidget):
     # -- state ---------------------------------------------------------------------------------------
     @property
     def job(self) -> TrainJob | None:
-        return self._train.job
+        """The run in progress."""
+        return self._run if self._train.busy else None
 
     @property
     def is_busy(self) -> bool:
@@ -158,8 +174,8 @@ class TrainPanel(QWidget):
         if self.is_busy:
             return
         try:
-            params = self.form.params(self.corpus_panel.lowercase.isChecked())
-        except ValueError as exc:
+            params = self.form.params(self.corpus_panel.lowercased)
+        except (ValueError, W2VError) as exc:
             self.failed.emit(str(exc))
             return
         self.form.remember()
@@ -178,8 +194,8 @@ class TrainPanel(QWidget):
             self.progress.setFormat("Preparing the vocabulary…")
             self.stats.setText(" ")
             self._taken = 0
-            watch = TrainingWatch(self.watch_form.options(self.pinned))
-            self._run = self._train.start(TrainJob(scanned, params, watch))
+            self._run = TrainJob(scanned, params, TrainingWatch(self.watch_form.options(self._session.pins)))
+            self._train.start(self._run.run)
             gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
             self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
             self._timer.start()
@@ -219,7 +235,31 @@ class TrainPanel(QWidget):
         self.form.setEnabled(not self.is_busy)
         self.watch_form.setEnabled(not self.is_busy)
 
+    def shut_down(self):
+        """Stop the run in progress for good: its outcome is dropped (the window is closing)."""
+        if self.job is not None:
+            self.job.stop()
+            self._train.stop()
+            self._finish()
+
+    # -- state kept between sessions -----------------------------------------------------------------
+    def save_state(self) -> QByteArray:
+        """Remember the form's values; the layout to give back to `restore_state`."""
+        self.form.remember()
+        return self.splitter.saveState()
+
+    def restore_state(self, state: QByteArray):
+        if not state.isEmpty():
+            self.splitter.restoreState(state)
+
     # -- display -------------------------------------------------------------------------------------
+    def mark_moment(self, epochs: float | None):
+        """Mark this moment of training on the loss plot (None: no mark)."""
+        self.plots.set_marker(epochs)
+
+    def _on_current_changed(self, entry: Entry | None):
+        self.show_history(None if entry is None else entry.model)
+
     def show_history(self, model: Model | None):
         """Plot the history `model` keeps (None: nothing), unless the plots follow a run; the
         model of the last run is already plotted, with its speeds."""
@@ -292,6 +332,13 @@ class TrainPanel(QWidget):
         else:
             self.progress.setValue(1000)
             self.progress.setFormat(f"Done: {result.epochs} epochs in {duration(result.seconds)}{loss}")
+        if result.words_done == 0:
+            self._session.show_current_again()  # the probes and the map leave the run
+        else:
+            p = outcome.model.params
+            name = f"{corpus_stem(self.corpus_panel.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim}"
+            self._session.add(Entry(name + (" (stopped)" if result.cancelled else ""), outcome.model.keyed_vectors(),
+                                    outcome.model, outcome.watch.recorder, saved=False))
         self.training_finished.emit(outcome)
 
     def _on_training_failed(self, message: str):

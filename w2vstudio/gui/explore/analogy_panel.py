@@ -7,11 +7,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLa
                                QVBoxLayout, QWidget)
 
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui import queries, settings
-from w2vstudio.gui.completion import WordCompleter
-from w2vstudio.gui.neighbours_panel import topn_box
-from w2vstudio.gui.results_view import ResultsView
-from w2vstudio.gui.workers import JobSlot
+from w2vstudio.gui import settings
+from w2vstudio.gui.explore import queries
+from w2vstudio.gui.widgets.completion import WordCompleter
+from w2vstudio.gui.explore.neighbours_panel import topn_box
+from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.widgets.results_view import ResultsView
+from w2vstudio.gui.workers import Call
 
 METHODS = (("3CosAdd", "add"), ("3CosMul", "mul"))
 
@@ -23,13 +25,13 @@ class AnalogyPanel(QWidget):
     odd_one_found = Signal(str)
     word_activated = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
         self._kv: KeyedVectors | None = None
-        self._solve = JobSlot(self)
+        self._solve = Call(self)
         self._solve.succeeded.connect(self._on_analogy_succeeded)
         self._solve.failed.connect(self._on_analogy_failed)
-        self._odd = JobSlot(self)
+        self._odd = Call(self)
         self._odd.succeeded.connect(self._on_odd_succeeded)
         self._odd.failed.connect(self._on_odd_failed)
 
@@ -73,7 +75,8 @@ class AnalogyPanel(QWidget):
         self.odd_result.setWordWrap(True)
         self._layout()
         self._on_method_changed()
-        self.set_vectors(None)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
 
     def _layout(self):
         e = self.word_edits
@@ -98,8 +101,8 @@ class AnalogyPanel(QWidget):
         layout.addWidget(box, 1)
         layout.addWidget(odd_box)
 
-    def set_vectors(self, kv: KeyedVectors | None):
-        """Explore these vectors (None: nothing to explore yet)."""
+    def _on_current_changed(self, entry):
+        kv = None if entry is None else entry.kv
         self._kv = kv
         self._solve.stop()
         self._odd.stop()
@@ -116,7 +119,7 @@ class AnalogyPanel(QWidget):
             return
         for name, word in zip(("a", "b", "c", "expected"), (a, b, c, expected)):
             self.word_edits[name].setText(word)
-        self._solve.call(queries.analogy, self._kv, a, b, c, self.method.currentData(), self.topn.value(),
+        self._solve.start(queries.analogy, self._kv, a, b, c, self.method.currentData(), self.topn.value(),
                          expected or None, self.exclude.isChecked())
 
     def find_odd_one(self, text: str):
@@ -124,7 +127,7 @@ class AnalogyPanel(QWidget):
         if self._kv is None:
             return
         self.odd_edit.setText(text)
-        self._odd.call(queries.doesnt_match, self._kv, text)
+        self._odd.start(queries.doesnt_match, self._kv, text)
 
     def _on_solve_triggered(self):
         self.solve(*(self.word_edits[n].text().strip() for n in ("a", "b", "c", "expected")))

@@ -7,9 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from w2vstudio.core.stability import DEFAULT_K
-from w2vstudio.gui.evolution import Stability
-from w2vstudio.gui.qt_models import ScoredWordsModel, scored_words_view
+from w2vstudio.core.stability import DEFAULT_K, Stability
+from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
 
 _PEN = pg.mkPen("#8d5a97", width=2)
 
@@ -46,6 +45,11 @@ class StabilityView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 3)
         layout.addLayout(side, 2)
+
+    def curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mean stability drawn: (epochs, overlap)."""
+        x, y = self._curve.getData()
+        return (np.zeros(0), np.zeros(0)) if x is None else (x, y)
 
     def set_stability(self, stability: Stability | None):
         """Show this stability (None: nothing to show)."""

@@ -1,0 +1,1 @@
+"""Exploring a model: neighbours, analogies, evaluation, comparing two models, a word in the corpus."""

@@ -1,0 +1,167 @@
+"""Files in and out of the studio, in the background: what dropped or chosen paths are (sessions,
+vectors or corpus), vectors and sessions to read, models, vectors and sessions to write. No file
+is opened, read or even looked at on the GUI thread; every failure is one sentence naming the file."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.io import detect_format, load_vectors
+from w2vstudio.core.model import Model
+from w2vstudio.gui.session import SESSION_FILE, Entry, model_entry, read_session
+from w2vstudio.gui.workers import Call, error_message
+
+VECTOR_SUFFIXES = {".bin", ".vec", ".npz", ".w2v", ".kv", ".emb"}  # only to word errors; content decides
+
+
+@dataclass
+class SortedPaths:
+    """Dropped or chosen paths by what they are, and one sentence for each that cannot be opened."""
+
+    sessions: list[Path] = field(default_factory=list)
+    vectors: list[Path] = field(default_factory=list)
+    corpus: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def is_session(path: Path) -> bool:
+    """A saved session: its folder, or the session.json in it."""
+    return (path / SESSION_FILE).is_file() if path.is_dir() else path.name == SESSION_FILE
+
+
+def failure(path: Path, exc: BaseException) -> str:
+    """One sentence about a file that could not be opened, naming it."""
+    message = error_message(exc) if isinstance(exc, (W2VError, OSError, MemoryError)) else f"{exc}"
+    return message if path.name in message else f"{path.name} could not be opened: {message or type(exc).__name__}"
+
+
+def sort_paths(paths) -> SortedPaths:
+    """Sessions, vectors files and corpus files or folders among `paths` (a file whose content is
+    no vectors format is corpus text, unless its suffix says vectors)."""
+    out = SortedPaths()
+    for path in map(Path, paths):
+        try:
+            if is_session(path):
+                out.sessions.append(path)
+            elif path.is_dir():
+                out.corpus.append(path)
+            elif not path.exists():
+                out.errors.append(f"{path} does not exist")
+            elif not path.is_file():
+                out.errors.append(f"{path.name} is not a regular file (a pipe, device or socket) and cannot be opened")
+            else:
+                _sort_file(path, out)
+        except Exception as exc:  # a damaged file is one sentence, whatever broke
+            out.errors.append(failure(path, exc))
+    return out
+
+
+def _sort_file(path: Path, out: SortedPaths):
+    try:
+        detect_format(path)
+    except FormatError as exc:
+        if path.suffix.lower() in VECTOR_SUFFIXES:
+            out.errors.append(str(exc))
+        else:
+            out.corpus.append(path)
+    else:
+        out.vectors.append(path)
+
+
+def read_vectors(path: Path, cancel: threading.Event) -> Entry:
+    """A session entry for a vectors file (with the snapshots of a w2vstudio model, which is read
+    whole: `cancel` stops the other formats part-way)."""
+    try:
+        if detect_format(path) == "model":
+            return model_entry(path.name, Model.load(path))
+        return Entry(path.name, load_vectors(path, cancel=cancel))
+    except Cancelled:
+        raise
+    except Exception as exc:  # a damaged file is one sentence, whatever broke
+        raise W2VError(failure(path, exc)) from None
+
+
+def read_session_file(path: Path, cancel: threading.Event):
+    try:
+        return read_session(path, cancel)
+    except Cancelled:
+        raise
+    except Exception as exc:  # a damaged session is one sentence, whatever broke
+        raise W2VError(failure(path, exc)) from None
+
+
+def write(save: Callable, path: Path, fmt: str, target) -> tuple[Path, str, object]:
+    """`save(path)`, then what was saved (run in the background)."""
+    save(path)
+    return path, fmt, target
+
+
+class FileJobs(QObject):
+    """The window's file work: sorting paths, opening (one at a time, cancellable) and saving.
+
+    `busy_changed(message, cancellable)`: work started ("" when none runs); `paths_sorted(SortedPaths)`,
+    `vectors_opened(Entry)`, `session_opened(LoadedSession)`, `saved((path, fmt, target))` or
+    `failed(message)` follow."""
+
+    busy_changed = Signal(str, bool)
+    paths_sorted = Signal(object)
+    vectors_opened = Signal(object)
+    session_opened = Signal(object)
+    saved = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._opener, self._saver = Call(self), Call(self)
+        self._opener.succeeded.connect(self._on_opened)
+        self._saver.succeeded.connect(self._on_saved)
+        for call in (self._opener, self._saver):
+            call.failed.connect(self._on_failed)
+
+    def sort(self, paths):
+        """Find out what `paths` are; every request is answered (none is dropped for a later one)."""
+        call = Call(self)
+        call.succeeded.connect(self.paths_sorted)
+        call.failed.connect(self.failed)
+        for ended in (call.succeeded, call.failed):
+            ended.connect(call.deleteLater)
+        call.start(sort_paths, [Path(p) for p in paths])
+
+    def open_vectors(self, path: Path):
+        self.busy_changed.emit(f"Opening {path.name}…", True)
+        self._opener.start(read_vectors, path, cancellable=True)
+
+    def open_session(self, path: Path):
+        self.busy_changed.emit(f"Opening the session {path.name}…", True)
+        self._opener.start(read_session_file, path, cancellable=True)
+
+    def cancel(self) -> bool:
+        """Stop opening (the load stops soon, unheard); False if nothing was being opened."""
+        if not self._opener.busy:
+            return False
+        self._opener.stop()
+        self.busy_changed.emit("", False)
+        return True
+
+    def save(self, save: Callable, path: Path, fmt: str, target):
+        """Run `save(path)` in the background; `saved((path, fmt, target))` follows."""
+        self.busy_changed.emit(f"Saving {path.name}…", False)
+        self._saver.start(write, save, path, fmt, target)
+
+    def _on_opened(self, opened):
+        self.busy_changed.emit("", False)
+        (self.vectors_opened if isinstance(opened, Entry) else self.session_opened).emit(opened)
+
+    def _on_saved(self, saved):
+        self.busy_changed.emit("", False)
+        self.saved.emit(saved)
+
+    def _on_failed(self, message: str):
+        self.busy_changed.emit("", False)
+        self.failed.emit(message)
