@@ -87,3 +87,11 @@ def test_train_the_tiny_model_100_samples(qtbot):
     assert tiny.tiny.objective == "hs" and tiny.tiny.losses == []
     tiny.train(10)
     assert len(tiny.tiny.losses) == 10
+
+
+def test_a_random_line_of_the_sample_corpus_fills_the_sentence_box(qtbot):
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    with qtbot.waitSignal(view.samples_changed, timeout=20_000):
+        qtbot.mouseClick(view.line_button, Qt.MouseButton.LeftButton)
+    assert view.sentence.text() != SEED_SENTENCE and view.samples.samples

@@ -9,9 +9,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.inside.lines import random_line
 from w2vstudio.core.inside.samples import SEED_SENTENCE, SEED_WINDOW, Sample, Samples, make_samples
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
+from w2vstudio.resources import SAMPLE_CORPUS
+from w2vstudio.resources import path as resource_path
 
 _CENTRE, _CONTEXT, _OUT = QColor("#f4a259"), QColor("#fde4b0"), QColor("#9a9a9a")
 _PLAY_MS = 700
@@ -21,9 +24,11 @@ class SamplesView(QWidget):
     """Sentence box, window and architecture; Step / Play slide the window and grow the table.
 
     With "the model's draws" on (a model trained here explored), the rows are those our kernel
-    trains, drawn from the seed. `sample_chosen(sample)` when a row is picked."""
+    trains, drawn from the seed. `sample_chosen(sample)` when a row is picked; `samples_changed()`
+    when the sentence or an option made new samples."""
 
     sample_chosen = Signal(object)
+    samples_changed = Signal()
 
     def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
@@ -33,6 +38,9 @@ class SamplesView(QWidget):
         self._centres: list[int] = []
         self._export = Call(self)
         self._export.failed.connect(self._on_export_failed)
+        self._line = Call(self)
+        self._line.succeeded.connect(self.set_sentence)
+        self._line.failed.connect(self._on_line_failed)
 
         self.sentence = QLineEdit(SEED_SENTENCE)
         self.sentence.setToolTip("The sentence to cut into training samples (our tokenizer, as the model was "
@@ -50,6 +58,9 @@ class SamplesView(QWidget):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(1)
         self.seed.setPrefix("seed ")
+        self.line_button = QPushButton("Random line")
+        self.line_button.setToolTip("A line from the explored model's corpus (or the bundled sample).")
+        self.line_button.clicked.connect(self._on_line_clicked)
         for signal in (self.sentence.editingFinished, self.window.valueChanged,
                        self.architecture.currentIndexChanged, self.model_draws.toggled, self.seed.valueChanged):
             signal.connect(self.rebuild)
@@ -91,7 +102,10 @@ class SamplesView(QWidget):
         buttons.addWidget(self.count, 1)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.sentence)
+        top = QHBoxLayout()
+        top.addWidget(self.sentence, 1)
+        top.addWidget(self.line_button)
+        layout.addLayout(top)
         layout.addLayout(options)
         layout.addWidget(self.tokens)
         layout.addWidget(self.direction)
@@ -121,6 +135,7 @@ class SamplesView(QWidget):
             note = "" if model is None else "  Greyed tokens: dropped by subsampling, or not in the vocabulary."
             self.direction.setText(f"Rows run {self.samples.direction}.{note}")
         self._show()
+        self.samples_changed.emit()
 
     def step(self):
         """Slide the window to the next centre: its samples join the table."""
@@ -217,6 +232,15 @@ class SamplesView(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export the samples", "samples.csv", "CSV (*.csv)")
         if path and self.samples is not None:
             self._export.start(self.samples.write_csv, path)
+
+    def _on_line_clicked(self):
+        entry = self.session.current
+        info = entry.model.info if entry is not None and entry.model is not None else {}
+        paths = [p for p in info.get("corpus", []) if isinstance(p, str)] or [str(resource_path(SAMPLE_CORPUS))]
+        self._line.start(random_line, paths, cancellable=True)
+
+    def _on_line_failed(self, message: str):
+        self.direction.setText(f"No line could be read: {message}")
 
     def _on_export_failed(self, message: str):
         self.direction.setText(f"The samples could not be written: {message}")

@@ -9,10 +9,12 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, Q
                                QWidget)
 
 from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
+from w2vstudio.core.projection import PCABasis, pca_apply, pca_fit
 
 _OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), ("Hierarchical softmax", "hs")]
 _PLAY_MS = 50
 _MEAN_OF = 50
+_LABELS = 40  # words named on the map (the most frequent)
 
 
 def _heatmap(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
@@ -58,6 +60,11 @@ class TinyView(QWidget):
         self.status.setWordWrap(True)
         self.e_plot, self.e_image = _heatmap("E: a row per word")
         self.c_plot, self.c_image = _heatmap("C: a column per word")
+        self.map = pg.PlotWidget(title="E on a fixed PCA basis (fitted at reset)")
+        self._points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#7aa6e0"))
+        self.map.addItem(self._points)
+        self._labels: list[pg.TextItem] = []
+        self._basis: PCABasis | None = None
         self.loss = pg.PlotWidget(title="loss per sample, and its running mean")
         self.loss.setLabel("bottom", "sample")
         self._loss_curve = self.loss.plot(pen=pg.mkPen("#7aa6e0", width=1))
@@ -76,6 +83,7 @@ class TinyView(QWidget):
         maps = QHBoxLayout()
         maps.addWidget(self.e_plot)
         maps.addWidget(self.c_plot)
+        maps.addWidget(self.map)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addLayout(controls)
@@ -93,7 +101,15 @@ class TinyView(QWidget):
             self.status.setText(str(exc))
         for button in self.next_buttons + [self.play_button]:
             button.setEnabled(self.tiny is not None)
+        for label in self._labels:
+            self.map.removeItem(label)
+        self._labels = []
         if self.tiny is not None:
+            self._basis = pca_fit(self.tiny.vectors.astype(np.float64))
+            for word in self.tiny.vocab.words[:_LABELS]:
+                label = pg.TextItem(word, color="#333", anchor=(0, 1))
+                self.map.addItem(label)
+                self._labels.append(label)
             self.status.setText(f"{len(self.tiny.vocab)} words, {len(self.tiny.samples)} samples a round; "
                                 f"the first: {self._describe(0)}")
             self._show([])
@@ -120,6 +136,11 @@ class TinyView(QWidget):
         ticks = [(i + 0.5, w + (" ●" if w in updated else "")) for i, w in enumerate(tiny.vocab.words)]
         self.e_plot.getAxis("left").setTicks([ticks])
         self.c_plot.getAxis("bottom").setTicks([ticks if tiny.objective != "hs" else []])
+        xy = pca_apply(self._basis, tiny.vectors.astype(np.float64))
+        self._points.setData(pos=xy, brush=[pg.mkBrush("#d1495b" if w in updated else "#7aa6e0")
+                                            for w in tiny.vocab.words])
+        for label, (x, y) in zip(self._labels, xy):
+            label.setPos(float(x), float(y))
         losses = np.asarray(tiny.losses)
         self._loss_curve.setData(np.arange(len(losses)), losses)
         if len(losses):
