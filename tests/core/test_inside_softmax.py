@@ -140,3 +140,15 @@ def test_the_estimate_grows_with_v_predictions_and_epochs():
     assert softmax_seconds(TrainParams(softmax=True, sample=0.0, window=5, sg=False, epochs=4, threads=1),
                            counts) == pytest.approx(2 * one)
     assert softmax_seconds(p, np.concatenate([counts, counts])) == pytest.approx(4 * one, rel=1e-6)
+
+
+def test_info_names_the_full_softmax(topic_file, tmp_path, capsys):
+    from w2vstudio.cli import main
+
+    out = tmp_path / "m.npz"
+    assert main(["train", str(topic_file), "-o", str(out), "--softmax", "--dim", "8", "--epochs", "1",
+                 "--min-count", "2", "--threads", "1", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    rows = {line[:16].strip(): line[16:] for line in capsys.readouterr().out.splitlines()}
+    assert rows["architecture"].startswith("skip-gram, full softmax, window")
