@@ -1,0 +1,1 @@
+"""The Lenses tab: a pair's likelihood over training, frequency effects, bias axes, word senses."""

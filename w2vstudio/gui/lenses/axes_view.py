@@ -1,0 +1,135 @@
+"""Bias axes: words on two axes as a scatter (word2viz-style), the words most toward each end of
+the first axis, and the chosen words' scores on it over training (from the snapshots)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.lenses.axes import make_axis, occupations, poles, scores, scores_over_snapshots
+from w2vstudio.gui.session import StudioSession
+
+DEFAULT_AXES = (("he", "she"), ("poor", "rich"))
+TOP = 15
+_COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.replace(",", " ").split() if w]
+
+
+class AxesView(QWidget):
+    """Two axes (each "from" words → "to" words) and a word list (default: occupations); Show draws."""
+
+    def __init__(self, session: StudioSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.ends = [(QLineEdit(a), QLineEdit(b)) for a, b in DEFAULT_AXES]
+        self.words = QPlainTextEdit(" ".join(occupations()))
+        self.words.setMaximumHeight(70)
+        self.show_button = QPushButton("Show")
+        self.show_button.clicked.connect(self.refresh)
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        self.scatter_plot = pg.PlotWidget(title="words on the two axes")
+        self.scatter = pg.ScatterPlotItem(size=6, brush=pg.mkBrush("#3066be"))
+        self.scatter_plot.addItem(self.scatter)
+        self._labels: list[pg.TextItem] = []
+        self.ranked = QTableWidget(0, 4)
+        self.ranked.setHorizontalHeaderLabels(["toward “from”", "score", "toward “to”", "score"])
+        self.ranked.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.ranked.verticalHeader().hide()
+        self.training_plot = pg.PlotWidget(title="scores on the first axis over training")
+        self.training_plot.setLabel("bottom", "snapshot")
+        self.training_plot.addLegend(offset=(10, 10))
+        form = QGridLayout()
+        for row, (source, target) in enumerate(self.ends):
+            form.addWidget(QLabel(f"axis {'xy'[row]}: from"), row, 0)
+            form.addWidget(source, row, 1)
+            form.addWidget(QLabel("to"), row, 2)
+            form.addWidget(target, row, 3)
+        form.addWidget(QLabel("words"), 2, 0)
+        form.addWidget(self.words, 2, 1, 1, 3)
+        form.addWidget(self.show_button, 3, 3)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.ranked)
+        right.addWidget(self.training_plot)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.scatter_plot)
+        split.addWidget(right)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
+
+    # -- public ----------------------------------------------------------------------------------
+    def axis_words(self, i: int) -> tuple[list[str], list[str]]:
+        return _words(self.ends[i][0].text()), _words(self.ends[i][1].text())
+
+    def refresh(self):
+        """Draw the current model's words on the axes as the form says."""
+        self.scatter.clear()
+        for label in self._labels:
+            self.scatter_plot.removeItem(label)
+        self._labels = []
+        self.ranked.setRowCount(0)
+        self.training_plot.clear()
+        entry = self.session.current
+        if entry is None:
+            self.message.setText("Train or open a model to see its axes.")
+            return
+        kv = entry.kv
+        try:
+            axes = [make_axis(kv, *self.axis_words(i)) for i in range(2)]
+        except W2VError as exc:
+            self.message.setText(str(exc))
+            return
+        known = [w for w in _words(self.words.toPlainText()) if w in kv]
+        missing = len(_words(self.words.toPlainText())) - len(known)
+        self.message.setText(f"x: {axes[0].label}   y: {axes[1].label}"
+                             + (f"   ({missing} words not in the vocabulary)" if missing else ""))
+        x, y = (scores(kv, a, known) for a in axes)
+        self.scatter.setData(x, y)
+        for word, px, py in zip(known, x.tolist(), y.tolist()):
+            label = pg.TextItem(word, color="#333", anchor=(0, 1))  # plain text
+            label.setPos(px, py)
+            self.scatter_plot.addItem(label)
+            self._labels.append(label)
+        self.scatter_plot.setLabel("bottom", axes[0].label)
+        self.scatter_plot.setLabel("left", axes[1].label)
+        self._ranked(kv, axes[0])
+        self._over_training(entry, known)
+
+    # -- parts -----------------------------------------------------------------------------------
+    def _on_current_changed(self, _entry):
+        self.refresh()
+
+    def _ranked(self, kv, axis):
+        low, high = poles(kv, axis, TOP)
+        self.ranked.setRowCount(max(len(low), len(high)))
+        for r in range(max(len(low), len(high))):
+            for c, pairs in ((0, low), (2, high)):
+                if r < len(pairs):
+                    self.ranked.setItem(r, c, QTableWidgetItem(pairs[r][0]))
+                    self.ranked.setItem(r, c + 1, QTableWidgetItem(f"{pairs[r][1]:+.3f}"))
+
+    def _over_training(self, entry, known: list[str]):
+        recorder = entry.recorder
+        if recorder is None or len(recorder) < 2:
+            return
+        tracked = recorder.words
+        source, target = self.axis_words(0)
+        chosen = [w for w in known if w in set(tracked)][: len(_COLOURS)]
+        if not chosen or not set(source + target) <= set(tracked):
+            return
+        curves = scores_over_snapshots(tracked, recorder.stacked(), source, target, chosen)
+        steps = np.arange(len(curves))
+        for k, word in enumerate(chosen):
+            self.training_plot.plot(steps, curves[:, k], pen=pg.mkPen(_COLOURS[k], width=2), name=word)

@@ -1,0 +1,168 @@
+"""Frequency effects: every word's count (log axis) against its vector norm, the stability of its
+neighbourhood over the last snapshots, or its top-10 agreement with another model of the session;
+a trend per decile, the word under the mouse, and the deciles' table (computed in the background)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from w2vstudio.core.lenses.frequency import agreement, bounds, deciles, norms, stability
+from w2vstudio.core.params import TrainParams
+from w2vstudio.gui import workers
+from w2vstudio.gui.session import StudioSession
+
+MEASURES = ("vector norm", "neighbourhood stability (last snapshots)", "top-10 agreement with another model")
+MAX_POINTS = 20_000  # words drawn, sampled evenly over the ranks
+AGREEMENT_WORDS = 5_000
+_COLUMNS = ("ranks", "counts", "mean norm", "analogy accuracy", "questions", "dropped by subsampling")
+
+
+def measure(kv, which: int, recorder=None, other=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(rows of the words shown, their values) for measure `which` of MEASURES."""
+    if which == 1:
+        if recorder is None or len(recorder) < 2:
+            return np.zeros(0, np.int64), np.zeros(0)
+        return np.asarray(recorder.tracked_ids), stability(recorder.stacked(max(0, len(recorder) - 5)))
+    rows = np.arange(len(kv))
+    limit = MAX_POINTS if which == 0 else AGREEMENT_WORDS
+    if len(rows) > limit:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, limit, replace=False))
+    if which == 0:
+        return rows, norms(kv)[rows]
+    if other is None:
+        return np.zeros(0, np.int64), np.zeros(0)
+    rows = np.array([r for r in rows.tolist() if kv.words[r] in other], np.int64)
+    return rows, agreement(kv, other, [kv.words[r] for r in rows.tolist()])
+
+
+class FrequencyView(QWidget):
+    """The scatter and deciles of the model explored."""
+
+    def __init__(self, session: StudioSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.rows = np.zeros(0, np.int64)
+        self.values = np.zeros(0)
+        self.measure = QComboBox()
+        self.measure.addItems(MEASURES)
+        self.measure.currentIndexChanged.connect(self._on_measure_current_index_changed)
+        self.other = QComboBox()
+        self.other.currentIndexChanged.connect(self._on_measure_current_index_changed)
+        self.hover = QLabel()
+        self.hover.setTextFormat(Qt.TextFormat.PlainText)
+        self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setWordWrap(True)
+        self.plot = pg.PlotWidget()
+        self.plot.setLabel("bottom", "log₁₀ of the count in the corpus")
+        self.scatter = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(60, 110, 190, 90), hoverable=True)
+        self.scatter.sigHovered.connect(self._on_scatter_hovered)
+        self.trend = pg.PlotDataItem(pen=pg.mkPen("#d1495b", width=2), symbol="o", symbolSize=6)
+        self.plot.addItem(self.scatter)
+        self.plot.addItem(self.trend)
+        self.table = QTableWidget(0, len(_COLUMNS))
+        self.table.setHorizontalHeaderLabels(_COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        controls = QHBoxLayout()
+        controls.addWidget(self.measure)
+        controls.addWidget(self.other)
+        controls.addWidget(self.hover, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.note)
+        layout.addWidget(self.plot, 3)
+        layout.addWidget(self.table, 2)
+        self._measuring = workers.Call(self)
+        self._measuring.succeeded.connect(self._on_measuring_succeeded)
+        self._measuring.failed.connect(self.note.setText)
+        self._deciles = workers.Call(self)
+        self._deciles.succeeded.connect(self._on_deciles_succeeded)
+        self._deciles.failed.connect(self.note.setText)
+        session.models_changed.connect(self._on_models_changed)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_models_changed()
+        self._on_current_changed(session.current)
+
+    @property
+    def busy(self) -> bool:
+        return self._measuring.busy or self._deciles.busy
+
+    def hover_text(self, i: int) -> str:
+        """What hovering the `i`-th point shows: the word, its count and the value."""
+        kv = self.session.current.kv
+        r = int(self.rows[i])
+        return f"{kv.words[r]}: count {int(kv.counts[r]):,}, {MEASURES[self.measure.currentIndex()]} {self.values[i]:.3f}"
+
+    # -- reacting ----------------------------------------------------------------------------------
+    def _on_models_changed(self):
+        current = self.session.current
+        self.other.blockSignals(True)
+        self.other.clear()
+        for entry in self.session.entries:
+            if entry is not current:
+                self.other.addItem(entry.name, entry)
+        self.other.blockSignals(False)
+        self.other.setVisible(self.measure.currentIndex() == 2)
+
+    def _on_current_changed(self, entry):
+        self._on_models_changed()
+        self.table.setRowCount(0)
+        if entry is None or entry.kv.counts is None:
+            self._draw(np.zeros(0, np.int64), np.zeros(0))
+            self.note.setText("This lens needs word counts: a model trained here, or vectors saved with counts.")
+            return
+        sample = entry.model.params.sample if entry.model is not None else TrainParams().sample
+        self._deciles.start(deciles, entry.kv, sample)
+        self._on_measure_current_index_changed()
+
+    def _on_measure_current_index_changed(self, *_):
+        entry = self.session.current
+        which = self.measure.currentIndex()
+        self.other.setVisible(which == 2)
+        if entry is None or entry.kv.counts is None:
+            return
+        other = self.other.currentData()
+        self.note.setText({1: "" if entry.recorder is not None else "No snapshots: train with Watch training on.",
+                           2: "" if other is not None else "Open or train another model to compare with."}.get(which, ""))
+        self._measuring.start(measure, entry.kv, which, entry.recorder, other.kv if other is not None else None)
+
+    def _on_measuring_succeeded(self, result):
+        self._draw(*result)
+
+    def _draw(self, rows: np.ndarray, values: np.ndarray):
+        self.rows, self.values = rows, values
+        entry = self.session.current
+        if not len(rows) or entry is None:
+            self.scatter.clear()
+            self.trend.setData([], [])
+            return
+        counts = entry.kv.counts[rows].astype(np.float64)
+        self.scatter.setData(np.log10(np.maximum(counts, 1)), values, data=np.arange(len(rows)))
+        self.plot.setLabel("left", MEASURES[self.measure.currentIndex()])
+        edges = bounds(len(entry.kv))
+        part = np.searchsorted(edges, rows, side="right") - 1
+        xs, ys = [], []
+        for d in np.unique(part).tolist():
+            mine = part == d
+            xs.append(np.log10(max(float(np.median(counts[mine])), 1.0)))
+            ys.append(float(np.mean(values[mine])))
+        self.trend.setData(xs, ys)
+
+    def _on_scatter_hovered(self, _item, points, _event):
+        if len(points):
+            self.hover.setText(self.hover_text(int(points[0].data())))
+
+    def _on_deciles_succeeded(self, found):
+        self.table.setRowCount(len(found))
+        for r, d in enumerate(found):
+            accuracy = "n/a" if d.analogy_accuracy is None else f"{d.analogy_accuracy:.3f}"
+            cells = (f"{d.rank_from:,}–{d.rank_to:,}", f"{d.count_min:,}–{d.count_max:,}", f"{d.norm_mean:.3f}",
+                     accuracy, f"{d.analogy_questions:,}", f"{100 * d.drop_share:.1f}%")
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))

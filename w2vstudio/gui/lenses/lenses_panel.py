@@ -1,0 +1,26 @@
+"""The Lenses tab: four views on what the model explored has learned."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget
+
+from w2vstudio.gui.lenses.axes_view import AxesView
+from w2vstudio.gui.lenses.frequency_view import FrequencyView
+from w2vstudio.gui.lenses.likelihood_view import LikelihoodView
+from w2vstudio.gui.lenses.senses_view import SensesView
+from w2vstudio.gui.session import StudioSession
+
+
+class LensesPanel(QTabWidget):
+    """Likelihood, Frequency, Axes and Senses, each following the session's current model."""
+
+    def __init__(self, session: StudioSession, parent=None):
+        super().__init__(parent)
+        self.likelihood_view = LikelihoodView(session)
+        self.frequency_view = FrequencyView(session)
+        self.axes_view = AxesView(session)
+        self.senses_view = SensesView(session)
+        self.addTab(self.likelihood_view, "Likelihood")
+        self.addTab(self.frequency_view, "Frequency")
+        self.addTab(self.axes_view, "Axes")
+        self.addTab(self.senses_view, "Senses")

@@ -1,0 +1,136 @@
+"""p(output | input) of the probed pairs (log axis) and their rank against training progress, with
+the second seed's readout "round N: p = …" for the snapshot chosen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from w2vstudio.core.errors import FormatError
+from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, stored_probes
+from w2vstudio.core.run import epoch_words
+from w2vstudio.gui.session import StudioSession
+
+_COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
+_LIVE_MS = 1000
+
+
+class LikelihoodView(QWidget):
+    """Shows the probes stored in the model explored, or those of a run (`set_live`) as it trains."""
+
+    def __init__(self, session: StudioSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.pairs: list[tuple[str, str]] = []
+        self.progress = np.zeros(0)
+        self.words = np.zeros(0, np.int64)
+        self.p = np.zeros((0, 0))
+        self.rank = np.zeros((0, 0), np.int64)
+        self._live: LikelihoodProbes | None = None
+        self.headline = QLabel()
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setWordWrap(True)
+        self.p_plot = pg.PlotWidget(title="p(output | input) at each snapshot")
+        self.p_plot.setLogMode(y=True)
+        self.rank_plot = pg.PlotWidget(title="rank of the output among all words (1: most likely)")
+        self.rank_plot.setLogMode(y=True)
+        self.rank_plot.getViewBox().invertY(True)
+        for plot in (self.p_plot, self.rank_plot):
+            plot.setLabel("bottom", "epochs")
+            plot.addLegend(offset=(10, 10))
+        self.rank_plot.setXLink(self.p_plot)
+        self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
+        self.p_plot.addItem(self.marker)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.valueChanged.connect(self._on_slider_value_changed)
+        self.readout = QLabel()
+        self.readout.setTextFormat(Qt.TextFormat.PlainText)
+        self.readout.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("snapshot"))
+        row.addWidget(self.slider, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.p_plot, 3)
+        layout.addWidget(self.rank_plot, 2)
+        layout.addLayout(row)
+        layout.addWidget(self.readout)
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        session.current_changed.connect(self._on_current_changed)
+        self._on_current_changed(session.current)
+
+    # -- public ----------------------------------------------------------------------------------
+    def set_live(self, probes: LikelihoodProbes | None):
+        """Follow a run's probes as they are recorded (None: back to the model explored)."""
+        self._live = probes
+        if probes is None:
+            self._timer.stop()
+            self._on_current_changed(self.session.current)
+        else:
+            self._timer.start(_LIVE_MS)
+            self._on_timer_timeout()
+
+    def show_snapshot(self, i: int):
+        """The readout for probe time `i`: "round i (N words seen): p(out | in) = …, rank …"."""
+        if not len(self.words):
+            self.readout.clear()
+            return
+        i = int(np.clip(i, 0, len(self.words) - 1))
+        self.marker.setValue(self.progress[i])
+        parts = [f"p({o} | {w}) = {_number(self.p[i, k])}, rank {self.rank[i, k] or '—'}"
+                 for k, (w, o) in enumerate(self.pairs)]
+        self.readout.setText(f"round {i} ({self.words[i]:,} words seen): " + "; ".join(parts))
+
+    # -- drawing -----------------------------------------------------------------------------------
+    def _on_current_changed(self, entry):
+        if self._live is not None:
+            return
+        model = entry.model if entry is not None else None
+        if model is None:
+            self._show([], np.zeros(0, np.int64), np.zeros((0, 0)), np.zeros((0, 0), np.int64), None,
+                       "Probes are recorded while a model trains with snapshots: choose pairs for the next run.")
+            return
+        try:
+            stored = stored_probes(model)
+        except FormatError as exc:
+            self._show([], np.zeros(0, np.int64), np.zeros((0, 0)), np.zeros((0, 0), np.int64), None, str(exc))
+            return
+        message = "" if stored["pairs"] else "This model has no likelihood probes (train it with snapshots and pairs)."
+        self._show(stored["pairs"], stored["words"], stored["p"], stored["rank"], epoch_words(model), message)
+
+    def _on_timer_timeout(self):
+        probes = self._live
+        if probes is None:
+            return
+        words, p, rank, _ = probes.values()
+        self._show(probes.pairs, words, p, rank, epoch_words(probes.model), "")
+
+    def _show(self, pairs, words, p, rank, per_epoch: float | None, message: str):
+        self.pairs, self.words, self.p, self.rank = list(pairs), words, p, rank
+        self.progress = words / per_epoch if per_epoch else words.astype(np.float64)
+        self.headline.setText(message or "p as the model's objective defines it (see the Inside tab); "
+                                         "a pair's rank is its place among all words.")
+        for plot in (self.p_plot, self.rank_plot):
+            plot.clear()  # its legend's entries go with the curves
+        self.p_plot.addItem(self.marker)
+        for k, (w, o) in enumerate(self.pairs):
+            pen = pg.mkPen(_COLOURS[k % len(_COLOURS)], width=2)
+            ok = ~np.isnan(p[:, k]) & (p[:, k] > 0)
+            name = f"{w} → {o}"
+            self.p_plot.plot(self.progress[ok], p[ok, k], pen=pen, symbol="o", symbolSize=4, name=name)
+            self.rank_plot.plot(self.progress[ok], rank[ok, k].astype(np.float64), pen=pen, name=name)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(len(words) - 1, 0))
+        self.slider.setValue(max(len(words) - 1, 0))
+        self.slider.blockSignals(False)
+        self.show_snapshot(len(words) - 1)
+
+    def _on_slider_value_changed(self, value: int):
+        self.show_snapshot(value)
+
+
+def _number(p: float) -> str:
+    return "—" if np.isnan(p) else f"{p:.3g}"
