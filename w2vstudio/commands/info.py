@@ -54,7 +54,8 @@ def run(args) -> int:
 def _table(info: dict) -> list[str]:
     p = info["params"]
     output = " + ".join(([f"negative sampling ({p['negative']})"] if p["negative"] else [])
-                        + (["hierarchical softmax"] if p["hs"] else []) + (["full softmax"] if p.get("softmax") else []))
+                        + (["hierarchical softmax"] if p["hs"] else [])
+                        + (["full softmax"] if p.get("softmax") else []))
     rows = [
         ("model", info["path"]),
         ("vocabulary", f"{info['vocab_size']:,} words"),
