@@ -6,7 +6,8 @@ import pytest
 
 from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core.probes import AnalogyProbe, LiveVectors, run_probes
-from w2vstudio.core.snapshots import EPOCH_WORDS, SnapshotRecorder, epoch_words, tracked_ids
+from w2vstudio.core.run import EPOCH_WORDS, epoch_words
+from w2vstudio.core.snapshots import SnapshotRecorder, tracked_ids
 from w2vstudio.core.stability import StabilityTracker, neighbour_ids, stabilise
 from w2vstudio.core.trainer import Trainer
 from w2vstudio.core.trajectories import project_snapshots, snapshot_coordinates

@@ -68,7 +68,7 @@ def window(qtbot, monkeypatch):
 
 @pytest.fixture
 def train(qtbot):
-    """train(window, **params): train through the Train action with tiny parameters -> TrainOutcome."""
+    """train(window, **params): train through the Train action with tiny parameters -> RunResult."""
 
     def run(w, timeout=120_000, **params):
         panel = w.train_panel
@@ -87,21 +87,17 @@ def train(qtbot):
 @pytest.fixture(scope="session")
 def watched(tiny_corpus):
     """Two models trained (without Qt) with snapshots of 300 words and "republic", and per-epoch
-    quality: [(skip-gram model, its TrainingWatch), (CBOW model, its TrainingWatch)]."""
-    from w2vstudio.core.model import Model, TrainParams
+    quality: [(skip-gram model, its RunResult), (CBOW model, its RunResult)]."""
+    from w2vstudio.core.params import TrainParams
+    from w2vstudio.core.run import TrainingRun, WatchOptions
     from w2vstudio.core.scan import scan_corpus
-    from w2vstudio.core.trainer import Trainer
-    from w2vstudio.gui.train.job import TrainingWatch, WatchOptions
 
-    corpus = scan_corpus([tiny_corpus]).encode(min_count=2)
+    scanned = scan_corpus([tiny_corpus])
     trained = []
     for sg in (True, False):
         params = TrainParams(sg=sg, dim=16, epochs=2, min_count=2, threads=1, window=3, negative=3, batch_words=2_000)
-        model = Model.create(corpus.vocab, params)
-        watch = TrainingWatch(WatchOptions(per_epoch=4, tracked=300, pinned=("republic",)))
-        Trainer(model, corpus, watch.attach(model, corpus.n_tokens)).train()
-        watch.finish()
-        trained.append((model, watch))
+        result = TrainingRun(scanned, params, WatchOptions(per_epoch=4, tracked=300, pinned=("republic",))).train()
+        trained.append((result.model, result))
     return trained
 
 

@@ -42,10 +42,10 @@ def test_the_map_follows_training_and_the_loss_plot_picks_a_moment(qtbot, window
     progressed = []
     w.train_panel.training_progressed.connect(progressed.append)
     outcome = train(w)  # one batch per epoch: snapshots before training and after each epoch
-    recorder = outcome.watch.recorder
+    recorder = outcome.recorder
     assert len(recorder) == 3 and recorder.words[:40] == outcome.model.vocab.words[:40]
     assert recorder.words[40:] == ["republic"]
-    assert progressed and progressed[0] is outcome.watch
+    assert progressed and progressed[0].model is outcome.model and progressed[0].recorder is recorder
     assert w.session.current.recorder is recorder and not w.session.current.saved
     wait_for_frames(qtbot, w, 3)
     frames = w.evolution.frames

@@ -13,7 +13,9 @@ from w2vstudio.core.io import save_vectors
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import workers
-from w2vstudio.gui.session import SESSION_FILE, Entry, write_session
+from w2vstudio.core.session import SESSION_FILE
+from w2vstudio.gui.files import write_session
+from w2vstudio.gui.session import Entry
 
 from tests.gui.test_files import drop
 

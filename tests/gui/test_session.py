@@ -1,18 +1,17 @@
 """Sessions: every model (with its snapshots) and the pins saved in one folder and restored."""
 
 import json
-import threading
 
 import numpy as np
-import pytest
 
-from w2vstudio.core.errors import Cancelled, FormatError
 from w2vstudio.core.io import save_vectors
+from w2vstudio.core.probes import AnalogyProbe
+from w2vstudio.core.session import SESSION_FILE
 from w2vstudio.core.snapshots import TIMES
 from w2vstudio.gui import workers
+from w2vstudio.gui.files import write_session
 from w2vstudio.gui.main_window import MainWindow
-from w2vstudio.core.probes import AnalogyProbe
-from w2vstudio.gui.session import SESSION_FILE, Entry, read_session, unique_name, write_session
+from w2vstudio.gui.session import unique_name
 
 from tests.gui.test_history import assert_shows_history
 
@@ -92,35 +91,5 @@ def test_unsaved_models_are_asked_about(qtbot, window, add_watched, tmp_path, mo
     w.session.mark_saved(w.session.entries)  # nothing left to ask about when the test closes the window
 
 
-def test_names_and_bad_folders(tmp_path, watched):
-    kv = watched[0][0].keyed_vectors()
+def test_names_are_made_unique():
     assert unique_name("run", []) == "run" and unique_name("run", ["run", "run #2"]) == "run #3"
-    session = [Entry("run", kv)]
-    other = tmp_path / "photos"
-    other.mkdir()
-    (other / "cat.jpg").write_bytes(b"")
-    with pytest.raises(FormatError, match="not a session"):
-        write_session(other, session, [], None, None)
-    with pytest.raises(FormatError, match="has no session.json"):
-        read_session(other)
-    (other / SESSION_FILE).write_text("{", encoding="utf-8")
-    with pytest.raises(FormatError, match="damaged"):
-        read_session(other / SESSION_FILE)
-    index = {"format": "w2vstudio-session", "version": 1, "models": [], "analogy": ["a", "b", "c"]}
-    (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
-    with pytest.raises(FormatError, match="not a valid session.*not four words"):
-        read_session(other)
-    index["analogy"] = None
-    (other / SESSION_FILE).write_text(json.dumps(index), encoding="utf-8")
-    assert read_session(other).probe is None
-
-
-def test_opening_a_session_can_be_cancelled(tmp_path, watched):
-    folder = tmp_path / "two.w2vsession"
-    kv = watched[0][0].keyed_vectors()
-    write_session(folder, [Entry("a", kv), Entry("b", kv)], [], None, None)
-    cancel = threading.Event()
-    cancel.set()
-    with pytest.raises(Cancelled, match="cancelled"):
-        read_session(folder, cancel=cancel)
-    assert [e.name for e in read_session(folder, cancel=threading.Event()).entries] == ["a", "b"]

@@ -24,8 +24,8 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     w.train_panel.training_started.connect(lambda: blas_during.append(_blas_threads()))
     outcome = train(w, epochs=40)  # about half a second: several redraws of every plot
     assert blas_during == [[1] * len(blas_before)] and _blas_threads() == blas_before
-    assert not outcome.result.cancelled and outcome.result.epochs == 40
-    assert len(outcome.watch.recorder) > 10, len(outcome.watch.recorder)
+    assert not outcome.train.cancelled and outcome.train.epochs == 40
+    assert len(outcome.recorder) > 10, len(outcome.recorder)
     assert [e["epoch"] for e in outcome.model.info["epoch_quality"]] == list(range(1, 41))
     assert len(w.session.entries) == 1
     assert w.train_panel.plots.batch_count > 0
@@ -108,7 +108,7 @@ def test_stop_half_way_and_explore_the_partial_model(qtbot, window, tiny_corpus,
 
     with qtbot.waitSignal(panel.training_finished, timeout=60_000) as finished:
         panel.stop_action.trigger()
-    result = finished.args[0].result
+    result = finished.args[0].train
     assert result.cancelled and 0 < panel.progress_fraction() < 0.5
     assert panel.progress.format().startswith("Stopped")
     assert "stopped" in w.session.current.name and w.session.current.kv is not None and not w.session.current.saved

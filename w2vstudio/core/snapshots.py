@@ -28,19 +28,6 @@ DEFAULT_TRACKED = 2_000
 DEFAULT_PER_EPOCH = 10
 TIMES = np.dtype([("words", np.int64), ("epoch", np.int64), ("alpha", np.float64), ("loss", np.float64)])
 _IDS, _VECTORS, _TIMES = "snapshot_ids", "snapshot_vectors", "snapshot_times"  # keys in model.extras
-EPOCH_WORDS = "epoch_words"  # model.info key: corpus words per epoch, to put snapshots on the loss axis
-
-
-def epoch_words(model: Model) -> float | None:
-    """Corpus words per epoch of the model's training, if known: the loss plot's and the
-    snapshots' unit (a model trained less than one epoch: the words it was trained on)."""
-    stored = model.info.get(EPOCH_WORDS)
-    if isinstance(stored, (int, float)) and not isinstance(stored, bool) and stored > 0:
-        return float(stored)
-    history = model.loss_history
-    if len(history) and history[-1, 0] > 0:
-        return float(history[-1, 0]) / max(model.epochs_trained, 1)
-    return None
 
 
 def tracked_ids(vocab: Vocabulary, top: int = DEFAULT_TRACKED, pinned: Iterable[str] = ()) -> np.ndarray:

@@ -15,7 +15,8 @@ import numpy as np
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.projection import pca_apply, pca_fit, procrustes_align, unit_rows
-from w2vstudio.core.snapshots import SnapshotRecorder, epoch_words
+from w2vstudio.core.run import epoch_words
+from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
 
 ALIGNMENTS = {

@@ -14,7 +14,9 @@ from PySide6.QtCore import QObject, Signal
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.io import detect_format, load_vectors
 from w2vstudio.core.model import Model
-from w2vstudio.gui.session import SESSION_FILE, Entry, model_entry, read_session
+from w2vstudio.core.probes import AnalogyProbe
+from w2vstudio.core.session import SESSION_FILE, load_session, save_session
+from w2vstudio.gui.session import Entry, LoadedSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
 
 VECTOR_SUFFIXES = {".bin", ".vec", ".npz", ".w2v", ".kv", ".emb"}  # only to word errors; content decides
@@ -87,13 +89,27 @@ def read_vectors(path: Path, cancel: threading.Event) -> Entry:
         raise W2VError(failure(path, exc)) from None
 
 
-def read_session_file(path: Path, cancel: threading.Event):
+def read_session(path: Path, cancel: threading.Event) -> LoadedSession:
+    """The session saved in a folder (or its session.json), as session entries."""
     try:
-        return read_session(path, cancel)
+        loaded = load_session(path, cancel)
+        entries = [model_entry(name, obj) if isinstance(obj, Model) else Entry(name, obj) for name, obj in loaded.models]
     except Cancelled:
         raise
     except Exception as exc:  # a damaged session is one sentence, whatever broke
         raise W2VError(failure(path, exc)) from None
+    current = entries[loaded.current] if loaded.current is not None and 0 <= loaded.current < len(entries) else None
+    return LoadedSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current)
+
+
+def write_session(folder: Path, entries: list[Entry], pins: list[str], probe: AnalogyProbe | None,
+                  current: Entry | None):
+    """Save these entries (the snapshots in their models), the pins and the probe as a session."""
+    for entry in entries:
+        if entry.model is not None and entry.recorder is not None:
+            entry.recorder.save_into(entry.model)
+    save_session(folder, [(e.name, e.kv if e.model is None else e.model) for e in entries], pins,
+                 None if probe is None else probe.words, entries.index(current) if current in entries else None)
 
 
 def write(save: Callable, path: Path, fmt: str, target) -> tuple[Path, str, object]:
@@ -139,7 +155,7 @@ class FileJobs(QObject):
 
     def open_session(self, path: Path):
         self.busy_changed.emit(f"Opening the session {path.name}…", True)
-        self._opener.start(read_session_file, path, cancellable=True)
+        self._opener.start(read_session, path, cancellable=True)
 
     def cancel(self) -> bool:
         """Stop opening (the load stops soon, unheard); False if nothing was being opened."""

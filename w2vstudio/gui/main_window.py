@@ -20,10 +20,11 @@ from w2vstudio.gui.explore.compare_panel import ComparePanel
 from w2vstudio.gui.explore.evaluate_panel import EvaluatePanel
 from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
 from w2vstudio.gui.explore.word_info_panel import WordInfoPanel
-from w2vstudio.gui.files import FileJobs, SortedPaths
+from w2vstudio.core.session import SESSION_FILE
+from w2vstudio.gui.files import FileJobs, SortedPaths, write_session
 from w2vstudio.gui.inside.inside_panel import InsidePanel
 from w2vstudio.gui.map.live_map import LiveMap
-from w2vstudio.gui.session import SESSION_FILE, Entry, LoadedSession, StudioSession, write_session
+from w2vstudio.gui.session import Entry, LoadedSession, StudioSession
 from w2vstudio.gui.train.corpus_panel import CorpusPanel
 from w2vstudio.gui.train.train_panel import TrainPanel
 from w2vstudio.gui.watch.evolution import Evolution
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
         self.models_menu.addAction(self.remove_action)
 
     def _on_training_finished(self, outcome):
-        result = outcome.result
+        result = outcome.train
         if result.words_done == 0:
             self.statusBar().showMessage("Training stopped before any word was trained; no model was made.", 8000)
         else:

@@ -1,31 +1,20 @@
 """The studio's one observable state: the models of the session, the one explored, the pinned words
 and the analogy probe (`StudioSession`). Panels take it in their constructor and subscribe to its
-signals; they change it through its methods, never by hand.
-
-On disk a session is a folder (core code: `write_session` / `read_session` below run on a worker
-thread and never touch Qt objects).
+signals; they change it through its methods, never by hand. (On disk a session is a folder:
+`core.session`, called by `gui.files` off the GUI thread.)
 """
 
 from __future__ import annotations
 
-import json
-import os
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from w2vstudio.core.errors import Cancelled, FormatError
-from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.probes import AnalogyProbe
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
-
-SESSION_FILE = "session.json"
-FORMAT, VERSION = "w2vstudio-session", 1
 
 
 @dataclass(eq=False)
@@ -160,88 +149,3 @@ class StudioSession(QObject):
         self.set_pins(loaded.pins)
         self.set_probe(loaded.probe)
         self.choose(loaded.current or (self._entries[-1] if self._entries else None))
-
-
-# -- on disk (no Qt: these run on a worker thread) -------------------------------------------------
-def write_session(folder, entries: list[Entry], pins: list[str], probe: AnalogyProbe | None,
-                  current: Entry | None) -> None:
-    """Write the session into `folder` (created if needed; an existing one must be a session)."""
-    folder = Path(folder)
-    index = folder / SESSION_FILE
-    if folder.is_dir() and any(folder.iterdir()) and not index.exists():
-        raise FormatError(f"{folder} is a folder with other files in it, not a session")
-    folder.mkdir(parents=True, exist_ok=True)
-    old = _listed_files(index) if index.exists() else set()
-    listed = []
-    for i, entry in enumerate(entries, 1):
-        path = folder / f"model-{i}.npz"
-        if entry.model is not None:
-            if entry.recorder is not None:
-                entry.recorder.save_into(entry.model)
-            entry.model.save(path)
-        else:
-            save_vectors(entry.kv, path, "model")
-        listed.append({"name": entry.name, "file": path.name, "kind": "vectors" if entry.model is None else "model"})
-    data = {"format": FORMAT, "version": VERSION, "pins": pins, "models": listed,
-            "analogy": None if probe is None else list(probe.words),
-            "current": entries.index(current) if current in entries else None}
-    tmp = index.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, index)
-    for name in old - {m["file"] for m in listed}:
-        (folder / name).unlink(missing_ok=True)
-
-
-def read_session(path, cancel: threading.Event | None = None) -> LoadedSession:
-    """The session saved in a folder (or its session.json). Setting `cancel` stops it
-    (`Cancelled`) before the next model, or while it reads vectors."""
-    path = Path(path)
-    index = path if path.name == SESSION_FILE else path / SESSION_FILE
-    data = _read_index(index)
-    entries = []
-    try:
-        for m in data["models"]:
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("opening the session was cancelled")
-            if not (isinstance(m["name"], str) and isinstance(m["file"], str)):
-                raise TypeError(f"a model's name and file are {m['name']!r} and {m['file']!r}, not text")
-            file = index.parent / Path(m["file"]).name
-            if m["kind"] == "model":
-                entries.append(model_entry(m["name"], Model.load(file)))
-            else:
-                entries.append(Entry(m["name"], load_vectors(file, cancel=cancel)))
-        pins = [str(w) for w in data.get("pins", [])]
-        current = data.get("current")
-        current = entries[current] if isinstance(current, int) and 0 <= current < len(entries) else None
-        return LoadedSession(entries, pins, _analogy(data.get("analogy")), current)
-    except (KeyError, TypeError) as exc:
-        raise FormatError(f"{index} is not a valid session ({exc!r})") from None
-
-
-def _analogy(words) -> AnalogyProbe | None:
-    """The analogy probe saved as [a, b, c, expected] (or null)."""
-    if words is None:
-        return None
-    if not (isinstance(words, list) and len(words) == 4 and all(isinstance(w, str) and w for w in words)):
-        raise TypeError(f"the analogy is {words!r}, not four words")
-    return AnalogyProbe(*words)
-
-
-def _read_index(index: Path) -> dict:
-    try:
-        data = json.loads(index.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FormatError(f"{index.parent} is not a session: it has no {SESSION_FILE}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"{index} is damaged ({exc})") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise FormatError(f"{index} is not a w2vstudio session")
-    return data
-
-
-def _listed_files(index: Path) -> set[str]:
-    """The model files an existing session.json lists (none if it cannot be read)."""
-    try:
-        return {Path(m["file"]).name for m in _read_index(index)["models"]}
-    except (FormatError, KeyError, TypeError):
-        return set()

@@ -35,7 +35,7 @@ class LiveMap(QWidget):
         super().__init__(parent)
         self.map_panel, self.evolution = MapPanel(), evolution
         self.timeline = Timeline()
-        self._run = None  # the TrainingWatch of the run in progress, once heard of
+        self._run = None  # the TrainingRun in progress, once heard of
         self._pins: list[str] = []
         self._trails: list[tuple[pg.PlotDataItem, pg.TextItem]] = []
         self._showing = False  # the map shows a snapshot, not a projection
@@ -63,7 +63,7 @@ class LiveMap(QWidget):
         return self._showing
 
     def follow_training(self, watch):
-        """Follow the snapshots of a run (a TrainingWatch) while the map is shown (it catches up
+        """Follow the snapshots of a run (a TrainingRun) while the map is shown (it catches up
         when shown again)."""
         self._run = watch
         if self.isVisible():

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
-from w2vstudio.core.snapshots import epoch_words
+from w2vstudio.core.run import epoch_words
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import math
+from collections import deque
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -14,10 +15,10 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QSc
 from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.model import Model
+from w2vstudio.core.run import RunResult, TrainingRun
 from w2vstudio.core.trainer import BatchReport, EpochReport
 from w2vstudio.gui.session import Entry, StudioSession
 from w2vstudio.gui.train.corpus_panel import CorpusPanel
-from w2vstudio.gui.train.job import TrainingWatch, TrainJob, TrainOutcome
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
 from w2vstudio.gui.train.watch_form import WatchForm
@@ -43,13 +44,13 @@ def corpus_stem(name: str) -> str:
 class TrainPanel(QWidget):
     """Trains a model on the corpus panel's corpus; the model joins the session, explored.
 
-    While the run goes, `training_progressed(TrainingWatch)` tells about new snapshots and epoch
-    ends; `training_finished(TrainOutcome)` follows it. The plots show the history of the model
+    While the run goes, `training_progressed(TrainingRun)` tells about new snapshots and epoch
+    ends; `training_finished(RunResult)` follows it. The plots show the history of the model
     explored when no run is in progress."""
 
     training_started = Signal()
-    training_finished = Signal(object)  # TrainOutcome
-    training_progressed = Signal(object)  # TrainingWatch: it took a snapshot, or an epoch ended
+    training_finished = Signal(object)  # RunResult
+    training_progressed = Signal(object)  # TrainingRun: it took a snapshot, or an epoch ended
     failed = Signal(str)
     moment_clicked = Signal(float)  # the loss plot was clicked this many epochs into training
 
@@ -63,7 +64,8 @@ class TrainPanel(QWidget):
         self._train.failed.connect(self._on_training_failed)
         self._waiting_for_scan = False
         self._paused = False
-        self._run: TrainJob | None = None  # the job of the current or last run
+        self._run: TrainingRun | None = None  # the current run, until its end is drawn
+        self._reports: deque[BatchReport | EpochReport] = deque()  # filled on the trainer's threads
         self._last: BatchReport | None = None
         self._epochs = 1
         self._taken = 0  # snapshots of the current run seen
@@ -151,7 +153,7 @@ class TrainPanel(QWidget):
 
     # -- state ---------------------------------------------------------------------------------------
     @property
-    def job(self) -> TrainJob | None:
+    def job(self) -> TrainingRun | None:
         """The run in progress."""
         return self._run if self._train.busy else None
 
@@ -194,8 +196,10 @@ class TrainPanel(QWidget):
             self.progress.setFormat("Preparing the vocabulary…")
             self.stats.setText(" ")
             self._taken = 0
-            self._run = TrainJob(scanned, params, TrainingWatch(self.watch_form.options(self._session.pins)))
-            self._train.start(self._run.run)
+            self._reports.clear()
+            self._run = TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
+                                    callback=self._reports.append)
+            self._train.start(self._run.train)
             gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
             self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
             self._timer.start()
@@ -224,7 +228,7 @@ class TrainPanel(QWidget):
         if self._waiting_for_scan:
             self.corpus_panel.cancel_scan()
         elif self.job is not None:
-            self.job.stop()
+            self.job.cancel()
             self.progress.setFormat("Stopping…")
             self.stop_action.setEnabled(False)
 
@@ -238,7 +242,7 @@ class TrainPanel(QWidget):
     def shut_down(self):
         """Stop the run in progress for good: its outcome is dropped (the window is closing)."""
         if self.job is not None:
-            self.job.stop()
+            self.job.cancel()
             self._train.stop()
             self._finish()
 
@@ -292,10 +296,10 @@ class TrainPanel(QWidget):
                            f"{duration(r.elapsed)} elapsed")
 
     def _on_refresh_timeout(self):
-        reports = self._run.drain() if self._run is not None else []
+        reports = [self._reports.popleft() for _ in range(len(self._reports))]
         self.plots.add_reports(reports)
-        if self._run is not None and self._run.watch.model is not None:
-            self._follow(self._run.watch, reports)
+        if self._run is not None and self._run.model is not None:
+            self._follow(self._run, reports)
         self.plots.redraw()
         if self._run is None and not self.plots.stale:
             self._timer.stop()
@@ -304,13 +308,13 @@ class TrainPanel(QWidget):
             self._last = batches[-1]
             self._draw_progress()
 
-    def _follow(self, watch: TrainingWatch, reports: list):
+    def _follow(self, run: TrainingRun, reports: list):
         """Show the evaluations ready; tell about new snapshots and epoch ends."""
-        self.plots.set_quality(watch.quality_results())
-        taken = 0 if watch.recorder is None else len(watch.recorder)
+        self.plots.set_quality([] if run.quality is None else run.quality.results())
+        taken = 0 if run.recorder is None else len(run.recorder)
         if taken > self._taken or any(isinstance(r, EpochReport) for r in reports):
             self._taken = taken
-            self.training_progressed.emit(watch)
+            self.training_progressed.emit(run)
 
     def _finish(self):
         gc.unfreeze()
@@ -321,10 +325,10 @@ class TrainPanel(QWidget):
         self.pause_action.setText("&Pause")
         self._update_actions()
 
-    def _on_training_succeeded(self, outcome: TrainOutcome):
+    def _on_training_succeeded(self, outcome: RunResult):
         self._finish()
         self._plotted = outcome.model
-        result = outcome.result
+        result = outcome.train
         loss = f", last epoch loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
         if result.cancelled:
             self.progress.setFormat(f"Stopped at {100 * self.progress_fraction():.0f} % after "
@@ -338,7 +342,7 @@ class TrainPanel(QWidget):
             p = outcome.model.params
             name = f"{corpus_stem(self.corpus_panel.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim}"
             self._session.add(Entry(name + (" (stopped)" if result.cancelled else ""), outcome.model.keyed_vectors(),
-                                    outcome.model, outcome.watch.recorder, saved=False))
+                                    outcome.model, outcome.recorder, saved=False))
         self.training_finished.emit(outcome)
 
     def _on_training_failed(self, message: str):

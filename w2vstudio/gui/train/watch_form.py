@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 
 from w2vstudio.gui import settings
-from w2vstudio.gui.train.job import WatchOptions
+from w2vstudio.core.run import WatchOptions
 
 
 class WatchForm(QWidget):

@@ -32,7 +32,7 @@ class ProbesPanel(QWidget):
         super().__init__(parent)
         self._session, self._evolution = session, evolution
         self._source: LiveVectors | KeyedVectors | None = None
-        self._run = None  # the TrainingWatch of the run in progress, once heard of
+        self._run = None  # the TrainingRun in progress, once heard of
         self._pins: list[str] = []
         self._analogy: AnalogyProbe | None = None
         self._refresher = Refresher(run_probes, interval_ms=500, ratio=4.0, parent=self)
@@ -138,7 +138,7 @@ class ProbesPanel(QWidget):
         self.refresh()
 
     def follow_training(self, watch):
-        """Probe the model of a run (a TrainingWatch) as it trains, while this panel is shown: what
+        """Probe the model of a run (a TrainingRun) as it trains, while this panel is shown: what
         nobody sees is not probed while training needs the cores (it catches up when shown)."""
         self._run = watch
         if not self.isVisible():
