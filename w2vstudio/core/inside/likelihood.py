@@ -35,8 +35,13 @@ def input_vector(model, input_ids: int | Sequence[int]) -> np.ndarray:
     ids = np.atleast_1d(np.asarray(input_ids, dtype=np.int64))
     if len(ids) == 1:
         return model.vectors[ids[0]]
-    rows = model.vectors[ids].astype(np.float64)
-    return (rows.mean(axis=0) if model.params.cbow_mean else rows.sum(axis=0)).astype(np.float32)
+    return combine(model.vectors[ids], model.params.cbow_mean)
+
+
+def combine(rows: np.ndarray, mean: bool) -> np.ndarray:
+    """The CBOW input: the mean (or sum) of the context rows, float32."""
+    rows = np.asarray(rows, dtype=np.float64)
+    return (rows.mean(axis=0) if mean or len(rows) == 1 else rows.sum(axis=0)).astype(np.float32)
 
 
 def output_scores(model, v: np.ndarray) -> np.ndarray:

@@ -15,12 +15,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-import numpy as np
 
-from w2vstudio.core import kernels
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.corpus import words as split_words
-from w2vstudio.core.inside.tables import Stream
+from w2vstudio.core.inside.tables import Stream, noise_table
 from w2vstudio.core.trainer import keep_probabilities
 
 SEED_SENTENCE = "The nurse assisted the doctor with the patient's treatment at the hospital."
@@ -140,7 +138,7 @@ def _model_samples(lines: list[list[str]], window: int, sg: bool, model, seed: i
     p, vocab = model.params, model.vocab
     keep = keep_probabilities(vocab.counts, p.sample)
     if p.negative > 0:
-        thresholds, aliases = kernels.alias_table(vocab.counts.astype(np.float64) ** p.ns_exponent)
+        thresholds, aliases = noise_table(model)
     stream = Stream(seed)
     tokens: list[Token] = []
     rows: list[Sample] = []

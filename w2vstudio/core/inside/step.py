@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2vstudio.core import kernels
-from w2vstudio.core.inside.likelihood import Likelihood, log_probs, sigmoid, summarize
-from w2vstudio.core.inside.tables import Stream, huffman, objective, output_matrix
+from w2vstudio.core.inside.likelihood import Likelihood, combine, log_probs, sigmoid, summarize
+from w2vstudio.core.inside.tables import Stream, huffman, noise_table, objective, output_matrix
 
 DEFAULT_NEGATIVE = 5  # negatives shown beside a full-softmax model, which draws none
 
@@ -77,8 +76,7 @@ class Step:
         self.has_hs = bool(p.hs) and self.objective != "softmax"
         self.k = p.negative if p.negative > 0 else DEFAULT_NEGATIVE
         if self.has_c:
-            self._thresholds, self._aliases = kernels.alias_table(
-                model.vocab.counts.astype(np.float64) ** p.ns_exponent)
+            self._thresholds, self._aliases = noise_table(model)
         self._stream = Stream(seed)
         self._e = {i: model.vectors[i].copy() for i in self.inputs}
         self._patch: dict[tuple[str, int], np.ndarray] = {}  # ("C" | "H", row) -> changed row
@@ -88,9 +86,7 @@ class Step:
 
     # -- the current state (the copies) --------------------------------------------------------
     def input_vector(self) -> np.ndarray:
-        rows = np.array([self._e[i] for i in self.inputs], dtype=np.float64)
-        v = rows.mean(axis=0) if len(rows) == 1 or self.model.params.cbow_mean else rows.sum(axis=0)
-        return v.astype(np.float32)
+        return combine([self._e[i] for i in self.inputs], self.model.params.cbow_mean)
 
     def _matrix(self, name: str) -> np.ndarray:
         if name == "H":

@@ -49,6 +49,11 @@ def noise_p(model) -> np.ndarray:
     return w / w.sum()
 
 
+def noise_table(model) -> tuple[np.ndarray, np.ndarray]:
+    """The alias table the trainer draws negatives from (counts ** ns_exponent)."""
+    return kernels.alias_table(model.vocab.counts.astype(np.float64) ** model.params.ns_exponent)
+
+
 def huffman(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(codes, points, lengths) of the model's Huffman tree, built once per vocabulary."""
     vocab = model.vocab
