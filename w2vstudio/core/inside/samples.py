@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.corpus import words as split_words
 from w2vstudio.core.inside.tables import Stream, noise_table
