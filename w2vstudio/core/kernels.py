@@ -587,7 +587,7 @@ def analogy_scores(sims, where, inputs, first, out):
 @njit(**_NOFAST)
 def cooccurrences(tokens, offsets, limit, window, out):  # pragma: no cover - compiled
     """out[x, y] += 1 for each two positions of a sentence at most `window` apart holding words
-    x and y below `limit` (both cells of the pair; `out` is limit x limit int64)."""
+    x, then y, both below `limit` (`out` is limit x limit int64)."""
     for s in range(len(offsets) - 1):
         end = offsets[s + 1]
         for i in range(offsets[s], end):
@@ -598,4 +598,3 @@ def cooccurrences(tokens, offsets, limit, window, out):  # pragma: no cover - co
                 y = tokens[j]
                 if y < limit:
                     out[x, y] += 1
-                    out[y, x] += 1

@@ -45,10 +45,12 @@ def pmi_pairs(corpus: EncodedCorpus, n: int = DEFAULT_PAIRS, window: int = 5, fr
               min_count: int = PMI_MIN_COUNT) -> list[tuple[str, str]]:
     """The `n` pairs of the `frequent` most frequent words with the highest pointwise mutual
     information within `window` words (at least `min_count` co-occurrences; each word in one pair
-    at most), the more frequent word as input. One streamed pass over the encoded corpus."""
+    at most), as input the word that more often comes first ("peanut" → "butter"). One streamed
+    pass over the encoded corpus."""
     limit = min(frequent, len(corpus.vocab))
-    counts = np.zeros((limit, limit), np.int64)
-    kernels.cooccurrences(corpus.tokens, corpus.offsets, limit, window, counts)
+    ordered = np.zeros((limit, limit), np.int64)
+    kernels.cooccurrences(corpus.tokens, corpus.offsets, limit, window, ordered)
+    counts = ordered + ordered.T
     np.fill_diagonal(counts, 0)
     margins = counts.sum(axis=1).astype(np.float64)
     total = margins.sum()
@@ -60,7 +62,8 @@ def pmi_pairs(corpus: EncodedCorpus, n: int = DEFAULT_PAIRS, window: int = 5, fr
     for k in np.lexsort((x, -pmi)).tolist():
         a, b = int(x[k]), int(y[k])
         if a not in used and b not in used:
-            pairs.append((corpus.vocab.words[a], corpus.vocab.words[b]))
+            first, then = (a, b) if ordered[a, b] >= ordered[b, a] else (b, a)
+            pairs.append((corpus.vocab.words[first], corpus.vocab.words[then]))
             used.update((a, b))
             if len(pairs) == n:
                 break
