@@ -2,7 +2,9 @@
 
 import argparse
 import importlib
+import signal
 import sys
+import threading
 
 from w2vstudio.core.errors import W2VError
 
@@ -36,6 +38,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like Ctrl-C so that half-written files are removed."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated
+
+
+def _stopped_by(exc: BaseException | None) -> BaseException | None:
+    """The Ctrl-C or SIGTERM behind `exc`, if any: a signal that arrives while a Numba kernel
+    returns surfaces as a SystemError caused by it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (KeyboardInterrupt, Terminated)):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -46,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_help()
         return 0
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         return args.func(args) or 0
     except W2VError as exc:
@@ -55,9 +79,20 @@ def main(argv: list[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"w2vstudio: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("w2vstudio: interrupted", file=sys.stderr)
-        return 130
+    except MemoryError:
+        print("w2vstudio: error: not enough memory for this; try a smaller corpus, vocabulary or dimension",
+              file=sys.stderr)
+        return 1
+    except (KeyboardInterrupt, Terminated, SystemError) as exc:
+        stop = _stopped_by(exc)
+        if stop is None:
+            raise
+        terminated = isinstance(stop, Terminated)
+        print(f"w2vstudio: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        return 143 if terminated else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":
