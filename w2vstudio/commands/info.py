@@ -69,10 +69,20 @@ def _table(info: dict) -> list[str]:
                       f"{info['tracked_words']:,} tracked words)" if info["snapshots"] else "none"),
     ]
     lines = [f"{name:<16}{value}" for name, value in rows]
+    probes = info["probes"]
+    lines.append(f"{'probes':<16}" + ("p(output | input) (rank) at the first and the last snapshot" if probes else "none"))
+    lines += [f"{'':<16}{q['input']} \u2192 {q['output']}: {_probe_value(q, 0)} \u2192 {_probe_value(q, -1)}"
+              for q in probes]
     quality = info["epoch_quality"]
     lines.append(f"{'epoch quality':<16}" + ("epoch  analogy  WS-353" if quality else "none"))
     lines += [f"{'':<16}{q['epoch']:>5}  {_score(q.get('analogy'))}  {_score(q.get('ws353'))}" for q in quality]
     return lines
+
+
+def _probe_value(probe: dict, i: int) -> str:
+    if not probe["p"] or probe["p"][i] is None:
+        return "n/a"
+    return f"{probe['p'][i]:.3g} ({probe['rank'][i]:,})"
 
 
 def _score(value) -> str:
