@@ -41,7 +41,7 @@ class TinyParams:
     softmax: bool = True
     ns_exponent: float = 0.75
     cbow_mean: bool = True
-    alpha: float = 0.1
+    alpha: float = 0.2
     window: int = 2
 
 
@@ -58,7 +58,7 @@ class TinyModel:
     """E (a row per word) and C (a row per word, or per Huffman node) trained sample by sample."""
 
     def __init__(self, text: str = SEED_TEXT, objective: str = "softmax", sg: bool = True, dim: int = 8,
-                 window: int = 2, negative: int = 3, alpha: float = 0.1, seed: int = 1):
+                 window: int = 2, negative: int = 3, alpha: float = 0.2, seed: int = 1):
         if objective not in OBJECTIVES:
             raise ValueError(f"objective must be one of {', '.join(OBJECTIVES)}")
         table = make_samples(text, window, sg)
@@ -78,11 +78,12 @@ class TinyModel:
         self.reset()
 
     def reset(self):
-        """Fresh random E and C from the seed; back to the first sample."""
+        """Fresh E and C from the seed (uniform in ±0.5: large enough to see in a heatmap and to learn
+        in a few rounds); back to the first sample."""
         v, d = len(self.vocab), self.dim
         rng = np.random.default_rng(self.seed)
-        self.vectors = ((rng.random((v, d)) - 0.5) / d).astype(np.float32)
-        out = ((rng.random((v, d)) - 0.5) / d).astype(np.float32)
+        self.vectors = (rng.random((v, d)) - 0.5).astype(np.float32)
+        out = (rng.random((v, d)) - 0.5).astype(np.float32)
         self.syn1soft = out if self.objective == "softmax" else np.zeros((0, d), np.float32)
         self.syn1neg = out if self.objective == "negative" else np.zeros((0, d), np.float32)
         self.syn1 = out[: v - 1].copy() if self.objective == "hs" else np.zeros((0, d), np.float32)

@@ -55,6 +55,7 @@ class StepView(QWidget):
         self.headline.setWordWrap(True)
         self.bars = pg.PlotWidget(title="p(word | input): the top words, the true word in red")
         self.bars.setMinimumHeight(160)
+        self.bars.setLabel("left", "p")
         self.units = _table(["word or node", "label", "σ(v·u)", "loss"])
         self.cost = QLabel()
         self.cost.setWordWrap(True)
@@ -76,6 +77,7 @@ class StepView(QWidget):
         self.change.setWordWrap(True)
         self.rounds = pg.PlotWidget(title="p(true word) against rounds")
         self.rounds.setLabel("bottom", "round")
+        self.rounds.setLabel("left", "p(true word)")
         self.rounds.setMinimumHeight(140)
         self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
 

@@ -15,6 +15,7 @@ _OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), (
 _PLAY_MS = 50
 _MEAN_OF = 50
 _LABELS = 40  # words named on the map (the most frequent)
+_COLUMN_LABELS = 12  # C's columns are named up to this many words
 
 
 def _heatmap(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
@@ -135,7 +136,8 @@ class TinyView(QWidget):
         self.c_image.setImage(c, autoLevels=False, levels=_levels(c))
         ticks = [(i + 0.5, w + (" ●" if w in updated else "")) for i, w in enumerate(tiny.vocab.words)]
         self.e_plot.getAxis("left").setTicks([ticks])
-        self.c_plot.getAxis("bottom").setTicks([ticks if tiny.objective != "hs" else []])
+        few = tiny.objective != "hs" and len(ticks) <= _COLUMN_LABELS
+        self.c_plot.getAxis("bottom").setTicks([ticks if few else []])
         xy = pca_apply(self._basis, tiny.vectors.astype(np.float64))
         self._points.setData(pos=xy, brush=[pg.mkBrush("#d1495b" if w in updated else "#7aa6e0")
                                             for w in tiny.vocab.words])
