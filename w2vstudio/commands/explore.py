@@ -33,7 +33,7 @@ def add_parser(subparsers) -> None:
     p.set_defaults(func=_neighbours)
 
     p = subparsers.add_parser("analogy", parents=[common], help="A is to B as C is to ?")
-    p.add_argument("words", nargs=3, metavar=("A", "B", "C"))
+    p.add_argument("words", nargs=3, metavar="WORD", help="A B C: A is to B as C is to ?")
     p.add_argument(
         "--method", choices=("add", "mul"), default="add", help="3CosAdd (default) or 3CosMul"
     )
