@@ -50,6 +50,9 @@ def test_likelihood_of_the_probed_pairs_over_training(qtbot, trained):
 def test_frequency_scatter_deciles_and_hover(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.frequency_view
+    assert not view.busy and view.table.rowCount() == 0  # nothing computed for a view not shown
+    panel.show()
+    panel.setCurrentWidget(view)
     qtbot.waitUntil(lambda: not view.busy and view.table.rowCount() == 10, timeout=20_000)
     vocab = trained.model.vocab
     assert len(view.rows) == len(vocab) and len(view.scatter.points()) == len(vocab)
@@ -69,12 +72,13 @@ def test_frequency_scatter_deciles_and_hover(qtbot, trained):
     assert np.all(view.values == 1.0)  # the same model twice agrees everywhere
     session.add(Entry("plain", KeyedVectors(["a", "b"], np.ones((2, 3), np.float32))))
     assert "needs word counts" in view.note.text() and len(view.rows) == 0
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
 
 
 def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
-    assert "not in the vocabulary" in view.message.text()  # he/she are not in the planted corpus
+    assert view.message.text().startswith("axis x: ") and "not in the vocabulary" in view.message.text()
     for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
         source.setText(a)
         target.setText(b)
@@ -101,3 +105,23 @@ def test_senses_split_in_the_background(qtbot, trained):
     session.add(Entry("v", KeyedVectors(["zorp", "b"], np.ones((2, 3), np.float32))))
     view.split()
     assert "does not name its corpus" in view.headline.text() and not view.busy
+
+
+def test_axes_corpus_evidence(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    view.ends[0][0].setText("t0w0")
+    view.ends[0][1].setText("t1w0")
+    view.refresh()  # axis y (poor → rich) is not in the vocabulary: no scatter, but the list
+    assert view.message.text().startswith("axis y: ") and len(view.scatter.points()) == 0
+    view.ranked.cellClicked.emit(0, 1)
+    word = view.ranked.item(0, 0).text()
+    assert view.evidence_word.text() == word
+    view.find_evidence()
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    text = view.evidence_text.toPlainText()
+    assert text.startswith(f"“{word}” occurs ") and "near t0w0:" in text and "near t1w0:" in text
+    session.add(Entry("v", KeyedVectors(["t0w0", "t1w0", "x"], np.eye(3, dtype=np.float32))))
+    view.evidence_word.setText("x")
+    view.find_evidence()
+    assert "remembers its corpus" in view.evidence_text.toPlainText()

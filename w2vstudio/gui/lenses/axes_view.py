@@ -1,16 +1,19 @@
 """Bias axes: words on two axes as a scatter (word2viz-style), the words most toward each end of
-the first axis, and the chosen words' scores on it over training (from the snapshots)."""
+the first axis, the chosen words' scores on it over training (from the snapshots), and the corpus
+evidence: how often each end's words occur near a word, with lines (read in the background)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.lenses.axes import make_axis, occupations, poles, scores, scores_over_snapshots
+from w2vstudio.core.lenses.axes import Evidence, evidence, make_axis, occupations, poles, scores, scores_over_snapshots
+from w2vstudio.core.run import CORPUS
+from w2vstudio.gui import workers
 from w2vstudio.gui.session import StudioSession
 
 DEFAULT_AXES = (("he", "she"), ("poor", "rich"))
@@ -47,6 +50,17 @@ class AxesView(QWidget):
         self.training_plot = pg.PlotWidget(title="scores on the first axis over training")
         self.training_plot.setLabel("bottom", "snapshot")
         self.training_plot.addLegend(offset=(10, 10))
+        self.ranked.cellClicked.connect(self._on_ranked_cell_clicked)
+        self.evidence_word = QLineEdit()
+        self.evidence_word.setPlaceholderText("a word (or click one in the list)")
+        self.evidence_word.returnPressed.connect(self.find_evidence)
+        self.evidence_button = QPushButton("Corpus evidence on axis x")
+        self.evidence_button.clicked.connect(self.find_evidence)
+        self.evidence_text = QPlainTextEdit()
+        self.evidence_text.setReadOnly(True)
+        self._evidence = workers.Call(self)
+        self._evidence.succeeded.connect(self._on_evidence_succeeded)
+        self._evidence.failed.connect(self.evidence_text.setPlainText)
         form = QGridLayout()
         for row, (source, target) in enumerate(self.ends):
             form.addWidget(QLabel(f"axis {'xy'[row]}: from"), row, 0)
@@ -56,9 +70,18 @@ class AxesView(QWidget):
         form.addWidget(QLabel("words"), 2, 0)
         form.addWidget(self.words, 2, 1, 1, 3)
         form.addWidget(self.show_button, 3, 3)
+        evidence_row = QHBoxLayout()
+        evidence_row.addWidget(self.evidence_word, 1)
+        evidence_row.addWidget(self.evidence_button)
+        evidence_box = QWidget()
+        evidence_layout = QVBoxLayout(evidence_box)
+        evidence_layout.setContentsMargins(0, 0, 0, 0)
+        evidence_layout.addLayout(evidence_row)
+        evidence_layout.addWidget(self.evidence_text)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.ranked)
         right.addWidget(self.training_plot)
+        right.addWidget(evidence_box)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.scatter_plot)
         split.addWidget(right)
@@ -73,6 +96,25 @@ class AxesView(QWidget):
     def axis_words(self, i: int) -> tuple[list[str], list[str]]:
         return _words(self.ends[i][0].text()), _words(self.ends[i][1].text())
 
+    @property
+    def busy(self) -> bool:
+        return self._evidence.busy
+
+    def find_evidence(self):
+        """Count, in the model's corpus, axis x's words within the window of the evidence word."""
+        entry, word = self.session.current, self.evidence_word.text().strip()
+        if entry is None or not word:
+            return
+        model = entry.model
+        paths = model.info.get(CORPUS) if model is not None else None
+        if not paths:
+            self.evidence_text.setPlainText("The evidence needs a model trained here: it remembers its corpus.")
+            return
+        source, target = self.axis_words(0)
+        self.evidence_text.setPlainText(f"Reading the corpus for “{word}”…")
+        self._evidence.start(evidence, list(paths), word, source, target, model.params.window,
+                             lowercase=model.params.lowercase, cancellable=True)
+
     def refresh(self):
         """Draw the current model's words on the axes as the form says."""
         self.scatter.clear()
@@ -86,13 +128,19 @@ class AxesView(QWidget):
             self.message.setText("Train or open a model to see its axes.")
             return
         kv = entry.kv
-        try:
-            axes = [make_axis(kv, *self.axis_words(i)) for i in range(2)]
-        except W2VError as exc:
-            self.message.setText(str(exc))
-            return
         known = [w for w in _words(self.words.toPlainText()) if w in kv]
         missing = len(_words(self.words.toPlainText())) - len(known)
+        axes = []
+        try:
+            for i in range(2):
+                axes.append(make_axis(kv, *self.axis_words(i)))
+        except W2VError as exc:
+            self.message.setText(f"axis {'xy'[len(axes)]}: {exc}")
+        if axes:
+            self._ranked(kv, axes[0])
+            self._over_training(entry, known)
+        if len(axes) < 2:
+            return
         self.message.setText(f"x: {axes[0].label}   y: {axes[1].label}"
                              + (f"   ({missing} words not in the vocabulary)" if missing else ""))
         x, y = (scores(kv, a, known) for a in axes)
@@ -104,12 +152,25 @@ class AxesView(QWidget):
             self._labels.append(label)
         self.scatter_plot.setLabel("bottom", axes[0].label)
         self.scatter_plot.setLabel("left", axes[1].label)
-        self._ranked(kv, axes[0])
-        self._over_training(entry, known)
 
     # -- parts -----------------------------------------------------------------------------------
     def _on_current_changed(self, _entry):
+        self._evidence.stop()
+        self.evidence_text.clear()
         self.refresh()
+
+    def _on_ranked_cell_clicked(self, row: int, column: int):
+        item = self.ranked.item(row, column - column % 2)
+        if item is not None:
+            self.evidence_word.setText(item.text())
+
+    def _on_evidence_succeeded(self, found: Evidence):
+        source, target = ("+".join(words) for words in self.axis_words(0))
+        lines = [f"“{found.word}” occurs {found.occurrences:,} times; within its window: {source} "
+                 f"{found.source_count:,} times, {target} {found.target_count:,} times."]
+        for name, shown in ((source, found.source_lines), (target, found.target_lines)):
+            lines += ["", f"near {name}:"] + [f"  {line}" for line in shown]
+        self.evidence_text.setPlainText("\n".join(lines))
 
     def _ranked(self, kv, axis):
         low, high = poles(kv, axis, TOP)

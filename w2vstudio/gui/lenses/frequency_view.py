@@ -47,6 +47,7 @@ class FrequencyView(QWidget):
         self.session = session
         self.rows = np.zeros(0, np.int64)
         self.values = np.zeros(0)
+        self._stale = True
         self.measure = QComboBox()
         self.measure.addItems(MEASURES)
         self.measure.currentIndexChanged.connect(self._on_measure_current_index_changed)
@@ -110,8 +111,11 @@ class FrequencyView(QWidget):
         self.other.blockSignals(False)
         self.other.setVisible(self.measure.currentIndex() == 2)
 
-    def _on_current_changed(self, entry):
-        self._on_models_changed()
+    def refresh(self):
+        """Compute the deciles and the scatter of the model explored (done when the view is shown
+        after the model changed: nothing is computed for a view nobody looks at)."""
+        self._stale = False
+        entry = self.session.current
         self.table.setRowCount(0)
         if entry is None or entry.kv.counts is None:
             self._draw(np.zeros(0, np.int64), np.zeros(0))
@@ -121,11 +125,22 @@ class FrequencyView(QWidget):
         self._deciles.start(deciles, entry.kv, sample)
         self._on_measure_current_index_changed()
 
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _on_current_changed(self, _entry):
+        self._on_models_changed()
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
     def _on_measure_current_index_changed(self, *_):
         entry = self.session.current
         which = self.measure.currentIndex()
         self.other.setVisible(which == 2)
-        if entry is None or entry.kv.counts is None:
+        if entry is None or entry.kv.counts is None or self._stale:
             return
         other = self.other.currentData()
         self.note.setText({1: "" if entry.recorder is not None else "No snapshots: train with Watch training on.",
