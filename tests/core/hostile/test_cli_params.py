@@ -125,3 +125,16 @@ def test_a_result_that_cannot_be_written_is_rescued(topic_file, tmp_path, capsys
         assert len(Model.load(summary["output"]).vocab) == 20
     else:
         assert Path(summary["output"]).read_text().splitlines()[0] == "20 8"
+
+
+def test_a_binary_file_in_a_folder_is_skipped_and_listed(tmp_path, capsys):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("the sea and the sky\n" * 30)
+    (folder / "b.bin").write_bytes(b"\x00\x01\x02\x03" * 100)
+    code, out, err = _train(capsys, folder, "-o", tmp_path / "m.npz", *SMALL)
+    assert code == 0, err
+    [skipped] = _strict_json(out)["skipped"]
+    assert skipped["path"] == str(folder / "b.bin") and skipped["reason"]
+    assert f"w2vstudio: warning: skipped {folder / 'b.bin'}: " in err
+    assert Model.load(tmp_path / "m.npz").info["corpus"] == [str((folder / "a.txt").absolute())]
