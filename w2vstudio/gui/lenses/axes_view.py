@@ -42,6 +42,8 @@ class AxesView(QWidget):
         self.scatter_plot = pg.PlotWidget(title="words on the two axes")
         self.scatter = pg.ScatterPlotItem(size=6, brush=pg.mkBrush("#3066be"))
         self.scatter_plot.addItem(self.scatter)
+        for side in ("left", "bottom"):
+            self.scatter_plot.getAxis(side).enableAutoSIPrefix(False)  # scores are cosines
         self._labels: list[pg.TextItem] = []
         self.ranked = QTableWidget(0, 4)
         self.ranked.setHorizontalHeaderLabels(["toward “from”", "score", "toward “to”", "score"])
