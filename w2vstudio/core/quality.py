@@ -1,14 +1,13 @@
 """Per-epoch quality: analogy accuracy and WordSim-353 Spearman, evaluated while training goes on.
 
 `EpochQuality` is a trainer callback: at each epoch end it copies the vectors the evaluations can
-see (a few milliseconds) and evaluates the copy on one background thread (BLAS on one thread where
-the main thread limits it around training: `w2vstudio.core.blas`). An evaluation is a fixed amount
-of work, which depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Numba
-kernel): 0.1 CPU s for the sample corpus (2% of one of its skip-gram epochs, 9-10% of a CBOW
-one), 0.3 CPU s for wiki17m (0.6% and 2.5%); see docs/benchmarks.md. On Linux the thread
-runs at nice 10: where training keeps every core busy, the scheduler gives it about a tenth of a
-core; results then come later where an evaluation needs more, and those left when training ends
-run at once, in the thread and in the caller of `wait`.
+see and evaluates the copy on one background thread (BLAS on one thread where the main thread
+limits it around training: `w2vstudio.core.blas`). An evaluation is a fixed amount of work, which
+depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Numba kernel); its
+cost against an epoch's is measured in docs/benchmarks.md. On Linux the thread runs at nice 10:
+where training keeps every core busy, the scheduler gives it a small share of a core; results then
+come later, and those left when training ends run at once, in the thread and in the caller of
+`wait`.
 """
 
 from __future__ import annotations
