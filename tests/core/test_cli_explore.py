@@ -56,12 +56,22 @@ def as_results(pairs):
 def test_neighbours(capsys, kv, vectors_file):
     code, out, err = run(capsys, "neighbours", vectors_file, "king", "--topn", "3", "--json")
     assert code == 0 and err == ""
-    assert last_json(out) == {"results": as_results(kv.most_similar("king", topn=3))}
+    assert last_json(out) == {"query": [{"word": "king", "sign": "+", "built_from_ngrams": False}],
+                              "results": as_results(kv.most_similar("king", topn=3))}
     code, out, _ = run(capsys, "neighbours", vectors_file, "king", "--topn", "3")
     lines = out.splitlines()
     assert code == 0 and lines[0].split() == ["#", "word", "score"] and len(lines) == 4
     best, score = kv.most_similar("king", topn=1)[0]
     assert lines[1].split() == ["1", best, f"{score:.4f}"]
+
+
+def test_neighbours_of_a_sum(capsys, kv, vectors_file):
+    """The command line takes what the studio's search box does (issue #14)."""
+    code, out, _ = run(capsys, "neighbours", vectors_file, "king - man + woman", "--topn", "3", "--json")
+    answer = last_json(out)
+    assert code == 0 and [(q["word"], q["sign"]) for q in answer["query"]] == [
+        ("king", "+"), ("woman", "+"), ("man", "-")]
+    assert answer["results"] == as_results(kv.most_similar(["king", "woman"], ["man"], topn=3))
 
 
 def test_analogy(capsys, kv, vectors_file):

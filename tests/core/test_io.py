@@ -279,7 +279,6 @@ MALFORMED = {
     "binary without a word end": (b"1 3\n" + b"x\x01" * 35000, "byte offset 4: no word ends here"),
     "header then plain text": (b"1999 2000\nthe cat sat\n", "line 2: not a vectors file"),
     "binary NaN": (NAN_BIN, "byte offset 19: a value is NaN or infinite"),
-    "binary undecodable word": (BIN.replace(b"b ", b"\xff "), "byte offset 19: the word b'\\xff'"),
     "binary more words than declared": (
         b"2" + BIN[1:],
         "byte offset 34: more data after the 2 words",
@@ -290,7 +289,6 @@ MALFORMED = {
     ),
     "text: not a number": (b"2 3\na 1 2 3\nb 1 x 3\n", "line 3: 'x' is not a number"),
     "text: NaN": (b"2 3\na 1 nan 3\nb 1 2 3\n", "line 2: a value is NaN or infinite"),
-    "text: undecodable word": (b"2 3\na 1 2 3\n\xfe 1 2 3\n", "line 3: the word b'\\xfe'"),
     "text: truncated": (b"3 3\na 1 2 3\nb 1 2 3\n", "line 4: the file ends after 2 of 3 vectors"),
     "text: more lines than declared": (b"1 3\na 1 2 3\nb 1 2 3\n", "line 3: more lines than the 1"),
     "glove: blank line": (b"a 1 2\n\nb 1 2\n", "line 2: empty line"),
@@ -376,3 +374,14 @@ def test_unknown_formats(tmp_path, kv):
     save_vectors(kv, tmp_path / "v", "txt")
     with pytest.raises(W2VError, match="unknown vectors format"):
         load_vectors(tmp_path / "v", fmt="csv")
+
+
+@pytest.mark.parametrize("content, bad", [(BIN.replace(b"b ", b"b\xff "), 1),
+                                          (b"2 3\na\xfe\xfe 1 2 3\nb\xff 1 2 3\n", 2)])
+def test_words_not_utf8_are_replaced_and_counted(tmp_path, content, bad):
+    """As gensim's unicode_errors="replace", with a note counting the words (issue #14)."""
+    f = tmp_path / "v"
+    f.write_bytes(content)
+    kv = load_vectors(f)
+    assert "b\ufffd" in kv.words
+    assert kv.notes == (f"{f}: {bad} words are not valid UTF-8: their bad bytes were replaced by \ufffd",)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 
+from w2vstudio.core.errors import W2VError
 from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.io import load_vectors
+from w2vstudio.core.query import parse_terms, query_words
 from w2vstudio.resources import ANALOGIES, WORDSIM, path
 
 
@@ -26,7 +29,7 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "neighbours", parents=[common], help="nearest words by cosine similarity"
     )
-    p.add_argument("word", metavar="WORD")
+    p.add_argument("word", metavar="WORD", help='a word, or words to add and subtract: "king - man + woman"')
     p.add_argument(
         "--topn", type=_positive, default=10, metavar="N", help="how many words (default 10)"
     )
@@ -74,29 +77,38 @@ def _positive(text: str) -> int:
 
 
 def _load(args):
-    return load_vectors(args.vectors, limit=args.limit)
+    kv = load_vectors(args.vectors, limit=args.limit)
+    for note in kv.notes:
+        print(f"w2vstudio: warning: {note}", file=sys.stderr)
+    return kv
 
 
 def _neighbours(args) -> int:
     kv = _load(args)
-    _print_words(kv.most_similar(args.word, topn=args.topn), args.json)
+    positive, negative = parse_terms(args.word)
+    if not positive and not negative:
+        raise W2VError("give a word, or words to add and subtract")
+    results = kv.most_similar(positive, negative, topn=args.topn)
+    _print_words(results, query_words(kv, positive, negative), args.json)
     return 0
 
 
 def _analogy(args) -> int:
     kv = _load(args)
-    _print_words(kv.analogy(*args.words, method=args.method, topn=args.topn).results, args.json)
+    a, b, c = args.words
+    results = kv.analogy(a, b, c, method=args.method, topn=args.topn).results
+    _print_words(results, query_words(kv, [b, c], [a]), args.json)
     return 0
 
 
-def _print_words(results: list[tuple[str, float]], as_json: bool) -> None:
+def _print_words(results: list[tuple[str, float]], query: list[dict], as_json: bool) -> None:
     if as_json:
-        print(
-            json.dumps(
-                {"results": [{"word": w, "score": s} for w, s in results]}, ensure_ascii=False
-            )
-        )
+        answer = {"query": query, "results": [{"word": w, "score": s} for w, s in results]}
+        print(json.dumps(answer, ensure_ascii=False))
     else:
+        for term in query:
+            if term["built_from_ngrams"]:
+                print(f'"{term["word"]}" is not in the vocabulary: its vector is built from its character n-grams')
         _print_table(
             ["#", "word", "score"],
             [[i, w, f"{s:.4f}"] for i, (w, s) in enumerate(results, 1)],

@@ -1,5 +1,5 @@
 """Read and write word vectors: word2vec binary and text (fastText `.vec`), GloVe text, TF Projector
-TSV and our own model file. The format is detected from the content, never from the name; gzip, bz2
+TSV, our own model file, and fastText binary models (read only, see `fasttext`). The format is detected from the content, never from the name; gzip, bz2
 and xz compression are undone transparently.
 
 Layouts
@@ -13,7 +13,9 @@ Layouts
 - model: `.npz` with `meta`, `words`, `counts`, `vectors` (docs/architecture.md); counts of 0 mean
   "unknown".
 
-A malformed file raises `FormatError` naming the line (text) or byte offset (binary). Loading fills
+A malformed file raises `FormatError` naming the line (text) or byte offset (binary); a Python
+pickle (gensim's `.save()`) is never loaded, only named. Words that are not UTF-8 have their bad
+bytes replaced (as gensim's `unicode_errors="replace"`), counted in the vectors' `notes`. Loading fills
 one preallocated float32 matrix chunk by chunk, so a file never needs two copies of its vectors; a
 `cancel` event is looked at every few thousand rows and stops it with `Cancelled`.
 Writers write a temporary file beside the target and rename it, so a failed write leaves any
@@ -29,13 +31,13 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core import kernels, modelfile
+from w2vstudio.core import fasttext, kernels, modelfile
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.opener import open_input
 from w2vstudio.core.vectors import KeyedVectors
 
-READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model")
+READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext")
 WRITE_FORMATS = ("bin", "txt", "tsv", "model")
 
 _CHUNK = 1 << 24  # bytes read at a time
@@ -54,8 +56,15 @@ def detect_format(path: str | Path) -> str:
     """One of READ_FORMATS, from the file's content."""
     with _stream(path) as f:
         head = f.read(_HEAD)
-        zipped = f.compression is None and head.startswith(_ZIP_MAGIC)
-    if zipped:
+        compression = f.compression
+    if fasttext.sniff(head):
+        if compression:
+            raise FormatError(f"{path}: a {compression}-compressed fastText model: decompress it first "
+                              "(its n-gram matrix is memory-mapped, never read whole)")
+        return "fasttext"
+    if (pickled := modelfile.pickle_note(head)) is not None:
+        raise FormatError(f"{path} {pickled}")
+    if compression is None and head.startswith(_ZIP_MAGIC):
         modelfile.read_meta(path)
         return "model"
     if not head.strip():
@@ -130,19 +139,27 @@ def load_vectors(
         raise W2VError("the word limit must not be negative")
     fmt = detect_format(path) if fmt is None else fmt
     _check(cancel)
+    bad = [0]  # words whose bytes are not UTF-8
+    if fmt == "fasttext":
+        kv, notes = fasttext.read_fasttext(path, limit, cancel)
+        kv.notes = tuple(notes)
+        return kv
     if fmt == "model":
         words, vectors, counts = _read_model(path, limit)
     elif fmt == "word2vec-bin":
-        (words, vectors), counts = _read_binary(path, limit, cancel), None
+        (words, vectors), counts = _read_binary(path, limit, cancel, bad), None
     elif fmt in ("word2vec-txt", "glove", "tsv"):
-        words, vectors, counts = _read_text(path, limit, fmt, cancel)
+        words, vectors, counts = _read_text(path, limit, fmt, cancel, bad)
     else:
         raise W2VError(f'unknown vectors format "{fmt}" (one of: {", ".join(READ_FORMATS)})')
     _check(cancel)
     try:
-        return KeyedVectors(words, vectors, counts)
+        kv = KeyedVectors(words, vectors, counts)
     except ValueError:  # repeated words (its index found fewer than the words)
-        return KeyedVectors(*_unique(words, vectors, counts))
+        kv = KeyedVectors(*_unique(words, vectors, counts))
+    if bad[0]:
+        kv.notes = (f"{path}: {bad[0]:,} words are not valid UTF-8: their bad bytes were replaced by \ufffd",)
+    return kv
 
 
 def _check(cancel: threading.Event | None) -> None:
@@ -154,17 +171,16 @@ def _fail(path, where: str, message: str):
     raise FormatError(f"{path}, {where}: {message}")
 
 
-def _decode_joined(joined: bytes, path, where) -> list[str]:
-    """UTF-8 words from bytes of words each followed by a newline, in one decode."""
+def _decode_joined(joined: bytes, bad: list[int]) -> list[str]:
+    """UTF-8 words from bytes of words each followed by a newline, in one decode; bad bytes are
+    replaced by U+FFFD (as gensim's `unicode_errors="replace"`) and the words holding them counted
+    in bad[0]."""
     try:
         return joined.decode("utf-8").split("\n")[:-1]
     except UnicodeDecodeError:
-        for k, word in enumerate(joined.split(b"\n")[:-1]):
-            try:
-                word.decode("utf-8")
-            except UnicodeDecodeError:
-                _fail(path, where(k), f"the word {word!r} is not valid UTF-8")
-        raise
+        words = joined.split(b"\n")[:-1]
+        bad[0] += sum(1 for word in words if not _utf8(word + b"\n"))
+        return joined.decode("utf-8", "replace").split("\n")[:-1]
 
 
 def _check_finite(block: np.ndarray, path, where) -> None:
@@ -207,7 +223,7 @@ def _read_model(path, limit):
     return words, vectors, counts if counts.any() else None
 
 
-def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
+def _read_binary(path, limit, cancel, bad) -> tuple[list[str], np.ndarray]:
     with _stream(path) as f:
         line = f.readline(1024)
         header = _header(line.rstrip(b"\n"))
@@ -240,7 +256,7 @@ def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
                 if status == kernels.BINARY_MALFORMED:
                     _fail(path, f"byte offset {base + pos}",
                           "malformed record (does the header give the right dimension?)")
-                words += _decode_joined(arena[:used].tobytes(), path, where)
+                words += _decode_joined(arena[:used].tobytes(), bad)
                 _check_finite(out[i0 : len(words)], path, where)
                 if found < _CANCEL_ROWS and len(words) < n:
                     break  # the next record is not all in `buf`
@@ -259,7 +275,7 @@ def _read_binary(path, limit, cancel) -> tuple[list[str], np.ndarray]:
     return words, out.astype(np.float32, copy=False)
 
 
-def _read_text(path, limit, fmt, cancel):
+def _read_text(path, limit, fmt, cancel, bad):
     """word2vec text / .vec (header), GloVe (no header) or Projector vectors.tsv (no words)."""
     if fmt == "word2vec-txt":
         total = dim = None
@@ -274,7 +290,7 @@ def _read_text(path, limit, fmt, cancel):
             (total, dim), first_no = header, 2
             _check_announced(path, f, 0, total if limit is None else min(total, limit), dim, 2 * dim)
         n = total if limit is None else min(total, limit)
-        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv", cancel)
+        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv", cancel, bad)
         if n == total and (rest + f.read(1024)).strip():
             _fail(
                 path,
@@ -305,7 +321,7 @@ def _count_rows(path, fmt, cancel) -> tuple[int, int]:
     return rows, first.size
 
 
-def _parse_lines(f, path, n, dim, first_no, with_words, cancel):
+def _parse_lines(f, path, n, dim, first_no, with_words, cancel, bad):
     """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
     out = _matrix(path, n, dim)
     words: list[str] = []
@@ -347,7 +363,7 @@ def _parse_lines(f, path, n, dim, first_no, with_words, cancel):
             raw.append(word)
         _check_finite(out[done : done + len(take)], path, where)
         if with_words and raw:
-            words += _decode_joined(b"\n".join(raw) + b"\n", path, where)
+            words += _decode_joined(b"\n".join(raw) + b"\n", bad)
         done += len(take)
     return words, out, rest
 

@@ -338,16 +338,24 @@ def _shown(value) -> str:
     return text[:80]
 
 
+def pickle_note(head: bytes) -> str | None:
+    """What to say (after "<path> ") of a file beginning with `head` if it is a Python pickle."""
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return ("is a Python pickle (a gensim model or KeyedVectors saved with .save()?), which w2vstudio "
+                "never loads (a pickle can run code): in gensim, export its vectors with "
+                "model.wv.save_word2vec_format(path, binary=True) and open that file")
+    return None
+
+
 def _what_it_is(path, head: bytes) -> str:
     """What a file that is not a zip is, and what to do with it instead (after "<path> ")."""
     if not head:
         return "is empty: not a w2vstudio model"
-    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        return ("is a Python pickle (a gensim model?), not a w2vstudio model; w2vstudio never loads pickles, "
-                "which can run code: save its vectors with gensim's save_word2vec_format and open those")
+    if (pickled := pickle_note(head)) is not None:
+        return pickled
     if head.startswith(_FASTTEXT):
-        return ("is a fastText model, not a w2vstudio model: save its vectors as a .vec file "
-                "(fastText's print-word-vectors) and open those")
+        return ("is a fastText model, not a w2vstudio model: explore its vectors in the studio or with "
+                "`w2vstudio neighbours`; to train, start a new model from a corpus")
     if head.startswith(b"\x93NUMPY"):
         return "is a single NumPy array (.npy), not a w2vstudio model"
     from w2vstudio.core.io import detect_format  # io reads models through this module

@@ -56,7 +56,10 @@ class AnalogyResult:
 
 
 class KeyedVectors:
-    """Words with their vectors (float32, one row per word, most frequent first) and counts."""
+    """Words with their vectors (float32, one row per word, most frequent first) and counts;
+    `notes`: what the user should know about the file they came from (replaced bytes ...)."""
+
+    notes: tuple[str, ...] = ()
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
         self._words = list(words)
@@ -175,12 +178,20 @@ class KeyedVectors:
                 zero = self._zero_rows
         return zero
 
-    def _directed(self, word: str) -> int:
-        """Row of a query word; a zero vector (no direction, so no neighbours) is an error."""
+    def vector_of(self, word: str) -> tuple[int | None, np.ndarray]:
+        """The row and vector of a query word; a subclass may build a vector for a word it has no
+        row for (row None: fastText's n-grams)."""
         row = self.index(word)
-        if self.inv_norms[row] == 0:
+        return row, self._vectors[row]
+
+    def _directed(self, word: str) -> tuple[int | None, np.ndarray]:
+        """Row and unit vector of a query word; a zero vector (no direction, so no neighbours)
+        is an error."""
+        row, vec = self.vector_of(word)
+        inv = self.inv_norms[row] if row is not None else np.float32(1 / (np.linalg.norm(vec) or np.inf))
+        if inv == 0:
             raise W2VError(f'"{word}" has a zero vector: it has no direction, so no neighbours or analogies')
-        return row
+        return row, vec * inv
 
     @property
     def unit(self) -> np.ndarray:
@@ -277,8 +288,8 @@ class KeyedVectors:
         for item, sign in items:
             item, weight = _weighted(item, sign)
             if isinstance(item, str):
-                rows.append(self._directed(item))
-                vec = self.unit_vector(rows[-1])
+                row, vec = self._directed(item)
+                rows += [] if row is None else [row]
             else:
                 vec = np.asarray(item, dtype=np.float32)
                 if vec.shape != (self.dim,):
@@ -336,12 +347,13 @@ class KeyedVectors:
         restrict_vocab: int | None = None,
     ) -> AnalogyResult:
         """a is to b as c is to ?  by 3CosAdd ("add") or 3CosMul ("mul", Levy & Goldberg 2014)."""
-        rows = [self._directed(w) for w in (a, b, c)]
+        inputs = [self._directed(w) for w in (a, b, c)]
+        rows = [row for row, _ in inputs if row is not None]
         target = None if expected is None else self.index(expected)
         if method == "add":
             scores = self.cosines(self._query([b, c], [a])[0], restrict_vocab)[0]
         elif method == "mul":
-            cos = (1 + self.cosines(self._vectors[rows], restrict_vocab)) / 2
+            cos = (1 + self.cosines(np.stack([vec for _, vec in inputs]), restrict_vocab)) / 2
             scores = cos[1] * cos[2] / (cos[0] + np.float32(_COSMUL_EPSILON))
         else:
             raise W2VError(f'unknown analogy method "{method}" (use "add" or "mul")')

@@ -1,0 +1,27 @@
+"""The text of a neighbours query, as typed in the studio's search box or on the command line:
+`king - man + woman` (or `king -man woman`) is the words to add and the words to subtract."""
+
+from __future__ import annotations
+
+
+def parse_terms(text: str) -> tuple[list[str], list[str]]:
+    """`king - man + woman` (or `king -man woman`) as positive and negative words."""
+    positive, negative = [], []
+    sign = 1
+    for token in text.split():
+        if token in ("+", "-"):
+            sign = -1 if token == "-" else 1
+            continue
+        if len(token) > 1 and token[0] in "+-":
+            sign, token = (-1 if token[0] == "-" else 1), token[1:]
+        (positive if sign > 0 else negative).append(token)
+        sign = 1
+    return positive, negative
+
+
+def query_words(kv, positive: list[str], negative: list[str]) -> list[dict]:
+    """The words of a query for a JSON answer: each with its sign and whether its vector is built
+    from character n-grams (a fastText model's word not in the vocabulary)."""
+    built = getattr(kv, "built_from_ngrams", lambda word: False)
+    return [{"word": w, "sign": sign, "built_from_ngrams": built(w)}
+            for words, sign in ((positive, "+"), (negative, "-")) for w in words]
