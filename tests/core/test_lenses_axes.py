@@ -9,7 +9,7 @@ from w2vstudio.cli import main
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.io import save_vectors
 from w2vstudio.core.lenses import stream
-from w2vstudio.core.lenses.axes import evidence, make_axis, occupations, poles, scores, scores_over_snapshots
+from w2vstudio.core.lenses.axes import coordinates, evidence, make_axis, occupations, poles, scores, scores_over_snapshots
 from w2vstudio.core.vectors import KeyedVectors
 
 
@@ -117,3 +117,12 @@ def test_text_around_a_word_keeps_whole_words():
     assert stream.around(line, "five", 0, width=9) == "four five six"
     assert stream.around("a  Five\tb five", "five", 1) == "a Five b five"
     assert stream.around("no match here", "five", 0) == "no match here"
+
+
+def test_axes_coordinates_are_the_scores_on_both_axes(kv):
+    x, y = make_axis(kv, ["he"], ["she"]), make_axis(kv, ["him"], ["her"])
+    xy = coordinates(kv.vectors, x, y)
+    assert xy.shape == (len(kv), 2) and xy.dtype == np.float32
+    np.testing.assert_allclose(xy[:, 0], scores(kv, x, kv.words), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(xy[:, 1], scores(kv, y, kv.words), rtol=1e-5, atol=1e-6)
+    assert np.all(coordinates(np.zeros((2, 6)), x, y) == 0)

@@ -132,3 +132,18 @@ def test_train_probe_pair_and_info(topic_file, tmp_path, capsys):
                  "--probe-pair", "sea0:nope"]) == 1
     err = capsys.readouterr().err
     assert "nope" in err and len(err.strip().splitlines()) == 1
+
+
+def test_info_on_a_model_with_damaged_probes_is_one_line(topic_file, tmp_path, capsys):
+    result = _run(topic_file)
+    path = tmp_path / "m.npz"
+    result.model.extras["probe_rank"] = result.model.extras["probe_rank"][:-1]
+    result.model.save(path)
+    assert main(["info", str(path), "--json"]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err and "likelihood probes are damaged" in err and len(err.strip().splitlines()) == 1
+    result.model.extras["probe_rank"] = np.zeros(0, np.int64)
+    result.model.info["probes"] = {"pairs": "sea0 sea1"}
+    result.model.save(path)
+    assert main(["info", str(path)]) == 1
+    assert "not lists of two words" in capsys.readouterr().err

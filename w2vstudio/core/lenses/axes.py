@@ -64,6 +64,15 @@ def scores(kv: KeyedVectors, axis: Axis, words: Sequence[str]) -> np.ndarray:
     return unit @ (axis.direction / np.linalg.norm(axis.direction))
 
 
+def coordinates(vectors: np.ndarray, x: Axis, y: Axis) -> np.ndarray:
+    """Each row's scores on two axes, (n, 2) float32: the Map's "Axes" projection, applicable to
+    any snapshot of the same words."""
+    directions = np.stack([a.direction / np.linalg.norm(a.direction) for a in (x, y)]).astype(np.float32)
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors @ directions.T) / np.where(norms > 0, norms, 1)
+
+
 def poles(kv: KeyedVectors, axis: Axis, top: int = DEFAULT_TOP,
           restrict_vocab: int | None = DEFAULT_RESTRICT) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
     """The `top` words most toward each end among the `restrict_vocab` most frequent, the axis's
