@@ -205,6 +205,7 @@ def _sense(kv, row: int, x: np.ndarray, pool: _Reservoir, member: np.ndarray, di
     here = np.bincount(mine[mine >= 0], minlength=len(kv)).astype(np.float64)
     lift = np.divide(here / max(here.sum(), 1), background / max(background.sum(), 1),
                      out=np.zeros(len(kv)), where=(here >= MIN_SUPPORT) & (background > 0))
+    lift[row] = 0  # the word itself near itself names nothing
     candidates = np.flatnonzero(lift > 1)
     distinctive = [kv.words[i] for i in candidates[np.lexsort((-here[candidates], -lift[candidates]))][:NAMES]]
     uncentred = x[member].mean(axis=0)
