@@ -73,6 +73,12 @@ class LikelihoodView(QWidget):
             self._timer.start(_LIVE_MS)
             self._on_timer_timeout()
 
+    def show_words(self, words: float):
+        """Show the probe time nearest a point of training (corpus words, the loss plot's and the
+        snapshots' axis): the link from the timeline and the loss plot."""
+        if len(self.words):
+            self.slider.setValue(int(np.abs(self.words - words).argmin()))
+
     def show_snapshot(self, i: int):
         """The readout for probe time `i`: "round i (N words seen): p(out | in) = …, rank …"."""
         if not len(self.words):
