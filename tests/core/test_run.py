@@ -12,7 +12,7 @@ from w2vstudio.core.model import Model
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import CORPUS, EPOCH_WORDS, NO_WATCH, TrainingRun, WatchOptions, epoch_words
 from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.trainer import BatchReport, EpochReport
+from w2vstudio.core.trainer import BatchReport, Diverged, EpochReport
 
 PARAMS = TrainParams(dim=8, epochs=2, min_count=2, threads=1, batch_words=500)
 
@@ -125,3 +125,12 @@ def test_epoch_words_falls_back_on_the_loss_history(topic_file):
     assert epoch_words(model) == pytest.approx(per_epoch)
     model.info[EPOCH_WORDS] = True  # not a number
     assert epoch_words(model) == pytest.approx(per_epoch)
+
+
+def test_a_failed_run_leaves_no_evaluation_thread(topic_file):
+    run = TrainingRun(scan_corpus([topic_file]), PARAMS, WatchOptions(per_epoch=2, quality=True))
+    model = run.prepare()
+    model.params.alpha = 1e30  # past validation: the loss turns NaN
+    with pytest.raises(Diverged):
+        run.train()
+    assert not [t for t in threading.enumerate() if t.name.startswith("w2v-quality")]

@@ -125,6 +125,17 @@ class EpochQuality:
                 executor.shutdown()
         return self.results()
 
+    def stop(self):
+        """Drop the evaluations not started and end the thread (after the one running): for a run
+        that failed or was interrupted."""
+        with self._lock:
+            pending, executor = self._pending, self._executor
+            self._pending, self._executor = [], None
+        for future, _ in pending:
+            future.cancel()
+        if executor is not None:
+            executor.shutdown()
+
     def save_into(self, model: Model | None = None):
         """Wait, then store the results in `model.info["epoch_quality"]` (default: this model)."""
         (self.model if model is None else model).info["epoch_quality"] = self.wait()

@@ -235,9 +235,10 @@ class TrainingRun:
                 trainer.pause()
         try:
             result = trainer.train()
-        finally:
+        except BaseException:
             if self.quality is not None:
-                self.quality.wait()  # no evaluation thread outlives the run
+                self.quality.stop()  # no evaluation thread outlives the run
+            raise
         if self.recorder is not None:
             self.recorder.finish()
             self.recorder.save_into(model)
