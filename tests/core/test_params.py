@@ -5,6 +5,7 @@ import json
 import math
 from dataclasses import fields
 
+import numpy as np
 import pytest
 
 from w2vstudio.core.errors import W2VError
@@ -64,8 +65,9 @@ def test_the_final_learning_rate_is_at_most_the_starting_one():
 
 
 def test_whole_floats_are_taken_as_integers_and_ints_as_floats():
-    p = TrainParams(dim=12.0, alpha=1)
+    p = TrainParams(dim=12.0, alpha=1, window=np.int64(3), sample=np.float32(0.5))
     assert p.dim == 12 and type(p.dim) is int and p.alpha == 1.0 and type(p.alpha) is float
+    assert type(p.window) is int and type(p.sample) is float and p.sample == 0.5
 
 
 def test_from_dict_ignores_unknown_keys_reads_old_files_and_validates():

@@ -9,6 +9,7 @@ word2vec practice with room around it (docs/architecture.md lists them).
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import MISSING, asdict, dataclass, field, fields
 
 from w2vstudio.core.errors import W2VError
@@ -57,13 +58,13 @@ class Param:
             if not isinstance(value, bool):
                 raise self._error(value, "must be true or false")
             return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy numbers are Real too
             raise self._error(value, f"must be a number from {self.range_text()}")
         if self.type is int:
-            if isinstance(value, float):
-                if not value.is_integer():
+            if not isinstance(value, numbers.Integral):
+                if not float(value).is_integer():
                     raise self._error(value, f"must be a whole number from {self.range_text()}")
-                value = int(value)
+            value = int(value)
         else:
             value = float(value)
             if not math.isfinite(value):
