@@ -147,3 +147,14 @@ def test_info_on_a_model_with_damaged_probes_is_one_line(topic_file, tmp_path, c
     result.model.save(path)
     assert main(["info", str(path)]) == 1
     assert "not lists of two words" in capsys.readouterr().err
+
+
+def test_probes_survive_a_session(topic_file, tmp_path):
+    from w2vstudio.core.session import load_session, save_session
+
+    result = _run(topic_file)
+    save_session(tmp_path / "s", [("run", result.model)])
+    (name, model), = load_session(tmp_path / "s").models
+    stored = stored_probes(model)
+    assert name == "run" and stored["pairs"] == list(PAIRS)
+    np.testing.assert_array_equal(stored["p"], result.probes.values()[1])
