@@ -5,12 +5,13 @@ The corpora are those the blend rule (senses.BLEND_RATIO, BLEND_SDS) was chosen 
 of ten words each, filler words everywhere, "zorp" in two topics and "blick" in one."""
 
 import json
+import threading
 
 import numpy as np
 import pytest
 
 from w2vstudio.cli import main
-from w2vstudio.core.errors import CorpusError, UnknownWordError, W2VError
+from w2vstudio.core.errors import Cancelled, CorpusError, UnknownWordError, W2VError
 from w2vstudio.core.lenses.senses import _Reservoir, sample_occurrences, senses
 from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core.scan import scan_corpus
@@ -101,6 +102,10 @@ def test_bad_requests(planted, tmp_path):
         senses(model, [path], "nonword")
     with pytest.raises(CorpusError, match="does not exist"):
         senses(model, [tmp_path / "gone.txt"], "zorp")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        senses(model, [path], "zorp", cancel=stop)
     other = tmp_path / "other.txt"
     other.write_text("zorp t0w1\n")
     with pytest.raises(W2VError, match="too rarely"):

@@ -116,10 +116,6 @@ class LikelihoodProbes:
             self._words.append(words)
             self._rows.append(row)
 
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._words)
-
     def values(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(words (S,), p (S, pairs), rank (S, pairs; 0: not probed), sigmoid (S, pairs; NaN: not
         negative sampling)); p is NaN where a pair was not probed."""

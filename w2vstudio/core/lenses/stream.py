@@ -12,7 +12,6 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -29,8 +28,6 @@ _COUNTER = corpus.ReplacementCounter()
 class Block:
     """Whole lines of one file: their text and their word ids."""
 
-    path: Path
-    first_line: int  # 1-based number of the block's first line in its file
     text: str
     ids: np.ndarray  # int64: lookup ids, UNKNOWN, LINE_END
 
@@ -44,7 +41,6 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
     for stat in corpus.find_files(paths):
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
-        line = 1
         for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("corpus reading cancelled")
@@ -55,9 +51,7 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             ids = np.full(len(local), LINE_END, np.int64)
             words = local >= 0
             ids[words] = ours[local[words]]
-            text = data.decode("utf-8")
-            yield Block(stat.path, line, text, ids)
-            line += int(np.count_nonzero(local < 0))
+            yield Block(data.decode("utf-8"), ids)
 
 
 def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
