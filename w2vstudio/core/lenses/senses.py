@@ -18,7 +18,6 @@ chosen on generated corpora: tests/core/test_lenses_senses.py).
 from __future__ import annotations
 
 import threading
-import warnings
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -106,7 +105,7 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
     vectors = model.vectors
     rng = np.random.default_rng(seed)
     pools = {r: _Reservoir(max_occurrences, dim, window) for r in rows}
-    wanted = np.zeros(len(model.vocab) + 1, bool)
+    wanted = np.zeros(len(model.vocab) + 1, bool)  # the last (False) entry is read for LINE_END (-1)
     wanted[rows] = True
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     word = model.vocab.words[text_for] if text_for is not None else ""
@@ -146,12 +145,11 @@ def _cluster(x: np.ndarray, k: int | None, seed: int) -> tuple[int, np.ndarray, 
     from sklearn.metrics import silhouette_score
 
     best = None
+    distinct = len(np.unique(x, axis=0))  # k-means warns (not thread-safe to silence) for more clusters
     for choice in (k,) if k else K_CHOICES:
-        if choice >= len(x):
+        if choice >= distinct:
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # identical points: fewer distinct clusters than k
-            labels = KMeans(choice, n_init=4, random_state=seed).fit_predict(x)
+        labels = KMeans(choice, n_init=4, random_state=seed).fit_predict(x)
         score = float(silhouette_score(x, labels)) if len(np.unique(labels)) > 1 else 0.0
         if best is None or score > best[2]:
             best = (choice, labels, score)
