@@ -1,5 +1,6 @@
 """The trainer: determinism, loss bookkeeping, schedule, cancel, pause, continued training."""
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -134,3 +135,17 @@ def test_a_loss_turning_nan_stops_the_run_with_a_clear_error(topic_corpus):
     model.params.alpha = 1e30  # past validation, as a damaged file or a bug would
     with pytest.raises(Diverged, match="training diverged: the loss became nan.*smaller learning rate"):
         Trainer(model, topic_corpus).train()
+
+
+@pytest.mark.parametrize("damage,says", [
+    (lambda m, c: setattr(m, "syn1neg", m.syn1neg[:, :4].copy()), "syn1neg"),
+    (lambda m, c: setattr(m, "vectors", m.vectors.astype(np.float64)), "vectors"),
+    (lambda m, c: c.tokens.__setitem__(0, len(m.vocab)), "outside the vocabulary"),
+    (lambda m, c: setattr(c, "offsets", c.offsets[:-1]), "offsets"),
+])
+def test_inputs_the_kernel_would_misread_are_refused(topic_corpus, damage, says):
+    model = Model.create(topic_corpus.vocab, _params())
+    corpus = dataclasses.replace(topic_corpus, tokens=topic_corpus.tokens.copy())
+    damage(model, corpus)
+    with pytest.raises(ValueError, match=says):
+        Trainer(model, corpus)

@@ -106,8 +106,7 @@ class Trainer:
 
     def __init__(self, model: Model, corpus: EncodedCorpus,
                  callback: Callable[[BatchReport | EpochReport], None] | None = None):
-        if len(corpus.vocab) != len(model.vocab):
-            raise ValueError("the corpus was encoded with a different vocabulary than the model's")
+        _check_inputs(model, corpus)
         self.model = model
         self.corpus = corpus
         self.callback = callback
@@ -259,6 +258,21 @@ class Trainer:
             if self.callback is not None:
                 for r in reports:
                     self.callback(r)
+
+
+def _check_inputs(model: Model, corpus: EncodedCorpus):
+    """Raise ValueError unless the arrays are what the kernel indexes without checking: weights
+    shaped by the parameters, ids within the vocabulary, sentence bounds within the ids."""
+    model.check()
+    if len(corpus.vocab) != len(model.vocab):
+        raise ValueError("the corpus was encoded with a different vocabulary than the model's")
+    tokens, offsets = corpus.tokens, corpus.offsets
+    if tokens.dtype != np.int32 or tokens.ndim != 1 or offsets.dtype != np.int64 or offsets.ndim != 1:
+        raise ValueError("the corpus ids must be int32 and its sentence offsets int64, both one-dimensional")
+    if len(tokens) and (tokens.min() < 0 or tokens.max() >= len(model.vocab)):
+        raise ValueError("the corpus holds ids outside the vocabulary")
+    if not len(offsets) or offsets[0] != 0 or offsets[-1] != len(tokens) or (np.diff(offsets) < 0).any():
+        raise ValueError("the corpus's sentence offsets do not cover its ids in order")
 
 
 def _plan(offsets: np.ndarray, epochs: int, batch_words: int) -> list[_Batch]:
