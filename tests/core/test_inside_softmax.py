@@ -152,3 +152,16 @@ def test_info_names_the_full_softmax(topic_file, tmp_path, capsys):
     assert main(["info", str(out)]) == 0
     rows = {line[:16].strip(): line[16:] for line in capsys.readouterr().out.splitlines()}
     assert rows["architecture"].startswith("skip-gram, full softmax, window")
+
+
+def test_a_training_run_refuses_too_long_a_softmax_run_unless_forced(topic_file, monkeypatch):
+    from w2vstudio.core.errors import W2VError
+    from w2vstudio.core.inside import cost
+    from w2vstudio.core.run import TrainingRun
+
+    monkeypatch.setattr(cost, "BUDGET_SECONDS", 1e-9)
+    params = TrainParams(dim=8, epochs=1, min_count=2, threads=1, softmax=True)
+    with pytest.raises(W2VError, match="full softmax would train for about"):
+        TrainingRun([topic_file], params).prepare()
+    assert TrainingRun([topic_file], params, force=True).prepare().syn1soft.shape[0] > 0
+    TrainingRun([topic_file], TrainParams(dim=8, epochs=1, min_count=2, threads=1)).prepare()  # not softmax

@@ -12,7 +12,6 @@ from tqdm import tqdm
 from w2vstudio.core import jsonsafe, params
 from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.likelihood_probes import parse_pair
 from w2vstudio.core.model import Model
 from w2vstudio.core.output import check_output, rescue
@@ -76,12 +75,10 @@ def run(args) -> int:
     watch = _watch(args)
     progress = _Progress(enabled=not args.quiet)
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
-                           callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning)
+                           callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning,
+                           force=args.force)
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
-            if not args.force:
-                prepared = training.prepare()
-                check_softmax_time(prepared.params, prepared.vocab.counts)
             result = training.train()
     finally:
         progress.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, pmi_pairs
 from w2vstudio.core.model import Model
 from w2vstudio.core.params import TrainParams, memory_needed
@@ -104,14 +105,16 @@ class TrainingRun:
     a model or a model file to train further (its architecture is kept; epochs, learning rates
     and threads come from `params`). `callback(report)` gets every BatchReport and EpochReport on
     the trainer's threads; `on_quality(entry)` each per-epoch evaluation, in epoch order. Once
-    prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set."""
+    prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
+    run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
                  watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
                  callback: Callable[[BatchReport | EpochReport], None] | None = None,
                  on_quality: Callable[[dict], None] | None = None,
-                 on_scan: Callable[[int, int, int], None] | None = None):
+                 on_scan: Callable[[int, int, int], None] | None = None, force: bool = False):
         self.params, self.watch = params, watch
+        self.force = force  # train the full softmax even above its time budget
         self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
         self._source = corpus
         self._continue_from = continue_from
@@ -186,6 +189,8 @@ class TrainingRun:
                 self.params = p = replace(p, lowercase=scanned.lowercase)  # the text was read that way
             corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=in_place)
             check_memory(p, len(corpus.vocab))
+            if not self.force:
+                check_softmax_time(p, corpus.vocab.counts)
             return Model.create(corpus.vocab, p), corpus
         model = self._continue_from
         if not isinstance(model, Model):
@@ -194,6 +199,8 @@ class TrainingRun:
                                threads=p.threads)
         corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)
         check_memory(model.params, len(corpus.vocab))
+        if not self.force:
+            check_softmax_time(model.params, corpus.vocab.counts)
         model.grow(corpus.vocab)
         return model, corpus
 

@@ -70,7 +70,7 @@ def check_softmax_time(params, counts: np.ndarray, budget: float | None = None) 
             f"the full softmax would train for about {_duration(seconds)} ({len(counts):,} words x "
             f"{predictions / 1e6:,.1f} M predictions x {params.epochs} epochs, every prediction scoring the whole "
             f"vocabulary: the bottleneck negative sampling removes), above the budget of {_duration(budget)}; lower "
-            "--max-vocab or --epochs, or add --force")
+            "the vocabulary (--max-vocab) or the epochs, or force it (train --force)")
 
 
 def _duration(seconds: float) -> str:
