@@ -106,6 +106,10 @@ def test_bad_requests(planted, tmp_path):
     stop.set()
     with pytest.raises(Cancelled):
         senses(model, [path], "zorp", cancel=stop)
+    same = tmp_path / "same.txt"
+    same.write_text("t0w1 zorp t0w2\n" * 30)
+    with pytest.raises(W2VError, match="30 occurrences in 1 distinct contexts are too few"):
+        senses(model, [same], "zorp")
     other = tmp_path / "other.txt"
     other.write_text("zorp t0w1\n")
     with pytest.raises(W2VError, match="too rarely"):

@@ -154,8 +154,18 @@ def _cluster(x: np.ndarray, k: int | None, seed: int) -> tuple[int, np.ndarray, 
         if best is None or score > best[2]:
             best = (choice, labels, score)
     if best is None:
-        raise W2VError(f"too few occurrences ({len(x)}) to split into {k or min(K_CHOICES)} senses")
+        raise W2VError(f"{len(x)} occurrences in {distinct} distinct contexts are too few to split into "
+                       f"{k or min(K_CHOICES)} senses")
     return best
+
+
+def _silhouette(pool: _Reservoir, k: int, seed: int) -> float | None:
+    """A baseline word's silhouette at `k` senses (None if its contexts are too few to split)."""
+    x = pool.vectors[:len(pool)]
+    try:
+        return _cluster(x - x.mean(axis=0), k, seed)[2]
+    except W2VError:
+        return None
 
 
 def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k: int | None = None,
@@ -175,8 +185,8 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     centred = x - x.mean(axis=0)
     given = k
     k, labels, silhouette = _cluster(centred, k, seed)
-    scores = [(kv.words[r], _cluster(p.vectors[:len(p)] - p.vectors[:len(p)].mean(axis=0), k, seed)[2])
-              for r, p in pools.items() if r != row and len(p) > 2 * k]
+    scores = [(kv.words[r], _silhouette(p, k, seed)) for r, p in pools.items() if r != row and len(p) > 2 * k]
+    scores = [(w, s) for w, s in scores if s is not None]
     base = np.array([s for _, s in scores])
     mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
     blended = not (silhouette > BLEND_RATIO * mean and silhouette > mean + BLEND_SDS * sd)
