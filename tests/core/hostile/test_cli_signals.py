@@ -1,5 +1,6 @@
 """Ctrl-C and SIGTERM during a run: one line, the conventional exit code, no file left behind."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import time
 
 import numpy as np
 import pytest
+
+from w2vstudio.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +52,23 @@ def test_sigterm_says_terminated_and_leaves_no_file(big_corpus, tmp_path):
     assert code == 143, err
     assert err.rstrip().endswith("w2vstudio: terminated") and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_while_the_model_is_written_removes_the_temporary_file(topic_file, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    savez = np.savez
+
+    def savez_interrupted(f, **arrays):
+        f.write(b"half a model")
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler raises in this (the main) thread
+        savez(f, **arrays)
+
+    monkeypatch.setattr(np, "savez", savez_interrupted)
+    before = signal.getsignal(signal.SIGTERM)
+    code = main(["train", str(topic_file), "-o", str(out / "m.npz"), "--dim", "8", "--epochs", "1",
+                 "--min-count", "1", "--threads", "1", "--quiet"])
+    _, err = capsys.readouterr()
+    assert code == 143 and err == "w2vstudio: terminated\n"
+    assert list(out.iterdir()) == []
+    assert signal.getsignal(signal.SIGTERM) == before
