@@ -9,7 +9,8 @@ from w2vstudio.cli import main
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.io import save_vectors
 from w2vstudio.core.lenses import stream
-from w2vstudio.core.lenses.axes import coordinates, evidence, make_axis, occupations, poles, scores, scores_over_snapshots
+from w2vstudio.core.lenses.axes import (coordinates, evidence, make_axis, occupations, poles, scores,
+                                        scores_over_snapshots)
 from w2vstudio.core.vectors import KeyedVectors
 
 

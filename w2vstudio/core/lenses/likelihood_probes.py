@@ -133,7 +133,8 @@ class LikelihoodProbes:
         model.info[INFO] = {"pairs": [list(pair) for pair in self.pairs]}
 
     @classmethod
-    def resume(cls, model: Model, recorder: SnapshotRecorder, pairs: Sequence[tuple[str, str]] = ()) -> LikelihoodProbes | None:
+    def resume(cls, model: Model, recorder: SnapshotRecorder,
+               pairs: Sequence[tuple[str, str]] = ()) -> LikelihoodProbes | None:
         """Probes that extend the model's stored ones with `pairs` not among them (earlier values
         of new pairs: NaN); None if there are none of either."""
         stored = stored_probes(model)
@@ -142,12 +143,11 @@ class LikelihoodProbes:
         if not every:
             return None
         probes = cls(model, every, recorder)
-        extra = len(every) - len(known)
         for k, words in enumerate(stored["words"].tolist()):
             row = np.full((len(every), 3), math.nan)
             row[:len(known)] = np.stack([stored["p"][k], stored["rank"][k], stored["sigmoid"][k]], axis=1)
             probes._words.append(int(words))
-            probes._rows.append(row if extra else row[:len(known)])
+            probes._rows.append(row)
         return probes
 
 
@@ -157,13 +157,15 @@ def stored_probes(model: Model) -> dict:
     entry = model.info.get(INFO)
     pairs = entry.get("pairs") if isinstance(entry, dict) else []
     if entry is None or _P not in model.extras:
-        return {"pairs": [], "words": np.zeros(0, np.int64), "p": np.zeros((0, 0)), "rank": np.zeros((0, 0), np.int64),
-                "sigmoid": np.zeros((0, 0))}
+        return {"pairs": [], "words": np.zeros(0, np.int64), "p": np.zeros((0, 0)),
+                "rank": np.zeros((0, 0), np.int64), "sigmoid": np.zeros((0, 0))}
     try:
-        if not (isinstance(pairs, list) and all(isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) for w in p)
-                                                for p in pairs)):
+        if not (isinstance(pairs, list) and all(_is_pair(p) for p in pairs)):
             raise ValueError("the pairs are not lists of two words")
-        words = np.asarray(model.extras[_WORDS]).astype(np.int64)
+        words = np.asarray(model.extras[_WORDS])
+        if words.dtype.kind not in "iu":
+            raise ValueError(f"their times are {words.dtype}, not whole numbers")
+        words = words.astype(np.int64)
         p, rank, sigmoid = (np.asarray(model.extras[k], dtype=np.float64) for k in (_P, _RANK, _SIGMOID))
         shape = (len(words), len(pairs))
         if words.ndim != 1 or any(a.shape != shape for a in (p, rank, sigmoid)):
@@ -172,6 +174,10 @@ def stored_probes(model: Model) -> dict:
         raise FormatError(f"the model's likelihood probes are damaged ({exc})") from None
     return {"pairs": [tuple(x) for x in pairs], "words": words, "p": p,
             "rank": np.nan_to_num(rank, nan=0).astype(np.int64), "sigmoid": sigmoid}
+
+
+def _is_pair(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(w, str) for w in value)
 
 
 def probe_summaries(model: Model, epoch_words: float | None = None) -> list[dict]:
@@ -183,7 +189,8 @@ def probe_summaries(model: Model, epoch_words: float | None = None) -> list[dict
     out = []
     for k, (i, o) in enumerate(stored["pairs"]):
         p = stored["p"][:, k]
+        ranks = stored["rank"][:, k].tolist()
         out.append({"input": i, "output": o, "objective": objective(model), "progress": progress,
                     "p": [None if math.isnan(v) else v for v in p.tolist()],
-                    "rank": [None if math.isnan(v) else r for v, r in zip(p.tolist(), stored["rank"][:, k].tolist())]})
+                    "rank": [None if math.isnan(v) else r for v, r in zip(p.tolist(), ranks)]})
     return out

@@ -99,7 +99,8 @@ class FrequencyView(QWidget):
         """What hovering the `i`-th point shows: the word, its count and the value."""
         kv = self.session.current.kv
         r = int(self.rows[i])
-        return f"{kv.words[r]}: count {int(kv.counts[r]):,}, {MEASURES[self.measure.currentIndex()]} {self.values[i]:.3f}"
+        name = MEASURES[self.measure.currentIndex()]
+        return f"{kv.words[r]}: count {int(kv.counts[r]):,}, {name} {self.values[i]:.3f}"
 
     # -- reacting ----------------------------------------------------------------------------------
     def _on_models_changed(self):
@@ -144,8 +145,9 @@ class FrequencyView(QWidget):
         if entry is None or entry.kv.counts is None or self._stale:
             return
         other = self.other.currentData()
-        self.note.setText({1: "" if entry.recorder is not None else "No snapshots: train with Watch training on.",
-                           2: "" if other is not None else "Open or train another model to compare with."}.get(which, ""))
+        notes = {1: "" if entry.recorder is not None else "No snapshots: train with Watch training on.",
+                 2: "" if other is not None else "Open or train another model to compare with."}
+        self.note.setText(notes.get(which, ""))
         self._measuring.start(measure, entry.kv, which, entry.recorder, other.kv if other is not None else None)
 
     def _on_measuring_succeeded(self, result):
