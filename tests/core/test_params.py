@@ -3,7 +3,7 @@
 import argparse
 import json
 import math
-from dataclasses import fields
+from dataclasses import asdict, fields
 
 import numpy as np
 import pytest
@@ -71,7 +71,7 @@ def test_whole_floats_are_taken_as_integers_and_ints_as_floats():
 
 
 def test_from_dict_ignores_unknown_keys_reads_old_files_and_validates():
-    old = {**TrainParams().to_dict(), "max_vocab": None, "retired_option": 3}
+    old = {**asdict(TrainParams()), "max_vocab": None, "retired_option": 3}
     assert TrainParams.from_dict(old) == TrainParams()
     assert TrainParams.from_dict(json.loads(json.dumps({"dim": 8}))).dim == 8
     with pytest.raises(ParamError, match=r"^parameter alpha = 'fast': must be a number"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 
 from w2vstudio.core.errors import W2VError
 
@@ -179,9 +179,6 @@ class TrainParams:
             raise ParamError(f"--min-alpha {_shown(self.min_alpha)}: the final learning rate must not be above "
                              f"the starting one (--alpha {_shown(self.alpha)})", BY_NAME["min_alpha"],
                              self.min_alpha, "must not be above the starting learning rate")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
     @classmethod
     def from_dict(cls, data) -> TrainParams:
