@@ -112,3 +112,10 @@ def test_the_table_exports_as_csv(tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "context,target,label,window"
     assert lines[1] == "nurse assisted,the,1," and len(lines) == 13
+
+
+def test_tokens_know_where_they_are_in_the_text():
+    text = "The Nurse's\nshift, is over."
+    result = make_samples(text)
+    assert [text[a:b] for a, b in (t.span for t in result.tokens)] == ["The", "Nurse's", "shift", "is", "over"]
+    assert [t.text for t in result.tokens] == ["the", "nurse's", "shift", "is", "over"]

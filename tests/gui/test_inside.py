@@ -95,3 +95,11 @@ def test_a_random_line_of_the_sample_corpus_fills_the_sentence_box(qtbot):
     with qtbot.waitSignal(view.samples_changed, timeout=20_000):
         qtbot.mouseClick(view.line_button, Qt.MouseButton.LeftButton)
     assert view.sentence.text() != SEED_SENTENCE and view.samples.samples
+
+
+def test_the_tiny_models_sample_is_marked_in_the_text(qtbot):
+    panel = _panel(qtbot)
+    tiny = panel.tiny_view
+    tiny.train(1)
+    marks = tiny.text.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == ["nurse", "The"]  # the output, then the centre

@@ -215,3 +215,8 @@ def words(text: str, lowercase: bool = True) -> list[str]:
     """The words of a short text, by the same rule as the corpus tokenizer."""
     found = _WORD.findall(text)
     return [w.lower() for w in found] if lowercase else found
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of each of its words, as ``words`` finds them."""
+    return [m.span() for m in _WORD.finditer(text)]

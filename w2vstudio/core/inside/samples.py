@@ -16,7 +16,7 @@ import csv
 from dataclasses import dataclass
 
 from w2vstudio.core.atomic import atomic_write
-from w2vstudio.core.corpus import words as split_words
+from w2vstudio.core.corpus import word_spans
 from w2vstudio.core.inside.tables import Stream, noise_table
 from w2vstudio.core.trainer import keep_probabilities
 
@@ -32,6 +32,7 @@ class Token:
     count: int | None = None
     keep_p: float | None = None  # probability of surviving subsampling (model only)
     kept: bool | None = None  # whether this draw kept it (model only; False when not in the vocabulary)
+    span: tuple[int, int] = (0, 0)  # where it is in the text
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,13 @@ def make_samples(text: str, window: int | None = None, sg: bool | None = None, m
     if window < 1:
         raise ValueError("the window must be at least 1")
     lowercase = p.lowercase if p else True
-    lines = [split_words(line, lowercase) for line in text.splitlines()]
+    lines, offset = [], 0
+    for line in text.splitlines(keepends=True):
+        words = [(line[a:b].lower() if lowercase else line[a:b], (offset + a, offset + b)) for a, b in word_spans(line)]
+        lines.append(words)
+        offset += len(line)
     if model is None:
-        tokens = [Token(w, n) for n, line in enumerate(lines) for w in line]
+        tokens = [Token(w, n, span=span) for n, line in enumerate(lines) for w, span in line]
         return Samples(tokens, _seed_rows(tokens, window, sg), sg, window, False)
     return _model_samples(lines, window, sg, model, seed)
 
@@ -133,7 +138,8 @@ def _seed_rows(tokens: list[Token], window: int, sg: bool) -> list[Sample]:
     return rows
 
 
-def _model_samples(lines: list[list[str]], window: int, sg: bool, model, seed: int) -> Samples:
+def _model_samples(lines: list[list[tuple[str, tuple[int, int]]]], window: int, sg: bool, model,
+                   seed: int) -> Samples:
     p, vocab = model.params, model.vocab
     keep = keep_probabilities(vocab.counts, p.sample)
     if p.negative > 0:
@@ -143,13 +149,13 @@ def _model_samples(lines: list[list[str]], window: int, sg: bool, model, seed: i
     rows: list[Sample] = []
     for n, line in enumerate(lines):
         first = len(tokens)
-        for w in line:  # subsampling draws, in the kernel's order: only for words that may be dropped
+        for w, span in line:  # subsampling draws, in the kernel's order: only for words that may be dropped
             i = vocab.index.get(w)
             if i is None:
-                tokens.append(Token(w, n, kept=False))
+                tokens.append(Token(w, n, kept=False, span=span))
                 continue
             kept = keep[i] >= 1.0 or not keep[i] < stream.uniform()
-            tokens.append(Token(w, n, i, int(vocab.counts[i]), float(keep[i]), kept))
+            tokens.append(Token(w, n, i, int(vocab.counts[i]), float(keep[i]), kept, span))
         sentence = [k for k in range(first, len(tokens)) if tokens[k].kept]
         for i, c in enumerate(sentence):
             b = stream.below(window) if p.shrink_window else 0

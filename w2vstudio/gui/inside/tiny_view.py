@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QTextEdit,
+                               QVBoxLayout, QWidget)
 
 from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
 from w2vstudio.core.projection import PCABasis, pca_apply, pca_fit
@@ -14,6 +15,7 @@ from w2vstudio.core.projection import PCABasis, pca_apply, pca_fit
 _OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), ("Hierarchical softmax", "hs")]
 _PLAY_MS = 50
 _MEAN_OF = 50
+_CENTRE, _CONTEXT = QColor("#f4a259"), QColor("#fde4b0")
 _LABELS = 40  # words named on the map (the most frequent)
 _COLUMN_LABELS = 12  # C's columns are named up to this many words
 
@@ -102,6 +104,7 @@ class TinyView(QWidget):
             self.status.setText(str(exc))
         for button in self.next_buttons + [self.play_button]:
             button.setEnabled(self.tiny is not None)
+        self.text.setExtraSelections([])
         for label in self._labels:
             self.map.removeItem(label)
         self._labels = []
@@ -124,6 +127,26 @@ class TinyView(QWidget):
                             f"mean of the last {_MEAN_OF} {self.tiny.running_mean(_MEAN_OF):.3f}; updated: "
                             + ", ".join(last.words))
         self._show(last.words)
+        self._mark(last.index)
+
+    def _mark(self, index: int):
+        """Highlight the sample's centre and context words in the text."""
+        tiny, text = self.tiny, self.text.toPlainText()
+        sample = tiny.samples[index]
+        marks = []
+        for k, colour in [(j, _CONTEXT) for j in sample.context] + [(sample.centre, _CENTRE)]:
+            start, end = tiny.text_tokens[k].span
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(_utf16(text, start))
+            cursor.setPosition(_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+            mark = QTextEdit.ExtraSelection()
+            mark.cursor = cursor
+            mark.format = QTextCharFormat()
+            mark.format.setBackground(colour)
+            marks.append(mark)
+        self.text.setExtraSelections(marks)
+        self.text.setTextCursor(marks[-1].cursor)
+        self.text.ensureCursorVisible()
 
     def _describe(self, index: int) -> str:
         s = self.tiny.samples[index]
@@ -160,6 +183,11 @@ class TinyView(QWidget):
 
     def _on_play_tick(self):
         self.train(1)
+
+
+def _utf16(text: str, index: int) -> int:
+    """A position in ``text`` as Qt counts it (UTF-16 code units)."""
+    return len(text[:index].encode("utf-16-le")) // 2
 
 
 def _levels(matrix: np.ndarray) -> tuple[float, float]:
