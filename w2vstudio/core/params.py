@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 
 from w2vstudio.core.errors import W2VError
 
@@ -197,8 +197,7 @@ class TrainParams:
 
 def _describe(f) -> Param:
     m = f.metadata
-    default = f.default if f.default is not MISSING else None
-    return Param(f.name, m["label"], m["help"], m["flag"], type(default), default, m.get("low"), m.get("high"),
+    return Param(f.name, m["label"], m["help"], m["flag"], type(f.default), f.default, m.get("low"), m.get("high"),
                  m.get("choices", ()), m.get("group", "basic"), m.get("special", ""), m.get("switches", ()))
 
 
@@ -238,8 +237,6 @@ def _escape(text: str) -> str:
 
 
 def _number(value) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
     if isinstance(value, int):
         return f"{value:,}"
     return f"{value:g}"
@@ -249,8 +246,8 @@ def _shown(value) -> str:
     """A value as the user typed it (floats in short form, other things as repr)."""
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        return f"{float(value):g}"
     return repr(value)
