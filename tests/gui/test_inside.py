@@ -39,7 +39,7 @@ def test_slide_the_window_over_the_seed_sentence(qtbot):
     assert view.table.rowCount() == 5 and view.table.item(4, 1).text() == "the"
     assert view.tokens.item(1).background().color().name() == "#f4a259"  # the centre, "nurse"
     qtbot.mouseClick(view.all_button, Qt.MouseButton.LeftButton)
-    assert view.table.rowCount() == 42
+    assert view.table.rowCount() == 42 and view.count.text().endswith("CBOW: 12 positive")
     view.architecture.setCurrentIndex(1)
     view.show_all()
     assert view.table.rowCount() == 12 and view.table.item(0, 0).text() == "nurse assisted"

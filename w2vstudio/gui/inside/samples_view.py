@@ -35,6 +35,7 @@ class SamplesView(QWidget):
         self.session = session
         self.samples: Samples | None = None
         self.shown = 0  # centres shown so far
+        self._other_count = 0  # positive samples of the other architecture
         self._centres: list[int] = []
         self._export = Call(self)
         self._export.failed.connect(self._on_export_failed)
@@ -126,6 +127,8 @@ class SamplesView(QWidget):
         sg = self.architecture.currentIndex() == 0
         try:
             self.samples = make_samples(self.sentence.text(), self.window.value(), sg, model, self.seed.value())
+            other = make_samples(self.sentence.text(), self.window.value(), not sg, model, self.seed.value())
+            self._other_count = sum(s.label for s in other.samples)
         except (W2VError, ValueError) as exc:
             self.samples = None
             self.direction.setText(str(exc))
@@ -173,8 +176,9 @@ class SamplesView(QWidget):
             self.table.scrollToBottom()
         positives = sum(s.label for s in rows)
         total = len(self.samples.samples) if self.samples else 0
+        other = "CBOW" if sg else "skip-gram"
         self.count.setText(f"centre {self.shown} of {len(self._centres)}: {len(rows)} of {total} samples "
-                           f"({positives} positive)")
+                           f"({positives} positive); {other}: {self._other_count} positive")
         self.export_button.setEnabled(self.samples is not None and bool(self.samples.samples))
 
     def _show_tokens(self):
