@@ -114,3 +114,13 @@ def test_snapshots_and_epoch_quality_are_stored_and_extended(topic_file, tmp_pat
     times = SnapshotRecorder.load_from(model).times()
     assert times["epoch"].tolist() == [0, 1, 2, 3, 4] and json.loads(out)["snapshots"] == 5
     assert [q["epoch"] for q in model.info["epoch_quality"]] == [1, 2, 3, 4]
+
+
+def test_progress_goes_to_stderr_and_stdout_holds_the_summary_only(topic_file, tmp_path, capsys):
+    code, out, err = _run(capsys, topic_file, "-o", tmp_path / "m.npz", *SMALL[:-1])  # not --quiet
+    assert code == 0, err
+    assert len(out.splitlines()) == 1 and json.loads(out)["epochs"] == 2
+    assert "scanning" in err and "training" in err and "epoch 2 done: mean loss" in err
+    model = Model.load(tmp_path / "m.npz")
+    assert model.info["epoch_words"] == json.loads(out)["corpus_words"]
+    assert model.info["corpus"] == [str(topic_file.absolute())]
