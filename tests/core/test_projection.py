@@ -14,6 +14,7 @@ from w2vstudio.core.projection import (
     procrustes_align,
     project_2d,
     tsne_2d,
+    umap_2d,
     unit_rows,
 )
 
@@ -99,7 +100,7 @@ def test_tsne_is_deterministic():
     np.testing.assert_array_equal(tsne_2d(points, n_iter=250), tsne_2d(points, n_iter=250))
 
 
-def test_tsne_cancel_raises_between_chunks():
+def test_tsne_cancel_stops_it():
     points, _ = clusters()
     cancel = threading.Event()
     reports = []
@@ -111,7 +112,7 @@ def test_tsne_cancel_raises_between_chunks():
 
     with pytest.raises(Cancelled):
         tsne_2d(points, n_iter=1000, progress=progress, cancel=cancel)
-    assert reports == [0.0, 0.25]
+    assert reports[0] == 0.0 and reports == sorted(reports) and 0.25 <= reports[-1] < 0.3
 
 
 def test_tsne_needs_a_few_points():
@@ -128,4 +129,25 @@ def test_project_2d_maps_unit_rows():
     with pytest.raises(Cancelled):
         project_2d(points, "pca", cancel=cancel)
     with pytest.raises(W2VError, match="unknown projection method"):
-        project_2d(points, "umap")
+        project_2d(points, "mds")
+
+
+def test_umap_separates_clusters_and_reports_progress():
+    points, labels = clusters()
+    reports = []
+    xy = project_2d(points, "umap", progress=reports.append)
+    assert xy.shape == (len(points), 2) and np.all(np.isfinite(xy))
+    assert reports[0] == 0.0 and reports[-1] == 1.0 and reports == sorted(reports)
+    d = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
+    np.fill_diagonal(d, np.inf)
+    assert np.mean(labels[d.argmin(axis=1)] == labels) > 0.95
+
+
+def test_umap_cancel_drops_the_result():
+    points, _ = clusters()
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        umap_2d(points, cancel=cancel)
+    with pytest.raises(W2VError, match="at least 5"):
+        umap_2d(np.eye(4))

@@ -1,4 +1,5 @@
-"""2D projections of word vectors: PCA (with a reusable basis), t-SNE and Procrustes alignment.
+"""2D projections of word vectors: PCA (with a reusable basis), t-SNE (openTSNE), UMAP (umap-learn)
+and Procrustes alignment.
 
 A PCA basis fitted once can be applied to other snapshots of the same words, and Procrustes
 alignment rotates one layout onto another, so that maps of a model in training stay comparable.
@@ -6,7 +7,9 @@ alignment rotates one layout onto another, so that maps of a model in training s
 
 from __future__ import annotations
 
+import re
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,11 +20,12 @@ from w2vstudio.core.vectors import unit_rows
 
 Progress = Callable[[float], None]
 
-METHODS = {"pca": "PCA", "tsne": "t-SNE"}
-TSNE_MIN_POINTS = 5
-_TSNE_CHUNK = 250  # sklearn's smallest max_iter, and the length of its early-exaggeration phase
-_TSNE_EXAGGERATION = 12.0  # sklearn's default
-_TSNE_SERIAL_BELOW = 2_000  # fewer points: one thread (OpenMP's per-iteration sync costs more)
+METHODS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
+MAX_POINTS = 100_000  # the most words a map shows, for every method
+MIN_POINTS = 5  # the fewest t-SNE and UMAP map
+_TSNE_EXAGGERATED = 250  # openTSNE's early-exaggeration iterations
+_TSNE_EVERY = 10  # iterations between two progress reports (and looks at the cancel event)
+_UMAP_POLL = 0.1  # seconds between two looks at UMAP's progress and the cancel event
 
 
 @dataclass(frozen=True)
@@ -85,51 +89,103 @@ def procrustes_align(reference: np.ndarray, moving: np.ndarray, scale: bool = Fa
 def tsne_2d(
     X: np.ndarray,
     perplexity: float = 30.0,
-    n_iter: int = 1000,
+    n_iter: int = 750,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     random_state: int = 0,
 ) -> np.ndarray:
-    """t-SNE map of the rows of `X`: (n, 2) float64, by scikit-learn's Barnes-Hut TSNE.
+    """t-SNE map of the rows of `X`: (n, 2) float64, by openTSNE (FFT-accelerated interpolation
+    for many points, Barnes-Hut for few; approximate neighbours; on every core).
 
-    sklearn has no per-iteration callback, so the optimisation runs in chunks of 250 iterations
-    or more (sklearn's minimum), each starting from the last layout: the first with early
-    exaggeration, the rest without. The neighbour graph is computed once; the start is sklearn's
-    PCA initialisation. Small inputs run on one thread. `progress(fraction)` is called before the
-    first chunk and after each; `cancel` is checked between chunks and raises `Cancelled`.
+    `n_iter` counts all iterations: the first 250 with early exaggeration, the rest without; the
+    start is openTSNE's PCA initialisation. `progress(fraction)` is called before the neighbour
+    search and every few iterations; `cancel` is looked at then and raises `Cancelled`.
     """
-    from sklearn.manifold import TSNE
-    from sklearn.neighbors import NearestNeighbors
-    from threadpoolctl import threadpool_limits
+    from openTSNE import TSNE
 
     X = np.asarray(X, dtype=np.float32)
-    n, n_iter = len(X), max(int(n_iter), _TSNE_CHUNK)
-    if n < TSNE_MIN_POINTS:
-        raise W2VError(f"t-SNE needs at least {TSNE_MIN_POINTS} words, not {n}")
-    perplexity = min(float(perplexity), (n - 1) / 3)
+    n, n_iter = len(X), max(int(n_iter), _TSNE_EXAGGERATED + _TSNE_EVERY)
+    _enough(n, "t-SNE")
     _step(progress, cancel, 0.0)
-    n_neighbors = min(n - 1, int(3 * perplexity + 1))  # as sklearn; +1 below for the point itself
-    knn = NearestNeighbors(n_neighbors=n_neighbors + 1).fit(X)
-    graph = knn.kneighbors_graph(X, mode="distance")
-    layout = pca_2d(X)
-    layout = (layout / (layout[:, 0].std() or 1.0) * 1e-4).astype(np.float32)
-    rate = max(n / _TSNE_EXAGGERATION / 4, 50.0)  # sklearn's learning_rate="auto", for all chunks
-    done = 0
-    for end in [*range(_TSNE_CHUNK, n_iter - _TSNE_CHUNK + 1, _TSNE_CHUNK), n_iter]:
-        tsne = TSNE(
-            perplexity=perplexity,
-            early_exaggeration=_TSNE_EXAGGERATION if done == 0 else 1.0,
-            learning_rate=rate,
-            max_iter=end - done,
-            metric="precomputed",
-            init=layout,
-            random_state=random_state,
-        )
-        with threadpool_limits(1 if n < _TSNE_SERIAL_BELOW else None, user_api="openmp"):
-            layout = tsne.fit_transform(graph)
-        done = end
-        _step(progress, cancel, done / n_iter)
-    return layout.astype(np.float64)
+    done = [0]
+
+    def callback(iteration: int, error: float, embedding) -> bool:
+        done[0] += _TSNE_EVERY
+        if progress is not None:
+            progress(min(done[0] / n_iter, 0.99))
+        return cancel is not None and cancel.is_set()
+
+    tsne = TSNE(
+        perplexity=min(float(perplexity), (n - 1) / 3),
+        early_exaggeration_iter=_TSNE_EXAGGERATED,
+        n_iter=n_iter - _TSNE_EXAGGERATED,
+        n_jobs=-1,
+        callbacks=callback,
+        callbacks_every_iters=_TSNE_EVERY,
+        random_state=random_state,
+    )
+    layout = np.asarray(tsne.fit(X), dtype=np.float64)
+    if cancel is not None and cancel.is_set():  # openTSNE stops where a callback asks it to
+        raise Cancelled("projection cancelled")
+    _step(progress, None, 1.0)
+    return layout
+
+
+def umap_2d(
+    X: np.ndarray,
+    n_neighbors: int = 15,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> np.ndarray:
+    """UMAP map of the rows of `X`: (n, 2) float64, by umap-learn on every core (so not
+    reproducible run to run). umap-learn reports only through tqdm, whose epochs give the
+    progress; it has no way to stop, so it runs in a thread of its own: a cancel raises
+    `Cancelled` at once and that thread finishes in the background, its result dropped."""
+    X = np.asarray(X, dtype=np.float32)
+    _enough(len(X), "UMAP")
+    _step(progress, cancel, 0.0)
+    with warnings.catch_warnings():  # umap-learn warns that its optional TensorFlow part is missing
+        warnings.simplefilter("ignore", ImportWarning)
+        import umap
+    sink = _TqdmSink()
+    result: dict = {}
+
+    def run() -> None:
+        try:
+            reducer = umap.UMAP(n_neighbors=min(n_neighbors, len(X) - 1), n_jobs=-1,
+                                tqdm_kwds={"disable": False, "file": sink, "bar_format": "{n}/{total}",
+                                           "mininterval": 0.2})
+            result["xy"] = reducer.fit_transform(X)
+        except BaseException as exc:  # handed to the waiting thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, name="umap", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(_UMAP_POLL)
+        _step(progress, cancel, sink.fraction)
+    if "error" in result:
+        raise result["error"]
+    _step(progress, None, 1.0)
+    return np.asarray(result["xy"], dtype=np.float64)
+
+
+class _TqdmSink:
+    """A file for tqdm with bar_format "{n}/{total}": keeps the share of epochs done."""
+
+    fraction = 0.0
+
+    def write(self, text: str) -> None:
+        if m := re.search(r"(\d+)/(\d+)", text):
+            self.fraction = min(int(m[1]) / max(int(m[2]), 1), 0.99)
+
+    def flush(self) -> None:
+        pass
+
+
+def _enough(n: int, name: str) -> None:
+    if n < MIN_POINTS:
+        raise W2VError(f"{name} needs at least {MIN_POINTS} words, not {n}")
 
 
 def project_2d(
@@ -139,7 +195,7 @@ def project_2d(
     cancel: threading.Event | None = None,
 ) -> np.ndarray:
     """The rows of `X`, scaled to unit length (cosine geometry), mapped to 2D by `method`
-    ("pca" or "tsne", default settings)."""
+    (one of METHODS, default settings)."""
     X = unit_rows(X)
     if method == "pca":
         _step(progress, cancel, 0.0)
@@ -148,7 +204,9 @@ def project_2d(
         return xy
     if method == "tsne":
         return tsne_2d(X, progress=progress, cancel=cancel)
-    raise W2VError(f'unknown projection method "{method}" (use "pca" or "tsne")')
+    if method == "umap":
+        return umap_2d(X, progress=progress, cancel=cancel)
+    raise W2VError(f'unknown projection method "{method}" (use {", ".join(METHODS)})')
 
 
 def _step(progress: Progress | None, cancel: threading.Event | None, fraction: float) -> None:

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 from scipy.spatial import cKDTree
 
 from w2vstudio.core.errors import UnknownWordError
-from w2vstudio.core.projection import METHODS, project_2d
+from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.workers import Call
 
 DEFAULT_N = 3_000
-MAX_N = {"pca": 100_000, "tsne": 10_000}
+MAX_N = dict.fromkeys(METHODS, MAX_POINTS)
 DEFAULT_K = 10
 _POINT_PX = 5
 _PICK_PX = 8  # the cursor hovers or clicks a point this many pixels away at most
