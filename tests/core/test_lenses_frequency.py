@@ -8,7 +8,7 @@ import pytest
 from w2vstudio.cli import main
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.io import save_vectors
-from w2vstudio.core.lenses.frequency import agreement, bounds, deciles, norms, stability
+from w2vstudio.core.lenses.frequency import agreement, bounds, decile_sample, deciles, norms, stability
 from w2vstudio.core.vectors import KeyedVectors
 
 KEYS = {"rank_from", "rank_to", "count_min", "count_max", "norm_mean", "analogy_accuracy",
@@ -95,6 +95,9 @@ def test_per_word_statistics():
     assert np.all(agreement(kv, other, ["w3", "w7"]) == 1.0)
     shuffled = KeyedVectors(kv.words, rng.normal(size=(30, 5)).astype(np.float32))
     assert agreement(kv, shuffled).mean() < 0.9
+    picked = decile_sample(1000, per_decile=5, seed=2)
+    assert len(picked) == 50 and np.all(np.bincount(picked // 100, minlength=10) == 5)
+    assert decile_sample(7, per_decile=5).tolist() == list(range(7))
 
 
 def test_frequency_command(topic_file, tmp_path, capsys):

@@ -72,6 +72,10 @@ def test_frequency_scatter_deciles_and_hover(qtbot, trained):
     view.measure.setCurrentIndex(2)
     qtbot.waitUntil(lambda: not view.busy and len(view.rows) > 0, timeout=20_000)
     assert np.all(view.values == 1.0)  # the same model twice agrees everywhere
+    view.pin_decile_sample()
+    pinned = session.pins
+    rows = [trained.model.vocab.index[w] for w in pinned]
+    assert len(set(pinned)) == 30 and min(rows) < len(rows) and max(rows) >= 0.9 * len(trained.model.vocab)
     session.add(Entry("plain", KeyedVectors(["a", "b"], np.ones((2, 3), np.float32))))
     assert "needs word counts" in view.note.text() and len(view.rows) == 0
     qtbot.waitUntil(lambda: not view.busy, timeout=20_000)

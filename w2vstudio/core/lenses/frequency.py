@@ -24,6 +24,7 @@ from w2vstudio.core.vectors import KeyedVectors
 
 DECILES = 10
 DEFAULT_LAST = 5  # snapshots whose consecutive overlaps make a word's stability
+DEFAULT_PER_DECILE = 3  # words of each decile offered for tracking
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,16 @@ def deciles(kv: KeyedVectors, sample: float, analogies: str | Path | None = None
                           float(hits.mean()) if len(hits) else None, len(hits),
                           float((c * (1 - keep[lo:hi])).sum() / c.sum()) if c.sum() else 0.0))
     return out
+
+
+def decile_sample(n_words: int, per_decile: int = DEFAULT_PER_DECILE, seed: int = 0) -> np.ndarray:
+    """Rows of up to `per_decile` words drawn from every decile (seeded), sorted: words to track in
+    the next run, so that the stability of rare words is measured too."""
+    rng = np.random.default_rng(seed)
+    edges = bounds(n_words)
+    parts = [rng.choice(np.arange(lo, hi), min(per_decile, hi - lo), replace=False)
+             for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
+    return np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
 
 
 def stability(snapshots: np.ndarray, last: int = DEFAULT_LAST, k: int = DEFAULT_K) -> np.ndarray:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.lenses.frequency import agreement, bounds, deciles, norms, stability
+from w2vstudio.core.lenses.frequency import (DEFAULT_PER_DECILE, agreement, bounds, decile_sample, deciles, norms,
+                                             stability)
 from w2vstudio.core.params import TrainParams
 from w2vstudio.gui import workers
 from w2vstudio.gui.session import StudioSession
@@ -53,6 +54,10 @@ class FrequencyView(QWidget):
         self.measure.currentIndexChanged.connect(self._on_measure_current_index_changed)
         self.other = QComboBox()
         self.other.currentIndexChanged.connect(self._on_measure_current_index_changed)
+        self.track_button = QPushButton(f"Pin {DEFAULT_PER_DECILE} words of every decile")
+        self.track_button.setToolTip("Pinned words are tracked in the next run with snapshots: the stability of "
+                                     "rare words is measured too (unpin them in the Probes tab).")
+        self.track_button.clicked.connect(self.pin_decile_sample)
         self.hover = QLabel()
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
         self.note = QLabel()
@@ -75,6 +80,7 @@ class FrequencyView(QWidget):
         controls.addWidget(self.measure)
         controls.addWidget(self.other)
         controls.addWidget(self.hover, 1)
+        controls.addWidget(self.track_button)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.note)
@@ -94,6 +100,13 @@ class FrequencyView(QWidget):
     @property
     def busy(self) -> bool:
         return self._measuring.busy or self._deciles.busy
+
+    def pin_decile_sample(self):
+        """Pin a few words of every decile of the model explored, to track them in the next run."""
+        entry = self.session.current
+        if entry is not None:
+            words = [entry.kv.words[r] for r in decile_sample(len(entry.kv)).tolist()]
+            self.session.set_pins(self.session.pins + words)
 
     def hover_text(self, i: int) -> str:
         """What hovering the `i`-th point shows: the word, its count and the value."""
