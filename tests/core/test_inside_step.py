@@ -127,3 +127,12 @@ def test_rounds_raise_the_true_words_probability(topic_corpus):
     assert len(step.history) == 31 and step.history[1:] == ps
     assert ps[-1] > 2 * step.history[0]
     assert _untouched(model, before)
+
+
+def test_scores_are_c_times_v_on_the_copies(topic_corpus):
+    model = _model(topic_corpus)
+    i, o = model.vocab.index["sea1"], model.vocab.index["sea5"]
+    step = Step(model, i, o, alpha=0.05)
+    np.testing.assert_allclose(step.scores(), model.syn1neg @ model.vectors[i], rtol=1e-5, atol=1e-7)
+    step.apply()
+    assert step.scores()[o] == pytest.approx(float(step.ns_units()[0].score), rel=1e-5)

@@ -97,7 +97,10 @@ class Step:
         got = self._patch.get((name, r))
         return got if got is not None else self._matrix(name)[r]
 
-    def _scores(self, v: np.ndarray) -> np.ndarray:
+    def scores(self, v: np.ndarray | None = None) -> np.ndarray:
+        """C·v over the whole vocabulary (for hierarchical softmax: the inner nodes' scores), on the
+        copies; v defaults to the current input vector."""
+        v = self.input_vector() if v is None else v
         name = "H" if self.objective == "hs" else "C"
         scores = (self._matrix(name) @ v).astype(np.float64)
         rows = [r for (m, r) in self._patch if m == name]
@@ -115,7 +118,7 @@ class Step:
         yes_no = None
         if self.has_c and self.objective != "softmax":
             yes_no = sigmoid(float(np.dot(self._row("C", self.output), v)))
-        return summarize(self.model, log_probs(self.model, self._scores(v)), self.output, yes_no, topn)
+        return summarize(self.model, log_probs(self.model, self.scores(v)), self.output, yes_no, topn)
 
     def ns_units(self) -> list[Unit]:
         """The true word (label 1) and the drawn negatives (label 0; one equal to the true word is

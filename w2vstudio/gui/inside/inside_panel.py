@@ -23,5 +23,7 @@ class InsidePanel(QTabWidget):
         page = QSplitter(Qt.Orientation.Horizontal)
         page.addWidget(self.samples_view)
         page.addWidget(self.step_view)
+        page.setStretchFactor(0, 2)
+        page.setStretchFactor(1, 3)
         self.addTab(page, "Sentence → samples → one step")
         self.addTab(self.tiny_view, "Tiny model")

@@ -53,9 +53,15 @@ class StepView(QWidget):
         self.headline = QLabel("Pick a row of the samples table.")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
-        self.bars = pg.PlotWidget(title="p(word | input): the top words, the true word in red")
+        self.bars = pg.PlotWidget(title="p(word | input): the top words, the true one in red")
         self.bars.setMinimumHeight(160)
         self.bars.setLabel("left", "p")
+        self.histogram = pg.PlotWidget()
+        self.histogram.setMinimumHeight(120)
+        self.histogram.setLabel("left", "words")
+        self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
+        self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
+        self.histogram.addItem(self._true_score)
         self.units = _table(["word or node", "label", "σ(v·u)", "loss"])
         self.cost = QLabel()
         self.cost.setWordWrap(True)
@@ -77,7 +83,7 @@ class StepView(QWidget):
         self.change.setWordWrap(True)
         self.rounds = pg.PlotWidget(title="p(true word) against rounds")
         self.rounds.setLabel("bottom", "round")
-        self.rounds.setLabel("left", "p(true word)")
+        self.rounds.setLabel("left", "p")
         self.rounds.setMinimumHeight(140)
         self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
 
@@ -92,6 +98,7 @@ class StepView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.bars, 2)
+        layout.addWidget(self.histogram, 1)
         layout.addLayout(tables, 2)
         layout.addWidget(self.cost)
         layout.addLayout(buttons)
@@ -126,6 +133,7 @@ class StepView(QWidget):
         if message:
             self.headline.setText(message)
             self.bars.clear()
+            self._histogram.setData([], [])
             _fill(self.units, [])
             _fill(self.gradient, [])
             self.cost.clear()
@@ -167,6 +175,15 @@ class StepView(QWidget):
         brushes = [_TRUE if w == sample.output else _BAR for w, _ in lk.top]
         self.bars.addItem(pg.BarGraphItem(x=np.arange(len(ps)), height=ps, width=0.7, brushes=brushes))
         self.bars.getAxis("bottom").setTicks([list(enumerate(w for w, _ in lk.top))])
+        scores = step.scores()
+        counts, edges = np.histogram(scores, bins=60)
+        self._histogram.setData(edges, counts)
+        hs = lk.objective == "hs"
+        self.histogram.setTitle("the inner nodes' scores (no per-word C row)" if hs else
+                                "C·v of all V words, the true word in red")
+        self._true_score.setVisible(not hs)
+        if not hs:
+            self._true_score.setValue(float(scores[step.output]))
         units = step.ns_units() + step.hs_units()
         _fill(self.units, [[u.word if u.word is not None else f"node {u.row}", str(u.label), f"{u.sigmoid:.4f}",
                             f"{u.loss:.4f}"] for u in units])
