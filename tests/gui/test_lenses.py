@@ -37,6 +37,7 @@ def test_likelihood_of_the_probed_pairs_over_training(qtbot, trained):
     view = panel.likelihood_view
     assert view.pairs == list(PAIRS) and len(view.words) == len(trained.recorder) == 7
     assert view.readout.text().startswith("round 6 (") and "p(t0w2 | t0w1) = " in view.readout.text()
+    assert "\u2212log p " in view.readout.text() and "\u03c3(v\u00b7u) " in view.readout.text()
     view.slider.setValue(0)
     assert view.readout.text().startswith("round 0 (0 words seen)")
     assert view.progress[-1] == pytest.approx(3.0)

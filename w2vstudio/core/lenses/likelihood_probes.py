@@ -151,14 +151,19 @@ class LikelihoodProbes:
         return probes
 
 
+def no_probes() -> dict:
+    """What `stored_probes` gives for a model without probes."""
+    return {"pairs": [], "words": np.zeros(0, np.int64), "p": np.zeros((0, 0)), "rank": np.zeros((0, 0), np.int64),
+            "sigmoid": np.zeros((0, 0))}
+
+
 def stored_probes(model: Model) -> dict:
     """The probes a model holds: {"pairs", "words", "p", "rank", "sigmoid"} (arrays (S,), (S, pairs));
     a `FormatError` if they do not fit together."""
     entry = model.info.get(INFO)
     pairs = entry.get("pairs") if isinstance(entry, dict) else []
     if entry is None or _P not in model.extras:
-        return {"pairs": [], "words": np.zeros(0, np.int64), "p": np.zeros((0, 0)),
-                "rank": np.zeros((0, 0), np.int64), "sigmoid": np.zeros((0, 0))}
+        return no_probes()
     try:
         if not (isinstance(pairs, list) and all(_is_pair(p) for p in pairs)):
             raise ValueError("the pairs are not lists of two words")

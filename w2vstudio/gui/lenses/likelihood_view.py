@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, stored_probes
+from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, no_probes, stored_probes
 from w2vstudio.core.run import epoch_words
 from w2vstudio.gui.session import StudioSession
 
@@ -28,6 +28,7 @@ class LikelihoodView(QWidget):
         self.words = np.zeros(0, np.int64)
         self.p = np.zeros((0, 0))
         self.rank = np.zeros((0, 0), np.int64)
+        self.sigmoid = np.zeros((0, 0))
         self._live: LikelihoodProbes | None = None
         self.headline = QLabel()
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
@@ -86,7 +87,7 @@ class LikelihoodView(QWidget):
             return
         i = int(np.clip(i, 0, len(self.words) - 1))
         self.marker.setValue(self.progress[i])
-        parts = [f"p({o} | {w}) = {_number(self.p[i, k])}, rank {self.rank[i, k] or '—'}"
+        parts = [_readout(w, o, self.p[i, k], self.rank[i, k], self.sigmoid[i, k])
                  for k, (w, o) in enumerate(self.pairs)]
         self.readout.setText(f"round {i} ({self.words[i]:,} words seen): " + "; ".join(parts))
 
@@ -96,26 +97,30 @@ class LikelihoodView(QWidget):
             return
         model = entry.model if entry is not None else None
         if model is None:
-            self._show([], np.zeros(0, np.int64), np.zeros((0, 0)), np.zeros((0, 0), np.int64), None,
-                       "Probes are recorded while a model trains with snapshots: choose pairs for the next run.")
+            self._show(no_probes(), None, "Probes are recorded while a model trains with snapshots: choose pairs for "
+                                    "the next run.")
             return
         try:
             stored = stored_probes(model)
         except FormatError as exc:
-            self._show([], np.zeros(0, np.int64), np.zeros((0, 0)), np.zeros((0, 0), np.int64), None, str(exc))
+            self._show(no_probes(), None, str(exc))
             return
         message = "" if stored["pairs"] else "This model has no likelihood probes (train it with snapshots and pairs)."
-        self._show(stored["pairs"], stored["words"], stored["p"], stored["rank"], epoch_words(model), message)
+        self._show(stored, epoch_words(model), message)
 
     def _on_timer_timeout(self):
         probes = self._live
         if probes is None:
             return
-        words, p, rank, _ = probes.values()
-        self._show(probes.pairs, words, p, rank, epoch_words(probes.model), "")
+        words, p, rank, sigmoid = probes.values()
+        self._show({"pairs": probes.pairs, "words": words, "p": p, "rank": rank, "sigmoid": sigmoid},
+                   epoch_words(probes.model), "")
 
-    def _show(self, pairs, words, p, rank, per_epoch: float | None, message: str):
-        self.pairs, self.words, self.p, self.rank = list(pairs), words, p, rank
+    def _show(self, probes: dict, per_epoch: float | None, message: str):
+        """Draw `probes` ({"pairs", "words", "p", "rank", "sigmoid"}, as `stored_probes` gives them)."""
+        self.pairs, self.words = list(probes["pairs"]), probes["words"]
+        self.p, self.rank, self.sigmoid = probes["p"], probes["rank"], probes["sigmoid"]
+        words, p, rank = self.words, self.p, self.rank
         self.progress = words / per_epoch if per_epoch else words.astype(np.float64)
         self.headline.setText(message or "p as the model's objective defines it (see the Inside tab); "
                                          "a pair's rank is its place among all words.")
@@ -138,5 +143,9 @@ class LikelihoodView(QWidget):
         self.show_snapshot(value)
 
 
-def _number(p: float) -> str:
-    return "—" if np.isnan(p) else f"{p:.3g}"
+def _readout(word: str, output: str, p: float, rank: int, sigmoid: float) -> str:
+    """"p(out | in) = …, −log p …, rank …" (and σ(v·u_o) for negative sampling) for one pair."""
+    if np.isnan(p):
+        return f"p({output} | {word}) not recorded"
+    text = f"p({output} | {word}) = {p:.3g} (\u2212log p {-np.log(max(p, 1e-300)):.2f}), rank {rank:,}"
+    return text if np.isnan(sigmoid) else f"{text}, \u03c3(v\u00b7u) {sigmoid:.3f}"
