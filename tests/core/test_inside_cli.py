@@ -99,3 +99,10 @@ def test_step_refuses_what_it_cannot_do_in_one_line(model_path, tmp_path, capsys
                         ((model_path, "sea1", "sea2 sea3"), "OUTPUT must be one word")]:
         code, out, err = _run(capsys, "step", *argv)
         assert code == 1 and out == "" and len(err.strip().splitlines()) == 1 and words in err, err
+
+
+def test_step_on_a_vectors_file_saved_as_a_model_says_there_is_no_c(model_path, tmp_path, capsys):
+    out = tmp_path / "v.npz"
+    save_vectors(Model.load(model_path).keyed_vectors(), out, "model")
+    code, out_text, err = _run(capsys, "step", out, "sea1", "sea2")
+    assert code == 1 and "no context matrix C" in err and len(err.strip().splitlines()) == 1

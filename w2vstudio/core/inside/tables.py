@@ -32,14 +32,12 @@ def output_matrix(model) -> np.ndarray:
 
 
 def require_output(model, name: str) -> None:
-    """Raise, naming ``name``, unless the model keeps the output weights of its objective."""
+    """Raise, naming ``name``, unless the model keeps trained output weights for its objective (all
+    zero: a vectors file saved as a model, or a model never trained)."""
     v, dim = model.vectors.shape
     obj = objective(model)
-    if obj == "hs":
-        ok = v > 1 and model.syn1.shape == (v - 1, dim)
-    else:
-        ok = (model.syn1soft if obj == "softmax" else model.syn1neg).shape == (v, dim)
-    if not ok:
+    weights = model.syn1 if obj == "hs" else model.syn1soft if obj == "softmax" else model.syn1neg
+    if weights.shape != ((v - 1 if obj == "hs" else v), dim) or v < 2 or not weights.any():
         raise W2VError(f"{name} has no context matrix C (its output weights): only models trained here keep it")
 
 
