@@ -409,7 +409,7 @@ def _output_step(l1, syn_out, t, label, alpha, work, dim):
 def _softmax_step(l1, word, syn_out, alpha, work, scores, dim):
     """The full softmax over every row of syn_out: update them all, add the input's gradient to
     work. Returns the exact -log softmax(syn_out . l1)[word]; about 3 V dim multiply-adds."""
-    top = -np.inf
+    top = -1e300  # finite: fastmath assumes no infinities
     for t in range(syn_out.shape[0]):
         f = np.float32(0.0)
         for d in range(dim):
