@@ -1,4 +1,4 @@
-"""Files shipped with w2vstudio: evaluation sets and a sample corpus."""
+"""Files shipped with w2vstudio: evaluation sets, a sample corpus and the icon."""
 
 from importlib.resources import files
 from pathlib import Path
@@ -7,6 +7,7 @@ ANALOGIES = "questions-words.txt"
 WORDSIM = "wordsim353.tsv"
 SAMPLE_CORPUS = "sample-corpus.txt.gz"
 OCCUPATIONS = "occupations.txt"
+ICON = "w2vstudio.svg"
 
 
 def path(name: str) -> Path:

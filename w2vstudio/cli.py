@@ -1,11 +1,15 @@
-"""The `w2vstudio` command: the GUI with no arguments, else one of the subcommands."""
+"""The `w2vstudio` command: the GUI with no arguments or with paths to open (as a drop would: a
+file manager's "Open with"), else one of the subcommands. A first word naming a subcommand is
+the subcommand (`./train` opens a file called train)."""
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 import threading
 
+from w2vstudio import __version__
 from w2vstudio.core.errors import W2VError
 
 # Each module defines add_parser(subparsers) and sets `func` on its parser.
@@ -25,8 +29,14 @@ _COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="w2vstudio",
-        description="Train and explore word embeddings. With no command, opens the studio.",
+        description="Train and explore word embeddings. With no command, opens the studio; "
+        "`w2vstudio PATH...` opens it with those corpus files or folders, vectors or session, as a drop would.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument("--install-desktop", action="store_true",
+                         help="add the studio to the desktop's applications (entry and icon under $XDG_DATA_HOME)")
+    desktop.add_argument("--uninstall-desktop", action="store_true", help="remove what --install-desktop added")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         try:
@@ -36,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue
         module.add_parser(subparsers)
+    parser.set_defaults(command_names=frozenset(subparsers.choices))
     return parser
 
 
@@ -61,17 +72,18 @@ def _stopped_by(exc: BaseException | None) -> BaseException | None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        from w2vstudio.gui.app import run
-
-        return run()
-    args = build_parser().parse_args(argv)
-    if args.command is None:
-        build_parser().print_help()
+    parser = build_parser()
+    if not argv or (not argv[0].startswith("-") and argv[0] not in parser.get_default("command_names")):
+        return _studio(parser, argv)
+    args = parser.parse_args(argv)
+    if args.command is None and not (args.install_desktop or args.uninstall_desktop):
+        parser.print_help()
         return 0
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
+        if args.install_desktop or args.uninstall_desktop:
+            return _desktop(args.install_desktop)
         return args.func(args) or 0
     except W2VError as exc:
         print(f"w2vstudio: error: {exc}", file=sys.stderr)
@@ -94,6 +106,28 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _studio(parser: argparse.ArgumentParser, paths: list[str]) -> int:
+    """Open the studio with `paths`; a first word that is neither a command nor a path is an error."""
+    if paths and not os.path.lexists(paths[0]):
+        commands = ", ".join(sorted(parser.get_default("command_names")))
+        parser.error(f"{paths[0]!r} is neither a command ({commands}) nor a file or folder")
+    from w2vstudio.gui.app import run
+
+    return run(paths)
+
+
+def _desktop(install: bool) -> int:
+    from w2vstudio.core import desktop
+
+    if install:
+        for path in desktop.install_desktop():
+            print(f"installed {path}")
+    else:
+        removed = desktop.uninstall_desktop()
+        print("\n".join(f"removed {path}" for path in removed) or "nothing to remove")
+    return 0
 
 
 if __name__ == "__main__":

@@ -17,21 +17,28 @@ def _report_uncaught(window):
     return hook
 
 
-def run() -> int:
-    """Open the main window and run the event loop until it closes; returns the exit status.
+def run(paths=()) -> int:
+    """Open the main window (with `paths` opened as a drop would) and run the event loop until it
+    closes; returns the exit status.
 
     Ctrl+C or SIGTERM close the window as the user would (asking about an unsaved model on Ctrl+C).
     """
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from w2vstudio.gui.main_window import MainWindow
+    from w2vstudio.resources import ICON, path
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("w2vstudio")
     app.setOrganizationName("w2vstudio")
+    app.setWindowIcon(QIcon(str(path(ICON))))  # the window's, the About box's and the task bar's
+    app.setDesktopFileName("w2vstudio")  # Wayland: the installed desktop entry gives the icon
     window = MainWindow()
     window.show()
+    if paths:
+        window.open_paths(list(paths))
     sys.excepthook = _report_uncaught(window)
 
     def on_terminate(*_):
