@@ -1,0 +1,148 @@
+"""Get a corpus (issue #14): download from a local HTTP server with progress and cancel, MD5 and
+size checks, the cache, zip archives unpacked with the hostile-input rules; nothing partial kept."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import random
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from w2vstudio.core.download import CATALOGUE, Corpus, cache_folder, cached, fetch
+from w2vstudio.core.errors import Cancelled, W2VError
+
+WORDS = "the king and queen man woman of a in to was is for on".split()
+TEXT = " ".join(random.Random(0).choices(WORDS, k=200_000)).encode()  # gzip: several chunks
+
+
+def zipped(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+FILES = {
+    "/small.txt.gz": gzip.compress(TEXT),
+    "/corpus.zip": zipped({"corpus/a.txt": TEXT, "corpus/b.txt": TEXT[:100]}),
+    "/escape.zip": zipped({"ok.txt": TEXT, "../escape.txt": TEXT}),
+    "/bomb.zip": zipped({"zeros.txt": bytes(1 << 20)}),
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):
+        Handler.requests.append(self.path)
+        name, _, how = self.path.partition("?")
+        data = FILES.get(name)
+        if data is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if how == "half":
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+        else:
+            self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+def entry(server, path, content=None, **changes) -> Corpus:
+    data = FILES.get(path.partition("?")[0], b"") if content is None else content
+    fields = dict(name="test", title="Test", url=server + path, size=len(data),
+                  md5=hashlib.md5(data).hexdigest(), words="a few", licence="CC0", source="here",
+                  description="a test corpus")
+    return Corpus(**{**fields, **changes})
+
+
+def left_in(cache) -> list[str]:
+    """Everything in the cache, hidden files included."""
+    return sorted(str(p.relative_to(cache)) for p in cache.rglob("*") if not p.is_dir())
+
+
+def test_the_catalogue_starts_with_text8():
+    text8 = CATALOGUE[0]
+    assert text8.name == "text8" and text8.url.startswith("https://") and text8.size == 33_182_058
+    assert len(text8.md5) == 32 and all(c in "0123456789abcdef" for c in text8.md5)
+    assert text8.licence and text8.source and text8.words
+
+
+def test_the_cache_is_in_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert cache_folder() == tmp_path / "w2vstudio" / "corpora"
+
+
+def test_a_compressed_corpus_is_kept_as_it_is_and_cached(server, tmp_path):
+    corpus, reports = entry(server, "/small.txt.gz"), []
+    path = fetch(corpus, tmp_path, progress=reports.append)
+    assert path == tmp_path / "test" / "small.txt.gz" and gzip.decompress(path.read_bytes()) == TEXT
+    assert reports == sorted(reports) and reports[-1] == 1.0 and len(reports) > 2
+    assert left_in(tmp_path) == ["test/small.txt.gz"] and cached(corpus, tmp_path) == path
+    asked = len(Handler.requests)
+    assert fetch(corpus, tmp_path) == path and len(Handler.requests) == asked  # from the cache
+
+
+def test_a_zip_is_unpacked_into_a_folder(server, tmp_path):
+    path = fetch(entry(server, "/corpus.zip"), tmp_path)
+    assert path == tmp_path / "test" / "corpus" and (path / "corpus" / "a.txt").read_bytes() == TEXT
+    assert left_in(tmp_path) == ["test/corpus/corpus/a.txt", "test/corpus/corpus/b.txt"]
+
+
+@pytest.mark.parametrize("path, changes, said", [
+    ("/small.txt.gz", {"md5": "0" * 32}, "MD5 checksum"),
+    ("/small.txt.gz?half", {}, "of"),
+    ("/small.txt.gz", {"size": 100}, "more than the 100 bytes"),
+    ("/small.txt.gz", {"size": 10**6}, "stopped after"),
+    ("/missing.gz", {"size": 10}, "HTTP 404"),
+    ("/escape.zip", {}, "outside its folder"),
+    ("/bomb.zip", {"unpacked_limit": 1000}, "more than the 1,000 allowed"),
+])
+def test_failures_are_one_line_and_keep_nothing(server, tmp_path, path, changes, said):
+    with pytest.raises(W2VError, match=None) as err:
+        fetch(entry(server, path, **changes), tmp_path)
+    message = str(err.value)
+    assert said in message and "\n" not in message and message.startswith(server)
+    assert left_in(tmp_path) == [] and not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_a_download_stopped_half_way_says_so(server, tmp_path):
+    with pytest.raises(W2VError, match="(stopped|failed) after .* of .* bytes"):
+        fetch(entry(server, "/small.txt.gz?half", FILES["/small.txt.gz"]), tmp_path)
+    assert left_in(tmp_path) == []
+
+
+def test_cancel_keeps_nothing(server, tmp_path):
+    cancel = threading.Event()
+
+    def progress(fraction):
+        if fraction > 0:
+            cancel.set()
+
+    big = entry(server, "/bomb.zip")
+    with pytest.raises(Cancelled):
+        fetch(big, tmp_path, progress=progress, cancel=cancel)
+    assert left_in(tmp_path) == []
