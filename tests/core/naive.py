@@ -60,6 +60,23 @@ def predict(l1, word, w, t, p, alpha, rng, work):
     return loss
 
 
+def shared_window(ctx, word, w, t, p, alpha, rng):
+    """Skip-gram, negatives shared by the window: scores from the weights before the update."""
+    syn0, syn1neg = w["syn0"], w["syn1neg"]
+    negs = [rng.negative(t["thresholds"], t["aliases"]) for _ in range(p["negative"])]
+    outs = [word] + [n for n in negs if n != word]
+    labels = np.zeros(len(outs))
+    labels[0] = 1.0
+    scores = syn0[ctx].astype(np.float64) @ syn1neg[outs].astype(np.float64).T
+    sig = 1.0 / (1.0 + np.exp(-scores))
+    loss = -np.log(sig[:, 0]).sum() - np.log1p(-sig[:, 1:]).sum()
+    g = ((labels - sig) * alpha).astype(np.float32)
+    d_in, d_out = g @ syn1neg[outs], g.T @ syn0[ctx]
+    np.add.at(syn1neg, outs, d_out)
+    np.add.at(syn0, ctx, d_in)
+    return loss
+
+
 def train_sentences(sentences, w, t, p, alpha, rng):
     """Train on a list of id lists; returns (loss sum, predictions, words kept)."""
     syn0 = w["syn0"]
@@ -76,6 +93,11 @@ def train_sentences(sentences, w, t, p, alpha, rng):
             b = rng.below(p["window"]) if p["shrink_window"] else 0
             lo, hi = max(0, i - p["window"] + b), min(n, i + p["window"] + 1 - b)
             ctx = [sent[j] for j in range(lo, hi) if j != i]
+            if p["sg"] and p.get("shared_negatives") and p["negative"] > 0 and not p["hs"]:
+                if ctx:
+                    loss += shared_window(ctx, sent[i], w, t, p, alpha, rng)
+                    predictions += len(ctx)
+                continue
             if p["sg"]:
                 for c in ctx:
                     work = np.zeros(syn0.shape[1], np.float32)

@@ -29,6 +29,9 @@ def _tiny(seed=0, n_sent=12):
 
 CASES = [
     dict(sg=True, hs=False, negative=3, cbow_mean=True),
+    dict(sg=True, hs=False, negative=3, cbow_mean=True, shared_negatives=False),
+    dict(sg=True, hs=False, negative=1, cbow_mean=True),
+    dict(sg=True, hs=True, negative=2, cbow_mean=True),  # shared negatives need negative sampling alone
     dict(sg=False, hs=False, negative=3, cbow_mean=True),
     dict(sg=False, hs=False, negative=3, cbow_mean=False),
     dict(sg=True, hs=True, negative=0, cbow_mean=True),
@@ -36,7 +39,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"sg{int(c['sg'])}-hs{int(c['hs'])}-neg{c['negative']}-mean{int(c['cbow_mean'])}")
+def _case_id(c):
+    return (f"sg{int(c['sg'])}-hs{int(c['hs'])}-neg{c['negative']}-mean{int(c['cbow_mean'])}"
+            f"-shared{int(c.get('shared_negatives', True))}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
 @pytest.mark.parametrize("shrink", [True, False])
 def test_kernel_matches_numpy_reference(case, shrink):
     vocab, sentences = _tiny()
@@ -60,7 +68,7 @@ def test_kernel_matches_numpy_reference(case, shrink):
                             model.syn1soft,
                             tables.keep, tables.thresholds, tables.aliases, tables.codes, tables.points,
                             tables.lengths, params.sg, params.cbow_mean, params.hs, params.negative,
-                            params.window, params.shrink_window, alpha, rng, stats)
+                            params.window, params.shrink_window, alpha, rng, stats, params.shared_negatives)
     assert stats[1] == ref_pred > 0
     assert stats[2] == ref_kept
     assert stats[0] == pytest.approx(ref_loss, rel=1e-5)

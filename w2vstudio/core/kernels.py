@@ -458,15 +458,75 @@ def _predict(l1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes, poin
     return x, loss
 
 
+@njit(inline="always")
+def _shared_window(ctx, count, word, syn0, syn1neg, thresholds, aliases, negative, alpha, x, outs, grads,
+                   deltas, acc, dim):
+    """Skip-gram on one window with negatives shared by its contexts (HogBatch, Ji et al. 2016).
+
+    One draw of ``negative`` words for the centre ``word`` (one equal to it is left out); the
+    scores of the contexts' input rows ``ctx[:count]`` against the output rows [word, negatives]
+    come from the weights before the window's update, and every row is written once. Returns
+    (rng state, loss): the sum of -log p(label) over the (context, output) pairs trained.
+    """
+    outs[0] = word
+    m = 1
+    for k in range(negative):
+        x, t = _draw_negative(x, thresholds, aliases)
+        if t != word:
+            outs[m] = t
+            m += 1
+            _prefetch_row(syn1neg, t)
+    loss = 0.0
+    for b in range(count):
+        c = ctx[b]
+        for k in range(m):
+            t = outs[k]
+            f = np.float32(0.0)
+            for d in range(dim):
+                f += syn0[c, d] * syn1neg[t, d]
+            s = np.float64(f)
+            sig, nls = _sigmoid_and_loss(s)
+            if k:
+                loss += nls + s  # -log(1 - sigmoid(s))
+                grads[b, k] = np.float32(-sig * alpha)
+            else:
+                loss += nls
+                grads[b, k] = np.float32((1.0 - sig) * alpha)
+    for b in range(count):  # the inputs' gradients, from the output rows before the update
+        for d in range(dim):
+            deltas[b, d] = 0.0
+        for k in range(m):
+            g, t = grads[b, k], outs[k]
+            for d in range(dim):
+                deltas[b, d] += g * syn1neg[t, d]
+    for k in range(m):
+        for d in range(dim):
+            acc[d] = 0.0
+        for b in range(count):
+            g, c = grads[b, k], ctx[b]
+            for d in range(dim):
+                acc[d] += g * syn0[c, d]
+        t = outs[k]
+        for d in range(dim):
+            syn1neg[t, d] += acc[d]
+    for b in range(count):
+        c = ctx[b]
+        for d in range(dim):
+            syn0[c, d] += deltas[b, d]
+    return x, loss
+
+
 @njit(**_JIT)
 def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, syn1soft, keep, thresholds, aliases,
                     codes, points, lengths, sg, cbow_mean, hs, negative, window, shrink_window,
-                    alpha, rng, stats):
+                    alpha, rng, stats, shared=False):
     """Train on sentences first..last-1; add (loss, predictions, words kept) to stats.
 
-    Skip-gram predicts each centre word from each context word's input vector; CBOW predicts
-    it from the mean (or sum) of the context vectors. Frequent words are dropped with
-    probability 1 - keep[w] before windows are formed, as in word2vec.c. The output layer is
+    Skip-gram predicts each centre word from each context word's input vector; with ``shared``
+    (and negative sampling alone) the window's contexts share one draw of negatives and are
+    updated together (`_shared_window`). CBOW predicts it from the mean (or sum) of the context
+    vectors. Frequent words are dropped with probability 1 - keep[w] before windows are formed,
+    as in word2vec.c. The output layer is
     the full softmax when ``syn1soft`` has rows, else hierarchical softmax and/or negative sampling.
     """
     dim = syn0.shape[1]
@@ -476,8 +536,12 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, syn1soft,
     sentence = np.empty(longest, dtype=np.int32)
     work = np.empty(dim, dtype=np.float32)
     neu1 = np.empty(dim, dtype=np.float32)
-    negs = np.empty(max(negative, 1), dtype=np.int64)
+    negs = np.empty(negative + 1, dtype=np.int64)
     scores = np.empty(len(syn1soft), dtype=np.float64)
+    together = bool(shared) and bool(sg) and negative > 0 and not hs and len(syn1soft) == 0
+    ctx = np.empty(2 * window, dtype=np.int64)
+    grads = np.empty((2 * window if together else 0, negative + 1), dtype=np.float32)
+    deltas = np.empty((2 * window if together else 0, dim), dtype=np.float32)
     x = rng[0]
     loss = 0.0
     predictions = 0
@@ -505,6 +569,18 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, syn1soft,
                     _prefetch_row(syn1neg, sentence[i + 1])
                 if i + window + 1 < n:
                     _prefetch_row(syn0, sentence[i + window + 1])
+            if together:
+                count = 0
+                for j in range(lo, hi):
+                    if j != i:
+                        ctx[count] = sentence[j]
+                        count += 1
+                if count:
+                    x, step = _shared_window(ctx, count, word, syn0, syn1neg, thresholds, aliases, negative,
+                                             alpha, x, negs, grads, deltas, neu1, dim)
+                    loss += step
+                    predictions += count
+                continue
             if sg:
                 for j in range(lo, hi):
                     if j == i:

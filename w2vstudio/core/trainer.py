@@ -185,7 +185,8 @@ class Trainer:
         m, t, c, p = self.model, self._tables, self.corpus, self.model.params
         kernels.train_sentences(c.tokens, c.offsets, batch.first, batch.last, m.vectors, m.syn1neg, m.syn1,
                                 m.syn1soft, t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths,
-                                p.sg, p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats)
+                                p.sg, p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, alpha, rng, stats,
+                                p.shared_negatives)
 
     def _finish(self) -> TrainResult:
         seconds = self._active_seconds()
