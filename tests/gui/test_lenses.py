@@ -96,7 +96,9 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     x = [p.pos().x() for p in view.scatter.points()]
     assert x[0] < 0 < x[1]  # t0w5 toward t0w0, t1w5 toward t1w0
     assert view.ranked.rowCount() == 15 and view.ranked.item(0, 2).text().startswith("t1")
-    assert len(view.training_plot.listDataItems()) == 3
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    curves = view.training_plot.listDataItems()
+    assert len(curves) == 3 and curves[0].xData[-1] == pytest.approx(3.0)  # epochs
 
 
 def test_senses_split_in_the_background(qtbot, trained):

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.axes import Evidence, evidence, make_axis, occupations, poles, scores, scores_over_snapshots
-from w2vstudio.core.run import CORPUS
+from w2vstudio.core.run import CORPUS, epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.session import StudioSession
 
@@ -50,7 +50,10 @@ class AxesView(QWidget):
         self.ranked.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.ranked.verticalHeader().hide()
         self.training_plot = pg.PlotWidget(title="scores on the first axis over training")
-        self.training_plot.setLabel("bottom", "snapshot")
+        self.training_plot.setLabel("bottom", "epochs")
+        self._training = workers.Call(self)
+        self._training.succeeded.connect(self._on_training_succeeded)
+        self._training.failed.connect(self.message.setText)
         self.training_plot.addLegend(offset=(10, 10))
         self.ranked.cellClicked.connect(self._on_ranked_cell_clicked)
         self.evidence_word = QLineEdit()
@@ -100,7 +103,7 @@ class AxesView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._evidence.busy
+        return self._evidence.busy or self._training.busy
 
     def find_evidence(self):
         """Count, in the model's corpus, axis x's words within the window of the evidence word."""
@@ -185,14 +188,27 @@ class AxesView(QWidget):
 
     def _over_training(self, entry, known: list[str]):
         recorder = entry.recorder
+        self._training.stop()
         if recorder is None or len(recorder) < 2:
             return
-        tracked = recorder.words
+        tracked = set(recorder.words)
         source, target = self.axis_words(0)
-        chosen = [w for w in known if w in set(tracked)][: len(_COLOURS)]
-        if not chosen or not set(source + target) <= set(tracked):
-            return
-        curves = scores_over_snapshots(tracked, recorder.stacked(), source, target, chosen)
-        steps = np.arange(len(curves))
+        chosen = [w for w in known if w in tracked][: len(_COLOURS)]
+        if chosen and set(source + target) <= tracked:
+            per_epoch = epoch_words(entry.model) if entry.model is not None else None
+            self._training.start(_curves, recorder, source, target, chosen, per_epoch)
+
+    def _on_training_succeeded(self, result):
+        progress, chosen, curves = result
+        self.training_plot.clear()
         for k, word in enumerate(chosen):
-            self.training_plot.plot(steps, curves[:, k], pen=pg.mkPen(_COLOURS[k], width=2), name=word)
+            self.training_plot.plot(progress, curves[:, k], pen=pg.mkPen(_COLOURS[k], width=2), name=word)
+
+
+def _curves(recorder, source: list[str], target: list[str], chosen: list[str], per_epoch: float | None):
+    """(progress in epochs (or corpus words), the chosen words, their scores (S, chosen)) from the
+    recorder's snapshots: on a worker thread."""
+    snapshots = recorder.stacked()  # first: a run may add snapshots meanwhile
+    words = recorder.times()["words"][: len(snapshots)].astype(np.float64)
+    curves = scores_over_snapshots(recorder.words, snapshots, source, target, chosen)
+    return (words / per_epoch if per_epoch else words), chosen, curves
