@@ -76,7 +76,7 @@ def _utf8(text: str) -> np.ndarray:
 def read(path) -> dict:
     """Everything a model file holds, checked: the keyword arguments of `Model`."""
     with _Reader(path) as r:
-        params = r.params()
+        params = r.params
         words, counts = r.words(), r.counts()
         vectors = r.vectors()
         syn1neg = r.weights("syn1neg", r.size if params.negative > 0 else 0)
@@ -84,9 +84,8 @@ def read(path) -> dict:
         syn1soft = r.weights("syn1soft", r.size if params.softmax else 0)
         return dict(vocab=Vocabulary(words, counts), params=params, vectors=vectors, syn1neg=syn1neg, syn1=syn1,
                     syn1soft=syn1soft,
-                    epoch_losses=r.epoch_losses(), loss_history=r.loss_history(),
-                    epochs_trained=r.count("epochs_trained"), raw_words=r.count("raw_words"),
-                    extras=r.extras(), info=r.info())
+                    epoch_losses=r.epoch_losses, loss_history=r.loss_history(),
+                    epochs_trained=r.epochs_trained, raw_words=r.raw_words, extras=r.extras(), info=r.info)
 
 
 def read_meta(path) -> dict:
@@ -124,6 +123,9 @@ class _Reader:
             self.meta = self._read_meta()
             self._check_members()
             self.size, self.dim = self._sizes()
+            self.params = self._params()  # the whole metadata is checked, whatever is read after
+            self.epoch_losses, self.info = self._epoch_losses(), self._info()
+            self.epochs_trained, self.raw_words = self._count("epochs_trained"), self._count("raw_words")
         except BaseException:
             self.npz.close()
             raise
@@ -180,7 +182,7 @@ class _Reader:
                 self._fail(f"its metadata give {key} {_shown(self.meta[key])} but its vectors are {size} x {dim}")
         return size, dim
 
-    def params(self) -> TrainParams:
+    def _params(self) -> TrainParams:
         data = self.meta.get("params", {})
         try:
             params = TrainParams.from_dict(data)
@@ -194,19 +196,19 @@ class _Reader:
             self._fail(f"its parameters give dim {params.dim} but its vectors have {self.dim} dimensions")
         return params
 
-    def count(self, key: str) -> int:
+    def _count(self, key: str) -> int:
         value = self.meta.get(key, 0)
         if not _is_int(value) or value < 0:
             self._fail(f"its {key} is {_shown(value)}, not a whole number")
         return value
 
-    def epoch_losses(self) -> list[float]:
+    def _epoch_losses(self) -> list[float]:
         losses = self._list("epoch_losses")
         if not all(v is None or _is_number(v) for v in losses):
             self._fail("its epoch losses are not all numbers")
         return [math.nan if v is None else float(v) for v in losses]
 
-    def info(self) -> dict:
+    def _info(self) -> dict:
         info = self.meta.get("info", {})
         if not isinstance(info, dict):
             self._fail(f"its info is a {type(info).__name__}, not a mapping")

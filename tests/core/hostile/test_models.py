@@ -118,6 +118,17 @@ def test_crafted_arrays_and_metadata_are_one_line(tmp_path, capsys, case):
     refused(capsys, path)
 
 
+NEIGHBOURS = ("vectors of the wrong shape", "string vectors", "vectors with NaN", "negative counts", "words repeated",
+              "params as a list", "epoch losses not numbers", "quality scores as text", "an unexpected member")
+
+
+@pytest.mark.parametrize("case", NEIGHBOURS)
+def test_vectors_commands_refuse_them_too(tmp_path, capsys, case):
+    changes = BAD_ARRAYS.get(case) or dict(vectors=np.zeros((V, D + 1, 1), np.float32))
+    path = crafted(tmp_path, **changes)
+    refused(capsys, path, "neighbours", str(path), "the")
+
+
 def test_a_newer_format_asks_for_an_update(tmp_path, capsys):
     assert "update w2vstudio" in refused(capsys, crafted(tmp_path, meta_version=2))
 
