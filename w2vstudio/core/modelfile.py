@@ -55,6 +55,9 @@ def write(path, meta: dict, words: list[str], arrays: dict) -> None:
     named arrays (`counts`, `vectors` ... and `extra_<name>` ones)."""
     members = {"meta": _utf8(jsonsafe.dumps(meta)), "words": _utf8("\n".join(words))}
     members.update(arrays)
+    for name, array in members.items():  # what `read` would refuse is never written
+        if name not in _ARRAYS and not _EXTRA_NAME.fullmatch(name) or np.asarray(array).dtype.hasobject:
+            raise ValueError(f"a model file cannot hold the array {name!r} ({np.asarray(array).dtype})")
     with atomic_write(path) as f:
         np.savez(f, **members)
 
@@ -83,8 +86,7 @@ def read(path) -> dict:
         syn1 = r.weights("syn1", max(r.size - 1, 0) if params.hs else 0)
         syn1soft = r.weights("syn1soft", r.size if params.softmax else 0)
         return dict(vocab=Vocabulary(words, counts), params=params, vectors=vectors, syn1neg=syn1neg, syn1=syn1,
-                    syn1soft=syn1soft,
-                    epoch_losses=r.epoch_losses, loss_history=r.loss_history(),
+                    syn1soft=syn1soft, epoch_losses=r.epoch_losses, loss_history=r.loss_history(),
                     epochs_trained=r.epochs_trained, raw_words=r.raw_words, extras=r.extras(), info=r.info)
 
 
@@ -269,7 +271,7 @@ class _Reader:
         dtype, shape = self.npz.header("loss_history")
         if dtype != np.float64 or len(shape) != 2 or shape[1] != 3 or shape[0] > MAX_BATCHES:
             self._fail(f"its loss history is {_array(dtype, shape)}, not float64 (batches, 3)")
-        history = self.npz.read("loss_history", shape[0] * 24)
+        history = np.ascontiguousarray(self.npz.read("loss_history", shape[0] * 24))
         self._finite("loss history's words and learning rates", history[:, :2])  # a loss is NaN where
         return history  # a batch had nothing to predict
 
