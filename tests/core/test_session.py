@@ -101,6 +101,8 @@ def test_folders_that_are_not_sessions(tmp_path):
     assert os.listdir(other) == ["cat.jpg"]
     with pytest.raises(FormatError, match="has no session.json"):
         load_session(other)
+    with pytest.raises(FormatError, match="is a file, not a session folder"):
+        save_session(other / "cat.jpg", [])
 
 
 def test_opening_can_be_cancelled(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from pathlib import Path
 
@@ -64,7 +65,7 @@ def _table(info: dict) -> list[str]:
         ("parameters", " ".join(f"{k}={v}" for k, v in p.items())),
         ("epochs trained", str(info["epochs_trained"])),
         ("raw words", f"{info['raw_words']:,} (last run's corpus)"),
-        ("epoch losses", "  ".join(f"{loss:.4f}" for loss in info["epoch_losses"]) or "none"),
+        ("epoch losses", "  ".join(_loss(loss) for loss in info["epoch_losses"]) or "none"),
         ("snapshots", f"{info['snapshots']} ({info['snapshots_per_epoch']} per epoch, "
                       f"{info['tracked_words']:,} tracked words)" if info["snapshots"] else "none"),
     ]
@@ -87,3 +88,7 @@ def _probe_value(probe: dict, i: int) -> str:
 
 def _score(value) -> str:
     return f"{value:7.3f}" if value is not None else f"{'n/a':>7}"
+
+
+def _loss(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.4f}"  # NaN: the epoch had nothing to predict

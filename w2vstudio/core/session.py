@@ -62,6 +62,8 @@ def save_session(folder, models, pins=(), probe=None, current: int | None = None
         _check(data)
     except _Invalid as exc:
         raise W2VError(f"cannot save the session: {exc}") from None
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise FormatError(f"{folder} is a file, not a session folder")
     if folder.is_dir() and not os.path.lexists(index) and any(folder.iterdir()):
         raise FormatError(f"{folder} is a folder with other files in it, not a session")
     folder.mkdir(parents=True, exist_ok=True)

@@ -265,6 +265,9 @@ def test_nan_is_written_as_null_and_read_back_as_nan(tmp_path, capsys):
 
     info = json.loads(out, parse_constant=no_constants)
     assert info["epoch_losses"] == [None, 1.5]
+    assert main(["info", str(tmp_path / "m.npz")]) == 0
+    rows = {line[:16].strip(): line[16:] for line in capsys.readouterr().out.splitlines()}
+    assert rows["epoch losses"].split() == ["n/a", "1.5000"]
 
 
 SNAPSHOTS = {
