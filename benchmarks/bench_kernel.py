@@ -28,7 +28,7 @@ def run(corpus, sg: bool, repeat: int) -> tuple[float, float, float]:
         kernels.train_sentences(corpus.tokens, corpus.offsets, 0, corpus.n_sentences, model.vectors, model.syn1neg,
                                 model.syn1, model.syn1soft, t.keep, t.thresholds, t.aliases, t.codes, t.points,
                                 t.lengths, p.sg, p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, p.alpha,
-                                rng, stats)
+                                rng, stats, p.shared_negatives)
         seconds = time.perf_counter() - start
         best = seconds if best is None else min(best, seconds)
     return corpus.raw_words / best, stats[1] / best, stats[0] / stats[1]
