@@ -95,7 +95,7 @@ def fasttext_file(words, dim=4, bucket=16, minn=2, maxn=3, matrix=None, version=
     out = [head, args, struct.pack("<3iq", size, size, 0, 100)]
     if version is not None:
         out.append(struct.pack("<q", pruned))
-    out += [w.encode() + b"\0" + struct.pack("<qb", 10 - i, 0) for i, w in enumerate(words)]
+    out += [w.encode() + b"\0" + struct.pack("<qb", len(words) - i, 0) for i, w in enumerate(words)]
     if version is not None:
         out.append(struct.pack("<?", quant))
     n = len(words) + bucket if rows is None else rows

@@ -186,14 +186,15 @@ class _Reader:
         if not np.isfinite(vectors).all():
             k = int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])
             raise FormatError(f"{self.path}: the vector of the word {words[k]!r} holds NaN or infinite values")
-        first: dict[str, int] = {}
-        keep = [i for i, w in enumerate(words) if first.setdefault(w, i) == i]
-        if len(keep) < n:
-            vectors, words = vectors[keep], [words[i] for i in keep]
-        kv = FastTextVectors(words, vectors, np.asarray(counts[:n])[keep], ngrams, minn, maxn)
+        try:
+            kv = FastTextVectors(words, vectors, counts[:n], ngrams, minn, maxn)
+        except ValueError:  # repeated words (after their bad bytes were written out): the first kept
+            first: dict[str, int] = {}
+            keep = [i for i, w in enumerate(words) if first.setdefault(w, i) == i]
+            kv = FastTextVectors([words[i] for i in keep], vectors[keep], counts[keep], ngrams, minn, maxn)
         return kv, notes
 
-    def dictionary(self, new: bool) -> tuple[list[bytes], list[int]]:
+    def dictionary(self, new: bool) -> tuple[list[bytes], np.ndarray]:
         size, nwords, nlabels = self.take("<3i")
         self.take("<q")  # ntokens
         pruned = self.take("<q")[0] if new else -1
@@ -204,20 +205,22 @@ class _Reader:
             self.fail(f"the dictionary announces {size:,} entries: {nwords:,} words and {nlabels:,} labels")
         if size * _ENTRY_BYTES > len(self.data) - self.pos:
             self.fail(f"the dictionary announces {size:,} entries, more than the file can hold: truncated")
-        data, end = self.data, len(self.data)
-        words, counts = [], []
-        for i in range(size):
-            stop = data.find(b"\0", self.pos, min(end, self.pos + _MAX_WORD))
-            if stop < 0 or stop + _ENTRY_BYTES - 1 > end:
-                self.fail(f"entry {i + 1} of the dictionary does not end: truncated or damaged")
-            count, kind = struct.unpack_from("<qb", data, stop + 1)
-            if count < 0 or kind != (0 if i < nwords else 1):
-                self.fail(f"entry {i + 1} of the dictionary is damaged (count {count}, type {kind})")
-            if i < nwords:
-                words.append(data[self.pos : stop])
-                counts.append(count)
-            self.pos = stop + _ENTRY_BYTES
-        return words, counts
+        data = np.frombuffer(self.data, dtype=np.uint8)
+        counts, kinds = np.empty(size, np.int64), np.empty(size, np.uint8)
+        empty = np.zeros(0, np.uint8)
+        end, found, used = kernels.fasttext_dictionary(data, self.pos, size, _MAX_WORD, empty, counts, kinds)
+        if found < size:
+            self.pos = end
+            self.fail(f"entry {found + 1} of the dictionary does not end: truncated or damaged")
+        arena = np.empty(used, np.uint8)
+        kernels.fasttext_dictionary(data, self.pos, size, _MAX_WORD, arena, counts, kinds)
+        expected = np.arange(size) >= nwords  # words (0) first, then labels (1)
+        if (counts < 0).any() or (kinds != expected).any():
+            i = int(np.flatnonzero((counts < 0) | (kinds != expected))[0])
+            self.fail(f"entry {i + 1} of the dictionary is damaged (count {counts[i]}, type {kinds[i]})")
+        self.pos = end
+        words = arena.tobytes().split(b"\0")[:nwords]
+        return words, counts[:nwords]
 
     def matrix_header(self, new: bool) -> tuple[int, int]:
         if new and self.take("<?")[0]:
@@ -229,7 +232,7 @@ class _Reader:
 def _decode(raw: list[bytes]) -> tuple[list[str], list[str]]:
     """Words from their bytes; bytes that are not UTF-8 are written as `\\xNN`, as gensim does."""
     try:
-        return b"\n".join(raw + [b""]).decode("utf-8").split("\n")[:-1], []
+        return b"\0".join(raw).decode("utf-8").split("\0") if raw else [], []
     except UnicodeDecodeError:
         pass
     words, bad = [], 0

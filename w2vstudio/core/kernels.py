@@ -721,3 +721,28 @@ def fasttext_word_vectors(words, ngrams, indptr, ids, first, out):  # pragma: no
         for m in range(indptr[k], indptr[k + 1]):
             row += ngrams[ids[m]]
         row /= np.float32(indptr[k + 1] - indptr[k] + 1)
+
+
+@njit(**_NOFAST)
+def fasttext_dictionary(data, pos, size, max_word, arena, counts, kinds):  # pragma: no cover - compiled
+    """Read `size` fastText dictionary entries (word bytes, `\\0`, int64 count, int8 type) from
+    data[pos:]: counts[i] and kinds[i], and where `arena` is not empty each word followed by a
+    `\\0` in it. Returns (the position after them, entries read, arena bytes used): fewer entries
+    than `size` where one does not end within `max_word` bytes or the data."""
+    used, n = 0, len(data)
+    for i in range(size):
+        stop, limit = pos, min(n, pos + max_word)
+        while stop < limit and data[stop] != 0:
+            stop += 1
+        if stop >= limit or stop + 10 > n:
+            return pos, i, used
+        if arena.size:
+            arena[used : used + stop - pos + 1] = data[pos : stop + 1]
+        used += stop - pos + 1
+        count = np.int64(0)
+        for b in range(8):
+            count |= np.int64(data[stop + 1 + b]) << (8 * b)
+        counts[i] = count
+        kinds[i] = data[stop + 9]
+        pos = stop + 10
+    return pos, size, used
