@@ -3,7 +3,6 @@ code), written as `word,x,y,count` CSV; the time it took is printed."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -14,6 +13,7 @@ from w2vstudio.core.coordinates import write_coordinates, write_rows
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.io import load_vectors
 from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.spark.model_files import unranked_warning
 
 DEFAULT_WORDS = 10_000
 
@@ -34,6 +34,9 @@ def _map(args) -> int:
     kv = load_vectors(args.vectors, limit=args.limit)
     for note in kv.notes:
         print(f"w2vstudio: warning: {note}", file=sys.stderr)
+    if not kv.ranked:
+        print(unranked_warning(args.vectors, f"the map shows its first {len(kv):,} words, not the most frequent"),
+              file=sys.stderr)
     start = time.perf_counter()
     with tqdm(total=1000, desc=METHODS[args.method], file=sys.stderr, disable=not sys.stderr.isatty(),
               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}") as bar:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core import kernels
-from w2vstudio.core.errors import Cancelled, FormatError, UnknownWordError
+from w2vstudio.core.errors import Cancelled, FormatError
 from w2vstudio.core.opener import check_regular
 from w2vstudio.core.vectors import KeyedVectors
 
