@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from w2vstudio.cli import main
+from w2vstudio.core import download
 from w2vstudio.core.download import CATALOGUE, Corpus, cache_folder, cached, fetch
 from w2vstudio.core.errors import Cancelled, W2VError
 
@@ -146,3 +148,18 @@ def test_cancel_keeps_nothing(server, tmp_path):
     with pytest.raises(Cancelled):
         fetch(big, tmp_path, progress=progress, cancel=cancel)
     assert left_in(tmp_path) == []
+
+
+def test_the_corpora_command_lists_and_gets(server, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    corpus = entry(server, "/small.txt.gz")
+    monkeypatch.setattr(download, "CATALOGUE", (corpus,))
+    assert main(["corpora"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("test: Test, 0.") and "licence: CC0" in out and str(cache_folder()) in out
+    assert main(["corpora", "--get", "test"]) == 0
+    path = cache_folder() / "test" / "small.txt.gz"
+    assert capsys.readouterr().out == f"{path}\n" and path.is_file()
+    assert main(["corpora"]) == 0 and f"(cached: {path})" in capsys.readouterr().out
+    assert main(["corpora", "--get", "text8"]) == 1
+    assert capsys.readouterr().err == 'w2vstudio: error: no corpus called "text8" in the catalogue (one of: test)\n'

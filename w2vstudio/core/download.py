@@ -64,7 +64,7 @@ CATALOGUE = (
         licence="Wikipedia text (CC BY-SA); gensim-data lists no licence of its own",
         source="Matt Mahoney, https://mattmahoney.net/dc/textdata.html, via gensim-data",
         description="The first 100 MB of English Wikipedia (March 2006), lower-cased letters and "
-        "spaces only: the classic word2vec demo corpus; enough for king - man + woman = queen.",
+        "spaces only: the classic word2vec demo corpus.",
     ),
 )
 
