@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from w2vstudio.gui import settings
 from w2vstudio.gui.widgets.completion import PrefixIndex
-from w2vstudio.gui.main_window import MainWindow, sentence
+from w2vstudio.gui.main_window import MainWindow
+from w2vstudio.gui.messages import about_text, sentence
 from w2vstudio.gui.explore.queries import parse_terms, replace_word
 from w2vstudio.gui.train.train_panel import duration
 
@@ -77,7 +78,7 @@ def test_presets_and_about(window):
     form.preset.textActivated.emit("Quick look")
     assert form.values()["dim"] == 50 and form.preset.currentText() == "Quick look"
     assert all(editor.toolTip() for editor in form.editors.values())
-    text = window.about_text()
+    text = about_text()
     assert "w2vstudio" in text and "PySide6" in text and "Numba" in text
     MainWindow.show_error(window, "the file is empty")  # the real one: a box that does not block
     MainWindow.show_about(window)

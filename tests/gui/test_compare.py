@@ -63,7 +63,7 @@ def test_the_models_menu_switches_and_removes(qtbot, window, add_watched):
     assert [a.text() for a in actions] == [e.name for e in w.session.entries] and actions[2].isChecked()
     actions[1].trigger()
     assert w.session.current is second and w.session.current.name == second.name and w.session.current.kv is second.kv
-    w.remove_action.trigger()
+    w.actions.remove.trigger()
     assert w.session.entries == [first, again] and w.session.current is again
     assert [w.compare_panel.left.itemText(i) for i in range(w.compare_panel.left.count())] == [first.name, again.name]
     assert w.questions == []  # saved models go without asking

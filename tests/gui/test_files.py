@@ -50,7 +50,7 @@ def test_dropping_a_vectors_file_opens_it_to_explore(qtbot, window, vectors_file
         drop(window, [vectors_file])
     kv = changed.args[0].kv
     assert len(kv) == 50 and window.session.current.model is None and not not window.session.current.saved
-    assert window.vocab_label.text() == "50 words" and window.dim_label.text() == "8 dimensions"
+    assert window.model_status.vocab_label.text() == "50 words" and window.model_status.dim_label.text() == "8 dimensions"
     assert "small.vec" in window.windowTitle()
     with qtbot.waitSignal(window.neighbours_panel.results_shown) as shown:
         window.neighbours_panel.search("w1 - w2")
@@ -99,9 +99,9 @@ def test_cancel_opening_vectors(qtbot, window, vectors_file, monkeypatch):
     heard = []
     window.session.current_changed.connect(heard.append)
     window.open_paths([vectors_file])  # sorted in the background, then opened
-    qtbot.waitUntil(lambda: window.busy.isVisible() and window.cancel_button.isVisible())
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
-    assert not window.busy.isVisible() and not window.cancel_button.isVisible()
+    qtbot.waitUntil(lambda: window.busy.busy and window.busy.cancellable)
+    qtbot.mouseClick(window.busy.cancel_button, Qt.MouseButton.LeftButton)
+    assert not window.busy.busy and not window.busy.cancellable
     assert window.statusBar().currentMessage() == "Opening cancelled."
     qtbot.waitUntil(lambda: not workers.running(), timeout=30_000)
     assert cancelled == [vectors_file] and heard == [] and window.session.entries == [] and window.errors == []
@@ -109,4 +109,4 @@ def test_cancel_opening_vectors(qtbot, window, vectors_file, monkeypatch):
     monkeypatch.setattr(files, "load_vectors", load_vectors)
     with qtbot.waitSignal(window.session.current_changed, timeout=30_000):
         window.open_paths([vectors_file])  # a new load is whole
-    assert len(window.session.current.kv) == 50 and not window.cancel_button.isVisible()
+    assert len(window.session.current.kv) == 50 and not window.busy.cancellable

@@ -31,7 +31,7 @@ def test_names_from_files_are_plain_text(qtbot, window, watched):
     w = window
     model = watched[0][0]
     w.session.add(Entry(HTML, model.keyed_vectors(), model, saved=False))
-    assert w.model_label.textFormat() == Qt.TextFormat.PlainText and HTML in w.model_label.text()
+    assert w.model_status.model_label.textFormat() == Qt.TextFormat.PlainText and HTML in w.model_status.model_label.text()
     assert HTML in w.windowTitle()
     w.word_info.show_word(HTML)
     assert w.word_info.title.textFormat() == Qt.TextFormat.PlainText and HTML in w.word_info.title.text()

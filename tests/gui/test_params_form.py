@@ -4,7 +4,7 @@ batch size, with the command line's defaults, remembered, checked, and used for 
 import numpy as np
 from PySide6.QtGui import QValidator
 
-from w2vstudio.core.model import TrainParams
+from w2vstudio.core.params import PARAMS, TrainParams
 from w2vstudio.gui import settings, workers
 from w2vstudio.gui.train.params_form import ParamsForm
 
@@ -40,7 +40,7 @@ def test_a_final_learning_rate_above_the_starting_one_is_refused(qtbot, window, 
     w.open_corpus([tiny_corpus])
     w.train_panel.form.set_values({"alpha": 0.01, "min_alpha": 0.02})
     w.train_panel.start_action.trigger()
-    assert w.errors == ["the final learning rate (0.02) must not be above the starting one (0.01)"]
+    assert w.errors == ["Final learning rate 0.02: must not be above the starting learning rate"]
     assert not w.train_panel.is_busy
     qtbot.waitUntil(lambda: not workers.running(), timeout=60_000)  # the corpus scan
 
@@ -56,3 +56,17 @@ def test_the_advanced_fields_reach_training(qtbot, window, tiny_corpus, train):
     assert len(history) >= total // ADVANCED["batch_words"]
     start = np.r_[0, history[:-1, 0]] / total
     np.testing.assert_allclose(history[:, 1], params.alpha - (params.alpha - ADVANCED["min_alpha"]) * start)
+
+
+def test_the_form_and_its_settings_come_from_the_parameter_spec(qtbot):
+    form = ParamsForm()
+    qtbot.addWidget(form)
+    fields = [p for p in PARAMS if p.group != "corpus"]  # the corpus panel's Lowercase reads the text
+    assert list(form.editors) == [p.name for p in fields]
+    assert {k for k in settings.DEFAULTS if k.startswith("train/")} == {f"train/{p.name}" for p in fields}
+    for p in fields:
+        editor = form.editors[p.name]
+        assert editor.toolTip().startswith(p.help)
+        if p.type is not bool:
+            assert (editor.minimum(), editor.specialValueText()) == (p.low, p.special)
+    assert form.params() == TrainParams()

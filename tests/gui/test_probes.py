@@ -97,7 +97,7 @@ def test_the_word_panel_shows_the_corpus_and_pins(qtbot, window, add_watched, ti
 
     info.pin_button.click()
     assert w.session.pins == ["israel"] and info.pin_button.text() == "Unpin"
-    w.pin_action.trigger()  # Ctrl+D
+    w.actions.pin.trigger()  # Ctrl+D
     assert w.session.pins == [] and info.pin_button.text() == "Pin"
     with qtbot.waitSignal(info.lines_found, timeout=TIMEOUT) as found:
         w.live_map.map_panel.word_activated.emit("zzzz")  # a word clicked on the map

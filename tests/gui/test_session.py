@@ -35,8 +35,8 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
     w.probes_panel.analogy_edits[3].returnPressed.emit()  # Watch
     assert w.session.probe == ANALOGY
     folder = tmp_path / "study.w2vsession"
-    with qtbot.waitSignal(w.model_saved, timeout=TIMEOUT):
-        w.save_session(folder)
+    with qtbot.waitSignal(w.files.saved, timeout=TIMEOUT):
+        w.files.save_session(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["model-1.npz", "model-2.npz", SESSION_FILE]
     index = json.loads((folder / SESSION_FILE).read_text(encoding="utf-8"))
     assert index["pins"] == ["israel", "war"] and index["current"] == 1 and index["analogy"] == list(ANALOGY.words)
@@ -69,8 +69,8 @@ def test_a_session_comes_back_whole(qtbot, window, add_watched, watched, tmp_pat
 
     # saving again into the same folder replaces it: fewer models, fewer files
     again.remove_model()
-    with qtbot.waitSignal(again.model_saved, timeout=TIMEOUT):
-        again.save_session(folder)
+    with qtbot.waitSignal(again.files.saved, timeout=TIMEOUT):
+        again.files.save_session(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["model-1.npz", SESSION_FILE]
     assert w.errors == []
     qtbot.waitUntil(lambda: again.evolution.idle and w.evolution.idle and not workers.running(), timeout=TIMEOUT)

@@ -32,7 +32,7 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     assert w.train_panel.progress.format().startswith("Done")
     assert w.session.current.model is outcome.model and len(w.session.current.kv) == len(outcome.model.vocab)
     assert not w.session.current.saved and w.isWindowModified()
-    assert w.dim_label.text() == "16 dimensions"
+    assert w.model_status.dim_label.text() == "16 dimensions"
     assert w.errors == []
 
     # neighbours: completion, a search, a double-click on a result, a misspelt word
@@ -81,11 +81,11 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
 
     # saving clears the unsaved mark; the saved model opens again
     saved = tmp_path / "tiny-model.npz"
-    with qtbot.waitSignal(w.model_saved):
-        w.save_model(saved)
+    with qtbot.waitSignal(w.files.saved):
+        w.files.save_model(saved)
     assert not not w.session.current.saved and not w.isWindowModified()
-    with qtbot.waitSignal(w.model_saved):
-        w.export_vectors(tmp_path / "tiny.tsv", "tsv")
+    with qtbot.waitSignal(w.files.saved):
+        w.files.export_vectors(tmp_path / "tiny.tsv", "tsv")
     assert (tmp_path / "tiny.tsv").stat().st_size > 0
     with qtbot.waitSignal(w.session.current_changed, timeout=30_000) as opened:
         w.open_paths([str(saved)])

@@ -7,16 +7,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
-from w2vstudio.core.io import detect_format, load_vectors
+from w2vstudio.core.io import detect_format, load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.probes import AnalogyProbe
 from w2vstudio.core.session import SESSION_FILE, load_session, save_session
-from w2vstudio.gui.session import Entry, LoadedSession, model_entry
+from w2vstudio.gui import settings
+from w2vstudio.gui.session import Entry, LoadedSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
 
 VECTOR_SUFFIXES = {".bin", ".vec", ".npz", ".w2v", ".kv", ".emb"}  # only to word errors; content decides
@@ -112,48 +114,85 @@ def write_session(folder: Path, entries: list[Entry], pins: list[str], probe: An
                  None if probe is None else probe.words, entries.index(current) if current in entries else None)
 
 
-def write(save: Callable, path: Path, fmt: str, target) -> tuple[Path, str, object]:
-    """`save(path)`, then what was saved (run in the background)."""
+def write(save: Callable, path: Path, entries: list[Entry]) -> tuple[Path, list[Entry]]:
+    """`save(path)`, then where and which entries were saved (run in the background)."""
     save(path)
-    return path, fmt, target
+    return path, entries
+
+
+def with_suffix(name: str, suffix: str) -> Path:
+    """A file name chosen to save to, with `suffix` if it has none."""
+    path = Path(name)
+    return path if path.suffix else path.with_suffix(suffix)
+
+
+def remember(path: Path):
+    """Put a file or folder opened or saved first in the recent files."""
+    path = Path(path).absolute()
+    settings.add_recent(str(path))
+    settings.put("files/last_dir", str(path.parent))
 
 
 class FileJobs(QObject):
-    """The window's file work: sorting paths, opening (one at a time, cancellable) and saving.
+    """The studio's file work, in the background: sorting dropped or chosen paths, opening vectors
+    and sessions into the session (one at a time, cancellable), saving models, vectors and sessions.
 
-    `busy_changed(message, cancellable)`: work started ("" when none runs); `paths_sorted(SortedPaths)`,
-    `vectors_opened(Entry)`, `session_opened(LoadedSession)`, `saved((path, fmt, target))` or
-    `failed(message)` follow."""
+    `busy_changed(message, cancellable)`: work started ("" when none runs). `corpus_found(paths)` and
+    `session_found(path)`: what the window decides about (the corpus tab, unsaved models).
+    `vectors_opened(entry)`, `session_opened(n)` and `saved(path)` follow the work; `failed(message)`
+    is one sentence naming the file."""
 
     busy_changed = Signal(str, bool)
-    paths_sorted = Signal(object)
+    corpus_found = Signal(list)
+    session_found = Signal(object)
     vectors_opened = Signal(object)
-    session_opened = Signal(object)
-    saved = Signal(object)
+    session_opened = Signal(int)
+    saved = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
+        self._session = session
         self._opener, self._saver = Call(self), Call(self)
         self._opener.succeeded.connect(self._on_opened)
         self._saver.succeeded.connect(self._on_saved)
         for call in (self._opener, self._saver):
             call.failed.connect(self._on_failed)
 
-    def sort(self, paths):
-        """Find out what `paths` are; every request is answered (none is dropped for a later one)."""
+    # -- opening ---------------------------------------------------------------------------------
+    def open_paths(self, paths):
+        """Find out what `paths` are, then open them; every request is answered (none is dropped for
+        a later one)."""
         call = Call(self)
-        call.succeeded.connect(self.paths_sorted)
+        call.succeeded.connect(self._on_paths_sorted)
         call.failed.connect(self.failed)
         for ended in (call.succeeded, call.failed):
             ended.connect(call.deleteLater)
         call.start(sort_paths, [Path(p) for p in paths])
 
-    def open_vectors(self, path: Path):
+    def _on_paths_sorted(self, found: SortedPaths):
+        for message in found.errors:
+            self.failed.emit(message)
+        for path in found.sessions[:1]:
+            self.session_found.emit(path)
+        if found.corpus:
+            self.corpus_found.emit(found.corpus)
+        if found.vectors:
+            self.open_vectors(found.vectors[0])
+            if len(found.vectors) > 1:
+                self.failed.emit(f"Only {found.vectors[0].name} was opened: open one vectors file at a time")
+
+    def open_vectors(self, path):
+        """Read a vectors file; it joins the session as the model explored."""
+        path = Path(path)
+        remember(path)
         self.busy_changed.emit(f"Opening {path.name}…", True)
         self._opener.start(read_vectors, path, cancellable=True)
 
-    def open_session(self, path: Path):
+    def open_session(self, path):
+        """Read a session (its folder or session.json); it replaces the session."""
+        path = Path(path)
+        remember(path.parent if path.name == SESSION_FILE else path)
         self.busy_changed.emit(f"Opening the session {path.name}…", True)
         self._opener.start(read_session, path, cancellable=True)
 
@@ -165,18 +204,42 @@ class FileJobs(QObject):
         self.busy_changed.emit("", False)
         return True
 
-    def save(self, save: Callable, path: Path, fmt: str, target):
-        """Run `save(path)` in the background; `saved((path, fmt, target))` follows."""
+    def _on_opened(self, opened: Entry | LoadedSession):
+        self.busy_changed.emit("", False)
+        if isinstance(opened, Entry):
+            self._session.add(opened)
+            self.vectors_opened.emit(opened)
+        else:
+            self._session.replace(opened)
+            self.session_opened.emit(len(opened.entries))
+
+    # -- saving ----------------------------------------------------------------------------------
+    def save_model(self, path):
+        """Save the model explored in w2vstudio's format (with its snapshots)."""
+        entry = self._session.current
+        save = entry.model.save if entry.model is not None else partial(save_vectors, entry.kv, fmt="model")
+        self._save(save, Path(path), [entry])
+
+    def export_vectors(self, path, fmt: str):
+        """Write the vectors explored as `fmt` (bin, txt or tsv)."""
+        self._save(partial(save_vectors, self._session.current.kv, fmt=fmt), Path(path), [])
+
+    def save_session(self, folder):
+        """Save the whole session into `folder`."""
+        s = self._session
+        self._save(partial(write_session, entries=s.entries, pins=s.pins, probe=s.probe, current=s.current),
+                   Path(folder), s.entries)
+
+    def _save(self, save: Callable, path: Path, entries: list[Entry]):
         self.busy_changed.emit(f"Saving {path.name}…", False)
-        self._saver.start(write, save, path, fmt, target)
+        self._saver.start(write, save, path, entries)
 
-    def _on_opened(self, opened):
+    def _on_saved(self, saved: tuple[Path, list[Entry]]):
+        path, entries = saved
         self.busy_changed.emit("", False)
-        (self.vectors_opened if isinstance(opened, Entry) else self.session_opened).emit(opened)
-
-    def _on_saved(self, saved):
-        self.busy_changed.emit("", False)
-        self.saved.emit(saved)
+        self._session.mark_saved(entries)
+        remember(path)
+        self.saved.emit(str(path))
 
     def _on_failed(self, message: str):
         self.busy_changed.emit("", False)

@@ -12,11 +12,10 @@ import json
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from w2vstudio.core.model import TrainParams
+from w2vstudio.core.params import PARAMS
 from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED
 
 MAX_RECENT = 8
-_TRAIN = TrainParams()
 
 DEFAULTS: dict[str, object] = {
     "window/geometry": QByteArray(),
@@ -25,10 +24,7 @@ DEFAULTS: dict[str, object] = {
     "files/last_dir": "",
     "files/recent": [],
     "corpus/lowercase": True,
-    **{f"train/{name}": getattr(_TRAIN, name) for name in (
-        "sg", "hs", "dim", "window", "negative", "min_count", "sample", "epochs", "alpha", "threads", "seed",
-        "min_alpha", "ns_exponent", "cbow_mean", "batch_words")},
-    "train/max_vocab": 0,
+    **{f"train/{p.name}": p.default for p in PARAMS if p.group != "corpus"},  # the Train form's fields
     "explore/topn": 15,
     "analogy/method": "add",
     "evaluate/restrict_vocab": 30_000,

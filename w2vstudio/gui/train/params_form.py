@@ -1,18 +1,18 @@
-"""The training parameters form: good defaults, a tooltip on every field, presets, and the
-advanced fields (final learning rate, sampling exponent, CBOW context, batch size) apart."""
+"""The Train tab's parameters: one row per field of the parameter spec (`core.params.PARAMS`), with
+its label, help and range; the advanced group apart. The values are checked by `TrainParams`."""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+import math
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox, QWidget
 
-from w2vstudio.core.model import TrainParams
+from w2vstudio.core.params import PARAMS, Param, ParamError, TrainParams
 from w2vstudio.gui import settings
 
+FIELDS = tuple(p for p in PARAMS if p.group in ("basic", "advanced"))  # the corpus panel reads the text
 _DEFAULT = TrainParams()
 PRESET_KEYS = ("sg", "hs", "dim", "window", "negative", "min_count", "sample", "epochs", "alpha")
 PRESETS: dict[str, dict] = {
@@ -55,60 +55,6 @@ class SciSpinBox(QDoubleSpinBox):
         self.setValue(0.0 if value < 1e-6 else min(value, self.maximum()))
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    label: str
-    tip: str
-    low: float = 0
-    high: float = 0
-    choices: tuple = ()  # (text, value) pairs for a drop-down
-    special: str = ""  # text shown for the lowest value of a spin box
-    step: float = 0.005  # of a spin box of floats (SciSpinBox: factors of ten)
-    sci: bool = False  # a SciSpinBox, for small numbers such as 1e-4
-    advanced: bool = False  # in the Advanced group
-
-
-FIELDS = (
-    Field("sg", "Architecture", "Skip-gram predicts the context from each word: better for rare words, slower. "
-          "CBOW predicts a word from its context: faster, good for frequent words.",
-          choices=(("Skip-gram", True), ("CBOW", False))),
-    Field("hs", "Loss", "Negative sampling contrasts each true context with a few random words (usual choice). "
-          "Hierarchical softmax walks a binary tree of the vocabulary: can help rare words.",
-          choices=(("Negative sampling", False), ("Hierarchical softmax", True))),
-    Field("dim", "Dimensions", "Length of each word vector. Usual: 100-300; 50 for a quick look; "
-          "more needs a larger corpus.", 2, 2000),
-    Field("window", "Window", "Largest distance between a word and a context word. Usual: 5-10; "
-          "small windows favour syntax, large ones topics.", 1, 100),
-    Field("negative", "Negatives", "Random words contrasted with each true context (negative sampling only). "
-          "Usual: 5-20 for small corpora, 2-5 for large ones.", 1, 100),
-    Field("min_count", "Min count", "Words seen fewer times than this are ignored. Usual: 5; "
-          "raise it (10-100) for large corpora to shrink the vocabulary.", 1, 1_000_000),
-    Field("sample", "Subsampling", "Frequent words are randomly skipped above this relative frequency, "
-          "which speeds training and helps rare words. Usual: 1e-3 to 1e-5; 0 turns it off.", 0.0, 1.0, sci=True),
-    Field("epochs", "Epochs", "Passes over the corpus. Usual: 5; 10-20 for small corpora.", 1, 1000),
-    Field("alpha", "Learning rate", "Starting learning rate, lowered linearly to almost zero. "
-          "Usual: 0.025 for skip-gram, 0.05 for CBOW.", 0.0001, 1.0),
-    Field("threads", "Threads", "Worker threads. All cores is fastest; fewer leaves the computer responsive.",
-          0, max(os.cpu_count() or 1, 1), special="all cores"),
-    Field("seed", "Seed", "Random seed for initial vectors and sampling. With one thread, the same seed "
-          "gives the same model.", 0, 2**31 - 1),
-    Field("max_vocab", "Max vocabulary", "Keep at most this many of the most frequent words (after min count). "
-          "Usual: no limit, or 100k-1M for huge corpora.", 0, 100_000_000, special="no limit"),
-    Field("min_alpha", "Final learning rate", "The learning rate falls linearly from the starting rate to this "
-          "one at the end of training. Usual: 0.0001; at most the starting rate.", 0.0, 1.0, sci=True, advanced=True),
-    Field("ns_exponent", "Sampling exponent", "Negative words are drawn with probability proportional to their "
-          "count to this power (negative sampling only). Usual: 0.75; 1 samples by frequency, 0 uniformly, "
-          "negative values favour rare words.", -1.0, 1.0, step=0.05, advanced=True),
-    Field("cbow_mean", "CBOW context", "How CBOW combines the context words' vectors (CBOW only): their mean "
-          "(usual) or their sum, which calls for a smaller learning rate.",
-          choices=(("Mean", True), ("Sum", False)), advanced=True),
-    Field("batch_words", "Batch size", "Corpus words per batch: the loss, the plots and the snapshots are "
-          "updated once per batch. Usual: 50,000; smaller batches give finer plots and train a little slower.",
-          100, 10_000_000, advanced=True),
-)
-
-
 class ParamsForm(QWidget):
     """Edits the training parameters; `changed` is emitted on every edit."""
 
@@ -129,36 +75,37 @@ class ParamsForm(QWidget):
         advanced_rows = QFormLayout(advanced)
         advanced_rows.setContentsMargins(0, 0, 0, 0)
         self.editors: dict[str, QWidget] = {}
-        for field in FIELDS:
-            editor = self._editor(field)
-            editor.setToolTip(field.tip)
-            self.editors[field.name] = editor
-            rows = advanced_rows if field.advanced else layout
-            rows.addRow(field.label, editor)
-            rows.labelForField(editor).setToolTip(field.tip)
+        for p in FIELDS:
+            editor = self._editor(p)
+            tip = f"{p.help} Range: {p.range_text()}." if p.type is not bool else p.help
+            editor.setToolTip(tip)
+            self.editors[p.name] = editor
+            rows = advanced_rows if p.group == "advanced" else layout
+            rows.addRow(p.label, editor)
+            rows.labelForField(editor).setToolTip(tip)
         layout.addRow(advanced)
         self.set_values({name: settings.get(f"train/{name}") for name in self.editors})
         self.changed.connect(self._on_changed)
         self._on_changed()
 
-    def _editor(self, field: Field) -> QWidget:
-        if field.choices:
+    def _editor(self, p: Param) -> QWidget:
+        if p.type is bool:
             editor = QComboBox()
-            for text, value in field.choices:
+            for text, value in p.choices:
                 editor.addItem(text, value)
             editor.currentIndexChanged.connect(self.changed)
             return editor
-        if field.sci:
-            editor = SciSpinBox()
-        elif isinstance(field.low, float):
+        if p.type is float and p.low == 0 and p.default < 0.01:
+            editor = SciSpinBox()  # small numbers such as 1e-4, a factor of ten per step
+        elif p.type is float:
             editor = QDoubleSpinBox()
-            editor.setDecimals(4)
-            editor.setSingleStep(field.step)
+            editor.setDecimals(max(4, -math.floor(math.log10(p.low))) if p.low > 0 else 4)  # the lowest value shows
+            editor.setSingleStep(0.05 if p.low < 0 else 0.005)
         else:
             editor = QSpinBox()
             editor.setGroupSeparatorShown(True)
-        editor.setRange(field.low, field.high)
-        editor.setSpecialValueText(field.special)
+        editor.setRange(p.low, min(p.high, 2**31 - 1))
+        editor.setSpecialValueText(p.special)
         editor.valueChanged.connect(self.changed)
         return editor
 
@@ -178,14 +125,17 @@ class ParamsForm(QWidget):
                 editor.setValue(value)
 
     def params(self, lowercase: bool = True) -> TrainParams:
-        """TrainParams from the form (raises ValueError for an impossible combination)."""
+        """TrainParams from the form; ParamError (naming the field by its label) if the spec refuses them."""
         v = self.values()
-        if v["min_alpha"] > v["alpha"]:
-            raise ValueError(f"the final learning rate ({v['min_alpha']:g}) must not be above the starting one "
-                             f"({v['alpha']:g})")
-        v["negative"] = 0 if v["hs"] else v["negative"]
-        v["max_vocab"] = v["max_vocab"] or None
-        return TrainParams(**v, lowercase=lowercase)
+        if v["hs"] or v["softmax"]:
+            v["negative"] = 0
+        try:
+            return TrainParams(**v, lowercase=lowercase)
+        except ParamError as exc:
+            if exc.param is None or exc.param.name not in self.editors:
+                raise
+            raise ParamError(f"{exc.param.label} {_shown(exc.value)}: {exc.reason}", exc.param, exc.value,
+                             exc.reason) from None
 
     def remember(self):
         """Store the form's values as the next session's defaults."""
@@ -198,9 +148,14 @@ class ParamsForm(QWidget):
 
     def _on_changed(self):
         v = self.values()
-        self.editors["negative"].setEnabled(not v["hs"])
-        self.editors["ns_exponent"].setEnabled(not v["hs"])
+        sampling = not (v["hs"] or v["softmax"])
+        self.editors["negative"].setEnabled(sampling)
+        self.editors["ns_exponent"].setEnabled(sampling)
         self.editors["cbow_mean"].setEnabled(not v["sg"])
         current = {k: v[k] for k in PRESET_KEYS}
         match = next((name for name, preset in PRESETS.items() if preset == current), CUSTOM)
         self.preset.setCurrentText(match)
+
+
+def _shown(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)

@@ -153,6 +153,11 @@ class TrainPanel(QWidget):
 
     # -- state ---------------------------------------------------------------------------------------
     @property
+    def run_actions(self) -> list[QAction]:
+        """Train, Pause/Resume and Stop, for the window's menu and toolbar."""
+        return [self.start_action, self.pause_action, self.stop_action]
+
+    @property
     def job(self) -> TrainingRun | None:
         """The run in progress."""
         return self._run if self._train.busy else None

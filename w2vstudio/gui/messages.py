@@ -1,0 +1,34 @@
+"""What the studio says: errors as one sentence, questions about unsaved models, the About text."""
+
+from __future__ import annotations
+
+import platform
+
+import w2vstudio
+from w2vstudio.gui.session import Entry
+
+
+def sentence(text: str) -> str:
+    """`text` as a sentence: capital first letter, final full stop."""
+    text = text.strip() or "Something went wrong."
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def unsaved_text(entries: list[Entry], question: str) -> str:
+    """Say which models are not saved, then ask `question`."""
+    if len(entries) == 1:
+        return f"The model “{entries[0].name}” is not saved. {question}"
+    return f"{len(entries)} models are not saved ({', '.join(e.name for e in entries)}). {question}"
+
+
+def about_text() -> str:
+    import numba
+    import numpy
+    import PySide6
+    import pyqtgraph
+    from PySide6.QtCore import qVersion
+
+    return (f"<h3>w2vstudio {w2vstudio.__version__}</h3><p>Train word2vec fast, watch it learn, explore the "
+            f"result.</p><p>Python {platform.python_version()} · PySide6 {PySide6.__version__} (Qt {qVersion()})"
+            f" · pyqtgraph {pyqtgraph.__version__} · NumPy {numpy.__version__} · Numba {numba.__version__}</p>")
