@@ -36,6 +36,7 @@ def run(args) -> int:
     print(f"{'ranks':>15}  {'counts':>17}  {'norm':>6}  {'analogies':>16}  {'dropped':>7}")
     for d in found:
         accuracy = "n/a" if d.analogy_accuracy is None else f"{d.analogy_accuracy:.3f}"
-        print(f"{d.rank_from:>7,}-{d.rank_to:<7,}  {d.count_min:>8,}-{d.count_max:<8,}  {d.norm_mean:6.3f}  "
-              f"{accuracy:>5} of {d.analogy_questions:<7,}  {100 * d.drop_share:6.1f}%")
+        ranks, counts = f"{d.rank_from:,}-{d.rank_to:,}", f"{d.count_min:,}-{d.count_max:,}"
+        print(f"{ranks:>15}  {counts:>17}  {d.norm_mean:6.3f}  {accuracy:>5} of {d.analogy_questions:>7,}  "
+              f"{100 * d.drop_share:6.1f}%")
     return 0
