@@ -41,7 +41,7 @@ def test_likelihood_of_the_probed_pairs_over_training(qtbot, trained):
     view.slider.setValue(0)
     assert view.readout.text().startswith("round 0 (0 words seen)")
     assert view.progress[-1] == pytest.approx(3.0)
-    view.show_words(view.words[2] + 1)
+    view.show_progress(view.progress[2] + 0.01)
     assert view.slider.value() == 2 and view.readout.text().startswith("round 2 (")
     view.set_live(trained.probes)
     assert view.pairs == list(PAIRS) and len(view.words) == 7

@@ -74,11 +74,12 @@ class LikelihoodView(QWidget):
             self._timer.start(_LIVE_MS)
             self._on_timer_timeout()
 
-    def show_words(self, words: float):
-        """Show the probe time nearest a point of training (corpus words, the loss plot's and the
-        snapshots' axis): the link from the timeline and the loss plot."""
-        if len(self.words):
-            self.slider.setValue(int(np.abs(self.words - words).argmin()))
+    def show_progress(self, x: float):
+        """Show the probe time nearest a point of training on the plots' axis (epochs; corpus words
+        for a model that does not know its epoch length): the link from the loss plot's
+        `moment_clicked` and the timeline."""
+        if len(self.progress):
+            self.slider.setValue(int(np.abs(self.progress - x).argmin()))
 
     def show_snapshot(self, i: int):
         """The readout for probe time `i`: "round i (N words seen): p(out | in) = …, rank …"."""
