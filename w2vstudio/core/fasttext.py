@@ -20,6 +20,7 @@ anything is allocated. Quantized (`.ftz`) and compressed models are refused in o
 from __future__ import annotations
 
 import mmap
+import os
 import struct
 import threading
 from pathlib import Path
@@ -28,6 +29,7 @@ import numpy as np
 
 from w2vstudio.core import kernels
 from w2vstudio.core.errors import Cancelled, FormatError
+from w2vstudio.core.npz import open_regular
 from w2vstudio.core.opener import check_regular
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -127,8 +129,9 @@ def read_fasttext(path: str | Path, limit: int | None = None,
                   cancel: threading.Event | None = None) -> tuple[FastTextVectors, list[str]]:
     """The words' vectors of the fastText model at `path` (its first `limit` words), and notes
     for the user (words whose bytes are not UTF-8)."""
-    size = check_regular(path, FormatError).st_size
-    with open(path, "rb") as f:
+    check_regular(path, FormatError)
+    with open_regular(path) as f:  # a file swapped for a FIFO since is refused, never waited on
+        size = os.fstat(f.fileno()).st_size
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
     return _Reader(path, data).vectors(limit, cancel)
 
