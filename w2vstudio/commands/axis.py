@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from w2vstudio.core.io import load_vectors
 from w2vstudio.core.lenses.axes import DEFAULT_RESTRICT, DEFAULT_TOP, make_axis, poles, scores
+from w2vstudio.core.spark.model_files import unranked_warning
 
 
 def add_parser(subparsers) -> None:
@@ -40,7 +42,9 @@ def run(args) -> int:
     if args.words:
         ranked = list(zip(args.words, scores(kv, axis, args.words).tolist()))
     else:
-        low, high = poles(kv, axis, args.top)
+        if not kv.ranked:
+            print(unranked_warning(args.vectors, "the ends are taken among all its words"), file=sys.stderr)
+        low, high = poles(kv, axis, args.top, restrict_vocab=DEFAULT_RESTRICT if kv.ranked else None)
         ranked = low + high[::-1]  # from the --from end to the --to end
     if args.json:
         print(json.dumps({"words": [{"word": w, "score": s} for w, s in ranked]}, ensure_ascii=False))

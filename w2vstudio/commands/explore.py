@@ -13,6 +13,7 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.io import load_vectors
 from w2vstudio.core.query import parse_terms, query_words
+from w2vstudio.core.spark.model_files import unranked_warning
 from w2vstudio.resources import ANALOGIES, WORDSIM, path
 
 
@@ -121,10 +122,14 @@ def _eval(args) -> int:
     if analogies is None and not pair_files:
         analogies, pair_files = str(path(ANALOGIES)), [str(path(WORDSIM))]
     kv = _load(args)
+    restrict = args.restrict if kv.ranked else None
+    if analogies is not None and not kv.ranked:
+        print(unranked_warning(args.vectors, f"analogies are answered among all {len(kv):,} words, "
+                                             f"not the {args.restrict:,} most frequent"), file=sys.stderr)
     analogy = (
         None
         if analogies is None
-        else evaluate_analogies(kv, analogies, restrict_vocab=args.restrict)
+        else evaluate_analogies(kv, analogies, restrict_vocab=restrict)
     )
     pairs = {f: evaluate_pairs(kv, f) for f in pair_files}
     if args.json:
@@ -135,7 +140,7 @@ def _eval(args) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     if analogy is not None:
-        print(f"Analogies: {analogies} (top {args.restrict} words)")
+        print(f"Analogies: {analogies} (top {restrict or len(kv)} words)")
         rows = [
             [name, s.correct, s.total, _percent(s.accuracy)] for name, s in analogy.sections.items()
         ]

@@ -12,13 +12,15 @@ from w2vstudio.core.lenses.likelihood_probes import probe_summaries
 from w2vstudio.core.model import Model
 from w2vstudio.core.run import epoch_words
 from w2vstudio.core.snapshots import stored_snapshots
+from w2vstudio.core.spark import model_files as spark_files
 
 
 def add_parser(subparsers):
     p = subparsers.add_parser("info", help="describe a saved model",
                               description="Describe a model saved by `w2vstudio train --format model`: "
-                                          "vocabulary, parameters, losses, snapshots and per-epoch quality.")
-    p.add_argument("model", help="a w2vstudio model file (.npz)")
+                                          "vocabulary, parameters, losses, snapshots and per-epoch quality; "
+                                          "or a Word2Vec model saved by Spark (a folder): its MLlib parameters.")
+    p.add_argument("model", help="a w2vstudio model file (.npz) or a folder saved by Spark")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=run)
 
@@ -39,10 +41,22 @@ def describe(model: Model, path) -> dict:
         "tracked_words": snapshots["tracked"],
         "epoch_quality": model.info.get("epoch_quality", []),
         "probes": probe_summaries(model, epoch_words(model)),
+        "engine": model.info.get("engine"),
     }
 
 
+def describe_spark(path) -> dict:
+    """What `info` reports of a Word2Vec model saved by Spark: sizes and MLlib's metadata."""
+    meta = spark_files.read_metadata(path)
+    kv = spark_files.read_spark_model(path)
+    return {"path": str(path), "vocab_size": len(kv), "dim": kv.dim, "counts": False, "spark": meta.to_dict()}
+
+
 def run(args) -> int:
+    if Path(args.model).is_dir():
+        info = describe_spark(args.model)
+        print(jsonsafe.dumps(info) if args.json else "\n".join(_spark_table(info)))
+        return 0
     model = Model.load(args.model)
     try:
         info = describe(model, Path(args.model))
@@ -69,6 +83,9 @@ def _table(info: dict) -> list[str]:
         ("snapshots", f"{info['snapshots']} ({info['snapshots_per_epoch']} per epoch, "
                       f"{info['tracked_words']:,} tracked words)" if info["snapshots"] else "none"),
     ]
+    engine = info["engine"]
+    if isinstance(engine, dict):
+        rows.append(("engine", " ".join(f"{k}={v}" for k, v in engine.items())))
     lines = [f"{name:<16}{value}" for name, value in rows]
     probes = info["probes"]
     lines.append(f"{'probes':<16}" + ("p(output | input) (rank) at the first and the last snapshot" if probes else "none"))
@@ -78,6 +95,18 @@ def _table(info: dict) -> list[str]:
     lines.append(f"{'epoch quality':<16}" + ("epoch  analogy  WS-353" if quality else "none"))
     lines += [f"{'':<16}{q['epoch']:>5}  {_score(q.get('analogy'))}  {_score(q.get('ws353'))}" for q in quality]
     return lines
+
+
+def _spark_table(info: dict) -> list[str]:
+    spark = info["spark"]
+    rows = [
+        ("model", info["path"]),
+        ("saved by", " ".join(filter(None, ("Spark", spark["spark_version"], spark["class"])))),
+        ("vocabulary", f"{info['vocab_size']:,} words, no counts"),
+        ("dimensions", str(info["dim"])),
+        ("parameters", " ".join(f"{k}={v}" for k, v in spark["params"].items())),
+    ]
+    return [f"{name:<16}{value}" for name, value in rows]
 
 
 def _probe_value(probe: dict, i: int) -> str:

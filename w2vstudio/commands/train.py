@@ -17,6 +17,8 @@ from w2vstudio.core.model import Model
 from w2vstudio.core.output import check_output, rescue
 from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.snapshots import DEFAULT_TRACKED
+from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, SparkProgress, parse_conf
+from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
 from w2vstudio.core.trainer import BatchReport
 
 FORMATS = ("model", "bin", "txt")
@@ -48,7 +50,32 @@ def add_parser(subparsers):
     watch.add_argument("--eval-each-epoch", action="store_true",
                        help="after each epoch, in the background, score analogies and WordSim-353 "
                             "(bundled sets); printed on stderr and stored as epoch_quality")
+    spark = p.add_argument_group('training on Spark MLlib (pip install "w2vstudio[spark]"; Java 17 or later)')
+    spark.add_argument("--engine", choices=("local", "spark"), default="local",
+                       help="local: this computer (default); spark: MLlib's Word2Vec (skip-gram, hierarchical "
+                            "softmax, no subsampling) on a Spark cluster, which reads the corpus itself "
+                            "(local paths, or any URI it reads: hdfs://, s3a:// ...)")
+    spark.add_argument("--master", metavar="URL",
+                       help=f"Spark's master (default {DEFAULT_MASTER}): spark://HOST:7077, yarn, k8s://https://HOST:443")
+    spark.add_argument("--partitions", type=int, metavar="N",
+                       help="MLlib's numPartitions: each partition trains apart and the vectors are averaged "
+                            "(default 1: the best vectors; more: faster, a little worse)")
+    spark.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                       help="a Spark setting, e.g. spark.executor.memory=8g (repeatable)")
     p.set_defaults(func=run)
+
+
+def _spark(args) -> SparkOptions | None:
+    """The Spark options, if training there; its flags without --engine spark are refused."""
+    if args.engine != "spark":
+        given = [flag for flag, value in (("--master", args.master), ("--partitions", args.partitions),
+                                          ("--spark-conf", args.spark_conf)) if value]
+        if given:
+            raise W2VError(f"{given[0]} needs --engine spark")
+        return None
+    if args.partitions is not None and args.partitions < 1:
+        raise W2VError(f"--partitions {args.partitions}: must be at least 1")
+    return SparkOptions(args.master or DEFAULT_MASTER, args.partitions or 1, parse_conf(args.spark_conf))
 
 
 def _watch(args) -> WatchOptions:
@@ -71,12 +98,13 @@ def _pair(text: str) -> tuple[str, str]:
 
 def run(args) -> int:
     out = Path(args.output)
+    spark = _spark(args)
     check_output(out)
     watch = _watch(args)
     progress = _Progress(enabled=not args.quiet)
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
                            callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning,
-                           force=args.force)
+                           force=args.force, spark=spark)
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
             result = training.train()
@@ -109,6 +137,11 @@ def run(args) -> int:
         summary["snapshots"] = len(result.recorder)
     if result.quality is not None:
         summary["epoch_quality"] = model.info["epoch_quality"]
+    if spark is not None:
+        summary.update(engine=model.info["engine"], not_used=result.not_used)
+        if result.not_used:
+            print(f"w2vstudio: note: {WHAT_MLLIB_TRAINS}: {', '.join(result.not_used)} (our defaults) were not used",
+                  file=sys.stderr)
     code = _write(model, out, args.format, summary)
     print(jsonsafe.dumps(summary))
     return code
@@ -167,7 +200,12 @@ class _Progress:
         bar.update(done - bar.n)
 
     def training(self, report):
-        if isinstance(report, BatchReport):
+        if isinstance(report, SparkProgress):
+            bar = self._bar("Spark", report.tasks, "task")
+            bar.total = report.tasks
+            bar.set_postfix_str(f"{report.stages_done}/{report.stages} stages of {report.jobs} jobs", refresh=False)
+            bar.update(report.tasks_done - bar.n)
+        elif isinstance(report, BatchReport):
             bar = self._bar("training", report.total_words, "word")
             bar.set_postfix_str(f"epoch {report.epoch}, loss {report.loss:.4f}", refresh=False)
             bar.update(report.words_done - bar.n)

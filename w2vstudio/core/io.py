@@ -1,5 +1,6 @@
 """Read and write word vectors: word2vec binary and text (fastText `.vec`), GloVe text, TF Projector
-TSV, our own model file, and fastText binary models (read only, see `fasttext`). The format is detected from the content, never from the name; gzip, bz2
+TSV, our own model file, and fastText binary models and folders of Word2Vec models saved by Spark
+(read only, see `fasttext` and `spark.model_files`). The format is detected from the content, never from the name; gzip, bz2
 and xz compression are undone transparently.
 
 Layouts
@@ -35,9 +36,10 @@ from w2vstudio.core import fasttext, kernels, modelfile
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.opener import open_input
+from w2vstudio.core.spark import model_files as spark_files
 from w2vstudio.core.vectors import KeyedVectors
 
-READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext")
+READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark")
 WRITE_FORMATS = ("bin", "txt", "tsv", "model")
 
 _CHUNK = 1 << 24  # bytes read at a time
@@ -53,7 +55,10 @@ _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per w
 
 
 def detect_format(path: str | Path) -> str:
-    """One of READ_FORMATS, from the file's content."""
+    """One of READ_FORMATS, from the file's content (a folder: a saved Spark model)."""
+    if Path(path).is_dir():
+        spark_files.read_metadata(path)
+        return "spark"
     with _stream(path) as f:
         head = f.read(_HEAD)
         compression = f.compression
@@ -144,6 +149,8 @@ def load_vectors(
         kv, notes = fasttext.read_fasttext(path, limit, cancel)
         kv.notes = tuple(notes)
         return kv
+    if fmt == "spark":
+        return spark_files.read_spark_model(path, limit, cancel)
     if fmt == "model":
         words, vectors, counts = _read_model(path, limit)
     elif fmt == "word2vec-bin":

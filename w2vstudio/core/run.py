@@ -23,6 +23,8 @@ from w2vstudio.core.params import TrainParams, memory_needed
 from w2vstudio.core.quality import EpochQuality
 from w2vstudio.core.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.spark import mllib
+from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
 from w2vstudio.core.trainer import BatchReport, EpochReport, Trainer, TrainResult
 
 EPOCH_WORDS = "epoch_words"  # model.info: corpus words per epoch, the loss plot's and the snapshots' unit
@@ -59,6 +61,7 @@ class RunResult:
     recorder: SnapshotRecorder | None = None
     quality: EpochQuality | None = None
     probes: LikelihoodProbes | None = None
+    not_used: list = field(default_factory=list)  # our defaults another engine did not follow ("--negative 5")
 
 
 def epoch_words(model: Model) -> float | None:
@@ -106,13 +109,22 @@ class TrainingRun:
     and threads come from `params`). `callback(report)` gets every BatchReport and EpochReport on
     the trainer's threads; `on_quality(entry)` each per-epoch evaluation, in epoch order. Once
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
-    run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`."""
+    run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
+    `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
+    pause; `callback` gets its `SparkProgress`; a cancel raises Cancelled, keeping nothing)."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
                  watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
                  callback: Callable[[BatchReport | EpochReport], None] | None = None,
                  on_quality: Callable[[dict], None] | None = None,
-                 on_scan: Callable[[int, int, int], None] | None = None, force: bool = False):
+                 on_scan: Callable[[int, int, int], None] | None = None, force: bool = False,
+                 spark: SparkOptions | None = None):
+        self._spark = None
+        if spark is not None:
+            mllib.check_run(continue_from, watch.per_epoch, watch.quality)
+            if isinstance(corpus, ScannedCorpus):
+                raise W2VError("Spark reads the corpus itself: give its paths, not a scanned corpus")
+            self._spark = SparkTraining(corpus, params, spark, callback)
         self.params, self.watch = params, watch
         self.force = force  # train the full softmax even above its time budget
         self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
@@ -145,7 +157,9 @@ class TrainingRun:
 
     def cancel(self):
         """Stop: a scan raises Cancelled; training ends after the batches in flight, and the
-        model trained so far is the result."""
+        model trained so far is the result (on Spark: its jobs are cancelled, Cancelled raised)."""
+        if self._spark is not None:
+            self._spark.cancel()
         with self._lock:
             self._cancel.set()
             if self._trainer is not None:
@@ -232,6 +246,8 @@ class TrainingRun:
     def train(self) -> RunResult:
         """Prepare if not done, train (blocking), then store the snapshots and evaluations in the
         model (waiting for the evaluations still running)."""
+        if self._spark is not None:
+            return self._train_spark()
         model = self.prepare()
         trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.probes, self.quality))
         with self._lock:
@@ -257,6 +273,15 @@ class TrainingRun:
         invalid, skipped = self._scan_facts
         return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
                          invalid, skipped, self.recorder, self.quality, self.probes)
+
+
+    def _train_spark(self) -> RunResult:
+        done = self._spark.train()
+        self.model = model = done.model
+        words = done.corpus_words * self.params.epochs
+        result = TrainResult(self.params.epochs, False, done.seconds, words,
+                             done.raw_words * self.params.epochs / max(done.seconds, 1e-9), [])
+        return RunResult(model, result, done.raw_words, done.corpus_words, 0.0, not_used=done.not_used)
 
 
 def _size(n: float) -> str:

@@ -57,9 +57,11 @@ class AnalogyResult:
 
 class KeyedVectors:
     """Words with their vectors (float32, one row per word, most frequent first) and counts;
-    `notes`: what the user should know about the file they came from (replaced bytes ...)."""
+    `notes`: what the user should know about the file they came from (replaced bytes ...);
+    `ranked`: False where the rows are in no order of frequency (a Spark model's hash order)."""
 
     notes: tuple[str, ...] = ()
+    ranked: bool = True
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
         self._words = list(words)

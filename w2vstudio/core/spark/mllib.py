@@ -26,6 +26,7 @@ _FIXED = {
     "negative": (0, "no negative sampling"),
     "sample": (0.0, "no subsampling"),
     "ns_exponent": (None, "no negative sampling"),
+    "shared_negatives": (None, "no negative sampling"),
     "cbow_mean": (None, "skip-gram only"),
     "shrink_window": (True, "a window drawn at random up to --window, as word2vec.c"),
     "max_vocab": (0, "every word of --min-count occurrences"),
@@ -35,6 +36,7 @@ _FIXED = {
     "batch_words": (None, "no batches"),
 }
 _NOT_USED = ("negative", "sample", "min_alpha")  # our defaults that differ from what MLlib does
+MAPPED = ("dim", "window", "min_count", "epochs", "alpha", "seed", "hs", "lowercase")  # followed by MLlib
 
 
 def check(params: TrainParams) -> None:
