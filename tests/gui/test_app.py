@@ -16,7 +16,8 @@ from w2vstudio.gui import settings
 from w2vstudio.gui.widgets.completion import PrefixIndex
 from w2vstudio.gui.main_window import MainWindow
 from w2vstudio.gui.messages import about_text, sentence
-from w2vstudio.gui.explore.queries import parse_terms, replace_word
+from w2vstudio.core.query import parse_terms
+from w2vstudio.gui.explore.queries import replace_word
 from w2vstudio.gui.train.train_panel import duration
 
 

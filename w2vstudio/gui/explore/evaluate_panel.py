@@ -44,6 +44,7 @@ class FileChooser(QWidget):
         super().__init__(parent)
         self.bundled, self.path, self._title = bundled, bundled, title
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a file's name
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._on_choose_clicked)
         reset = QPushButton("Bundled")

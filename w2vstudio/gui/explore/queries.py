@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.query import parse_terms
 from w2vstudio.core.vectors import KeyedVectors
 
 Row = tuple[str, float, int | None]  # word, score, corpus count
@@ -23,21 +24,6 @@ class AnalogyAnswer:
     rows: list[Row]
     expected: str | None
     expected_rank: int | None
-
-
-def parse_terms(text: str) -> tuple[list[str], list[str]]:
-    """`king - man + woman` (or `king -man woman`) as positive and negative words."""
-    positive, negative = [], []
-    sign = 1
-    for token in text.split():
-        if token in ("+", "-"):
-            sign = -1 if token == "-" else 1
-            continue
-        if len(token) > 1 and token[0] in "+-":
-            sign, token = (-1 if token[0] == "-" else 1), token[1:]
-        (positive if sign > 0 else negative).append(token)
-        sign = 1
-    return positive, negative
 
 
 def replace_word(text: str, wrong: str, right: str) -> str:

@@ -119,6 +119,7 @@ class MapPanel(QWidget):
         self._export_png = _button("Export PNG…", self._on_export_png_clicked)
         self._export_csv = _button("Export CSV…", self._on_export_csv_clicked)
         self._status = QLabel()
+        self._status.setTextFormat(Qt.TextFormat.PlainText)  # words and file names
         self._status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self._plot = pg.PlotWidget(background="w")

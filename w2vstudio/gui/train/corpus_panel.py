@@ -66,6 +66,7 @@ class CorpusPanel(QWidget):
                                   "changing it rescans the corpus).")
         self.lowercase.toggled.connect(self._on_lowercase_toggled)
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # error messages name files
         self.summary.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setVisible(False)

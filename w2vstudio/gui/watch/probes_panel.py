@@ -68,6 +68,7 @@ class ProbesPanel(QWidget):
         self.analogy_label.setWordWrap(True)
         self.analogy_label.setTextFormat(Qt.TextFormat.PlainText)
         self.source_label = QLabel()
+        self.source_label.setTextFormat(Qt.TextFormat.PlainText)
         self.stability = StabilityView()
         self.stability.word_activated.connect(self.word_activated)
         self._layout(pin_button, watch_button)
