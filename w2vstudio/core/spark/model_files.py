@@ -190,7 +190,8 @@ def _listing(folder: Path) -> list[Path]:
             continue
         mode = entry.stat(follow_symlinks=False).st_mode
         if not stat.S_ISREG(mode):
-            raise FormatError(f"{entry.path} is {kind_of(mode)}, not a regular file")
+            what = "a link" if stat.S_ISLNK(mode) else kind_of(mode)
+            raise FormatError(f"{entry.path} is {what}, not a regular file (nothing in a Spark model is followed)")
         entries.append(Path(entry.path))
     return entries
 
