@@ -98,7 +98,7 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
     checked (CorpusError): they exist, and compressed ones are named as Hadoop recognises them."""
     out = []
     local = [p for p in paths if "://" not in str(p)]
-    for stat in find_files(local):
+    for stat in find_files(local) if local else ():
         with open(stat.path, "rb") as fh:
             compression = sniff_compression(fh.read(8))
         if compression == "xz":
@@ -113,7 +113,8 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
 
 class SparkTraining:
     """One run on Spark: `train()` blocks; `cancel()` from any thread. `session`: a SparkSession
-    to use (left running); without one, a session is started on `options.master` and stopped."""
+    to use (left running; without one, the process's active session, if any); else a session is
+    started on `options.master` and stopped at the end."""
 
     def __init__(self, corpus: Sequence[str | Path], params: TrainParams, options: SparkOptions = SparkOptions(),
                  progress: Callable[[SparkProgress], None] | None = None, session=None):
@@ -135,9 +136,13 @@ class SparkTraining:
 
     def train(self) -> SparkResult:
         check_available()
+        from pyspark.sql import SparkSession
+
         paths = check_local_corpus(self._paths)
-        own = self._session is None
-        spark = self._start() if own else self._session
+        spark = self._session or SparkSession.getActiveSession()
+        own = spark is None
+        if own:
+            spark = self._start()
         done = threading.Event()
         watcher = threading.Thread(target=self._watch, args=(spark.sparkContext, done), daemon=True)
         try:
