@@ -279,9 +279,10 @@ class TrainingRun:
         done = self._spark.train()
         self.model = model = done.model
         words = done.corpus_words * self.params.epochs
-        result = TrainResult(self.params.epochs, False, done.seconds, words,
-                             done.raw_words * self.params.epochs / max(done.seconds, 1e-9), [])
-        return RunResult(model, result, done.raw_words, done.corpus_words, 0.0, not_used=done.not_used)
+        result = TrainResult(self.params.epochs, False, done.fit_seconds, words,
+                             done.raw_words * self.params.epochs / max(done.fit_seconds, 1e-9), [])
+        return RunResult(model, result, done.raw_words, done.corpus_words, done.seconds - done.fit_seconds,
+                         not_used=done.not_used)
 
 
 def _size(n: float) -> str:

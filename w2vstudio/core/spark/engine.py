@@ -67,6 +67,7 @@ class SparkResult:
     raw_words: int
     corpus_words: int  # words of the vocabulary, per epoch
     seconds: float  # reading, counting and training on Spark
+    fit_seconds: float  # MLlib's training alone
     not_used: list  # our defaults MLlib does not follow ("--negative 5" ...)
 
 
@@ -152,10 +153,10 @@ class SparkTraining:
             sc.setJobGroup(self._group, "w2vstudio: word2vec", interruptOnCancel=True)
             watcher.start()
             t0 = time.perf_counter()
-            model, raw_words, corpus_words = self._run(spark, paths)
+            model, raw_words, fit_seconds = self._run(spark, paths)
             seconds = time.perf_counter() - t0
             model.info["engine"]["seconds"] = round(seconds, 3)
-            return SparkResult(model, raw_words, corpus_words, seconds, mllib.not_used(self.params))
+            return SparkResult(model, raw_words, model.vocab.total, seconds, fit_seconds, mllib.not_used(self.params))
         except Exception as exc:
             if self._cancelled.is_set():
                 raise Cancelled("training on Spark was cancelled") from None
@@ -189,7 +190,8 @@ class SparkTraining:
         spark.sparkContext.setLogLevel("ERROR")
         return spark
 
-    def _run(self, spark, paths: list[str]) -> tuple[Model, int, int]:
+    def _run(self, spark, paths: list[str]) -> tuple[Model, int, float]:
+        """The model, the words Spark read and the seconds MLlib trained."""
         from pyspark import StorageLevel
         from pyspark.ml.feature import Word2Vec
         from pyspark.ml.functions import vector_to_array
@@ -209,7 +211,9 @@ class SparkTraining:
             if not kept.num_rows:
                 raise CorpusError(f"no word occurs at least --min-count {p.min_count} times in the "
                                   f"{raw_words:,} words Spark read")
+            t0 = time.perf_counter()
             fitted = Word2Vec(inputCol="words", **mllib.word2vec_params(p, self.options.partitions)).fit(sentences)
+            fit_seconds = time.perf_counter() - t0
             vectors = fitted.getVectors().select("word", vector_to_array("vector", "float32").alias("v")).toArrow()
         finally:
             sentences.unpersist()
@@ -222,7 +226,7 @@ class SparkTraining:
         model.info["epoch_words"] = vocab.total
         model.info["engine"] = {"name": "spark", "master": spark.sparkContext.master,
                                 "partitions": self.options.partitions, "spark_version": spark.version}
-        return model, raw_words, vocab.total
+        return model, raw_words, fit_seconds
 
     def _watch(self, sc, done: threading.Event) -> None:
         """Report the job group's stages and tasks until `done`."""
