@@ -4,6 +4,7 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before Qt is imported anywhere
 
+import gc
 import gzip
 import itertools
 
@@ -36,6 +37,7 @@ def no_dangling_jobs(qapp):
     running = workers.running()
     workers.stop_all()
     qapp.processEvents()  # the calls' last signals
+    gc.collect()  # the test's widgets freed here, on the GUI thread, not by a collection on a worker
     assert not running, f"background calls still running after the test: {running}"
 
 

@@ -13,11 +13,8 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMessageBox
 
 from w2vstudio.gui import settings
-from w2vstudio.gui.widgets.completion import PrefixIndex
 from w2vstudio.gui.main_window import MainWindow
 from w2vstudio.gui.messages import about_text, sentence
-from w2vstudio.core.query import parse_terms
-from w2vstudio.gui.explore.queries import replace_word
 from w2vstudio.gui.train.train_panel import duration
 
 
@@ -90,12 +87,5 @@ def test_presets_and_about(window):
 
 
 def test_helpers():
-    assert parse_terms("king - man + woman") == (["king", "woman"], ["man"])
-    assert parse_terms("paris -france italy") == (["paris", "italy"], ["france"])
-    assert replace_word("kng -man", "kng", "king") == "king -man"
-    assert replace_word("king -mna", "mna", "man") == "king -man"
-    index = PrefixIndex(["the", "then", "they", "thee", "cat"])  # most frequent first
-    assert index.matches("the", 3) == ["the", "then", "they"]
-    assert index.matches("x") == [] and index.matches("") == []
     assert sentence("dim must be at least 1") == "Dim must be at least 1."
     assert duration(3725) == "1:02:05" and duration(65) == "1:05"

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLa
 
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
-from w2vstudio.gui.explore import queries
+from w2vstudio.core import lookups
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.explore.neighbours_panel import topn_box
 from w2vstudio.gui.session import StudioSession
@@ -21,7 +21,7 @@ METHODS = (("3CosAdd", "add"), ("3CosMul", "mul"))
 class AnalogyPanel(QWidget):
     """Solves analogies and finds the odd one out; `word_activated` when a result is double-clicked."""
 
-    analogy_solved = Signal(object)  # queries.AnalogyAnswer
+    analogy_solved = Signal(object)  # lookups.AnalogyAnswer
     odd_one_found = Signal(str)
     word_activated = Signal(str)
 
@@ -119,7 +119,7 @@ class AnalogyPanel(QWidget):
             return
         for name, word in zip(("a", "b", "c", "expected"), (a, b, c, expected)):
             self.word_edits[name].setText(word)
-        self._solve.start(queries.analogy, self._kv, a, b, c, self.method.currentData(), self.topn.value(),
+        self._solve.start(lookups.analogy, self._kv, a, b, c, self.method.currentData(), self.topn.value(),
                          expected or None, self.exclude.isChecked())
 
     def find_odd_one(self, text: str):
@@ -127,7 +127,7 @@ class AnalogyPanel(QWidget):
         if self._kv is None:
             return
         self.odd_edit.setText(text)
-        self._odd.start(queries.doesnt_match, self._kv, text)
+        self._odd.start(lookups.doesnt_match, self._kv, text)
 
     def _on_solve_triggered(self):
         self.solve(*(self.word_edits[n].text().strip() for n in ("a", "b", "c", "expected")))
@@ -141,7 +141,7 @@ class AnalogyPanel(QWidget):
         self.results.model.set_score_name("cosine" if method == "add" else "3CosMul", 1.0 if method == "add" else None)
 
     def _on_analogy_succeeded(self, answer):
-        if isinstance(answer, queries.Unknown):
+        if isinstance(answer, lookups.Unknown):
             self.rank.clear()
             self.results.show_unknown(answer)
             return
@@ -159,7 +159,7 @@ class AnalogyPanel(QWidget):
         self.results.show_message(message)
 
     def _on_odd_succeeded(self, result):
-        if isinstance(result, queries.Unknown):
+        if isinstance(result, lookups.Unknown):
             self.odd_result.setText(" ".join(f"“{w}” is not in the vocabulary." for w in result.suggestions))
             return
         self.odd_result.setText(f"“{result}” doesn't match.")

@@ -8,17 +8,15 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
-from w2vstudio.core.compare import NeighbourComparison, compare_word, most_different
+from w2vstudio.core.compare import NeighbourComparison, compare_word
+from w2vstudio.core.lookups import COMPARE_RESTRICT, DIFFER_N, DIFFER_TOP, differences, with_counts
 from w2vstudio.core.stability import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
-from w2vstudio.gui.explore.queries import with_counts
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
 
-RESTRICT = 50_000  # neighbours are searched among this many of each model's most frequent words
-DIFFER_TOP, DIFFER_N = 2_000, 50  # "differs most" looks at this many frequent words, lists this many
 DIFFER = "Find the words that differ most"
 
 
@@ -35,11 +33,6 @@ class SharedWordsModel(ScoredWordsModel):
         if role == Qt.ItemDataRole.FontRole and index.isValid() and self.word(index.row()) in self.shared:
             return self._bold
         return super().data(index, role)
-
-
-def differences(a: KeyedVectors, b: KeyedVectors) -> list[tuple[str, float, int | None]]:
-    """The words whose neighbourhoods differ most, as rows (word, overlap, count in `a`)."""
-    return with_counts(a, most_different(a, b, DIFFER_TOP, DIFFER_N, DEFAULT_K, RESTRICT))
 
 
 class ComparePanel(QWidget):
@@ -149,7 +142,7 @@ class ComparePanel(QWidget):
             return
         self.word_edit.setText(word)
         self.overlap_label.setText(f"Comparing “{word}”…")
-        self._compare.start(compare_word, *pair, word, DEFAULT_K, RESTRICT)
+        self._compare.start(compare_word, *pair, word, DEFAULT_K, COMPARE_RESTRICT)
 
     def find_differences(self):
         """List the words whose neighbourhoods differ most; `differences_found` follows."""

@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.evaluate import AnalogyScore, PairScore, SectionScore, evaluate_analogies, evaluate_pairs
+from w2vstudio.core.evaluate import AnalogyScore, SectionScore
+from w2vstudio.core.lookups import Evaluation, evaluate
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    analogies: AnalogyScore
-    pairs: PairScore
-    analogy_file: Path
-    pair_file: Path
-
-
-def evaluate(kv: KeyedVectors, analogy_file: Path, pair_file: Path, restrict_vocab: int,
-             case_insensitive: bool) -> Evaluation:
-    """Both evaluations (run in a background job)."""
-    return Evaluation(evaluate_analogies(kv, analogy_file, restrict_vocab or None, case_insensitive),
-                      evaluate_pairs(kv, pair_file, None, case_insensitive), analogy_file, pair_file)
 
 
 def _accuracy(score: SectionScore | AnalogyScore) -> tuple[str, str]:

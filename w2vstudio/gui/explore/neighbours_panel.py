@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpin
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import StudioSession
-from w2vstudio.gui.explore import queries
+from w2vstudio.core import lookups
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.workers import Call
@@ -90,13 +90,13 @@ class NeighboursPanel(QWidget):
         if self._kv is None:
             return
         self.search_box.setText(text)
-        self._query.start(queries.neighbours, self._kv, text, self.topn.value())
+        self._query.start(lookups.neighbours, self._kv, text, self.topn.value())
 
     def _on_search_triggered(self):
         self.search(self.search_box.text().strip())
 
     def _on_query_succeeded(self, result):
-        if isinstance(result, queries.Unknown):
+        if isinstance(result, lookups.Unknown):
             self.results.show_unknown(result)
             self.results_shown.emit([])
             return
@@ -109,4 +109,4 @@ class NeighboursPanel(QWidget):
         self.results.show_message(message)
 
     def _on_suggestion_chosen(self, wrong: str, suggestion: str):
-        self.search(queries.replace_word(self.search_box.text(), wrong, suggestion))
+        self.search(lookups.replace_word(self.search_box.text(), wrong, suggestion))

@@ -9,19 +9,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import UnknownWordError
-from w2vstudio.core.kwic import ContextLine, keyword_in_context, word_frequency
+from w2vstudio.core.kwic import ContextLine, word_frequency
+from w2vstudio.core.lookups import find_lines
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
-
-KWIC_LINES = 6
-KWIC_WIDTH = 60
-
-
-def find_lines(paths: list, word: str, lowercase: bool, cancel) -> tuple[str, list[ContextLine]]:
-    """The first lines of the corpus holding `word` (run in the background)."""
-    return word, keyword_in_context(paths, word, KWIC_LINES, KWIC_WIDTH, lowercase, cancel)
-
 
 class WordInfoPanel(QWidget):
     """Shows one word in the vectors explored and in the corpus, with a button to pin it.

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
-
-import numpy as np
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
+from w2vstudio.core.prefix import PrefixIndex
+
 INDEXED_WORDS = 300_000  # completion offers the most frequent words only
-SHOWN = 12
 _OPERATORS = "+-"
-
-
-class PrefixIndex:
-    """Words sorted for prefix lookups, each with its frequency rank."""
-
-    def __init__(self, words: list[str]):
-        order = sorted(range(len(words)), key=words.__getitem__)
-        self._sorted = [words[i] for i in order]
-        self._ranks = np.array(order, dtype=np.int64)
-
-    def matches(self, prefix: str, n: int = SHOWN) -> list[str]:
-        """Up to `n` words starting with `prefix`, most frequent first."""
-        if not prefix:
-            return []
-        lo = bisect.bisect_left(self._sorted, prefix)
-        hi = bisect.bisect_left(self._sorted, prefix + "\U0010ffff")
-        ranks = self._ranks[lo:hi]
-        best = np.argpartition(ranks, n)[:n] if len(ranks) > n else np.arange(len(ranks))
-        best = best[np.argsort(ranks[best])]
-        return [self._sorted[lo + i] for i in best.tolist()]
 
 
 class WordCompleter(QCompleter):

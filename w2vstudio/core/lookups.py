@@ -1,15 +1,24 @@
-"""Queries the explore panels run in background jobs: thin wrappers over KeyedVectors that turn
-unknown words into spelling suggestions instead of errors. No Qt here."""
+"""What the studio's explore tabs ask of a model, run on worker threads: neighbours, analogies and
+the odd one out (unknown words come back as spelling suggestions, not errors), both evaluations,
+the words whose neighbourhoods differ most between two models, lines of the corpus around a word."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from w2vstudio.core.compare import most_different
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.evaluate import AnalogyScore, PairScore, evaluate_analogies, evaluate_pairs
+from w2vstudio.core.kwic import ContextLine, keyword_in_context
 from w2vstudio.core.query import parse_terms
+from w2vstudio.core.stability import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
 
 Row = tuple[str, float, int | None]  # word, score, corpus count
+COMPARE_RESTRICT = 50_000  # neighbours are searched among this many of each model's most frequent words
+DIFFER_TOP, DIFFER_N = 2_000, 50  # "differs most" looks at this many frequent words, lists this many
+KWIC_LINES, KWIC_WIDTH = 6, 60  # lines of the corpus around a word, characters on each side
 
 
 @dataclass(frozen=True)
@@ -72,3 +81,28 @@ def doesnt_match(kv: KeyedVectors, text: str) -> str | Unknown:
     if len(words) < 3:
         raise W2VError("Give at least three words to find the one that doesn't match.")
     return unknown_words(kv, words) or kv.doesnt_match(words)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    analogies: AnalogyScore
+    pairs: PairScore
+    analogy_file: Path
+    pair_file: Path
+
+
+def evaluate(kv: KeyedVectors, analogy_file: Path, pair_file: Path, restrict_vocab: int,
+             case_insensitive: bool) -> Evaluation:
+    """Both evaluations: analogies among the `restrict_vocab` most frequent words (0: all), word pairs."""
+    return Evaluation(evaluate_analogies(kv, analogy_file, restrict_vocab or None, case_insensitive),
+                      evaluate_pairs(kv, pair_file, None, case_insensitive), analogy_file, pair_file)
+
+
+def differences(a: KeyedVectors, b: KeyedVectors) -> list[Row]:
+    """The words whose neighbourhoods differ most, as rows (word, overlap, count in `a`)."""
+    return with_counts(a, most_different(a, b, DIFFER_TOP, DIFFER_N, DEFAULT_K, COMPARE_RESTRICT))
+
+
+def find_lines(paths: list, word: str, lowercase: bool, cancel) -> tuple[str, list[ContextLine]]:
+    """The first lines of the corpus holding `word`, with the word."""
+    return word, keyword_in_context(paths, word, KWIC_LINES, KWIC_WIDTH, lowercase, cancel)
