@@ -112,8 +112,8 @@ class TrainParams:
         "needs hierarchical softmax). Usual: 5-20 for small corpora, 2-5 for large ones.", "--negative", 0, 100)
     shared_negatives: bool = _switch(
         True, "Negatives per window", "Skip-gram with negative sampling alone: one draw of negatives for each "
-        "centre word, shared by its whole window, which is updated at once (HogBatch): several times faster "
-        "at the same quality. Per pair: a fresh draw for every (context, centre) pair, as word2vec.c and "
+        "centre word, shared by its whole window, which is updated at once (HogBatch): much faster, at the "
+        "same quality. Per pair: a fresh draw for every (context, centre) pair, as word2vec.c and "
         "gensim do. A model keeps its choice when trained further.",
         (("Shared by the window", True), ("Per pair", False)),
         (("--shared-negatives", True, "skip-gram: one draw of negatives per window (default)"),
