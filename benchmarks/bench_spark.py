@@ -10,8 +10,8 @@ written out once), one epoch, the same dimensions, window, min count and seed:
 
 Each run is a `w2vstudio train` subprocess; words/s is its summary's `raw_words_per_sec`, the
 training alone (for Spark: MLlib's `fit`, the reading and the word count left out), "wall s" the
-whole subprocess (the JVM's start included). Quality: analogy accuracy (bundled questions, 30,000 most frequent words) and the
-Spearman correlation on WordSim-353, scored by our `evaluate`.
+whole subprocess (the JVM's start included). Quality: analogy accuracy (bundled questions, 30,000
+most frequent words) and the Spearman correlation on WordSim-353, scored by our `evaluate`.
 
     python benchmarks/bench_spark.py [--corpus FILE] [--max-words N] [--partitions 1 2] [--dim 100]
 """

@@ -25,7 +25,8 @@ def write_model(folder, words, vectors, api="ml", version="4.3.0", meta=None, fi
     (folder / "data").mkdir()
     (folder / "data" / "_SUCCESS").write_text("")
     if api == "ml" and version < "2.2":
-        table = pa.table({"wordIndex": pa.array([list(zip(words, range(len(words))))], pa.map_(pa.string(), pa.int32())),
+        index = pa.array([list(zip(words, range(len(words))))], pa.map_(pa.string(), pa.int32()))
+        table = pa.table({"wordIndex": index,
                           "wordVectors": pa.array([vectors.reshape(-1).tolist()], pa.list_(pa.float32()))})
         pq.write_table(table, folder / "data" / "part-00000.parquet")
         return folder

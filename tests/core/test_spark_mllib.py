@@ -19,7 +19,8 @@ from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
 
 pytestmark = pytest.mark.spark
 
-ODD_LINES = "Don't stop: state-of-the-art CAFÉ au lait, x_y 42 rock’n’roll\n\n   \nΣΟΦΊΑ naïve Zürich 3.14\n"
+ODD_LINES = ("Don't stop: state-of-the-art CAFÉ au lait, x_y 42 rock’n’roll\n\n   \n"
+             "ΣΟΦΊΑ naïve Zürich 3.14\n")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,8 @@ def test_models_spark_saves_open_with_its_vectors(spark, tmp_path, corpus):
     from pyspark.mllib.feature import Word2Vec as RddWord2Vec
 
     lines = sentences(corpus)
-    fitted = Word2Vec(vectorSize=6, minCount=2, inputCol="w", seed=4).fit(spark.createDataFrame([(s,) for s in lines], ["w"]))
+    frame = spark.createDataFrame([(s,) for s in lines], ["w"])
+    fitted = Word2Vec(vectorSize=6, minCount=2, inputCol="w", seed=4).fit(frame)
     fitted.save(str(tmp_path / "ml"))
     expected = {r["word"]: np.array(r["vector"].toArray(), np.float32) for r in fitted.getVectors().collect()}
     rdd_model = RddWord2Vec().setVectorSize(6).setMinCount(2).setSeed(4).fit(spark.sparkContext.parallelize(lines))

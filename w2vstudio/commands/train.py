@@ -56,7 +56,8 @@ def add_parser(subparsers):
                             "softmax, no subsampling) on a Spark cluster, which reads the corpus itself "
                             "(local paths, or any URI it reads: hdfs://, s3a:// ...)")
     spark.add_argument("--master", metavar="URL",
-                       help=f"Spark's master (default {DEFAULT_MASTER}): spark://HOST:7077, yarn, k8s://https://HOST:443")
+                       help=f"Spark's master (default {DEFAULT_MASTER}): spark://HOST:7077, yarn, "
+                            "k8s://https://HOST:443")
     spark.add_argument("--partitions", type=int, metavar="N",
                        help="MLlib's numPartitions: each partition trains apart and the vectors are averaged "
                             "(default 1: the best vectors; more: faster, a little worse)")

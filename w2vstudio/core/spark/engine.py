@@ -27,6 +27,7 @@ import numpy as np
 from w2vstudio.core.corpus import find_files
 from w2vstudio.core.errors import Cancelled, CorpusError, W2VError
 from w2vstudio.core.model import Model
+from w2vstudio.core.npz import open_regular
 from w2vstudio.core.opener import sniff_compression
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.spark import mllib
@@ -100,7 +101,7 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
     out = []
     local = [p for p in paths if "://" not in str(p)]
     for stat in find_files(local) if local else ():
-        with open(stat.path, "rb") as fh:
+        with open_regular(stat.path) as fh:  # never blocks on a FIFO swapped in
             compression = sniff_compression(fh.read(8))
         if compression == "xz":
             raise CorpusError(f"{stat.path}: xz-compressed, which Spark cannot read: decompress it or use gzip")
@@ -235,13 +236,13 @@ class SparkTraining:
         tracker, last = sc.statusTracker(), None
         while not done.wait(_POLL):
             try:
-                stages = [tracker.getStageInfo(s) for j in tracker.getJobIdsForGroup(self._group)
+                jobs = tracker.getJobIdsForGroup(self._group)
+                stages = [tracker.getStageInfo(s) for j in jobs
                           if (job := tracker.getJobInfo(j)) is not None for s in job.stageIds]
             except Exception:  # the context stopped under us
                 return
-            stages = [s for s in stages if s is not None]
-            now = SparkProgress(len(tracker.getJobIdsForGroup(self._group)),
-                                sum(s.numCompletedTasks >= s.numTasks for s in stages), len(stages),
+            stages = [s for s in stages if s is not None]  # None: not submitted yet, or skipped
+            now = SparkProgress(len(jobs), sum(s.numCompletedTasks >= s.numTasks for s in stages), len(stages),
                                 sum(min(s.numCompletedTasks, s.numTasks) for s in stages),
                                 sum(s.numTasks for s in stages))
             if now != last:

@@ -254,8 +254,9 @@ def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel):
     dim, total = meta.vector_size, 0
     for file, pf in opened:
         schema, footer = _footer(file, pf, ("word", "vector"))
-        if not pa.types.is_string(schema.field("word").type) and not pa.types.is_large_string(schema.field("word").type):
-            raise FormatError(f"{file}: column 'word' is {schema.field('word').type}, not strings")
+        word_type = schema.field("word").type
+        if not (pa.types.is_string(word_type) or pa.types.is_large_string(word_type)):
+            raise FormatError(f"{file}: column 'word' is {word_type}, not strings")
         _check_vector_type(file, schema, "vector")
         values = sum(footer.row_group(g).column(schema.names.index("vector")).num_values
                      for g in range(footer.num_row_groups))
