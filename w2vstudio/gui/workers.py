@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from superqt.utils import FunctionWorker, WorkerBase
-from superqt.utils._qthreading import WorkerBaseSignals
 
 from w2vstudio.core.errors import Cancelled, W2VError
 
@@ -36,8 +35,14 @@ def error_message(exc: BaseException) -> str:
     return f"Unexpected error: {exc!r}"
 
 
-class _Signals(WorkerBaseSignals):
+class _Signals(QObject):
+    """A call's signals (superqt's worker reaches them as its own attributes)."""
+
     progressed = Signal(object)
+    returned = Signal(object)
+    errored = Signal(object)
+    finished = Signal()
+    _finished = Signal(object)  # the worker, to forget it
 
 
 class _Worker(FunctionWorker):
