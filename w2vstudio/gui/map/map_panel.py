@@ -37,6 +37,7 @@ from scipy.spatial import cKDTree
 from w2vstudio.core.errors import UnknownWordError
 from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.map.word_labels import WordLabels
 from w2vstudio.gui.workers import Call
 
 DEFAULT_N = 3_000
@@ -134,6 +135,11 @@ class MapPanel(QWidget):
         self._labels: list[pg.TextItem] = []
         item.addItem(self._scatter)
         item.addItem(self._highlight)
+        self.word_labels = WordLabels(item, self)  # words drawn as they fit, and region names
+        self._words_shown = QCheckBox("Words", checked=True, toolTip="Draw the words that fit, most frequent first")
+        self._words_shown.toggled.connect(self.word_labels.show_words)
+        self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
+        self._regions_shown.toggled.connect(self.word_labels.show_regions)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -141,7 +147,7 @@ class MapPanel(QWidget):
         layout.addLayout(_row(QLabel("Method"), self._method, self._n, self._project, self._cancel,
                               self._progress, None, _button("Reset view", self.reset_view),
                               self._export_png, self._export_csv))
-        layout.addLayout(_row(self._search, self._k, self._colour, None))
+        layout.addLayout(_row(self._search, self._k, self._colour, self._words_shown, self._regions_shown, None))
         layout.addWidget(self._plot, 1)
         layout.addWidget(self._status)
         self._update_controls()
@@ -234,6 +240,7 @@ class MapPanel(QWidget):
             self._words_model.setStringList(self._words)
             self._vocab_span = None
         self._xy, self._tree, self._hovered, self._counts = xy, None, None, counts
+        self.word_labels.set_points(words, xy)
         if moved:
             _move_points(self._scatter, xy)
         else:

@@ -1,0 +1,148 @@
+"""Words drawn on the map, not only dots: as many as fit without overlapping at the current zoom
+(the most frequent first; more appear as one zooms in), placed from a spatial index of the visible
+region only (`core.map_labels`), and region names: the layout clustered in the background, each
+cluster named by its most frequent words. Labels are plain text from a reused pool of light items
+that keep their size on screen (not pyqtgraph TextItems: those stay for the selection's labels)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+
+from w2vstudio.core.map_index import GridIndex
+from w2vstudio.core.map_labels import Region, name_regions, place_labels
+from w2vstudio.gui.workers import Call
+
+REGIONS = 12  # clusters named on the map
+_DELAY_MS = 40  # a pan or zoom waits this long for the next before labels are placed again
+_WORD_COLOUR = (40, 40, 40)
+_REGION_COLOUR = (120, 30, 30)
+
+
+class WordLabels(QObject):
+    """The labels of the points of a pyqtgraph plot; call `set_points` whenever they move."""
+
+    placed = Signal()  # the word labels were placed again (after a pan, zoom or move)
+    regions_named = Signal()  # the region names are drawn
+
+    def __init__(self, plot: pg.PlotItem, parent: QObject | None = None):
+        super().__init__(parent)
+        self._plot = plot
+        self._words: list[str] = []
+        self._xy = np.zeros((0, 2))
+        self._index: GridIndex | None = None
+        self._widths = np.zeros(0)
+        self._show_words, self._show_regions = True, False
+        self._pool: list[QGraphicsSimpleTextItem] = []
+        self._region_items: list[QGraphicsSimpleTextItem] = []
+        self._regions: list[Region] = []
+        self._shown: list[str] = []
+        self._font, self._region_font = QFont(), QFont()
+        self._region_font.setBold(True)
+        self._region_font.setPointSizeF(self._font.pointSizeF() * 1.3)
+        self._char_px = QFontMetricsF(self._font).averageCharWidth()
+        self._height = QFontMetricsF(self._font).height()
+        self._timer = QTimer(self, singleShot=True, interval=_DELAY_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        plot.getViewBox().sigRangeChanged.connect(self._on_range_changed)
+        self._clustering = Call(self)
+        self._clustering.succeeded.connect(self._on_clustering_succeeded)
+
+    @property
+    def shown_words(self) -> list[str]:
+        """The words labelled now, most frequent first."""
+        return self._shown
+
+    @property
+    def region_names(self) -> list[str]:
+        """The names drawn on the regions (their most frequent words)."""
+        return [" ".join(r.words) for r in self._regions] if self._show_regions else []
+
+    def set_points(self, words: list[str], xy: np.ndarray) -> None:
+        """The points to label (most frequent first), at `xy` (n, 2)."""
+        moved_only = list(words) == self._words
+        self._words, self._xy, self._index = list(words), np.asarray(xy, dtype=np.float64), None
+        if not moved_only:
+            self._widths = np.fromiter(map(len, self._words), dtype=np.float64, count=len(self._words))
+            self._widths = self._widths * self._char_px + 6
+        self._timer.start()
+        if self._show_regions:
+            self._name_regions()
+
+    def show_words(self, shown: bool) -> None:
+        self._show_words = shown
+        self._timer.start()
+
+    def show_regions(self, shown: bool) -> None:
+        self._show_regions = shown
+        if shown:
+            self._name_regions()
+        else:
+            self._clustering.stop()
+            self._regions = []
+            self._draw_regions()
+
+    def place_now(self) -> None:
+        """Place the word labels at once (they follow pans and zooms by themselves)."""
+        self._timer.stop()
+        self._place()
+
+    @Slot()
+    def _on_range_changed(self, *_args) -> None:
+        self._timer.start()
+
+    @Slot()
+    def _on_timer_timeout(self) -> None:
+        self._place()
+
+    def _place(self) -> None:
+        chosen: list[int] = []
+        view = self._plot.getViewBox()
+        if self._show_words and len(self._words):
+            if self._index is None:
+                self._index = GridIndex(self._xy)
+            (x0, x1), (y0, y1) = view.viewRange()
+            px, py = view.viewPixelSize()
+            scale = (1 / px if px > 0 else 1.0, 1 / py if py > 0 else 1.0)
+            chosen = place_labels(self._index, (x0, y0, x1, y1), scale, self._widths, self._height).tolist()
+        _show(self._plot, self._pool, [(self._words[i], *self._xy[i]) for i in chosen], self._font,
+              _WORD_COLOUR, 5)
+        self._shown = [self._words[i] for i in chosen]
+        self.placed.emit()
+
+    def _name_regions(self) -> None:
+        self._clustering.start(name_regions, self._xy.copy(), list(self._words), REGIONS)
+
+    @Slot(object)
+    def _on_clustering_succeeded(self, result) -> None:
+        _labels, self._regions = result
+        self._draw_regions()
+        self.regions_named.emit()
+
+    def _draw_regions(self) -> None:
+        labels = [(" ".join(r.words), r.x, r.y) for r in self._regions]
+        _show(self._plot, self._region_items, labels, self._region_font, _REGION_COLOUR, 15)
+
+
+def _show(plot: pg.PlotItem, pool: list, labels: list[tuple[str, float, float]], font: QFont, colour, z: float) -> None:
+    """Show `labels` (text, x, y), each centred on its point, with the items of `pool` (grown as
+    needed); hide the items left over."""
+    while len(pool) < len(labels):
+        item = QGraphicsSimpleTextItem()
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        item.setFont(font)
+        item.setBrush(QBrush(QColor(*colour)))
+        item.setZValue(z)
+        plot.addItem(item, ignoreBounds=True)
+        pool.append(item)
+    for item, (text, x, y) in zip(pool, labels):
+        item.setText(text)
+        box = item.boundingRect()
+        item.setTransform(QTransform.fromTranslate(-box.width() / 2, -box.height() / 2))
+        item.setPos(x, y)
+        item.setVisible(True)
+    for item in pool[len(labels):]:
+        item.setVisible(False)
