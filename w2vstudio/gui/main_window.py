@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from w2vstudio.core.session import SESSION_FILE
 from w2vstudio.gui import settings, workers
 from w2vstudio.gui.actions import EXPORTS, StudioActions, action
+from w2vstudio.gui.corpus_download import get_corpus
 from w2vstudio.gui.explore.analogy_panel import AnalogyPanel
 from w2vstudio.gui.explore.compare_panel import ComparePanel
 from w2vstudio.gui.explore.evaluate_panel import EvaluatePanel
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("w2vstudio[*]")
         self.setAcceptDrops(True)
         self.actions = a = StudioActions(self)
-        self.corpus_panel = CorpusPanel([a.open_corpus, a.open_folder, a.sample])
+        self.corpus_panel = CorpusPanel([a.open_corpus, a.open_folder, a.sample, a.get_corpus])
         self.evolution = Evolution(parent=self)
         self.train_panel = TrainPanel(self.session, self.corpus_panel)
         self.neighbours_panel = NeighboursPanel(self.session)
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
     def _create_menus(self):
         a, bar = self.actions, self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.open_corpus, a.open_folder, a.sample])
+        file_menu.addActions([a.open_corpus, a.open_folder, a.sample, a.get_corpus])
         file_menu.addSeparator()
         file_menu.addAction(a.open_vectors)
         self.recent_menu = file_menu.addMenu("Open &recent")
@@ -132,7 +133,8 @@ class MainWindow(QMainWindow):
                               (a.open_session, self._on_open_triggered), (a.save, self._on_save_triggered),
                               (a.save_session, self._on_save_triggered), (a.quit, self.close),
                               (a.about, self.show_about), (a.find, self._on_find_triggered),
-                              (a.pin, self.word_info.toggle_pin), (a.remove, self.remove_model)):
+                              (a.pin, self.word_info.toggle_pin), (a.remove, self.remove_model),
+                              (a.get_corpus, partial(get_corpus, self))):
             command.triggered.connect(slot)
         for fmt, command in a.exports.items():
             command.triggered.connect(partial(self._on_export_triggered, fmt))

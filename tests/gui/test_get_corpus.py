@@ -1,0 +1,72 @@
+"""File ▸ Get a corpus… (issue #14): the catalogue listed, a download in the background with
+progress and cancel, the corpus opened as a drop would, failures one sentence. The download
+itself (checks, cache, unpacking) is tested in tests/core/test_download.py."""
+
+import threading
+
+import pytest
+from PySide6.QtWidgets import QListWidget
+
+from w2vstudio.core import download
+from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.gui.corpus_download import GetCorpusDialog
+
+TIMEOUT = 30_000
+
+
+@pytest.fixture
+def dialog(window, qtbot):
+    window.actions.get_corpus.trigger()
+    found = window.findChild(GetCorpusDialog)
+    assert found is not None and found.isVisible()
+    return found
+
+
+def test_the_catalogue_is_listed(dialog):
+    listed = dialog.findChild(QListWidget)
+    assert listed.count() == len(download.CATALOGUE) and listed.item(0).text().startswith("text8")
+    assert "Licence" in listed.item(0).toolTip()
+
+
+def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_path):
+    corpus = tmp_path / "text8.gz"
+    corpus.write_bytes(b"")
+    opened = []
+
+    def fetch(chosen, progress, cancel):
+        progress(0.5)
+        return corpus
+
+    monkeypatch.setattr(download, "fetch", fetch)
+    monkeypatch.setattr(window, "open_paths", opened.append)
+    with qtbot.waitSignal(dialog.corpus_ready, timeout=TIMEOUT):
+        dialog.start()
+    assert opened == [[str(corpus)]] and not dialog.isVisible()
+
+
+def test_a_failure_is_one_sentence(window, dialog, qtbot, monkeypatch):
+    def fetch(chosen, progress, cancel):
+        raise W2VError(f"{chosen.url}: the download is damaged")
+
+    monkeypatch.setattr(download, "fetch", fetch)
+    with qtbot.waitSignal(dialog.failed, timeout=TIMEOUT):
+        dialog.start()
+    assert dialog.status.endswith("the download is damaged") and window.errors == [dialog.status]
+    assert not dialog.busy and dialog.isVisible()
+
+
+def test_cancel_stops_the_download(window, dialog, qtbot, monkeypatch):
+    started, stopped = threading.Event(), threading.Event()
+
+    def fetch(chosen, progress, cancel):
+        started.set()
+        cancel.wait(TIMEOUT / 1000)
+        stopped.set()
+        raise Cancelled("the download was cancelled; nothing was kept")
+
+    monkeypatch.setattr(download, "fetch", fetch)
+    dialog.start()
+    assert dialog.busy and started.wait(TIMEOUT / 1000)
+    dialog.cancel()
+    assert stopped.wait(TIMEOUT / 1000) and not dialog.busy
+    assert dialog.status == "Download cancelled; nothing was kept." and window.errors == []

@@ -1,0 +1,139 @@
+"""File ▸ Get a corpus…: the catalogue of free corpora (size, licence, source), one downloaded in
+the background with progress and cancel (`core.download.fetch`: checked, cached, unpacked safely),
+then handed on to be opened as a drop would."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from w2vstudio.core import download
+from w2vstudio.gui.workers import Call
+
+
+class GetCorpusDialog(QDialog):
+    """Choose a corpus of `download.CATALOGUE` and download it; `corpus_ready(path)` once it is in
+    the cache (at once if it already is)."""
+
+    corpus_ready = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, catalogue=None):
+        super().__init__(parent)
+        self.setWindowTitle("Get a corpus")
+        self._catalogue = download.CATALOGUE if catalogue is None else tuple(catalogue)
+        self._list = QListWidget()
+        for corpus in self._catalogue:
+            cached = download.cached(corpus)
+            item = QListWidgetItem(f"{corpus.title}: about {corpus.words} words, "
+                                   f"{corpus.size / 1e6:,.1f} MB{' (downloaded)' if cached else ''}")
+            item.setToolTip(f"{corpus.description}\nLicence: {corpus.licence}\nSource: {corpus.source}")
+            self._list.addItem(item)
+        self._list.setCurrentRow(0)
+        self._list.currentRowChanged.connect(self._on_list_current_row_changed)
+        self._about = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self._progress = QProgressBar(maximum=1000, visible=False)
+        self._status = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self._buttons = QDialogButtonBox()
+        self._get = self._buttons.addButton("Download", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._close = self._buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self._get.clicked.connect(self.start)
+        self._close.clicked.connect(self._on_close_clicked)
+        layout = QVBoxLayout(self)
+        for widget in (self._list, self._about, self._progress, self._status, self._buttons):
+            layout.addWidget(widget)
+        self._job = Call(self)
+        self._job.progressed.connect(self._on_job_progressed)
+        self._job.succeeded.connect(self._on_job_succeeded)
+        self._job.failed.connect(self._on_job_failed)
+        self._job.cancelled.connect(self._on_job_cancelled)
+        self._on_list_current_row_changed(0)
+
+    @property
+    def busy(self) -> bool:
+        """A download runs."""
+        return self._job.busy
+
+    @property
+    def status(self) -> str:
+        return self._status.text()
+
+    def choose(self, name: str) -> None:
+        """Select the catalogue's corpus called `name`."""
+        self._list.setCurrentRow(next(i for i, c in enumerate(self._catalogue) if c.name == name))
+
+    def start(self) -> None:
+        """Download the chosen corpus (or take it from the cache) in the background."""
+        corpus = self._catalogue[self._list.currentRow()]
+        self._progress.setValue(0)
+        self._progress.setVisible(True)
+        self._status.setText(f"Downloading {corpus.title} from {corpus.url}…")
+        self._get.setEnabled(False)
+        self._close.setText("Cancel")
+        self._job.start(download.fetch, corpus, progress=True, cancellable=True)
+
+    def cancel(self) -> None:
+        """Stop the download: nothing is kept."""
+        if self._job.busy:
+            self._job.stop()
+            self._on_job_cancelled()
+
+    @Slot(int)
+    def _on_list_current_row_changed(self, row: int) -> None:
+        corpus = self._catalogue[row]
+        self._about.setText(f"{corpus.description}\nLicence: {corpus.licence}\nSource: {corpus.source}")
+
+    @Slot()
+    def _on_close_clicked(self) -> None:
+        if self._job.busy:
+            self.cancel()
+        else:
+            self.reject()
+
+    @Slot(object)
+    def _on_job_progressed(self, fraction: float) -> None:
+        self._progress.setValue(round(fraction * 1000))
+
+    @Slot(object)
+    def _on_job_succeeded(self, path) -> None:
+        self._idle(f"Ready: {path}")
+        self.corpus_ready.emit(str(path))
+        self.accept()
+
+    @Slot(str)
+    def _on_job_failed(self, message: str) -> None:
+        self._idle(message)
+        self.failed.emit(message)
+
+    @Slot()
+    def _on_job_cancelled(self) -> None:
+        self._idle("Download cancelled; nothing was kept.")
+
+    def _idle(self, message: str) -> None:
+        self._status.setText(message)
+        self._progress.setVisible(False)
+        self._get.setEnabled(True)
+        self._close.setText("Close")
+
+    def reject(self) -> None:
+        self.cancel()
+        super().reject()
+
+
+def get_corpus(window) -> None:
+    """Offer the catalogue over `window`; a corpus downloaded is opened by `window.open_paths`,
+    a failure shown by `window.show_error`."""
+    dialog = GetCorpusDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.corpus_ready.connect(lambda path: window.open_paths([path]))
+    dialog.failed.connect(window.show_error)
+    dialog.open()
