@@ -51,11 +51,11 @@ def test_pinned_words_show_their_neighbours_and_an_analogy_its_answer(qtbot, win
 
 def test_probes_read_a_model_in_training(qtbot, window, watched):
     w = window
-    model, watch = watched[0]
+    model, run = watched[0]
     panel = w.probes_panel
     w.tabs.setCurrentWidget(panel)
     w.session.set_pins(["war"])
-    results = probe(qtbot, panel, lambda: panel.follow_training(watch))
+    results = probe(qtbot, panel, lambda: panel.follow_training(run))
     assert panel.source == "training" and panel.source_label.text() == "Probing the model in training."
     assert results.neighbours["war"] == model.keyed_vectors().most_similar("war", topn=5)
     qtbot.waitUntil(lambda: panel.idle and not workers.running(), timeout=TIMEOUT)

@@ -62,12 +62,12 @@ class LiveMap(QWidget):
     def showing_snapshot(self) -> bool:
         return self._showing
 
-    def follow_training(self, watch):
-        """Follow the snapshots of a run (a TrainingRun) while the map is shown (it catches up
+    def follow_training(self, run):
+        """Follow the snapshots of a run (its `.recorder`) while the map is shown (it catches up
         when shown again)."""
-        self._run = watch
+        self._run = run
         if self.isVisible():
-            self.evolution.follow_run(watch.recorder)
+            self.evolution.follow_run(run.recorder)
 
     def _on_current_changed(self, entry):
         self._run = None

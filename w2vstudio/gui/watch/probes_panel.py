@@ -138,17 +138,17 @@ class ProbesPanel(QWidget):
                                   "Train a model or open vectors: pinned words show their neighbours here.")
         self.refresh()
 
-    def follow_training(self, watch):
-        """Probe the model of a run (a TrainingRun) as it trains, while this panel is shown: what
-        nobody sees is not probed while training needs the cores (it catches up when shown)."""
-        self._run = watch
+    def follow_training(self, run):
+        """Probe the model of a run (its `.model` and `.recorder`) as it trains, while this panel is
+        shown: what nobody sees is not probed while training needs the cores (it catches up when shown)."""
+        self._run = run
         if not self.isVisible():
             return
-        if not (isinstance(self._source, LiveVectors) and self._source.model is watch.model):
-            self._source = LiveVectors(watch.model)
+        if not (isinstance(self._source, LiveVectors) and self._source.model is run.model):
+            self._source = LiveVectors(run.model)
             self.source_label.setText("Probing the model in training.")
         self.refresh()
-        self._evolution.follow_run(watch.recorder)
+        self._evolution.follow_run(run.recorder)
 
     def stop(self):
         """Probe no more (the window is closing)."""
