@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         for fmt, command in a.exports.items():
             command.triggered.connect(partial(self._on_export_triggered, fmt))
         self.corpus_panel.corpus_changed.connect(self.word_info.set_corpus)
+        self.word_info.lines_found.connect(self.inside_panel.samples_view.set_corpus_lines)
         self.train_panel.training_finished.connect(self._on_training_finished)
         for panel in (self.live_map, self.probes_panel):
             self.train_panel.training_progressed.connect(panel.follow_training)
@@ -186,10 +187,7 @@ class MainWindow(QMainWindow):
 
     def _on_busy_changed(self, message: str, cancellable: bool):
         self.busy.set_busy(message, cancellable)
-        if message:
-            self.statusBar().showMessage(message)
-        else:
-            self.statusBar().clearMessage()
+        self.statusBar().showMessage(message)  # "" clears it
 
     def _on_session_opened(self, count: int):
         self.statusBar().showMessage(f"Opened a session of {count} models.", 8000)
