@@ -5,9 +5,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported
 
+import csv
+import io
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
 
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.map_panel import MapPanel
@@ -67,3 +74,51 @@ def test_regions_are_named(qtbot, mapped):
     assert all(word in mapped.words for name in names for word in name.split())
     mapped.word_labels.show_regions(False)
     assert mapped.word_labels.region_names == []
+
+
+def test_a_lasso_selects_words_to_list_pin_and_export(qtbot, mapped, tmp_path):
+    xy = mapped.coordinates
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    square = np.array([[x0 - 1, y0 - 1], [mx, y0 - 1], [mx, my], [x0 - 1, my]])
+    chosen = mapped.select_in_polygon(square)
+    inside = np.flatnonzero((xy[:, 0] < mx) & (xy[:, 1] < my))
+    assert chosen == [mapped.words[i] for i in inside] and chosen and mapped.selection.isVisible()
+    with qtbot.waitSignal(mapped.selection.pin_requested) as pinned:
+        next(b for b in mapped.selection.findChildren(QPushButton) if b.text() == "Pin").click()
+    assert pinned.args == [chosen]
+    out = tmp_path / "selection.csv"
+    mapped.selection.export_csv(str(out))
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert table[0] == ["word", "x", "y", "count"] and [r[0] for r in table[1:]] == chosen
+    assert mapped.select_in_polygon(np.array([[1e6, 1e6], [2e6, 1e6], [2e6, 2e6]])) == []
+    assert not mapped.selection.isVisible()
+
+
+def test_the_lasso_draws_with_the_mouse(qtbot, mapped):
+    checkbox = next(c for c in mapped.findChildren(QCheckBox) if c.text() == "Lasso")
+    checkbox.setChecked(True)
+    widget = mapped.findChild(pg.PlotWidget)
+    view = widget.getViewBox()
+    rect = widget.viewport().rect()
+    corners = [rect.center() + QPoint(dx, dy) for dx, dy in ((-150, -150), (150, -150), (150, 150), (-150, 150))]
+    a, b = (view.mapSceneToView(widget.mapToScene(corners[i])) for i in (0, 2))
+    drag(widget.viewport(), corners)
+    xy = mapped.coordinates
+    inside = ((xy[:, 0] > min(a.x(), b.x())) & (xy[:, 0] < max(a.x(), b.x()))
+              & (xy[:, 1] > min(a.y(), b.y())) & (xy[:, 1] < max(a.y(), b.y())))
+    assert mapped.selection.words == [w for w, keep in zip(mapped.words, inside) if keep]
+    assert mapped.selection.words  # drawn around, not panned
+
+
+def drag(viewport, points):
+    """A left-button drag through `points` (viewport coordinates)."""
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    events = [(QEvent.Type.MouseButtonPress, points[0], left, left)]
+    events += [(QEvent.Type.MouseMove, p, none, left) for p in points[1:] + points[:1]]
+    events += [(QEvent.Type.MouseButtonRelease, points[0], left, none)]
+    for kind, point, button, buttons in events:
+        pos = QPointF(point)
+        event = QMouseEvent(kind, pos, viewport.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, event)
+        QTest.qWait(40)  # pyqtgraph merges mouse moves closer together than this

@@ -1,4 +1,6 @@
-"""`MapPanel`: a 2D map of the most frequent words (PCA or t-SNE): hover, select, search, export.
+"""`MapPanel`: a 2D map of the most frequent words (PCA, t-SNE or UMAP): hover, select, search,
+export; the words drawn as they fit and regions named (`word_labels`); a lasso selection listed,
+pinnable and exported (`lasso`, `selection_box`).
 
 All points are one pxMode ScatterPlotItem; the selected word and its neighbours are a second,
 small one plus a reused pool of labels, so `set_coordinates` (and `show_frame`, which also moves
@@ -37,6 +39,9 @@ from scipy.spatial import cKDTree
 from w2vstudio.core.errors import UnknownWordError
 from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.map_index import GridIndex
+from w2vstudio.gui.map.lasso import Lasso
+from w2vstudio.gui.map.selection_box import SelectionBox
 from w2vstudio.gui.map.word_labels import WordLabels
 from w2vstudio.gui.workers import Call
 
@@ -68,6 +73,7 @@ class MapPanel(QWidget):
         self._xy = np.zeros((0, 2))
         self._counts: np.ndarray | None = None
         self._tree: cKDTree | None = None
+        self._grid: GridIndex | None = None  # for the lasso, built on first use
         self._vocab_span: tuple[int, int] | None = None  # (rows to search, map words among them)
         self._selected: str | None = None
         self._neighbours: list[tuple[str, float]] = []
@@ -140,6 +146,13 @@ class MapPanel(QWidget):
         self._words_shown.toggled.connect(self.word_labels.show_words)
         self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
         self._regions_shown.toggled.connect(self.word_labels.show_regions)
+        self._lasso = Lasso(self._plot.getViewBox())
+        self._lasso.drawn.connect(self.select_in_polygon)
+        self._lasso_on = QCheckBox("Lasso", toolTip="Drag around words to select them (instead of panning)")
+        self._lasso_on.toggled.connect(self._lasso.set_active)
+        self.selection = SelectionBox()  # the lasso's words: listed, pinnable, exported
+        self.selection.saved.connect(lambda path: self._set_status(f"Saved {path}"))
+        self.selection.failed.connect(lambda message: self._set_status(message, error=True))
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -147,8 +160,9 @@ class MapPanel(QWidget):
         layout.addLayout(_row(QLabel("Method"), self._method, self._n, self._project, self._cancel,
                               self._progress, None, _button("Reset view", self.reset_view),
                               self._export_png, self._export_csv))
-        layout.addLayout(_row(self._search, self._k, self._colour, self._words_shown, self._regions_shown, None))
-        layout.addWidget(self._plot, 1)
+        layout.addLayout(_row(self._search, self._k, self._colour, self._words_shown, self._regions_shown,
+                              self._lasso_on, None))
+        layout.addLayout(_row(self._plot, self.selection), 1)
         layout.addWidget(self._status)
         self._update_controls()
 
@@ -241,6 +255,7 @@ class MapPanel(QWidget):
             self._vocab_span = None
         self._xy, self._tree, self._hovered, self._counts = xy, None, None, counts
         self.word_labels.set_points(words, xy)
+        self._grid = None
         if moved:
             _move_points(self._scatter, xy)
         else:
@@ -319,6 +334,16 @@ class MapPanel(QWidget):
         near = ", ".join(f"{w} ({s:.2f})" for w, s in self._neighbours)
         self._set_status(f"{word}: {near}" if near else word)
         return True
+
+    def select_in_polygon(self, polygon: np.ndarray) -> list[str]:
+        """Select the words inside `polygon` ((m, 2) map coordinates): listed beside the map, most
+        frequent first. Returns them."""
+        if self._grid is None:
+            self._grid = GridIndex(self._xy)
+        rows = self._grid.in_polygon(polygon)
+        counts = None if self._counts is None else self._counts[rows]
+        self.selection.set_selection([self._words[i] for i in rows], self._xy[rows], counts)
+        return self.selection.words
 
     def clear_selection(self) -> None:
         """Unselect: no highlighted points, no labels."""
