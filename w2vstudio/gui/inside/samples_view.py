@@ -62,6 +62,12 @@ class SamplesView(QWidget):
         self.line_button = QPushButton("Random line")
         self.line_button.setToolTip("A line from the explored model's corpus (or the bundled sample).")
         self.line_button.clicked.connect(self._on_line_clicked)
+        self.corpus_lines = QComboBox()
+        self.corpus_lines.setPlaceholderText("lines of the Word in the corpus panel")
+        self.corpus_lines.setToolTip("The lines around the word selected in Neighbours or on the map: pick one.")
+        self.corpus_lines.setEnabled(False)
+        self.corpus_lines.setMinimumContentsLength(30)
+        self.corpus_lines.textActivated.connect(self.set_sentence)
         for signal in (self.sentence.editingFinished, self.window.valueChanged,
                        self.architecture.currentIndexChanged, self.model_draws.toggled, self.seed.valueChanged):
             signal.connect(self.rebuild)
@@ -106,6 +112,7 @@ class SamplesView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.sentence, 1)
         top.addWidget(self.line_button)
+        top.addWidget(self.corpus_lines)
         layout.addLayout(top)
         layout.addLayout(options)
         layout.addWidget(self.tokens)
@@ -119,6 +126,13 @@ class SamplesView(QWidget):
     def set_sentence(self, text: str):
         self.sentence.setText(text)
         self.rebuild()
+
+    def set_corpus_lines(self, lines: list):
+        """Offer these corpus lines (`kwic.ContextLine`s, as the Word in the corpus panel finds them)."""
+        self.corpus_lines.clear()
+        self.corpus_lines.addItems([f"{c.left}{c.word}{c.right}" for c in lines])
+        self.corpus_lines.setCurrentIndex(-1)
+        self.corpus_lines.setEnabled(bool(lines))
 
     def rebuild(self):
         """Cut the sentence again with the options; the window goes back to the first centre."""
