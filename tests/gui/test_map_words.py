@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
 
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.map.legend import FrequencyLegend
 from w2vstudio.gui.map.map_panel import MapPanel
 
 TIMEOUT = 60_000
@@ -122,3 +123,10 @@ def drag(viewport, points):
         event = QMouseEvent(kind, pos, viewport.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(viewport, event)
         QTest.qWait(40)  # pyqtgraph merges mouse moves closer together than this
+
+
+def test_the_colour_scale_is_shown_with_its_counts(mapped):
+    legend = mapped.findChild(FrequencyLegend)
+    assert legend.isVisible() and legend.scale == ("1", "2,000")
+    next(c for c in mapped.findChildren(QCheckBox) if c.text() == "Colour by frequency").setChecked(False)
+    assert not legend.isVisible()

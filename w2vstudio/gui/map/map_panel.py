@@ -41,6 +41,7 @@ from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.core.map_index import GridIndex
 from w2vstudio.gui.map.lasso import Lasso
+from w2vstudio.gui.map.legend import FrequencyLegend
 from w2vstudio.gui.map.selection_box import SelectionBox
 from w2vstudio.gui.map.word_labels import WordLabels
 from w2vstudio.gui.workers import Call
@@ -85,6 +86,7 @@ class MapPanel(QWidget):
         self._pending: tuple[list[str], np.ndarray | None, str] | None = None  # the job's words
         shades = pg.colormap.get("viridis").getLookupTable(0.9, 0.0, _SHADES, alpha=False)
         self._shades = np.array([pg.mkBrush(*c, 200) for c in shades], dtype=object)
+        self._legend = FrequencyLegend(shades)
         self._build()
 
     # ---- building ------------------------------------------------------------------------------
@@ -160,8 +162,8 @@ class MapPanel(QWidget):
         layout.addLayout(_row(QLabel("Method"), self._method, self._n, self._project, self._cancel,
                               self._progress, None, _button("Reset view", self.reset_view),
                               self._export_png, self._export_csv))
-        layout.addLayout(_row(self._search, self._k, self._colour, self._words_shown, self._regions_shown,
-                              self._lasso_on, None))
+        layout.addLayout(_row(self._search, self._k, self._colour, self._legend, self._words_shown,
+                              self._regions_shown, self._lasso_on, None))
         layout.addLayout(_row(self._plot, self.selection), 1)
         layout.addWidget(self._status)
         self._update_controls()
@@ -260,6 +262,7 @@ class MapPanel(QWidget):
             _move_points(self._scatter, xy)
         else:
             self._scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._brushes())
+            self._legend.set_counts(counts if self._colour.isChecked() else None)
         if self._selected not in self._index:
             self._selected, self._neighbours = None, []
         self._show_selection()
@@ -472,8 +475,9 @@ class MapPanel(QWidget):
             self.select_word(self._selected)
 
     @Slot(bool)
-    def _on_colour_toggled(self, _checked: bool) -> None:
+    def _on_colour_toggled(self, checked: bool) -> None:
         self._scatter.setBrush(self._brushes())
+        self._legend.set_counts(self._counts if checked else None)
 
     def export_png(self, path: str) -> None:
         """Save the map as shown (at twice the size on screen) as a PNG image."""

@@ -1,0 +1,43 @@
+"""The scale of the map's colour by frequency: the colours from rare to frequent words with the
+counts at both ends (the colour follows the log of the count)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+_WIDTH, _HEIGHT = 120, 10
+
+
+class FrequencyLegend(QWidget):
+    """`least` [colours] `most`, for the colour table `shades` ((k, 3) RGB, rare to frequent)."""
+
+    def __init__(self, shades: np.ndarray, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._least, self._most = QLabel(), QLabel()
+        bar = QLabel()
+        rgb = np.ascontiguousarray(np.repeat(np.asarray(shades, np.uint8)[None, :, :3], _HEIGHT, axis=0))
+        image = QImage(rgb.data, rgb.shape[1], _HEIGHT, 3 * rgb.shape[1], QImage.Format.Format_RGB888)
+        bar.setPixmap(QPixmap.fromImage(image.scaled(_WIDTH, _HEIGHT)))
+        bar.setToolTip("Colour by the log of the count")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self._least, bar, self._most):
+            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+
+    @property
+    def scale(self) -> tuple[str, str]:
+        """The counts written at both ends."""
+        return self._least.text(), self._most.text()
+
+    def set_counts(self, counts: np.ndarray | None) -> None:
+        """Show the range of `counts` (hidden where there are none)."""
+        if counts is None or not len(counts):
+            self.hide()
+            return
+        self._least.setText(f"{int(np.min(counts)):,}")
+        self._most.setText(f"{int(np.max(counts)):,}")
+        self.show()
