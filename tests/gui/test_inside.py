@@ -117,3 +117,14 @@ def test_a_line_of_the_word_in_the_corpus_panel_becomes_the_sentence(qtbot, tmp_
         view.corpus_lines.textActivated.emit(view.corpus_lines.itemText(0))
     assert view.sentence.text() == "the <b>old doctor treated her"
     assert [t.text for t in view.samples.tokens] == ["the", "b", "old", "doctor", "treated", "her"]
+
+
+def test_a_long_text_is_refused_in_one_line(qtbot):
+    from w2vstudio.gui.inside.samples_view import MAX_WORDS
+
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    view.set_sentence("word " * (MAX_WORDS + 1))
+    assert view.samples is None and view.table.rowCount() == 0 and "up to" in view.direction.text()
+    view.set_sentence(SEED_SENTENCE)
+    assert view.samples is not None

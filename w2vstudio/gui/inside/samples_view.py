@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QListView, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from w2vstudio.core.corpus import word_spans
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.lines import random_line
 from w2vstudio.core.inside.samples import SEED_SENTENCE, SEED_WINDOW, Sample, Samples, make_samples
@@ -18,6 +19,7 @@ from w2vstudio.resources import path as resource_path
 
 _CENTRE, _CONTEXT, _OUT = QColor("#f4a259"), QColor("#fde4b0"), QColor("#9a9a9a")
 _PLAY_MS = 700
+MAX_WORDS = 300  # a sentence, and a table that stays quick
 
 
 class SamplesView(QWidget):
@@ -140,6 +142,8 @@ class SamplesView(QWidget):
         model = self._model() if self.model_draws.isChecked() else None
         sg = self.architecture.currentIndex() == 0
         try:
+            if len(word_spans(self.sentence.text())) > MAX_WORDS:
+                raise ValueError(f"the tab shows sentences of up to {MAX_WORDS} words (`w2vstudio pairs` takes more)")
             self.samples = make_samples(self.sentence.text(), self.window.value(), sg, model, self.seed.value())
             other = make_samples(self.sentence.text(), self.window.value(), not sg, model, self.seed.value())
             self._other_count = sum(s.label for s in other.samples)
