@@ -70,3 +70,4 @@ def test_cancel_stops_the_download(window, dialog, qtbot, monkeypatch):
     dialog.cancel()
     assert stopped.wait(TIMEOUT / 1000) and not dialog.busy
     assert dialog.status == "Download cancelled; nothing was kept." and window.errors == []
+

@@ -130,3 +130,12 @@ def test_the_colour_scale_is_shown_with_its_counts(mapped):
     assert legend.isVisible() and legend.scale == ("1", "2,000")
     next(c for c in mapped.findChildren(QCheckBox) if c.text() == "Colour by frequency").setChecked(False)
     assert not legend.isVisible()
+
+
+def test_words_selected_on_the_map_are_pinned(window):
+    panel = window.live_map.map_panel
+    window.session.set_pins(["w1"])
+    panel.selection.set_selection(["w1", "w2", "w3"], np.zeros((3, 2)), None)
+    pin = next(b for b in panel.selection.findChildren(QPushButton) if b.text() == "Pin")
+    pin.click()
+    assert window.session.pins == ["w1", "w2", "w3"]

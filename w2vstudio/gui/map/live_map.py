@@ -53,6 +53,7 @@ class LiveMap(QWidget):
         self.timeline.follow.toggled.connect(self._on_follow_toggled)
         self.map_panel.projected.connect(self._on_projected)
         self.map_panel.word_activated.connect(self.word_activated)
+        self.map_panel.selection.pin_requested.connect(lambda words: session.set_pins(session.pins + words))
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
         self._pins = session.pins
