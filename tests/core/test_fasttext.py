@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 
 from w2vstudio.cli import main
+from w2vstudio.core import lookups
 from w2vstudio.core.errors import FormatError, UnknownWordError
 from w2vstudio.core.fasttext import FastTextVectors, ngram_buckets
 from w2vstudio.core.io import detect_format, load_vectors
+from w2vstudio.core.query import ngram_note
 
 gensim_fasttext = pytest.importorskip("gensim.models.fasttext")
 from gensim.test.utils import datapath  # noqa: E402
@@ -170,3 +172,15 @@ def test_an_old_format_model_is_read(tmp_path):
     path = tmp_path / "old.bin"
     path.write_bytes(fasttext_file(["ab", "c"], version=None))
     assert detect_format(path) == "fasttext" and load_vectors(path).words == ["ab", "c"]
+
+
+def test_the_studios_lookups_accept_unknown_words():
+    kv = load_vectors(datapath("lee_fasttext.bin"))
+    rows = lookups.neighbours(kv, "nightz - day", 3)
+    assert [w for w, _, _ in rows] == [w for w, _ in kv.most_similar([kv["nightz"] / np.linalg.norm(kv["nightz"])],
+                                                                     ["day"], topn=3)]
+    assert ngram_note(kv, "nightz - day") == "Not in the vocabulary, built from character n-grams: nightz"
+    assert ngram_note(kv, "night") == ""
+    assert isinstance(lookups.analogy(kv, "day", "nightz", "mornin", "add", 3, None, True), lookups.AnalogyAnswer)
+    supervised = load_vectors(datapath("pang_lee_polarity_fasttext.bin"))
+    assert isinstance(lookups.neighbours(supervised, "someoovword", 3), lookups.Unknown)

@@ -41,8 +41,10 @@ def replace_word(text: str, wrong: str, right: str) -> str:
 
 
 def unknown_words(kv: KeyedVectors, words) -> Unknown | None:
-    """Suggestions for the words not in `kv`, or None when all are known."""
-    missing = {w: kv.suggest(w, 5) for w in dict.fromkeys(words) if w not in kv}
+    """Suggestions for the words not in `kv` (nor built from n-grams by a fastText model), or None
+    when all are known."""
+    built = getattr(kv, "built_from_ngrams", lambda word: False)
+    missing = {w: kv.suggest(w, 5) for w in dict.fromkeys(words) if w not in kv and not built(w)}
     return Unknown(missing) if missing else None
 
 

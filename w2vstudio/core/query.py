@@ -25,3 +25,10 @@ def query_words(kv, positive: list[str], negative: list[str]) -> list[dict]:
     built = getattr(kv, "built_from_ngrams", lambda word: False)
     return [{"word": w, "sign": sign, "built_from_ngrams": built(w)}
             for words, sign in ((positive, "+"), (negative, "-")) for w in words]
+
+
+def ngram_note(kv, text: str) -> str:
+    """A line naming the words of `text` whose vectors a fastText model builds from their
+    character n-grams ("" where there are none)."""
+    built = [q["word"] for q in query_words(kv, *parse_terms(text)) if q["built_from_ngrams"]]
+    return f"Not in the vocabulary, built from character n-grams: {', '.join(built)}" if built else ""

@@ -9,6 +9,7 @@ from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.core import lookups
+from w2vstudio.core.query import ngram_note
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.workers import Call
@@ -100,7 +101,7 @@ class NeighboursPanel(QWidget):
             self.results.show_unknown(result)
             self.results_shown.emit([])
             return
-        self.results.show_rows(result)
+        self.results.show_rows(result, ngram_note(self._kv, self.query))
         self.results_shown.emit(result)
         if result and self._kv is not None and self.query in self._kv:
             self.word_shown.emit(self.query)
