@@ -3,6 +3,9 @@ Spark saves open with its own vectors, `train --engine spark` gives what a direc
 progress, cancel and a failed job. One SparkSession for the module, small corpora: 2 cores."""
 
 import json
+import os
+import signal
+import threading
 from collections import Counter
 
 import numpy as np
@@ -113,6 +116,31 @@ def test_cancel_stops_the_jobs_and_keeps_nothing(spark, corpus):
     with pytest.raises(Cancelled):
         training.train()
     assert spark.range(3).count() == 3  # the session goes on
+
+
+class Stop(BaseException):
+    """As the command line's SIGTERM."""
+
+
+def test_a_signal_during_a_job_is_not_masked_by_pyspark_cleaning_up(spark, corpus):
+    def on_term(signum, frame):
+        raise Stop
+
+    def stop_soon(report):
+        if report.jobs >= 2 and not fired:
+            fired.append(threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)))
+            fired[0].start()
+
+    fired = []
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        with pytest.raises(Stop):
+            SparkTraining([corpus], TrainParams(dim=6, epochs=3, min_count=2), progress=stop_soon,
+                          session=spark).train()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        fired[0].join()
+    assert spark.range(3).count() == 3
 
 
 def test_a_failed_job_is_one_line(spark, tmp_path, capsys):

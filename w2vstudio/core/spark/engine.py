@@ -132,9 +132,15 @@ class SparkTraining:
 
     def cancel(self) -> None:
         self._cancelled.set()
+        self._cancel_jobs()
+
+    def _cancel_jobs(self) -> None:
         sc = self._sc
         if sc is not None:
-            sc.cancelJobGroup(self._group)
+            try:
+                sc.cancelJobGroup(self._group)
+            except Exception:  # a context already stopped runs no job of ours
+                pass
 
     def train(self) -> SparkResult:
         check_available()
@@ -145,28 +151,21 @@ class SparkTraining:
         own = spark is None
         if own:
             spark = self._start()
-        done = threading.Event()
+        self._sc = spark.sparkContext
+        done, outcome = threading.Event(), {}
         watcher = threading.Thread(target=self._watch, args=(spark.sparkContext, done), daemon=True)
+        worker = threading.Thread(target=self._work, args=(spark, paths, outcome), daemon=True)
         try:
-            self._sc = sc = spark.sparkContext
             if self._cancelled.is_set():
                 raise Cancelled("training on Spark was cancelled")
-            sc.setJobGroup(self._group, "w2vstudio: word2vec", interruptOnCancel=True)
             watcher.start()
-            t0 = time.perf_counter()
-            model, raw_words, fit_seconds = self._run(spark, paths)
-            seconds = time.perf_counter() - t0
-            model.info["engine"]["seconds"] = round(seconds, 3)
-            return SparkResult(model, raw_words, model.vocab.total, seconds, fit_seconds, mllib.not_used(self.params))
-        except Exception as exc:
-            if self._cancelled.is_set():
-                raise Cancelled("training on Spark was cancelled") from None
-            if isinstance(exc, W2VError):
-                raise
-            raise W2VError(f"Spark: {_first_line(exc)}") from None
-        except BaseException:  # Ctrl-C, SIGTERM: no job goes on without us
-            if self._sc is not None:
-                self._sc.cancelJobGroup(self._group)
+            worker.start()
+            while worker.is_alive():  # Ctrl-C and SIGTERM arrive here, never inside a call to the JVM
+                worker.join(_POLL)
+        except BaseException:
+            self._cancel_jobs()  # no job goes on without us
+            if worker.is_alive():
+                worker.join()
             raise
         finally:
             done.set()
@@ -175,6 +174,28 @@ class SparkTraining:
             self._sc = None
             if own:
                 spark.stop()
+        return self._result(outcome)
+
+    def _work(self, spark, paths: list[str], outcome: dict) -> None:
+        """The jobs, on a thread of their own (their job group is a property of the thread)."""
+        try:
+            spark.sparkContext.setJobGroup(self._group, "w2vstudio: word2vec", interruptOnCancel=True)
+            t0 = time.perf_counter()
+            outcome["done"] = self._run(spark, paths), time.perf_counter() - t0
+        except BaseException as exc:  # handed to train() on its thread
+            outcome["error"] = exc
+
+    def _result(self, outcome: dict) -> SparkResult:
+        exc = outcome.get("error")
+        if exc is not None:
+            if self._cancelled.is_set():
+                raise Cancelled("training on Spark was cancelled")
+            if isinstance(exc, W2VError):
+                raise exc
+            raise W2VError(f"Spark: {_first_line(exc)}")
+        (model, raw_words, fit_seconds), seconds = outcome["done"]
+        model.info["engine"]["seconds"] = round(seconds, 3)
+        return SparkResult(model, raw_words, model.vocab.total, seconds, fit_seconds, mllib.not_used(self.params))
 
     # -- on Spark ---------------------------------------------------------------------------------
     def _start(self):
