@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         return box.exec() == buttons.Discard
 
     def show_about(self):
-        box = QMessageBox(QMessageBox.Icon.Information, "About w2vstudio", about_text(), QMessageBox.StandardButton.Ok,
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "About w2vstudio", about_text(), QMessageBox.StandardButton.Ok,
                           self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

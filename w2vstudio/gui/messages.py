@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import platform
 
 import w2vstudio
 from w2vstudio.gui.session import Entry
+from w2vstudio.resources import ICON
+from w2vstudio.resources import path as resource_path
 
 
 def sentence(text: str) -> str:
@@ -27,8 +30,10 @@ def about_text() -> str:
     import numpy
     import PySide6
     import pyqtgraph
-    from PySide6.QtCore import qVersion
+    from PySide6.QtCore import QUrl, qVersion
 
-    return (f"<h3>w2vstudio {w2vstudio.__version__}</h3><p>Train word2vec fast, watch it learn, explore the "
+    icon = QUrl.fromLocalFile(str(resource_path(ICON))).toString()
+    return (f'<h3><img src="{html.escape(icon)}" width="64" height="64" style="vertical-align: middle"> '
+            f"w2vstudio {w2vstudio.__version__}</h3><p>Train word2vec fast, watch it learn, explore the "
             f"result.</p><p>Python {platform.python_version()} · PySide6 {PySide6.__version__} (Qt {qVersion()})"
             f" · pyqtgraph {pyqtgraph.__version__} · NumPy {numpy.__version__} · Numba {numba.__version__}</p>")
