@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.dropped import SortedPaths, sort_paths
+from w2vstudio.core.errors import Cancelled, W2VError
 from w2vstudio.core.io import detect_format, load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.probes import AnalogyProbe
@@ -21,61 +21,10 @@ from w2vstudio.gui import settings
 from w2vstudio.gui.session import Entry, LoadedSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
 
-VECTOR_SUFFIXES = {".bin", ".vec", ".npz", ".w2v", ".kv", ".emb"}  # only to word errors; content decides
-
-
-@dataclass
-class SortedPaths:
-    """Dropped or chosen paths by what they are, and one sentence for each that cannot be opened."""
-
-    sessions: list[Path] = field(default_factory=list)
-    vectors: list[Path] = field(default_factory=list)
-    corpus: list[Path] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
-def is_session(path: Path) -> bool:
-    """A saved session: its folder, or the session.json in it."""
-    return (path / SESSION_FILE).is_file() if path.is_dir() else path.name == SESSION_FILE
-
-
 def failure(path: Path, exc: BaseException) -> str:
     """One sentence about a file that could not be opened, naming it."""
     message = error_message(exc) if isinstance(exc, (W2VError, OSError, MemoryError)) else f"{exc}"
     return message if path.name in message else f"{path.name} could not be opened: {message or type(exc).__name__}"
-
-
-def sort_paths(paths) -> SortedPaths:
-    """Sessions, vectors files and corpus files or folders among `paths` (a file whose content is
-    no vectors format is corpus text, unless its suffix says vectors)."""
-    out = SortedPaths()
-    for path in map(Path, paths):
-        try:
-            if is_session(path):
-                out.sessions.append(path)
-            elif path.is_dir():
-                out.corpus.append(path)
-            elif not path.exists():
-                out.errors.append(f"{path} does not exist")
-            elif not path.is_file():
-                out.errors.append(f"{path.name} is not a regular file (a pipe, device or socket) and cannot be opened")
-            else:
-                _sort_file(path, out)
-        except Exception as exc:  # a damaged file is one sentence, whatever broke
-            out.errors.append(failure(path, exc))
-    return out
-
-
-def _sort_file(path: Path, out: SortedPaths):
-    try:
-        detect_format(path)
-    except FormatError as exc:
-        if path.suffix.lower() in VECTOR_SUFFIXES:
-            out.errors.append(str(exc))
-        else:
-            out.corpus.append(path)
-    else:
-        out.vectors.append(path)
 
 
 def read_vectors(path: Path, cancel: threading.Event) -> Entry:
