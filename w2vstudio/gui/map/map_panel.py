@@ -10,7 +10,6 @@ and click find the nearest point with a KD-tree built on first use.
 
 from __future__ import annotations
 
-import csv
 import html
 
 import numpy as np
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 from scipy.spatial import cKDTree
 
+from w2vstudio.core.coordinates import write_coordinates
 from w2vstudio.core.errors import UnknownWordError
 from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
@@ -486,12 +486,9 @@ class MapPanel(QWidget):
         exporter.export(str(path))
 
     def export_csv(self, path: str) -> None:
-        """Save `word,x,y,count` for each point (count empty where unknown), UTF-8."""
-        counts = [""] * len(self._words) if self._counts is None else self._counts.tolist()
-        with open(path, "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(["word", "x", "y", "count"])
-            out.writerows(zip(self._words, *self._xy.T.tolist(), counts))
+        """Save `word,x,y,count` for each point (count empty where unknown), UTF-8, atomically (the
+        format of `w2vstudio map`)."""
+        write_coordinates(path, self._words, self._xy, self._counts)
 
     @Slot()
     def _on_export_png_clicked(self) -> None:
