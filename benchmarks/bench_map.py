@@ -2,8 +2,8 @@
 
 - PCA of N x DIM (the projection job's work);
 - `set_coordinates` (one animation frame), with and without colour by frequency;
-- one repaint after a zoom or pan step (median of many, offscreen raster: a lower bound for a
-  screen, but it is the scatter's share that grows with N);
+- one repaint after a zoom or pan step, the words' labels placed again (median of many, offscreen
+  raster: a lower bound for a screen, but it is the scatter's share that grows with N);
 - the hover lookup (KD-tree) and a click selection with its neighbours in the full space;
 - optionally (`--tsne N`) t-SNE of N words by openTSNE against scikit-learn's, and (`--big N`)
   t-SNE and UMAP of N words, each against the targets of issue #14: openTSNE at least 4x faster
@@ -78,9 +78,11 @@ def main() -> None:
         i = next(steps)
         view.scaleBy((0.9, 0.9) if i % 20 < 10 else (1 / 0.9, 1 / 0.9))
         view.translateBy((0.01 * (-1) ** i, 0))
+        panel.word_labels.place_now()  # the words drawn as they fit, placed for the new view
         panel._plot.grab()
 
     ms = median_ms(frame, 40)
+    print(f"labels drawn                 {len(panel.word_labels.shown_words):8d}")
     print(f"repaint after zoom/pan       {ms:8.1f} ms{target(ms < 33, 'under 33 ms') if args.words >= 100_000 else ''}")
     rect = view.sceneBoundingRect()
     spots = iter(rng.random((10**4, 2)))
