@@ -74,9 +74,8 @@ def _spark(args) -> SparkOptions | None:
         if given:
             raise W2VError(f"{given[0]} needs --engine spark")
         return None
-    if args.partitions is not None and args.partitions < 1:
-        raise W2VError(f"--partitions {args.partitions}: must be at least 1")
-    return SparkOptions(args.master or DEFAULT_MASTER, args.partitions or 1, parse_conf(args.spark_conf))
+    partitions = 1 if args.partitions is None else args.partitions  # checked by the run
+    return SparkOptions(args.master or DEFAULT_MASTER, partitions, parse_conf(args.spark_conf))
 
 
 def _watch(args) -> WatchOptions:

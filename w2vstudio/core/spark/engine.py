@@ -98,7 +98,6 @@ def parse_conf(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
 def check_local_corpus(paths: Sequence[str]) -> list[str]:
     """The corpus as Spark should read it: URIs as given, local paths absolute. Local files are
     checked (CorpusError): they exist, and compressed ones are named as Hadoop recognises them."""
-    out = []
     local = [p for p in paths if "://" not in str(p)]
     for stat in find_files(local) if local else ():
         with open_regular(stat.path) as fh:  # never blocks on a FIFO swapped in
@@ -108,9 +107,7 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
         if compression and not stat.path.name.endswith(_SUFFIXES[compression]):
             raise CorpusError(f"{stat.path}: {compression}-compressed, but Spark recognises compression by the "
                               f"name: rename it to end in {_SUFFIXES[compression][0]}")
-    for p in paths:
-        out.append(str(p) if "://" in str(p) else str(Path(p).absolute()))
-    return out
+    return [str(p) if "://" in str(p) else str(Path(p).absolute()) for p in paths]
 
 
 class SparkTraining:
@@ -251,11 +248,14 @@ class SparkTraining:
         return model, raw_words, fit_seconds
 
     def _watch(self, sc, done: threading.Event) -> None:
-        """Report the job group's stages and tasks until `done`."""
-        if self.progress is None:
-            return
+        """Until `done`: report the job group's stages and tasks; once cancelled, cancel the jobs
+        submitted since (a job started just after a cancel would run on)."""
         tracker, last = sc.statusTracker(), None
         while not done.wait(_POLL):
+            if self._cancelled.is_set():
+                self._cancel_jobs()
+            if self.progress is None:
+                continue
             try:
                 jobs = tracker.getJobIdsForGroup(self._group)
                 stages = [tracker.getStageInfo(s) for j in jobs
