@@ -12,6 +12,7 @@ import pytest
 
 from tests.core.spark_layouts import write_model
 from w2vstudio.cli import main
+from w2vstudio.core.dropped import sort_paths
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.io import detect_format, load_vectors
 from w2vstudio.core.spark.model_files import ML, is_spark_model, read_metadata, read_spark_model
@@ -92,6 +93,16 @@ def test_other_folders_stay_corpora(tmp_path):
         load_vectors(other)
     with pytest.raises(FormatError, match="is a folder, not a regular file"):
         load_vectors(tmp_path / "corpus")
+
+
+def test_a_dropped_spark_folder_opens_as_vectors_any_other_folder_as_a_corpus(tmp_path):
+    model = write_model(tmp_path / "m", WORDS, VECTORS)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "metadata").mkdir()  # a metadata folder alone names no model
+    (tmp_path / "corpus" / "metadata" / "part-00000").write_text("plain text\n")
+    sorted_paths = sort_paths([model, tmp_path / "corpus"])
+    assert sorted_paths.vectors == [model] and sorted_paths.corpus == [tmp_path / "corpus"]
+    assert not sorted_paths.errors
 
 
 # ---- hostile folders ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.io import detect_format
 from w2vstudio.core.session import SESSION_FILE
+from w2vstudio.core.spark.model_files import is_spark_model
 
 VECTOR_SUFFIXES = {".bin", ".vec", ".npz", ".w2v", ".kv", ".emb"}  # only to word errors; content decides
 
@@ -30,13 +31,15 @@ def is_session(path: Path) -> bool:
 
 
 def sort_paths(paths) -> SortedPaths:
-    """Sessions, vectors files and corpus files or folders among `paths` (a file whose content is
-    no vectors format is corpus text, unless its suffix says vectors)."""
+    """Sessions, vectors files (and Word2Vec models saved by Spark) and corpus files or folders among
+    `paths` (a file whose content is no vectors format is corpus text, unless its suffix says vectors)."""
     out = SortedPaths()
     for path in map(Path, paths):
         try:
             if is_session(path):
                 out.sessions.append(path)
+            elif is_spark_model(path):  # a folder whose metadata names a Word2Vec model
+                out.vectors.append(path)
             elif path.is_dir():
                 out.corpus.append(path)
             elif not path.exists():
