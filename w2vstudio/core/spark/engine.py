@@ -271,6 +271,12 @@ class SparkTraining:
                 last = now
 
 
+def trained_on_spark(model: Model | None) -> bool:
+    """Whether MLlib trained `model` (it reports no loss)."""
+    engine = None if model is None else model.info.get("engine")
+    return isinstance(engine, dict) and engine.get("name") == "spark"
+
+
 def _vocabulary(counts, vectors, dim: int) -> tuple[Vocabulary, np.ndarray]:
     """Our vocabulary (most frequent first, ties by word) from the word count, with MLlib's
     vectors in its order; both must hold the same words."""

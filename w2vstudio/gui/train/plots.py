@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from w2vstudio.core.model import Model
 from w2vstudio.core.trainer import BatchReport, EpochReport
 from w2vstudio.core.run import epoch_words
+from w2vstudio.core.spark.engine import trained_on_spark
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
@@ -30,6 +31,8 @@ _MARKER_PEN = pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine)
 LOSS, RATE, SPEED = 1, 2, 3  # columns of the batch table after x
 QUALITY = 4  # not a column: the per-epoch evaluations
 QUALITY_CURVES = (("analogy", "analogy accuracy", "#3b6fb6"), ("ws353", "WS-353 Spearman", "#e07a1f"))
+LOSS_TITLE = "Loss (batches, and epoch means)"
+NO_LOSS_TITLE = "Loss: Spark reports no loss (MLlib trained this model)"
 
 
 def _plot(title: str, y_label: str, x_label: str = "") -> pg.PlotWidget:
@@ -57,7 +60,7 @@ class TrainingPlots(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.loss_plot = _plot("Loss (batches, and epoch means)", "loss")
+        self.loss_plot = _plot(LOSS_TITLE, "loss")
         self.quality_plot = _plot("Quality after each epoch", "score")
         self.rate_plot = _plot("Learning rate", "alpha")
         self.speed_plot = _plot("Speed", "", "epochs")
@@ -101,6 +104,7 @@ class TrainingPlots(QWidget):
         self._unscaled = set(self._curves)  # plots whose x range is still the last run's
         self._turn = 0
         self.set_marker(None)
+        self.loss_plot.getPlotItem().setTitle(LOSS_TITLE, size="10pt")
 
     def show_history(self, model: Model | None):
         """Show the history `model` keeps (None: nothing) on the axis of a live run: its batches'
@@ -113,6 +117,8 @@ class TrainingPlots(QWidget):
         if model is not None:
             self._means = list(enumerate(model.epoch_losses, 1))
             self._quality = _stored_quality(model.info.get("epoch_quality"))
+        if trained_on_spark(model):
+            self.loss_plot.getPlotItem().setTitle(NO_LOSS_TITLE, size="10pt")
         self.redraw(everything=True)
 
     @property
