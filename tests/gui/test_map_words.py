@@ -85,6 +85,7 @@ def test_a_lasso_selects_words_to_list_pin_and_export(qtbot, mapped, tmp_path):
     chosen = mapped.select_in_polygon(square)
     inside = np.flatnonzero((xy[:, 0] < mx) & (xy[:, 1] < my))
     assert chosen == [mapped.words[i] for i in inside] and chosen and mapped.selection.isVisible()
+    np.testing.assert_array_equal(mapped.lasso.marked, xy[inside])  # ringed on the map
     with qtbot.waitSignal(mapped.selection.pin_requested) as pinned:
         next(b for b in mapped.selection.findChildren(QPushButton) if b.text() == "Pin").click()
     assert pinned.args == [chosen]
@@ -93,7 +94,7 @@ def test_a_lasso_selects_words_to_list_pin_and_export(qtbot, mapped, tmp_path):
     table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert table[0] == ["word", "x", "y", "count"] and [r[0] for r in table[1:]] == chosen
     assert mapped.select_in_polygon(np.array([[1e6, 1e6], [2e6, 1e6], [2e6, 2e6]])) == []
-    assert not mapped.selection.isVisible()
+    assert not mapped.selection.isVisible() and not len(mapped.lasso.marked)
 
 
 def test_the_lasso_draws_with_the_mouse(qtbot, mapped):

@@ -1,6 +1,7 @@
 """Select points on a map by drawing around them: while the lasso is on, a left-button drag over
 the plot draws a free-hand polygon (instead of panning) and its vertices are reported when the
-button is released. Which points lie inside is `core.map_index`'s job."""
+button is released; `mark` rings the points selected. Which points lie inside is
+`core.map_index`'s job."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class Lasso(pg.GraphicsObject):
         self._outline.setPen(pen)
         self.setZValue(30)
         view.addItem(self, ignoreBounds=True)
+        self._marks = pg.ScatterPlotItem(pxMode=True, size=9, brush=None, pen=pg.mkPen(200, 40, 40, width=1.5))
+        self._marks.setZValue(9)
+        view.addItem(self._marks, ignoreBounds=True)
         view.sigRangeChanged.connect(self._on_view_range_changed)
 
     @property
@@ -42,6 +46,17 @@ class Lasso(pg.GraphicsObject):
 
     def _on_view_range_changed(self, *_args) -> None:
         self.prepareGeometryChange()  # the surface covers the view
+
+    @property
+    def marked(self) -> np.ndarray:
+        """The points ringed, (n, 2)."""
+        x, y = self._marks.getData()
+        return np.c_[x, y].reshape(-1, 2)
+
+    def mark(self, xy: np.ndarray) -> None:
+        """Ring the points at `xy` ((n, 2) view coordinates; none to clear)."""
+        xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+        self._marks.setData(x=xy[:, 0], y=xy[:, 1])
 
     def boundingRect(self) -> QRectF:
         return self._view.viewRect() if self._active else QRectF()

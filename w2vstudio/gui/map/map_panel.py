@@ -148,13 +148,14 @@ class MapPanel(QWidget):
         self._words_shown.toggled.connect(self.word_labels.show_words)
         self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
         self._regions_shown.toggled.connect(self.word_labels.show_regions)
-        self._lasso = Lasso(self._plot.getViewBox())
-        self._lasso.drawn.connect(self.select_in_polygon)
+        self.lasso = Lasso(self._plot.getViewBox())  # drawing around words selects them
+        self.lasso.drawn.connect(self.select_in_polygon)
         self._lasso_on = QCheckBox("Lasso", toolTip="Drag around words to select them (instead of panning)")
-        self._lasso_on.toggled.connect(self._lasso.set_active)
+        self._lasso_on.toggled.connect(self.lasso.set_active)
         self.selection = SelectionBox()  # the lasso's words: listed, pinnable, exported
         self.selection.saved.connect(lambda path: self._set_status(f"Saved {path}"))
         self.selection.failed.connect(lambda message: self._set_status(message, error=True))
+        self.selection.changed.connect(self._on_selection_changed)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -258,6 +259,7 @@ class MapPanel(QWidget):
         self._xy, self._tree, self._hovered, self._counts = xy, None, None, counts
         self.word_labels.set_points(words, xy)
         self._grid = None
+        self._on_selection_changed(self.selection.words)  # the rings follow the points
         if moved:
             _move_points(self._scatter, xy)
         else:
@@ -347,6 +349,10 @@ class MapPanel(QWidget):
         counts = None if self._counts is None else self._counts[rows]
         self.selection.set_selection([self._words[i] for i in rows], self._xy[rows], counts)
         return self.selection.words
+
+    @Slot(list)
+    def _on_selection_changed(self, words: list[str]) -> None:
+        self.lasso.mark(self._xy[[self._index[w] for w in words if w in self._index]])
 
     def clear_selection(self) -> None:
         """Unselect: no highlighted points, no labels."""

@@ -15,6 +15,7 @@ class SelectionBox(QWidget):
 
     pin_requested = Signal(list)  # the user asked to pin these words
     saved = Signal(str)  # the selection was exported to this path
+    changed = Signal(list)  # the words selected now (none: cleared)
     failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
@@ -52,6 +53,7 @@ class SelectionBox(QWidget):
         self._list.addItems(self._words)  # plain text items
         self._title.setText(f"{len(self._words):,} words selected")
         self.setVisible(bool(self._words))
+        self.changed.emit(self._words)
 
     def export_csv(self, path: str) -> None:
         """Write `word,x,y,count` of the selected words to `path` (atomically)."""
