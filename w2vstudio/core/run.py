@@ -169,6 +169,11 @@ class TrainingRun:
     def paused(self) -> bool:
         return self._paused
 
+    @property
+    def pausable(self) -> bool:
+        """Whether `pause()` holds the run (a run on Spark goes on)."""
+        return self._spark is None
+
     # -- the run --------------------------------------------------------------------------------
     def prepare(self) -> Model:
         """Scan (if given paths), encode, make or grow the model, attach the recorders."""

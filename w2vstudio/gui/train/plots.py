@@ -118,8 +118,12 @@ class TrainingPlots(QWidget):
             self._means = list(enumerate(model.epoch_losses, 1))
             self._quality = _stored_quality(model.info.get("epoch_quality"))
         if trained_on_spark(model):
-            self.loss_plot.getPlotItem().setTitle(NO_LOSS_TITLE, size="10pt")
+            self.say_no_loss()
         self.redraw(everything=True)
+
+    def say_no_loss(self):
+        """Title the loss plot with why it stays empty: Spark reports no loss (until `clear`)."""
+        self.loss_plot.getPlotItem().setTitle(NO_LOSS_TITLE, size="10pt")
 
     @property
     def batch_count(self) -> int:

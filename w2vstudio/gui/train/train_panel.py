@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QSc
 from w2vstudio.core.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.model import Model
-from w2vstudio.core.run import RunResult, TrainingRun
+from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
+from w2vstudio.core.spark.engine import SparkProgress
 from w2vstudio.core.trainer import BatchReport, EpochReport
 from w2vstudio.gui.session import Entry, StudioSession
 from w2vstudio.gui.train.corpus_panel import CorpusPanel
+from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
 from w2vstudio.gui.train.watch_form import WatchForm
@@ -82,6 +84,7 @@ class TrainPanel(QWidget):
         self.stop_action.triggered.connect(self.stop)
 
         self.form = ParamsForm()
+        self.engine_form = EngineForm()
         self.watch_form = WatchForm()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -118,6 +121,7 @@ class TrainPanel(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setMinimumHeight(min(self.form.sizeHint().height(), 240))
         QVBoxLayout(params_box).addWidget(scroll)
+        params_box.layout().addWidget(self.engine_form)
         watch_box = QGroupBox("Watch training")
         QVBoxLayout(watch_box).addWidget(self.watch_form)
         buttons = QHBoxLayout()
@@ -187,29 +191,43 @@ class TrainPanel(QWidget):
             return
         self.form.remember()
         self.watch_form.remember()
+        spark = self.engine_form.options()
         scanned = self.corpus_panel.scanned
-        if scanned is None:
+        if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
+            try:
+                run = TrainingRun(self.corpus_panel.paths, params, NO_WATCH, callback=self._reports.append,
+                                  spark=spark)
+            except W2VError as exc:
+                self.failed.emit(str(exc))
+                return
+            self._begin(run, params.epochs)
+            self.progress.setFormat("Starting Spark…")
+            self.plots.say_no_loss()
+        elif scanned is None:
             self._waiting_for_scan = True
             self.progress.setFormat("Reading the corpus first…")
             self.corpus_panel.scan()
         else:
-            self._epochs = params.epochs
-            self._last = None
-            self._plotted = None
-            self.plots.clear(params.epochs)
-            self.progress.setValue(0)
-            self.progress.setFormat("Preparing the vocabulary…")
-            self.stats.setText(" ")
-            self._taken = 0
-            self._reports.clear()
-            self._run = TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
-                                    callback=self._reports.append)
-            self._train.start(self._run.train)
-            gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
-            self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
-            self._timer.start()
-            self.training_started.emit()
+            self._begin(TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
+                                    callback=self._reports.append), params.epochs)
         self._update_actions()
+
+    def _begin(self, run: TrainingRun, epochs: int):
+        self._epochs = epochs
+        self._last = None
+        self._plotted = None
+        self.plots.clear(epochs)
+        self.progress.setValue(0)
+        self.progress.setFormat("Preparing the vocabulary…")
+        self.stats.setText(" ")
+        self._taken = 0
+        self._reports.clear()
+        self._run = run
+        self._train.start(run.train)
+        gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
+        self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
+        self._timer.start()
+        self.training_started.emit()
 
     def pause(self):
         if self.job is not None:
@@ -239,9 +257,10 @@ class TrainPanel(QWidget):
 
     def _update_actions(self):
         self.start_action.setEnabled(not self.is_busy)
-        self.pause_action.setEnabled(self.job is not None)
+        self.pause_action.setEnabled(self.job is not None and self.job.pausable)
         self.stop_action.setEnabled(self.is_busy)
         self.form.setEnabled(not self.is_busy)
+        self.engine_form.setEnabled(not self.is_busy)
         self.watch_form.setEnabled(not self.is_busy)
 
     def shut_down(self):
@@ -284,6 +303,11 @@ class TrainPanel(QWidget):
             loss = f", last epoch loss {model.epoch_losses[-1]:.4f}" if model.epoch_losses else ""
             self.stats.setText(f"Plotted: the model explored, {model.epochs_trained} epochs trained{loss}")
 
+    def _draw_spark(self, r: SparkProgress):
+        self.progress.setValue(round(1000 * r.tasks_done / max(r.tasks, 1)))
+        self.progress.setFormat(f"Spark: {r.tasks_done}/{r.tasks} tasks, {r.stages_done}/{r.stages} stages "
+                                f"of {r.jobs} jobs")
+
     def _draw_progress(self):
         r = self._last
         if r is None:
@@ -302,6 +326,10 @@ class TrainPanel(QWidget):
 
     def _on_refresh_timeout(self):
         reports = [self._reports.popleft() for _ in range(len(self._reports))]
+        spark = [r for r in reports if isinstance(r, SparkProgress)]
+        if spark:
+            reports = [r for r in reports if not isinstance(r, SparkProgress)]
+            self._draw_spark(spark[-1])
         self.plots.add_reports(reports)
         if self._run is not None and self._run.model is not None:
             self._follow(self._run, reports)
