@@ -17,7 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
 
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.map.legend import FrequencyLegend
+from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
 from w2vstudio.gui.map.map_panel import MapPanel
 
 TIMEOUT = 60_000
@@ -67,14 +67,20 @@ def test_words_are_drawn_most_frequent_first_and_more_when_zoomed(mapped):
     assert labels.shown_words == []
 
 
-def test_regions_are_named(qtbot, mapped):
+def test_regions_are_named_and_coloured_with_their_legend(qtbot, mapped):
+    by_frequency = mapped.drawn()[1]
+    regions = next(c for c in mapped.findChildren(QCheckBox) if c.text() == "Regions")
     with qtbot.waitSignal(mapped.word_labels.regions_named, timeout=TIMEOUT):
-        mapped.word_labels.show_regions(True)
+        regions.setChecked(True)
     names = mapped.word_labels.region_names
     assert 1 < len(names) <= 12
     assert all(word in mapped.words for name in names for word in name.split())
-    mapped.word_labels.show_regions(False)
-    assert mapped.word_labels.region_names == []
+    legend = mapped.findChild(RegionLegend)
+    assert legend.isVisible() and legend.names == names
+    assert len(set(mapped.drawn()[1])) == len(names) and not mapped.findChild(FrequencyLegend).isVisible()
+    regions.setChecked(False)
+    assert mapped.word_labels.region_names == [] and not legend.isVisible()
+    assert mapped.drawn()[1] == by_frequency
 
 
 def test_a_lasso_selects_words_to_list_pin_and_export(qtbot, mapped, tmp_path):

@@ -1,12 +1,13 @@
-"""The scale of the map's colour by frequency: the colours from rare to frequent words with the
-counts at both ends (the colour follows the log of the count)."""
+"""The map's colour legends: the scale of the colour by frequency (the colours from rare to frequent
+words with the counts at both ends; the colour follows the log of the count), and the colour of
+each region with its name."""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QWidget
 
 _WIDTH, _HEIGHT = 120, 10
 
@@ -41,3 +42,25 @@ class FrequencyLegend(QWidget):
         self._least.setText(f"{int(np.min(counts)):,}")
         self._most.setText(f"{int(np.max(counts)):,}")
         self.show()
+
+
+class RegionLegend(QListWidget):
+    """Each region's colour and name (plain text), one a row; hidden while there are none."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMaximumWidth(240)
+        self.setMaximumHeight(160)
+        self.hide()
+
+    @property
+    def names(self) -> list[str]:
+        return [self.item(i).text() for i in range(self.count())]
+
+    def set_regions(self, names: list[str], colours: list[QColor]) -> None:
+        self.clear()
+        for name, colour in zip(names, colours):
+            swatch = QPixmap(12, 12)
+            swatch.fill(colour)
+            self.addItem(QListWidgetItem(QIcon(swatch), name))
+        self.setVisible(bool(names))

@@ -41,7 +41,7 @@ from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.core.map_index import GridIndex
 from w2vstudio.gui.map.lasso import Lasso
-from w2vstudio.gui.map.legend import FrequencyLegend
+from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
 from w2vstudio.gui.map.selection_box import SelectionBox
 from w2vstudio.gui.map.word_labels import WordLabels
 from w2vstudio.gui.workers import Call
@@ -148,6 +148,9 @@ class MapPanel(QWidget):
         self._words_shown.toggled.connect(self.word_labels.show_words)
         self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
         self._regions_shown.toggled.connect(self.word_labels.show_regions)
+        self._regions_shown.toggled.connect(self._on_regions_toggled)
+        self.word_labels.regions_named.connect(self._on_regions_named)
+        self._region_legend = RegionLegend()
         self.lasso = Lasso(self._plot.getViewBox())  # drawing around words selects them
         self.lasso.drawn.connect(self.select_in_polygon)
         self._lasso_on = QCheckBox("Lasso", toolTip="Drag around words to select them (instead of panning)")
@@ -165,7 +168,12 @@ class MapPanel(QWidget):
                               self._export_png, self._export_csv))
         layout.addLayout(_row(self._search, self._k, self._colour, self._legend, self._words_shown,
                               self._regions_shown, self._lasso_on, None))
-        layout.addLayout(_row(self._plot, self.selection), 1)
+        side = QVBoxLayout()
+        side.addWidget(self._region_legend)
+        side.addWidget(self.selection, 1)
+        plot_row = _row(self._plot)
+        plot_row.addLayout(side)
+        layout.addLayout(plot_row, 1)
         layout.addWidget(self._status)
         self._update_controls()
 
@@ -479,6 +487,23 @@ class MapPanel(QWidget):
     def _on_k_changed(self, _k: int) -> None:
         if self._selected is not None:
             self.select_word(self._selected)
+
+    @Slot(bool)
+    def _on_regions_toggled(self, shown: bool) -> None:
+        if not shown:  # back to the colour by frequency
+            self._region_legend.set_regions([], [])
+            self._on_colour_toggled(self._colour.isChecked())
+
+    @Slot(object, list)
+    def _on_regions_named(self, labels: np.ndarray, names: list[str]) -> None:
+        """Colour the points by region, with the regions' legend."""
+        if len(labels) != len(self._xy):
+            return  # named for points since replaced: new names follow
+        colours = [pg.intColor(i, hues=max(len(names), 1), alpha=200) for i in range(len(names))]
+        brushes = np.array([pg.mkBrush(c) for c in colours], dtype=object)
+        self._scatter.setBrush(brushes[np.searchsorted(np.unique(labels), labels)])
+        self._legend.set_counts(None)
+        self._region_legend.set_regions(names, colours)
 
     @Slot(bool)
     def _on_colour_toggled(self, checked: bool) -> None:

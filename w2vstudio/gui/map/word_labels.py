@@ -26,7 +26,7 @@ class WordLabels(QObject):
     """The labels of the points of a pyqtgraph plot; call `set_points` whenever they move."""
 
     placed = Signal()  # the word labels were placed again (after a pan, zoom or move)
-    regions_named = Signal()  # the region names are drawn
+    regions_named = Signal(object, list)  # each point's region (n,) and the regions' names, drawn
 
     def __init__(self, plot: pg.PlotItem, parent: QObject | None = None):
         super().__init__(parent)
@@ -118,9 +118,9 @@ class WordLabels(QObject):
 
     @Slot(object)
     def _on_clustering_succeeded(self, result) -> None:
-        _labels, self._regions = result
+        labels, self._regions = result
         self._draw_regions()
-        self.regions_named.emit()
+        self.regions_named.emit(labels, self.region_names)
 
     def _draw_regions(self) -> None:
         labels = [(" ".join(r.words), r.x, r.y) for r in self._regions]
