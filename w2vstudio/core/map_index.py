@@ -36,25 +36,29 @@ class GridIndex:
         return c[:, 0] * self.shape[1] + c[:, 1]
 
     def _candidates(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-        """Indices of the points in the cells the rectangle overlaps, ascending."""
+        """Indices of the points in the cells the rectangle overlaps (one slice of the grid's
+        order per column of cells), unordered."""
         if x1 < self.low[0] or y1 < self.low[1]:
             return np.zeros(0, np.int64)
         top = self.low + self.size * np.array(self.shape)
         if x0 > top[0] or y0 > top[1]:
             return np.zeros(0, np.int64)
         (cx0, cy0), (cx1, cy1) = self._cell_xy(np.array([[x0, y0], [x1, y1]], dtype=np.float64))
-        rows = np.arange(cx0, cx1 + 1)[:, None] * self.shape[1] + np.arange(cy0, cy1 + 1)[None, :]
-        rows = rows.ravel()
-        parts = [self._order[self._starts[c] : self._starts[c + 1]] for c in rows]
-        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+        first = np.arange(cx0, cx1 + 1) * self.shape[1]
+        parts = [self._order[self._starts[c + cy0] : self._starts[c + cy1 + 1]] for c in first.tolist()]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
-    def in_rect(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
-        """Indices of the points with x0 <= x <= x1 and y0 <= y <= y1, ascending."""
+    def in_rect(self, x0: float, y0: float, x1: float, y1: float, limit: int | None = None) -> np.ndarray:
+        """Indices of the points with x0 <= x <= x1 and y0 <= y <= y1, ascending; only the `limit`
+        lowest where given."""
         x0, x1 = sorted((x0, x1))
         y0, y1 = sorted((y0, y1))
         found = self._candidates(x0, y0, x1, y1)
         p = self.xy[found]
-        return found[(p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)]
+        found = found[(p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)]
+        if limit is not None and limit < len(found):
+            found = np.partition(found, limit)[:limit]
+        return np.sort(found)
 
     def in_polygon(self, polygon: np.ndarray) -> np.ndarray:
         """Indices of the points inside `polygon` (m, 2 vertices, closed implicitly; even-odd

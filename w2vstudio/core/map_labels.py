@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from w2vstudio.core import kernels
 from w2vstudio.core.map_index import GridIndex
 
 LABELS = 300  # the most labels drawn at once
@@ -22,32 +23,19 @@ def place_labels(index: GridIndex, view: tuple[float, float, float, float], scal
     frequent (lowest index) first. `view` is (x0, y0, x1, y1) in map units, `scale` pixels per unit
     along x and y, `widths[i]` point i's label width in pixels, `height` a label's height."""
     x0, y0, x1, y1 = view
-    visible = index.in_rect(x0, y0, x1, y1)[:candidates]
+    visible = index.in_rect(x0, y0, x1, y1, limit=candidates)
     if not len(visible) or limit <= 0:
         return np.zeros(0, np.int64)
     centre = (index.xy[visible] - (min(x0, x1), min(y0, y1))) * np.abs(np.asarray(scale, dtype=np.float64))
-    half_w, half_h = np.asarray(widths, dtype=np.float64)[visible] / 2, height / 2
-    cell = max(float(height), 1.0)
-    taken: dict[tuple[int, int], list[int]] = {}
-    boxes: list[tuple[float, float, float, float]] = []
-    placed = []
-    for k, i in enumerate(visible.tolist()):
-        box = (centre[k, 0] - half_w[k], centre[k, 1] - half_h, centre[k, 0] + half_w[k], centre[k, 1] + half_h)
-        cells = [(cx, cy) for cx in range(int(box[0] // cell), int(box[2] // cell) + 1)
-                 for cy in range(int(box[1] // cell), int(box[3] // cell) + 1)]
-        if any(_overlap(box, boxes[j]) for c in cells for j in taken.get(c, ())):
-            continue
-        for c in cells:
-            taken.setdefault(c, []).append(len(boxes))
-        boxes.append(box)
-        placed.append(i)
-        if len(placed) >= limit:
-            break
-    return np.array(placed, dtype=np.int64)
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    half_w = np.asarray(widths, dtype=np.float64)[visible] / 2
+    cell = max(float(height) / 2, 1.0)  # the occupancy grid's cell, in pixels
+    low = np.floor((centre - np.c_[half_w, np.full(len(visible), height / 2)]) / cell).astype(np.int64)
+    high = np.floor((centre + np.c_[half_w, np.full(len(visible), height / 2)]) / cell).astype(np.int64)
+    low, high = low - low.min(axis=0), high - low.min(axis=0)
+    taken = np.zeros((int(high[:, 0].max()) + 1, int(high[:, 1].max()) + 1), dtype=np.bool_)
+    placed = np.empty(min(limit, len(visible)), dtype=np.int64)
+    found = kernels.place_boxes(low, high, taken, placed)
+    return visible[placed[:found]]
 
 
 @dataclass(frozen=True)
