@@ -134,3 +134,18 @@ def test_axes_corpus_evidence(qtbot, trained):
     view.evidence_word.setText("x")
     view.find_evidence()
     assert "remembers its corpus" in view.evidence_text.toPlainText()
+
+
+def test_a_studio_run_probes_five_pairs_of_its_corpus(qtbot, window, tiny_corpus, train):
+    """The Train tab's run records the likelihood of the corpus's five highest-PMI pairs, which the
+    Lenses tab follows while it trains and shows for the new model after."""
+    followed = []
+    window.train_panel.training_progressed.connect(lambda run: followed.append(run.probes))
+    with qtbot.waitSignal(window.corpus_panel.scan_finished, timeout=60_000):
+        window.open_paths([str(tiny_corpus)])
+    outcome = train(window)
+    assert outcome.probes is not None and len(outcome.probes.pairs) == 5
+    assert followed and followed[-1] is outcome.probes
+    view = window.lenses_panel.likelihood_view
+    assert view.pairs == outcome.probes.pairs and len(view.words) == len(outcome.recorder)
+    assert window.errors == []

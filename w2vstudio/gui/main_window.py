@@ -21,8 +21,9 @@ from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
 from w2vstudio.gui.explore.word_info_panel import WordInfoPanel
 from w2vstudio.gui.files import FileJobs, remember, with_suffix
 from w2vstudio.gui.inside.inside_panel import InsidePanel
+from w2vstudio.gui.lenses.lenses_panel import LensesPanel
 from w2vstudio.gui.map.live_map import LiveMap
-from w2vstudio.gui.messages import about_text, sentence, unsaved_text
+from w2vstudio.gui.messages import sentence, show_about, unsaved_text
 from w2vstudio.gui.model_status import ModelStatus
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.train.corpus_panel import CorpusPanel
@@ -56,10 +57,11 @@ class MainWindow(QMainWindow):
         self.compare_panel = ComparePanel(self.session)
         self.evaluate_panel = EvaluatePanel(self.session)
         self.inside_panel = InsidePanel(self.session)
+        self.lenses_panel = LensesPanel(self.session)
         self.tab_list = [("Train", self.train_panel), ("Neighbours", self.neighbours_panel),
                          ("Analogy", self.analogy_panel), ("Map", self.live_map), ("Probes", self.probes_panel),
                          ("Compare", self.compare_panel), ("Evaluate", self.evaluate_panel),
-                         ("Inside", self.inside_panel)]  # a new tab: one more pair here
+                         ("Inside", self.inside_panel), ("Lenses", self.lenses_panel)]  # a new tab: one more pair here
         self.tabs = QTabWidget()
         for name, panel in self.tab_list:
             self.tabs.addTab(panel, name)
@@ -139,11 +141,13 @@ class MainWindow(QMainWindow):
         for fmt, command in a.exports.items():
             command.triggered.connect(partial(self._on_export_triggered, fmt))
         self.corpus_panel.corpus_changed.connect(self.word_info.set_corpus)
-        self.word_info.lines_found.connect(self.inside_panel.samples_view.set_corpus_lines)
-        self.train_panel.training_finished.connect(self._on_training_finished)
-        for panel in (self.live_map, self.probes_panel):
+        self.word_info.lines_found.connect(self.inside_panel.set_corpus_lines)
+        for finished in (self._on_training_finished, self.lenses_panel.stop_following):
+            self.train_panel.training_finished.connect(finished)
+        for panel in (self.live_map, self.probes_panel, self.lenses_panel):
             self.train_panel.training_progressed.connect(panel.follow_training)
-        self.train_panel.moment_clicked.connect(self._on_moment_clicked)
+        for moment in (self._on_moment_clicked, self.lenses_panel.show_progress):
+            self.train_panel.moment_clicked.connect(moment)
         self.live_map.moment_shown.connect(self.train_panel.mark_moment)
         for shown in (self.live_map.word_activated, self.neighbours_panel.word_shown):
             shown.connect(self.select_word)
@@ -180,10 +184,7 @@ class MainWindow(QMainWindow):
         return box.exec() == buttons.Discard
 
     def show_about(self):
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "About w2vstudio", about_text(), QMessageBox.StandardButton.Ok,
-                          self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_about(self)
 
     def _on_busy_changed(self, message: str, cancellable: bool):
         self.busy.set_busy(message, cancellable)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 import platform
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
 import w2vstudio
 from w2vstudio.gui.session import Entry
 from w2vstudio.resources import ICON
@@ -37,3 +40,10 @@ def about_text() -> str:
             f"w2vstudio {w2vstudio.__version__}</h3><p>Train word2vec fast, watch it learn, explore the "
             f"result.</p><p>Python {platform.python_version()} · PySide6 {PySide6.__version__} (Qt {qVersion()})"
             f" · pyqtgraph {pyqtgraph.__version__} · NumPy {numpy.__version__} · Numba {numba.__version__}</p>")
+
+
+def show_about(parent):
+    """The About box (versions of the libraries that do the work), without blocking."""
+    box = QMessageBox(QMessageBox.Icon.NoIcon, "About w2vstudio", about_text(), QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 from w2vstudio.gui import settings
 from w2vstudio.core.run import WatchOptions
 
+DEFAULT_PROBES = 5  # likelihood probes of a studio run: the pairs of highest PMI in the corpus
+
 
 class WatchForm(QWidget):
     """Edits the WatchOptions of the next run (the pinned words come from the window)."""
@@ -39,7 +41,8 @@ class WatchForm(QWidget):
         layout.addRow("Each epoch", self.quality)
 
     def options(self, pinned=()) -> WatchOptions:
-        return WatchOptions(self.snapshots.value(), self.tracked.value(), self.quality.isChecked(), tuple(pinned))
+        return WatchOptions(self.snapshots.value(), self.tracked.value(), self.quality.isChecked(), tuple(pinned),
+                            default_probes=DEFAULT_PROBES)
 
     def remember(self):
         """Store the form's values as the next session's defaults."""
