@@ -1,8 +1,9 @@
 """Words drawn on the map, not only dots: as many as fit without overlapping at the current zoom
 (the most frequent first; more appear as one zooms in), placed from a spatial index of the visible
-region only (`core.map_labels`), and region names: the layout clustered in the background, each
-cluster named by its most frequent words. Labels are plain text from a reused pool of light items
-that keep their size on screen (not pyqtgraph TextItems: those stay for the selection's labels)."""
+region only (`core.map_labels`), again as the view or the points move; and region names: the
+layout clustered in the background, each cluster named by its most frequent words. Labels are
+plain text from a reused pool of light items that keep their size on screen (not pyqtgraph
+TextItems: those stay for the selection's labels)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from w2vstudio.core.map_labels import Region, name_regions, place_labels
 from w2vstudio.gui.workers import Call
 
 REGIONS = 12  # clusters named on the map
-_DELAY_MS = 40  # a pan or zoom waits this long for the next before labels are placed again
+_DELAY_MS = 40  # labels are placed again at most this often while the points or the view move
 _WORD_COLOUR = (40, 40, 40)
 _REGION_COLOUR = (120, 30, 30)
 
@@ -68,13 +69,13 @@ class WordLabels(QObject):
         if not moved_only:
             self._widths = np.fromiter(map(len, self._words), dtype=np.float64, count=len(self._words))
             self._widths = self._widths * self._char_px + 6
-        self._timer.start()
+        self._schedule()
         if self._show_regions:
             self._name_regions()
 
     def show_words(self, shown: bool) -> None:
         self._show_words = shown
-        self._timer.start()
+        self._schedule()
 
     def show_regions(self, shown: bool) -> None:
         self._show_regions = shown
@@ -85,6 +86,12 @@ class WordLabels(QObject):
             self._regions = []
             self._draw_regions()
 
+    def _schedule(self) -> None:
+        """Place the labels again soon: at most once per delay, however often asked (they follow
+        an animation or a drag as it goes)."""
+        if not self._timer.isActive():
+            self._timer.start()
+
     def place_now(self) -> None:
         """Place the word labels at once (they follow pans and zooms by themselves)."""
         self._timer.stop()
@@ -92,7 +99,7 @@ class WordLabels(QObject):
 
     @Slot()
     def _on_range_changed(self, *_args) -> None:
-        self._timer.start()
+        self._schedule()
 
     @Slot()
     def _on_timer_timeout(self) -> None:
