@@ -35,6 +35,7 @@ FILES = {
     "/corpus.zip": zipped({"corpus/a.txt": TEXT, "corpus/b.txt": TEXT[:100]}),
     "/escape.zip": zipped({"ok.txt": TEXT, "../escape.txt": TEXT}),
     "/bomb.zip": zipped({"zeros.txt": bytes(1 << 20)}),
+    "/many.zip": zipped({f"{i}.txt": b"x" for i in range(5)}),
 }
 
 
@@ -122,8 +123,10 @@ def test_a_zip_is_unpacked_into_a_folder(server, tmp_path):
     ("/missing.gz", {"size": 10}, "HTTP 404"),
     ("/escape.zip", {}, "outside its folder"),
     ("/bomb.zip", {"unpacked_limit": 1000}, "more than the 1,000 allowed"),
+    ("/many.zip", {}, "holds 5 files, more than the 4 allowed"),
 ])
-def test_failures_are_one_line_and_keep_nothing(server, tmp_path, path, changes, said):
+def test_failures_are_one_line_and_keep_nothing(server, tmp_path, monkeypatch, path, changes, said):
+    monkeypatch.setattr(download, "_MAX_MEMBERS", 4)
     with pytest.raises(W2VError, match=None) as err:
         fetch(entry(server, path, **changes), tmp_path)
     message = str(err.value)

@@ -33,6 +33,7 @@ _CHUNK = 1 << 16  # bytes read at a time (and between two looks at the cancel ev
 _TIMEOUT = 30  # seconds a connection may stay silent
 _DOWNLOADED = 0.8  # the share of the progress bar the download takes (the rest: unpacking)
 _ZIP_MAGIC = b"PK\x03\x04"
+_MAX_MEMBERS = 100_000  # files a zip may hold
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,9 @@ def _unzip(corpus: Corpus, archive: Path, target: Path, progress, cancel) -> Pat
     try:
         with zipfile.ZipFile(archive) as z:
             members = [m for m in z.infolist() if not m.is_dir()]
+            if len(members) > _MAX_MEMBERS:
+                raise W2VError(f"{corpus.url}: the archive holds {len(members):,} files, more than the "
+                               f"{_MAX_MEMBERS:,} allowed")
             total = sum(m.file_size for m in members)
             if total > corpus.unpacked_limit:
                 raise W2VError(f"{corpus.url}: the archive unpacks to {total:,} bytes, more than the "
