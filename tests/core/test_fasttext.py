@@ -14,6 +14,7 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core import lookups
+from w2vstudio.core.dropped import sort_paths
 from w2vstudio.core.errors import FormatError, UnknownWordError
 from w2vstudio.core.fasttext import FastTextVectors, ngram_buckets
 from w2vstudio.core.io import detect_format, load_vectors
@@ -184,3 +185,12 @@ def test_the_studios_lookups_accept_unknown_words():
     assert isinstance(lookups.analogy(kv, "day", "nightz", "mornin", "add", 3, None, True), lookups.AnalogyAnswer)
     supervised = load_vectors(datapath("pang_lee_polarity_fasttext.bin"))
     assert isinstance(lookups.neighbours(supervised, "someoovword", 3), lookups.Unknown)
+
+
+def test_a_dropped_pickle_or_compressed_model_is_refused_not_taken_for_a_corpus(tmp_path):
+    pickled, packed = tmp_path / "word2vec.model", tmp_path / "model.bin.gz"
+    pickled.write_bytes(pickle.dumps({"wv": [1.0]}, protocol=4))
+    packed.write_bytes(gzip.compress(fasttext_file(["a"])))
+    sorted_paths = sort_paths([pickled, packed])
+    assert sorted_paths.corpus == [] and sorted_paths.vectors == []
+    assert "save_word2vec_format" in sorted_paths.errors[0] and "decompress it first" in sorted_paths.errors[1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from w2vstudio.core.errors import FormatError
+from w2vstudio.core.errors import ForeignFile, FormatError
 from w2vstudio.core.io import detect_format
 from w2vstudio.core.session import SESSION_FILE
 from w2vstudio.core.spark.model_files import is_spark_model
@@ -58,7 +58,7 @@ def _sort_file(path: Path, out: SortedPaths):
     try:
         detect_format(path)
     except FormatError as exc:
-        if path.suffix.lower() in VECTOR_SUFFIXES:
+        if isinstance(exc, ForeignFile) or path.suffix.lower() in VECTOR_SUFFIXES:
             out.errors.append(str(exc))
         else:
             out.corpus.append(path)

@@ -13,6 +13,11 @@ class FormatError(W2VError):
     """A vectors or model file that is malformed or of an unknown format."""
 
 
+class ForeignFile(FormatError):
+    """A file recognised as one w2vstudio will not read (a Python pickle, a compressed fastText
+    model): never taken for a corpus either."""
+
+
 class UnknownWordError(W2VError, KeyError):
     """A word that is not in the vocabulary."""
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from w2vstudio.core import fasttext, kernels, modelfile
 from w2vstudio.core.atomic import atomic_write
-from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.errors import Cancelled, ForeignFile, FormatError, W2VError
 from w2vstudio.core.opener import open_input
 from w2vstudio.core.spark import model_files as spark_files
 from w2vstudio.core.vectors import KeyedVectors
@@ -64,11 +64,11 @@ def detect_format(path: str | Path) -> str:
         compression = f.compression
     if fasttext.sniff(head):
         if compression:
-            raise FormatError(f"{path}: a {compression}-compressed fastText model: decompress it first "
+            raise ForeignFile(f"{path}: a {compression}-compressed fastText model: decompress it first "
                               "(its n-gram matrix is memory-mapped, never read whole)")
         return "fasttext"
     if (pickled := modelfile.pickle_note(head)) is not None:
-        raise FormatError(f"{path} {pickled}")
+        raise ForeignFile(f"{path} {pickled}")
     if compression is None and head.startswith(_ZIP_MAGIC):
         modelfile.read_meta(path)
         return "model"
