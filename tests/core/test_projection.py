@@ -1,4 +1,4 @@
-"""2D projections: PCA against scikit-learn, Procrustes, chunked t-SNE with progress and cancel."""
+"""2D projections: PCA against scikit-learn, Procrustes, t-SNE (openTSNE) and UMAP with progress and cancel."""
 
 import threading
 
