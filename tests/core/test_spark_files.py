@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from tests.core.cli_checks import one_error_line
 from tests.core.spark_layouts import write_model
 from w2vstudio.cli import main
 from w2vstudio.core.dropped import sort_paths
@@ -19,15 +20,6 @@ from w2vstudio.core.spark.model_files import ML, is_spark_model, read_metadata, 
 
 WORDS = ["king", "queen", "man", "woman", "sea", "ocean"]
 VECTORS = np.random.default_rng(3).standard_normal((len(WORDS), 4)).astype(np.float32)
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 1 and out == "" and "Traceback" not in err, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("w2vstudio: error: "), err
-    return lines[0]
 
 
 @pytest.mark.parametrize("api, version, files", [("ml", "4.3.0", 1), ("ml", "3.5.1", 3), ("mllib", "", 2)])

@@ -7,19 +7,10 @@ import lzma
 
 import pytest
 
-from w2vstudio.cli import main
+from tests.core.cli_checks import one_error_line
 from w2vstudio.core.errors import CorpusError, W2VError
 from w2vstudio.core.params import PARAMS, ParamError, TrainParams
 from w2vstudio.core.spark import engine, mllib
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 1 and out == "" and "Traceback" not in err, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("w2vstudio: error: "), err
-    return lines[0]
 
 
 def test_every_parameter_is_either_followed_or_checked():

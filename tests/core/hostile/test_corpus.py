@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from w2vstudio.cli import main
+from tests.core.cli_checks import one_error_line
 from w2vstudio.core import kwic
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.scan import scan_corpus
@@ -29,15 +29,6 @@ def flipped(data: bytes) -> bytes:
     for i in range(len(out) // 2, len(out) // 2 + 6):
         out[i] ^= 0xFF
     return bytes(out)
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 1 and out == "" and "Traceback" not in err, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("w2vstudio: error: "), err
-    return lines[0]
 
 
 @pytest.mark.parametrize("kind", sorted(PACK))

@@ -7,21 +7,13 @@ import os
 import numpy as np
 import pytest
 
+from tests.core.cli_checks import one_error_line
 from w2vstudio.cli import main
 from w2vstudio.core.io import save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.vectors import KeyedVectors
 
 SMALL = ("--dim", "8", "--epochs", "1", "--min-count", "2", "--threads", "1", "--quiet")
-
-
-def one_error_line(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 1 and out == "" and "Traceback" not in err, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("w2vstudio: error: "), err
-    return lines[0]
 
 
 @pytest.fixture
