@@ -29,8 +29,7 @@ import numpy as np
 
 from w2vstudio.core import kernels
 from w2vstudio.core.errors import Cancelled, FormatError
-from w2vstudio.core.npz import open_regular
-from w2vstudio.core.opener import check_regular
+from w2vstudio.core.opener import check_regular, open_regular
 from w2vstudio.core.vectors import KeyedVectors
 
 MAGIC = 0x2F4F16BA
@@ -130,7 +129,7 @@ def read_fasttext(path: str | Path, limit: int | None = None,
     """The words' vectors of the fastText model at `path` (its first `limit` words), and notes
     for the user (words whose bytes are not UTF-8)."""
     check_regular(path, FormatError)
-    with open_regular(path) as f:  # a file swapped for a FIFO since is refused, never waited on
+    with open_regular(path, FormatError) as f:  # a file swapped for a FIFO since is refused, never waited on
         size = os.fstat(f.fileno()).st_size
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
     return _Reader(path, data).vectors(limit, cancel)

@@ -27,8 +27,8 @@ import numpy as np
 from w2vstudio.core import jsonsafe
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import FormatError, W2VError
-from w2vstudio.core.npz import ZIP_MAGIC, NpzReader, open_regular
-from w2vstudio.core.opener import sniff_compression
+from w2vstudio.core.npz import ZIP_MAGIC, NpzReader
+from w2vstudio.core.opener import open_regular, sniff_compression
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.vocab import Vocabulary
 
@@ -108,7 +108,7 @@ class _Reader:
 
     def __init__(self, path):
         self.path = path
-        fh = open_regular(path)
+        fh = open_regular(path, FormatError)
         try:
             head = fh.read(8)
             fh.seek(0)

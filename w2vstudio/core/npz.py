@@ -10,15 +10,13 @@ Every failure is a `FormatError` of one line naming the file and the member.
 from __future__ import annotations
 
 import math
-import os
-import stat
 import zipfile
 import zlib
 
 import numpy as np
 
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.opener import kind_of
+from w2vstudio.core.opener import open_regular
 
 ZIP_MAGIC = b"PK\x03\x04"
 _MAX_HEADER = 1 << 16  # bytes of a .npy header's dict
@@ -27,30 +25,12 @@ _READ = 1 << 20  # bytes inflated at a time
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError)
 
 
-def open_regular(path) -> object:
-    """`path` opened for binary reading if it is a regular file (a FIFO never blocks here)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise FormatError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise FormatError(f"{path} is {kind_of(mode)}, not a regular file")
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
 class NpzReader:
     """The arrays of a `.npz` file, each read only when asked for (use it as a context manager)."""
 
     def __init__(self, path, fh=None, kind: str = "w2vstudio file"):
         self.path = path
-        self._fh = open_regular(path) if fh is None else fh
+        self._fh = open_regular(path, FormatError) if fh is None else fh
         try:
             self._zip = zipfile.ZipFile(self._fh)
             infos = self._zip.infolist()

@@ -181,25 +181,31 @@ class Input:
         self.close()
 
 
-def open_input(path: str | Path, error: type[W2VError] = W2VError) -> Input:
-    """Open a regular file for reading (see the module's docstring); failures raise `error`."""
-    path = Path(path)
-    check_regular(path, error)
-    nonblock = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in after the check must not block
+def open_regular(path: str | Path, error: type[W2VError] = W2VError):
+    """`path` opened for binary reading if it is a regular file; anything else (a FIFO, a device,
+    even one swapped in after a check) is refused without blocking, in one line (`error`)."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise error(f"cannot read {path}: {_reason(exc)}") from None
     try:
-        mode = os.fstat(fd).st_mode  # the file opened, should it have been swapped since the check
+        mode = os.fstat(fd).st_mode  # the file opened, should it have been swapped since a check
         if not stat.S_ISREG(mode):
             raise error(f"{path} is {kind_of(mode)}, not a regular file")
         if nonblock:
             os.set_blocking(fd, True)
-        disk = os.fdopen(fd, "rb")
+        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+
+
+def open_input(path: str | Path, error: type[W2VError] = W2VError) -> Input:
+    """Open a regular file for reading (see the module's docstring); failures raise `error`."""
+    path = Path(path)
+    check_regular(path, error)
+    disk = open_regular(path, error)
     try:
         return Input(path, disk, error)
     except BaseException:

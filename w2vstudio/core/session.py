@@ -21,9 +21,9 @@ from pathlib import Path
 
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.opener import open_regular
 from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
-from w2vstudio.core.npz import open_regular
 from w2vstudio.core.vectors import KeyedVectors
 
 SESSION_FILE = "session.json"
@@ -179,7 +179,7 @@ def _read_index(index: Path) -> dict:
         raise FormatError(f"cannot read {index}: {(exc.strerror or str(exc)).lower()}") from None
     if stat.S_ISLNK(status.st_mode):
         raise FormatError(f"{index} is a link; a session's files must be in its folder")
-    with open_regular(index) as f:
+    with open_regular(index, FormatError) as f:
         raw = f.read(MAX_INDEX + 1)
     if len(raw) > MAX_INDEX:
         raise FormatError(f"{index} is larger than {MAX_INDEX >> 20} MB: not a session's description")

@@ -27,8 +27,7 @@ import numpy as np
 from w2vstudio.core.corpus import find_files
 from w2vstudio.core.errors import Cancelled, CorpusError, W2VError
 from w2vstudio.core.model import Model
-from w2vstudio.core.npz import open_regular
-from w2vstudio.core.opener import sniff_compression
+from w2vstudio.core.opener import open_regular, sniff_compression
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.vocab import Vocabulary
@@ -100,7 +99,7 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
     checked (CorpusError): they exist, and compressed ones are named as Hadoop recognises them."""
     local = [p for p in paths if "://" not in str(p)]
     for stat in find_files(local) if local else ():
-        with open_regular(stat.path) as fh:  # never blocks on a FIFO swapped in
+        with open_regular(stat.path, CorpusError) as fh:  # never blocks on a FIFO swapped in
             compression = sniff_compression(fh.read(8))
         if compression == "xz":
             raise CorpusError(f"{stat.path}: xz-compressed, which Spark cannot read: decompress it or use gzip")

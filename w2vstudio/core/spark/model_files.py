@@ -30,8 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
-from w2vstudio.core.npz import open_regular
-from w2vstudio.core.opener import kind_of
+from w2vstudio.core.opener import kind_of, open_regular
 from w2vstudio.core.vectors import KeyedVectors
 
 ML = "org.apache.spark.ml.feature.Word2VecModel"
@@ -105,7 +104,7 @@ def read_spark_model(path: str | Path, limit: int | None = None,
     handles, opened = [], []
     try:
         for file in _data_files(path):
-            handles.append(open_regular(file))
+            handles.append(open_regular(file, FormatError))
             opened.append((file, _parquet_file(pq, file, handles[-1])))
         if meta.old:
             words, vectors = _read_old(path, opened, meta, limit)
@@ -139,7 +138,7 @@ def _metadata_json(path: Path) -> dict:
     parts = [f for f in _listing(folder) if f.name.startswith("part-")]
     if not parts:
         raise FormatError(f"{folder}: no part-* file: not a saved Spark model")
-    with open_regular(parts[0]) as fh:
+    with open_regular(parts[0], FormatError) as fh:
         text = fh.read(MAX_METADATA + 1)
     if len(text) > MAX_METADATA:
         raise FormatError(f"{parts[0]}: over {MAX_METADATA:,} bytes: not Spark metadata")
