@@ -56,6 +56,29 @@ def test_pairs_with_a_model_adds_the_kernels_draws(model_path, capsys):
     assert code == 0 and "[zebra: not in the vocabulary]" in out
 
 
+def test_pairs_shows_the_negatives_a_window_shares(model_path, topic_file, tmp_path, capsys):
+    text = "the sea1 sea2 of sea3 and sea4 a sea5"
+    code, out, err = _run(capsys, "pairs", text, "--model", model_path, "--seed", "3", "--json")
+    assert code == 0, err
+    data = _last_json(out)
+    result = make_samples(text, model=Model.load(model_path), seed=3)
+    assert data["shared_negatives"] is True and data == result.to_json()
+    by_centre: dict = {}
+    for s in result.samples:
+        if s.label == 0:
+            by_centre.setdefault(s.centre, {}).setdefault(s.context, []).append(s.output)
+    assert by_centre  # every context of a centre has the same negatives
+    assert all(len({tuple(negs) for negs in sets.values()}) == 1 for sets in by_centre.values())
+    assert "Negatives shared by the window" in _run(capsys, "pairs", text, "--model", model_path)[1]
+    per_pair = tmp_path / "per_pair.npz"
+    code, _, err = _run(capsys, "train", topic_file, "-o", per_pair, *SMALL, "--sample", "0",
+                        "--no-shared-negatives")
+    assert code == 0, err
+    data = _last_json(_run(capsys, "pairs", text, "--model", per_pair, "--json")[1])
+    assert data["shared_negatives"] is False
+    assert "Negatives drawn afresh for every prediction" in _run(capsys, "pairs", text, "--model", per_pair)[1]
+
+
 def test_pairs_with_a_vectors_file_works_without_the_extras(model_path, tmp_path, capsys):
     vec = tmp_path / "v.txt"
     save_vectors(Model.load(model_path).keyed_vectors(), vec, "txt")

@@ -41,6 +41,8 @@ def run(args) -> int:
         return 0
     print("tokens: " + " ".join(_token(t) for t in result.tokens))
     print(f"{'skip-gram' if result.sg else 'CBOW'}, window {result.window}: {result.direction}")
+    if result.negatives:
+        print(result.negatives)
     for s in result.samples:
         left = ", ".join(s.inputs) if not result.sg else s.inputs[0]
         extra = f"   (window {s.window})" if s.window is not None else ""

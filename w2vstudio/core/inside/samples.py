@@ -4,10 +4,12 @@ Without a model: the full window, no subsampling, input = the centre word: skip-
 (input, output, label 1) and CBOW rows (context words → target), the seeds' tables. With a model
 (one trained here, with counts) the rows follow ``kernels.train_sentences`` draw for draw from a
 seed: tokens not in the vocabulary are left out, frequent ones dropped with the trainer's keep
-probability, a reduced window drawn for each centre, and for every prediction the model's k
-negatives (label 0) from its noise distribution (a negative equal to the true word is skipped,
-as the kernel skips it). Skip-gram then runs the other way round, as in word2vec.c: each context
-word's E row predicts the centre's C row.
+probability, a reduced window drawn for each centre, and the model's k negatives (label 0) from
+its noise distribution (a negative equal to the true word is skipped, as the kernel skips it):
+drawn afresh for every prediction, or, for a skip-gram model trained with shared negatives
+(negative sampling alone), drawn once per centre whose window has a context and shared by every
+context of it. Skip-gram then runs the other way round, as in word2vec.c: each context word's E
+row predicts the centre's C row.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class Samples:
     sg: bool
     window: int
     with_model: bool
+    negative: int = 0  # the model's k negatives per draw (0: none drawn)
+    shared: bool = False  # one draw of negatives per centre, shared by its window (the model's choice)
 
     @property
     def direction(self) -> str:
@@ -67,12 +71,23 @@ class Samples:
             return "input = a context word's E row, output = the centre's C row (our kernel, as word2vec.c)"
         return "input = the centre word, output = a context word (as the seeds' tables)"
 
+    @property
+    def negatives(self) -> str:
+        """How the label-0 rows were drawn, in words ("" without negatives drawn by a model)."""
+        if not self.negative:
+            return ""
+        if self.shared:
+            return (f"Negatives shared by the window: {self.negative} drawn once per centre, the same for each "
+                    "of its contexts")
+        return f"Negatives drawn afresh for every prediction: {self.negative} each"
+
     def to_json(self) -> dict:
         """The `pairs` command's JSON: tokens as strings, samples as the issue names them."""
         out: dict = {"tokens": [t.text for t in self.tokens]}
         if self.with_model:
             out["kept"] = [bool(t.kept) for t in self.tokens]
             out["keep_p"] = [t.keep_p for t in self.tokens]
+            out["shared_negatives"] = self.shared
         rows = []
         for s in self.samples:
             row = ({"input": s.inputs[0], "output": s.output} if self.sg
@@ -144,7 +159,12 @@ def _model_samples(lines: list[list[tuple[str, tuple[int, int]]]], window: int, 
     keep = keep_probabilities(vocab.counts, p.sample)
     if p.negative > 0:
         thresholds, aliases = noise_table(model)
+    shared = sg and p.shared_negatives and p.negative > 0 and not p.hs  # the kernel's `together`
     stream = Stream(seed)
+
+    def draw() -> list[int]:
+        return [stream.negative(thresholds, aliases) for _ in range(p.negative)] if p.negative > 0 else []
+
     tokens: list[Token] = []
     rows: list[Sample] = []
     for n, line in enumerate(lines):
@@ -162,12 +182,12 @@ def _model_samples(lines: list[list[tuple[str, tuple[int, int]]]], window: int, 
             ctx = tuple(sentence[max(0, i - window + b):i] + sentence[i + 1:i + 1 + window - b])
             centre = tokens[c]
             predictions = [(j,) for j in ctx] if sg else ([ctx] if ctx else [])
+            window_draw = draw() if shared and ctx else []
             for inputs in predictions:
                 base = dict(centre=c, context=inputs, inputs=tuple(tokens[j].text for j in inputs),
                             window=window - b, input_ids=tuple(tokens[j].id for j in inputs))
-                drawn = ([stream.negative(thresholds, aliases) for _ in range(p.negative)]
-                         if p.negative > 0 else [])
+                drawn = window_draw if shared else draw()
                 rows.append(Sample(output=centre.text, label=1, output_id=centre.id, **base))
                 rows.extend(Sample(output=vocab.words[d], label=0, output_id=d, **base)
                             for d in drawn if d != centre.id)
-    return Samples(tokens, rows, sg, window, True)
+    return Samples(tokens, rows, sg, window, True, p.negative, shared)

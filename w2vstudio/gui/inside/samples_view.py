@@ -154,6 +154,8 @@ class SamplesView(QWidget):
         self.shown = 0
         if self.samples is not None:
             note = "" if model is None else "  Greyed tokens: dropped by subsampling, or not in the vocabulary."
+            if self.samples.negatives:
+                note += f"  {self.samples.negatives}."
             self.direction.setText(f"Rows run {self.samples.direction}.{note}")
         self._show()
         self.samples_changed.emit()
