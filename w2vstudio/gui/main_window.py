@@ -31,8 +31,7 @@ from w2vstudio.gui.train.train_panel import TrainPanel
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.probes_panel import ProbesPanel
 from w2vstudio.gui.widgets.busy import BusyIndicator
-from w2vstudio.resources import SAMPLE_CORPUS
-from w2vstudio.resources import path as resource_path
+from w2vstudio.resources import SAMPLE_CORPUS, path as resource_path
 
 SESSION_SUFFIX = ".w2vsession"
 
@@ -149,6 +148,7 @@ class MainWindow(QMainWindow):
         for moment in (self._on_moment_clicked, self.lenses_panel.show_progress):
             self.train_panel.moment_clicked.connect(moment)
         self.live_map.moment_shown.connect(self.train_panel.mark_moment)
+        self.live_map.moment_shown.connect(lambda epochs: epochs is None or self.lenses_panel.show_progress(epochs))
         for shown in (self.live_map.word_activated, self.neighbours_panel.word_shown):
             shown.connect(self.select_word)
         for panel in (self.analogy_panel, self.probes_panel):

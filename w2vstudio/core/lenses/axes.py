@@ -8,6 +8,7 @@ words occur within the window of the word.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -71,6 +72,20 @@ def coordinates(vectors: np.ndarray, x: Axis, y: Axis) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors @ directions.T) / np.where(norms > 0, norms, 1)
+
+
+def group(text: str) -> tuple[str, ...]:
+    """The words of one end of an axis as typed: separated by spaces, commas or "+"."""
+    return tuple(w for w in re.split(r"[\s,+]+", text) if w)
+
+
+def axes_map(kv: KeyedVectors, n: int, x: tuple[Sequence[str], Sequence[str]],
+             y: tuple[Sequence[str], Sequence[str]]) -> tuple[np.ndarray, Axis, Axis]:
+    """The Map's "Axes" projection: the `n` most frequent words of `kv` (a model or a snapshot,
+    the axes taken in its own space) at their scores on the axes `x` and `y`, each a (from words,
+    to words) pair: ((n, 2) coordinates, x axis, y axis)."""
+    x_axis, y_axis = make_axis(kv, *x), make_axis(kv, *y)
+    return coordinates(kv.vectors[:n], x_axis, y_axis), x_axis, y_axis
 
 
 def poles(kv: KeyedVectors, axis: Axis, top: int = DEFAULT_TOP,

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.map.map_panel import MapPanel
+from w2vstudio.gui.map.map_panel import AXES, MapPanel
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
@@ -113,7 +113,7 @@ class LiveMap(QWidget):
         """Fit the view to every snapshot's points, so that Play never rescales it; with
         `only_to_grow`, only if some point is out of view (a new range repaints much)."""
         self._fitted = frames.recorder
-        if not frames.coords.size:  # no word tracked: nothing to fit
+        if not frames.coords.size or self.map_panel.method == AXES:  # nothing tracked, or scores shown
             return
         low, high = frames.coords.reshape(-1, 2).min(axis=0), frames.coords.reshape(-1, 2).max(axis=0)
         view = self.map_panel.plot_item.getViewBox()
@@ -127,7 +127,7 @@ class LiveMap(QWidget):
     def _draw_trails(self):
         """One line per pinned (and tracked) word, from the first snapshot to the one shown."""
         frames = self.evolution.frames
-        on = self._showing and frames is not None and self.timeline.trails.isChecked()
+        on = self._showing and frames is not None and self.timeline.trails.isChecked() and self.map_panel.method != AXES
         rows = [(w, frames.positions[w]) for w in self._pins if w in frames.positions] if on else []
         plot = self.map_panel.plot_item
         while len(self._trails) < len(rows):

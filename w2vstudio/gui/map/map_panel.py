@@ -1,4 +1,4 @@
-"""`MapPanel`: a 2D map of the most frequent words (PCA, t-SNE or UMAP): hover, select, search,
+"""`MapPanel`: a 2D map of the most frequent words (PCA, t-SNE, UMAP, or two typed axes): hover, select, search,
 export; the words drawn as they fit and regions named (`word_labels`); a lasso selection listed,
 pinnable and exported (`lasso`, `selection_box`).
 
@@ -36,18 +36,22 @@ from PySide6.QtWidgets import (
 from scipy.spatial import cKDTree
 
 from w2vstudio.core.coordinates import write_coordinates
-from w2vstudio.core.errors import UnknownWordError
+from w2vstudio.core.errors import UnknownWordError, W2VError
+from w2vstudio.core.lenses.axes import axes_map
 from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.core.map_index import GridIndex
+from w2vstudio.gui.map.axes_form import AxesForm
 from w2vstudio.gui.map.lasso import Lasso
 from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
 from w2vstudio.gui.map.selection_box import SelectionBox
 from w2vstudio.gui.map.word_labels import WordLabels
+from w2vstudio.gui.messages import unranked
 from w2vstudio.gui.workers import Call
 
 DEFAULT_N = 3_000
-MAX_N = dict.fromkeys(METHODS, MAX_POINTS)
+AXES = "axes"  # the method placing words at their scores on two typed axes (`axes_form`)
+MAX_N = dict.fromkeys([*METHODS, AXES], MAX_POINTS)
 DEFAULT_K = 10
 _POINT_PX = 5
 _PICK_PX = 8  # the cursor hovers or clicks a point this many pixels away at most
@@ -95,6 +99,10 @@ class MapPanel(QWidget):
         self._method = QComboBox()
         for key, name in METHODS.items():
             self._method.addItem(name, key)
+        self._method.addItem("Axes", AXES)
+        self.axes_form = AxesForm()
+        self.axes_form.hide()
+        self.axes_form.submitted.connect(self.project)
         self._method.currentIndexChanged.connect(self._on_method_changed)
         self._n = QSpinBox()
         self._n.setRange(2, MAX_N["pca"])
@@ -166,6 +174,7 @@ class MapPanel(QWidget):
         layout.addLayout(_row(QLabel("Method"), self._method, self._n, self._project, self._cancel,
                               self._progress, None, _button("Reset view", self.reset_view),
                               self._export_png, self._export_csv))
+        layout.addWidget(self.axes_form)
         layout.addLayout(_row(self._search, self._k, self._colour, self._legend, self._words_shown,
                               self._regions_shown, self._lasso_on, None))
         side = QVBoxLayout()
@@ -193,9 +202,9 @@ class MapPanel(QWidget):
     def configure(
         self, method: str | None = None, n: int | None = None, k: int | None = None
     ) -> None:
-        """Choose the method ("pca" or "tsne"), how many words to map and k; None keeps one."""
+        """Choose the method (a key of METHODS, or AXES), how many words to map and k; None keeps one."""
         if method is not None:
-            if method not in METHODS:
+            if method not in MAX_N:
                 raise ValueError(f"unknown projection method {method!r}")
             self._method.setCurrentIndex(self._method.findData(method))
         if n is not None:
@@ -210,6 +219,12 @@ class MapPanel(QWidget):
         self.cancel()
         method = self._method.currentData()
         n = min(self._n.value(), len(self._kv))
+        if method == AXES:
+            self._frame_kv, self._vocab_span = None, None
+            if self._show_axes(self._kv):
+                self.reset_view()
+                self.projected.emit()
+            return
         counts = None if self._kv.counts is None else self._kv.counts[:n]
         self._pending = (self._kv.words[:n], counts, method)
         self._progress.setValue(0)
@@ -239,8 +254,11 @@ class MapPanel(QWidget):
         words, counts, method = self._pending
         self._frame_kv, self._vocab_span = None, None
         self.set_coordinates(words, xy, counts)
+        self._label_axes(None)
         self.reset_view()
-        self._set_status(f"{len(words):,} most frequent words by {METHODS[method]}")
+        shown = f"{len(words):,} most frequent words by {METHODS[method]}"
+        self._set_status(shown if self._kv is None or self._kv.ranked else unranked(
+            f"the map shows its first {len(words):,} words by {METHODS[method]}, not the most frequent"))
         self.projected.emit()
 
     @Slot(str)
@@ -283,9 +301,46 @@ class MapPanel(QWidget):
         neighbours searched in `kv`; the view and the selection are kept. `project` maps the
         model's own vectors again."""
         self._frame_kv, self._vocab_span = kv, None
-        self.set_coordinates(kv.words, xy, kv.counts)
+        if self.method == AXES:  # the snapshot's scores on the axes taken in its own space
+            self._show_axes(kv)
+        else:
+            self.set_coordinates(kv.words, xy, kv.counts)
+            self._label_axes(None)
         if self._selected is not None:
             self.select_word(self._selected)
+
+    def _show_axes(self, kv: KeyedVectors) -> bool:
+        """Show the most frequent words of `kv` at their scores on the typed axes, the plot's axes
+        named after them; if a word is unknown, say so and show nothing."""
+        n = min(self._n.value(), len(kv))
+        try:
+            xy, x, y = axes_map(kv, n, *self.axes_form.axes())
+        except W2VError as exc:
+            self.set_coordinates([], np.zeros((0, 2)))
+            self._label_axes(None)
+            self._set_status(f"No axes map: {exc}.", error=True)
+            return False
+        self.set_coordinates(kv.words[:n], xy, None if kv.counts is None else kv.counts[:n])
+        self._label_axes((x.label, y.label))
+        self._set_status(f"{n:,} most frequent words on the axes {x.label} (x) and {y.label} (y)")
+        return True
+
+    def _label_axes(self, labels: tuple[str, str] | None) -> None:
+        """Show the plot's axes named `labels` (x, y), or hide them (None)."""
+        item = self._plot.getPlotItem()
+        for side, label in zip(("bottom", "left"), labels or ("", "")):
+            item.setLabel(side, html.escape(label))  # shows the axis
+            item.showAxis(side, labels is not None)
+
+    @property
+    def method(self) -> str:
+        """The chosen method: a key of METHODS, or AXES."""
+        return self._method.currentData()
+
+    def axis_label(self, side: str) -> str | None:
+        """The name shown on the plot's "bottom" (x) or "left" (y) axis; None when it is hidden."""
+        axis = self._plot.getPlotItem().getAxis(side)
+        return axis.labelText if axis.isVisible() else None
 
     @property
     def plot_item(self) -> pg.PlotItem:
@@ -481,7 +536,8 @@ class MapPanel(QWidget):
 
     @Slot(int)
     def _on_method_changed(self, _index: int) -> None:
-        self._n.setMaximum(MAX_N[self._method.currentData()])
+        self._n.setMaximum(MAX_N[self.method])
+        self.axes_form.setVisible(self.method == AXES)
 
     @Slot(int)
     def _on_k_changed(self, _k: int) -> None:
