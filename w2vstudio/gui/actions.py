@@ -34,6 +34,8 @@ class StudioActions:
                                  "million words of Wikipedia), checked and cached, and open it.")
         self.open_vectors = action(parent, "Open &vectors…", "Ctrl+Shift+O", "Word vectors to explore: word2vec "
                                    "binary or text, GloVe, .vec, Projector TSV or a w2vstudio model.")
+        self.open_spark = action(parent, "Open Spar&k model folder…", None, "A Word2Vec model saved by Apache "
+                                 "Spark (Word2VecModel.save): its folder, read without Spark.")
         self.save = action(parent, "&Save model…", keys.Save,
                            "Save the model in w2vstudio's own format (.npz), with its snapshots.")
         self.open_session = action(parent, "Open s&ession…", None, "Open a saved session: its models, their "

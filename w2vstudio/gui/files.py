@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog
 
 from w2vstudio.core.dropped import SortedPaths, sort_paths
 from w2vstudio.core.errors import Cancelled, W2VError
@@ -17,6 +18,7 @@ from w2vstudio.core.io import detect_format, load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.probes import AnalogyProbe
 from w2vstudio.core.session import SESSION_FILE, load_session, save_session
+from w2vstudio.core.spark.model_files import read_metadata
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import Entry, LoadedSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
@@ -31,9 +33,11 @@ def read_vectors(path: Path, cancel: threading.Event) -> Entry:
     """A session entry for a vectors file (with the snapshots of a w2vstudio model, which is read
     whole: `cancel` stops the other formats part-way)."""
     try:
-        if detect_format(path) == "model":
+        fmt = detect_format(path)
+        if fmt == "model":
             return model_entry(path.name, Model.load(path))
-        return Entry(path.name, load_vectors(path, cancel=cancel))
+        spark = read_metadata(path) if fmt == "spark" else None
+        return Entry(path.name, load_vectors(path, cancel=cancel), spark=spark)
     except Cancelled:
         raise
     except Exception as exc:  # a damaged file is one sentence, whatever broke
@@ -73,6 +77,15 @@ def with_suffix(name: str, suffix: str) -> Path:
     """A file name chosen to save to, with `suffix` if it has none."""
     path = Path(name)
     return path if path.suffix else path.with_suffix(suffix)
+
+
+def open_spark(window):
+    """File ▸ Open Spark model folder: a folder written by Spark's Word2VecModel.save, opened as vectors
+    by the window's `files` (any other folder is refused in one sentence)."""
+    name = QFileDialog.getExistingDirectory(window, "Open a Word2Vec model saved by Spark (its folder)",
+                                            settings.get("files/last_dir"))
+    if name:
+        window.files.open_vectors(name)
 
 
 def remember(path: Path):

@@ -19,7 +19,7 @@ from w2vstudio.gui.explore.compare_panel import ComparePanel
 from w2vstudio.gui.explore.evaluate_panel import EvaluatePanel
 from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
 from w2vstudio.gui.explore.word_info_panel import WordInfoPanel
-from w2vstudio.gui.files import FileJobs, remember, with_suffix
+from w2vstudio.gui.files import FileJobs, open_spark, remember, with_suffix
 from w2vstudio.gui.inside.inside_panel import InsidePanel
 from w2vstudio.gui.lenses.lenses_panel import LensesPanel
 from w2vstudio.gui.map.live_map import LiveMap
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([a.open_corpus, a.open_folder, a.sample, a.get_corpus])
         file_menu.addSeparator()
-        file_menu.addAction(a.open_vectors)
+        file_menu.addActions([a.open_vectors, a.open_spark])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addSeparator()
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
                               (a.save_session, self._on_save_triggered), (a.quit, self.close),
                               (a.about, self.show_about), (a.find, self._on_find_triggered),
                               (a.pin, self.word_info.toggle_pin), (a.remove, self.remove_model),
-                              (a.get_corpus, partial(get_corpus, self))):
+                              (a.get_corpus, partial(get_corpus, self)), (a.open_spark, partial(open_spark, self))):
             command.triggered.connect(slot)
         for fmt, command in a.exports.items():
             command.triggered.connect(partial(self._on_export_triggered, fmt))

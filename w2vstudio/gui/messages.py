@@ -21,6 +21,12 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?" else text + "."
 
 
+def unranked(instead: str) -> str:
+    """The one line a view shows where it would take the most frequent words of vectors in no order
+    of frequency (`KeyedVectors.ranked` False); `instead`: what it does."""
+    return f"This model keeps no word counts and its words are in no order of frequency (a Spark model): {instead}."
+
+
 def unsaved_text(entries: list[Entry], question: str) -> str:
     """Say which models are not saved, then ask `question`."""
     if len(entries) == 1:

@@ -13,19 +13,22 @@ from PySide6.QtCore import QObject, Signal
 from w2vstudio.core.model import Model
 from w2vstudio.core.probes import AnalogyProbe
 from w2vstudio.core.snapshots import SnapshotRecorder
+from w2vstudio.core.spark.model_files import SparkMetadata
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 
 
 @dataclass(eq=False)
 class Entry:
-    """One model of the session: its vectors, and the trained model and snapshots if it has them."""
+    """One model of the session: its vectors, and the trained model and snapshots if it has them
+    (`spark`: the metadata of a model saved by Spark, read with it)."""
 
     name: str
     kv: KeyedVectors
     model: Model | None = None
     recorder: SnapshotRecorder | None = None
     saved: bool = True  # closing the session loses nothing of it
+    spark: SparkMetadata | None = None
 
 
 def model_entry(name: str, model: Model, saved: bool = True) -> Entry:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from w2vstudio.core.params import PARAMS
 from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED
+from w2vstudio.core.spark.engine import DEFAULT_MASTER
 
 MAX_RECENT = 8
 
@@ -25,6 +26,9 @@ DEFAULTS: dict[str, object] = {
     "files/recent": [],
     "corpus/lowercase": True,
     **{f"train/{p.name}": p.default for p in PARAMS if p.group != "corpus"},  # the Train form's fields
+    "engine/spark": False,  # the Train form's Engine: Spark MLlib, else this computer
+    "engine/master": DEFAULT_MASTER,
+    "engine/partitions": 1,
     "explore/topn": 15,
     "analogy/method": "add",
     "evaluate/restrict_vocab": 30_000,

@@ -12,6 +12,7 @@ from w2vstudio.core.evaluate import AnalogyScore, SectionScore
 from w2vstudio.core.lookups import Evaluation, evaluate
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
+from w2vstudio.gui.messages import unranked
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
 from w2vstudio.resources import ANALOGIES, WORDSIM
@@ -78,6 +79,9 @@ class EvaluatePanel(QWidget):
         self.restrict.setMinimumWidth(160)
         self.restrict.setToolTip("Analogies only use the most frequent words, as gensim's restrict_vocab "
                                  "(usual: 30,000); questions with other words are skipped.")
+        self.unranked_note = QLabel(unranked("analogies are answered among all its words, not the most frequent"))
+        self.unranked_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.unranked_note.setWordWrap(True)
         self.case = QCheckBox("Ignore case")
         self.case.setChecked(True)
         self.case.setToolTip("Compare words ignoring case, as gensim does by default.")
@@ -101,6 +105,7 @@ class EvaluatePanel(QWidget):
         options.addWidget(self.case)
         options.addStretch()
         form.addRow("Analogy vocabulary", options)
+        form.addRow(self.unranked_note)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.busy, 1)
@@ -118,6 +123,8 @@ class EvaluatePanel(QWidget):
         self._job.stop()
         self.busy.setVisible(False)
         self.run_button.setEnabled(kv is not None)
+        self.restrict.setEnabled(kv is None or kv.ranked)  # no frequencies to restrict by
+        self.unranked_note.setVisible(kv is not None and not kv.ranked)
         self.tree.clear()
 
     def run(self):
@@ -127,7 +134,8 @@ class EvaluatePanel(QWidget):
         settings.put("evaluate/restrict_vocab", self.restrict.value())
         self.busy.setVisible(True)
         self.run_button.setEnabled(False)
-        self._job.start(evaluate, self._kv, self.analogy_file.path, self.pair_file.path, self.restrict.value(),
+        restrict = self.restrict.value() if self._kv.ranked else 0  # 0: the whole vocabulary
+        self._job.start(evaluate, self._kv, self.analogy_file.path, self.pair_file.path, restrict,
                        self.case.isChecked())
 
     def _end(self):

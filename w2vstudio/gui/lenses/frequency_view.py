@@ -14,6 +14,7 @@ from w2vstudio.core.lenses.frequency import (DEFAULT_PER_DECILE, agreement, boun
                                              stability)
 from w2vstudio.core.params import TrainParams
 from w2vstudio.gui import workers
+from w2vstudio.gui.messages import unranked
 from w2vstudio.gui.session import StudioSession
 
 MEASURES = ("vector norm", "neighbourhood stability (last snapshots)", "top-10 agreement with another model")
@@ -134,7 +135,9 @@ class FrequencyView(QWidget):
         self.table.setRowCount(0)
         if entry is None or entry.kv.counts is None:
             self._draw(np.zeros(0, np.int64), np.zeros(0))
-            self.note.setText("This lens needs word counts: a model trained here, or vectors saved with counts.")
+            spark = entry is not None and not entry.kv.ranked
+            self.note.setText(unranked("this lens needs the counts a model trained here has") if spark else
+                              "This lens needs word counts: a model trained here, or vectors saved with counts.")
             return
         sample = entry.model.params.sample if entry.model is not None else TrainParams().sample
         self._deciles.start(deciles, entry.kv, sample)

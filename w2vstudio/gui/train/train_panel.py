@@ -191,6 +191,7 @@ class TrainPanel(QWidget):
             return
         self.form.remember()
         self.watch_form.remember()
+        self.engine_form.remember()
         spark = self.engine_form.options()
         scanned = self.corpus_panel.scanned
         if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
