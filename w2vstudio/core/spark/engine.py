@@ -182,10 +182,10 @@ class SparkTraining:
             outcome["error"] = exc
 
     def _result(self, outcome: dict) -> SparkResult:
+        if self._cancelled.is_set():  # a cancel asked for while the jobs ran, even one that came too late to stop them
+            raise Cancelled("training on Spark was cancelled")
         exc = outcome.get("error")
         if exc is not None:
-            if self._cancelled.is_set():
-                raise Cancelled("training on Spark was cancelled")
             if isinstance(exc, W2VError):
                 raise exc
             raise W2VError(f"Spark: {_first_line(exc)}")
