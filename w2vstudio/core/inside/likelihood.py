@@ -57,7 +57,14 @@ def log_probs(model, scores: np.ndarray) -> np.ndarray:
         return hs_log_probs(model, scores)
     if obj == "negative":
         scores = scores + np.log(noise_p(model))
-    return scores - np.logaddexp.reduce(scores)
+    return log_softmax(scores)
+
+
+def log_softmax(scores: np.ndarray) -> np.ndarray:
+    """log softmax(scores), shifted by the largest score (no overflow; much faster than
+    np.logaddexp.reduce, which a probe at every snapshot would feel)."""
+    peak = scores.max()
+    return scores - (peak + np.log(np.exp(scores - peak).sum()))
 
 
 def hs_log_probs(model, node_scores: np.ndarray) -> np.ndarray:

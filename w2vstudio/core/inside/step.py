@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2vstudio.core.inside.likelihood import Likelihood, combine, log_probs, sigmoid, summarize
+from w2vstudio.core.inside.likelihood import Likelihood, combine, log_probs, log_softmax, sigmoid, summarize
 from w2vstudio.core.inside.tables import Stream, huffman, noise_table, objective, output_matrix
 
 DEFAULT_NEGATIVE = 5  # negatives shown beside a full-softmax model, which draws none
@@ -170,7 +170,7 @@ class Step:
         if self.objective == "softmax":
             c = self._matrix("C")
             scores = (c @ v).astype(np.float64)
-            p = np.exp(scores - np.logaddexp.reduce(scores))
+            p = np.exp(log_softmax(scores))
             g = -p * self.alpha
             g[self.output] += self.alpha
             g = g.astype(np.float32)
