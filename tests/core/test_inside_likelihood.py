@@ -9,7 +9,8 @@ from w2vstudio.core.model import Model, TrainParams
 from w2vstudio.core.trainer import Trainer
 
 
-def _model(corpus, **kw):
+def trained_model(corpus, **kw):
+    """A small model of `corpus` trained on one thread (`kw` overrides the parameters)."""
     params = dict(dim=12, window=3, epochs=2, min_count=2, threads=1, seed=3, batch_words=500, sample=0.0)
     params.update(kw)
     model = Model.create(corpus.vocab, TrainParams(**params))
@@ -42,7 +43,7 @@ def _check(result, probs, o, words):
 
 
 def test_negative_sampling_adds_the_log_noise(topic_corpus):
-    model = _model(topic_corpus)
+    model = trained_model(topic_corpus)
     i, o = model.vocab.index["sea1"], model.vocab.index["sea2"]
     v = model.vectors[i].astype(np.float64)
     pn = model.vocab.counts ** 0.75 / (model.vocab.counts ** 0.75).sum()
@@ -54,7 +55,7 @@ def test_negative_sampling_adds_the_log_noise(topic_corpus):
 
 
 def test_hierarchical_softmax_multiplies_the_path(topic_corpus):
-    model = _model(topic_corpus, hs=True, negative=0)
+    model = trained_model(topic_corpus, hs=True, negative=0)
     i, o = model.vocab.index["sky3"], model.vocab.index["sky4"]
     probs = _hs_probs(model, model.vectors[i].astype(np.float64))
     assert probs.sum() == pytest.approx(1.0, rel=1e-5)
@@ -64,7 +65,7 @@ def test_hierarchical_softmax_multiplies_the_path(topic_corpus):
 
 
 def test_both_objectives_take_p_from_hs_and_sigmoid_from_ns(topic_corpus):
-    model = _model(topic_corpus, hs=True, negative=3)
+    model = trained_model(topic_corpus, hs=True, negative=3)
     i, o = 4, 5
     result = likelihood(model, i, o, topn=5)
     assert result.objective == "hs"
@@ -74,7 +75,7 @@ def test_both_objectives_take_p_from_hs_and_sigmoid_from_ns(topic_corpus):
 
 @pytest.mark.parametrize("cbow_mean", [True, False])
 def test_several_inputs_use_the_mean_or_sum(topic_corpus, cbow_mean):
-    model = _model(topic_corpus, sg=False, cbow_mean=cbow_mean)
+    model = trained_model(topic_corpus, sg=False, cbow_mean=cbow_mean)
     ids = [model.vocab.index[w] for w in ("sea1", "sea2", "sea3")]
     rows = model.vectors[ids].astype(np.float64)
     v = rows.mean(axis=0) if cbow_mean else rows.sum(axis=0)

@@ -3,19 +3,11 @@
 import numpy as np
 import pytest
 
+from tests.core.test_inside_likelihood import trained_model
 from w2vstudio.core import kernels
 from w2vstudio.core.inside import likelihood
 from w2vstudio.core.inside.step import Step
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.trainer import Trainer
-
-
-def _model(corpus, **kw):
-    params = dict(dim=12, window=3, epochs=1, min_count=2, threads=1, seed=3, batch_words=500, sample=0.0)
-    params.update(kw)
-    model = Model.create(corpus.vocab, TrainParams(**params))
-    Trainer(model, corpus).train()
-    return model
+from w2vstudio.core.model import Model
 
 
 def _sig(x):
@@ -45,7 +37,7 @@ def _untouched(model, before):
 
 
 def test_negative_sampling_step_matches_the_formulas(topic_corpus):
-    model = _model(topic_corpus)
+    model = trained_model(topic_corpus, epochs=1)
     before = _snapshot(model)
     i, o = model.vocab.index["sea1"], model.vocab.index["sea5"]
     step = Step(model, i, o, alpha=0.05, seed=4)
@@ -81,7 +73,7 @@ def test_negative_sampling_step_matches_the_formulas(topic_corpus):
 
 
 def test_hierarchical_softmax_path_and_step(topic_corpus):
-    model = _model(topic_corpus, hs=True, negative=0)
+    model = trained_model(topic_corpus, epochs=1, hs=True, negative=0)
     before = _snapshot(model)
     i, o = model.vocab.index["sky2"], model.vocab.index["sky6"]
     step = Step(model, i, o, alpha=0.05)
@@ -104,7 +96,7 @@ def test_hierarchical_softmax_path_and_step(topic_corpus):
 
 @pytest.mark.parametrize("cbow_mean", [True, False])
 def test_cbow_moves_every_context_row(topic_corpus, cbow_mean):
-    model = _model(topic_corpus, sg=False, cbow_mean=cbow_mean)
+    model = trained_model(topic_corpus, epochs=1, sg=False, cbow_mean=cbow_mean)
     ids = [model.vocab.index[w] for w in ("sea1", "sea2", "sea3")]
     o = model.vocab.index["sea4"]
     step = Step(model, ids, o, alpha=0.05, seed=2)
@@ -120,7 +112,7 @@ def test_cbow_moves_every_context_row(topic_corpus, cbow_mean):
 
 
 def test_rounds_raise_the_true_words_probability(topic_corpus):
-    model = _model(topic_corpus)
+    model = trained_model(topic_corpus, epochs=1)
     before = _snapshot(model)
     step = Step(model, model.vocab.index["the"], model.vocab.index["sky7"], alpha=0.1)
     ps = step.rounds(30)
@@ -130,7 +122,7 @@ def test_rounds_raise_the_true_words_probability(topic_corpus):
 
 
 def test_scores_are_c_times_v_on_the_copies(topic_corpus):
-    model = _model(topic_corpus)
+    model = trained_model(topic_corpus, epochs=1)
     i, o = model.vocab.index["sea1"], model.vocab.index["sea5"]
     step = Step(model, i, o, alpha=0.05)
     np.testing.assert_allclose(step.scores(), model.syn1neg @ model.vectors[i], rtol=1e-5, atol=1e-7)

@@ -21,7 +21,8 @@ def kv():
     return KeyedVectors(words, rng.normal(size=(len(words), 6)).astype(np.float32))
 
 
-def _reference(kv, source, target, word):
+def reference_score(kv, source, target, word):
+    """A word's score on the axis source -> target, computed plainly in float64."""
     unit = lambda v: v / np.linalg.norm(v)  # noqa: E731
     direction = (np.mean([unit(kv[w].astype(np.float64)) for w in target], axis=0)
                  - np.mean([unit(kv[w].astype(np.float64)) for w in source], axis=0))
@@ -32,7 +33,7 @@ def test_scores_match_numpy(kv):
     for source, target in ((["he"], ["she"]), (["he", "him"], ["she", "her"])):
         axis = make_axis(kv, source, target)
         got = scores(kv, axis, ["doctor", "nurse", "sea"])
-        want = [_reference(kv, source, target, w) for w in ("doctor", "nurse", "sea")]
+        want = [reference_score(kv, source, target, w) for w in ("doctor", "nurse", "sea")]
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
     assert scores(kv, make_axis(kv, ["he"], ["she"]), []).shape == (0,)
 
@@ -41,7 +42,7 @@ def test_poles_rank_all_words_but_the_axis_own(kv):
     axis = make_axis(kv, ["he", "him"], ["she", "her"])
     low, high = poles(kv, axis, top=3)
     others = [w for w in kv.words if w not in ("he", "him", "she", "her")]
-    ref = sorted(others, key=lambda w: _reference(kv, ["he", "him"], ["she", "her"], w))
+    ref = sorted(others, key=lambda w: reference_score(kv, ["he", "him"], ["she", "her"], w))
     assert [w for w, _ in low] == ref[:3] and [w for w, _ in high] == ref[::-1][:3]
     assert [s for _, s in low] == sorted(s for _, s in low)
     assert poles(kv, axis, top=3, restrict_vocab=6)[1][0][0] in ("doctor", "nurse")
@@ -87,7 +88,7 @@ def test_axis_command(kv, tmp_path, capsys):
     save_vectors(kv, path, "txt")
     assert main(["axis", str(path), "--from", "he", "--to", "she", "--words", "doctor", "nurse", "--json"]) == 0
     got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    want = [_reference(kv, ["he"], ["she"], w) for w in ("doctor", "nurse")]
+    want = [reference_score(kv, ["he"], ["she"], w) for w in ("doctor", "nurse")]
     assert [d["word"] for d in got["words"]] == ["doctor", "nurse"]
     np.testing.assert_allclose([d["score"] for d in got["words"]], want, rtol=1e-4, atol=1e-5)
     assert main(["axis", str(path), "--from", "he", "--to", "she", "--top", "2", "--json"]) == 0

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from tests.core.test_lenses_axes import reference_score
 from w2vstudio.core.errors import UnknownWordError
 from w2vstudio.core.lenses.axes import axes_map, group
 from w2vstudio.core.vectors import KeyedVectors
@@ -15,13 +16,6 @@ def kv():
     return KeyedVectors(words, rng.normal(size=(len(words), 8)).astype(np.float32))
 
 
-def _score(kv, source, target, word):
-    unit = lambda v: v / np.linalg.norm(v)  # noqa: E731
-    direction = (np.mean([unit(kv[w].astype(np.float64)) for w in target], axis=0)
-                 - np.mean([unit(kv[w].astype(np.float64)) for w in source], axis=0))
-    return float(unit(kv[word].astype(np.float64)) @ unit(direction))
-
-
 def test_group_splits_on_spaces_commas_and_plus():
     assert group(" he him,his + man ") == ("he", "him", "his", "man")
     assert group("  ") == ()
@@ -31,7 +25,7 @@ def test_axes_map_places_the_top_words_at_their_scores(kv):
     x, y = (("he", "him"), ("she", "her")), (("poor",), ("rich",))
     xy, x_axis, y_axis = axes_map(kv, 6, x, y)
     assert xy.shape == (6, 2)
-    want = [[_score(kv, *x, w), _score(kv, *y, w)] for w in kv.words[:6]]
+    want = [[reference_score(kv, *x, w), reference_score(kv, *y, w)] for w in kv.words[:6]]
     np.testing.assert_allclose(xy, want, rtol=1e-5, atol=1e-6)
     assert (x_axis.label, y_axis.label) == ("he+him \u2192 she+her", "poor \u2192 rich")
 
