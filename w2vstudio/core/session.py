@@ -170,14 +170,18 @@ def _shown(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _read_index(index: Path) -> dict:
+def _lstat(path: Path, missing: str) -> os.stat_result:
+    """The status of `path` itself (a link is not followed); FormatError `missing` if it is absent."""
     try:
-        status = os.lstat(index)
+        return os.lstat(path)
     except FileNotFoundError:
-        raise FormatError(f"{index.parent} is not a session: it has no {SESSION_FILE}") from None
+        raise FormatError(missing) from None
     except OSError as exc:
-        raise FormatError(f"cannot read {index}: {(exc.strerror or str(exc)).lower()}") from None
-    if stat.S_ISLNK(status.st_mode):
+        raise FormatError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+
+
+def _read_index(index: Path) -> dict:
+    if stat.S_ISLNK(_lstat(index, f"{index.parent} is not a session: it has no {SESSION_FILE}").st_mode):
         raise FormatError(f"{index} is a link; a session's files must be in its folder")
     with open_regular(index, FormatError) as f:
         raw = f.read(MAX_INDEX + 1)
@@ -198,12 +202,7 @@ def _model_file(index: Path, name: str) -> Path:
     """The model file `name` of the session, if it is a regular file inside the folder."""
     folder = index.parent
     file = folder / name
-    try:
-        status = os.lstat(file)
-    except FileNotFoundError:
-        raise FormatError(f"{index} lists {name}, which is missing") from None
-    except OSError as exc:
-        raise FormatError(f"cannot read {file}: {(exc.strerror or str(exc)).lower()}") from None
+    status = _lstat(file, f"{index} lists {name}, which is missing")
     if stat.S_ISLNK(status.st_mode) or file.resolve().parent != folder.resolve():
         raise FormatError(f"{file} is a link; a session's model files must be in its folder")
     return file
