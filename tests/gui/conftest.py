@@ -114,3 +114,16 @@ def add_watched(watched):
         return w.session.add(Entry(name, model.keyed_vectors(), model, watch.recorder))
 
     return add
+
+
+@pytest.fixture
+def map_panel(qtbot):
+    """A Map panel of its own, shown at 900 x 700."""
+    from w2vstudio.gui.map.map_panel import MapPanel
+
+    p = MapPanel()
+    qtbot.addWidget(p)
+    p.resize(900, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    return p

@@ -10,7 +10,7 @@ from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.scan import scan_corpus
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.map.map_panel import AXES, MapPanel
+from w2vstudio.gui.map.map_panel import AXES
 from w2vstudio.gui.session import Entry
 
 TIMEOUT = 60_000
@@ -23,46 +23,37 @@ def kv():
     return KeyedVectors(words, rng.normal(size=(len(words), 12)).astype(np.float32), np.arange(len(words), 0, -1))
 
 
-@pytest.fixture
-def panel(qtbot):
-    p = MapPanel()
-    qtbot.addWidget(p)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
-
-
-def test_axes_place_the_words_at_their_scores_with_named_axes(qtbot, panel, kv):
-    panel.configure(method=AXES, n=30)
-    assert panel.axes_form.isVisible() and panel.axis_label("bottom") is None
-    with qtbot.waitSignal(panel.projected):
-        panel.set_vectors(kv)  # the default axes: he -> she and poor -> rich
+def test_axes_place_the_words_at_their_scores_with_named_axes(qtbot, map_panel, kv):
+    map_panel.configure(method=AXES, n=30)
+    assert map_panel.axes_form.isVisible() and map_panel.axis_label("bottom") is None
+    with qtbot.waitSignal(map_panel.projected):
+        map_panel.set_vectors(kv)  # the default axes: he -> she and poor -> rich
     x, y = make_axis(kv, ["he"], ["she"]), make_axis(kv, ["poor"], ["rich"])
-    assert panel.words == kv.words[:30]
-    np.testing.assert_allclose(panel.coordinates, coordinates(kv.vectors[:30], x, y), rtol=1e-6)
-    assert panel.axis_label("bottom") == "he \u2192 she" and panel.axis_label("left") == "poor \u2192 rich"
-    assert "he \u2192 she" in panel.status
+    assert map_panel.words == kv.words[:30]
+    np.testing.assert_allclose(map_panel.coordinates, coordinates(kv.vectors[:30], x, y), rtol=1e-6)
+    assert map_panel.axis_label("bottom") == "he \u2192 she" and map_panel.axis_label("left") == "poor \u2192 rich"
+    assert "he \u2192 she" in map_panel.status
 
-    panel.axes_form.set_axes(("he him", "she her"), ("the", "w3"))
-    with qtbot.waitSignal(panel.projected):
-        panel.project()
-    assert panel.axis_label("bottom") == "he+him \u2192 she+her" and panel.axis_label("left") == "the \u2192 w3"
-    np.testing.assert_allclose(panel.coordinates, axes_map(kv, 30, (("he", "him"), ("she", "her")),
+    map_panel.axes_form.set_axes(("he him", "she her"), ("the", "w3"))
+    with qtbot.waitSignal(map_panel.projected):
+        map_panel.project()
+    assert map_panel.axis_label("bottom") == "he+him \u2192 she+her" and map_panel.axis_label("left") == "the \u2192 w3"
+    np.testing.assert_allclose(map_panel.coordinates, axes_map(kv, 30, (("he", "him"), ("she", "her")),
                                                            (("the",), ("w3",)))[0], rtol=1e-6)
 
-    panel.configure(method="pca")  # another method: the plot's axes hidden again
-    with qtbot.waitSignal(panel.projected, timeout=TIMEOUT):
-        panel.project()
-    assert panel.axis_label("bottom") is None and not panel.axes_form.isVisible()
+    map_panel.configure(method="pca")  # another method: the plot's axes hidden again
+    with qtbot.waitSignal(map_panel.projected, timeout=TIMEOUT):
+        map_panel.project()
+    assert map_panel.axis_label("bottom") is None and not map_panel.axes_form.isVisible()
 
 
-def test_a_word_not_in_the_vocabulary_is_one_sentence_and_nothing_drawn(qtbot, panel, kv):
-    panel.configure(method=AXES)
-    panel.axes_form.set_axes(("he", "queen"), ("poor", "rich"))
-    with qtbot.assertNotEmitted(panel.projected):
-        panel.set_vectors(kv)
-    assert panel.status == 'No axes map: "queen" is not in the vocabulary.'
-    assert panel.words == [] and len(panel.drawn()[0]) == 0 and panel.axis_label("bottom") is None
+def test_a_word_not_in_the_vocabulary_is_one_sentence_and_nothing_drawn(qtbot, map_panel, kv):
+    map_panel.configure(method=AXES)
+    map_panel.axes_form.set_axes(("he", "queen"), ("poor", "rich"))
+    with qtbot.assertNotEmitted(map_panel.projected):
+        map_panel.set_vectors(kv)
+    assert map_panel.status == 'No axes map: "queen" is not in the vocabulary.'
+    assert map_panel.words == [] and len(map_panel.drawn()[0]) == 0 and map_panel.axis_label("bottom") is None
 
 
 @pytest.fixture(scope="module")

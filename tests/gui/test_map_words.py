@@ -18,32 +18,21 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton
 
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
-from w2vstudio.gui.map.map_panel import MapPanel
 
 TIMEOUT = 60_000
 
 
 @pytest.fixture
-def panel(qtbot):
-    p = MapPanel()
-    qtbot.addWidget(p)
-    p.resize(900, 700)
-    p.show()
-    qtbot.waitExposed(p)
-    return p
-
-
-@pytest.fixture
-def mapped(qtbot, panel):
+def mapped(qtbot, map_panel):
     rng = np.random.default_rng(0)
     n, dim = 2_000, 16
     centres = rng.standard_normal((6, dim)) * 3
     vectors = (centres[np.arange(n) % 6] + rng.standard_normal((n, dim))).astype(np.float32)
     kv = KeyedVectors([f"w{i}" for i in range(n)], vectors, np.arange(n, 0, -1))
-    panel.configure(method="pca", n=n)
-    with qtbot.waitSignal(panel.projected, timeout=TIMEOUT):
-        panel.set_vectors(kv)
-    return panel
+    map_panel.configure(method="pca", n=n)
+    with qtbot.waitSignal(map_panel.projected, timeout=TIMEOUT):
+        map_panel.set_vectors(kv)
+    return map_panel
 
 
 def test_words_are_drawn_most_frequent_first_and_more_when_zoomed(mapped):
@@ -140,9 +129,9 @@ def test_the_colour_scale_is_shown_with_its_counts(mapped):
 
 
 def test_words_selected_on_the_map_are_pinned(window):
-    panel = window.live_map.map_panel
+    map_panel = window.live_map.map_panel
     window.session.set_pins(["w1"])
-    panel.selection.set_selection(["w1", "w2", "w3"], np.zeros((3, 2)), None)
-    pin = next(b for b in panel.selection.findChildren(QPushButton) if b.text() == "Pin")
+    map_panel.selection.set_selection(["w1", "w2", "w3"], np.zeros((3, 2)), None)
+    pin = next(b for b in map_panel.selection.findChildren(QPushButton) if b.text() == "Pin")
     pin.click()
     assert window.session.pins == ["w1", "w2", "w3"]
