@@ -28,7 +28,7 @@ from w2vstudio.core import jsonsafe
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import FormatError, W2VError
 from w2vstudio.core.npz import ZIP_MAGIC, NpzReader
-from w2vstudio.core.opener import open_regular, sniff_compression
+from w2vstudio.core.opener import cannot_read, open_regular, sniff_compression
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.vocab import Vocabulary
 
@@ -114,7 +114,7 @@ class _Reader:
             fh.seek(0)
         except OSError as exc:
             fh.close()
-            raise FormatError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+            raise FormatError(cannot_read(path, exc)) from None
         if not head.startswith(ZIP_MAGIC):
             fh.close()
             raise FormatError(f"{path} {_what_it_is(path, head)}")

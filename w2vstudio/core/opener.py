@@ -45,16 +45,16 @@ def check_regular(path: str | Path, error: type[W2VError] = W2VError) -> os.stat
     except FileNotFoundError:
         raise error(f"{path} does not exist") from None
     except OSError as exc:
-        raise error(f"cannot read {path}: {_reason(exc)}") from None
+        raise error(cannot_read(path, exc)) from None
     if not stat.S_ISREG(status.st_mode):
         raise error(f"{path} is {kind_of(status.st_mode)}, not a regular file")
     return status
 
 
-def _reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    return (exc.strerror or str(exc)).lower()
+def cannot_read(path, exc: OSError) -> str:
+    """The one-line message for an OSError met while opening or reading `path`."""
+    reason = "no such file" if isinstance(exc, FileNotFoundError) else (exc.strerror or str(exc)).lower()
+    return f"cannot read {path}: {reason}"
 
 
 def sniff_compression(head: bytes) -> str | None:
@@ -161,7 +161,7 @@ class Input:
             return read(size)
         except _DECODE_ERRORS as exc:
             if self.compression is None:
-                raise self._error(f"cannot read {self.path}: {_reason(exc)}") from None
+                raise self._error(cannot_read(self.path, exc)) from None
             detail = str(exc) or type(exc).__name__
             raise self._error(f"{self.path}: the {self.compression} data is corrupt or truncated ({detail})") from None
 
@@ -188,7 +188,7 @@ def open_regular(path: str | Path, error: type[W2VError] = W2VError):
     try:
         fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise error(f"cannot read {path}: {_reason(exc)}") from None
+        raise error(cannot_read(path, exc)) from None
     try:
         mode = os.fstat(fd).st_mode  # the file opened, should it have been swapped since a check
         if not stat.S_ISREG(mode):

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
-from w2vstudio.core.opener import open_regular
+from w2vstudio.core.opener import cannot_read, open_regular
 from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.vectors import KeyedVectors
@@ -177,7 +177,7 @@ def _lstat(path: Path, missing: str) -> os.stat_result:
     except FileNotFoundError:
         raise FormatError(missing) from None
     except OSError as exc:
-        raise FormatError(f"cannot read {path}: {(exc.strerror or str(exc)).lower()}") from None
+        raise FormatError(cannot_read(path, exc)) from None
 
 
 def _read_index(index: Path) -> dict:
