@@ -24,8 +24,10 @@ METHODS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 MAX_POINTS = 100_000  # the most words a map shows, for every method
 MIN_POINTS = 5  # the fewest t-SNE and UMAP map
 _TSNE_EXAGGERATED = 250  # openTSNE's early-exaggeration iterations
-_TSNE_EVERY = 10  # iterations between two progress reports (and looks at the cancel event)
+_TSNE_LOOKS = 500_000  # words x iterations between two progress reports and looks at the cancel event
 _UMAP_POLL = 0.1  # seconds between two looks at UMAP's progress and the cancel event
+_TSNE_EXACT = 50_000  # up to this many words, exact neighbours (one matrix product) beat annoy's index
+_TSNE_CELL = 2.0  # side of openTSNE's interpolation grid cells, in map units (its default: 1)
 
 
 @dataclass(frozen=True)
@@ -94,41 +96,64 @@ def tsne_2d(
     cancel: threading.Event | None = None,
     random_state: int = 0,
 ) -> np.ndarray:
-    """t-SNE map of the rows of `X`: (n, 2) float64, by openTSNE (FFT-accelerated interpolation
-    for many points, Barnes-Hut for few; approximate neighbours; on every core).
+    """t-SNE map of the rows of `X`: (n, 2) float64 (`tsne_fit`'s places)."""
+    return np.asarray(tsne_fit(X, perplexity, n_iter, progress, cancel, random_state), dtype=np.float64)
+
+
+def tsne_fit(
+    X: np.ndarray,
+    perplexity: float = 30.0,
+    n_iter: int = 750,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    random_state: int = 0,
+):
+    """t-SNE map of the rows of `X` by openTSNE (FFT-accelerated interpolation for many points,
+    Barnes-Hut for few; on every core), as its `TSNEEmbedding`: `transform` places new points.
 
     `n_iter` counts all iterations: the first 250 with early exaggeration, the rest without; the
-    start is openTSNE's PCA initialisation. `progress(fraction)` is called before the neighbour
+    start is openTSNE's PCA initialisation. Neighbours are exact up to `_TSNE_EXACT` words, annoy's
+    beyond. The interpolation grid is coarser than openTSNE's default, where it costs the most
+    (its FFTs are numpy's, on one thread): two points per cell while the map is exaggerated (and
+    small), cells `_TSNE_CELL` units wide once it spreads; benchmarks/bench_map.py measures what
+    this keeps of each word's neighbours. `progress(fraction)` is called before the neighbour
     search and every few iterations; `cancel` is looked at then and raises `Cancelled`.
     """
-    from openTSNE import TSNE
+    from openTSNE import TSNE, OptimizationInterrupt
 
     X = np.asarray(X, dtype=np.float32)
-    n, n_iter = len(X), max(int(n_iter), _TSNE_EXAGGERATED + _TSNE_EVERY)
+    n = len(X)
+    every = min(max(_TSNE_LOOKS // max(n, 1), 5), 50)  # each report costs openTSNE an evaluation of the KL
+    n_iter = max(int(n_iter), _TSNE_EXAGGERATED + every)
     _enough(n, "t-SNE")
     _step(progress, cancel, 0.0)
     done = [0]
 
     def callback(iteration: int, error: float, embedding) -> bool:
-        done[0] += _TSNE_EVERY
+        done[0] += every
         if progress is not None:
             progress(min(done[0] / n_iter, 0.99))
         return cancel is not None and cancel.is_set()
 
     tsne = TSNE(
         perplexity=min(float(perplexity), (n - 1) / 3),
-        early_exaggeration_iter=_TSNE_EXAGGERATED,
-        n_iter=n_iter - _TSNE_EXAGGERATED,
+        neighbors="exact" if n <= _TSNE_EXACT else "auto",
         n_jobs=-1,
         callbacks=callback,
-        callbacks_every_iters=_TSNE_EVERY,
+        callbacks_every_iters=every,
         random_state=random_state,
     )
-    layout = np.asarray(tsne.fit(X), dtype=np.float64)
-    if cancel is not None and cancel.is_set():  # openTSNE stops where a callback asks it to
-        raise Cancelled("projection cancelled")
+    embedding = tsne.prepare_initial(X)
+    phases = ((_TSNE_EXAGGERATED, tsne.early_exaggeration, {"n_interpolation_points": 2}),
+              (n_iter - _TSNE_EXAGGERATED, None, {"ints_in_interval": _TSNE_CELL}))
+    try:
+        for iterations, exaggeration, grid in phases:
+            embedding.optimize(n_iter=iterations, exaggeration=exaggeration, momentum=0.8, inplace=True,
+                               propagate_exception=True, **grid)
+    except OptimizationInterrupt:  # a callback asked to stop: the cancel event is set
+        raise Cancelled("projection cancelled") from None
     _step(progress, None, 1.0)
-    return layout
+    return embedding
 
 
 def umap_2d(
