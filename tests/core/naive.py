@@ -46,17 +46,27 @@ def output_step(l1, syn_out, t, label, alpha, work):
     return loss
 
 
-def predict(l1, word, w, t, p, alpha, rng, work):
+def predict(l1, word, w, t, p, alpha, rng, work, together=False):
+    """With `together` (CBOW) the negative-sampling scores come from the rows before the update."""
     loss = 0.0
     if p["hs"]:
         for k in range(t["lengths"][word]):
             loss += output_step(l1, w["syn1"], t["points"][word, k], 1 - int(t["codes"][word, k]), alpha, work)
     if p["negative"] > 0:
         negs = [rng.negative(t["thresholds"], t["aliases"]) for _ in range(p["negative"])]
-        loss += output_step(l1, w["syn1neg"], word, 1, alpha, work)
-        for n in negs:
-            if n != word:
-                loss += output_step(l1, w["syn1neg"], n, 0, alpha, work)
+        outs = [word] + [n for n in negs if n != word]
+        if not together:
+            for k, n in enumerate(outs):
+                loss += output_step(l1, w["syn1neg"], n, 1 if k == 0 else 0, alpha, work)
+            return loss
+        syn1neg = w["syn1neg"]
+        labels = np.zeros(len(outs))
+        labels[0] = 1.0
+        sig = 1.0 / (1.0 + np.exp(-(syn1neg[outs].astype(np.float64) @ l1.astype(np.float64))))
+        loss += -np.log(sig[0]) - np.log1p(-sig[1:]).sum()
+        g = ((labels - sig) * alpha).astype(np.float32)
+        work += g @ syn1neg[outs]
+        np.add.at(syn1neg, outs, g[:, None] * l1)
     return loss
 
 
@@ -111,7 +121,7 @@ def train_sentences(sentences, w, t, p, alpha, rng):
             if p["cbow_mean"]:
                 neu1 *= np.float32(1.0 / len(ctx))
             work = np.zeros(syn0.shape[1], np.float32)
-            loss += predict(neu1, sent[i], w, t, p, alpha, rng, work)
+            loss += predict(neu1, sent[i], w, t, p, alpha, rng, work, together=True)
             if not p["cbow_mean"]:
                 work *= np.float32(1.0 / len(ctx))
             for c in ctx:

@@ -356,6 +356,16 @@ def _sigmoid_and_loss(x):
     return sig, nls
 
 
+@njit(inline="always")
+def _logistic(f, positive, alpha):
+    """(-log p(label), gradient step) of a logistic unit scored ``f``; the label is 1 if ``positive``."""
+    s = np.float64(f)
+    sig, nls = _sigmoid_and_loss(s)
+    if positive:
+        return nls, (1.0 - sig) * alpha
+    return nls + s, -sig * alpha  # -log(1 - sigmoid(s)) = s - log sigmoid(s)
+
+
 @intrinsic
 def _prefetch_row(typingctx, array, row):
     """Ask the CPU to fetch every cache line of array[row] (C-contiguous 2-D) for writing.
@@ -394,11 +404,8 @@ def _output_step(l1, syn_out, t, label, alpha, work, dim):
     f = np.float32(0.0)
     for d in range(dim):
         f += l1[d] * syn_out[t, d]
-    x = np.float64(f)
-    sig, loss = _sigmoid_and_loss(x)
-    if label == 0:
-        loss += x  # -log(1 - sigmoid(x)) = x - log sigmoid(x)
-    g = np.float32((label - sig) * alpha)
+    loss, g = _logistic(f, label == 1, alpha)
+    g = np.float32(g)
     for d in range(dim):
         work[d] += g * syn_out[t, d]
         syn_out[t, d] += g * l1[d]
@@ -432,11 +439,13 @@ def _softmax_step(l1, word, syn_out, alpha, work, scores, dim):
 
 @njit(inline="always")
 def _predict(l1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes, points, lengths,
-             hs, negative, alpha, x, work, negs, scores, dim):
+             hs, negative, alpha, x, work, negs, scores, dim, together=False):
     """Train the output layer to predict ``word`` from ``l1``; returns (rng state, loss).
 
-    Negative samples are all drawn (and their rows prefetched) before the first update. A model
-    with a full-softmax matrix (``syn1soft`` with rows) trains that alone.
+    Negative samples are all drawn (and their rows prefetched) before the first update. With
+    ``together`` (CBOW) every negative-sampling score comes from the rows before this prediction's
+    update (`_scores_first`); otherwise each output row is scored and updated in turn, as in
+    word2vec.c. A model with a full-softmax matrix (``syn1soft`` with rows) trains that alone.
     """
     if len(syn1soft):
         return x, _softmax_step(l1, word, syn1soft, alpha, work, scores, dim)
@@ -448,14 +457,45 @@ def _predict(l1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes, poin
         for k in range(n):
             loss += _output_step(l1, syn1, points[word, k], 1 - codes[word, k], alpha, work, dim)
     if negative > 0:
+        outs = negs
+        outs[0] = word
+        m = 1
         for k in range(negative):
-            x, negs[k] = _draw_negative(x, thresholds, aliases)
-            _prefetch_row(syn1neg, negs[k])
-        loss += _output_step(l1, syn1neg, word, 1, alpha, work, dim)
-        for k in range(negative):
-            if negs[k] != word:
-                loss += _output_step(l1, syn1neg, negs[k], 0, alpha, work, dim)
+            x, t = _draw_negative(x, thresholds, aliases)
+            if t != word:  # a negative equal to the word predicted is left out
+                outs[m] = t
+                m += 1
+                _prefetch_row(syn1neg, t)
+        if together:
+            loss += _scores_first(l1, syn1neg, outs, m, alpha, work, scores, dim)
+        else:
+            for k in range(m):
+                loss += _output_step(l1, syn1neg, outs[k], 1 if k == 0 else 0, alpha, work, dim)
     return x, loss
+
+
+@njit(inline="always")
+def _scores_first(l1, syn_out, outs, m, alpha, work, grads, dim):
+    """Logistic units ``outs[:m]`` (the first the positive one), all scored before any is updated:
+    independent dot products, which the processor overlaps, instead of a chain of score-update
+    steps. Returns the sum of -log p(label); adds the input's gradient to work."""
+    loss = 0.0
+    for k in range(m):
+        t = outs[k]
+        f = np.float32(0.0)
+        for d in range(dim):
+            f += l1[d] * syn_out[t, d]
+        step, grads[k] = _logistic(f, k == 0, alpha)
+        loss += step
+    for k in range(m):  # the input's gradient, from the rows before the update
+        g, t = np.float32(grads[k]), outs[k]
+        for d in range(dim):
+            work[d] += g * syn_out[t, d]
+    for k in range(m):
+        g, t = np.float32(grads[k]), outs[k]
+        for d in range(dim):
+            syn_out[t, d] += g * l1[d]
+    return loss
 
 
 @njit(inline="always")
@@ -484,14 +524,9 @@ def _shared_window(ctx, count, word, syn0, syn1neg, thresholds, aliases, negativ
             f = np.float32(0.0)
             for d in range(dim):
                 f += syn0[c, d] * syn1neg[t, d]
-            s = np.float64(f)
-            sig, nls = _sigmoid_and_loss(s)
-            if k:
-                loss += nls + s  # -log(1 - sigmoid(s))
-                grads[b, k] = np.float32(-sig * alpha)
-            else:
-                loss += nls
-                grads[b, k] = np.float32((1.0 - sig) * alpha)
+            step, g = _logistic(f, k == 0, alpha)
+            loss += step
+            grads[b, k] = np.float32(g)
     for b in range(count):  # the inputs' gradients, from the output rows before the update
         for d in range(dim):
             deltas[b, d] = 0.0
@@ -537,7 +572,7 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, syn1soft,
     work = np.empty(dim, dtype=np.float32)
     neu1 = np.empty(dim, dtype=np.float32)
     negs = np.empty(negative + 1, dtype=np.int64)
-    scores = np.empty(len(syn1soft), dtype=np.float64)
+    scores = np.empty(max(len(syn1soft), negative + 1), dtype=np.float64)
     together = bool(shared) and bool(sg) and negative > 0 and not hs and len(syn1soft) == 0
     ctx = np.empty(2 * window, dtype=np.int64)
     grads = np.empty((2 * window if together else 0, negative + 1), dtype=np.float32)
@@ -609,7 +644,7 @@ def train_sentences(tokens, offsets, first, last, syn0, syn1neg, syn1, syn1soft,
                     neu1[d] *= inv
             work[:] = 0.0
             x, step = _predict(neu1, word, syn1neg, syn1, syn1soft, thresholds, aliases, codes, points,
-                               lengths, hs, negative, alpha, x, work, negs, scores, dim)
+                               lengths, hs, negative, alpha, x, work, negs, scores, dim, True)
             loss += step
             if not cbow_mean:  # gensim's rule for summed context: spread the error
                 inv = np.float32(1.0 / count)
