@@ -14,7 +14,9 @@ Layout (fastText's `FastText::saveModel`, little-endian, no pickle):
 A word's vector is the mean of its own row and the rows of its n-grams' buckets; an unknown word's
 is the mean of its n-grams' rows. The matrix is memory-mapped, never read whole: only the rows
 the vocabulary's n-grams use are touched. Every size is checked against the file's length before
-anything is allocated. Quantized (`.ftz`) and compressed models are refused in one line.
+anything is allocated. Quantized (`.ftz`) and compressed models are refused in one line. The
+vectors know their `source` (the file, its size and mtime when read, the word limit), so that a
+session can reopen the model instead of copying its n-gram matrix.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import mmap
 import os
 import struct
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -67,9 +70,23 @@ def _sane(args: dict) -> bool:
             and 0 <= a["bucket"] and 0 <= a["minn"] <= 100 and 0 <= a["maxn"] <= 100 and 0 <= a["t"] <= 1)
 
 
+@dataclass(frozen=True)
+class FastTextSource:
+    """The model file vectors were read from (its real, absolute path), its size and mtime_ns then,
+    and the word limit of that read (None: all words)."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+    limit: int | None = None
+
+
 class FastTextVectors(KeyedVectors):
     """The words' vectors of a fastText model; `self[word]` also builds an unknown word's vector
-    from its character n-grams (an error where the model has none: `bucket` 0)."""
+    from its character n-grams (an error where the model has none: `bucket` 0). `source`: the file
+    they were read from, if they were."""
+
+    source: FastTextSource | None = None
 
     def __init__(self, words, vectors, counts, ngrams: np.ndarray, minn: int, maxn: int):
         super().__init__(words, vectors, counts)
@@ -130,9 +147,11 @@ def read_fasttext(path: str | Path, limit: int | None = None,
     for the user (words whose bytes are not UTF-8)."""
     check_regular(path, FormatError)
     with open_regular(path, FormatError) as f:  # a file swapped for a FIFO since is refused, never waited on
-        size = os.fstat(f.fileno()).st_size
-        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-    return _Reader(path, data).vectors(limit, cancel)
+        status = os.fstat(f.fileno())
+        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if status.st_size else b""
+    kv, notes = _Reader(path, data).vectors(limit, cancel)
+    kv.source = FastTextSource(Path(os.path.realpath(path)), status.st_size, status.st_mtime_ns, limit)
+    return kv, notes
 
 
 class _Reader:

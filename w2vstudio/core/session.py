@@ -7,6 +7,11 @@ model file per model, `model-1.npz`, `model-2.npz` ... (a trained model keeps it
 extras: `SnapshotRecorder.save_into` before saving). Every file is written atomically and never
 through a link. Reading checks `session.json` against its schema (types and lengths of every field)
 and refuses model files that are links or lie outside the folder; any failure is one line.
+
+A fastText model keeps its n-grams without copying them: its entry names the `.bin` it was read
+from (path, size, mtime_ns, word limit) beside its saved word vectors. Loading reopens that file
+(memory-mapped) if it is still the same regular file; otherwise the saved words come back without
+n-grams and `Session.notes` says why.
 """
 
 from __future__ import annotations
@@ -19,20 +24,24 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from w2vstudio.core.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
-from w2vstudio.core.opener import cannot_read, open_regular
+from w2vstudio.core.fasttext import FastTextSource, FastTextVectors
+from w2vstudio.core.opener import cannot_read, kind_of, open_regular
 from w2vstudio.core.io import load_vectors, save_vectors
 from w2vstudio.core.model import Model
 from w2vstudio.core.vectors import KeyedVectors
 
 SESSION_FILE = "session.json"
 FORMAT, VERSION = "w2vstudio-session", 1
-KINDS = ("model", "vectors")
+KINDS = ("model", "vectors", "fasttext")
 MAX_MODELS = 1_000
 MAX_PINS = 10_000
 MAX_NAME = 1_000  # characters of a model's name
 MAX_WORD = 1_000  # characters of a pinned or probe word
+MAX_PATH = 32_767  # characters of a fastText model's path
 MAX_INDEX = 16 << 20  # bytes of session.json
 _OURS = re.compile(r"model-\d+\.npz")  # the only files a save ever removes
 
@@ -40,13 +49,14 @@ _OURS = re.compile(r"model-\d+\.npz")  # the only files a save ever removes
 @dataclass
 class Session:
     """What `load_session` read: `models` as (name, Model or KeyedVectors) pairs in order, the
-    pinned words, the analogy probe (a, b, c, expected) or None, and the index of the model
-    explored or None."""
+    pinned words, the analogy probe (a, b, c, expected) or None, the index of the model explored
+    or None, and notes for the user (a fastText model whose n-grams could not be reopened)."""
 
     models: list[tuple[str, Model | KeyedVectors]] = field(default_factory=list)
     pins: list[str] = field(default_factory=list)
     probe: tuple[str, str, str, str] | None = None
     current: int | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def save_session(folder, models, pins=(), probe=None, current: int | None = None) -> None:
@@ -54,8 +64,7 @@ def save_session(folder, models, pins=(), probe=None, current: int | None = None
     nothing). `models`: (name, Model or KeyedVectors) pairs; `probe`: four words or None."""
     folder = Path(folder)
     index = folder / SESSION_FILE
-    listed = [{"name": name, "file": f"model-{i}.npz", "kind": "model" if isinstance(obj, Model) else "vectors"}
-              for i, (name, obj) in enumerate(models, 1)]
+    listed = [_entry(i, name, obj) for i, (name, obj) in enumerate(models, 1)]
     data = {"format": FORMAT, "version": VERSION, "pins": list(pins), "models": listed,
             "analogy": None if probe is None else list(probe), "current": current}
     try:
@@ -93,17 +102,78 @@ def load_session(folder, cancel: threading.Event | None = None) -> Session:
         _check(data)
     except _Invalid as exc:
         raise FormatError(f"{index} is not a valid session: {exc}") from None
-    models = []
+    models, notes = [], []
     for entry in data["models"]:
         if cancel is not None and cancel.is_set():
             raise Cancelled("opening the session was cancelled")
         file = _model_file(index, entry["file"])
         if entry["kind"] == "model":
             models.append((entry["name"], Model.load(file)))
+        elif entry["kind"] == "fasttext":
+            models.append((entry["name"], _fasttext(entry, file, cancel, notes)))
         else:
             models.append((entry["name"], load_vectors(file, fmt="model", cancel=cancel)))
     probe = data.get("analogy")
-    return Session(models, list(data.get("pins", [])), None if probe is None else tuple(probe), data.get("current"))
+    return Session(models, list(data.get("pins", [])), None if probe is None else tuple(probe), data.get("current"),
+                   notes)
+
+
+# ---- fastText models ----------------------------------------------------------------------------
+
+
+def _entry(i: int, name, obj) -> dict:
+    """The session.json entry of model `i`: a fastText model read from a file also names that file."""
+    entry = {"name": name, "file": f"model-{i}.npz", "kind": "model" if isinstance(obj, Model) else "vectors"}
+    source = obj.source if isinstance(obj, FastTextVectors) else None
+    if source is not None:
+        entry.update(kind="fasttext", source=str(source.path), size=source.size, mtime_ns=source.mtime_ns,
+                     limit=source.limit)
+    return entry
+
+
+def _fasttext(entry: dict, file: Path, cancel, notes: list[str]) -> FastTextVectors:
+    """The fastText model of `entry`, reopened from its source if that is still the file read;
+    otherwise its saved word vectors, without n-grams (kept with the source, so that a later save
+    still names it), and a note in `notes` and on the vectors saying why."""
+    source = FastTextSource(Path(entry["source"]), entry["size"], entry["mtime_ns"], entry["limit"])
+    reason = _changed(source)
+    if reason is None:
+        try:
+            kv = load_vectors(source.path, source.limit, fmt="fasttext", cancel=cancel)
+        except Cancelled:
+            raise
+        except W2VError as exc:  # its name and times kept, its content not a fastText model
+            reason = str(exc)
+        else:
+            if (kv.source.size, kv.source.mtime_ns) == (source.size, source.mtime_ns):
+                return kv
+            reason = f"{source.path} has changed since the session was saved"
+    saved = load_vectors(file, fmt="model", cancel=cancel)
+    kv = FastTextVectors(saved.words, saved.vectors, saved.counts, np.zeros((0, saved.dim), np.float32), 0, 0)
+    kv.source = source
+    note = (f"{entry['name']}: its character n-grams are not available ({reason}), "
+            "so words not in its vocabulary are refused")
+    kv.notes = (*saved.notes, note)
+    notes.append(note)
+    return kv
+
+
+def _changed(source: FastTextSource) -> str | None:
+    """Why `source` is not the file it was when saved (missing, a link, not a regular file, another
+    size or time), or None."""
+    try:
+        status = os.lstat(source.path)
+    except FileNotFoundError:
+        return f"{source.path} is missing"
+    except OSError as exc:
+        return cannot_read(source.path, exc)
+    if stat.S_ISLNK(status.st_mode):
+        return f"{source.path} is a link"
+    if not stat.S_ISREG(status.st_mode):
+        return f"{source.path} is {kind_of(status.st_mode)}, not a regular file"
+    if (status.st_size, status.st_mtime_ns) != (source.size, source.mtime_ns):
+        return f"{source.path} has changed since the session was saved"
+    return None
 
 
 # ---- session.json -------------------------------------------------------------------------------
@@ -131,6 +201,8 @@ def _check(data) -> None:
             raise _Invalid(f"the file of model {k} is {_shown(entry.get('file'))}, not a file name in the folder")
         if entry.get("kind") not in KINDS:
             raise _Invalid(f"the kind of model {k} is {_shown(entry.get('kind'))}, not one of {', '.join(KINDS)}")
+        if entry["kind"] == "fasttext":
+            _check_source(entry, k)
     if len({entry["file"] for entry in models}) != len(models):
         raise _Invalid("two models share a file")
     pins = data.get("pins", [])
@@ -147,6 +219,20 @@ def _check(data) -> None:
     current = data.get("current")
     if current is not None and not (_is_int(current) and 0 <= current < len(models)):
         raise _Invalid(f"its current model is {_shown(current)}, not one of its {len(models)} models")
+
+
+def _check_source(entry: dict, k: int) -> None:
+    """Raise _Invalid unless a fastText entry names its source file: absolute path, size, mtime_ns,
+    word limit (or null)."""
+    path, size, mtime, limit = (entry.get(key) for key in ("source", "size", "mtime_ns", "limit"))
+    if not (isinstance(path, str) and 0 < len(path) <= MAX_PATH and "\0" not in path and os.path.isabs(path)):
+        raise _Invalid(f"the source of model {k} is {_shown(path)}, not an absolute path")
+    if not (_is_int(size) and size >= 0):
+        raise _Invalid(f"the size of model {k} is {_shown(size)}, not a number of bytes")
+    if not _is_int(mtime):
+        raise _Invalid(f"the mtime_ns of model {k} is {_shown(mtime)}, not a whole number")
+    if limit is not None and not (_is_int(limit) and limit >= 0):
+        raise _Invalid(f"the word limit of model {k} is {_shown(limit)}, not a number of words or null")
 
 
 def _text(value, what: str, longest: int) -> None:
