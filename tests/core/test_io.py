@@ -384,4 +384,5 @@ def test_words_not_utf8_are_replaced_and_counted(tmp_path, content, bad):
     f.write_bytes(content)
     kv = load_vectors(f)
     assert "b\ufffd" in kv.words
-    assert kv.notes == (f"{f}: {bad} words are not valid UTF-8: their bad bytes were replaced by \ufffd",)
+    some = "1 word is" if bad == 1 else f"{bad} words are"
+    assert kv.notes == (f"{f}: {some} not valid UTF-8: their bad bytes were replaced by \ufffd",)

@@ -110,3 +110,13 @@ def test_cancel_opening_vectors(qtbot, window, vectors_file, monkeypatch):
     with qtbot.waitSignal(window.session.current_changed, timeout=30_000):
         window.open_paths([vectors_file])  # a new load is whole
     assert len(window.session.current.kv) == 50 and not window.busy.cancellable
+
+
+def test_what_the_user_should_know_about_a_file_is_said_after_it_opens(qtbot, window, tmp_path):
+    path = tmp_path / "latin1.vec"
+    path.write_bytes(b"2 3\ncaf\xe9 1 2 3\nbar 4 5 6\n")
+    with qtbot.waitSignal(window.files.noted, timeout=30_000) as noted:
+        window.files.open_vectors(path)
+    assert noted.args[0] == f"{path}: 1 word is not valid UTF-8: their bad bytes were replaced by \ufffd"
+    assert window.session.current.kv.words[0] == "caf\ufffd"
+    assert "not valid UTF-8" in window.statusBar().currentMessage()

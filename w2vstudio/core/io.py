@@ -165,7 +165,8 @@ def load_vectors(
     except ValueError:  # repeated words (its index found fewer than the words)
         kv = KeyedVectors(*_unique(words, vectors, counts))
     if bad[0]:
-        kv.notes = (f"{path}: {bad[0]:,} words are not valid UTF-8: their bad bytes were replaced by \ufffd",)
+        some = "1 word is" if bad[0] == 1 else f"{bad[0]:,} words are"
+        kv.notes = (f"{path}: {some} not valid UTF-8: their bad bytes were replaced by \ufffd",)
     return kv
 
 

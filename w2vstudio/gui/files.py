@@ -54,7 +54,8 @@ def read_session(path: Path, cancel: threading.Event) -> LoadedSession:
     except Exception as exc:  # a damaged session is one sentence, whatever broke
         raise W2VError(failure(path, exc)) from None
     current = entries[loaded.current] if loaded.current is not None and 0 <= loaded.current < len(entries) else None
-    return LoadedSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current)
+    return LoadedSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current,
+                         tuple(loaded.notes))
 
 
 def write_session(folder: Path, entries: list[Entry], pins: list[str], probe: AnalogyProbe | None,
@@ -102,7 +103,8 @@ class FileJobs(QObject):
     `busy_changed(message, cancellable)`: work started ("" when none runs). `corpus_found(paths)` and
     `session_found(path)`: what the window decides about (the corpus tab, unsaved models).
     `vectors_opened(entry)`, `session_opened(n)` and `saved(path)` follow the work; `failed(message)`
-    is one sentence naming the file."""
+    is one sentence naming the file; `noted(note)`, after an opening, what the user should know about
+    the file (bytes replaced, n-grams missing)."""
 
     busy_changed = Signal(str, bool)
     corpus_found = Signal(list)
@@ -111,6 +113,7 @@ class FileJobs(QObject):
     session_opened = Signal(int)
     saved = Signal(str)
     failed = Signal(str)
+    noted = Signal(str)
 
     def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
@@ -171,9 +174,13 @@ class FileJobs(QObject):
         if isinstance(opened, Entry):
             self._session.add(opened)
             self.vectors_opened.emit(opened)
+            notes = opened.kv.notes
         else:
             self._session.replace(opened)
             self.session_opened.emit(len(opened.entries))
+            notes = opened.notes
+        for note in notes:
+            self.noted.emit(note)
 
     # -- saving ----------------------------------------------------------------------------------
     def save_model(self, path):

@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.files.vectors_opened.connect(lambda _entry: self.tabs.setCurrentWidget(self.neighbours_panel))
         self.files.session_opened.connect(self._on_session_opened)
         self.files.saved.connect(self._on_saved)
+        self.files.noted.connect(lambda note: self.statusBar().showMessage(sentence(note), 30_000))
         for failed in (self.files.failed, self.corpus_panel.scan_failed, self.train_panel.failed, self.evolution.failed,
                        self.evaluate_panel.failed):
             failed.connect(self.show_error)

@@ -57,6 +57,7 @@ class LoadedSession:
     pins: list[str]
     probe: AnalogyProbe | None
     current: Entry | None
+    notes: tuple[str, ...] = ()  # what the user should know (a fastText model without its n-grams ...)
 
 
 class StudioSession(QObject):
