@@ -1,12 +1,14 @@
 """Snapshots on one stable 2D basis, so that points on the live map move only when vectors do.
 
 Each snapshot is scaled to unit rows (cosine geometry, as the map's PCA), optionally aligned by
-orthogonal Procrustes in the full space, then projected on the PCA axes of the latest snapshot.
+orthogonal Procrustes in the full space, then projected on the PCA axes of the latest snapshot, or
+placed into a t-SNE map of it (`snapshot_tsne`; later snapshots go into the same map).
 Trails of pinned words are columns of the result: `coordinates[:, position_of_word]`.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,8 +16,9 @@ from functools import cached_property
 import numpy as np
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.projection import pca_apply, pca_fit, procrustes_align, unit_rows
+from w2vstudio.core.projection import Progress, pca_apply, pca_fit, procrustes_align, unit_rows
 from w2vstudio.core.run import epoch_words
+from w2vstudio.core.snapshot_tsne import SnapshotMap, tsne_coordinates
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -25,24 +28,60 @@ ALIGNMENTS = {
     "previous": "each snapshot rotated onto the one before it (aligned), then the latest's basis",
 }
 
+METHODS = {
+    "pca": "the latest snapshot's PCA axes, every snapshot projected on them",
+    "tsne": "a t-SNE map of the latest snapshot, every other placed into it (later ones too, until re-fitted)",
+}
 
-def snapshot_coordinates(snapshots: Sequence[np.ndarray] | np.ndarray, align: str = "none") -> np.ndarray:
-    """2D coordinates of every snapshot (S, tracked, dim) on a stable basis: (S, tracked, 2).
 
-    With "previous" a new snapshot leaves the earlier ones' aligned vectors unchanged (only the
-    basis follows the latest), which suits a map that updates during training."""
+def aligned_snapshots(
+    snapshots: Sequence[np.ndarray] | np.ndarray,
+    align: str = "none",
+    onto: np.ndarray | None = None,
+    after: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """Each snapshot as unit rows (float64), aligned: with "latest" rotated onto `onto` (default:
+    the last snapshot), with "previous" each onto the one before it (the first onto `after`, if
+    given: the aligned snapshot before these)."""
     if align not in ALIGNMENTS:
         raise W2VError(f'unknown alignment "{align}" (use {", ".join(ALIGNMENTS)})')
     frames = [unit_rows(s).astype(np.float64) for s in snapshots]
+    if align == "latest" and frames:
+        target = frames[-1] if onto is None else onto
+        frames = [procrustes_align(target, f) for f in frames]
+    elif align == "previous":
+        for i in range(len(frames)):
+            before = frames[i - 1] if i else after
+            if before is not None:
+                frames[i] = procrustes_align(before, frames[i])
+    return frames
+
+
+def snapshot_coordinates(
+    snapshots: Sequence[np.ndarray] | np.ndarray,
+    align: str = "none",
+    method: str = "pca",
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> np.ndarray:
+    """2D coordinates of every snapshot (S, tracked, dim) on a stable basis: (S, tracked, 2).
+    `method` is a key of METHODS; `progress` and `cancel` serve t-SNE (`tsne_coordinates`).
+
+    With "previous" a new snapshot leaves the earlier ones' aligned vectors unchanged (only the
+    basis follows the latest), which suits a map that updates during training."""
+    _check_method(method)
+    frames = aligned_snapshots(snapshots, align)
     if not frames:
         return np.zeros((0, 0, 2))
-    if align == "latest":
-        frames = [procrustes_align(frames[-1], f) for f in frames]
-    elif align == "previous":
-        for i in range(1, len(frames)):
-            frames[i] = procrustes_align(frames[i - 1], frames[i])
+    if method == "tsne":
+        return tsne_coordinates(frames, progress=progress, cancel=cancel)[1]
     basis = pca_fit(frames[-1], 2)
     return np.stack([pca_apply(basis, f) for f in frames])
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise W2VError(f'unknown live map method "{method}" (use {", ".join(METHODS)})')
 
 
 def snapshot_epochs(recorder: SnapshotRecorder, times: np.ndarray) -> np.ndarray:
@@ -50,6 +89,15 @@ def snapshot_epochs(recorder: SnapshotRecorder, times: np.ndarray) -> np.ndarray
     length is unknown."""
     per_epoch = epoch_words(recorder.model)
     return times["words"] / per_epoch if per_epoch else np.arange(len(times), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class TSNEBasis:
+    """What t-SNE frames keep to place later snapshots into their map."""
+
+    align: str
+    map: SnapshotMap  # of the latest snapshot when it was fitted ("latest" rotates onto its vectors)
+    last: np.ndarray  # the last snapshot's aligned vectors ("previous" rotates the next onto them)
 
 
 @dataclass(frozen=True)
@@ -62,9 +110,17 @@ class Frames:
     coords: np.ndarray  # (S, words, 2)
     x: np.ndarray  # (S,) when each was taken, in epochs
     loss: np.ndarray  # (S,) the loss of the batch that ended just before (NaN for the first)
+    method: str = "pca"  # a key of METHODS
+    tsne: TSNEBasis | None = None  # with "tsne", once there is a snapshot
 
     def __len__(self) -> int:
         return len(self.coords)
+
+    @property
+    def basis(self) -> object:
+        """What the coordinates are drawn on: the same object while frames only grow on one map
+        (the recorder with PCA, the map with t-SNE), so that a view fitted to them can stay."""
+        return self.recorder if self.tsne is None else self.tsne.map
 
     @cached_property
     def positions(self) -> dict[str, int]:
@@ -80,9 +136,46 @@ class Frames:
         return int(np.abs(self.x - x).argmin())
 
 
-def project_snapshots(recorder: SnapshotRecorder, align: str = "none") -> Frames:
-    """The recorder's snapshots so far on one basis (`snapshot_coordinates`)."""
+def project_snapshots(
+    recorder: SnapshotRecorder,
+    align: str = "none",
+    method: str = "pca",
+    previous: Frames | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Frames:
+    """The recorder's snapshots so far on one basis (`snapshot_coordinates`). With t-SNE, frames
+    of the same recorder and alignment in `previous` are kept and the snapshots taken since are
+    placed into their map; without them, a new map of the latest snapshot is fitted."""
+    _check_method(method)
     times = recorder.times()
-    coords = snapshot_coordinates(recorder.stacked(0, len(times)), align)
     counts = recorder.model.vocab.counts[recorder.tracked_ids]
-    return Frames(recorder, recorder.words, counts, coords, snapshot_epochs(recorder, times), times["loss"])
+    if method == "tsne":
+        coords, tsne = _tsne_frames(recorder, len(times), align, previous, progress, cancel)
+    else:
+        coords, tsne = snapshot_coordinates(recorder.stacked(0, len(times)), align), None
+    return Frames(recorder, recorder.words, counts, coords, snapshot_epochs(recorder, times), times["loss"],
+                  method, tsne)
+
+
+def _tsne_frames(
+    recorder: SnapshotRecorder,
+    taken: int,
+    align: str,
+    previous: Frames | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> tuple[np.ndarray, TSNEBasis | None]:
+    """The first `taken` snapshots on a t-SNE map: `previous`'s, extended, if they can be."""
+    kept = previous.tsne if previous is not None and previous.recorder is recorder and len(previous) <= taken else None
+    if kept is not None and kept.align == align:
+        new = aligned_snapshots(recorder.stacked(len(previous), taken), align, onto=kept.map.vectors, after=kept.last)
+        if not new:
+            return previous.coords, kept
+        _, xy = tsne_coordinates(new, kept.map, progress, cancel)
+        return np.concatenate([previous.coords, xy]), TSNEBasis(align, kept.map, new[-1])
+    frames = aligned_snapshots(recorder.stacked(0, taken), align)
+    if not frames:
+        return np.zeros((0, len(recorder.words), 2)), None
+    snapshot_map, xy = tsne_coordinates(frames, None, progress, cancel)
+    return xy, TSNEBasis(align, snapshot_map, frames[-1])

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, object] = {
     "watch/quality": True,
     "watch/pins": [],
     "map/align": "none",
+    "map/live_method": "pca",
     "map/trails": True,
 }
 

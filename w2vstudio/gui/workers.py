@@ -163,17 +163,22 @@ class Refresher(QObject):
     A new request never abandons the run in progress (which may be updating state that must not
     be updated twice at once): requests made during a run, or during the rest after it, merge
     into one more run with the latest arguments. The rest is `ratio` times the run's duration, at
-    least `interval_ms`: background refreshes take a bounded share of one core, whatever they cost."""
+    least `interval_ms`: background refreshes take a bounded share of one core, whatever they cost.
+    `cancellable` and `progress` are `Call.start`'s: `cancel()` then stops a run where it can."""
 
+    progressed = Signal(object)
     succeeded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, fn: Callable, interval_ms: int = 0, ratio: float = 0.0, parent=None):
+    def __init__(self, fn: Callable, interval_ms: int = 0, ratio: float = 0.0, parent=None, *,
+                 cancellable: bool = False, progress: bool = False):
         super().__init__(parent)
         self._fn, self._interval, self._ratio = fn, interval_ms, ratio
+        self._options = {"cancellable": cancellable, "progress": progress}
         self._pending: tuple | None = None
         self._started = 0.0
         self._call = Call(self)
+        self._call.progressed.connect(self.progressed)
         self._call.succeeded.connect(self._on_call_succeeded)
         self._call.failed.connect(self._on_call_failed)
         self._rest = QTimer(self, singleShot=True)
@@ -190,7 +195,7 @@ class Refresher(QObject):
         self._start_pending()
 
     def cancel(self):
-        """Forget the waiting request; a run in progress finishes, unheard."""
+        """Forget the waiting request; a run in progress finishes (or stops, if cancellable), unheard."""
         self._pending = None
         self._rest.stop()
         self._call.stop()
@@ -200,7 +205,7 @@ class Refresher(QObject):
             return
         args, self._pending = self._pending, None
         self._started = time.perf_counter()
-        self._call.start(self._fn, *args)
+        self._call.start(self._fn, *args, **self._options)
 
     def _start_rest(self):
         took_ms = 1000 * (time.perf_counter() - self._started)

@@ -1,5 +1,6 @@
 """`LiveMap`: the Map tab. The map of the model explored, or of the run in progress, over a
-timeline of snapshots, with trails of the pinned words; a model without snapshots is projected."""
+timeline of snapshots (by PCA or t-SNE), with trails of the pinned words; a model without
+snapshots is projected."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton, QVBoxLayout, QWidget
 
+from w2vstudio.core import projection, trajectories
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
@@ -26,7 +29,8 @@ class LiveMap(QWidget):
     """The map over the timeline of `evolution`'s frames. `moment_shown(epochs)` tells when the
     snapshot shown was taken (None while it follows training: the latest); `word_activated(word)`:
     the user clicked or searched a word. New frames are drawn when the map is visible: training is
-    not slowed by drawing a map nobody sees."""
+    not slowed by drawing a map nobody sees. With t-SNE, new snapshots are placed into the map
+    until `refit`; while its frames are computed a progress bar and Cancel (back to PCA) show."""
 
     moment_shown = Signal(object)
     word_activated = Signal(str)
@@ -39,14 +43,22 @@ class LiveMap(QWidget):
         self._pins: list[str] = []
         self._trails: list[tuple[pg.PlotDataItem, pg.TextItem]] = []
         self._showing = False  # the map shows a snapshot, not a projection
-        self._fitted: SnapshotRecorder | None = None  # the view was fitted to this recorder's snapshots
+        self._fitted: object = None  # the view was fitted to frames on this basis (`Frames.basis`)
         self._stale = False  # a frame waits to be shown until the map is visible
+        self._build_method_row()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.map_panel, 1)
-        layout.addWidget(self.timeline)
+        row = QHBoxLayout()
+        row.addWidget(self.timeline, 1)
+        for widget in (self._method, self._refit, self._progress, self._cancel):
+            row.addWidget(widget)
+        layout.addLayout(row)
         evolution.set_align(self.timeline.align)
+        evolution.set_method(self.method)
         evolution.frames_changed.connect(self._on_frames_changed)
+        evolution.projection_progressed.connect(self._on_projection_progressed)
+        evolution.projection_failed.connect(self._on_projection_failed)
         self.timeline.frame_changed.connect(self._on_frame_changed)
         self.timeline.align_changed.connect(evolution.set_align)
         self.timeline.trails_toggled.connect(self._on_trails_toggled)
@@ -59,9 +71,51 @@ class LiveMap(QWidget):
         self._pins = session.pins
         self._on_current_changed(session.current)
 
+    def _build_method_row(self):
+        self._method = QComboBox()
+        for key, tip in trajectories.METHODS.items():
+            self._method.addItem(projection.METHODS[key], key)
+            self._method.setItemData(self._method.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self._method.setCurrentIndex(max(self._method.findData(settings.get("map/live_method")), 0))
+        self._method.setToolTip("How the snapshots are mapped: PCA, or t-SNE (new snapshots placed into its map).")
+        self._method.currentIndexChanged.connect(self._on_method_changed)
+        self._refit = QToolButton(text="Re-fit", enabled=self.method == "tsne")
+        self._refit.setToolTip("Draw the t-SNE map again from the latest snapshot.")
+        self._refit.clicked.connect(self.refit)
+        self._progress = QProgressBar(maximum=1000, maximumWidth=120, visible=False)
+        self._cancel = QToolButton(text="Cancel", visible=False)
+        self._cancel.setToolTip("Stop the t-SNE map and go back to PCA.")
+        self._cancel.clicked.connect(self.cancel)
+
     @property
     def showing_snapshot(self) -> bool:
         return self._showing
+
+    @property
+    def method(self) -> str:
+        """How the snapshots are mapped: a key of trajectories.METHODS."""
+        return self._method.currentData()
+
+    @property
+    def is_busy(self) -> bool:
+        """The t-SNE frames are being computed."""
+        return not self._progress.isHidden()
+
+    def set_method(self, method: str):
+        """Map the snapshots by `method` (a key of trajectories.METHODS)."""
+        if method not in trajectories.METHODS:
+            raise ValueError(f"unknown live map method {method!r}")
+        self._method.setCurrentIndex(self._method.findData(method))
+
+    def refit(self):
+        """Make the latest snapshot the reference of a new t-SNE map."""
+        if self.method == "tsne":
+            self.evolution.refit()
+
+    def cancel(self):
+        """Stop computing t-SNE frames: the map goes back to PCA."""
+        if self.is_busy:
+            self.set_method("pca")
 
     def follow_training(self, run):
         """Follow the snapshots of a run (its `.recorder`) while the map is shown (it catches up
@@ -100,7 +154,7 @@ class LiveMap(QWidget):
         frames = self.evolution.frames
         self._showing, self._stale = True, False
         self.map_panel.show_frame(frames.vectors(i), frames.coords[i])
-        if frames.recorder is not self._fitted:
+        if frames.basis is not self._fitted:
             self._fit(frames)
         elif self.timeline.follow.isChecked():
             self._fit(frames, only_to_grow=True)
@@ -112,7 +166,7 @@ class LiveMap(QWidget):
     def _fit(self, frames: Frames, only_to_grow: bool = False):
         """Fit the view to every snapshot's points, so that Play never rescales it; with
         `only_to_grow`, only if some point is out of view (a new range repaints much)."""
-        self._fitted = frames.recorder
+        self._fitted = frames.basis
         if not frames.coords.size or self.map_panel.method == AXES:  # nothing tracked, or scores shown
             return
         low, high = frames.coords.reshape(-1, 2).min(axis=0), frames.coords.reshape(-1, 2).max(axis=0)
@@ -165,6 +219,7 @@ class LiveMap(QWidget):
         return [label.textItem.toPlainText() for line, label in self._trails if line.isVisible()]
 
     def _on_frames_changed(self, frames: Frames | None):
+        self._set_busy(False)
         count = 0 if frames is None else len(frames)
         with QSignalBlocker(self.timeline.slider):  # the frame is shown below, once
             self.timeline.set_count(count)
@@ -202,3 +257,21 @@ class LiveMap(QWidget):
     def _on_projected(self):
         self._showing, self._fitted = False, None
         self._draw_trails()
+
+    def _on_method_changed(self, _index: int):
+        settings.put("map/live_method", self.method)
+        self._refit.setEnabled(self.method == "tsne")
+        self._set_busy(False)
+        self.evolution.set_method(self.method)
+
+    def _on_projection_progressed(self, fraction: float):
+        self._progress.setValue(round(fraction * 1000))
+        self._set_busy(fraction < 1)
+
+    def _on_projection_failed(self, _message: str):  # the window shows the message (`Evolution.failed`)
+        self._set_busy(False)
+        self.set_method("pca")
+
+    def _set_busy(self, busy: bool):
+        self._progress.setVisible(busy)
+        self._cancel.setVisible(busy)

@@ -1,5 +1,6 @@
 """`Evolution`: the snapshots of one model analysed in the background as they come: every snapshot
-on one stable 2D basis (the live map's frames) and the stability of each word's neighbourhood."""
+on one stable 2D basis, PCA or t-SNE (the live map's frames), and the stability of each word's
+neighbourhood."""
 
 from __future__ import annotations
 
@@ -19,22 +20,29 @@ STABILITY_STEP = 2  # snapshots added to the stability per run: short bursts, wh
 class Evolution(QObject):
     """Follows one recorder (the model in training, or the one explored) and emits its `Frames` and
     its `Stability` each time they are brought up to date (None when there is nothing to follow).
-    Frames are cheap and come often; stability, a neighbour search per snapshot, less often."""
+    PCA frames are cheap and come often; stability, a neighbour search per snapshot, less often.
+    t-SNE frames keep their map: new snapshots are placed into it until `refit`."""
 
     frames_changed = Signal(object)  # Frames or None
     stability_changed = Signal(object)  # Stability or None
+    projection_progressed = Signal(object)  # share of the t-SNE frames computed (float)
+    projection_failed = Signal(str)  # the frames could not be computed (also in `failed`)
     failed = Signal(str)
 
-    def __init__(self, align: str = "none", parent=None):
+    def __init__(self, align: str = "none", method: str = "pca", parent=None):
         super().__init__(parent)
-        self.align = align
+        self.align, self.method = align, method
+        self._anew = False  # the next frames are computed from scratch: a new t-SNE map
         self.following = True  # a run's new snapshots are analysed as they come (`follow_run`)
         self.recorder: SnapshotRecorder | None = None
         self.frames: Frames | None = None
         self.stability: Stability | None = None
         self._tracker = StabilityTracker()
-        self._projector = Refresher(project_snapshots, interval_ms=200, ratio=2.0, parent=self)
+        self._projector = Refresher(project_snapshots, interval_ms=200, ratio=2.0, parent=self, cancellable=True,
+                                    progress=True)
+        self._projector.progressed.connect(self.projection_progressed)
         self._projector.succeeded.connect(self._on_projected)
+        self._projector.failed.connect(self.projection_failed)
         self._stabiliser = Refresher(partial(stabilise, most=STABILITY_STEP, moving=STILL_MOVING), interval_ms=300,
                                      ratio=4.0, parent=self)
         self._stabiliser.succeeded.connect(self._on_stabilised)
@@ -58,7 +66,7 @@ class Evolution(QObject):
             return
         taken = len(recorder)
         if taken > (0 if self.frames is None else len(self.frames)):
-            self._projector.request(recorder, self.align)
+            self._project()
         if taken > self._stable():
             self._stabiliser.request(recorder, self._tracker)
 
@@ -73,12 +81,27 @@ class Evolution(QObject):
     def set_align(self, align: str):
         """Put the snapshots on another basis (trajectories.ALIGNMENTS)."""
         self.align = align
+        self.refit()
+
+    def set_method(self, method: str):
+        """Project the snapshots by another method (trajectories.METHODS)."""
+        self.method = method
+        self.refit()
+
+    def refit(self):
+        """Compute the frames again from scratch (with t-SNE, a new map of the latest snapshot),
+        stopping a computation in progress."""
+        self._anew = True
         if self.recorder is not None:
-            self._projector.request(self.recorder, align)
+            self._projector.cancel()
+            self._project()
+
+    def _project(self):
+        self._projector.request(self.recorder, self.align, self.method, None if self._anew else self.frames)
 
     def _on_projected(self, frames: Frames):
         if frames.recorder is self.recorder:
-            self.frames = frames
+            self.frames, self._anew = frames, False
             self.frames_changed.emit(frames)
 
     def _stable(self) -> int:
