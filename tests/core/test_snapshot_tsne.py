@@ -98,6 +98,9 @@ class Recording:
     def times(self):
         return self._recorder.times()[: self.taken]
 
+    def snapshot(self, i):
+        return self._recorder.stacked(0, self.taken)[i]
+
     def stacked(self, start=0, stop=None):
         return self._recorder.stacked(start, self.taken if stop is None else min(stop, self.taken))
 

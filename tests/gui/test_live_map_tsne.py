@@ -3,16 +3,44 @@ Re-fit draws a new map, Cancel and a failure go back to PCA."""
 
 import numpy as np
 
+from tests.core.test_snapshot_tsne import Recording
 from tests.gui.test_evolution import TIMEOUT, show_watched, wait_for_frames
 from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.trajectories import snapshot_coordinates
 from w2vstudio.gui import settings, workers
 from w2vstudio.gui.session import Entry
+from w2vstudio.gui.watch.evolution import Evolution
 
 
 def by(method):
     """A check of `frames_changed`'s frames: computed by `method`."""
     return lambda frames: frames is not None and frames.method == method
+
+
+def counting(n):
+    """A check of `frames_changed`'s frames: `n` of them."""
+    return lambda frames: frames is not None and len(frames) == n
+
+
+def test_new_snapshots_are_placed_into_the_map_until_refit(qtbot, watched):
+    evolution = Evolution(method="tsne")
+    recording = Recording(watched[0][1].recorder, 4)  # a run in progress: 4 snapshots taken, then 7
+    with qtbot.waitSignal(evolution.frames_changed, timeout=TIMEOUT, check_params_cb=counting(4)):
+        evolution.follow(recording)
+    first = evolution.frames
+    recording.taken = 7
+    with qtbot.waitSignal(evolution.frames_changed, timeout=TIMEOUT, check_params_cb=counting(7)):
+        evolution.follow(recording)
+    grown = evolution.frames
+    assert grown.tsne.map is first.tsne.map  # the map did not jump
+    np.testing.assert_array_equal(grown.coords[:4], first.coords)
+
+    with qtbot.waitSignal(evolution.frames_changed, timeout=TIMEOUT) as refitted:
+        evolution.refit()
+    frames = refitted.args[0]
+    assert frames.tsne.map is not first.tsne.map and len(frames) == 7
+    np.testing.assert_array_equal(frames.coords[-1], frames.tsne.map.embedding)  # a map of the latest
+    qtbot.waitUntil(lambda: evolution.idle and not workers.running(), timeout=TIMEOUT)
 
 
 def test_the_live_map_by_tsne_then_pca_again(qtbot, window, add_watched, watched):
