@@ -23,9 +23,9 @@ from w2vstudio.core.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
 
 ALIGNMENTS = {
-    "none": "one PCA basis (the latest snapshot's) for all",
-    "latest": "each snapshot rotated onto the latest, then that basis",
-    "previous": "each snapshot rotated onto the one before it (aligned), then the latest's basis",
+    "none": "each snapshot as it is",
+    "latest": "each snapshot rotated onto the latest (with t-SNE, onto the snapshot its map was fitted to)",
+    "previous": "each snapshot rotated onto the one before it (aligned)",
 }
 
 METHODS = {

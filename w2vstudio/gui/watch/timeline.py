@@ -10,7 +10,7 @@ from w2vstudio.gui import settings
 
 PLAY_SECONDS = 5.0  # Play runs through all the snapshots in about this long
 FRAME_MS = (40, 250)  # the shortest and longest time a frame is shown while playing
-BASES = {"none": "PCA of the latest", "latest": "Procrustes to the latest", "previous": "Procrustes step by step"}
+BASES = {"none": "Not rotated", "latest": "Procrustes to the latest", "previous": "Procrustes step by step"}
 
 
 class Timeline(QWidget):
@@ -46,7 +46,8 @@ class Timeline(QWidget):
             self.basis.addItem(BASES[key], key)
             self.basis.setItemData(self.basis.count() - 1, ALIGNMENTS[key], Qt.ItemDataRole.ToolTipRole)
         self.basis.setCurrentIndex(max(self.basis.findData(settings.get("map/align")), 0))
-        self.basis.setToolTip("How the snapshots share one map: one PCA basis, or rotated onto each other first.")
+        self.basis.setToolTip("How the snapshots are aligned before they are mapped: as they are, or rotated onto "
+                              "each other (Procrustes).")
         self.basis.currentIndexChanged.connect(self._on_basis_changed)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_play_timeout)
