@@ -44,7 +44,7 @@ def fit_map(
     cancel: threading.Event | None = None,
     random_state: int = 0,
 ) -> SnapshotMap:
-    """A t-SNE map of the rows of `X`, with the Map tab's settings (`projection.tsne_2d`).
+    """A t-SNE map of the rows of `X`, with the Map tab's settings (`projection.tsne_fit`).
     `progress(fraction)` comes every few iterations; a set `cancel` raises `Cancelled`."""
     embedding = tsne_fit(X, _PERPLEXITY, n_iter, progress, cancel, random_state)
     xy = np.asarray(embedding)  # the same memory
