@@ -133,6 +133,13 @@ def test_frames_of_a_recording_grow_on_one_map(recorded, align):
         new = aligned_snapshots(snaps, align)[4:]
     np.testing.assert_allclose(grown.coords[4:], tsne_coordinates(new, first.tsne.map)[1], atol=1e-9)
 
+    early = Recording(recorded, 3)
+    fitted_early = project_snapshots(early, align, "tsne")
+    early.taken = 6  # twice the snapshots its map was fitted to: a new map of the latest
+    doubled = project_snapshots(early, align, "tsne", previous=fitted_early)
+    assert doubled.tsne.map is not fitted_early.tsne.map and doubled.tsne.fitted == 6
+    np.testing.assert_array_equal(doubled.coords[-1], doubled.tsne.map.embedding)
+
     refitted = project_snapshots(recording, align, "tsne")  # without previous frames: a map of the latest
     assert refitted.tsne.map is not first.tsne.map
     np.testing.assert_array_equal(refitted.coords[-1], refitted.tsne.map.embedding)

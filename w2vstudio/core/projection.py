@@ -107,6 +107,7 @@ def tsne_fit(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     random_state: int = 0,
+    threads: int = -1,
 ):
     """t-SNE map of the rows of `X` by openTSNE (FFT-accelerated interpolation for many points,
     Barnes-Hut for few; on every core), as its `TSNEEmbedding`: `transform` places new points.
@@ -117,7 +118,8 @@ def tsne_fit(
     (its FFTs are numpy's, on one thread): two points per cell while the map is exaggerated (and
     small), cells `_TSNE_CELL` units wide once it spreads; benchmarks/bench_map.py measures what
     this keeps of each word's neighbours. `progress(fraction)` is called before the neighbour
-    search and every few iterations; `cancel` is looked at then and raises `Cancelled`.
+    search and every few iterations; `cancel` is looked at then and raises `Cancelled`. `threads`:
+    openTSNE's (-1: every core).
     """
     from openTSNE import TSNE, OptimizationInterrupt
 
@@ -138,7 +140,7 @@ def tsne_fit(
     tsne = TSNE(
         perplexity=min(float(perplexity), (n - 1) / 3),
         neighbors="exact" if n <= _TSNE_EXACT else "auto",
-        n_jobs=-1,
+        n_jobs=threads,
         callbacks=callback,
         callbacks_every_iters=every,
         random_state=random_state,

@@ -24,9 +24,9 @@ FIT_ITERATIONS = 750  # the reference map's iterations, early exaggeration inclu
 PLACE_ITERATIONS = 250  # each placed snapshot's (openTSNE's transform default)
 _PERPLEXITY = 30.0  # the reference map's (the Map tab's)
 _PLACE_PERPLEXITY = 5.0  # neighbours a placed word is optimised against (openTSNE's transform default)
-# placing runs on one thread: the live map mostly places snapshots while training keeps every core
-# busy, and openTSNE's threads meet at every iteration, so each iteration would wait for a core
-_PLACE_THREADS = 1
+# one thread: the live map mostly maps snapshots while training keeps every core busy, and
+# openTSNE's threads meet at every iteration, so each iteration would wait for a core
+_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def fit_map(
 ) -> SnapshotMap:
     """A t-SNE map of the rows of `X`, with the Map tab's settings (`projection.tsne_fit`).
     `progress(fraction)` comes every few iterations; a set `cancel` raises `Cancelled`."""
-    embedding = tsne_fit(X, _PERPLEXITY, n_iter, progress, cancel, random_state)
+    embedding = tsne_fit(X, _PERPLEXITY, n_iter, progress, cancel, random_state, _THREADS)
     xy = np.asarray(embedding)  # the same memory
     xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2  # centred as `transform` centres its reference
     embedding.gradient_descent_params["callbacks"] = None  # placing reports per snapshot, not through this run's
@@ -61,7 +61,7 @@ def place(snapshot_map: SnapshotMap, X: np.ndarray, n_iter: int = PLACE_ITERATIO
     # `transform` centres its reference in place and keeps its interpolation grid on it: a copy of
     # its own lets placements run on several threads at once (a cancelled one may still be finishing)
     own = TSNEEmbedding(np.array(reference), reference.affinities, random_state=reference.random_state,
-                        **{**reference.gradient_descent_params, "n_jobs": _PLACE_THREADS})
+                        **{**reference.gradient_descent_params, "n_jobs": _THREADS})
     perplexity = min(_PLACE_PERPLEXITY, (len(reference) - 1) / 3)
     return np.asarray(own.transform(np.asarray(X, dtype=np.float32), perplexity=perplexity, n_iter=n_iter),
                       dtype=np.float64)

@@ -98,6 +98,7 @@ class TSNEBasis:
     align: str
     map: SnapshotMap  # of the latest snapshot when it was fitted ("latest" rotates onto its vectors)
     last: np.ndarray  # the last snapshot's aligned vectors ("previous" rotates the next onto them)
+    fitted: int  # the snapshots there were when the map was fitted
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,8 @@ def project_snapshots(
 ) -> Frames:
     """The recorder's snapshots so far on one basis (`snapshot_coordinates`). With t-SNE, frames
     of the same recorder and alignment in `previous` are kept and the snapshots taken since are
-    placed into their map; without them, a new map of the latest snapshot is fitted."""
+    placed into their map, until the snapshots have doubled since it was fitted; otherwise a new
+    map of the latest snapshot is fitted (`_tsne_frames`)."""
     _check_method(method)
     times = recorder.times()
     counts = recorder.model.vocab.counts[recorder.tracked_ids]
@@ -166,16 +168,18 @@ def _tsne_frames(
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> tuple[np.ndarray, TSNEBasis | None]:
-    """The first `taken` snapshots on a t-SNE map: `previous`'s, extended, if they can be."""
+    """The first `taken` snapshots on a t-SNE map: `previous`'s, extended, if they can be, and as
+    long as its map is of at least half of them (so a map fitted early in training, of barely trained
+    vectors, is fitted again as training goes on, each time the snapshots have doubled)."""
     kept = previous.tsne if previous is not None and previous.recorder is recorder and len(previous) <= taken else None
-    if kept is not None and kept.align == align:
+    if kept is not None and kept.align == align and taken < 2 * kept.fitted:
         new = aligned_snapshots(recorder.stacked(len(previous), taken), align, onto=kept.map.vectors, after=kept.last)
         if not new:
             return previous.coords, kept
         _, xy = tsne_coordinates(new, kept.map, progress, cancel)
-        return np.concatenate([previous.coords, xy]), TSNEBasis(align, kept.map, new[-1])
+        return np.concatenate([previous.coords, xy]), TSNEBasis(align, kept.map, new[-1], kept.fitted)
     frames = aligned_snapshots(recorder.stacked(0, taken), align)
     if not frames:
         return np.zeros((0, len(recorder.words), 2)), None
     snapshot_map, xy = tsne_coordinates(frames, None, progress, cancel)
-    return xy, TSNEBasis(align, snapshot_map, frames[-1])
+    return xy, TSNEBasis(align, snapshot_map, frames[-1], len(frames))

@@ -30,7 +30,7 @@ class LiveMap(QWidget):
     snapshot shown was taken (None while it follows training: the latest); `word_activated(word)`:
     the user clicked or searched a word. New frames are drawn when the map is visible: training is
     not slowed by drawing a map nobody sees. With t-SNE, new snapshots are placed into the map
-    until `refit`; while its frames are computed a progress bar and Cancel (back to PCA) show."""
+    until `refit` (or until they have doubled); while its frames are computed a progress bar and Cancel (back to PCA) show."""
 
     moment_shown = Signal(object)
     word_activated = Signal(str)

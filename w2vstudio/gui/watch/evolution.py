@@ -21,7 +21,8 @@ class Evolution(QObject):
     """Follows one recorder (the model in training, or the one explored) and emits its `Frames` and
     its `Stability` each time they are brought up to date (None when there is nothing to follow).
     PCA frames are cheap and come often; stability, a neighbour search per snapshot, less often.
-    t-SNE frames keep their map: new snapshots are placed into it until `refit`."""
+    t-SNE frames keep their map: new snapshots are placed into it until `refit` or until they
+    have doubled since it was fitted."""
 
     frames_changed = Signal(object)  # Frames or None
     stability_changed = Signal(object)  # Stability or None
