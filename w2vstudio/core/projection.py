@@ -88,16 +88,9 @@ def procrustes_align(reference: np.ndarray, moving: np.ndarray, scale: bool = Fa
     return factor * centred @ (u @ vt) + ref_mean
 
 
-def tsne_2d(
-    X: np.ndarray,
-    perplexity: float = 30.0,
-    n_iter: int = 750,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-    random_state: int = 0,
-) -> np.ndarray:
-    """t-SNE map of the rows of `X`: (n, 2) float64 (`tsne_fit`'s places)."""
-    return np.asarray(tsne_fit(X, perplexity, n_iter, progress, cancel, random_state), dtype=np.float64)
+def tsne_2d(X: np.ndarray, *args, **kwargs) -> np.ndarray:
+    """t-SNE map of the rows of `X`: (n, 2) float64, the places of `tsne_fit(X, ...)`."""
+    return np.asarray(tsne_fit(X, *args, **kwargs), dtype=np.float64)
 
 
 def tsne_fit(
