@@ -4,7 +4,8 @@ Run under an X server, e.g.:  Xvfb :99 -screen 0 1400x900x24 &  DISPLAY=:99 pyth
 It pins a few words and trains the "Quick look" preset on the bundled sample corpus, then saves the
 Train tab (docs/screenshot.png), a neighbours query (docs/screenshot-neighbours.png) and the map a
 third of the way through training, with the trails of the pinned words
-(docs/screenshot-evolution.png). Settings go to a temporary folder, so the user's own are untouched.
+(docs/screenshot-evolution.png), then the same moment on a t-SNE map of the latest snapshot
+(docs/screenshot-evolution-tsne.png). Settings go to a temporary folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ def main() -> int:
     QTimer.singleShot(500, loop.quit)
     loop.exec()
     window.grab().save(str(DOCS / "screenshot-evolution.png"))
+
+    window.live_map.set_method("tsne")  # the snapshots placed into a t-SNE map of the latest
+    while window.evolution.frames.method != "tsne":
+        wait(window.evolution.frames_changed, 300_000)
+    timeline.set_frame(round(0.3 * (timeline.count - 1)))
+    window.live_map.map_panel.select_word("war")
+    QTimer.singleShot(800, loop.quit)
+    loop.exec()
+    window.grab().save(str(DOCS / "screenshot-evolution-tsne.png"))
 
     window.ask_discard = lambda _text: True  # the model is not saved: close without asking
     window.close()
