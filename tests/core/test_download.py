@@ -1,11 +1,13 @@
 """Get a corpus (issue #14): download from a local HTTP server with progress and cancel, MD5 and
-size checks, the cache, zip archives unpacked with the hostile-input rules; nothing partial kept."""
+size checks, the cache, zip archives unpacked and JSON lines converted to text with the
+hostile-input rules, corpora in parts; nothing partial kept."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import io
+import json
 import random
 import threading
 import zipfile
@@ -14,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from w2vstudio.cli import main
-from w2vstudio.core import download
+from w2vstudio.core import download, records
 from w2vstudio.core.download import CATALOGUE, Corpus, cache_folder, cached, fetch
 from w2vstudio.core.errors import Cancelled, W2VError
 
@@ -37,6 +39,38 @@ FILES = {
     "/bomb.zip": zipped({"zeros.txt": bytes(1 << 20)}),
     "/many.zip": zipped({f"{i}.txt": b"x" for i in range(5)}),
 }
+
+
+def json_lines(*records, raw: bytes = b"") -> bytes:
+    """Gzip-compressed JSON lines: the records, then `raw` as it is."""
+    return gzip.compress(b"".join(json.dumps(r).encode() + b"\n" for r in records) + raw)
+
+
+RECORDS = [
+    {"title": "Kings", "text": "the king\nand the queen", "id": 1},
+    {"title": "Lists", "text": ["one", "two"]},
+    {"title": "Number", "text": 42},
+    {"text": "no title"},
+    {"title": "Odd", "text": "caf\u00e9 \ud800 nul\u0000 end"},
+]
+RECORDS_TEXT = "Kings\nthe king\nand the queen\nLists\none\ntwo\nOdd\ncafé ? nul  end\n"
+MANY = [{"title": f"post {i}", "text": " ".join(random.Random(i).choices(WORDS, k=50))} for i in range(400)]
+PARTS = json_lines(*MANY)
+HALF = len(PARTS) // 2
+DEEP = b"[" * 100_000 + b"]" * 100_000
+HOSTILE = {  # name: (served, changes to the corpus, what the error says)
+    "not-json": (json_lines(RECORDS[0], raw=b"not json\n"), {}, "line 2: not JSON text"),
+    "not-utf8": (json_lines(raw=b'{"title": "a", "text": "\xff"}\n'), {}, "line 1: not JSON text"),
+    "array": (json_lines([1, 2]), {}, "line 1: not a JSON object"),
+    "deep": (json_lines(raw=b'{"title": "a", "text": "b", "x": ' + DEEP + b"}\n"), {}, "line 1: nests too deep"),
+    "long": (json_lines({"title": "a", "text": "b" * 400_000}), {}, "line 1: longer than the 300,000 bytes"),
+    "big": (json_lines(*MANY), {"unpacked_limit": 1000}, "unpacks to more than the 1,000 bytes allowed"),
+    "no-text": (json_lines({"title": 1, "text": 2}, {"other": "x"}), {}, "no record has the text fields title, text"),
+    "not-gzip": (b"plain text, not gzip\n", {}, "not a complete gzip file"),
+    "cut": (json_lines(*MANY)[:-100], {}, "not a complete gzip file"),
+}
+FILES.update({"/news.gz": json_lines(*RECORDS, raw=b"\n"), "/parts.gz_00": PARTS[:HALF], "/parts.gz_01": PARTS[HALF:]})
+FILES.update({f"/{name}.gz": data for name, (data, _, _) in HOSTILE.items()})
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -166,3 +200,74 @@ def test_the_corpora_command_lists_and_gets(server, tmp_path, monkeypatch, capsy
     assert main(["corpora"]) == 0 and f"(cached: {path})" in capsys.readouterr().out
     assert main(["corpora", "--get", "text8"]) == 1
     assert capsys.readouterr().err == 'w2vstudio: error: no corpus called "text8" in the catalogue (one of: test)\n'
+
+
+def test_the_catalogue_gives_every_corpus_its_checks_and_text_fields():
+    names = [c.name for c in CATALOGUE]
+    assert names == ["text8", "20-newsgroups", "fake-news", "wiki-english-20171001"]
+    for corpus in CATALOGUE:
+        assert corpus.url == f"{download._GENSIM_DATA}/{corpus.name}/{corpus.name}.gz"
+        assert corpus.words and corpus.licence and corpus.source and corpus.description
+        for _, md5 in corpus.pieces():
+            assert len(md5) == 32 and all(c in "0123456789abcdef" for c in md5)
+    assert [c.fields for c in CATALOGUE[1:]] == [("data",), ("title", "text"), ("title", "section_texts")]
+    wiki = CATALOGUE[-1]
+    assert [url for url, _ in wiki.pieces()] == [f"{wiki.url}_0{part}" for part in range(4)]
+    assert wiki.size == 6_516_051_717 and "6.5 GB" in wiki.description
+
+
+def test_json_lines_are_converted_to_text_and_only_the_text_is_kept(server, tmp_path):
+    corpus, reports, notes = entry(server, "/news.gz", fields=("title", "text")), [], []
+    path = fetch(corpus, tmp_path, progress=reports.append, note=notes.append)
+    assert path == tmp_path / "test" / "test.txt.gz" and left_in(tmp_path) == ["test/test.txt.gz"]
+    assert gzip.decompress(path.read_bytes()).decode() == RECORDS_TEXT
+    assert notes == ["Test: 2 of 5 records were left out (a field of title, text missing or not text)."]
+    assert reports == sorted(reports) and reports[-1] == 1.0
+    assert cached(corpus, tmp_path) == path and fetch(corpus, tmp_path) == path
+
+
+def parts_entry(server, *md5s) -> Corpus:
+    return entry(server, "/parts.gz", PARTS, md5="", fields=("title", "text"), parts=md5s)
+
+
+def test_a_corpus_in_parts_is_checked_part_by_part_and_converted(server, tmp_path):
+    md5s = [hashlib.md5(part).hexdigest() for part in (PARTS[:HALF], PARTS[HALF:])]
+    asked = len(Handler.requests)
+    path = fetch(parts_entry(server, *md5s), tmp_path)
+    assert Handler.requests[asked:] == ["/parts.gz_00", "/parts.gz_01"]
+    lines = [line for r in MANY for line in (r["title"], r["text"])]
+    assert gzip.decompress(path.read_bytes()).decode() == "\n".join(lines) + "\n"
+    assert left_in(tmp_path) == ["test/test.txt.gz"]
+
+
+def test_a_damaged_part_keeps_nothing(server, tmp_path):
+    with pytest.raises(W2VError) as err:
+        fetch(parts_entry(server, hashlib.md5(PARTS[:HALF]).hexdigest(), "0" * 32), tmp_path)
+    message = str(err.value)
+    assert message.startswith(f"{server}/parts.gz_01: ") and "MD5 checksum" in message and "\n" not in message
+    assert left_in(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_json_lines_are_one_line_and_keep_nothing(server, tmp_path, monkeypatch, name):
+    monkeypatch.setattr(records, "MAX_LINE", 300_000)
+    _, changes, said = HOSTILE[name]
+    with pytest.raises(W2VError) as err:
+        fetch(entry(server, f"/{name}.gz", fields=("title", "text"), **changes), tmp_path)
+    message = str(err.value)
+    assert said in message and "\n" not in message and message.startswith(f"{server}/{name}.gz")
+    assert left_in(tmp_path) == []
+
+
+def test_cancel_during_the_conversion_keeps_nothing(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(records, "_REPORT_EVERY", 1)
+    cancel, converting = threading.Event(), []
+
+    def progress(fraction):
+        if fraction > download._DOWNLOADED:
+            converting.append(fraction)
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        fetch(entry(server, "/big.gz", fields=("title", "text")), tmp_path, progress=progress, cancel=cancel)
+    assert converting and left_in(tmp_path) == []

@@ -1,6 +1,7 @@
-"""File ▸ Get a corpus… (issue #14): the catalogue listed, a download in the background with
-progress and cancel, the corpus opened as a drop would, failures one sentence. The download
-itself (checks, cache, unpacking) is tested in tests/core/test_download.py."""
+"""File ▸ Get a corpus… (issue #14): the catalogue listed with size and licence, a download in the
+background with progress and cancel, the corpus opened as a drop would, records left out noted,
+failures one sentence. The download itself (checks, cache, unpacking, conversion) is tested in
+tests/core/test_download.py."""
 
 import threading
 
@@ -22,10 +23,14 @@ def dialog(window, qtbot):
     return found
 
 
-def test_the_catalogue_is_listed(dialog):
+def test_the_catalogue_is_listed_with_size_and_licence(dialog):
     listed = dialog.findChild(QListWidget)
     assert listed.count() == len(download.CATALOGUE) and listed.item(0).text().startswith("text8")
-    assert "Licence" in listed.item(0).toolTip()
+    for row, corpus in enumerate(download.CATALOGUE):
+        text = listed.item(row).text()
+        assert text.startswith(corpus.title) and corpus.words in text and f"Licence: {corpus.licence}" in text
+        assert "Licence" in listed.item(row).toolTip()
+    assert "33.2 MB" in listed.item(0).text() and "6.5 GB" in listed.item(len(download.CATALOGUE) - 1).text()
 
 
 def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_path):
@@ -33,7 +38,7 @@ def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_p
     corpus.write_bytes(b"")
     opened = []
 
-    def fetch(chosen, progress, cancel):
+    def fetch(chosen, progress, cancel, note):
         progress(0.5)
         return corpus
 
@@ -45,7 +50,7 @@ def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_p
 
 
 def test_a_failure_is_one_sentence(window, dialog, qtbot, monkeypatch):
-    def fetch(chosen, progress, cancel):
+    def fetch(chosen, progress, cancel, note):
         raise W2VError(f"{chosen.url}: the download is damaged")
 
     monkeypatch.setattr(download, "fetch", fetch)
@@ -58,7 +63,7 @@ def test_a_failure_is_one_sentence(window, dialog, qtbot, monkeypatch):
 def test_cancel_stops_the_download(window, dialog, qtbot, monkeypatch):
     started, stopped = threading.Event(), threading.Event()
 
-    def fetch(chosen, progress, cancel):
+    def fetch(chosen, progress, cancel, note):
         started.set()
         cancel.wait(TIMEOUT / 1000)
         stopped.set()
@@ -71,3 +76,18 @@ def test_cancel_stops_the_download(window, dialog, qtbot, monkeypatch):
     assert stopped.wait(TIMEOUT / 1000) and not dialog.busy
     assert dialog.status == "Download cancelled; nothing was kept." and window.errors == []
 
+
+def test_records_left_out_are_noted(window, dialog, qtbot, monkeypatch, tmp_path):
+    corpus = tmp_path / "fake-news.txt.gz"
+    said = "Fake news: 2 of 12,999 records were left out (a field of title, text missing or not text)."
+
+    def fetch(chosen, progress, cancel, note):
+        note(said)
+        return corpus
+
+    monkeypatch.setattr(download, "fetch", fetch)
+    monkeypatch.setattr(window, "open_paths", lambda paths: None)
+    dialog.choose("fake-news")
+    with qtbot.waitSignal(dialog.corpus_ready, timeout=TIMEOUT):
+        dialog.start()
+    assert window.statusBar().currentMessage() == said and window.errors == []

@@ -21,8 +21,8 @@ def _corpora(args) -> int:
     if args.get is None:
         for corpus in download.CATALOGUE:
             where = download.cached(corpus)
-            print(f"{corpus.name}: {corpus.title}, {corpus.size / 1e6:,.1f} MB to download, about "
-                  f"{corpus.words} words{f' (cached: {where})' if where else ''}")
+            print(f"{corpus.name}: {corpus.title}, {corpus.size / 1e6:,.1f} MB to download, "
+                  f"{corpus.words}{f' (cached: {where})' if where else ''}")
             print(f"  {corpus.description}\n  licence: {corpus.licence}\n  source: {corpus.source}")
         print(f"cache: {download.cache_folder()}")
         return 0
@@ -32,6 +32,7 @@ def _corpora(args) -> int:
         raise W2VError(f'no corpus called "{args.get}" in the catalogue (one of: {names})')
     with tqdm(total=1000, desc=corpus.name, file=sys.stderr, disable=not sys.stderr.isatty(),
               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}") as bar:
-        path = download.fetch(corpus, progress=lambda f: bar.update(round(f * 1000) - bar.n))
+        path = download.fetch(corpus, progress=lambda f: bar.update(round(f * 1000) - bar.n),
+                              note=lambda sentence: bar.write(sentence, file=sys.stderr))
     print(path)
     return 0

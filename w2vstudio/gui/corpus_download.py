@@ -1,8 +1,10 @@
 """File ▸ Get a corpus…: the catalogue of free corpora (size, licence, source), one downloaded in
-the background with progress and cancel (`core.download.fetch`: checked, cached, unpacked safely),
-then handed on to be opened as a drop would."""
+the background with progress and cancel (`core.download.fetch`: checked, cached, unpacked or
+converted to text safely), then handed on to be opened as a drop would."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -22,9 +24,10 @@ from w2vstudio.gui.workers import Call
 
 class GetCorpusDialog(QDialog):
     """Choose a corpus of `download.CATALOGUE` and download it; `corpus_ready(path)` once it is in
-    the cache (at once if it already is)."""
+    the cache (at once if it already is), after `noted(sentence)` for records left out of it."""
 
     corpus_ready = Signal(str)
+    noted = Signal(str)
     failed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, catalogue=None):
@@ -34,8 +37,8 @@ class GetCorpusDialog(QDialog):
         self._list = QListWidget()
         for corpus in self._catalogue:
             cached = download.cached(corpus)
-            item = QListWidgetItem(f"{corpus.title}: about {corpus.words} words, "
-                                   f"{corpus.size / 1e6:,.1f} MB{' (downloaded)' if cached else ''}")
+            item = QListWidgetItem(f"{corpus.title}: {corpus.words}, {_size(corpus.size)}"
+                                   f"{' (downloaded)' if cached else ''}\nLicence: {corpus.licence}")
             item.setToolTip(f"{corpus.description}\nLicence: {corpus.licence}\nSource: {corpus.source}")
             self._list.addItem(item)
         self._list.setCurrentRow(0)
@@ -79,7 +82,7 @@ class GetCorpusDialog(QDialog):
         self._status.setText(f"Downloading {corpus.title} from {corpus.url}…")
         self._get.setEnabled(False)
         self._close.setText("Cancel")
-        self._job.start(download.fetch, corpus, progress=True, cancellable=True)
+        self._job.start(_fetch, corpus, progress=True, cancellable=True)
 
     def cancel(self) -> None:
         """Stop the download: nothing is kept."""
@@ -104,8 +107,11 @@ class GetCorpusDialog(QDialog):
         self._progress.setValue(round(fraction * 1000))
 
     @Slot(object)
-    def _on_job_succeeded(self, path) -> None:
+    def _on_job_succeeded(self, result) -> None:
+        path, notes = result
         self._idle(f"Ready: {path}")
+        for sentence in notes:
+            self.noted.emit(sentence)
         self.corpus_ready.emit(str(path))
         self.accept()
 
@@ -135,5 +141,18 @@ def get_corpus(window) -> None:
     dialog = GetCorpusDialog(window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.corpus_ready.connect(lambda path: window.open_paths([path]))
+    dialog.noted.connect(lambda sentence: window.statusBar().showMessage(sentence, 30_000))
     dialog.failed.connect(window.show_error)
     dialog.open()
+
+
+def _fetch(corpus: download.Corpus, progress, cancel) -> tuple[Path, list[str]]:
+    """`download.fetch` on a worker: the corpus's path and the notes about its conversion."""
+    notes: list[str] = []
+    path = download.fetch(corpus, progress=progress, cancel=cancel, note=notes.append)
+    return path, notes
+
+
+def _size(size: int) -> str:
+    """A download's size, in MB or GB."""
+    return f"{size / 1e9:,.1f} GB" if size >= 1e9 else f"{size / 1e6:,.1f} MB"
