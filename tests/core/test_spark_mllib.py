@@ -134,12 +134,13 @@ def test_a_signal_during_a_job_is_not_masked_by_pyspark_cleaning_up(spark, corpu
     fired = []
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        with pytest.raises(Stop):
-            SparkTraining([corpus], TrainParams(dim=6, epochs=3, min_count=2), progress=stop_soon,
+        with pytest.raises(Stop):  # epochs enough that the training outlasts the half second
+            SparkTraining([corpus], TrainParams(dim=6, epochs=40, min_count=2), progress=stop_soon,
                           session=spark).train()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        fired[0].cancel()  # never a signal after the handler is gone: it would end pytest itself
         fired[0].join()
+        signal.signal(signal.SIGTERM, previous)
     assert spark.range(3).count() == 3
 
 
