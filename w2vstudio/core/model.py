@@ -35,7 +35,7 @@ class Model:
 
     @classmethod
     def create(cls, vocab: Vocabulary, params: TrainParams) -> Model:
-        """A fresh model: small random input vectors, zero output weights."""
+        """A fresh model: input vectors uniform in [-1/dim, 1/dim) (gensim 4's start), zero output weights."""
         model = cls(vocab, params, np.zeros((0, params.dim), np.float32),
                     np.zeros((0, params.dim), np.float32), np.zeros((0, params.dim), np.float32))
         model.grow(vocab)
@@ -49,7 +49,7 @@ class Model:
         """Adopt a vocabulary that extends the current one; new words get fresh vectors."""
         old, new = len(self.vectors), len(vocab)
         rng = np.random.default_rng([self.params.seed, old])
-        fresh = (rng.random((new - old, self.dim), dtype=np.float32) - 0.5) / self.dim
+        fresh = (rng.random((new - old, self.dim), dtype=np.float32) * 2 - 1) / self.dim
         self.vectors = np.ascontiguousarray(np.concatenate([self.vectors, fresh]))
         rows = new if self.params.negative > 0 else 0
         self.syn1neg = _zero_extend(self.syn1neg, rows)
