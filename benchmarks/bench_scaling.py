@@ -4,7 +4,8 @@ For each mode and thread count: w2vstudio (and with ``--per-pair`` its skip-gram
 of negatives per pair), gensim ``corpus_file`` and gensim ``LineSentence``, one epoch each in its
 own subprocess (the runs of `bench_vs_gensim.py`), alternating. Prints words/s and the speed-up over
 one thread of each, with the load average before and after every row and the processor as `lscpu`
-describes it (threads beyond the cores are SMT siblings).
+describes it (threads beyond the cores are SMT siblings). With ``--rounds N`` the whole sweep runs N
+times (1, 2, …, 1, 2, …) and each run's speed-ups are also given as the median over the rounds.
 
 Example (a 3 M-word cut of the default corpus):
 ``python benchmarks/bench_scaling.py --max-words 3000000 --threads 1 2 4 8 16``.
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import shlex
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -34,6 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="thread counts (default: 1, 2, 4, ... up to the CPUs available, and that count)")
     parser.add_argument("--per-pair", action="store_true", help="skip-gram: also w2vstudio --no-shared-negatives")
     parser.add_argument("--skip-gensim", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1, help="sweeps of the thread counts (speed-ups: their median)")
     parser.add_argument("--json", type=Path, default=None, help="also save the results here")
     return parser.parse_args(argv)
 
@@ -86,6 +89,18 @@ def print_table(mode: str, rows: list[dict]) -> None:
               + f"  {row['load_before']:.2f}/{row['load_after']:.2f}", flush=True)
 
 
+def print_medians(mode: str, rounds: list[list[dict]]) -> None:
+    """Each run's speed-up over one thread at every thread count: per round, then their median."""
+    labels = [label for label in RUNS if any(label in row for rows in rounds for row in rows)]
+    print(f"\n{bench.MODES[mode]}: speed-up over the first row, each round; median")
+    for k, n in enumerate(row["threads"] for row in rounds[0]):
+        for label in labels:
+            ups = [rows[k][label] / rows[0][label] for rows in rounds if rows[k].get(label) and rows[0].get(label)]
+            if ups:
+                shown = ", ".join(f"{u:.2f}" for u in ups)
+                print(f"  {label}, {n} thread(s): {shown}; median {statistics.median(ups):.2f}x", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     bench.mute_gensim()
@@ -98,14 +113,20 @@ def main(argv: list[str] | None = None) -> int:
         tmpdir = Path(tmp)
         corpus = bench.prepare_corpus(args.corpus.resolve(), args.max_words or None, tmpdir)
         for mode in modes:
-            rows = report["modes"][mode] = []
-            for n in threads:
-                print(f"{bench.MODES[mode]}, {n} thread(s):", flush=True)
-                rows.append(measure(mode, corpus, n, args, tmpdir))
-            print_table(mode, rows)
+            rounds = report["modes"][mode] = []
+            for r in range(args.rounds):
+                rows = []
+                rounds.append(rows)
+                for n in threads:
+                    print(f"{bench.MODES[mode]}, round {r + 1}, {n} thread(s):", flush=True)
+                    rows.append(measure(mode, corpus, n, args, tmpdir))
+                print_table(mode, rows)
+            if args.rounds > 1:
+                print_medians(mode, rounds)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")
-    failed = any(row.get(label, 0) is None for rows in report["modes"].values() for row in rows for label in RUNS)
+    failed = any(row.get(label, 0) is None for rounds in report["modes"].values() for rows in rounds for row in rows
+                 for label in RUNS)
     return 1 if failed else 0
 
 
