@@ -1,6 +1,6 @@
 """Why more threads may not train faster: the kernel alone, threads sharing one model or each its own.
 
-Runs `kernels.train_sentences` directly on T threads (no trainer, no Python between batches), each
+Runs `train_sentences` directly on T threads (no trainer, no Python between batches), each
 on its own slice of the corpus, with the weights either shared (Hogwild, as training does) or one
 private copy per thread. Private copies take cache-line ping-pong on the rows of frequent words
 out of the picture and leave what the cores share (caches, memory bandwidth, SMT siblings); the gap
@@ -22,10 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from bench_vs_gensim import DATA, machine, machine_line, prepare_corpus
-from w2vstudio.core import kernels
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.trainer import _Tables
+from w2vstudio.core.kernels.random import seed_states
+from w2vstudio.core.kernels.training import train_sentences
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.sampling import SamplingTables
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,13 +43,13 @@ def run(encoded, params: TrainParams, threads: int, shared: bool) -> float:
     """Corpus words per second of `threads` kernels, each on 1/threads of the sentences."""
     last = encoded.n_sentences
     models = [Model.create(encoded.vocab, params) for _ in range(1 if shared else threads)]
-    t = _Tables(models[0])
+    t = SamplingTables(models[0])
     bounds = np.linspace(0, last, threads + 1).astype(np.int64)
-    states = kernels.seed_states(params.seed, threads)
+    states = seed_states(params.seed, threads)
 
     def work(k: int, first: int, stop: int):
         m = models[0 if shared else k]
-        kernels.train_sentences(encoded.tokens, encoded.offsets, first, stop, m.vectors, m.syn1neg,
+        train_sentences(encoded.tokens, encoded.offsets, first, stop, m.vectors, m.syn1neg,
                                 m.syn1, m.syn1soft, t.keep, t.thresholds, t.aliases, t.codes, t.points, t.lengths,
                                 params.sg, params.cbow_mean, params.hs, params.negative, params.window,
                                 params.shrink_window, params.alpha, states[k], np.zeros(3), params.shared_negatives)

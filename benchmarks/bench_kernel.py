@@ -9,23 +9,23 @@ import time
 
 import numpy as np
 
-from w2vstudio.core import kernels
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.trainer import _Tables
+from w2vstudio.core.kernels.training import train_sentences
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.sampling import SamplingTables
 from w2vstudio.resources import SAMPLE_CORPUS, path
 
 
 def run(corpus, sg: bool, repeat: int) -> tuple[float, float, float]:
     model = Model.create(corpus.vocab, TrainParams(sg=sg, epochs=1, threads=1))
-    t = _Tables(model)
+    t = SamplingTables(model)
     p = model.params
     best = None
     for _ in range(repeat):
         stats = np.zeros(3)
         rng = np.array([12345], np.uint64)
         start = time.perf_counter()
-        kernels.train_sentences(corpus.tokens, corpus.offsets, 0, corpus.n_sentences, model.vectors, model.syn1neg,
+        train_sentences(corpus.tokens, corpus.offsets, 0, corpus.n_sentences, model.vectors, model.syn1neg,
                                 model.syn1, model.syn1soft, t.keep, t.thresholds, t.aliases, t.codes, t.points,
                                 t.lengths, p.sg, p.cbow_mean, p.hs, p.negative, p.window, p.shrink_window, p.alpha,
                                 rng, stats, p.shared_negatives)

@@ -22,7 +22,7 @@ import numpy as np
 CHILD = """
 import json, resource, sys, time
 if sys.argv[1] == "w2vstudio":
-    from w2vstudio.core.io import load_vectors as load
+    from w2vstudio.core.files.vectorfiles import load_vectors as load
 else:
     from gensim.models import KeyedVectors
     def load(path):

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.corpus import words as split_words
+from w2vstudio.core.corpus.files import words as split_words
 from w2vstudio.core.inside.likelihood import log_probs, output_scores
-from w2vstudio.core.model import Model
-from w2vstudio.core.opener import open_input
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.support.opener import open_input
 from w2vstudio.core.params import TrainParams
-from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.trainer import Trainer
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.resources import SAMPLE_CORPUS, path
 
 OBJECTIVES = {"negative": dict(), "hs": dict(hs=True, negative=0), "softmax": dict(softmax=True)}

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.evaluate import evaluate_analogies
-from w2vstudio.core.io import load_vectors, save_vectors
+from w2vstudio.core.explore.evaluate import evaluate_analogies
+from w2vstudio.core.files.vectorfiles import load_vectors, save_vectors
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import ANALOGIES
 from w2vstudio.resources import path as resource_path

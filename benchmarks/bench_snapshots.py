@@ -28,12 +28,12 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.blas import OneBlasThread
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.quality import EpochQuality, evaluate_quality
-from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.snapshots import DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
-from w2vstudio.core.trainer import Trainer
+from w2vstudio.core.support.blas import OneBlasThread
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.watch.quality import EpochQuality, evaluate_quality
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.snapshots import DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import SAMPLE_CORPUS
 from w2vstudio.resources import path as resource_path

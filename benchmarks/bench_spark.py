@@ -28,8 +28,8 @@ from pathlib import Path
 
 from bench_vs_gensim import prepare_corpus
 
-from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
-from w2vstudio.core.io import load_vectors
+from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
+from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.resources import ANALOGIES, WORDSIM, path
 
 REPO = Path(__file__).resolve().parent.parent

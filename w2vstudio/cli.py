@@ -120,7 +120,7 @@ def _studio(parser: argparse.ArgumentParser, paths: list[str]) -> int:
 
 
 def _desktop(install: bool) -> int:
-    from w2vstudio.core import desktop
+    from w2vstudio.core.support import desktop
 
     if install:
         for path in desktop.install_desktop():

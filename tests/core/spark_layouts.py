@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from w2vstudio.core.spark.model_files import ML, MLLIB
+from w2vstudio.core.files.sparkfiles import ML, MLLIB
 
 
 def write_model(folder, words, vectors, api="ml", version="4.3.0", meta=None, files=1):

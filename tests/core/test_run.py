@@ -8,11 +8,13 @@ import pytest
 from w2vstudio.cli import main
 from w2vstudio.core import run as run_module
 from w2vstudio.core.errors import UnknownWordError, W2VError
-from w2vstudio.core.model import Model
+from w2vstudio.core.train.model import Model
 from w2vstudio.core.params import TrainParams
-from w2vstudio.core.run import CORPUS, EPOCH_WORDS, NO_WATCH, TrainingRun, WatchOptions, epoch_words
-from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.trainer import BatchReport, Diverged, EpochReport
+from w2vstudio.core.run import CORPUS, NO_WATCH, TrainingRun, WatchOptions
+from w2vstudio.core.train.model import EPOCH_WORDS
+from w2vstudio.core.train.model import epoch_words
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.trainer import BatchReport, Diverged, EpochReport
 
 PARAMS = TrainParams(dim=8, epochs=2, min_count=2, threads=1, batch_words=500)
 

@@ -9,11 +9,11 @@ import os
 import numpy as np
 from PySide6.QtCore import Qt
 
-from w2vstudio.core.io import save_vectors
-from w2vstudio.core.snapshots import SnapshotRecorder
+from w2vstudio.core.files.vectorfiles import save_vectors
+from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import workers
-from w2vstudio.core.session import SESSION_FILE
+from w2vstudio.core.files.sessionfile import SESSION_FILE
 from w2vstudio.gui.files import write_session
 from w2vstudio.gui.session import Entry
 

@@ -4,16 +4,16 @@ import json
 
 import numpy as np
 
-from w2vstudio.core.io import save_vectors
-from w2vstudio.core.probes import AnalogyProbe
-from w2vstudio.core.session import SESSION_FILE
-from w2vstudio.core.snapshots import TIMES
+from w2vstudio.core.files.vectorfiles import save_vectors
+from w2vstudio.core.watch.pinned import AnalogyProbe
+from w2vstudio.core.files.sessionfile import SESSION_FILE
+from w2vstudio.core.train.snapshots import TIMES
 from w2vstudio.gui import workers
 from w2vstudio.gui.files import write_session
 from w2vstudio.gui.main_window import MainWindow
 from w2vstudio.gui.session import unique_name
 
-from tests.gui.test_history import assert_shows_history
+from tests.gui.train.test_history import assert_shows_history
 
 TIMEOUT = 120_000
 ANALOGY = AnalogyProbe("the", "of", "and", "in")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from w2vstudio.core.probes import AnalogyProbe
+from w2vstudio.core.watch.pinned import AnalogyProbe
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import Entry, LoadedSession, StudioSession

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from w2vstudio.core.io import load_vectors
+from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.lenses.axes import DEFAULT_RESTRICT, DEFAULT_TOP, make_axis, poles, scores
-from w2vstudio.core.spark.model_files import unranked_warning
+from w2vstudio.core.files.sparkfiles import unranked_warning
 
 
 def add_parser(subparsers) -> None:

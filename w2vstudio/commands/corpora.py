@@ -7,7 +7,7 @@ import sys
 
 from tqdm import tqdm
 
-from w2vstudio.core import download
+from w2vstudio.core.corpus import download
 from w2vstudio.core.errors import W2VError
 
 

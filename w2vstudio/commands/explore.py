@@ -10,10 +10,10 @@ import math
 import sys
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.evaluate import evaluate_analogies, evaluate_pairs
-from w2vstudio.core.io import load_vectors
-from w2vstudio.core.query import parse_terms, query_words
-from w2vstudio.core.spark.model_files import unranked_warning
+from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
+from w2vstudio.core.files.vectorfiles import load_vectors
+from w2vstudio.core.explore.query import parse_terms, query_words
+from w2vstudio.core.files.sparkfiles import unranked_warning
 from w2vstudio.resources import ANALOGIES, WORDSIM, path
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from w2vstudio.core.io import detect_format, load_vectors
+from w2vstudio.core.files.vectorfiles import detect_format, load_vectors
 from w2vstudio.core.lenses.frequency import counts_of, deciles
-from w2vstudio.core.model import Model, TrainParams
+from w2vstudio.core.train.model import Model, TrainParams
 
 
 def add_parser(subparsers) -> None:

@@ -6,13 +6,13 @@ import math
 from dataclasses import asdict
 from pathlib import Path
 
-from w2vstudio.core import jsonsafe
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.lenses.likelihood_probes import probe_summaries
-from w2vstudio.core.model import Model
-from w2vstudio.core.run import epoch_words
-from w2vstudio.core.snapshots import stored_snapshots
-from w2vstudio.core.spark import model_files as spark_files
+from w2vstudio.core.lenses.pair_likelihood import probe_summaries
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.train.model import epoch_words
+from w2vstudio.core.train.snapshots import stored_snapshots
+from w2vstudio.core.files import sparkfiles as spark_files
 
 
 def add_parser(subparsers):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from w2vstudio.commands.explore import _positive as positive  # noqa: F401 (one definition of the type)
-from w2vstudio.core.io import detect_format
-from w2vstudio.core.model import Model
+from w2vstudio.core.files.vectorfiles import detect_format
+from w2vstudio.core.train.model import Model
 
 
 def load_for_inside(path: str) -> Model | None:

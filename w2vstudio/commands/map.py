@@ -9,11 +9,11 @@ import time
 from tqdm import tqdm
 
 from w2vstudio.commands.explore import _positive
-from w2vstudio.core.coordinates import write_coordinates, write_rows
+from w2vstudio.core.map.coordinates import write_coordinates, write_rows
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.io import load_vectors
-from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
-from w2vstudio.core.spark.model_files import unranked_warning
+from w2vstudio.core.files.vectorfiles import load_vectors
+from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.files.sparkfiles import unranked_warning
 
 DEFAULT_WORDS = 10_000
 

@@ -7,7 +7,7 @@ import json
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
-from w2vstudio.core.model import Model
+from w2vstudio.core.train.model import Model
 
 
 def add_parser(subparsers) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from w2vstudio.commands.inside_common import load_for_inside, positive
-from w2vstudio.core.corpus import words as split_words
+from w2vstudio.core.corpus.files import words as split_words
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.step import Step
 from w2vstudio.core.inside.tables import require_output

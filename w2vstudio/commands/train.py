@@ -9,17 +9,18 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from w2vstudio.core import jsonsafe, params
-from w2vstudio.core.blas import OneBlasThread
+from w2vstudio.core import params
+from w2vstudio.core.support import jsonsafe
+from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.lenses.likelihood_probes import parse_pair
-from w2vstudio.core.model import Model
-from w2vstudio.core.output import check_output, rescue
+from w2vstudio.core.lenses.pair_likelihood import parse_pair
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.support.output import check_output, rescue
 from w2vstudio.core.run import TrainingRun, WatchOptions
-from w2vstudio.core.snapshots import DEFAULT_TRACKED
+from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
 from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, SparkProgress, parse_conf
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
-from w2vstudio.core.trainer import BatchReport
+from w2vstudio.core.train.trainer import BatchReport
 
 FORMATS = ("model", "bin", "txt")
 
@@ -159,7 +160,7 @@ def _write(model: Model, out: Path, fmt: str, summary: dict) -> int:
         if fmt == "model":
             model.save(path)
         else:
-            from w2vstudio.core.io import save_vectors
+            from w2vstudio.core.files.vectorfiles import save_vectors
 
             save_vectors(model.keyed_vectors(), path, fmt)
 

@@ -74,7 +74,7 @@ class Param:
         return value
 
     def _error(self, value, reason: str) -> ParamError:
-        return ParamError(f"{self.flag} {_shown(value)}: {reason}", self, value, reason)
+        return ParamError(f"{self.flag} {shown(value)}: {reason}", self, value, reason)
 
 
 def _param(default, label: str, help: str, flag: str, low=None, high=None, **more):
@@ -185,8 +185,8 @@ class TrainParams:
             raise ParamError("--negative 0 needs --hs: choose negative sampling (negative > 0), hierarchical "
                              "softmax, or both", BY_NAME["negative"], 0)
         if self.min_alpha > self.alpha:
-            raise ParamError(f"--min-alpha {_shown(self.min_alpha)}: the final learning rate must not be above "
-                             f"the starting one (--alpha {_shown(self.alpha)})", BY_NAME["min_alpha"],
+            raise ParamError(f"--min-alpha {shown(self.min_alpha)}: the final learning rate must not be above "
+                             f"the starting one (--alpha {shown(self.alpha)})", BY_NAME["min_alpha"],
                              self.min_alpha, "must not be above the starting learning rate")
 
     @classmethod
@@ -202,7 +202,7 @@ class TrainParams:
         except ParamError as exc:
             if exc.param is None:
                 raise
-            raise ParamError(f"parameter {exc.param.name} = {_shown(exc.value)}: {exc.reason}",
+            raise ParamError(f"parameter {exc.param.name} = {shown(exc.value)}: {exc.reason}",
                              exc.param, exc.value, exc.reason) from None
 
 
@@ -253,7 +253,7 @@ def _number(value) -> str:
     return f"{value:g}"
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
     """A value as the user typed it (floats in short form, other things as repr)."""
     if isinstance(value, bool):
         return str(value).lower()

@@ -8,7 +8,6 @@ run may be paused, resumed or cancelled from any thread at any time, before trai
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,17 +16,17 @@ from pathlib import Path
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
-from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, pmi_pairs
-from w2vstudio.core.model import Model
+from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
+from w2vstudio.core.support.memory import available_memory, size_text
+from w2vstudio.core.train.model import EPOCH_WORDS, Model
 from w2vstudio.core.params import TrainParams, memory_needed
-from w2vstudio.core.quality import EpochQuality
-from w2vstudio.core.scan import EncodedCorpus, ScannedCorpus, scan_corpus
-from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.watch.quality import EpochQuality
+from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
+from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
-from w2vstudio.core.trainer import BatchReport, EpochReport, Trainer, TrainResult
+from w2vstudio.core.train.trainer import BatchReport, EpochReport, Trainer, TrainResult
 
-EPOCH_WORDS = "epoch_words"  # model.info: corpus words per epoch, the loss plot's and the snapshots' unit
 CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
 
 
@@ -64,39 +63,12 @@ class RunResult:
     not_used: list = field(default_factory=list)  # our defaults another engine did not follow ("--negative 5")
 
 
-def epoch_words(model: Model) -> float | None:
-    """Corpus words per epoch of the model's training, if known (a model trained less than one
-    epoch: the words it was trained on)."""
-    stored = model.info.get(EPOCH_WORDS)
-    if isinstance(stored, (int, float)) and not isinstance(stored, bool) and stored > 0:
-        return float(stored)
-    history = model.loss_history
-    if len(history) and history[-1, 0] > 0:
-        return float(history[-1, 0]) / max(model.epochs_trained, 1)
-    return None
-
-
-def available_memory() -> int | None:
-    """Bytes of memory available to a new allocation (Linux: MemAvailable), None if unknown."""
-    try:
-        with open("/proc/meminfo") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
 def check_memory(params: TrainParams, vocab_size: int) -> None:
     """Refuse, in one sentence, a model whose weights would not fit in the memory available."""
     need, free = memory_needed(params, vocab_size), available_memory()
     if free is not None and need > free:
-        raise W2VError(f"a model of {vocab_size:,} words x {params.dim:,} dimensions needs {_size(need)} of "
-                       f"memory for its weights, {_size(free)} is available; lower --dim or the vocabulary "
+        raise W2VError(f"a model of {vocab_size:,} words x {params.dim:,} dimensions needs {size_text(need)} of "
+                       f"memory for its weights, {size_text(free)} is available; lower --dim or the vocabulary "
                        "(--min-count, --max-vocab)")
 
 
@@ -288,13 +260,3 @@ class TrainingRun:
                              done.raw_words * self.params.epochs / max(done.fit_seconds, 1e-9), [])
         return RunResult(model, result, done.raw_words, done.corpus_words, done.seconds - done.fit_seconds,
                          not_used=done.not_used)
-
-
-def _size(n: float) -> str:
-    """Bytes in decimal units, e.g. "160.0 GB"."""
-    unit = "bytes"
-    for bigger in ("KB", "MB", "GB", "TB"):
-        if n < 1000:
-            break
-        n, unit = n / 1000, bigger
-    return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from w2vstudio.core.errors import UnknownWordError, W2VError
-from w2vstudio.core.kernels import scaled_dots
+from w2vstudio.core.kernels.scoring import scaled_dots
 
 _SMALL_BATCH = 8  # up to this many queries are scored in one pass over the matrix (Numba)
 _SCORE_BUDGET = 1 << 24  # scores per chunk of a batched query (64 MiB of float32)

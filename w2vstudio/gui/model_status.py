@@ -8,7 +8,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from w2vstudio.core.spark.model_files import SparkMetadata
+from w2vstudio.core.files.sparkfiles import SparkMetadata
 from w2vstudio.gui.session import Entry, StudioSession
 
 

@@ -13,7 +13,7 @@ import json
 from PySide6.QtCore import QByteArray, QSettings
 
 from w2vstudio.core.params import PARAMS
-from w2vstudio.core.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED
+from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED
 from w2vstudio.core.spark.engine import DEFAULT_MASTER
 
 MAX_RECENT = 8

@@ -10,7 +10,7 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core import run as run_module
-from w2vstudio.core.model import Model
+from w2vstudio.core.train.model import Model
 
 SMALL = ("--dim", "8", "--epochs", "1", "--min-count", "1", "--threads", "1", "--quiet")
 

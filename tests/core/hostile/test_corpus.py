@@ -10,10 +10,10 @@ import threading
 
 import pytest
 
-from tests.core.cli_checks import one_error_line
-from w2vstudio.core import kwic
+from tests.cli.cli_checks import one_error_line
+from w2vstudio.core.corpus import kwic
 from w2vstudio.core.errors import CorpusError
-from w2vstudio.core.scan import scan_corpus
+from w2vstudio.core.corpus.scan import scan_corpus
 
 TEXT = "the sea is blue\nthe sky is blue too\nthe café by the sea\n" * 200
 PACK = {"gzip": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}

@@ -7,10 +7,10 @@ import os
 import numpy as np
 import pytest
 
-from tests.core.cli_checks import one_error_line
+from tests.cli.cli_checks import one_error_line
 from w2vstudio.cli import main
-from w2vstudio.core.io import save_vectors
-from w2vstudio.core.model import Model
+from w2vstudio.core.files.vectorfiles import save_vectors
+from w2vstudio.core.train.model import Model
 from w2vstudio.core.vectors import KeyedVectors
 
 SMALL = ("--dim", "8", "--epochs", "1", "--min-count", "2", "--threads", "1", "--quiet")

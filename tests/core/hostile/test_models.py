@@ -14,8 +14,8 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.snapshots import SnapshotRecorder, stored_snapshots
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.train.snapshots import SnapshotRecorder, stored_snapshots
 from w2vstudio.core.vocab import Vocabulary
 
 WORDS = ["the", "cat", "sat", "mat"]
@@ -304,7 +304,7 @@ def test_damaged_snapshots_are_one_line(tmp_path, capsys, case):
 
 def test_a_vectors_only_model_file_still_loads(tmp_path):
     """Files written with vectors only (no parameters, no output weights) stay readable."""
-    from w2vstudio.core.io import save_vectors
+    from w2vstudio.core.files.vectorfiles import save_vectors
     from w2vstudio.core.vectors import KeyedVectors
 
     save_vectors(KeyedVectors(WORDS, np.eye(V, D, dtype=np.float32)), tmp_path / "v.npz", "model")

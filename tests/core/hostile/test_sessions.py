@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
-from w2vstudio.core import session as session_module
+from w2vstudio.core.files import sessionfile as session_module
 from w2vstudio.core.errors import FormatError, W2VError
-from w2vstudio.core.session import SESSION_FILE, load_session, save_session
+from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_session
 from w2vstudio.core.vectors import KeyedVectors
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.io import load_vectors
+from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.vectors import KeyedVectors
 
 WORDS = ["king", "queen", "man", "woman", "sea"]

@@ -9,9 +9,9 @@ from functools import cache
 
 import numpy as np
 
-from w2vstudio.core import kernels
+from w2vstudio.core.kernels.training import train_sentences
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.trainer import keep_probabilities
+from w2vstudio.core.train.sampling import keep_probabilities
 
 BUDGET_SECONDS = 30 * 60
 _CAL_VOCAB = 1000  # the calibration: CBOW predictions over this many words
@@ -42,7 +42,7 @@ def seconds_per_multiply_add(dim: int) -> float:
 
     def run(last: int) -> float:
         start = time.perf_counter()
-        kernels.train_sentences(tokens, offsets, 0, last, vectors, empty, empty, out, one, *none, False, True,
+        train_sentences(tokens, offsets, 0, last, vectors, empty, empty, out, one, *none, False, True,
                                 False, 0, 2, False, 0.01, np.ones(1, np.uint64), np.zeros(3))
         return time.perf_counter() - start
 

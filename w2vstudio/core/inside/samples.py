@@ -17,10 +17,10 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 
-from w2vstudio.core.atomic import atomic_write
-from w2vstudio.core.corpus import word_spans
+from w2vstudio.core.support.atomic import atomic_write
+from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.inside.tables import Stream, noise_table
-from w2vstudio.core.trainer import keep_probabilities
+from w2vstudio.core.train.sampling import keep_probabilities
 
 SEED_SENTENCE = "The nurse assisted the doctor with the patient's treatment at the hospital."
 SEED_WINDOW = 2

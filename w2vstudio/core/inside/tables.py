@@ -8,7 +8,8 @@ import weakref
 
 import numpy as np
 
-from w2vstudio.core import kernels
+from w2vstudio.core.kernels.random import alias_table, below, draw_negative, seed_states, uniform
+from w2vstudio.core.kernels.training import huffman_tree
 from w2vstudio.core.errors import W2VError
 
 _HUFFMAN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Vocabulary -> (codes, points, lengths)
@@ -49,7 +50,7 @@ def noise_p(model) -> np.ndarray:
 
 def noise_table(model) -> tuple[np.ndarray, np.ndarray]:
     """The alias table the trainer draws negatives from (counts ** ns_exponent)."""
-    return kernels.alias_table(model.vocab.counts.astype(np.float64) ** model.params.ns_exponent)
+    return alias_table(model.vocab.counts.astype(np.float64) ** model.params.ns_exponent)
 
 
 def huffman(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -58,7 +59,7 @@ def huffman(model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     with _LOCK:
         tree = _HUFFMAN.get(vocab)
     if tree is None:
-        tree = kernels.huffman_tree(vocab.counts.astype(np.float64))
+        tree = huffman_tree(vocab.counts.astype(np.float64))
         with _LOCK:
             _HUFFMAN[vocab] = tree
     return tree
@@ -68,19 +69,19 @@ class Stream:
     """The kernel's xorshift stream from a seed: the same draws, in Python, one at a time."""
 
     def __init__(self, seed: int):
-        self.state = kernels.seed_states(seed, 1)[0][0]
+        self.state = seed_states(seed, 1)[0][0]
 
     def uniform(self) -> float:
-        state, u = kernels._uniform(self.state)
+        state, u = uniform(self.state)
         self.state = np.uint64(state)  # kept unsigned: the kernel's shifts are logical
         return float(u)
 
     def below(self, n: int) -> int:
-        state, b = kernels._below(self.state, n)
+        state, b = below(self.state, n)
         self.state = np.uint64(state)
         return int(b)
 
     def negative(self, thresholds: np.ndarray, aliases: np.ndarray) -> int:
-        state, w = kernels._draw_negative(self.state, thresholds, aliases)
+        state, w = draw_negative(self.state, thresholds, aliases)
         self.state = np.uint64(state)
         return int(w)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.lenses import stream
+from w2vstudio.core.corpus import stream
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import OCCUPATIONS
 from w2vstudio.resources import path as resource_path

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.compare import overlaps
+from w2vstudio.core.explore.compare import overlaps
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.evaluate import analogy_rows, answered
-from w2vstudio.core.stability import DEFAULT_K, jaccard, neighbour_ids
-from w2vstudio.core.trainer import keep_probabilities
+from w2vstudio.core.explore.evaluate import analogy_rows, answered
+from w2vstudio.core.explore.neighbourhoods import DEFAULT_K, jaccard, neighbour_ids
+from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.vectors import KeyedVectors
 
 DECILES = 10

@@ -26,9 +26,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.lenses import stream
-from w2vstudio.core.model import Model
-from w2vstudio.core.trainer import keep_probabilities
+from w2vstudio.core.corpus import stream
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.train.sampling import keep_probabilities
 
 DEFAULT_MAX = 500
 K_CHOICES = (2, 3, 4, 5)

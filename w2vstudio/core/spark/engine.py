@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.corpus import find_files
+from w2vstudio.core.corpus.files import find_files
 from w2vstudio.core.errors import Cancelled, CorpusError, W2VError
-from w2vstudio.core.model import Model
-from w2vstudio.core.opener import open_regular, sniff_compression
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.support.opener import open_regular, sniff_compression
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.vocab import Vocabulary

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.params import BY_NAME, ParamError, TrainParams, _shown
+from w2vstudio.core.params import BY_NAME, ParamError, TrainParams, shown
 
 WHAT_MLLIB_TRAINS = "MLlib trains skip-gram with hierarchical softmax, without subsampling"
 MAX_SENTENCE = 10_000  # words: our corpus reader's line split
@@ -82,5 +82,5 @@ def word2vec_params(params: TrainParams, partitions: int) -> dict:
 def _flag(name: str, value) -> str:
     p = BY_NAME[name]
     if p.type is bool:
-        return next((flag for flag, v, _ in p.switches if v == value), f"{p.flag} {_shown(value)}")
-    return f"{p.flag} {_shown(value)}"
+        return next((flag for flag, v, _ in p.switches if v == value), f"{p.flag} {shown(value)}")
+    return f"{p.flag} {shown(value)}"

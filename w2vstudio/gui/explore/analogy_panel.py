@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLa
 
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
-from w2vstudio.core import lookups
+from w2vstudio.core.explore import lookups
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.explore.neighbours_panel import topn_box
 from w2vstudio.gui.session import StudioSession

@@ -8,9 +8,9 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
-from w2vstudio.core.compare import NeighbourComparison, compare_word
-from w2vstudio.core.lookups import COMPARE_RESTRICT, DIFFER_N, DIFFER_TOP, differences, with_counts
-from w2vstudio.core.stability import DEFAULT_K
+from w2vstudio.core.explore.compare import NeighbourComparison, compare_word
+from w2vstudio.core.explore.lookups import COMPARE_RESTRICT, DIFFER_N, DIFFER_TOP, differences, with_counts
+from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.evaluate import AnalogyScore, SectionScore
-from w2vstudio.core.lookups import Evaluation, evaluate
+from w2vstudio.core.explore.evaluate import AnalogyScore, SectionScore
+from w2vstudio.core.explore.lookups import Evaluation, evaluate
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.messages import unranked

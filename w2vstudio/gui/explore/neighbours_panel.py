@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpin
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import StudioSession
-from w2vstudio.core import lookups
-from w2vstudio.core.query import ngram_note
+from w2vstudio.core.explore import lookups
+from w2vstudio.core.explore.query import ngram_note
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.workers import Call

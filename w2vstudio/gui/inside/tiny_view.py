@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, Q
                                QVBoxLayout, QWidget)
 
 from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
-from w2vstudio.core.projection import PCABasis, pca_apply, pca_fit
+from w2vstudio.core.map.projection import PCABasis, pca_apply, pca_fit
 
 _OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), ("Hierarchical softmax", "hs")]
 _PLAY_MS = 50

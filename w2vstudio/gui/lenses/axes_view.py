@@ -12,7 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.axes import Evidence, evidence, make_axis, occupations, poles, scores, scores_over_snapshots
-from w2vstudio.core.run import CORPUS, epoch_words
+from w2vstudio.core.run import CORPUS
+from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.session import StudioSession
 

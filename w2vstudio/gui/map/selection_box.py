@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
-from w2vstudio.core.coordinates import write_coordinates
+from w2vstudio.core.map.coordinates import write_coordinates
 
 
 class SelectionBox(QWidget):

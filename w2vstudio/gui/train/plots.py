@@ -17,9 +17,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from w2vstudio.core.model import Model
-from w2vstudio.core.trainer import BatchReport, EpochReport
-from w2vstudio.core.run import epoch_words
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.train.trainer import BatchReport, EpochReport
+from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.spark.engine import trained_on_spark
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")

@@ -8,9 +8,9 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Signal
 
-from w2vstudio.core.snapshots import SnapshotRecorder
-from w2vstudio.core.stability import Stability, StabilityTracker, stabilise
-from w2vstudio.core.trajectories import Frames, project_snapshots
+from w2vstudio.core.train.snapshots import SnapshotRecorder
+from w2vstudio.core.watch.stability import Stability, StabilityTracker, stabilise
+from w2vstudio.core.watch.trajectories import Frames, project_snapshots
 from w2vstudio.gui.workers import Refresher
 
 STILL_MOVING = 30  # words listed as still moving

@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from w2vstudio.core.stability import DEFAULT_K, Stability
+from w2vstudio.core.watch.stability import Stability
+from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
 
 _PEN = pg.mkPen("#8d5a97", width=2)

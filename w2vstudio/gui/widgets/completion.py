@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
-from w2vstudio.core.prefix import PrefixIndex
+from w2vstudio.core.explore.prefix import PrefixIndex
 
 INDEXED_WORDS = 300_000  # completion offers the most frequent words only
 _OPERATORS = "+-"

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
-from w2vstudio.core.lookups import Row, Unknown
+from w2vstudio.core.explore.lookups import Row, Unknown
 
 
 class ResultsView(QWidget):

@@ -1,0 +1,130 @@
+"""Bias axes: scores against a numpy reference, poles, scores over snapshots, corpus evidence."""
+
+import json
+
+import numpy as np
+import pytest
+
+from w2vstudio.cli import main
+from w2vstudio.core.errors import UnknownWordError, W2VError
+from w2vstudio.core.files.vectorfiles import save_vectors
+from w2vstudio.core.corpus import stream
+from w2vstudio.core.lenses.axes import (coordinates, evidence, make_axis, occupations, poles, scores,
+                                        scores_over_snapshots)
+from w2vstudio.core.vectors import KeyedVectors
+
+
+@pytest.fixture
+def kv():
+    rng = np.random.default_rng(3)
+    words = ["he", "she", "him", "her", "doctor", "nurse", "table", "sea", "sky", "tree"]
+    return KeyedVectors(words, rng.normal(size=(len(words), 6)).astype(np.float32))
+
+
+def reference_score(kv, source, target, word):
+    """A word's score on the axis source -> target, computed plainly in float64."""
+    unit = lambda v: v / np.linalg.norm(v)  # noqa: E731
+    direction = (np.mean([unit(kv[w].astype(np.float64)) for w in target], axis=0)
+                 - np.mean([unit(kv[w].astype(np.float64)) for w in source], axis=0))
+    return float(unit(kv[word].astype(np.float64)) @ unit(direction))
+
+
+def test_scores_match_numpy(kv):
+    for source, target in ((["he"], ["she"]), (["he", "him"], ["she", "her"])):
+        axis = make_axis(kv, source, target)
+        got = scores(kv, axis, ["doctor", "nurse", "sea"])
+        want = [reference_score(kv, source, target, w) for w in ("doctor", "nurse", "sea")]
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert scores(kv, make_axis(kv, ["he"], ["she"]), []).shape == (0,)
+
+
+def test_poles_rank_all_words_but_the_axis_own(kv):
+    axis = make_axis(kv, ["he", "him"], ["she", "her"])
+    low, high = poles(kv, axis, top=3)
+    others = [w for w in kv.words if w not in ("he", "him", "she", "her")]
+    ref = sorted(others, key=lambda w: reference_score(kv, ["he", "him"], ["she", "her"], w))
+    assert [w for w, _ in low] == ref[:3] and [w for w, _ in high] == ref[::-1][:3]
+    assert [s for _, s in low] == sorted(s for _, s in low)
+    assert poles(kv, axis, top=3, restrict_vocab=6)[1][0][0] in ("doctor", "nurse")
+
+
+def test_bad_axes(kv):
+    with pytest.raises(UnknownWordError):
+        make_axis(kv, ["he"], ["zzz"])
+    with pytest.raises(W2VError, match="no direction"):
+        make_axis(kv, ["he"], ["he"])
+    with pytest.raises(W2VError, match="at least one"):
+        make_axis(kv, [], ["she"])
+
+
+def test_scores_over_snapshots_take_each_snapshot_own_axis(kv):
+    snaps = np.stack([kv.vectors, kv.vectors[::-1].copy()])
+    got = scores_over_snapshots(kv.words, snaps, ["he"], ["she"], ["doctor", "nurse"])
+    assert got.shape == (2, 2)
+    np.testing.assert_allclose(got[0], scores(kv, make_axis(kv, ["he"], ["she"]), ["doctor", "nurse"]), rtol=1e-6)
+    second = KeyedVectors(kv.words, snaps[1])
+    np.testing.assert_allclose(got[1], scores(second, make_axis(second, ["he"], ["she"]), ["doctor", "nurse"]),
+                               rtol=1e-6)
+
+
+def test_evidence_counts_pole_words_within_the_window(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the doctor said he was late\n"
+                      "a b c d e f doctor g h i j k she\n"
+                      "she and the nurse and her friend\n"
+                      "Doctor She\n")
+    ev = evidence([corpus], "doctor", ["he", "him"], ["she", "her"], window=5)
+    assert (ev.occurrences, ev.source_count, ev.target_count) == (3, 1, 1)
+    assert ev.source_lines == ["the doctor said he was late"] and ev.target_lines == ["Doctor She"]
+    wide = evidence([corpus], "doctor", ["he"], ["she"], window=6)
+    assert wide.target_count == 2 and len(wide.target_lines) == 2
+    assert evidence([corpus], "nurse", ["he"], ["she", "her"], n=0).target_count == 2
+    with pytest.raises(W2VError):
+        evidence([corpus], "he", ["he"], ["she"])
+
+
+def test_axis_command(kv, tmp_path, capsys):
+    path = tmp_path / "v.txt"
+    save_vectors(kv, path, "txt")
+    assert main(["axis", str(path), "--from", "he", "--to", "she", "--words", "doctor", "nurse", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    want = [reference_score(kv, ["he"], ["she"], w) for w in ("doctor", "nurse")]
+    assert [d["word"] for d in got["words"]] == ["doctor", "nurse"]
+    np.testing.assert_allclose([d["score"] for d in got["words"]], want, rtol=1e-4, atol=1e-5)
+    assert main(["axis", str(path), "--from", "he", "--to", "she", "--top", "2", "--json"]) == 0
+    ranked = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["words"]
+    assert len(ranked) == 4 and [d["score"] for d in ranked] == sorted(d["score"] for d in ranked)
+    assert main(["axis", str(path), "--from", "he", "--to", "she"]) == 0
+    assert "toward she" in capsys.readouterr().out
+    assert main(["axis", str(path), "--from", "he", "--to", "zzz"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("w2vstudio: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_bundled_occupations():
+    words = occupations()
+    assert len(words) > 100 and {"doctor", "nurse", "engineer"} <= set(words)
+    assert len(set(words)) == len(words) and all(w == w.strip().lower() and " " not in w for w in words)
+
+
+def test_evidence_in_a_corpus_starting_with_empty_lines(tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n\n\nhe doctor\n")
+    ev = evidence([corpus], "doctor", ["he"], ["she"])
+    assert (ev.occurrences, ev.source_count, ev.source_lines) == (1, 1, ["he doctor"])
+
+
+def test_text_around_a_word_keeps_whole_words():
+    line = "one two three four five six seven eight nine ten"
+    assert stream.around(line, "five", 0, width=9) == "four five six"
+    assert stream.around("a  Five\tb five", "five", 1) == "a Five b five"
+    assert stream.around("no match here", "five", 0) == "no match here"
+
+
+def test_axes_coordinates_are_the_scores_on_both_axes(kv):
+    x, y = make_axis(kv, ["he"], ["she"]), make_axis(kv, ["him"], ["her"])
+    xy = coordinates(kv.vectors, x, y)
+    assert xy.shape == (len(kv), 2) and xy.dtype == np.float32
+    np.testing.assert_allclose(xy[:, 0], scores(kv, x, kv.words), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(xy[:, 1], scores(kv, y, kv.words), rtol=1e-5, atol=1e-6)
+    assert np.all(coordinates(np.zeros((2, 6)), x, y) == 0)

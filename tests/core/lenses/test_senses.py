@@ -1,0 +1,138 @@
+"""Word senses on generated corpora: a made-up word planted in two unrelated topics splits into two
+senses, each with its topic's lines; one planted in a single topic reads as one blended meaning.
+
+The corpora are those the blend rule (senses.BLEND_RATIO, BLEND_SDS) was chosen on: eight topics
+of ten words each, filler words everywhere, "zorp" in two topics and "blick" in one."""
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from w2vstudio.cli import main
+from w2vstudio.core.errors import Cancelled, CorpusError, UnknownWordError, W2VError
+from w2vstudio.core.lenses.senses import _Reservoir, sample_occurrences, senses
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.trainer import Trainer
+
+
+def planted_text(n_lines=3000, topics=8, seed=0) -> str:
+    rng = np.random.default_rng(seed)
+    vocab = [[f"t{t}w{i}" for i in range(10)] for t in range(topics)]
+    lines = []
+    for _ in range(n_lines):
+        t = int(rng.integers(topics))
+        words = list(rng.choice(vocab[t] + ["the", "a", "of", "and"], size=rng.integers(6, 13)))
+        if (t in (0, 1) and rng.random() < 0.4) or (t == 2 and rng.random() < 0.4):
+            words.insert(int(rng.integers(len(words) + 1)), "Zorp" if t < 2 else "blick")
+        lines.append(" ".join(words))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    path = tmp_path_factory.mktemp("senses") / "planted.txt"
+    path.write_text(planted_text())
+    corpus = scan_corpus([path]).encode(min_count=1)
+    model = Model.create(corpus.vocab, TrainParams(dim=20, epochs=5, threads=1, min_count=1, seed=1))
+    Trainer(model, corpus).train()
+    return model, path
+
+
+def _topics(line: str) -> set[str]:
+    return {w[:2] for w in line.split() if w.startswith("t") and len(w) == 4}
+
+
+def test_a_word_in_two_topics_has_two_senses_each_with_its_topic_lines(planted):
+    model, path = planted
+    found = senses(model, [path], "zorp", max_occurrences=200)
+    assert found.occurrences == 200 and not found.blended and len(found.senses) == 2
+    assert found.silhouette > 1.5 * found.baseline["mean"] and len(found.baseline["words"]) == 20
+    topics = []
+    for sense in found.senses:
+        assert 0.3 < sense.share < 0.7 and len(sense.lines) == 5 and sense.cosine_with_word > 0
+        seen = set().union(*map(_topics, sense.lines))
+        assert len(seen) == 1 and all("zorp" in line.lower() for line in sense.lines)
+        topic = seen.pop()
+        assert all(w.startswith(topic) for w in sense.nearest[:5] + sense.distinctive[:5])
+        topics.append(topic)
+    assert sorted(topics) == ["t0", "t1"]
+    assert sum(s.share for s in found.senses) == pytest.approx(1)
+
+
+def test_a_word_in_one_topic_is_one_blended_meaning(planted):
+    model, path = planted
+    found = senses(model, [path], "blick", max_occurrences=300)
+    assert found.blended and len(found.senses) == 1
+    (sense,) = found.senses
+    assert sense.share == 1 and all(_topics(line) == {"t2"} for line in sense.lines)
+    assert all(w.startswith("t2") for w in sense.distinctive[:5])
+    forced = senses(model, [path], "blick", max_occurrences=300, k=3)
+    assert forced.blended and len(forced.senses) == 3  # the user's k is shown, with the verdict
+
+
+def test_the_reservoir_samples_evenly_and_is_seeded(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("".join(f"x{i % 7} word x{(i + 3) % 7}\n" for i in range(2000)))
+    corpus = scan_corpus([path]).encode(min_count=1)
+    model = Model.create(corpus.vocab, TrainParams(dim=4, min_count=1))
+    row = model.vocab.index["word"]
+    pool = sample_occurrences(model, [path], [row], 100, seed=3, text_for=row)[row]
+    assert pool.seen == 2000 and len(pool) == 100 and all(line.count("word") == 1 for line in pool.lines)
+    again = sample_occurrences(model, [path], [row], 100, seed=3, text_for=row)[row]
+    assert pool.lines == again.lines
+    draws = np.zeros(1000)
+    for seed in range(200):
+        reservoir = _Reservoir(10, 1, 1)
+        rng = np.random.default_rng(seed)
+        held = np.full(10, -1)
+        for first in range(0, 1000, 100):  # blocks of 100 occurrences
+            chosen, slots = reservoir.draw(rng, 100)
+            held[slots] = first + chosen
+        draws[held] += 1
+    # each occurrence is kept with probability 10 / 1000: first and last halves alike
+    assert abs(draws[:500].sum() - draws[500:].sum()) < 0.15 * draws.sum()
+
+
+def test_bad_requests(planted, tmp_path):
+    model, path = planted
+    with pytest.raises(UnknownWordError):
+        senses(model, [path], "nonword")
+    with pytest.raises(CorpusError, match="does not exist"):
+        senses(model, [tmp_path / "gone.txt"], "zorp")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        senses(model, [path], "zorp", cancel=stop)
+    same = tmp_path / "same.txt"
+    same.write_text("t0w1 zorp t0w2\n" * 30)
+    with pytest.raises(W2VError, match="30 occurrences in 1 distinct contexts are too few"):
+        senses(model, [same], "zorp")
+    other = tmp_path / "other.txt"
+    other.write_text("zorp t0w1\n")
+    with pytest.raises(W2VError, match="too rarely"):
+        senses(model, [other], "zorp")
+
+
+def test_senses_command(planted, tmp_path, capsys):
+    model, path = planted
+    saved = tmp_path / "m.npz"
+    model.save(saved)
+    assert main(["senses", str(saved), "zorp"]) == 1
+    assert "--corpus" in capsys.readouterr().err
+    assert main(["senses", str(saved), "zorp", "--corpus", str(path), "--max", "100", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"word", "occurrences", "silhouette", "baseline", "senses"} <= set(got)
+    assert {"mean", "sd"} <= set(got["baseline"]) and got["occurrences"] == 100
+    assert all(set(s) == {"share", "nearest", "distinctive", "lines", "cosine_with_word"} for s in got["senses"])
+    model.info["corpus"] = [str(path)]
+    model.save(saved)
+    assert main(["senses", str(saved), "zorp", "--max", "100", "--k", "2"]) == 0
+    assert "sense 2:" in capsys.readouterr().out
+    model.info["corpus"] = [str(tmp_path / "moved.txt")]
+    model.save(saved)
+    assert main(["senses", str(saved), "zorp"]) == 1
+    err = capsys.readouterr().err
+    assert "moved.txt does not exist" in err and len(err.strip().splitlines()) == 1

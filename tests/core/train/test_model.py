@@ -1,0 +1,79 @@
+"""Own model format: exact round trip, atomic writes, clear errors on bad files."""
+
+import zipfile
+
+import numpy as np
+import pytest
+
+from w2vstudio.core.train import model as model_module
+from w2vstudio.core.errors import FormatError
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.train.trainer import Trainer
+
+
+def _trained(corpus):
+    model = Model.create(corpus.vocab, TrainParams(dim=8, epochs=1, min_count=2, threads=1, hs=True))
+    Trainer(model, corpus).train()
+    return model
+
+
+def test_round_trip_is_exact(topic_corpus, tmp_path):
+    model = _trained(topic_corpus)
+    model.extras["snapshots"] = np.arange(24, dtype=np.float16).reshape(2, 3, 4)
+    model.info["epoch_quality"] = [{"epoch": 1, "analogy": 0.5}]
+    model.save(tmp_path / "m.npz")
+    back = Model.load(tmp_path / "m.npz")
+    assert np.array_equal(back.extras["snapshots"], model.extras["snapshots"])
+    assert back.extras["snapshots"].dtype == np.float16
+    assert back.info == model.info
+    assert back.vocab.words == model.vocab.words
+    assert np.array_equal(back.vocab.counts, model.vocab.counts)
+    for name in ("vectors", "syn1neg", "syn1", "loss_history"):
+        assert np.array_equal(getattr(back, name), getattr(model, name)), name
+    assert back.params == model.params
+    assert back.epoch_losses == model.epoch_losses and back.epochs_trained == 1
+    with zipfile.ZipFile(tmp_path / "m.npz") as z:  # plain arrays only: loads without pickle
+        assert all(n.endswith(".npy") for n in z.namelist())
+
+
+def test_failed_save_keeps_the_existing_file(topic_corpus, tmp_path, monkeypatch):
+    model = _trained(topic_corpus)
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "m.npz"
+    model.save(target)
+    before = target.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(model_module.np, "savez", broken)
+    with pytest.raises(OSError):
+        model.save(target)
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir()] == ["m.npz"]  # no temporary file left
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04truncated"])
+def test_garbage_is_a_format_error(tmp_path, content):
+    (tmp_path / "bad.npz").write_bytes(content)
+    with pytest.raises(FormatError, match="not a (readable )?w2vstudio model"):
+        Model.load(tmp_path / "bad.npz")
+
+
+def test_foreign_npz_is_refused(tmp_path):
+    np.savez(tmp_path / "other.npz", vectors=np.zeros((2, 2)))
+    with pytest.raises(FormatError, match="not a w2vstudio model"):
+        Model.load(tmp_path / "other.npz")
+
+
+def test_inconsistent_file_is_refused(topic_corpus, tmp_path):
+    model = _trained(topic_corpus)
+    model.vectors = model.vectors[:-1]
+    model.save(tmp_path / "m.npz")
+    with pytest.raises(FormatError, match="damaged"):
+        Model.load(tmp_path / "m.npz")
+    model = _trained(topic_corpus)
+    model.loss_history = np.zeros(5)
+    model.save(tmp_path / "h.npz")
+    with pytest.raises(FormatError, match=r"damaged: its loss history is float64 \(5,\), not float64 \(batches, 3\)"):
+        Model.load(tmp_path / "h.npz")

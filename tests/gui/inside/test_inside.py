@@ -1,0 +1,130 @@
+"""The Inside tab: slide the window, apply a step (on a copy), train the tiny model 100 samples."""
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from w2vstudio.core.inside.samples import SEED_SENTENCE
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.trainer import Trainer
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.inside.inside_panel import InsidePanel
+from w2vstudio.gui.session import Entry, StudioSession, model_entry
+
+
+def _panel(qtbot, session=None):
+    panel = InsidePanel(session or StudioSession())
+    qtbot.addWidget(panel)
+    return panel
+
+
+def _model(tmp_path):
+    rng = np.random.default_rng(0)
+    words = SEED_SENTENCE.lower().replace(".", "").split() + ["nurse", "doctor", "hospital", "the", "a"]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(rng.choice(words, 12)) for _ in range(300)) + "\n")
+    corpus = scan_corpus([path]).encode(min_count=1)
+    model = Model.create(corpus.vocab, TrainParams(dim=8, epochs=1, threads=1, min_count=1, sample=0.0))
+    Trainer(model, corpus).train()
+    return model
+
+
+def test_slide_the_window_over_the_seed_sentence(qtbot):
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    assert view.sentence.text() == SEED_SENTENCE and view.table.rowCount() == 0
+    qtbot.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
+    assert [(s.inputs, s.output) for s in view.rows()] == [(("the",), "nurse"), (("the",), "assisted")]
+    qtbot.mouseClick(view.step_button, Qt.MouseButton.LeftButton)
+    assert view.table.rowCount() == 5 and view.table.item(4, 1).text() == "the"
+    assert view.tokens.item(1).background().color().name() == "#f4a259"  # the centre, "nurse"
+    qtbot.mouseClick(view.all_button, Qt.MouseButton.LeftButton)
+    assert view.table.rowCount() == 42 and view.count.text().endswith("CBOW: 12 positive")
+    view.architecture.setCurrentIndex(1)
+    view.show_all()
+    assert view.table.rowCount() == 12 and view.table.item(0, 0).text() == "nurse assisted"
+    assert not view.model_draws.isEnabled()
+
+
+def test_apply_a_step_changes_a_copy_never_the_model(qtbot, tmp_path):
+    model = _model(tmp_path)
+    weights = [model.vectors.copy(), model.syn1neg.copy()]
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(model_entry("m", model, saved=False))
+    samples, step = panel.samples_view, panel.step_view
+    assert samples.model_draws.isEnabled()
+    samples.model_draws.setChecked(True)
+    samples.show_all()
+    assert any(s.label == 0 for s in samples.rows())
+    samples.table.selectRow(0)
+    assert step.step is not None and step.apply_button.isEnabled()
+    qtbot.mouseClick(step.apply_button, Qt.MouseButton.LeftButton)
+    assert len(step.step.history) == 2 and "→" in step.change.text()
+    qtbot.mouseClick(step.apply10_button, Qt.MouseButton.LeftButton)
+    assert len(step.step.history) == 12
+    assert np.array_equal(model.vectors, weights[0]) and np.array_equal(model.syn1neg, weights[1])
+
+
+def test_a_vectors_file_has_no_context_matrix(qtbot):
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(Entry("v", KeyedVectors(["the", "nurse"], np.ones((2, 3), np.float32))))
+    panel.samples_view.show_all()
+    panel.samples_view.table.selectRow(0)
+    assert panel.step_view.step is None and "no context matrix C" in panel.step_view.headline.text()
+
+
+def test_train_the_tiny_model_100_samples(qtbot):
+    panel = _panel(qtbot)
+    tiny = panel.tiny_view
+    before = tiny.tiny.vectors.copy()
+    qtbot.mouseClick(tiny.next_buttons[2], Qt.MouseButton.LeftButton)
+    assert len(tiny.tiny.losses) == 100 and tiny.tiny.position == 100
+    assert not np.array_equal(tiny.tiny.vectors, before)
+    tiny.objective.setCurrentIndex(2)
+    qtbot.mouseClick(tiny.reset_button, Qt.MouseButton.LeftButton)
+    assert tiny.tiny.objective == "hs" and tiny.tiny.losses == []
+    tiny.train(10)
+    assert len(tiny.tiny.losses) == 10
+
+
+def test_a_random_line_of_the_sample_corpus_fills_the_sentence_box(qtbot):
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    with qtbot.waitSignal(view.samples_changed, timeout=20_000):
+        qtbot.mouseClick(view.line_button, Qt.MouseButton.LeftButton)
+    assert view.sentence.text() != SEED_SENTENCE and view.samples.samples
+
+
+def test_the_tiny_models_sample_is_marked_in_the_text(qtbot):
+    panel = _panel(qtbot)
+    tiny = panel.tiny_view
+    tiny.train(1)
+    marks = tiny.text.extraSelections()
+    assert [m.cursor.selectedText() for m in marks] == ["nurse", "The"]  # the output, then the centre
+
+
+def test_a_line_of_the_word_in_the_corpus_panel_becomes_the_sentence(qtbot, tmp_path):
+    from w2vstudio.core.corpus.kwic import ContextLine
+
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    assert not view.corpus_lines.isEnabled()
+    view.set_corpus_lines([ContextLine(tmp_path / "c.txt", 3, "the <b>old ", "doctor", " treated her")])
+    assert view.corpus_lines.isEnabled()
+    with qtbot.waitSignal(view.samples_changed):
+        view.corpus_lines.textActivated.emit(view.corpus_lines.itemText(0))
+    assert view.sentence.text() == "the <b>old doctor treated her"
+    assert [t.text for t in view.samples.tokens] == ["the", "b", "old", "doctor", "treated", "her"]
+
+
+def test_a_long_text_is_refused_in_one_line(qtbot):
+    from w2vstudio.gui.inside.samples_view import MAX_WORDS
+
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    view.set_sentence("word " * (MAX_WORDS + 1))
+    assert view.samples is None and view.table.rowCount() == 0 and "up to" in view.direction.text()
+    view.set_sentence(SEED_SENTENCE)
+    assert view.samples is not None

@@ -1,0 +1,151 @@
+"""The Lenses tab: probes over training, the frequency scatter and deciles, axes, senses."""
+
+import numpy as np
+import pytest
+
+from tests.core.lenses.test_senses import planted_text
+from w2vstudio.core.params import TrainParams
+from w2vstudio.core.run import TrainingRun, WatchOptions
+from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui.lenses.lenses_panel import LensesPanel
+from w2vstudio.gui.session import Entry, StudioSession, model_entry
+
+PAIRS = (("t0w1", "t0w2"), ("t1w3", "the"))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A model of the planted corpus, trained with snapshots and two probed pairs."""
+    path = tmp_path_factory.mktemp("lenses") / "planted.txt"
+    path.write_text(planted_text(n_lines=1500))
+    params = TrainParams(dim=16, epochs=3, min_count=1, threads=1, batch_words=2_000)
+    result = TrainingRun([path], params, WatchOptions(per_epoch=2, quality=False, probe_pairs=PAIRS)).train()
+    return result
+
+
+def _panel(qtbot, model=None, name="m"):
+    session = StudioSession()
+    panel = LensesPanel(session)
+    qtbot.addWidget(panel)
+    if model is not None:
+        session.add(model_entry(name, model, saved=True))
+    return session, panel
+
+
+def test_likelihood_of_the_probed_pairs_over_training(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.likelihood_view
+    assert view.pairs == list(PAIRS) and len(view.words) == len(trained.recorder) == 7
+    assert view.readout.text().startswith("round 6 (") and "p(t0w2 | t0w1) = " in view.readout.text()
+    assert "\u2212log p " in view.readout.text() and "\u03c3(v\u00b7u) " in view.readout.text()
+    view.slider.setValue(0)
+    assert view.readout.text().startswith("round 0 (0 words seen)")
+    assert view.progress[-1] == pytest.approx(3.0)
+    view.show_progress(view.progress[2] + 0.01)
+    assert view.slider.value() == 2 and view.readout.text().startswith("round 2 (")
+    view.set_live(trained.probes)
+    assert view.pairs == list(PAIRS) and len(view.words) == 7
+    view.set_live(None)
+    session.add(Entry("v", KeyedVectors(["a", "b"], np.ones((2, 3), np.float32))))
+    assert view.pairs == [] and "Probes are recorded" in view.headline.text()
+
+
+def test_frequency_scatter_deciles_and_hover(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.frequency_view
+    assert not view.busy and view.table.rowCount() == 0  # nothing computed for a view not shown
+    panel.show()
+    panel.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.busy and view.table.rowCount() == 10, timeout=20_000)
+    vocab = trained.model.vocab
+    assert len(view.rows) == len(vocab) and len(view.scatter.points()) == len(vocab)
+    assert view.hover_text(0).startswith(f"{vocab.words[0]}: count {vocab.counts[0]:,}")
+    view.scatter.sigHovered.emit(view.scatter, [view.scatter.points()[3]], None)
+    assert view.hover.text() == view.hover_text(3)
+    view.measure.setCurrentIndex(1)  # stability over the last snapshots
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    assert len(view.rows) == len(trained.recorder.tracked_ids) and np.all((view.values >= 0) & (view.values <= 1))
+    view.measure.setCurrentIndex(2)  # agreement: no other model yet
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    assert len(view.rows) == 0 and "another model" in view.note.text()
+    session.add(model_entry("copy", trained.model))
+    session.choose(session.entries[0])
+    view.measure.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: not view.busy and len(view.rows) > 0, timeout=20_000)
+    assert np.all(view.values == 1.0)  # the same model twice agrees everywhere
+    view.pin_decile_sample()
+    pinned = session.pins
+    rows = [trained.model.vocab.index[w] for w in pinned]
+    assert len(set(pinned)) == 30 and min(rows) < len(rows) and max(rows) >= 0.9 * len(trained.model.vocab)
+    session.add(Entry("plain", KeyedVectors(["a", "b"], np.ones((2, 3), np.float32))))
+    assert "needs word counts" in view.note.text() and len(view.rows) == 0
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+
+
+def test_axes_scatter_ranked_list_and_training(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    assert view.message.text().startswith("axis x: ") and "not in the vocabulary" in view.message.text()
+    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
+        source.setText(a)
+        target.setText(b)
+    view.words.setPlainText("t0w5 t1w5 t2w5 zzz")
+    view.refresh()
+    assert "t0w0 → t1w0" in view.message.text() and "(1 words not in the vocabulary)" in view.message.text()
+    assert len(view.scatter.points()) == 3
+    x = [p.pos().x() for p in view.scatter.points()]
+    assert x[0] < 0 < x[1]  # t0w5 toward t0w0, t1w5 toward t1w0
+    assert view.ranked.rowCount() == 15 and view.ranked.item(0, 2).text().startswith("t1")
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    curves = view.training_plot.listDataItems()
+    assert len(curves) == 3 and curves[0].xData[-1] == pytest.approx(3.0)  # epochs
+
+
+def test_senses_split_in_the_background(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.senses_view
+    view.word.setText("zorp")
+    view.occurrences.setValue(100)
+    view.split()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert not view.busy and view.tree.topLevelItemCount() == len(view.result.senses) == 2
+    assert "splits more clearly" in view.headline.text()
+    assert view.tree.topLevelItem(0).child(0).text(0).startswith("named by: ")
+    session.add(Entry("v", KeyedVectors(["zorp", "b"], np.ones((2, 3), np.float32))))
+    view.split()
+    assert "does not name its corpus" in view.headline.text() and not view.busy
+
+
+def test_axes_corpus_evidence(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    view.ends[0][0].setText("t0w0")
+    view.ends[0][1].setText("t1w0")
+    view.refresh()  # axis y (poor → rich) is not in the vocabulary: no scatter, but the list
+    assert view.message.text().startswith("axis y: ") and len(view.scatter.points()) == 0
+    view.ranked.cellClicked.emit(0, 1)
+    word = view.ranked.item(0, 0).text()
+    assert view.evidence_word.text() == word
+    view.find_evidence()
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    text = view.evidence_text.toPlainText()
+    assert text.startswith(f"“{word}” occurs ") and "near t0w0:" in text and "near t1w0:" in text
+    session.add(Entry("v", KeyedVectors(["t0w0", "t1w0", "x"], np.eye(3, dtype=np.float32))))
+    view.evidence_word.setText("x")
+    view.find_evidence()
+    assert "remembers its corpus" in view.evidence_text.toPlainText()
+
+
+def test_a_studio_run_probes_five_pairs_of_its_corpus(qtbot, window, tiny_corpus, train):
+    """The Train tab's run records the likelihood of the corpus's five highest-PMI pairs, which the
+    Lenses tab follows while it trains and shows for the new model after."""
+    followed = []
+    window.train_panel.training_progressed.connect(lambda run: followed.append(run.probes))
+    with qtbot.waitSignal(window.corpus_panel.scan_finished, timeout=60_000):
+        window.open_paths([str(tiny_corpus)])
+    outcome = train(window)
+    assert outcome.probes is not None and len(outcome.probes.pairs) == 5
+    assert followed and followed[-1] is outcome.probes
+    view = window.lenses_panel.likelihood_view
+    assert view.pairs == outcome.probes.pairs and len(view.words) == len(outcome.recorder)
+    assert window.errors == []

@@ -1,0 +1,222 @@
+"""Corpus files: find them, stream them (through `opener`) as blocks of text, tokenise them.
+
+Files are read in blocks of bytes cut at line ends (or, inside a very long line, at a space),
+so a corpus is never held whole. Each block is made valid UTF-8 (invalid bytes are replaced
+and counted) and tokenised by a Numba kernel into words and line ends. A file that is not text
+(a NUL byte in its first 8 KiB) is an error when given by name; found in a folder, it is skipped
+and listed (path and reason).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat as stat_mode
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from w2vstudio.core.kernels.text import rehash, tokenize_block
+from w2vstudio.core.errors import CorpusError
+from w2vstudio.core.support.opener import check_regular, kind_of, open_input
+
+BLOCK_BYTES = 1 << 20
+TEXT_CHECK_BYTES = 8192  # a NUL byte among the first ones makes a file binary
+MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
+
+# The same rule as tokenize_block, for short texts typed by a user or shown in context.
+_WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class FileStat:
+    """One corpus file: its path, size on disk and, once scanned, its word count."""
+
+    path: Path
+    bytes: int
+    words: int = 0
+    in_folder: bool = False  # found in a folder given (not named itself): skipped if not text
+
+
+def find_files(paths) -> list[FileStat]:
+    """Expand paths (files and folders, recursively; hidden ones and links to folders left out)
+    into a list of regular files."""
+    found = []
+    for raw in paths:
+        p = Path(raw)
+        try:
+            mode = os.stat(p).st_mode
+        except FileNotFoundError:
+            raise CorpusError(f"{p} does not exist") from None
+        except OSError:
+            mode = check_regular(p, CorpusError).st_mode  # raises, saying why
+        if stat_mode.S_ISDIR(mode):
+            inside = (c for c in p.rglob("*") if not any(part.startswith(".") for part in c.relative_to(p).parts))
+            found.extend((c, True) for c in sorted(inside) if c.is_file())
+        elif stat_mode.S_ISREG(mode):
+            found.append((p, False))
+        else:
+            raise CorpusError(f"{p} is {kind_of(mode)}, not a regular file or folder")
+    if not found:
+        raise CorpusError("no corpus files found in " + ", ".join(str(p) for p in paths))
+    return [FileStat(f, f.stat().st_size, in_folder=in_folder) for f, in_folder in found]
+
+
+class ReplacementCounter:
+    """A codecs error handler that replaces invalid UTF-8 and counts the bad bytes."""
+
+    def __init__(self):
+        self.count = 0
+        self.name = f"w2vstudio-count-{id(self)}"
+        codecs.register_error(self.name, self)
+
+    def __call__(self, exc):
+        self.count += exc.end - exc.start
+        return "\ufffd", exc.end
+
+    def clean(self, data: bytes) -> bytes:
+        """The bytes as valid UTF-8, invalid sequences replaced by U+FFFD."""
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            return data.decode("utf-8", errors=self.name).encode("utf-8")
+
+
+def iter_blocks(path: Path, counter: ReplacementCounter, skipped: list | None = None) -> Iterator[tuple[bytes, int]]:
+    """Yield (valid UTF-8 block, bytes of the file on disk consumed so far) for one file.
+
+    A file that is not text raises `CorpusError`, or, given a `skipped` list, yields nothing and
+    is appended to it as `{"path": str, "reason": str}`."""
+    pending = b""
+    with open_input(path, CorpusError) as fh:
+        data = fh.read(BLOCK_BYTES)
+        if b"\x00" in data[:TEXT_CHECK_BYTES]:
+            reason = _not_text(data[:TEXT_CHECK_BYTES])
+            if skipped is None:
+                raise CorpusError(f"{path} {reason}")
+            skipped.append({"path": str(path), "reason": reason})
+            return
+        while True:
+            buf = pending + data
+            cut = len(buf) if not data else _last_break(buf)
+            pending = buf[cut:]
+            if cut:
+                yield counter.clean(buf[:cut]), fh.consumed()
+            if not data:
+                return
+            data = fh.read(BLOCK_BYTES)
+
+
+def _not_text(head: bytes) -> str:
+    """What a file holding NUL bytes looks like: UTF-16 without a byte-order mark, or binary."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if len(head) >= 16 and max(even, odd) > 0.8 * len(head) / 2 and min(even, odd) == 0:
+        order = "LE" if odd > even else "BE"
+        return (f"looks like UTF-16{order} text without a byte-order mark: convert it to UTF-8 "
+                f"(e.g. iconv -f UTF-16{order} -t UTF-8)")
+    return "looks like a binary file, not text"
+
+
+def _last_break(buf: bytes) -> int:
+    """Index after the last newline, or after the last space if a line runs on too long."""
+    cut = buf.rfind(b"\n") + 1
+    if cut == 0 and len(buf) > MAX_PENDING_BYTES:
+        cut = max(buf.rfind(b" "), buf.rfind(b"\t")) + 1
+        if cut == 0:  # a megabyte without whitespace: cut at a character boundary
+            cut = len(buf)
+            while cut > 0 and (buf[cut - 1] & 0xC0) == 0x80:
+                cut -= 1
+            cut = max(cut - 1, 1) if buf[cut - 1] >= 0xC0 else cut
+    return cut
+
+
+@cache
+def alnum_table() -> np.ndarray:
+    """1 for every code point that ``_WORD`` treats as a letter or digit, else 0."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    for run in _ALNUM_RUN.finditer("".join(map(chr, range(0x110000)))):
+        table[run.start():run.end()] = 1
+    return table
+
+
+class Tokenizer:
+    """Turns blocks of UTF-8 text into word ids (-1 at line ends), stable across blocks.
+
+    The Numba kernel finds each distinct byte string once; only strings never seen before are
+    decoded (and lower-cased) in Python, so the per-word cost stays in compiled code.
+    """
+
+    def __init__(self, lowercase: bool = True):
+        self.lowercase = lowercase
+        self.words: list[str] = []  # distinct words in order of first appearance
+        self._index: dict[str, int] = {}
+        self._word_of = np.zeros(1024, dtype=np.int32)  # byte string id -> word id
+        self._strings = 0
+        self._arena = np.zeros(1 << 20, dtype=np.uint8)
+        self._used = 0
+        self._spans = np.zeros((1024, 2), dtype=np.int64)
+        self._hashes = np.zeros(1024, dtype=np.uint64)
+        self._table = np.full(2048, -1, dtype=np.int32)
+
+    def __call__(self, block: bytes) -> np.ndarray:
+        self._reserve(len(block))
+        old = self._strings
+        ids, self._strings, self._used = tokenize_block(
+            np.frombuffer(block, dtype=np.uint8), self.lowercase, alnum_table(), self._table, self._arena,
+            self._spans, self._hashes, old, self._used)
+        if self._strings > old:
+            self._add_strings(old)
+        return np.where(ids >= 0, self._word_of[np.maximum(ids, 0)], -1).astype(np.int32)
+
+    def _add_strings(self, first: int):
+        base = int(self._spans[first, 0])
+        raw = self._arena[base:self._used].tobytes()
+        texts = [raw[a - base:b - base].decode("utf-8") for a, b in self._spans[first:self._strings].tolist()]
+        if self.lowercase:
+            texts = [t.lower() for t in texts]  # ASCII is folded already; this handles the rest
+        index, words = self._index, self.words
+        for k, text in enumerate(texts, first):
+            w = index.get(text)
+            if w is None:
+                w = index[text] = len(words)
+                words.append(text)
+            self._word_of[k] = w
+
+    def _reserve(self, nbytes: int):
+        """Room for nbytes more arena bytes and nbytes // 2 + 1 more strings."""
+        strings = self._strings + nbytes // 2 + 1
+        if strings > len(self._hashes):
+            size = max(2 * len(self._hashes), strings)
+            self._hashes = _grown(self._hashes, size)
+            self._spans = _grown(self._spans, size)
+            self._word_of = _grown(self._word_of, size)
+        if self._used + nbytes > len(self._arena):
+            self._arena = _grown(self._arena, max(2 * len(self._arena), self._used + nbytes))
+        if 2 * strings > len(self._table):
+            size = len(self._table)
+            while size < 2 * strings:
+                size *= 2
+            self._table = rehash(self._hashes, self._strings, size)
+
+
+def _grown(array: np.ndarray, rows: int) -> np.ndarray:
+    out = np.zeros((rows,) + array.shape[1:], dtype=array.dtype)
+    out[: len(array)] = array
+    return out
+
+
+def words(text: str, lowercase: bool = True) -> list[str]:
+    """The words of a short text, by the same rule as the corpus tokenizer."""
+    found = _WORD.findall(text)
+    return [w.lower() for w in found] if lowercase else found
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of each of its words, as ``words`` finds them."""
+    return [m.span() for m in _WORD.finditer(text)]

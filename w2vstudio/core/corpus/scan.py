@@ -1,0 +1,207 @@
+"""One streaming pass over a corpus, then its encoding as an int32 id array.
+
+``scan_corpus`` tokenises every file once, giving each distinct word a provisional id in
+order of first appearance, and keeps the id stream (with -1 at line ends). ``encode`` then
+applies ``min_count``/``max_vocab`` with a table lookup, without reading the text again, so the
+same scan serves any vocabulary settings. Large streams spill to temporary files.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import tempfile
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from w2vstudio.core.corpus import files as corpus_files
+from w2vstudio.core.errors import Cancelled, CorpusError
+from w2vstudio.core.vocab import Vocabulary
+
+MAX_SENTENCE = 10_000
+DEFAULT_BUDGET = 512 << 20  # bytes of token ids held in RAM before spilling to disk
+_LINE_END = -1
+
+
+class _Stream:
+    """An append-only int32 stream: in reserved anonymous memory (pages are committed only as
+    they are written) up to a budget, then in an unlinked temporary file."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, budget: int, cache_dir: str | None):
+        self.budget = budget
+        self.cache_dir = cache_dir
+        self.buffer = np.frombuffer(mmap.mmap(-1, max(budget, 4)), dtype=np.int32)
+        self.file = None
+        self.length = 0
+        self.consumed = False
+
+    def append(self, ids: np.ndarray):
+        end = self.length + len(ids)
+        if self.file is None and end > len(self.buffer):
+            self.file = tempfile.TemporaryFile(dir=self.cache_dir, prefix="w2vstudio-scan-")
+            weakref.finalize(self, self.file.close)
+            self.buffer[: self.length].tofile(self.file)
+            self.buffer = None
+        if self.file is not None:
+            ids.tofile(self.file)
+        else:
+            self.buffer[self.length:end] = ids
+        self.length = end
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        if self.consumed:
+            raise RuntimeError("this scan was already encoded in place")
+        if self.file is not None:
+            self.file.seek(0)
+        for start in range(0, self.length, self.CHUNK):
+            stop = min(start + self.CHUNK, self.length)
+            if self.file is None:
+                yield self.buffer[start:stop]
+            else:
+                yield np.fromfile(self.file, dtype=np.int32, count=stop - start)
+
+
+@dataclass
+class EncodedCorpus:
+    """A corpus as vocabulary ids: ``tokens[offsets[i]:offsets[i+1]]`` is sentence i."""
+
+    vocab: Vocabulary
+    tokens: np.ndarray
+    offsets: np.ndarray
+    raw_words: int
+    files: list = field(default_factory=list)
+
+    @property
+    def n_tokens(self) -> int:
+        return int(self.offsets[-1])
+
+    @property
+    def n_sentences(self) -> int:
+        return len(self.offsets) - 1
+
+
+@dataclass
+class ScannedCorpus:
+    """Result of one pass over the text: provisional vocabulary, counts and id stream."""
+
+    files: list
+    words: list[str]
+    counts: np.ndarray
+    stream: _Stream
+    raw_words: int
+    invalid_utf8: int
+    lowercase: bool
+    skipped: list = field(default_factory=list)  # {"path": str, "reason": str} per file left out
+
+    def encode(self, min_count: int = 5, max_vocab: int | None = None, base_vocab: Vocabulary | None = None,
+               budget: int = DEFAULT_BUDGET, in_place: bool = False) -> EncodedCorpus:
+        """Map the stream onto a vocabulary (a new one, or ``base_vocab`` grown by new words).
+
+        ``in_place`` writes the ids over the stream held in RAM instead of copying it (half the
+        memory); the scan cannot be encoded again afterwards.
+        """
+        if base_vocab is None:
+            vocab, remap = Vocabulary.from_counts(self.words, self.counts, min_count, max_vocab)
+        else:
+            vocab, remap = base_vocab.extended(self.words, self.counts, min_count)
+        table = np.empty(len(remap) + 1, dtype=np.int32)  # index 0 is the line end
+        table[0] = -2
+        table[1:] = remap
+        n_kept = int(self.counts[remap >= 0].sum())
+        if n_kept == 0:
+            raise CorpusError("no word of the corpus is in the vocabulary")
+        stream = self.stream
+        if in_place and stream.file is None:
+            tokens = stream.buffer  # writing never overtakes reading: kept ids <= ids read
+        else:
+            tokens = _allocate(n_kept, np.int32, budget, stream.cache_dir)
+        ends = []
+        pos = 0
+        for chunk in stream:
+            mapped = table[chunk + 1]
+            kept = mapped >= 0
+            before = np.cumsum(kept, dtype=np.int32)
+            n = int(before[-1]) if len(before) else 0
+            tokens[pos:pos + n] = mapped[kept]
+            ends.append(pos + before[mapped == -2].astype(np.int64))
+            pos += n
+        ends.append(np.array([0, pos], dtype=np.int64))
+        stream.consumed = tokens is stream.buffer
+        return EncodedCorpus(vocab, tokens[:pos], _split_long(np.unique(np.concatenate(ends))),
+                             self.raw_words, self.files)
+
+
+def _split_long(offsets: np.ndarray) -> np.ndarray:
+    """Cut sentences longer than MAX_SENTENCE tokens into pieces (never drop a word)."""
+    lengths = np.diff(offsets)
+    long = np.flatnonzero(lengths > MAX_SENTENCE)
+    if len(long) == 0:
+        return offsets
+    extra = [np.arange(offsets[i] + MAX_SENTENCE, offsets[i + 1], MAX_SENTENCE) for i in long]
+    return np.unique(np.concatenate([offsets, *extra]))
+
+
+def _allocate(n: int, dtype, budget: int, cache_dir: str | None) -> np.ndarray:
+    """An array of n items: in RAM, or memory-mapped on an unlinked file above the budget."""
+    if n * np.dtype(dtype).itemsize <= budget:
+        return np.empty(n, dtype=dtype)
+    fd, name = tempfile.mkstemp(prefix="w2vstudio-corpus-", suffix=".ids", dir=cache_dir)
+    os.close(fd)
+    try:
+        return np.memmap(name, dtype=dtype, mode="w+", shape=(n,))
+    finally:
+        os.unlink(name)  # the mapping keeps the data; nothing is left behind
+
+
+def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int], None] | None = None,
+                cancel: threading.Event | None = None, budget: int = DEFAULT_BUDGET,
+                cache_dir: str | None = None) -> ScannedCorpus:
+    """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block.
+
+    A file found in a folder that is not text is left out and listed in ``skipped``."""
+    files = corpus_files.find_files([Path(p) for p in paths])
+    total_bytes = sum(f.bytes for f in files)
+    tokenizer = corpus_files.Tokenizer(lowercase)
+    stream = _Stream(budget, cache_dir)
+    counter = corpus_files.ReplacementCounter()
+    counts = np.zeros(0, dtype=np.int64)
+    done_bytes = 0
+    raw_words = 0
+    line_end = np.array([_LINE_END], dtype=np.int32)
+    skipped: list[dict] = []
+    for stat in files:
+        before = raw_words
+        for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("corpus scan cancelled")
+            block = tokenizer(data)
+            words_only = block[block >= 0]
+            counts = _add_counts(counts, words_only, len(tokenizer.words))
+            raw_words += len(words_only)
+            stream.append(block)
+            if progress is not None:
+                progress(done_bytes + min(position, stat.bytes), total_bytes, raw_words)
+        stream.append(line_end)
+        stat.words = raw_words - before
+        done_bytes += stat.bytes
+    if skipped:
+        left_out = {entry["path"] for entry in skipped}
+        files = [f for f in files if str(f.path) not in left_out]
+    if raw_words == 0:
+        raise CorpusError("the corpus contains no words" + (" (files that are not text were skipped)" if skipped else ""))
+    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase, skipped)
+
+
+def _add_counts(counts: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
+    """Counts grown to ``size`` with the occurrences in ``ids`` added."""
+    if len(counts) < size:
+        counts = np.concatenate([counts, np.zeros(size - len(counts), dtype=np.int64)])
+    counts += np.bincount(ids, minlength=size)
+    return counts

@@ -1,0 +1,98 @@
+"""The corpus streamed as blocks of word ids in a caller's numbering, with the blocks' text.
+
+Files are read as `kwic` reads them (`corpus.find_files`, `corpus.iter_blocks`) and tokenised
+by the corpus tokenizer; each block's words become ids of a `lookup` (word -> id), `UNKNOWN`
+for words not in it and `LINE_END` at each line end, so a block's line `k` (0-based) is the
+text between its `k`-th and `k + 1`-th newline.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from w2vstudio.core.corpus import files as corpus
+from w2vstudio.core.errors import Cancelled
+from w2vstudio.core.corpus.kwic import word_pattern
+
+LINE_END = -1
+UNKNOWN = -2
+_COUNTER = corpus.ReplacementCounter()
+
+
+@dataclass(frozen=True)
+class Block:
+    """Whole lines of one file: their text and their word ids."""
+
+    text: str
+    ids: np.ndarray  # int64: lookup ids, UNKNOWN, LINE_END
+
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
+           cancel: threading.Event | None = None) -> Iterator[Block]:
+    """Every block of the corpus files (folders searched recursively), in order."""
+    for stat in corpus.find_files(paths):
+        tokenizer = corpus.Tokenizer(lowercase)
+        ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
+        for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("corpus reading cancelled")
+            local = tokenizer(data)
+            if len(tokenizer.words) > len(ours):
+                new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
+                ours = np.concatenate([ours, np.array(new, np.int64)])
+            ids = np.full(len(local), LINE_END, np.int64)
+            words = local >= 0
+            ids[words] = ours[local[words]]
+            yield Block(data.decode("utf-8"), ids)
+
+
+def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The 0-based line of each (word) position of `ids`."""
+    return np.cumsum(ids == LINE_END)[positions]
+
+
+def line_starts(ids: np.ndarray) -> np.ndarray:
+    """For every position of `ids`, the first position of its line."""
+    return np.maximum.accumulate(np.where(ids == LINE_END, np.arange(len(ids)) + 1, 0))
+
+
+def window_bounds(ids: np.ndarray, positions: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each word position, the slice [lo, hi) of `ids` within `window` words on its line."""
+    is_end = ids == LINE_END
+    end = np.minimum.accumulate(np.where(is_end, np.arange(len(ids)), len(ids))[::-1])[::-1]  # its line end
+    lo = np.maximum(positions - window, line_starts(ids)[positions])
+    hi = np.minimum(positions + window + 1, end[positions])
+    return lo, hi
+
+
+def nth_on_line(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """For each word position, how many times its word occurs before it on its line."""
+    starts = line_starts(ids)
+    return np.array([np.count_nonzero(ids[starts[p]:p] == ids[p]) for p in positions.tolist()], np.int64)
+
+
+def around(line: str, word: str, nth: int, width: int = 60, lowercase: bool = True) -> str:
+    """Up to `width` characters each side of the `nth` (0-based) occurrence of `word` in `line`
+    (the last one found if fewer), as plain text."""
+    found = None
+    for k, m in enumerate(word_pattern(word, lowercase).finditer(line)):
+        found = m
+        if k == nth:
+            break
+    if found is None:
+        return line[: 2 * width].strip()
+    start, end = max(0, found.start() - width), found.end() + width
+    left, right = line[start:found.start()], line[found.end():end]
+    if start > 0 and " " in left:  # whole words only where the text is cut
+        left = left[left.index(" ") + 1:]
+    if end < len(line) and " " in right:
+        right = right[:right.rindex(" ")]
+    return re.sub(r"\s+", " ", left + found.group() + right).strip()

@@ -1,0 +1,1 @@
+"""Exploring a model: evaluation, lookups, comparison, queries, prefixes, neighbourhoods."""

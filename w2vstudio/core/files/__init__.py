@@ -1,0 +1,1 @@
+"""Files of vectors and models: word2vec/GloVe/TSV, fastText, Spark models, the session file, dropped paths."""

@@ -1,0 +1,1 @@
+"""Numba kernels, split by purpose: text, random, training, scoring, fastText, layout."""

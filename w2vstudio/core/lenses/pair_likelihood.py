@@ -1,0 +1,201 @@
+"""Likelihood probes: p(output | input) of chosen word pairs at every snapshot of a training run.
+
+`LikelihoodProbes` is a trainer callback placed after the `SnapshotRecorder` in the chain: on the
+batch report at which the recorder takes a snapshot it computes, over the current weights, each
+pair's p as the model's objective defines it (`inside.likelihood`: full softmax, negative
+sampling with log Pn, or the Huffman path product), its rank among all words and, for negative
+sampling, σ(v·u_o): one matrix-vector product per pair per snapshot, between batches. The values
+are stored in `model.extras` (and so in model files and sessions); the pairs in
+`model.info["probes"]`. Default pairs: the highest PMI within the window among frequent words.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+from w2vstudio.core.kernels.scoring import cooccurrences
+from w2vstudio.core.errors import FormatError, UnknownWordError
+from w2vstudio.core.inside.likelihood import likelihood
+from w2vstudio.core.inside.tables import objective
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.corpus.scan import EncodedCorpus
+from w2vstudio.core.train.snapshots import SnapshotRecorder
+from w2vstudio.core.train.trainer import BatchReport
+
+DEFAULT_PAIRS = 5
+PMI_WORDS = 1_000  # default pairs are drawn from this many most frequent words
+PMI_MIN_COUNT = 20  # co-occurrences a pair needs before its PMI counts
+_WORDS, _P, _RANK, _SIGMOID = "probe_words", "probe_p", "probe_rank", "probe_sigmoid"  # model.extras
+INFO = "probes"  # model.info: {"pairs": [[input, output], ...]}
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """"INPUT:OUTPUT" as a pair of words (ValueError if it is not two words)."""
+    left, sep, right = text.partition(":")
+    if not (sep and left.strip() and right.strip()) or ":" in right:
+        raise ValueError(f'expected INPUT:OUTPUT (two words), not "{text}"')
+    return left.strip(), right.strip()
+
+
+def pmi_pairs(corpus: EncodedCorpus, n: int = DEFAULT_PAIRS, window: int = 5, frequent: int = PMI_WORDS,
+              min_count: int = PMI_MIN_COUNT) -> list[tuple[str, str]]:
+    """The `n` pairs of the `frequent` most frequent words with the highest pointwise mutual
+    information within `window` words (at least `min_count` co-occurrences; each word in one pair
+    at most), as input the word that more often comes first ("peanut" → "butter"). One streamed
+    pass over the encoded corpus."""
+    limit = min(frequent, len(corpus.vocab))
+    ordered = np.zeros((limit, limit), np.int64)
+    cooccurrences(corpus.tokens, corpus.offsets, limit, window, ordered)
+    counts = ordered + ordered.T
+    np.fill_diagonal(counts, 0)
+    margins = counts.sum(axis=1).astype(np.float64)
+    total = margins.sum()
+    x, y = np.nonzero(np.triu(counts >= min_count))
+    if not len(x):
+        return []
+    pmi = np.log(counts[x, y] * total / (margins[x] * margins[y]))
+    pairs, used = [], set()
+    for k in np.lexsort((x, -pmi)).tolist():
+        a, b = int(x[k]), int(y[k])
+        if a not in used and b not in used:
+            first, then = (a, b) if ordered[a, b] >= ordered[b, a] else (b, a)
+            pairs.append((corpus.vocab.words[first], corpus.vocab.words[then]))
+            used.update((a, b))
+            if len(pairs) == n:
+                break
+    return pairs
+
+
+class LikelihoodProbes:
+    """p(output | input) of each pair whenever `recorder` takes a snapshot; thread-safe reads."""
+
+    def __init__(self, model: Model, pairs: Sequence[tuple[str, str]], recorder: SnapshotRecorder):
+        for word in (w for pair in pairs for w in pair):
+            if word not in model.vocab:
+                raise UnknownWordError(f'probe word "{word}" is not in the vocabulary')
+        self.model, self.recorder = model, recorder
+        self.pairs = list(dict.fromkeys((str(a), str(b)) for a, b in pairs))
+        self._ids = [(model.vocab.index[a], model.vocab.index[b]) for a, b in self.pairs]
+        self._lock = threading.Lock()
+        self._words: list[int] = []
+        self._rows: list[np.ndarray] = []  # per probe time: (pairs, 3) p, rank, sigmoid
+        self._seen = len(recorder)  # snapshots taken before these probes (none of their values)
+
+    def start(self):
+        """Probe the weights as they are before training, unless the recorder's latest snapshot
+        (continued training) was probed already."""
+        taken = self.recorder.times()["words"]
+        with self._lock:
+            done = bool(self._words) and len(taken) and self._words[-1] == taken[-1]
+        if not done:
+            self._take(int(taken[-1]) if len(taken) else 0)
+
+    def __call__(self, report):
+        """The trainer callback: probe when the recorder has taken a snapshot since the last call."""
+        if isinstance(report, BatchReport):
+            self.sync()
+
+    def sync(self):
+        """Probe now if the recorder took a snapshot since the last probe (call after `start()`
+        and `finish()` of the recorder too)."""
+        taken = len(self.recorder)
+        if taken > self._seen:
+            self._seen = taken
+            self._take(int(self.recorder.times()["words"][-1]))
+
+    def _take(self, words: int):
+        row = np.empty((len(self._ids), 3))
+        for k, (i, o) in enumerate(self._ids):
+            found = likelihood(self.model, i, o, topn=0)
+            row[k] = found.p, found.rank, math.nan if found.sigmoid is None else found.sigmoid
+        with self._lock:
+            self._words.append(words)
+            self._rows.append(row)
+
+    def values(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(words (S,), p (S, pairs), rank (S, pairs; 0: not probed), sigmoid (S, pairs; NaN: not
+        negative sampling)); p is NaN where a pair was not probed."""
+        with self._lock:
+            words, rows = list(self._words), list(self._rows)
+        table = np.stack(rows) if rows else np.zeros((0, len(self.pairs), 3))
+        rank = np.nan_to_num(table[:, :, 1], nan=0).astype(np.int64)  # 0: not probed
+        return np.array(words, np.int64), table[:, :, 0], rank, table[:, :, 2]
+
+    # -- storage in the model ---------------------------------------------------------------------
+    def save_into(self, model: Model | None = None):
+        model = self.model if model is None else model
+        words, p, rank, sigmoid = self.values()
+        model.extras.update({_WORDS: words, _P: p, _RANK: rank, _SIGMOID: sigmoid})
+        model.info[INFO] = {"pairs": [list(pair) for pair in self.pairs]}
+
+    @classmethod
+    def resume(cls, model: Model, recorder: SnapshotRecorder,
+               pairs: Sequence[tuple[str, str]] = ()) -> LikelihoodProbes | None:
+        """Probes that extend the model's stored ones with `pairs` not among them (earlier values
+        of new pairs: NaN); None if there are none of either."""
+        stored = stored_probes(model)
+        known = [tuple(p) for p in stored["pairs"]]
+        every = known + [tuple(p) for p in pairs if tuple(p) not in known]
+        if not every:
+            return None
+        probes = cls(model, every, recorder)
+        for k, words in enumerate(stored["words"].tolist()):
+            row = np.full((len(every), 3), math.nan)
+            row[:len(known)] = np.stack([stored["p"][k], stored["rank"][k], stored["sigmoid"][k]], axis=1)
+            probes._words.append(int(words))
+            probes._rows.append(row)
+        return probes
+
+
+def no_probes() -> dict:
+    """What `stored_probes` gives for a model without probes."""
+    return {"pairs": [], "words": np.zeros(0, np.int64), "p": np.zeros((0, 0)), "rank": np.zeros((0, 0), np.int64),
+            "sigmoid": np.zeros((0, 0))}
+
+
+def stored_probes(model: Model) -> dict:
+    """The probes a model holds: {"pairs", "words", "p", "rank", "sigmoid"} (arrays (S,), (S, pairs));
+    a `FormatError` if they do not fit together."""
+    entry = model.info.get(INFO)
+    pairs = entry.get("pairs") if isinstance(entry, dict) else []
+    if entry is None or _P not in model.extras:
+        return no_probes()
+    try:
+        if not (isinstance(pairs, list) and all(_is_pair(p) for p in pairs)):
+            raise ValueError("the pairs are not lists of two words")
+        words = np.asarray(model.extras[_WORDS])
+        if words.dtype.kind not in "iu":
+            raise ValueError(f"their times are {words.dtype}, not whole numbers")
+        words = words.astype(np.int64)
+        p, rank, sigmoid = (np.asarray(model.extras[k], dtype=np.float64) for k in (_P, _RANK, _SIGMOID))
+        shape = (len(words), len(pairs))
+        if words.ndim != 1 or any(a.shape != shape for a in (p, rank, sigmoid)):
+            raise ValueError(f"values of shape {p.shape} for {len(words)} times and {len(pairs)} pairs")
+    except (KeyError, ValueError, TypeError) as exc:
+        raise FormatError(f"the model's likelihood probes are damaged ({exc})") from None
+    return {"pairs": [tuple(x) for x in pairs], "words": words, "p": p,
+            "rank": np.nan_to_num(rank, nan=0).astype(np.int64), "sigmoid": sigmoid}
+
+
+def _is_pair(value) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(w, str) for w in value)
+
+
+def probe_summaries(model: Model, epoch_words: float | None = None) -> list[dict]:
+    """The stored probes as `info --json` reports them: per pair its input, output, objective and,
+    one value per probe time, progress (epochs, or corpus words if `epoch_words` is unknown), p
+    and rank (None where not probed)."""
+    stored = stored_probes(model)
+    progress = (stored["words"] / epoch_words if epoch_words else stored["words"]).tolist()
+    out = []
+    for k, (i, o) in enumerate(stored["pairs"]):
+        p = stored["p"][:, k]
+        ranks = stored["rank"][:, k].tolist()
+        out.append({"input": i, "output": o, "objective": objective(model), "progress": progress,
+                    "p": [None if math.isnan(v) else v for v in p.tolist()],
+                    "rank": [None if math.isnan(v) else r for v, r in zip(p.tolist(), ranks)]})
+    return out

@@ -1,0 +1,1 @@
+"""Training: the model and its file, the trainer, sampling tables, callbacks, snapshots."""
