@@ -39,10 +39,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from w2vstudio import resources
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / ".." / "shared" / "data"
-ANALOGIES = DATA / "questions-words.txt"
-WORD_PAIRS = DATA / "wordsim353.tsv"
+
+
+def data_or_bundled(name: str, bundled: str) -> Path:
+    """`DATA / name` where the shared data is present, else the copy bundled with w2vstudio."""
+    return DATA / name if (DATA / name).exists() else resources.path(bundled)
+
+
+ANALOGIES = data_or_bundled("questions-words.txt", resources.ANALOGIES)
+WORD_PAIRS = data_or_bundled("wordsim353.tsv", resources.WORDSIM)
 ANALOGY_VOCAB = 30_000
 SIMLEX = "simlex999.txt"  # in gensim's test data
 
@@ -247,9 +256,17 @@ def evaluate(vectors: Path) -> dict:
     except Exception as exc:  # a broken export must not end the whole benchmark
         raise RunFailed(f"gensim could not read the word2vec binary {vectors}: {exc!r}") from exc
     analogy = kv.evaluate_word_analogies(str(ANALOGIES), restrict_vocab=ANALOGY_VOCAB)[0]
-    spearman = kv.evaluate_word_pairs(str(WORD_PAIRS))[1][0]
-    simlex = kv.evaluate_word_pairs(datapath(SIMLEX))[1][0]
-    return {"analogy": float(analogy), "ws353": float(spearman), "simlex": float(simlex)}
+    return {"analogy": float(analogy), "ws353": _spearman(kv, str(WORD_PAIRS)),
+            "simlex": _spearman(kv, datapath(SIMLEX))}
+
+
+def _spearman(kv, pairs: str) -> float:
+    """gensim's Spearman correlation on a word-pairs file; NaN when no pair is in the vocabulary
+    (a tiny corpus)."""
+    try:
+        return float(kv.evaluate_word_pairs(pairs)[1][0])
+    except ValueError:
+        return float("nan")
 
 
 # ---------------------------------------------------------------- one mode
@@ -375,11 +392,15 @@ def machine_line(m: dict) -> str:
 
 
 def _versions() -> dict:
-    import gensim
     import numba
     import numpy
 
-    return {"gensim": gensim.__version__, "numpy": numpy.__version__, "numba": numba.__version__}
+    versions = {"numpy": numpy.__version__, "numba": numba.__version__}
+    try:
+        import gensim
+    except ImportError:
+        return versions
+    return {"gensim": gensim.__version__, **versions}
 
 
 def _si(x: float) -> str:

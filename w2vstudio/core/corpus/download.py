@@ -28,7 +28,7 @@ from typing import Callable
 
 from w2vstudio.core.corpus import records
 from w2vstudio.core.support.atomic import atomic_write
-from w2vstudio.core.support.desktop import data_home
+from w2vstudio.core.support.folders import app_data
 from w2vstudio.core.errors import Cancelled, W2VError
 
 Progress = Callable[[float], None]
@@ -132,7 +132,7 @@ CATALOGUE = (
 
 def cache_folder() -> Path:
     """Where downloaded corpora are kept."""
-    return data_home() / "w2vstudio" / "corpora"
+    return app_data() / "corpora"
 
 
 def cached(corpus: Corpus, cache: Path | None = None) -> Path | None:

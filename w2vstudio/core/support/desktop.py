@@ -12,6 +12,7 @@ from pathlib import Path
 
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.support.folders import data_home
 from w2vstudio.resources import ICON, path as resource
 
 APP = "w2vstudio"
@@ -20,12 +21,6 @@ APP = "w2vstudio"
 MIME_TYPES = ("text/plain", "text/tab-separated-values", "application/gzip", "application/x-bzip2",
               "application/x-xz", "inode/directory")
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")  # characters that make an Exec argument need quotes
-
-
-def data_home(environ=os.environ) -> Path:
-    """`$XDG_DATA_HOME`, or `~/.local/share` where it is unset, empty or relative (as the spec says)."""
-    value = environ.get("XDG_DATA_HOME", "")
-    return Path(value) if os.path.isabs(value) else Path.home() / ".local" / "share"
 
 
 def entry_path(home: Path) -> Path:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.support.folders import app_data
 
 
 def check_output(path: Path) -> None:
@@ -36,8 +37,7 @@ def check_output(path: Path) -> None:
 
 def rescue_folder() -> Path:
     """The user's folder for results that could not be written where asked."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "w2vstudio" / "rescued"
+    return app_data() / "rescued"
 
 
 def rescue(write: Callable[[Path], None], path: Path) -> Path:
