@@ -92,7 +92,7 @@ def watched(tiny_corpus):
     quality: [(skip-gram model, its RunResult), (CBOW model, its RunResult)]."""
     from w2vstudio.core.params import TrainParams
     from w2vstudio.core.run import TrainingRun, WatchOptions
-    from w2vstudio.core.scan import scan_corpus
+    from w2vstudio.core.corpus.scan import scan_corpus
 
     scanned = scan_corpus([tiny_corpus])
     trained = []

@@ -8,7 +8,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from w2vstudio.core.errors import Cancelled
-from w2vstudio.core.io import load_vectors, save_vectors
+from w2vstudio.core.files.vectorfiles import load_vectors, save_vectors
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import files, settings, workers
 

@@ -4,9 +4,9 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from w2vstudio.core.inside.samples import SEED_SENTENCE
-from w2vstudio.core.model import Model, TrainParams
-from w2vstudio.core.scan import scan_corpus
-from w2vstudio.core.trainer import Trainer
+from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.inside.inside_panel import InsidePanel
 from w2vstudio.gui.session import Entry, StudioSession, model_entry
@@ -106,7 +106,7 @@ def test_the_tiny_models_sample_is_marked_in_the_text(qtbot):
 
 
 def test_a_line_of_the_word_in_the_corpus_panel_becomes_the_sentence(qtbot, tmp_path):
-    from w2vstudio.core.kwic import ContextLine
+    from w2vstudio.core.corpus.kwic import ContextLine
 
     session = StudioSession()
     panel = _panel(qtbot, session)

@@ -8,7 +8,7 @@ from tests.gui.test_evolution import wait_for_frames
 from w2vstudio.core.lenses.axes import axes_map, coordinates, make_axis
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
-from w2vstudio.core.scan import scan_corpus
+from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.map_panel import AXES
 from w2vstudio.gui.session import Entry

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from w2vstudio.gui import settings, workers
-from w2vstudio.core.probes import AnalogyProbe
+from w2vstudio.core.watch.pinned import AnalogyProbe
 
 TIMEOUT = 120_000
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from w2vstudio.core.spark.model_files import ML, read_metadata, read_spark_model
+from w2vstudio.core.files.sparkfiles import ML, read_metadata, read_spark_model
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.explore.evaluate_panel import EvaluatePanel
 from w2vstudio.gui.lenses.frequency_view import FrequencyView

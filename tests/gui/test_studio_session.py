@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.probes import AnalogyProbe
+from w2vstudio.core.watch.pinned import AnalogyProbe
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import main_window, settings
 from w2vstudio.gui.session import Entry, LoadedSession, StudioSession

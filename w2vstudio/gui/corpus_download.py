@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2vstudio.core import download
+from w2vstudio.core.corpus import download
 from w2vstudio.gui.workers import Call
 
 

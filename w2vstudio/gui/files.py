@@ -12,13 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from w2vstudio.core.dropped import SortedPaths, sort_paths
+from w2vstudio.core.files.dropped import SortedPaths, sort_paths
 from w2vstudio.core.errors import Cancelled, W2VError
-from w2vstudio.core.io import detect_format, load_vectors, save_vectors
-from w2vstudio.core.model import Model
-from w2vstudio.core.probes import AnalogyProbe
-from w2vstudio.core.session import SESSION_FILE, load_session, save_session
-from w2vstudio.core.spark.model_files import read_metadata
+from w2vstudio.core.files.vectorfiles import detect_format, load_vectors, save_vectors
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.watch.pinned import AnalogyProbe
+from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_session
+from w2vstudio.core.files.sparkfiles import read_metadata
 from w2vstudio.gui import settings
 from w2vstudio.gui.session import Entry, LoadedSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message

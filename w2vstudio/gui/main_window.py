@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QTabWidget
 
-from w2vstudio.core.session import SESSION_FILE
+from w2vstudio.core.files.sessionfile import SESSION_FILE
 from w2vstudio.gui import settings, workers
 from w2vstudio.gui.actions import EXPORTS, StudioActions, action
 from w2vstudio.gui.corpus_download import get_corpus

@@ -12,11 +12,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from w2vstudio.core.model import Model
-from w2vstudio.core.probes import AnalogyProbe
-from w2vstudio.core.scan import ScannedCorpus
-from w2vstudio.core.snapshots import SnapshotRecorder
-from w2vstudio.core.spark.model_files import SparkMetadata
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.watch.pinned import AnalogyProbe
+from w2vstudio.core.corpus.scan import ScannedCorpus
+from w2vstudio.core.train.snapshots import SnapshotRecorder
+from w2vstudio.core.files.sparkfiles import SparkMetadata
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import UnknownWordError
-from w2vstudio.core.kwic import ContextLine, word_frequency
-from w2vstudio.core.lookups import find_lines
+from w2vstudio.core.corpus.kwic import ContextLine, word_frequency
+from w2vstudio.core.explore.lookups import find_lines
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call

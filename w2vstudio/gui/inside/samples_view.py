@@ -8,9 +8,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QListView, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.corpus import word_spans
+from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.inside.lines import random_line
+from w2vstudio.core.corpus.lines import random_line
 from w2vstudio.core.inside.samples import SEED_SENTENCE, SEED_WINDOW, Sample, Samples, make_samples
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call

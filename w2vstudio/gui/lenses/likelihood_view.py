@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.lenses.likelihood_probes import LikelihoodProbes, no_probes, stored_probes
-from w2vstudio.core.run import epoch_words
+from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
+from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.session import StudioSession
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")

@@ -11,9 +11,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton, QVBoxLayout, QWidget
 
-from w2vstudio.core import projection, trajectories
-from w2vstudio.core.snapshots import SnapshotRecorder
-from w2vstudio.core.trajectories import Frames
+from w2vstudio.core.map import projection
+from w2vstudio.core.watch import trajectories
+from w2vstudio.core.train.snapshots import SnapshotRecorder
+from w2vstudio.core.watch.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 )
 from scipy.spatial import cKDTree
 
-from w2vstudio.core.coordinates import write_coordinates
+from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
-from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.core.map_index import GridIndex
+from w2vstudio.core.map.spatial_index import GridIndex
 from w2vstudio.gui.map.axes_form import AxesForm
 from w2vstudio.gui.map.lasso import Lasso
 from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend

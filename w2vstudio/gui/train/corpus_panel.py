@@ -8,8 +8,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
                                QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.corpus import FileStat, find_files
-from w2vstudio.core.scan import ScannedCorpus, scan_corpus
+from w2vstudio.core.corpus.files import FileStat, find_files
+from w2vstudio.core.corpus.scan import ScannedCorpus, scan_corpus
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
 

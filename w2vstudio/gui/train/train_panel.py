@@ -12,12 +12,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
-from w2vstudio.core.blas import OneBlasThread
+from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.model import Model
+from w2vstudio.core.train.model import Model
 from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
 from w2vstudio.core.spark.engine import SparkProgress
-from w2vstudio.core.trainer import BatchReport, EpochReport
+from w2vstudio.core.train.trainer import BatchReport, EpochReport
 from w2vstudio.gui.session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm

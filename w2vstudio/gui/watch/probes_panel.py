@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QPushButton,
                                QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.probes import PROBE_TOPN, AnalogyProbe, LiveVectors, ProbeResults, run_probes
+from w2vstudio.core.watch.pinned import PROBE_TOPN, AnalogyProbe, LiveVectors, ProbeResults, run_probes
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution

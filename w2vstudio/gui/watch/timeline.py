@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
 
-from w2vstudio.core.trajectories import ALIGNMENTS
+from w2vstudio.core.watch.trajectories import ALIGNMENTS
 from w2vstudio.gui import settings
 
 PLAY_SECONDS = 5.0  # Play runs through all the snapshots in about this long
