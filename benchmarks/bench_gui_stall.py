@@ -84,12 +84,12 @@ def main() -> int:
         panel = window.train_panel
         panel.watch_form.quality.setChecked(True)
         panel.form.set_values({**PARAMS, "epochs": args.epochs})
-        panel.training_finished.connect(loop.quit)
+        window.session.run_finished.connect(loop.quit)
         stalls = []
         for _ in range(args.runs):
             probe = StallProbe()
-            panel.training_started.connect(probe.start)
-            panel.training_finished.connect(probe.stop)
+            window.session.run_started.connect(probe.start)
+            window.session.run_finished.connect(probe.stop)
             panel.start_action.trigger()
             loop.exec()
             stalls.append(probe.max_gap)

@@ -41,7 +41,7 @@ def main() -> int:
     window.session.set_pins(["france", "war", "music", "river"])
     window.train_panel.form.preset.textActivated.emit("Quick look")
     window.train_panel.start_action.trigger()
-    wait(window.train_panel.training_finished)
+    wait(window.session.run_finished)
     QTimer.singleShot(1500, loop.quit)  # let the last plots and the map draw
     loop.exec()
     window.grab().save(str(DOCS / "screenshot.png"))

@@ -76,11 +76,11 @@ def train(qtbot):
         panel = w.train_panel
         panel.form.set_values({**TINY_PARAMS, **params})
         outcomes = []
-        panel.training_finished.connect(outcomes.append)
+        w.session.run_finished.connect(outcomes.append)
         panel.start_action.trigger()
         qtbot.waitUntil(lambda: not panel.is_busy, timeout=timeout)
-        panel.training_finished.disconnect(outcomes.append)
-        assert outcomes, f"training failed: {w.errors}"
+        w.session.run_finished.disconnect(outcomes.append)
+        assert outcomes and outcomes[0] is not None, f"training failed: {w.errors}"
         return outcomes[0]
 
     return run

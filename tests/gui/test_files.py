@@ -77,9 +77,10 @@ def test_cancel_a_scan(qtbot, window):
     panel = window.corpus_panel
     panel.scan()  # the bundled sample: long enough to cancel
     assert panel.is_scanning and panel.cancel_button.isVisible()
-    with qtbot.waitSignal(panel.scan_cancelled):
+    assert window.session.corpus.scanning
+    with qtbot.waitSignal(window.session.corpus_changed):
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
-    assert not panel.is_scanning and panel.scanned is None
+    assert not panel.is_scanning and not window.session.corpus.scanning and window.session.corpus.scanned is None
     assert "cancelled" in panel.summary.text()
 
 

@@ -43,7 +43,7 @@ def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_p
         return corpus
 
     monkeypatch.setattr(download, "fetch", fetch)
-    monkeypatch.setattr(window, "open_paths", opened.append)
+    monkeypatch.setattr(window.files, "open_paths", opened.append)
     with qtbot.waitSignal(dialog.corpus_ready, timeout=TIMEOUT):
         dialog.start()
     assert opened == [[str(corpus)]] and not dialog.isVisible()
@@ -86,7 +86,7 @@ def test_records_left_out_are_noted(window, dialog, qtbot, monkeypatch, tmp_path
         return corpus
 
     monkeypatch.setattr(download, "fetch", fetch)
-    monkeypatch.setattr(window, "open_paths", lambda paths: None)
+    monkeypatch.setattr(window.files, "open_paths", lambda paths: None)
     dialog.choose("fake-news")
     with qtbot.waitSignal(dialog.corpus_ready, timeout=TIMEOUT):
         dialog.start()

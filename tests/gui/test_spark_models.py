@@ -74,7 +74,7 @@ def test_open_spark_model_folder_refuses_any_other_folder_in_one_sentence(qtbot,
         window.actions.open_spark.trigger()
     message = failed.args[0]
     assert "texts" in message and "Spark" in message and "\n" not in message
-    assert window.session.entries == [] and str(corpus) not in map(str, window.corpus_panel.paths)
+    assert window.session.entries == [] and str(corpus) not in map(str, window.session.corpus.paths)
 
 
 def test_the_map_says_a_spark_model_has_no_most_frequent_words(qtbot, spark_entry):

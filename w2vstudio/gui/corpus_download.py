@@ -4,6 +4,7 @@ converted to text safely), then handed on to be opened as a drop would."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -135,14 +136,15 @@ class GetCorpusDialog(QDialog):
         super().reject()
 
 
-def get_corpus(window) -> None:
-    """Offer the catalogue over `window`; a corpus downloaded is opened by `window.open_paths`,
-    a failure shown by `window.show_error`."""
-    dialog = GetCorpusDialog(window)
+def get_corpus(parent: QWidget, open_paths: Callable[[list[str]], None], note: Callable[[str], None],
+               show_error: Callable[[str], None]) -> None:
+    """Offer the catalogue over `parent`; a corpus downloaded is opened by `open_paths`, what the
+    user should know about it told by `note`, a failure by `show_error`."""
+    dialog = GetCorpusDialog(parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.corpus_ready.connect(lambda path: window.open_paths([path]))
-    dialog.noted.connect(lambda sentence: window.statusBar().showMessage(sentence, 30_000))
-    dialog.failed.connect(window.show_error)
+    dialog.corpus_ready.connect(lambda path: open_paths([path]))
+    dialog.noted.connect(note)
+    dialog.failed.connect(show_error)
     dialog.open()
 
 

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from w2vstudio.core.files.dropped import SortedPaths, sort_paths
 from w2vstudio.core.errors import Cancelled, W2VError
@@ -80,13 +80,13 @@ def with_suffix(name: str, suffix: str) -> Path:
     return path if path.suffix else path.with_suffix(suffix)
 
 
-def open_spark(window):
-    """File ▸ Open Spark model folder: a folder written by Spark's Word2VecModel.save, opened as vectors
-    by the window's `files` (any other folder is refused in one sentence)."""
-    name = QFileDialog.getExistingDirectory(window, "Open a Word2Vec model saved by Spark (its folder)",
+def open_spark(parent: QWidget, files: FileJobs):
+    """File ▸ Open Spark model folder: a folder written by Spark's Word2VecModel.save, chosen in a
+    dialog over `parent`, opened as vectors by `files` (any other folder is refused in one sentence)."""
+    name = QFileDialog.getExistingDirectory(parent, "Open a Word2Vec model saved by Spark (its folder)",
                                             settings.get("files/last_dir"))
     if name:
-        window.files.open_vectors(name)
+        files.open_vectors(name)
 
 
 def remember(path: Path):

@@ -1,5 +1,6 @@
-"""The main window: menus, dialogs, the drop handler and the layout of the tabs. The state lives in
-the `StudioSession`, which the panels subscribe to; file work runs in `FileJobs`."""
+"""The main window: menus, dialogs, the drop handler and the layout of the tabs. The state (models,
+pins, the run, the moment of training shown, the corpus) lives in the `StudioSession`, which the
+panels subscribe to; file work runs in `FileJobs`."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("w2vstudio[*]")
         self.setAcceptDrops(True)
         self.actions = a = StudioActions(self)
-        self.corpus_panel = CorpusPanel([a.open_corpus, a.open_folder, a.sample, a.get_corpus])
+        self.corpus_panel = CorpusPanel(self.session, [a.open_corpus, a.open_folder, a.sample, a.get_corpus])
         self.evolution = Evolution(parent=self)
         self.train_panel = TrainPanel(self.session, self.corpus_panel)
         self.neighbours_panel = NeighboursPanel(self.session)
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
     def _connect(self):
         self.session.current_changed.connect(self._on_models_changed)
         self.session.models_changed.connect(self._on_models_changed)
+        self.session.run_finished.connect(self._on_run_finished)
         self.busy.cancel_clicked.connect(self.cancel_loading)
         self.files.busy_changed.connect(self._on_busy_changed)
         self.files.corpus_found.connect(self.open_corpus)
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
         self.files.vectors_opened.connect(lambda _entry: self.tabs.setCurrentWidget(self.neighbours_panel))
         self.files.session_opened.connect(self._on_session_opened)
         self.files.saved.connect(self._on_saved)
-        self.files.noted.connect(lambda note: self.statusBar().showMessage(sentence(note), 30_000))
+        self.files.noted.connect(self._on_noted)
         for failed in (self.files.failed, self.corpus_panel.scan_failed, self.train_panel.failed, self.evolution.failed,
                        self.evaluate_panel.failed):
             failed.connect(self.show_error)
@@ -136,20 +138,12 @@ class MainWindow(QMainWindow):
                               (a.save_session, self._on_save_triggered), (a.quit, self.close),
                               (a.about, self.show_about), (a.find, self._on_find_triggered),
                               (a.pin, self.word_info.toggle_pin), (a.remove, self.remove_model),
-                              (a.get_corpus, partial(get_corpus, self)), (a.open_spark, partial(open_spark, self))):
+                              (a.get_corpus, self._on_get_corpus_triggered),
+                              (a.open_spark, self._on_open_spark_triggered)):
             command.triggered.connect(slot)
         for fmt, command in a.exports.items():
             command.triggered.connect(partial(self._on_export_triggered, fmt))
-        self.corpus_panel.corpus_changed.connect(self.word_info.set_corpus)
-        self.word_info.lines_found.connect(self.inside_panel.set_corpus_lines)
-        for finished in (self._on_training_finished, self.lenses_panel.stop_following):
-            self.train_panel.training_finished.connect(finished)
-        for panel in (self.live_map, self.probes_panel, self.lenses_panel):
-            self.train_panel.training_progressed.connect(panel.follow_training)
-        for moment in (self._on_moment_clicked, self.lenses_panel.show_progress):
-            self.train_panel.moment_clicked.connect(moment)
-        self.live_map.moment_shown.connect(self.train_panel.mark_moment)
-        self.live_map.moment_shown.connect(lambda epochs: epochs is None or self.lenses_panel.show_progress(epochs))
+        self.train_panel.moment_clicked.connect(self._on_moment_clicked)
         for shown in (self.live_map.word_activated, self.neighbours_panel.word_shown):
             shown.connect(self.select_word)
         for panel in (self.analogy_panel, self.probes_panel):
@@ -197,7 +191,12 @@ class MainWindow(QMainWindow):
     def _on_saved(self, path: str):
         self.statusBar().showMessage(f"Saved {path}", 8000)
 
-    def _on_training_finished(self, outcome):
+    def _on_noted(self, note: str):
+        self.statusBar().showMessage(sentence(note), 30_000)
+
+    def _on_run_finished(self, outcome):
+        if outcome is None:  # failed (the error is shown) or dropped
+            return
         if outcome.train.words_done == 0:
             self.statusBar().showMessage("Training stopped before any word was trained; no model was made.", 8000)
         else:
@@ -265,6 +264,12 @@ class MainWindow(QMainWindow):
         if name:
             self.files.export_vectors(with_suffix(name, suffix), fmt)
 
+    def _on_get_corpus_triggered(self):
+        get_corpus(self, self.open_paths, self._on_noted, self.show_error)
+
+    def _on_open_spark_triggered(self):
+        open_spark(self, self.files)
+
     def _on_sample_triggered(self):
         self.open_corpus([resource_path(SAMPLE_CORPUS)])
 
@@ -305,8 +310,8 @@ class MainWindow(QMainWindow):
         self.models_menu.addSeparator()
         self.models_menu.addAction(self.actions.remove)
 
-    def _on_moment_clicked(self, epochs: float):
-        if self.live_map.jump_to(epochs):
+    def _on_moment_clicked(self, _epochs: float):
+        if self.evolution.frames is not None:  # the map shows the snapshot of that moment
             self.tabs.setCurrentWidget(self.live_map)
 
     def select_word(self, word: str):

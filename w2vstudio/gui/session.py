@@ -1,21 +1,26 @@
-"""The studio's one observable state: the models of the session, the one explored, the pinned words
-and the analogy probe (`StudioSession`). Panels take it in their constructor and subscribe to its
-signals; they change it through its methods, never by hand. (On disk a session is a folder:
-`core.session`, called by `gui.files` off the GUI thread.)
+"""The studio's one observable state: the models of the session, the one explored, the pinned words,
+the analogy probe, the run in progress, the moment of training shown and the corpus
+(`StudioSession`). Panels take it in their constructor and subscribe to its signals; they change it
+through its methods, never by hand. (On disk a session is a folder: `core.session`, called by
+`gui.files` off the GUI thread.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.watch.pinned import AnalogyProbe
+from w2vstudio.core.corpus.scan import ScannedCorpus
 from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.files.sparkfiles import SparkMetadata
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
+
+_UNTOLD = object()  # no moment told yet
 
 
 @dataclass(eq=False)
@@ -60,16 +65,50 @@ class LoadedSession:
     notes: tuple[str, ...] = ()  # what the user should know (a fastText model without its n-grams ...)
 
 
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """The corpus to train on: its files and folders, whether words are folded to lower case, and
+    its scan once read (`scanning` while it is being read)."""
+
+    paths: tuple[Path, ...] = ()
+    lowercase: bool = True
+    scanned: ScannedCorpus | None = None
+    scanning: bool = False
+
+    @property
+    def name(self) -> str:
+        """A short name for the corpus, used to name models."""
+        if not self.paths:
+            return "corpus"
+        first = self.paths[0].name
+        return first if len(self.paths) == 1 else f"{first} +{len(self.paths) - 1}"
+
+
 class StudioSession(QObject):
-    """The models (in the order they came), the one explored (`current`), the pins and the probe.
+    """The models (in the order they came), the one explored (`current`), the pins and the probe;
+    the run in progress (`run`), the moment of training shown (`moment`, in epochs) and the corpus.
 
     `models_changed()`: a model came, went, or was saved. `current_changed(entry or None)`: another
-    model is explored. `pins_changed(pins)`, `probe_changed(AnalogyProbe or None)`."""
+    model is explored. `pins_changed(pins)`, `probe_changed(AnalogyProbe or None)`.
+    `run_started(TrainingRun)`, `run_progressed(TrainingRun)` (it took a snapshot, or an epoch
+    ended), `run_finished(RunResult, or None when it failed or was dropped)`.
+    `moment_changed(epochs or None)`: another moment of training is shown (None: none, or the
+    latest while following a run). `corpus_changed(Corpus)`: other files, case folding or scan;
+    `word_lines_changed(lines)`: the lines of the corpus shown for a word (`kwic.ContextLine`s).
+    `scan_requested()` and `scan_cancel_requested()`: read the corpus now, or stop reading it."""
 
     models_changed = Signal()
     current_changed = Signal(object)
     pins_changed = Signal(list)
     probe_changed = Signal(object)
+    run_started = Signal(object)
+    run_progressed = Signal(object)
+    run_finished = Signal(object)
+    moment_changed = Signal(object)
+    corpus_changed = Signal(object)
+    word_lines_changed = Signal(list)
+    scan_requested = Signal()
+    scan_cancel_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -77,6 +116,11 @@ class StudioSession(QObject):
         self._current: Entry | None = None
         self._pins: list[str] = [str(w) for w in settings.get("watch/pins")]
         self._probe: AnalogyProbe | None = None
+        self._run = None  # TrainingRun
+        self._moment: float | None = None
+        self._telling_moment = False  # moment_changed is being emitted
+        self._corpus = Corpus(lowercase=settings.get("corpus/lowercase"))
+        self._word_lines: list = []
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -95,6 +139,23 @@ class StudioSession(QObject):
     def probe(self) -> AnalogyProbe | None:
         return self._probe
 
+    @property
+    def run(self):
+        """The `TrainingRun` in progress, or None."""
+        return self._run
+
+    @property
+    def moment(self) -> float | None:
+        return self._moment
+
+    @property
+    def corpus(self) -> Corpus:
+        return self._corpus
+
+    @property
+    def word_lines(self) -> list:
+        return list(self._word_lines)
+
     def unsaved(self) -> list[Entry]:
         return [e for e in self._entries if not e.saved]
 
@@ -111,6 +172,7 @@ class StudioSession(QObject):
         """Explore `entry` (one of the session's models, or None)."""
         if entry is not self._current:
             self._current = entry
+            self.set_moment(None)  # a moment of another model's training
             self.current_changed.emit(entry)
 
     def show_current_again(self):
@@ -153,3 +215,67 @@ class StudioSession(QObject):
         self.set_pins(loaded.pins)
         self.set_probe(loaded.probe)
         self.choose(loaded.current or (self._entries[-1] if self._entries else None))
+
+    # -- the run, the moment, the corpus ---------------------------------------------------------
+    def start_run(self, run):
+        """A `TrainingRun` started."""
+        self._run = run
+        self.run_started.emit(run)
+
+    def advance_run(self):
+        """The run in progress took a snapshot, or an epoch ended."""
+        if self._run is not None:
+            self.run_progressed.emit(self._run)
+
+    def finish_run(self, outcome):
+        """The run ended: its `RunResult`, or None if it failed or was dropped."""
+        self._run = None
+        self.run_finished.emit(outcome)
+
+    def set_moment(self, epochs: float | None):
+        """Show this moment of training (None: none). A moment set while the last one is being told
+        is told after it, so that every panel ends on the latest."""
+        if epochs == self._moment:
+            return
+        self._moment = epochs
+        if self._telling_moment:
+            return
+        self._telling_moment = True
+        try:
+            told = _UNTOLD
+            while told != self._moment:
+                told = self._moment
+                self.moment_changed.emit(told)
+        finally:
+            self._telling_moment = False
+
+    def set_corpus(self, paths, lowercase: bool):
+        """Make these files and folders, read with this case folding, the corpus (not read yet);
+        the case folding is remembered for the next start."""
+        settings.put("corpus/lowercase", lowercase)
+        self._set_corpus(Corpus(tuple(Path(p) for p in paths), lowercase))
+
+    def set_scanning(self, scanning: bool):
+        """The corpus is being read, or no longer."""
+        self._set_corpus(replace(self._corpus, scanning=scanning))
+
+    def set_scanned(self, scanned: ScannedCorpus):
+        """The corpus has been read."""
+        self._set_corpus(replace(self._corpus, scanned=scanned, scanning=False))
+
+    def _set_corpus(self, corpus: Corpus):
+        self._corpus = corpus
+        self.corpus_changed.emit(corpus)
+
+    def request_scan(self):
+        """Ask for the corpus to be read now (`corpus_changed` brings the scan)."""
+        self.scan_requested.emit()
+
+    def cancel_scan(self):
+        """Ask for the reading of the corpus to stop (the corpus stays unread)."""
+        self.scan_cancel_requested.emit()
+
+    def set_word_lines(self, lines: list):
+        """Show these lines of the corpus (`kwic.ContextLine`s) for the word selected."""
+        self._word_lines = list(lines)
+        self.word_lines_changed.emit(self.word_lines)

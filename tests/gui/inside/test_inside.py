@@ -108,10 +108,11 @@ def test_the_tiny_models_sample_is_marked_in_the_text(qtbot):
 def test_a_line_of_the_word_in_the_corpus_panel_becomes_the_sentence(qtbot, tmp_path):
     from w2vstudio.core.corpus.kwic import ContextLine
 
-    panel = _panel(qtbot)
+    session = StudioSession()
+    panel = _panel(qtbot, session)
     view = panel.samples_view
     assert not view.corpus_lines.isEnabled()
-    view.set_corpus_lines([ContextLine(tmp_path / "c.txt", 3, "the <b>old ", "doctor", " treated her")])
+    session.set_word_lines([ContextLine(tmp_path / "c.txt", 3, "the <b>old ", "doctor", " treated her")])
     assert view.corpus_lines.isEnabled()
     with qtbot.waitSignal(view.samples_changed):
         view.corpus_lines.textActivated.emit(view.corpus_lines.itemText(0))

@@ -1,5 +1,7 @@
 """The Lenses tab: probes over training, the frequency scatter and deciles, axes, senses."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -41,11 +43,12 @@ def test_likelihood_of_the_probed_pairs_over_training(qtbot, trained):
     view.slider.setValue(0)
     assert view.readout.text().startswith("round 0 (0 words seen)")
     assert view.progress[-1] == pytest.approx(3.0)
-    view.show_progress(view.progress[2] + 0.01)
+    session.set_moment(view.progress[2] + 0.01)
     assert view.slider.value() == 2 and view.readout.text().startswith("round 2 (")
-    view.set_live(trained.probes)
+    session.start_run(SimpleNamespace(probes=trained.probes))
+    session.advance_run()  # the view follows the run's probes
     assert view.pairs == list(PAIRS) and len(view.words) == 7
-    view.set_live(None)
+    session.finish_run(None)
     session.add(Entry("v", KeyedVectors(["a", "b"], np.ones((2, 3), np.float32))))
     assert view.pairs == [] and "Probes are recorded" in view.headline.text()
 
@@ -140,7 +143,7 @@ def test_a_studio_run_probes_five_pairs_of_its_corpus(qtbot, window, tiny_corpus
     """The Train tab's run records the likelihood of the corpus's five highest-PMI pairs, which the
     Lenses tab follows while it trains and shows for the new model after."""
     followed = []
-    window.train_panel.training_progressed.connect(lambda run: followed.append(run.probes))
+    window.session.run_progressed.connect(lambda run: followed.append(run.probes))
     with qtbot.waitSignal(window.corpus_panel.scan_finished, timeout=60_000):
         window.open_paths([str(tiny_corpus)])
     outcome = train(window)

@@ -74,7 +74,7 @@ def test_the_timeline_moves_the_likelihood_view_and_axes_score_each_snapshot(qtb
     assert len(view.progress) == len(frames)
     assert w.live_map.jump_to(frames.x[1])
     assert view.slider.value() == int(np.abs(view.progress - frames.x[1]).argmin())
-    w.live_map.timeline.follow.setChecked(True)  # moment_shown(None): the view stays where it is
+    w.live_map.timeline.follow.setChecked(True)  # following again: the view stays where it is
     assert view.slider.value() == int(np.abs(view.progress - frames.x[1]).argmin())
 
     snapshot = frames.vectors(2)

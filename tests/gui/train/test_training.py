@@ -21,7 +21,7 @@ def test_train_to_the_end_and_explore(qtbot, window, tiny_corpus, train, tmp_pat
     # follow; the work beside training runs on one BLAS thread, the threads are back after it
     w.train_panel.watch_form.quality.setChecked(True)
     blas_before, blas_during = _blas_threads(), []
-    w.train_panel.training_started.connect(lambda: blas_during.append(_blas_threads()))
+    w.session.run_started.connect(lambda _run: blas_during.append(_blas_threads()))
     outcome = train(w, epochs=40)  # about half a second: several redraws of every plot
     assert blas_during == [[1] * len(blas_before)] and _blas_threads() == blas_before
     assert not outcome.train.cancelled and outcome.train.epochs == 40
@@ -97,7 +97,7 @@ def test_stop_half_way_and_explore_the_partial_model(qtbot, window, tiny_corpus,
     w, panel = window, window.train_panel
     w.open_corpus([tiny_corpus])  # Train while the scan runs: training waits for it
     panel.form.set_values({"dim": 16, "epochs": 500, "min_count": 2, "threads": 1})
-    with qtbot.waitSignal(panel.training_started, timeout=60_000):
+    with qtbot.waitSignal(w.session.run_started, timeout=60_000):
         panel.start_action.trigger()
     qtbot.waitUntil(lambda: panel.progress_fraction() > 0.01, timeout=120_000)
 
@@ -106,7 +106,7 @@ def test_stop_half_way_and_explore_the_partial_model(qtbot, window, tiny_corpus,
     panel.pause_action.trigger()
     assert not panel.is_paused
 
-    with qtbot.waitSignal(panel.training_finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(w.session.run_finished, timeout=60_000) as finished:
         panel.stop_action.trigger()
     result = finished.args[0].train
     assert result.cancelled and 0 < panel.progress_fraction() < 0.5
@@ -136,7 +136,7 @@ def test_closing_during_training_stops_it(qtbot, window, tiny_corpus):
     w = window
     w.open_corpus([tiny_corpus])
     w.train_panel.form.set_values({"dim": 16, "epochs": 1000, "min_count": 2, "threads": 1})
-    with qtbot.waitSignal(w.train_panel.training_started, timeout=60_000):
+    with qtbot.waitSignal(w.session.run_started, timeout=60_000):
         w.train_panel.start_action.trigger()
     w.train_panel.pause_action.trigger()
     assert w.close()  # asks, stops the paused run and waits for it (no_dangling_jobs checks)

@@ -40,7 +40,7 @@ def test_the_map_follows_training_and_the_loss_plot_picks_a_moment(qtbot, window
     w.train_panel.watch_form.tracked.setValue(40)
     w.tabs.setCurrentWidget(w.live_map)
     progressed = []
-    w.train_panel.training_progressed.connect(progressed.append)
+    w.session.run_progressed.connect(progressed.append)
     outcome = train(w)  # one batch per epoch: snapshots before training and after each epoch
     recorder = outcome.recorder
     assert len(recorder) == 3 and recorder.words[:40] == outcome.model.vocab.words[:40]
@@ -76,7 +76,7 @@ def test_the_timeline_scrubs_and_plays(qtbot, window, add_watched, watched):
     timeline, frames = w.live_map.timeline, w.evolution.frames
     assert timeline.count == len(recorder) == 9
     shown = []
-    w.live_map.moment_shown.connect(shown.append)
+    w.session.moment_changed.connect(shown.append)
     timeline.slider.triggerAction(QAbstractSlider.SliderAction.SliderSingleStepSub)  # as the user does
     assert not timeline.follow.isChecked() and timeline.frame == 7
     np.testing.assert_allclose(w.live_map.map_panel.coordinates, frames.coords[7])

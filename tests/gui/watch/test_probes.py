@@ -56,7 +56,8 @@ def test_probes_read_a_model_in_training(qtbot, window, watched):
     panel = w.probes_panel
     w.tabs.setCurrentWidget(panel)
     w.session.set_pins(["war"])
-    results = probe(qtbot, panel, lambda: panel.follow_training(run))
+    w.session.start_run(run)
+    results = probe(qtbot, panel, w.session.advance_run)
     assert panel.source == "training" and panel.source_label.text() == "Probing the model in training."
     expected = model.keyed_vectors().most_similar("war", topn=5)
     assert [word for word, _ in results.neighbours["war"]] == [word for word, _ in expected]

@@ -16,8 +16,8 @@ from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
 
 class WordInfoPanel(QWidget):
-    """Shows one word in the vectors explored and in the corpus, with a button to pin it.
-    `lines_found(lines)`: the corpus lines are shown."""
+    """Shows one word in the vectors explored and in the session's corpus, with a button to pin it.
+    `lines_found(lines)`: the corpus lines are shown (they are the session's corpus lines)."""
 
     lines_found = Signal(list)
 
@@ -25,8 +25,6 @@ class WordInfoPanel(QWidget):
         super().__init__(parent)
         self._session = session
         self._kv: KeyedVectors | None = None
-        self._paths: list = []
-        self._lowercase = True
         self._word: str | None = None
         self._search = Call(self)
         self._search.succeeded.connect(self._on_search_succeeded)
@@ -65,10 +63,6 @@ class WordInfoPanel(QWidget):
         if self._word is not None:
             self._show_title()
 
-    def set_corpus(self, paths: list, lowercase: bool):
-        """Search these corpus files from now on."""
-        self._paths, self._lowercase = list(paths), lowercase
-
     def _on_pins_changed(self, pins: list[str]):
         self.pin_button.setChecked(self._word in pins)
         self.pin_button.setText("Unpin" if self.pin_button.isChecked() else "Pin")
@@ -80,8 +74,9 @@ class WordInfoPanel(QWidget):
         self._on_pins_changed(self._session.pins)
         self._show_title()
         self.lines.setPlainText("Searching the corpus…")
-        if self._paths:
-            self._search.start(find_lines, self._paths, word, self._lowercase, cancellable=True)
+        corpus = self._session.corpus
+        if corpus.paths:
+            self._search.start(find_lines, list(corpus.paths), word, corpus.lowercase, cancellable=True)
         else:
             self.lines.setPlainText("No corpus to search.")
 
@@ -107,6 +102,7 @@ class WordInfoPanel(QWidget):
                            f'<td>{escape(c.right)}</td><td style="color:#888">{escape(c.path.name)}:{c.line}</td></tr>'
                            for c in lines)
             self.lines.setHtml(f'<table cellspacing="0" cellpadding="1">{rows}</table>')
+        self._session.set_word_lines(lines)
         self.lines_found.emit(lines)
 
     def _on_search_failed(self, message: str):

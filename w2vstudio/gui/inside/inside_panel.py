@@ -27,7 +27,3 @@ class InsidePanel(QTabWidget):
         page.setStretchFactor(1, 3)
         self.addTab(page, "Sentence → samples → one step")
         self.addTab(self.tiny_view, "Tiny model")
-
-    def set_corpus_lines(self, lines: list):
-        """Offer these corpus lines (as the Word in the corpus panel finds them) as sentences."""
-        self.samples_view.set_corpus_lines(lines)

@@ -23,7 +23,8 @@ MAX_WORDS = 300  # a sentence, and a table that stays quick
 
 
 class SamplesView(QWidget):
-    """Sentence box, window and architecture; Step / Play slide the window and grow the table.
+    """Sentence box (or a line of the session's corpus lines), window and architecture; Step / Play
+    slide the window and grow the table.
 
     With "the model's draws" on (a model trained here explored), the rows are those our kernel
     trains, drawn from the seed. `sample_chosen(sample)` when a row is picked; `samples_changed()`
@@ -122,19 +123,14 @@ class SamplesView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         session.current_changed.connect(self._on_current_changed)
+        session.word_lines_changed.connect(self._on_word_lines_changed)
         self._on_current_changed(session.current)
+        self._on_word_lines_changed(session.word_lines)
 
     # -- public --------------------------------------------------------------------------------
     def set_sentence(self, text: str):
         self.sentence.setText(text)
         self.rebuild()
-
-    def set_corpus_lines(self, lines: list):
-        """Offer these corpus lines (`kwic.ContextLine`s, as the Word in the corpus panel finds them)."""
-        self.corpus_lines.clear()
-        self.corpus_lines.addItems([f"{c.left}{c.word}{c.right}" for c in lines])
-        self.corpus_lines.setCurrentIndex(-1)
-        self.corpus_lines.setEnabled(bool(lines))
 
     def rebuild(self):
         """Cut the sentence again with the options; the window goes back to the first centre."""
@@ -234,6 +230,12 @@ class SamplesView(QWidget):
             self.model_draws.setChecked(False)  # rebuilds
         else:
             self.rebuild()
+
+    def _on_word_lines_changed(self, lines: list):
+        self.corpus_lines.clear()
+        self.corpus_lines.addItems([f"{c.left}{c.word}{c.right}" for c in lines])
+        self.corpus_lines.setCurrentIndex(-1)
+        self.corpus_lines.setEnabled(bool(lines))
 
     def _on_play_toggled(self, on: bool):
         if on:

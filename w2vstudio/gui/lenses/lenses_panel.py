@@ -12,7 +12,8 @@ from w2vstudio.gui.session import StudioSession
 
 
 class LensesPanel(QTabWidget):
-    """Likelihood, Frequency, Axes and Senses, each following the session's current model."""
+    """Likelihood, Frequency, Axes and Senses, each following the session's current model (the
+    likelihood also its run and moment)."""
 
     def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
@@ -24,15 +25,3 @@ class LensesPanel(QTabWidget):
         self.addTab(self.frequency_view, "Frequency")
         self.addTab(self.axes_view, "Axes")
         self.addTab(self.senses_view, "Senses")
-
-    def follow_training(self, run):
-        """Follow the likelihood probes of a run (`TrainingRun`) as they are recorded."""
-        self.likelihood_view.set_live(run.probes)
-
-    def stop_following(self, _outcome=None):
-        """The run ended: back to the model explored."""
-        self.likelihood_view.set_live(None)
-
-    def show_progress(self, epochs: float):
-        """Show the probe time nearest this point of training (the loss plot's click)."""
-        self.likelihood_view.show_progress(epochs)

@@ -18,7 +18,8 @@ _LIVE_MS = 1000
 
 
 class LikelihoodView(QWidget):
-    """Shows the probes stored in the model explored, or those of a run (`set_live`) as it trains."""
+    """Shows the probes stored in the model explored, or those of the session's run as it trains;
+    the probe time shown is the one nearest the session's moment."""
 
     def __init__(self, session: StudioSession, parent=None):
         super().__init__(parent)
@@ -61,25 +62,12 @@ class LikelihoodView(QWidget):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         session.current_changed.connect(self._on_current_changed)
+        session.run_progressed.connect(self._on_run_progressed)
+        session.run_finished.connect(self._on_run_finished)
+        session.moment_changed.connect(self._on_moment_changed)
         self._on_current_changed(session.current)
 
     # -- public ----------------------------------------------------------------------------------
-    def set_live(self, probes: LikelihoodProbes | None):
-        """Follow a run's probes as they are recorded (None: back to the model explored)."""
-        self._live = probes
-        if probes is None:
-            self._timer.stop()
-            self._on_current_changed(self.session.current)
-        else:
-            self._timer.start(_LIVE_MS)
-            self._on_timer_timeout()
-
-    def show_progress(self, x: float):
-        """Show the probe time nearest a point of training on the plots' axis (epochs; corpus words
-        for a model that does not know its epoch length): the link from the loss plot's
-        `moment_clicked` and the timeline."""
-        if len(self.progress):
-            self.slider.setValue(int(np.abs(self.progress - x).argmin()))
 
     def show_snapshot(self, i: int):
         """The readout for probe time `i`: "round i (N words seen): p(out | in) = …, rank …"."""
@@ -91,6 +79,29 @@ class LikelihoodView(QWidget):
         parts = [_readout(w, o, self.p[i, k], self.rank[i, k], self.sigmoid[i, k])
                  for k, (w, o) in enumerate(self.pairs)]
         self.readout.setText(f"round {i} ({self.words[i]:,} words seen): " + "; ".join(parts))
+
+    # -- following the session -------------------------------------------------------------------
+    def _set_live(self, probes: LikelihoodProbes | None):
+        """Follow a run's probes as they are recorded (None: back to the model explored)."""
+        self._live = probes
+        if probes is None:
+            self._timer.stop()
+            self._on_current_changed(self.session.current)
+        else:
+            self._timer.start(_LIVE_MS)
+            self._on_timer_timeout()
+
+    def _on_run_progressed(self, run):
+        self._set_live(run.probes)
+
+    def _on_run_finished(self, _outcome):
+        self._set_live(None)
+
+    def _on_moment_changed(self, epochs: float | None):
+        """Show the probe time nearest this point of training on the plots' axis (epochs; corpus
+        words for a model that does not know its epoch length)."""
+        if epochs is not None and len(self.progress):
+            self.slider.setValue(int(np.abs(self.progress - epochs).argmin()))
 
     # -- drawing -----------------------------------------------------------------------------------
     def _on_current_changed(self, entry):

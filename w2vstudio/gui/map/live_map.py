@@ -27,17 +27,19 @@ _MARGIN = 0.05  # of the map's size, around all the snapshots' points
 
 
 class LiveMap(QWidget):
-    """The map over the timeline of `evolution`'s frames. `moment_shown(epochs)` tells when the
-    snapshot shown was taken (None while it follows training: the latest); `word_activated(word)`:
-    the user clicked or searched a word. New frames are drawn when the map is visible: training is
-    not slowed by drawing a map nobody sees. With t-SNE, new snapshots are placed into the map
-    until `refit` (or until they have doubled); while its frames are computed a progress bar and Cancel (back to PCA) show."""
+    """The map over the timeline of `evolution`'s frames, following the session's run. The
+    session's moment is when the snapshot shown was taken (None while it follows training: the
+    latest); a moment set elsewhere shows the snapshot nearest it. `word_activated(word)`: the user
+    clicked or searched a word. New frames are drawn when the map is visible: training is not
+    slowed by drawing a map nobody sees. With t-SNE, new snapshots are placed into the map until
+    `refit` (or until they have doubled); while its frames are computed a progress bar and Cancel
+    (back to PCA) show."""
 
-    moment_shown = Signal(object)
     word_activated = Signal(str)
 
     def __init__(self, session: StudioSession, evolution: Evolution, parent=None):
         super().__init__(parent)
+        self._session = session
         self.map_panel, self.evolution = MapPanel(), evolution
         self.timeline = Timeline()
         self._run = None  # the TrainingRun in progress, once heard of
@@ -63,12 +65,14 @@ class LiveMap(QWidget):
         self.timeline.frame_changed.connect(self._on_frame_changed)
         self.timeline.align_changed.connect(evolution.set_align)
         self.timeline.trails_toggled.connect(self._on_trails_toggled)
-        self.timeline.follow.toggled.connect(self._on_follow_toggled)
+        self.timeline.following_toggled.connect(self._on_following_toggled)
         self.map_panel.projected.connect(self._on_projected)
         self.map_panel.word_activated.connect(self.word_activated)
-        self.map_panel.selection.pin_requested.connect(lambda words: session.set_pins(session.pins + words))
+        self.map_panel.pin_requested.connect(self._on_pin_requested)
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
+        session.run_progressed.connect(self._on_run_progressed)
+        session.moment_changed.connect(self._on_moment_changed)
         self._pins = session.pins
         self._on_current_changed(session.current)
 
@@ -118,8 +122,8 @@ class LiveMap(QWidget):
         if self.is_busy:
             self.set_method("pca")
 
-    def follow_training(self, run):
-        """Follow the snapshots of a run (its `.recorder`) while the map is shown (it catches up
+    def _on_run_progressed(self, run):
+        """Follow the snapshots of the run (its `.recorder`) while the map is shown (it catches up
         when shown again)."""
         self._run = run
         if self.isVisible():
@@ -142,14 +146,22 @@ class LiveMap(QWidget):
         self._draw_trails()
 
     def jump_to(self, epochs: float) -> bool:
-        """Show the snapshot taken nearest `epochs` into training; False if there is none."""
+        """Show the snapshot taken nearest `epochs` into training (the session's moment is its
+        time); False if there is none."""
         frames = self.evolution.frames
         if frames is None:
             return False
-        self.timeline.follow.setChecked(False)
+        self.timeline.set_following(False)
         self.timeline.set_frame(frames.nearest(epochs))
         self._show(self.timeline.frame)
         return True
+
+    def _on_moment_changed(self, epochs: float | None):
+        frames = self.evolution.frames
+        if epochs is None or frames is None:
+            return
+        if self.timeline.following or frames.x[self.timeline.frame] != epochs:  # not the snapshot shown
+            self.jump_to(epochs)
 
     def _show(self, i: int):
         frames = self.evolution.frames
@@ -157,12 +169,12 @@ class LiveMap(QWidget):
         self.map_panel.show_frame(frames.vectors(i), frames.coords[i])
         if frames.basis is not self._fitted:
             self._fit(frames)
-        elif self.timeline.follow.isChecked():
+        elif self.timeline.following:
             self._fit(frames, only_to_grow=True)
         self._draw_trails()
         loss = "" if math.isnan(frames.loss[i]) else f" · loss {frames.loss[i]:.4f}"
         self.timeline.caption.setText(f"Snapshot {i + 1} of {len(frames)} · epoch {frames.x[i]:.2f}{loss}")
-        self.moment_shown.emit(None if self.timeline.follow.isChecked() else float(frames.x[i]))
+        self._session.set_moment(None if self.timeline.following else float(frames.x[i]))
 
     def _fit(self, frames: Frames, only_to_grow: bool = False):
         """Fit the view to every snapshot's points, so that Play never rescales it; with
@@ -171,18 +183,16 @@ class LiveMap(QWidget):
         if not frames.coords.size or self.map_panel.method == AXES:  # nothing tracked, or scores shown
             return
         low, high = frames.coords.reshape(-1, 2).min(axis=0), frames.coords.reshape(-1, 2).max(axis=0)
-        view = self.map_panel.plot_item.getViewBox()
-        (x0, x1), (y0, y1) = view.viewRange()
+        (x0, x1), (y0, y1) = self.map_panel.view_range()
         if only_to_grow and x0 <= low[0] and high[0] <= x1 and y0 <= low[1] and high[1] <= y1:
             return
         pad = _MARGIN * float(np.max(high - low) or 1.0)
-        view.disableAutoRange()
-        view.setRange(xRange=(low[0] - pad, high[0] + pad), yRange=(low[1] - pad, high[1] + pad), padding=0)
+        self.map_panel.set_view_range((low[0] - pad, high[0] + pad), (low[1] - pad, high[1] + pad))
 
     def _draw_trails(self):
         """One line per pinned (and tracked) word, from the first snapshot to the one shown."""
         frames = self.evolution.frames
-        on = self._showing and frames is not None and self.timeline.trails.isChecked() and self.map_panel.method != AXES
+        on = self._showing and frames is not None and self.timeline.trails_shown and self.map_panel.method != AXES
         rows = [(w, frames.positions[w]) for w in self._pins if w in frames.positions] if on else []
         plot = self.map_panel.plot_item
         while len(self._trails) < len(rows):
@@ -224,9 +234,9 @@ class LiveMap(QWidget):
         count = 0 if frames is None else len(frames)
         with QSignalBlocker(self.timeline.slider):  # the frame is shown below, once
             self.timeline.set_count(count)
-            if self.timeline.follow.isChecked():
+            if self.timeline.following:
                 self.timeline.set_frame(count - 1)
-        self._stale = frames is not None and (self._showing or self.timeline.follow.isChecked())
+        self._stale = frames is not None and (self._showing or self.timeline.following)
         if self._stale:
             self._show_stale()
         else:
@@ -243,7 +253,7 @@ class LiveMap(QWidget):
             self.evolution.follow_run(self._run.recorder)
         self._show_stale()
 
-    def _on_follow_toggled(self, checked: bool):
+    def _on_following_toggled(self, checked: bool):
         self.evolution.set_following(checked)
         if checked and self._run is not None and self.isVisible():
             self.evolution.follow_run(self._run.recorder)
@@ -251,6 +261,9 @@ class LiveMap(QWidget):
     def _on_frame_changed(self, i: int):
         if self.evolution.frames is not None:
             self._show(i)
+
+    def _on_pin_requested(self, words: list[str]):
+        self._session.set_pins(self._session.pins + words)
 
     def _on_trails_toggled(self, _checked: bool):
         self._draw_trails()

@@ -68,6 +68,7 @@ class MapPanel(QWidget):
     word_activated = Signal(str)  # the user clicked or searched a word (not `select_word`)
     progressed = Signal(float)  # share of the projection done
     projected = Signal()  # a projection finished and is shown
+    pin_requested = Signal(list)  # the user asked to pin the words selected
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -167,6 +168,7 @@ class MapPanel(QWidget):
         self.selection.saved.connect(lambda path: self._set_status(f"Saved {path}"))
         self.selection.failed.connect(lambda message: self._set_status(message, error=True))
         self.selection.changed.connect(self._on_selection_changed)
+        self.selection.pin_requested.connect(self.pin_requested)
         self._plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -437,6 +439,17 @@ class MapPanel(QWidget):
             xRange=(x - half, x + half), yRange=(y - half, y + half), padding=0
         )
         return True
+
+    def view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The area in view: ((x0, x1), (y0, y1))."""
+        view = self._plot.getViewBox().viewRange()
+        return tuple(view[0]), tuple(view[1])
+
+    def set_view_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        """Show exactly this area (no more fitting as coordinates change)."""
+        view = self._plot.getViewBox()
+        view.disableAutoRange()
+        view.setRange(xRange=x_range, yRange=y_range, padding=0)
 
     def reset_view(self) -> None:
         """Fit the whole map in the view (and keep fitting it as coordinates change)."""

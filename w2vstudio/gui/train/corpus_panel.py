@@ -1,8 +1,7 @@
-"""The corpus: its files (name, size, words once scanned) and the background scan."""
+"""The corpus: its files (name, size, words once scanned) and the background scan, which write the
+session's corpus."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -11,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPro
 
 from w2vstudio.core.corpus.files import FileStat, find_files
 from w2vstudio.core.corpus.scan import ScannedCorpus, scan_corpus
-from w2vstudio.gui import settings
+from w2vstudio.gui.session import StudioSession
 from w2vstudio.gui.workers import Call
 
 
@@ -24,21 +23,19 @@ def human_bytes(n: float) -> str:
 
 
 class CorpusPanel(QWidget):
-    """Lists the corpus files and scans them off the GUI thread, with progress and cancel.
+    """Lists the corpus files and scans them off the GUI thread, with progress and cancel, when the
+    corpus is opened or the session asks for it (`scan_requested`); the session's corpus follows.
 
-    `corpus_changed(paths, lowercase)`: other files, or another case folding. `scan_failed(message)`:
-    the corpus could not be listed or read."""
+    `scan_finished(ScannedCorpus)`: the corpus was read. `scan_failed(message)`: it could not be
+    listed or read."""
 
-    corpus_changed = Signal(list, bool)
-    scan_finished = Signal(object)  # ScannedCorpus
+    scan_finished = Signal(object)
     scan_failed = Signal(str)
-    scan_cancelled = Signal()
 
-    def __init__(self, actions: list[QAction], parent=None):
+    def __init__(self, session: StudioSession, actions: list[QAction], parent=None):
         super().__init__(parent)
-        self._paths: list[Path] = []
+        self._session = session
         self._files: list[FileStat] = []
-        self._scanned: ScannedCorpus | None = None
         self._scan_after_listing = False
         self._lister = Call(self)
         self._lister.succeeded.connect(self._on_listing_succeeded)
@@ -61,7 +58,7 @@ class CorpusPanel(QWidget):
             self.tree.headerItem().setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
 
         self.lowercase = QCheckBox("Lowercase")
-        self.lowercase.setChecked(settings.get("corpus/lowercase"))
+        self.lowercase.setChecked(session.corpus.lowercase)
         self.lowercase.setToolTip("Fold words to lower case while reading (usual for English; "
                                   "changing it rescans the corpus).")
         self.lowercase.toggled.connect(self._on_lowercase_toggled)
@@ -92,62 +89,42 @@ class CorpusPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(scan_row)
         layout.addWidget(self.summary)
-
-    # -- state -------------------------------------------------------------------------------------
-    @property
-    def paths(self) -> list[Path]:
-        return list(self._paths)
-
-    @property
-    def scanned(self) -> ScannedCorpus | None:
-        """The scan of the current files, or None until it is done."""
-        return self._scanned
+        session.scan_requested.connect(self.scan)
+        session.scan_cancel_requested.connect(self.cancel_scan)
 
     @property
     def is_scanning(self) -> bool:
         return self._scan.busy
-
-    @property
-    def lowercased(self) -> bool:
-        """Whether words are folded to lower case while reading."""
-        return self.lowercase.isChecked()
-
-    @property
-    def name(self) -> str:
-        """A short name for the corpus, used to name models."""
-        if not self._paths:
-            return "corpus"
-        first = self._paths[0].name
-        return first if len(self._paths) == 1 else f"{first} +{len(self._paths) - 1}"
 
     # -- actions -------------------------------------------------------------------------------------
     def set_paths(self, paths, scan: bool = True):
         """Make these files and folders the corpus: they are listed, then read if `scan`, in the
         background (bad paths: `scan_failed`)."""
         self.cancel_scan()
-        self._paths = [Path(p) for p in paths]
-        self._files, self._scanned = [], None
+        self._files = []
         self._scan_after_listing = scan
         self.summary.setText("Listing the files…")
-        self.corpus_changed.emit(self.paths, self.lowercased)
-        self._lister.start(find_files, self.paths)
+        self._session.set_corpus(paths, self.lowercase.isChecked())
+        self._lister.start(find_files, list(self._session.corpus.paths))
 
     def _on_listing_succeeded(self, files: list[FileStat]):
         self._files = files
         self._show_files()
-        if self._scan_after_listing and self._scanned is None:
+        if self._scan_after_listing and self._session.corpus.scanned is None:
             self.scan()
 
     def scan(self):
         """Read the corpus in the background; `scan_finished` brings the result."""
-        if self.is_scanning or not self._paths:
+        corpus = self._session.corpus
+        if self.is_scanning or not corpus.paths:
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setFormat("Reading the corpus…")
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
-        self._scan.start(scan_corpus, self.paths, lowercase=self.lowercased, progress=True, cancellable=True)
+        self._session.set_scanning(True)
+        self._scan.start(scan_corpus, list(corpus.paths), lowercase=corpus.lowercase, progress=True, cancellable=True)
 
     def cancel_scan(self):
         """Stop a running scan (the corpus stays unscanned)."""
@@ -158,10 +135,11 @@ class CorpusPanel(QWidget):
     # -- display -------------------------------------------------------------------------------------
     def _show_files(self):
         self.tree.clear()
-        base = self._paths[0].parent if len(self._paths) == 1 else None
+        paths, scanned = self._session.corpus.paths, self._session.corpus.scanned
+        base = paths[0].parent if len(paths) == 1 else None
         for stat in self._files:
             name = stat.path.name if base is None or stat.path.parent == base else str(stat.path.relative_to(base))
-            words = f"{stat.words:,}" if self._scanned is not None else ""
+            words = f"{stat.words:,}" if scanned is not None else ""
             item = QTreeWidgetItem([name, human_bytes(stat.bytes), words])
             item.setToolTip(0, str(stat.path))
             for column in (1, 2):
@@ -169,7 +147,7 @@ class CorpusPanel(QWidget):
             self.tree.addTopLevelItem(item)
         size = human_bytes(sum(f.bytes for f in self._files))
         files = f"{len(self._files)} file{'s' if len(self._files) != 1 else ''}, {size}"
-        s = self._scanned
+        s = scanned
         if s is None:
             self.summary.setText(f"{files}. Not read yet: it is read when you train.")
             return
@@ -181,6 +159,8 @@ class CorpusPanel(QWidget):
     def _end_scan(self):
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
+        if self._session.corpus.scanning:
+            self._session.set_scanning(False)
 
     def _on_scan_progressed(self, progress: tuple[int, int, int]):
         done, total, words = progress
@@ -188,9 +168,10 @@ class CorpusPanel(QWidget):
         self.progress.setFormat(f"Reading the corpus… %p% · {words:,} words")
 
     def _on_scan_succeeded(self, scanned: ScannedCorpus):
-        self._end_scan()
-        self._scanned = scanned
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
         self._files = scanned.files
+        self._session.set_scanned(scanned)
         self._show_files()
         self.scan_finished.emit(scanned)
 
@@ -201,12 +182,10 @@ class CorpusPanel(QWidget):
     def _on_scan_cancelled(self):
         self._end_scan()
         self.summary.setText("Reading the corpus was cancelled.")
-        self.scan_cancelled.emit()
 
     def _on_lowercase_toggled(self, checked: bool):
-        settings.put("corpus/lowercase", checked)
-        self.corpus_changed.emit(self.paths, checked)
         self.cancel_scan()
-        if self._scanned is not None:
-            self._scanned = None
+        scanned = self._session.corpus.scanned
+        self._session.set_corpus(self._session.corpus.paths, checked)
+        if scanned is not None:
             self._show_files()

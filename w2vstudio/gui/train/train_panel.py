@@ -18,8 +18,7 @@ from w2vstudio.core.train.model import Model
 from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
 from w2vstudio.core.spark.engine import SparkProgress
 from w2vstudio.core.train.trainer import BatchReport, EpochReport
-from w2vstudio.gui.session import Entry, StudioSession
-from w2vstudio.gui.train.corpus_panel import CorpusPanel
+from w2vstudio.gui.session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
@@ -44,22 +43,18 @@ def corpus_stem(name: str) -> str:
 
 
 class TrainPanel(QWidget):
-    """Trains a model on the corpus panel's corpus; the model joins the session, explored.
+    """Trains a model on the session's corpus (`corpus_view` shows it, beside the form); the run is
+    the session's while it goes, and its model joins the session, explored. The plots show the
+    history of the model explored when no run is in progress, and mark the session's moment.
 
-    While the run goes, `training_progressed(TrainingRun)` tells about new snapshots and epoch
-    ends; `training_finished(RunResult)` follows it. The plots show the history of the model
-    explored when no run is in progress."""
+    `moment_clicked(epochs)`: the loss plot was clicked (the session's moment is set to it)."""
 
-    training_started = Signal()
-    training_finished = Signal(object)  # RunResult
-    training_progressed = Signal(object)  # TrainingRun: it took a snapshot, or an epoch ended
     failed = Signal(str)
-    moment_clicked = Signal(float)  # the loss plot was clicked this many epochs into training
+    moment_clicked = Signal(float)
 
-    def __init__(self, session: StudioSession, corpus_panel: CorpusPanel, parent=None):
+    def __init__(self, session: StudioSession, corpus_view: QWidget, parent=None):
         super().__init__(parent)
         self._session = session
-        self.corpus_panel = corpus_panel
         self._train = Call(self)
         self._blas = OneBlasThread()
         self._train.succeeded.connect(self._on_training_succeeded)
@@ -72,9 +67,6 @@ class TrainPanel(QWidget):
         self._epochs = 1
         self._taken = 0  # snapshots of the current run seen
         self._plotted: Model | None = None  # the model whose history the plots show
-        corpus_panel.scan_finished.connect(self._on_scan_finished)
-        corpus_panel.scan_failed.connect(self._on_scan_ended)
-        corpus_panel.scan_cancelled.connect(self._on_scan_ended)
 
         self.start_action = self._action("&Train", "Ctrl+Return", "Train a new model on the corpus.")
         self.start_action.triggered.connect(self.start)
@@ -98,10 +90,12 @@ class TrainPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self._on_refresh_timeout)
-        self._layout()
+        self._layout(corpus_view)
         self._update_actions()
-        self.plots.moment_clicked.connect(self.moment_clicked)
+        self.plots.moment_clicked.connect(self._on_plots_moment_clicked)
         session.current_changed.connect(self._on_current_changed)
+        session.moment_changed.connect(self.plots.set_marker)
+        session.corpus_changed.connect(self._on_corpus_changed)
         self._on_current_changed(session.current)
 
     def _action(self, text: str, shortcut: str, tip: str) -> QAction:
@@ -111,9 +105,9 @@ class TrainPanel(QWidget):
         action.setStatusTip(tip)
         return action
 
-    def _layout(self):
+    def _layout(self, corpus_view: QWidget):
         corpus_box = QGroupBox("Corpus")
-        QVBoxLayout(corpus_box).addWidget(self.corpus_panel)
+        QVBoxLayout(corpus_box).addWidget(corpus_view)
         params_box = QGroupBox("Parameters")
         scroll = QScrollArea()
         scroll.setWidget(self.form)
@@ -184,8 +178,9 @@ class TrainPanel(QWidget):
         """Train a new model (reading the corpus first if needed); the outcome comes as a signal."""
         if self.is_busy:
             return
+        corpus = self._session.corpus
         try:
-            params = self.form.params(self.corpus_panel.lowercased)
+            params = self.form.params(corpus.lowercase)
         except (ValueError, W2VError) as exc:
             self.failed.emit(str(exc))
             return
@@ -193,10 +188,10 @@ class TrainPanel(QWidget):
         self.watch_form.remember()
         self.engine_form.remember()
         spark = self.engine_form.options()
-        scanned = self.corpus_panel.scanned
+        scanned = corpus.scanned
         if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
             try:
-                run = TrainingRun(self.corpus_panel.paths, params, NO_WATCH, callback=self._reports.append,
+                run = TrainingRun(list(corpus.paths), params, NO_WATCH, callback=self._reports.append,
                                   spark=spark)
             except W2VError as exc:
                 self.failed.emit(str(exc))
@@ -207,7 +202,7 @@ class TrainPanel(QWidget):
         elif scanned is None:
             self._waiting_for_scan = True
             self.progress.setFormat("Reading the corpus first…")
-            self.corpus_panel.scan()
+            self._session.request_scan()
         else:
             self._begin(TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
                                     callback=self._reports.append), params.epochs)
@@ -228,7 +223,7 @@ class TrainPanel(QWidget):
         gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
         self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
         self._timer.start()
-        self.training_started.emit()
+        self._session.start_run(run)
 
     def pause(self):
         if self.job is not None:
@@ -250,7 +245,7 @@ class TrainPanel(QWidget):
     def stop(self):
         """Stop training after the batches in flight; the partial model arrives as usual."""
         if self._waiting_for_scan:
-            self.corpus_panel.cancel_scan()
+            self._session.cancel_scan()
         elif self.job is not None:
             self.job.cancel()
             self.progress.setFormat("Stopping…")
@@ -270,6 +265,7 @@ class TrainPanel(QWidget):
             self.job.cancel()
             self._train.stop()
             self._finish()
+            self._session.finish_run(None)
 
     # -- state kept between sessions -----------------------------------------------------------------
     def save_state(self) -> QByteArray:
@@ -282,10 +278,6 @@ class TrainPanel(QWidget):
             self.splitter.restoreState(state)
 
     # -- display -------------------------------------------------------------------------------------
-    def mark_moment(self, epochs: float | None):
-        """Mark this moment of training on the loss plot (None: no mark)."""
-        self.plots.set_marker(epochs)
-
     def _on_current_changed(self, entry: Entry | None):
         self.show_history(None if entry is None else entry.model)
 
@@ -348,7 +340,7 @@ class TrainPanel(QWidget):
         taken = 0 if run.recorder is None else len(run.recorder)
         if taken > self._taken or any(isinstance(r, EpochReport) for r in reports):
             self._taken = taken
-            self.training_progressed.emit(run)
+            self._session.advance_run()
 
     def _finish(self):
         gc.unfreeze()
@@ -374,14 +366,15 @@ class TrainPanel(QWidget):
             self._session.show_current_again()  # the probes and the map leave the run
         else:
             p = outcome.model.params
-            name = f"{corpus_stem(self.corpus_panel.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim}"
+            name = f"{corpus_stem(self._session.corpus.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim}"
             self._session.add(Entry(name + (" (stopped)" if result.cancelled else ""), outcome.model.keyed_vectors(),
                                     outcome.model, outcome.recorder, saved=False))
-        self.training_finished.emit(outcome)
+        self._session.finish_run(outcome)
 
     def _on_training_failed(self, message: str):
         self._finish()
         self.progress.setFormat("Training failed")
+        self._session.finish_run(None)
         self.failed.emit(message)
 
     def _on_pause_triggered(self):
@@ -390,13 +383,16 @@ class TrainPanel(QWidget):
         else:
             self.pause()
 
-    def _on_scan_finished(self, _scanned):
-        if self._waiting_for_scan:
-            self._waiting_for_scan = False
-            self.start()
+    def _on_plots_moment_clicked(self, epochs: float):
+        self._session.set_moment(epochs)
+        self.moment_clicked.emit(epochs)
 
-    def _on_scan_ended(self, *_):
-        if self._waiting_for_scan:
-            self._waiting_for_scan = False
+    def _on_corpus_changed(self, corpus: Corpus):
+        if not self._waiting_for_scan or corpus.scanning:
+            return
+        self._waiting_for_scan = False
+        if corpus.scanned is not None:
+            self.start()
+        else:  # the reading failed or was cancelled
             self.progress.setFormat("Ready")
             self._update_actions()

@@ -19,8 +19,8 @@ ANALOGY_HINT = "a is to b as c is to the expected word: watch its answer as the 
 
 
 class ProbesPanel(QWidget):
-    """Probes the session's pins and analogy in the model explored, or in the model in training
-    while it is shown (`follow_training`), with the stability of the model's neighbourhoods.
+    """Probes the session's pins and analogy in the model explored, or in the model of the session's
+    run while it is shown, with the stability of the model's neighbourhoods.
 
     `probed(ProbeResults)`: new results are shown. `word_activated(word)`: a word was double-clicked.
     """
@@ -75,6 +75,7 @@ class ProbesPanel(QWidget):
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
         session.probe_changed.connect(self._on_probe_changed)
+        session.run_progressed.connect(self._on_run_progressed)
         evolution.stability_changed.connect(self.stability.set_stability)
         self._on_pins_changed(session.pins)
         self._on_probe_changed(session.probe)
@@ -138,10 +139,14 @@ class ProbesPanel(QWidget):
                                   "Train a model or open vectors: pinned words show their neighbours here.")
         self.refresh()
 
-    def follow_training(self, run):
-        """Probe the model of a run (its `.model` and `.recorder`) as it trains, while this panel is
-        shown: what nobody sees is not probed while training needs the cores (it catches up when shown)."""
+    def _on_run_progressed(self, run):
         self._run = run
+        self._probe_run()
+
+    def _probe_run(self):
+        """Probe the model of the run (its `.model` and `.recorder`) as it trains, while this panel is
+        shown: what nobody sees is not probed while training needs the cores (it catches up when shown)."""
+        run = self._run
         if not self.isVisible():
             return
         if not (isinstance(self._source, LiveVectors) and self._source.model is run.model):
@@ -158,7 +163,7 @@ class ProbesPanel(QWidget):
     def showEvent(self, event):
         super().showEvent(event)
         if self._run is not None:
-            self.follow_training(self._run)
+            self._probe_run()
 
     def _on_pins_changed(self, pins: list[str]):
         self._pins = list(pins)

@@ -14,11 +14,13 @@ BASES = {"none": "Not rotated", "latest": "Procrustes to the latest", "previous"
 
 
 class Timeline(QWidget):
-    """Picks one of `count` snapshots; `frame_changed(i)` whenever the shown one changes."""
+    """Picks one of `count` snapshots; `frame_changed(i)` whenever the shown one changes;
+    `following_toggled(on)` when it starts or stops following training (the latest snapshot)."""
 
     frame_changed = Signal(int)
     align_changed = Signal(str)
     trails_toggled = Signal(bool)
+    following_toggled = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -77,6 +79,18 @@ class Timeline(QWidget):
     def is_playing(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def following(self) -> bool:
+        """The latest snapshot is shown as training takes it."""
+        return self.follow.isChecked()
+
+    def set_following(self, following: bool):
+        self.follow.setChecked(following)
+
+    @property
+    def trails_shown(self) -> bool:
+        return self.trails.isChecked()
+
     def set_count(self, count: int):
         """There are `count` snapshots now (the shown one stays, unless it is gone)."""
         self.slider.setEnabled(count > 0)
@@ -124,6 +138,7 @@ class Timeline(QWidget):
         if checked:
             self.pause()
             self.set_frame(self.count - 1)
+        self.following_toggled.emit(checked)
 
     def _on_trails_toggled(self, checked: bool):
         settings.put("map/trails", checked)
