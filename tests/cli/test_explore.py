@@ -66,7 +66,7 @@ def test_neighbours(capsys, kv, vectors_file):
 
 
 def test_neighbours_of_a_sum(capsys, kv, vectors_file):
-    """The command line takes what the studio's search box does (issue #14)."""
+    """The command line takes what the studio's search box does."""
     code, out, _ = run(capsys, "neighbours", vectors_file, "king - man + woman", "--topn", "3", "--json")
     answer = last_json(out)
     assert code == 0 and [(q["word"], q["sign"]) for q in answer["query"]] == [

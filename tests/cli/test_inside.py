@@ -1,4 +1,4 @@
-"""`w2vstudio pairs` and `w2vstudio step`: JSON as issue #10 names it, one line for bad input."""
+"""`w2vstudio pairs` and `w2vstudio step`: JSON with the keys the commands document, one line for bad input."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""`w2vstudio pairs TEXT`: the training samples a sentence makes (issue #10, §1).
+"""`w2vstudio pairs TEXT`: the training samples a sentence makes.
 
 Without `--model`: the full window, no sampling, input = centre word (the seeds' tables). With a
 model trained here (it has counts): our kernel's rows, drawn with the model's tables from `--seed`.

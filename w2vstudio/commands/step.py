@@ -1,5 +1,5 @@
 """`w2vstudio step MODEL INPUT OUTPUT`: p(OUTPUT | INPUT) as the model defines it, and one
-learning step's figures (issue #10, §2).
+learning step's figures.
 
 INPUT may be several words (in quotes): v is then their mean, or sum, as the model was trained.
 """

@@ -20,7 +20,7 @@ from w2vstudio.core.watch.pinned import AnalogyProbe
 from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_session
 from w2vstudio.core.files.sparkfiles import read_metadata
 from w2vstudio.gui import settings
-from w2vstudio.gui.session import Entry, LoadedSession, StudioSession, model_entry
+from w2vstudio.gui.studio_session import Entry, RestoredSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
 
 def failure(path: Path, exc: BaseException) -> str:
@@ -44,7 +44,7 @@ def read_vectors(path: Path, cancel: threading.Event) -> Entry:
         raise W2VError(failure(path, exc)) from None
 
 
-def read_session(path: Path, cancel: threading.Event) -> LoadedSession:
+def read_session(path: Path, cancel: threading.Event) -> RestoredSession:
     """The session saved in a folder (or its session.json), as session entries."""
     try:
         loaded = load_session(path, cancel)
@@ -54,7 +54,7 @@ def read_session(path: Path, cancel: threading.Event) -> LoadedSession:
     except Exception as exc:  # a damaged session is one sentence, whatever broke
         raise W2VError(failure(path, exc)) from None
     current = entries[loaded.current] if loaded.current is not None and 0 <= loaded.current < len(entries) else None
-    return LoadedSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current,
+    return RestoredSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current,
                          tuple(loaded.notes))
 
 
@@ -169,7 +169,7 @@ class FileJobs(QObject):
         self.busy_changed.emit("", False)
         return True
 
-    def _on_opened(self, opened: Entry | LoadedSession):
+    def _on_opened(self, opened: Entry | RestoredSession):
         self.busy_changed.emit("", False)
         if isinstance(opened, Entry):
             self._session.add(opened)

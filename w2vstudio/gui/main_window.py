@@ -26,7 +26,7 @@ from w2vstudio.gui.lenses.lenses_panel import LensesPanel
 from w2vstudio.gui.map.live_map import LiveMap
 from w2vstudio.gui.messages import sentence, show_about, unsaved_text
 from w2vstudio.gui.model_status import ModelStatus
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.train.corpus_panel import CorpusPanel
 from w2vstudio.gui.train.train_panel import TrainPanel
 from w2vstudio.gui.watch.evolution import Evolution

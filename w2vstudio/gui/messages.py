@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 import w2vstudio
-from w2vstudio.gui.session import Entry
+from w2vstudio.gui.studio_session import Entry
 from w2vstudio.resources import ICON
 from w2vstudio.resources import path as resource_path
 

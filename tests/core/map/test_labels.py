@@ -1,4 +1,4 @@
-"""Words on the map (issue #14): the spatial index (visible rectangle, lasso), labels placed
+"""Words on the map: the spatial index (visible rectangle, lasso), labels placed
 without overlap from the most frequent, regions named by their most frequent words."""
 
 import numpy as np

@@ -9,7 +9,7 @@ from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.inside.inside_panel import InsidePanel
-from w2vstudio.gui.session import Entry, StudioSession, model_entry
+from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
 
 
 def _panel(qtbot, session=None):

@@ -10,7 +10,7 @@ from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.lenses.lenses_panel import LensesPanel
-from w2vstudio.gui.session import Entry, StudioSession, model_entry
+from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
 
 PAIRS = (("t0w1", "t0w2"), ("t1w3", "the"))
 

@@ -11,7 +11,7 @@ from w2vstudio.gui import settings
 from w2vstudio.core.explore import lookups
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.explore.neighbours_panel import topn_box
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.workers import Call
 

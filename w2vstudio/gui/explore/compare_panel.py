@@ -14,7 +14,7 @@ from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 DIFFER = "Find the words that differ most"

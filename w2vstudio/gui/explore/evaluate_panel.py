@@ -13,7 +13,7 @@ from w2vstudio.core.explore.lookups import Evaluation, evaluate
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.messages import unranked
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path

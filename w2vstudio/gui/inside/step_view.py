@@ -13,7 +13,7 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.samples import Sample
 from w2vstudio.core.inside.step import Step
 from w2vstudio.core.inside.tables import require_output
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 _MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own probability",
             "negative": "negative sampling: p = softmax(C·v + log Pn)[o] (C·v alone is not trained as a softmax); "

@@ -15,7 +15,7 @@ from w2vstudio.core.lenses.frequency import (DEFAULT_PER_DECILE, agreement, boun
 from w2vstudio.core.params import TrainParams
 from w2vstudio.gui import workers
 from w2vstudio.gui.messages import unranked
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 MEASURES = ("vector norm", "neighbourhood stability (last snapshots)", "top-10 agreement with another model")
 MAX_POINTS = 20_000  # words drawn, sampled evenly over the ranks

@@ -8,7 +8,7 @@ from w2vstudio.gui.lenses.axes_view import AxesView
 from w2vstudio.gui.lenses.frequency_view import FrequencyView
 from w2vstudio.gui.lenses.likelihood_view import LikelihoodView
 from w2vstudio.gui.lenses.senses_view import SensesView
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 
 class LensesPanel(QTabWidget):

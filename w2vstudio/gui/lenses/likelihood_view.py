@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 _LIVE_MS = 1000

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPro
 
 from w2vstudio.core.corpus.files import FileStat, find_files
 from w2vstudio.core.corpus.scan import ScannedCorpus, scan_corpus
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 

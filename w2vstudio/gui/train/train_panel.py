@@ -18,7 +18,7 @@ from w2vstudio.core.train.model import Model
 from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
 from w2vstudio.core.spark.engine import SparkProgress
 from w2vstudio.core.train.trainer import BatchReport, EpochReport
-from w2vstudio.gui.session import Corpus, Entry, StudioSession
+from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
