@@ -1,6 +1,9 @@
 """The map's model against numpy: picking the nearest point, the points in a rectangle or a lasso,
 and the neighbours of a word among those on the map."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -78,3 +81,8 @@ def test_points_moved_or_changed(model, kv):
     assert not model.set_points(kv.words[:10], np.zeros((10, 2)))
     assert len(model) == 10 and "w9" in model and "w10" not in model
     np.testing.assert_array_equal(model.rows(["w3", "w99", "w1"]), [3, 1])
+
+
+def test_the_model_imports_no_qt():
+    code = "import sys, w2vstudio.core.map.model; sys.exit(any(m.startswith(('PySide6', 'pyqtgraph')) for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -69,7 +69,9 @@ def test_pca_map_shows_the_n_most_frequent_words(qtbot, map_panel, kv):
 
 def test_select_word_highlights_its_k_nearest_neighbours(qtbot, map_panel, kv):
     project(qtbot, map_panel, kv, n=len(kv), k=5)
-    select(qtbot, map_panel, "w7")
+    with qtbot.waitSignal(map_panel.neighbours_shown, timeout=TIMEOUT):
+        assert map_panel.select_word("w7")
+        assert map_panel.neighbours == []  # searched in a worker, heard through the event loop
     assert map_panel.selected_word == "w7"
     assert map_panel.neighbours == kv.most_similar("w7", topn=5)
     assert sorted(visible_labels(map_panel)) == sorted(["w7"] + [w for w, _ in map_panel.neighbours])

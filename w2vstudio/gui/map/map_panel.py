@@ -393,11 +393,11 @@ class MapPanel(QWidget):
         if word not in self.model:
             self._set_status(self._why_not_on_map(word), error=True)
             return False
-        if word != self._selected:
+        if word != self._selected:  # the same word (another k or frame) keeps its old ones meanwhile
             self._neighbours = []
+            self._set_status(word)
         self._selected, self._flying = word, False
         self._show_selection()
-        self._set_status(word)
         self._search_neighbours.start(self.model.neighbours, word, self._k.value())
         return True
 
