@@ -31,8 +31,8 @@ import numpy as np
 from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
-from w2vstudio.core.projection import pca_2d, tsne_2d, umap_2d, unit_rows
-from w2vstudio.core.io import load_vectors
+from w2vstudio.core.map.projection import pca_2d, tsne_2d, umap_2d, unit_rows
+from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.map_panel import MapPanel
 

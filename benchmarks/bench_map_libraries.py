@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 from scipy.spatial import cKDTree
 
-from w2vstudio.core.map_index import GridIndex
-from w2vstudio.core.map_labels import name_regions
-from w2vstudio.core.projection import pca_fit, procrustes_align
+from w2vstudio.core.map.spatial_index import GridIndex
+from w2vstudio.core.map.labels import name_regions
+from w2vstudio.core.map.projection import pca_fit, procrustes_align
 
 _ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ without overlap from the most frequent, regions named by their most frequent wor
 import numpy as np
 import pytest
 
-from w2vstudio.core.map_index import GridIndex, inside_polygon
-from w2vstudio.core.map_labels import name_regions, place_labels
+from w2vstudio.core.map.spatial_index import GridIndex, inside_polygon
+from w2vstudio.core.map.labels import name_regions, place_labels
 
 
 @pytest.fixture(scope="module")

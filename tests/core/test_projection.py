@@ -7,7 +7,7 @@ import pytest
 from sklearn.decomposition import PCA
 
 from w2vstudio.core.errors import Cancelled, W2VError
-from w2vstudio.core.projection import (
+from w2vstudio.core.map.projection import (
     pca_2d,
     pca_apply,
     pca_fit,

@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QAbstractSlider
 
-from w2vstudio.core.trajectories import snapshot_coordinates
+from w2vstudio.core.watch.trajectories import snapshot_coordinates
 from w2vstudio.gui import settings, workers
 
 TIMEOUT = 120_000

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QToolTip
 
-from w2vstudio.core.projection import project_2d
+from w2vstudio.core.map.projection import project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import workers
 

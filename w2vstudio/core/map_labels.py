@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2vstudio.core import kernels
-from w2vstudio.core.map_index import GridIndex
+from w2vstudio.core.kernels.layout import place_boxes
+from w2vstudio.core.map.spatial_index import GridIndex
 
 LABELS = 300  # the most labels drawn at once
 CANDIDATES = 5_000  # visible points looked at for a place, most frequent first
@@ -34,7 +34,7 @@ def place_labels(index: GridIndex, view: tuple[float, float, float, float], scal
     low, high = low - low.min(axis=0), high - low.min(axis=0)
     taken = np.zeros((int(high[:, 0].max()) + 1, int(high[:, 1].max()) + 1), dtype=np.bool_)
     placed = np.empty(min(limit, len(visible)), dtype=np.int64)
-    found = kernels.place_boxes(low, high, taken, placed)
+    found = place_boxes(low, high, taken, placed)
     return visible[placed[:found]]
 
 

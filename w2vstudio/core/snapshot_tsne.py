@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from w2vstudio.core.projection import Progress, checkpoint, tsne_fit
+from w2vstudio.core.map.projection import Progress, checkpoint, tsne_fit
 
 if TYPE_CHECKING:
     from openTSNE import TSNEEmbedding

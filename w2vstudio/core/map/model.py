@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from w2vstudio.core.map_index import GridIndex
+from w2vstudio.core.map.spatial_index import GridIndex
 from w2vstudio.core.vectors import KeyedVectors
 
 

@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2vstudio.core.coordinates import write_coordinates
+from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
 from w2vstudio.core.map.model import MapModel
-from w2vstudio.core.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.axes_form import AxesForm
 from w2vstudio.gui.map.lasso import Lasso

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
 from w2vstudio.core.map.model import MapModel
-from w2vstudio.core.map_labels import Region, name_regions, place_labels
+from w2vstudio.core.map.labels import Region, name_regions, place_labels
 from w2vstudio.gui.workers import Call
 
 REGIONS = 12  # clusters named on the map
