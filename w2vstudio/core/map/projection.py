@@ -1,5 +1,5 @@
-"""2D projections of word vectors: PCA (with a reusable basis), t-SNE (openTSNE), UMAP (umap-learn)
-and Procrustes alignment.
+"""2D projections of word vectors: PCA (scikit-learn's, with a reusable basis), t-SNE (openTSNE),
+UMAP (umap-learn) and Procrustes alignment (scipy's).
 
 A PCA basis fitted once can be applied to other snapshots of the same words, and Procrustes
 alignment rotates one layout onto another, so that maps of a model in training stay comparable.
@@ -40,27 +40,27 @@ class PCABasis:
 
 
 def pca_fit(X: np.ndarray, n_components: int = 2) -> PCABasis:
-    """PCA of the rows of `X`, from the eigenvectors of the centred data's dim x dim scatter
-    matrix (sklearn's "covariance_eigh" solver: for many more rows than dimensions, an order of
-    magnitude faster than an SVD of the data, and as accurate for the leading axes).
+    """PCA of the rows of `X` by scikit-learn, from the eigenvectors of the centred data's dim x dim
+    covariance ("covariance_eigh": for many more rows than dimensions, an order of magnitude faster
+    than an SVD of the data, and as accurate for the leading axes).
 
     Each axis is signed so that its largest-magnitude loading is positive, which makes the result
-    deterministic. Axes beyond the number of dimensions are zero.
+    deterministic. Axes beyond the number of dimensions (or of rows) are zero.
     """
+    from sklearn.decomposition import PCA  # imported when needed: it takes seconds
+
     X = np.asarray(X, dtype=np.float64)
-    mean = X.mean(axis=0) if len(X) else np.zeros(X.shape[1])
-    centred = X - mean
-    scatter = centred.T @ centred
-    values, vectors = np.linalg.eigh(scatter)  # ascending
-    top = np.argsort(values)[::-1][:n_components]
     components = np.zeros((n_components, X.shape[1]))
-    components[: len(top)] = vectors[:, top].T
+    ratio = np.zeros(n_components)
+    if len(X) < 2:  # no variance to fit
+        return PCABasis(X.mean(axis=0) if len(X) else np.zeros(X.shape[1]), components, ratio)
+    fitted = min(n_components, *X.shape)
+    with np.errstate(invalid="ignore"):  # no variance at all: a ratio of 0 / 0
+        pca = PCA(fitted, svd_solver="covariance_eigh").fit(X)
+    components[:fitted], ratio[:fitted] = pca.components_, np.nan_to_num(pca.explained_variance_ratio_)
     peaks = components[np.arange(n_components), np.abs(components).argmax(axis=1)]
     components *= np.where(peaks < 0, -1.0, 1.0)[:, None]
-    variance = np.zeros(n_components)
-    variance[: len(top)] = np.maximum(values[top], 0.0)
-    total = float(np.trace(scatter))
-    return PCABasis(mean, components, variance / total if total > 0 else variance)
+    return PCABasis(pca.mean_, components, ratio)
 
 
 def pca_apply(basis: PCABasis, X: np.ndarray) -> np.ndarray:
@@ -74,18 +74,21 @@ def pca_2d(X: np.ndarray) -> np.ndarray:
 
 
 def procrustes_align(reference: np.ndarray, moving: np.ndarray, scale: bool = False) -> np.ndarray:
-    """`moving` (n, d) translated and orthogonally transformed (and scaled if `scale`) to fit
-    `reference` (n, d) best in least squares; row i of each is the same point."""
+    """`moving` (n, d) translated and orthogonally transformed (by scipy's orthogonal Procrustes;
+    and scaled if `scale`) to fit `reference` (n, d) best in least squares; row i of each is the
+    same point."""
+    from scipy.linalg import orthogonal_procrustes
+
     ref = np.asarray(reference, dtype=np.float64)
     mov = np.asarray(moving, dtype=np.float64)
     if ref.shape != mov.shape:
         raise ValueError(f"shapes differ: {ref.shape} and {mov.shape}")
     ref_mean, mov_mean = ref.mean(axis=0), mov.mean(axis=0)
     centred = mov - mov_mean
-    u, s, vt = np.linalg.svd(centred.T @ (ref - ref_mean))
+    rotation, singular_sum = orthogonal_procrustes(centred, ref - ref_mean)
     norm = float(np.sum(centred**2))
-    factor = s.sum() / norm if scale and norm > 0 else 1.0
-    return factor * centred @ (u @ vt) + ref_mean
+    factor = singular_sum / norm if scale and norm > 0 else 1.0
+    return factor * centred @ rotation + ref_mean
 
 
 def tsne_2d(X: np.ndarray, *args, **kwargs) -> np.ndarray:
@@ -121,7 +124,7 @@ def tsne_fit(
     every = min(max(_TSNE_LOOKS // max(n, 1), 5), 50)  # each report costs openTSNE an evaluation of the KL
     n_iter = max(int(n_iter), _TSNE_EXAGGERATED + every)
     _enough(n, "t-SNE")
-    _step(progress, cancel, 0.0)
+    checkpoint(progress, cancel, 0.0)
     done = [0]
 
     def callback(iteration: int, error: float, embedding) -> bool:
@@ -147,7 +150,7 @@ def tsne_fit(
                                propagate_exception=True, **grid)
     except OptimizationInterrupt:  # a callback asked to stop: the cancel event is set
         raise Cancelled("projection cancelled") from None
-    _step(progress, None, 1.0)
+    checkpoint(progress, None, 1.0)
     return embedding
 
 
@@ -163,7 +166,7 @@ def umap_2d(
     `Cancelled` at once and that thread finishes in the background, its result dropped."""
     X = np.asarray(X, dtype=np.float32)
     _enough(len(X), "UMAP")
-    _step(progress, cancel, 0.0)
+    checkpoint(progress, cancel, 0.0)
     with warnings.catch_warnings():  # umap-learn warns that its optional TensorFlow part is missing
         warnings.simplefilter("ignore", ImportWarning)
         import umap
@@ -183,10 +186,10 @@ def umap_2d(
     worker.start()
     while worker.is_alive():
         worker.join(_UMAP_POLL)
-        _step(progress, cancel, sink.fraction)
+        checkpoint(progress, cancel, sink.fraction)
     if "error" in result:
         raise result["error"]
-    _step(progress, None, 1.0)
+    checkpoint(progress, None, 1.0)
     return np.asarray(result["xy"], dtype=np.float64)
 
 
@@ -218,9 +221,9 @@ def project_2d(
     (one of METHODS, default settings)."""
     X = unit_rows(X)
     if method == "pca":
-        _step(progress, cancel, 0.0)
+        checkpoint(progress, cancel, 0.0)
         xy = pca_2d(X)
-        _step(progress, None, 1.0)
+        checkpoint(progress, None, 1.0)
         return xy
     if method == "tsne":
         return tsne_2d(X, progress=progress, cancel=cancel)
@@ -229,7 +232,7 @@ def project_2d(
     raise W2VError(f'unknown projection method "{method}" (use {", ".join(METHODS)})')
 
 
-def _step(progress: Progress | None, cancel: threading.Event | None, fraction: float) -> None:
+def checkpoint(progress: Progress | None, cancel: threading.Event | None, fraction: float) -> None:
     """Report `fraction` done, then raise `Cancelled` if asked to stop (unless finished)."""
     if progress is not None:
         progress(fraction)

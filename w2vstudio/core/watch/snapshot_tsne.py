@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from w2vstudio.core.map.projection import Progress, _step, tsne_fit
+from w2vstudio.core.map.projection import Progress, checkpoint, tsne_fit
 
 if TYPE_CHECKING:
     from openTSNE import TSNEEmbedding
@@ -92,9 +92,9 @@ def tsne_coordinates(
         start = n_iter
     coords = np.zeros((len(snapshots), len(snapshot_map.embedding), 2))
     for i, X in enumerate(placed):
-        _step(progress, cancel, (start + place_iter * i) / total)
+        checkpoint(progress, cancel, (start + place_iter * i) / total)
         coords[i] = place(snapshot_map, X, place_iter)
     if fitting:
         coords[-1] = snapshot_map.embedding
-    _step(progress, None, 1.0)
+    checkpoint(progress, None, 1.0)
     return snapshot_map, coords
