@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
-from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.explore.query import parse_terms, query_words
 from w2vstudio.core.files.sparkfiles import unranked_warning
+from w2vstudio.core.files.vectorfiles import load_vectors
+from w2vstudio.core.support.printable import say
 from w2vstudio.resources import ANALOGIES, WORDSIM, path
 
 
@@ -80,7 +80,7 @@ def _positive(text: str) -> int:
 def _load(args):
     kv = load_vectors(args.vectors, limit=args.limit)
     for note in kv.notes:
-        print(f"w2vstudio: warning: {note}", file=sys.stderr)
+        say(f"w2vstudio: warning: {note}")
     return kv
 
 
@@ -124,8 +124,8 @@ def _eval(args) -> int:
     kv = _load(args)
     restrict = args.restrict if kv.ranked else None
     if analogies is not None and not kv.ranked:
-        print(unranked_warning(args.vectors, f"analogies are answered among all {len(kv):,} words, "
-                                             f"not the {args.restrict:,} most frequent"), file=sys.stderr)
+        say(unranked_warning(args.vectors, f"analogies are answered among all {len(kv):,} words, "
+                                           f"not the {args.restrict:,} most frequent"))
     analogy = (
         None
         if analogies is None

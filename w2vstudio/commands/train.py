@@ -10,16 +10,22 @@ from pathlib import Path
 from tqdm import tqdm
 
 from w2vstudio.core import params
-from w2vstudio.core.support import jsonsafe
-from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.pair_likelihood import parse_pair
-from w2vstudio.core.train.model import Model
-from w2vstudio.core.support.output import check_output, rescue
 from w2vstudio.core.run import TrainingRun, WatchOptions
-from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
-from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, SparkProgress, parse_conf
+from w2vstudio.core.spark.engine import (
+    DEFAULT_MASTER,
+    SparkOptions,
+    SparkProgress,
+    parse_conf,
+)
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
+from w2vstudio.core.support import jsonsafe
+from w2vstudio.core.support.blas import OneBlasThread
+from w2vstudio.core.support.output import check_output, rescue
+from w2vstudio.core.support.printable import say
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
 from w2vstudio.core.train.trainer import BatchReport
 
 FORMATS = ("model", "bin", "txt")
@@ -100,21 +106,21 @@ def _pair(text: str) -> tuple[str, str]:
 def run(args) -> int:
     out = Path(args.output)
     spark = _spark(args)
-    check_output(out)
+    check_output(out, [*args.corpus, *([args.continue_from] if args.continue_from else [])])
     watch = _watch(args)
     progress = _Progress(enabled=not args.quiet)
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
                            callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning,
-                           force=args.force, spark=spark)
+                           force=args.force, spark=spark, given=params.given(args))
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
             result = training.train()
     finally:
         progress.close()
     if result.invalid_utf8:
-        print(f"w2vstudio: warning: {result.invalid_utf8} bytes of invalid UTF-8 were replaced", file=sys.stderr)
+        say(f"w2vstudio: warning: {result.invalid_utf8} bytes of invalid UTF-8 were replaced")
     for skipped in result.skipped:
-        print(f"w2vstudio: warning: skipped {skipped['path']}: {skipped['reason']}", file=sys.stderr)
+        say(f"w2vstudio: warning: skipped {skipped['path']}: {skipped['reason']}")
     model = result.model
     empty = [k + 1 for k, loss in enumerate(result.train.epoch_losses) if math.isnan(loss)]
     summary = {
@@ -133,7 +139,7 @@ def run(args) -> int:
     }
     if empty:
         summary["note"] = _nothing_to_predict(empty)
-        print(f"w2vstudio: warning: {summary['note']}", file=sys.stderr)
+        say(f"w2vstudio: warning: {summary['note']}")
     if result.recorder is not None:
         summary["snapshots"] = len(result.recorder)
     if result.quality is not None:
@@ -141,8 +147,7 @@ def run(args) -> int:
     if spark is not None:
         summary.update(engine=model.info["engine"], not_used=result.not_used)
         if result.not_used:
-            print(f"w2vstudio: note: {WHAT_MLLIB_TRAINS}: {', '.join(result.not_used)} (our defaults) were not used",
-                  file=sys.stderr)
+            say(f"w2vstudio: note: {WHAT_MLLIB_TRAINS}: {', '.join(result.not_used)} (our defaults) were not used")
     code = _write(model, out, args.format, summary)
     print(jsonsafe.dumps(summary))
     return code
@@ -173,8 +178,7 @@ def _write(model: Model, out: Path, fmt: str, summary: dict) -> int:
             saved = rescue(write, out)
         except OSError as again:
             raise W2VError(f"{reason}; the rescue copy failed too ({again.strerror or again})") from None
-    print(f"w2vstudio: error: {reason}; the {'model' if fmt == 'model' else 'vectors'} were saved to {saved}",
-          file=sys.stderr)
+    say(f"w2vstudio: error: {reason}; the {'model' if fmt == 'model' else 'vectors'} were saved to {saved}")
     summary.update(output=str(saved), rescued=True)
     return 1
 

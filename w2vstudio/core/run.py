@@ -10,22 +10,28 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
-from w2vstudio.core.support.memory import available_memory, size_text
-from w2vstudio.core.train.model import EPOCH_WORDS, Model
-from w2vstudio.core.params import TrainParams, memory_needed
-from w2vstudio.core.watch.quality import EpochQuality
-from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
-from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.params import TrainParams, check_continued, memory_needed
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
+from w2vstudio.core.support.memory import available_memory, size_text
+from w2vstudio.core.train.model import EPOCH_WORDS, Model
+from w2vstudio.core.train.snapshots import (
+    DEFAULT_PER_EPOCH,
+    DEFAULT_TRACKED,
+    SnapshotRecorder,
+    chain,
+    tracked_ids,
+)
 from w2vstudio.core.train.trainer import BatchReport, EpochReport, Trainer, TrainResult
+from w2vstudio.core.watch.quality import EpochQuality
 
 CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
 
@@ -78,7 +84,8 @@ class TrainingRun:
     `corpus`: a `ScannedCorpus` (left intact: it can serve another run) or corpus paths (scanned
     here with `on_scan(bytes_done, bytes_total, words)`, then encoded in place). `continue_from`:
     a model or a model file to train further (its architecture is kept; epochs, learning rates
-    and threads come from `params`). `callback(report)` gets every BatchReport and EpochReport on
+    and threads come from `params`; of the parameters named in `given`, those the user set, one the
+    model cannot honour is refused before the corpus is read). `callback(report)` gets every BatchReport and EpochReport on
     the trainer's threads; `on_quality(entry)` each per-epoch evaluation, in epoch order. Once
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
@@ -90,7 +97,7 @@ class TrainingRun:
                  callback: Callable[[BatchReport | EpochReport], None] | None = None,
                  on_quality: Callable[[dict], None] | None = None,
                  on_scan: Callable[[int, int, int], None] | None = None, force: bool = False,
-                 spark: SparkOptions | None = None):
+                 spark: SparkOptions | None = None, given: Collection[str] = ()):
         self._spark = None
         if spark is not None:
             mllib.check_run(continue_from, watch.per_epoch, watch.quality)
@@ -102,6 +109,7 @@ class TrainingRun:
         self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
         self._source = corpus
         self._continue_from = continue_from
+        self._given = frozenset(given)
         self.model: Model | None = None
         self.recorder: SnapshotRecorder | None = None
         self.quality: EpochQuality | None = None
@@ -152,6 +160,12 @@ class TrainingRun:
         if self.model is not None:
             return self.model
         t0 = time.perf_counter()
+        if self._continue_from is not None:
+            source = self._continue_from
+            if not isinstance(source, Model):
+                self._continue_from = Model.load(source)
+            check_continued(self._continue_from.params, self.params, self._given,
+                            "the model" if isinstance(source, Model) else str(source))
         scanned = self._source
         if not isinstance(scanned, ScannedCorpus):
             scanned = scan_corpus(scanned, lowercase=self.params.lowercase, progress=self.on_scan,
@@ -184,8 +198,6 @@ class TrainingRun:
                 check_softmax_time(p, corpus.vocab.counts)
             return Model.create(corpus.vocab, p), corpus
         model = self._continue_from
-        if not isinstance(model, Model):
-            model = Model.load(model)
         model.params = replace(model.params, epochs=p.epochs, alpha=p.alpha, min_alpha=p.min_alpha,
                                threads=p.threads)
         corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)

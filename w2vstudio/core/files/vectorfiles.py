@@ -30,14 +30,21 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary_records
-from w2vstudio.core.files import fasttext
-from w2vstudio.core.train import modelfile
-from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, ForeignFile, FormatError, W2VError
-from w2vstudio.core.support.opener import open_input
-from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, number_values, record_values, vectors_kind
+from w2vstudio.core.files import fasttext
 from w2vstudio.core.files import sparkfiles as spark_files
+from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary_records
+from w2vstudio.core.support.atomic import atomic_write
+from w2vstudio.core.support.opener import open_input
+from w2vstudio.core.support.sniff import (
+    NotVectors,
+    header_sizes,
+    is_utf8,
+    number_values,
+    record_values,
+    vectors_kind,
+)
+from w2vstudio.core.train import modelfile
 from w2vstudio.core.vectors import KeyedVectors
 
 READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark")
@@ -342,6 +349,12 @@ def metadata_path(vectors_path: str | Path) -> Path:
     if name.endswith("vectors"):
         return p.with_name(name[: -len("vectors")] + "metadata" + p.suffix)
     return p.with_name(f"{name}-metadata{p.suffix}")
+
+
+def input_files(path: str | Path) -> list[Path]:
+    """The files reading the vectors at `path` may read: a Projector file's metadata too."""
+    path = Path(path)
+    return [path, metadata_path(path)] if path.suffix.lower() == ".tsv" else [path]
 
 
 def _read_metadata(path: Path, n: int) -> tuple[list[str], np.ndarray | None]:

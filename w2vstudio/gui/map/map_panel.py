@@ -12,6 +12,7 @@ frame of an animation. A selected word's neighbours are searched in a worker thr
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -35,11 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
+from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.map.model import MapModel
 from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.support.output import check_output
+from w2vstudio.core.support.printable import printable
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.axes_form import AxesForm
 from w2vstudio.gui.map.lasso import Lasso
@@ -47,7 +50,7 @@ from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
 from w2vstudio.gui.map.selection_box import SelectionBox
 from w2vstudio.gui.map.word_labels import WordLabels
 from w2vstudio.gui.messages import unranked
-from w2vstudio.gui.workers import Call
+from w2vstudio.gui.workers import Call, error_message
 
 DEFAULT_N = 3_000
 AXES = "axes"  # the method placing words at their scores on two typed axes (`axes_form`)
@@ -135,6 +138,7 @@ class MapPanel(QWidget):
         self._export_png = _button("Export PNG…", self._on_export_png_clicked)
         self._export_csv = _button("Export CSV…", self._on_export_csv_clicked)
         self._status = QLabel()
+        self._status.setTextFormat(Qt.TextFormat.PlainText)
         self._status.setTextFormat(Qt.TextFormat.PlainText)  # words and file names
         self._status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -600,9 +604,10 @@ class MapPanel(QWidget):
         if not path:
             return
         try:
+            check_output(Path(path))
             export(path)
-        except OSError as exc:
-            self._set_status(f"Could not write {path}: {exc.strerror or exc}", error=True)
+        except (OSError, W2VError) as exc:
+            self._set_status(f"Could not write {path}: {error_message(exc)}", error=True)
         else:
             self._set_status(f"Saved {path}")
 
@@ -617,7 +622,7 @@ class MapPanel(QWidget):
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self._status.setStyleSheet("color: #b00020;" if error else "")
-        self._status.setText(text)
+        self._status.setText(printable(text))
 
 
 def _move_points(scatter: pg.ScatterPlotItem, xy: np.ndarray) -> None:
