@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "w2vstudio.commands.axis",
     "w2vstudio.commands.frequency",
     "w2vstudio.commands.senses",
+    "w2vstudio.commands.mirror",
     "w2vstudio.commands.map",
     "w2vstudio.commands.corpora",
     "w2vstudio.commands.weat",

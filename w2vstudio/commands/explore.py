@@ -44,6 +44,10 @@ def add_parser(subparsers) -> None:
     p.add_argument(
         "--topn", type=_positive, default=10, metavar="N", help="how many words (default 10)"
     )
+    p.add_argument(
+        "--include-inputs", action="store_true",
+        help="keep A, B and C among the answers (by default they are left out, as gensim's most_similar does)",
+    )
     p.set_defaults(func=_analogy)
 
     p = subparsers.add_parser(
@@ -97,14 +101,17 @@ def _neighbours(args) -> int:
 def _analogy(args) -> int:
     kv = _load(args)
     a, b, c = args.words
-    results = kv.analogy(a, b, c, method=args.method, topn=args.topn).results
-    _print_words(results, query_words(kv, [b, c], [a]), args.json)
+    results = kv.analogy(a, b, c, method=args.method, topn=args.topn, include_inputs=args.include_inputs).results
+    if not args.json and not args.include_inputs:
+        print(f"{a}, {b} and {c} are left out of the answers, as gensim's most_similar does "
+              "(--include-inputs keeps them)")
+    _print_words(results, query_words(kv, [b, c], [a]), args.json, {"inputs_excluded": not args.include_inputs})
     return 0
 
 
-def _print_words(results: list[tuple[str, float]], query: list[dict], as_json: bool) -> None:
+def _print_words(results: list[tuple[str, float]], query: list[dict], as_json: bool, extra: dict | None = None) -> None:
     if as_json:
-        answer = {"query": query, "results": [{"word": w, "score": s} for w, s in results]}
+        answer = {"query": query, "results": [{"word": w, "score": s} for w, s in results], **(extra or {})}
         print(json.dumps(answer, ensure_ascii=False))
     else:
         for term in query:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from w2vstudio.commands.inside_common import load_for_inside, positive
 from w2vstudio.core.corpus.files import words as split_words
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.step import Step
 from w2vstudio.core.inside.tables import require_output
+
+GRADIENT_ROWS = 20  # the rows a step changes most, listed
 
 
 def add_parser(subparsers) -> None:
@@ -57,7 +61,7 @@ def _result(step: Step, inputs: list[str], output: str, topn: int) -> dict:
     readout = step.readout()
     out = {"input": inputs, "output": output, "objective": lk.objective, "p": lk.p, "rank": lk.rank,
            "neg_log_p": lk.neg_log_p, "vocab_size": len(step.model.vocab),
-           "top": [{"word": w, "p": p} for w, p in lk.top], "costs": step.costs()}
+           "top": [{"word": w, "p": p} for w, p in lk.top], "costs": step.costs(), "alpha": step.alpha}
     if lk.sigmoid is not None:
         out["sigmoid"] = lk.sigmoid
     units = step.ns_units()
@@ -67,7 +71,10 @@ def _result(step: Step, inputs: list[str], output: str, topn: int) -> dict:
         out["negatives"] = [{"word": u.word, "label": u.label, "sigmoid": u.sigmoid} for u in units]
     path = step.hs_units()
     if path:
-        out["path"] = [{"node": u.row, "label": u.label, "sigmoid": u.sigmoid} for u in path]
+        out["path"] = [{"node": u.row, "label": u.label, "sigmoid": u.sigmoid, "factor": u.factor} for u in path]
+    changes, total = step.gradient(limit=GRADIENT_ROWS)
+    out["gradient"] = [{"matrix": c.matrix, "row": c.row, "word": c.word, "delta_norm": c.delta} for c in changes]
+    out["rows_changed"] = total
     return out
 
 
@@ -87,9 +94,16 @@ def _print(r: dict) -> None:
         for u in r["negatives"]:
             print(f"  {u['word']:<24} label {u['label']}  σ = {u['sigmoid']:.4f}")
     if "path" in r:
-        print("Huffman path (label 1 = the 0 branch):")
+        print("Huffman path: p is the product of the factors, σ(v·u) where the path takes the 0 branch "
+              "(label 1), 1 − σ(v·u) where it takes the 1 branch (label 0):")
         for u in r["path"]:
-            print(f"  node {u['node']:<8} label {u['label']}  σ = {u['sigmoid']:.4f}")
+            print(f"  node {u['node']:<8} label {u['label']}  σ = {u['sigmoid']:.4f}  factor {u['factor']:.4f}")
+        product = np.prod([u["factor"] for u in r["path"]])
+        print(f"  product of the factors = {product:.6g} = p")
+    print(f"one step at learning rate {r['alpha']:g} changes {r['rows_changed']:,} rows; the largest changes:")
+    for g in r["gradient"]:
+        name = g["word"] if g["word"] is not None else f"node {g['row']}"
+        print(f"  {g['matrix']}  {name:<24} |Δ row| = {g['delta_norm']:.4g}")
     c = r["costs"]
     work = ", ".join(f"{name} {n:,}" for name, n in c.items())
     print(f"multiply-adds per prediction: {work}")

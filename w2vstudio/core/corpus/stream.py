@@ -36,14 +36,19 @@ class Block:
 
 
 def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
-           cancel: threading.Event | None = None) -> Iterator[Block]:
-    """Every block of the corpus files (folders searched recursively), in order."""
-    for stat in corpus.find_files(paths):
+           cancel: threading.Event | None = None, progress=None) -> Iterator[Block]:
+    """Every block of the corpus files (folders searched recursively), in order; `progress(done,
+    total)` hears the bytes on disk read so far after each block."""
+    stats = corpus.find_files(paths)
+    total, before = sum(s.bytes for s in stats), 0
+    for stat in stats:
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
-        for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
+        for data, done in corpus.iter_blocks(stat.path, _COUNTER):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("corpus reading cancelled")
+            if progress is not None:
+                progress(before + done, total)
             local = tokenizer(data)
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
@@ -52,6 +57,7 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             words = local >= 0
             ids[words] = ours[local[words]]
             yield Block(data.decode("utf-8"), ids)
+        before += stat.bytes
 
 
 def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:

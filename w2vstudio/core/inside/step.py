@@ -30,6 +30,7 @@ class Unit:
     score: float  # v·u
     sigmoid: float  # σ(v·u)
     loss: float  # −log σ(v·u) for label 1, −log σ(−v·u) for label 0
+    factor: float  # the probability the unit gives its label: σ(v·u) for label 1, 1 − σ(v·u) for label 0
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Step:
         self.objective = objective(model)
         p = model.params
         self.has_c = self.objective == "softmax" or p.negative > 0
+        self.has_ns = p.negative > 0 and self.objective != "softmax"  # a full softmax draws no negatives
         self.has_hs = bool(p.hs) and self.objective != "softmax"
         self.k = p.negative if p.negative > 0 else DEFAULT_NEGATIVE
         if self.has_c:
@@ -110,20 +112,20 @@ class Step:
 
     def _draw(self):
         self.negatives = ([self._stream.negative(self._thresholds, self._aliases) for _ in range(self.k)]
-                          if self.has_c else [])
+                          if self.has_ns else [])
 
     # -- what the view shows -------------------------------------------------------------------
     def likelihood(self, topn: int = 10) -> Likelihood:
         v = self.input_vector()
         yes_no = None
-        if self.has_c and self.objective != "softmax":
+        if self.has_ns:
             yes_no = sigmoid(float(np.dot(self._row("C", self.output), v)))
         return summarize(self.model, log_probs(self.model, self.scores(v)), self.output, yes_no, topn)
 
     def ns_units(self) -> list[Unit]:
         """The true word (label 1) and the drawn negatives (label 0; one equal to the true word is
-        skipped, as the kernel skips it), scored on C."""
-        if not self.has_c:
+        skipped, as the kernel skips it), scored on C; none for a model without negative sampling."""
+        if not self.has_ns:
             return []
         v = self.input_vector()
         words = self.model.vocab.words
@@ -131,8 +133,8 @@ class Step:
         return [_unit(r, words[r], label, float(np.dot(self._row("C", r), v))) for r, label in pairs]
 
     def hs_units(self) -> list[Unit]:
-        """The inner nodes on the true word's Huffman path: p(word) is the product of their sigmoids
-        (label 1 = go to the 0 child)."""
+        """The inner nodes on the true word's Huffman path: p(word) is the product of their factors,
+        σ(v·u) where the path goes to the 0 child (label 1), 1 − σ(v·u) where it goes to the 1 child."""
         if not self.model.params.hs or not len(self.model.syn1):
             return []
         codes, points, lengths = huffman(self.model)
@@ -144,8 +146,9 @@ class Step:
     def readout(self) -> Readout:
         lk = self.likelihood(topn=0)
         ns_loss = cosine = None
-        if self.has_c:
+        if self.has_ns:
             ns_loss = sum(u.loss for u in self.ns_units())
+        if self.has_c:
             v, c = self.input_vector().astype(np.float64), self._row("C", self.output).astype(np.float64)
             norm = np.linalg.norm(v) * np.linalg.norm(c)
             cosine = float(v @ c / norm) if norm > 0 else 0.0
@@ -230,4 +233,5 @@ class Step:
 
 def _unit(row: int, word: str | None, label: int, score: float) -> Unit:
     sig = sigmoid(score)
-    return Unit(row, word, label, score, sig, float(np.logaddexp(0.0, -score if label else score)))
+    loss = float(np.logaddexp(0.0, -score if label else score))
+    return Unit(row, word, label, score, sig, loss, float(np.exp(-loss)))
