@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from w2vstudio.core import params
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import parse_pair
 from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.spark.engine import (
@@ -54,6 +55,10 @@ def add_parser(subparsers):
                        help="snapshots also track this word (repeatable)")
     watch.add_argument("--probe-pair", action="append", default=[], type=_pair, metavar="INPUT:OUTPUT",
                        help="record p(OUTPUT | INPUT) and its rank at every snapshot (repeatable; needs --snapshots)")
+    watch.add_argument("--heldout", type=float, default=0.0, metavar="FRACTION",
+                       help="keep back about FRACTION of the corpus (chunks of about 1,000 words spread through it, "
+                            "at most 200,000 words), never trained on, and score the model's objective on it "
+                            "without update at each snapshot (or epoch end); e.g. 0.01. Off unless given; 0: off")
     watch.add_argument("--eval-each-epoch", action="store_true",
                        help="after each epoch, in the background, score analogies and WordSim-353 "
                             "(bundled sets); printed on stderr and stored as epoch_quality")
@@ -92,8 +97,10 @@ def _watch(args) -> WatchOptions:
         raise W2VError("--snapshots needs --format model: snapshots are stored in the model file")
     if args.probe_pair and not args.snapshots:
         raise W2VError("--probe-pair needs --snapshots: pairs are probed at every snapshot")
+    if not (0 <= args.heldout < 1):  # NaN fails too
+        raise W2VError(f"--heldout must be at least 0 and below 1, not {args.heldout}")
     return WatchOptions(args.snapshots, args.track, args.eval_each_epoch, tuple(args.pin), strict_pins=True,
-                        probe_pairs=tuple(args.probe_pair))
+                        probe_pairs=tuple(args.probe_pair), heldout=args.heldout)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -142,6 +149,8 @@ def run(args) -> int:
         say(f"w2vstudio: warning: {summary['note']}")
     if result.recorder is not None:
         summary["snapshots"] = len(result.recorder)
+    if result.heldout is not None:
+        summary["heldout"] = heldout_summaries(model)
     if result.quality is not None:
         summary["epoch_quality"] = model.info["epoch_quality"]
     if spark is not None:

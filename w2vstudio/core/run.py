@@ -19,6 +19,8 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
 from w2vstudio.core.params import TrainParams, check_continued, memory_needed
+from w2vstudio.core.corpus.heldout import carve
+from w2vstudio.core.lenses.heldout import HeldOutScorer
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
 from w2vstudio.core.support.memory import available_memory, size_text
@@ -47,6 +49,7 @@ class WatchOptions:
     strict_pins: bool = False  # a pinned word outside the vocabulary is an error (else not tracked)
     probe_pairs: tuple[tuple[str, str], ...] = ()  # (input, output) pairs whose p is probed at each snapshot
     default_probes: int = 0  # without probe_pairs: this many pairs of highest PMI in the corpus
+    heldout: float = 0.0  # share of the corpus kept back and scored without update (0: none)
 
 
 NO_WATCH = WatchOptions(per_epoch=0, quality=False)
@@ -66,6 +69,7 @@ class RunResult:
     recorder: SnapshotRecorder | None = None
     quality: EpochQuality | None = None
     probes: LikelihoodProbes | None = None
+    heldout: HeldOutScorer | None = None
     not_used: list = field(default_factory=list)  # our defaults another engine did not follow ("--negative 5")
 
 
@@ -101,6 +105,8 @@ class TrainingRun:
         self._spark = None
         if spark is not None:
             mllib.check_run(continue_from, watch.per_epoch, watch.quality)
+            if watch.heldout:
+                raise W2VError("--heldout is not available with --engine spark")
             if isinstance(corpus, ScannedCorpus):
                 raise W2VError("Spark reads the corpus itself: give its paths, not a scanned corpus")
             self._spark = SparkTraining(corpus, params, spark, callback)
@@ -114,6 +120,7 @@ class TrainingRun:
         self.recorder: SnapshotRecorder | None = None
         self.quality: EpochQuality | None = None
         self.probes: LikelihoodProbes | None = None
+        self.heldout: HeldOutScorer | None = None  # the held-out slice's scorer
         self.corpus: EncodedCorpus | None = None
         self._scan_facts = (0, [])  # invalid UTF-8 bytes, skipped files
         self._prepare_seconds = 0.0
@@ -175,12 +182,18 @@ class TrainingRun:
         self._source = None  # the raw id stream is not needed for training
         model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
         del scanned
+        held = None
+        if self.watch.heldout > 0:
+            self.corpus, held = carve(self.corpus, self.watch.heldout)
         previous = [p for p in model.info.get(CORPUS, []) if isinstance(p, str)]
         files = [str(Path(f.path).absolute()) for f in self.corpus.files]
         model.info[CORPUS] = list(dict.fromkeys(previous + files))
         model.info[EPOCH_WORDS] = self.corpus.n_tokens
         self.recorder = self._recorder(model)
         self.probes = self._probes(model)
+        if held is not None:
+            self.heldout = HeldOutScorer(model, held, self.watch.per_epoch or 1, seed=model.params.seed)
+            self.heldout.start(epoch_words=self.corpus.n_tokens)
         if self.watch.quality:
             self.quality = EpochQuality(model, on_result=self.on_quality)
         self._prepare_seconds = time.perf_counter() - t0
@@ -229,6 +242,7 @@ class TrainingRun:
                                   if w.default_probes else ())
         probes = LikelihoodProbes.resume(model, self.recorder, pairs)
         if probes is not None:
+            probes.attach_corpus(self.corpus)
             probes.start()
         return probes
 
@@ -238,7 +252,7 @@ class TrainingRun:
         if self._spark is not None:
             return self._train_spark()
         model = self.prepare()
-        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.probes, self.quality))
+        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.probes, self.heldout, self.quality))
         with self._lock:
             self._trainer = trainer
             if self._cancel.is_set():
@@ -257,11 +271,13 @@ class TrainingRun:
         if self.probes is not None:
             self.probes.sync()
             self.probes.save_into(model)
+        if self.heldout is not None:
+            self.heldout.save_into(model)
         if self.quality is not None:
             self.quality.save_into(model)
         invalid, skipped = self._scan_facts
         return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
-                         invalid, skipped, self.recorder, self.quality, self.probes)
+                         invalid, skipped, self.recorder, self.quality, self.probes, self.heldout)
 
 
     def _train_spark(self) -> RunResult:

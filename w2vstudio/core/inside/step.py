@@ -14,10 +14,48 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2vstudio.core.inside.likelihood import Likelihood, combine, log_probs, log_softmax, sigmoid, summarize
+from w2vstudio.core.inside.likelihood import (Likelihood, combine, likelihood, log_probs, log_softmax, sigmoid,
+                                             summarize, windows_likelihood)
 from w2vstudio.core.inside.tables import Stream, huffman, noise_table, objective, output_matrix
 
 DEFAULT_NEGATIVE = 5  # negatives shown beside a full-softmax model, which draws none
+SINGLE_NOTE = ("one word's vector alone: outside what CBOW was trained on (the mean of a window's context "
+               "vectors), so p saturates; not CBOW's answer")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a CBOW model's p(output | input) is scored on: "corpus" (real windows around the output
+    that hold the input, `rows` (n, 2·window) padded with −1), "typed" (one context, `rows` (1, m))
+    or "single" (the input's vector alone, `rows` (1, 1))."""
+
+    kind: str
+    rows: np.ndarray
+
+    @property
+    def windows(self) -> int:
+        return len(self.rows)
+
+    def first(self) -> list[int]:
+        """The ids of the first context (the row one step is shown on)."""
+        row = np.asarray(self.rows[0])
+        return [int(i) for i in row[row >= 0]]
+
+    def to_dict(self) -> dict:
+        out = {"context": self.kind}
+        if self.kind == "corpus":
+            out["windows"] = self.windows
+        if self.kind == "single":
+            out["note"] = SINGLE_NOTE
+        return out
+
+
+def context_likelihood(model, context: Context, output_id: int, topn: int = 10) -> Likelihood:
+    """p(output | context) as CBOW predicts: the mean over the corpus windows, or over the one
+    typed context (or single vector)."""
+    if context.kind == "corpus":
+        return windows_likelihood(model, context.rows, output_id, topn)
+    return likelihood(model, context.first(), output_id, topn)
 
 
 @dataclass(frozen=True)

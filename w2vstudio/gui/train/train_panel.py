@@ -337,6 +337,9 @@ class TrainPanel(QWidget):
     def _follow(self, run: TrainingRun, reports: list):
         """Show the evaluations ready; tell about new snapshots and epoch ends."""
         self.plots.set_quality([] if run.quality is None else run.quality.results())
+        if run.heldout is not None:
+            key = "ns_loss" if run.heldout.objective == "negative" else "neg_log_p"
+            self.plots.set_heldout(*run.heldout.curve(key))
         taken = 0 if run.recorder is None else len(run.recorder)
         if taken > self._taken or any(isinstance(r, EpochReport) for r in reports):
             self._taken = taken
