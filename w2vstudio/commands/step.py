@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 
-import numpy as np
 
 from w2vstudio.commands.inside_common import load_for_inside, positive
 from w2vstudio.core.corpus.files import words as split_words

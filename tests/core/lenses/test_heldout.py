@@ -10,7 +10,6 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.corpus.heldout import carve, heldout_mask
-from w2vstudio.core.corpus.scan import EncodedCorpus
 from w2vstudio.core.corpus.windows import context_matrix, sentence_ids, windows_of
 from w2vstudio.core.inside.likelihood import likelihood, windows_likelihood
 from w2vstudio.core.lenses import heldout
