@@ -1,11 +1,12 @@
 """Drive the studio to the state shown in the README and save screenshots of it.
 
-Run under an X server, e.g.:  Xvfb :99 -screen 0 1400x900x24 &  DISPLAY=:99 python tools/screenshot.py
-It pins a few words and trains the "Quick look" preset on the bundled sample corpus, then saves the
+Run under an X server, e.g.:  xvfb-run -s "-screen 0 1280x800x24" python tools/screenshot.py [--tabs FOLDER]
+The window is 1280 x 800, the laptop screen the studio must fit. It pins a few words and trains the "Quick look" preset on the bundled sample corpus, then saves the
 Train tab (docs/screenshot.png), a neighbours query (docs/screenshot-neighbours.png) and the map a
 third of the way through training, with the trails of the pinned words
 (docs/screenshot-evolution.png), then the same moment on a t-SNE map of the latest snapshot
-(docs/screenshot-evolution-tsne.png). Settings go to a temporary folder, so the user's own are untouched.
+(docs/screenshot-evolution-tsne.png). With --tabs, every tab and sub-tab is then saved in FOLDER too,
+to be looked at (not for the README). Settings go to a temporary folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def main() -> int:
 
     app = QApplication(sys.argv)
     window = MainWindow()
-    window.resize(1360, 860)
-    window.move(20, 20)
+    window.resize(1280, 800)
+    window.move(0, 0)
     window.show()
     loop = QEventLoop()
 
@@ -70,9 +71,38 @@ def main() -> int:
     loop.exec()
     window.grab().save(str(DOCS / "screenshot-evolution-tsne.png"))
 
+    if "--tabs" in sys.argv:
+        save_tabs(window, Path(sys.argv[sys.argv.index("--tabs") + 1]))
+
     window.ask_discard = lambda _text: True  # the model is not saved: close without asking
     window.close()
     return 0
+
+
+def save_tabs(window, folder: Path) -> None:
+    """Every tab, and every page of a tab that has pages, saved as FOLDER/<tab>[-<page>].png."""
+    from PySide6.QtWidgets import QTabWidget
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+        panel = window.tabs.widget(i)
+        inner = panel if isinstance(panel, QTabWidget) else None
+        for j in range(inner.count() if inner else 1):
+            if inner:
+                inner.setCurrentIndex(j)
+            pause(2000)  # what a page computes once shown
+            name = window.tabs.tabText(i) + (f"-{inner.tabText(j)}" if inner else "")
+            window.grab().save(str(folder / ("".join(c if c.isalnum() else "-" for c in name) + ".png")))
+
+
+def pause(ms: int) -> None:
+    """Run the event loop for `ms` milliseconds."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 if __name__ == "__main__":

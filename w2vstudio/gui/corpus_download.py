@@ -42,6 +42,10 @@ class GetCorpusDialog(QDialog):
                                    f"{' (downloaded)' if cached else ''}\nLicence: {corpus.licence}")
             item.setToolTip(f"{corpus.description}\nLicence: {corpus.licence}\nSource: {corpus.source}")
             self._list.addItem(item)
+        self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frame = 2 * self._list.frameWidth()
+        self._list.setMinimumWidth(self._list.sizeHintForColumn(0) + frame + 8)  # every entry whole, unscrolled
+        self._list.setMinimumHeight(sum(self._list.sizeHintForRow(i) for i in range(self._list.count())) + frame)
         self._list.setCurrentRow(0)
         self._list.currentRowChanged.connect(self._on_list_current_row_changed)
         self._about = QLabel(wordWrap=True, textFormat=Qt.TextFormat.PlainText)

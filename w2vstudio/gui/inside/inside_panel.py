@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QTabWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter, QTabWidget, QWidget
 
 from w2vstudio.gui.inside.samples_view import SamplesView
 from w2vstudio.gui.inside.step_view import StepView
@@ -22,8 +22,17 @@ class InsidePanel(QTabWidget):
         self.tiny_view = TinyView()
         page = QSplitter(Qt.Orientation.Horizontal)
         page.addWidget(self.samples_view)
-        page.addWidget(self.step_view)
+        page.addWidget(_scrolled(self.step_view))
         page.setStretchFactor(0, 2)
         page.setStretchFactor(1, 3)
         self.addTab(page, "Sentence → samples → one step")
         self.addTab(self.tiny_view, "Tiny model")
+
+
+def _scrolled(view: QWidget) -> QScrollArea:
+    """`view` in a scroll area that gives it all the room there is, and scrolls it when the window is short."""
+    scroll = QScrollArea()
+    scroll.setWidget(view)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    return scroll

@@ -69,7 +69,8 @@ class SamplesView(QWidget):
         self.corpus_lines.setPlaceholderText("lines of the Word in the corpus panel")
         self.corpus_lines.setToolTip("The lines around the word selected in Neighbours or on the map: pick one.")
         self.corpus_lines.setEnabled(False)
-        self.corpus_lines.setMinimumContentsLength(30)
+        self.corpus_lines.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.corpus_lines.setMinimumContentsLength(12)  # long lines are elided, never widen the row
         self.corpus_lines.textActivated.connect(self.set_sentence)
         for signal in (self.sentence.editingFinished, self.window.valueChanged,
                        self.architecture.currentIndexChanged, self.model_draws.toggled, self.seed.valueChanged):
@@ -97,6 +98,7 @@ class SamplesView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)  # a CBOW context on one line, elided; whole in its tooltip
         self.table.itemSelectionChanged.connect(self._on_row_selected)
         self._timer = QTimer(self)
         self._timer.setInterval(_PLAY_MS)
@@ -112,11 +114,11 @@ class SamplesView(QWidget):
         buttons.addWidget(self.count, 1)
         buttons.addWidget(self.export_button)
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(self.sentence, 1)
-        top.addWidget(self.line_button)
-        top.addWidget(self.corpus_lines)
-        layout.addLayout(top)
+        lines = QHBoxLayout()
+        lines.addWidget(self.line_button)
+        lines.addWidget(self.corpus_lines, 1)
+        layout.addWidget(self.sentence)
+        layout.addLayout(lines)
         layout.addLayout(options)
         layout.addWidget(self.tokens)
         layout.addWidget(self.direction)
@@ -187,7 +189,12 @@ class SamplesView(QWidget):
         for r, s in enumerate(rows):
             cells = [" ".join(s.inputs), s.output, str(s.label), "" if s.window is None else str(s.window)]
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if c == 0:
+                    item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), max(160, self.table.viewport().width() // 2)))
         if rows:
             self.table.scrollToBottom()
         positives = sum(s.label for s in rows)

@@ -45,12 +45,14 @@ class FrequencyLegend(QWidget):
 
 
 class RegionLegend(QListWidget):
-    """Each region's colour and name (plain text), one a row; hidden while there are none."""
+    """Each region's colour and name (plain text), one a row, all in view (a name too long is elided,
+    whole in its tooltip); hidden while there are none."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setMaximumWidth(240)
-        self.setMaximumHeight(160)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.hide()
 
     @property
@@ -62,5 +64,8 @@ class RegionLegend(QListWidget):
         for name, colour in zip(names, colours):
             swatch = QPixmap(12, 12)
             swatch.fill(colour)
-            self.addItem(QListWidgetItem(QIcon(swatch), name))
+            item = QListWidgetItem(QIcon(swatch), name)
+            item.setToolTip(name)
+            self.addItem(item)
+        self.setFixedHeight(sum(self.sizeHintForRow(i) for i in range(self.count())) + 2 * self.frameWidth())
         self.setVisible(bool(names))

@@ -51,6 +51,7 @@ class CorpusPanel(QWidget):
         self.tree.setHeaderLabels(["file", "size", "words"])
         self.tree.setRootIsDecorated(False)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setSizeAdjustPolicy(QTreeWidget.SizeAdjustPolicy.AdjustToContents)  # short for a few files
         self.tree.setToolTip("Drop text files, compressed files (gzip, bz2, xz) or folders here.")
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
