@@ -1,4 +1,4 @@
-"""fastText's subwords: hashing character n-grams, word vectors from them, the dictionary."""
+"""fastText's subwords: hashing character n-grams, summing their rows, the dictionary."""
 
 from __future__ import annotations
 
@@ -43,15 +43,11 @@ def fasttext_ngrams(data, starts, minn, maxn, bucket, counts, out):  # pragma: n
 
 
 @njit(**NOFAST)
-def fasttext_word_vectors(words, ngrams, indptr, ids, first, out):  # pragma: no cover - compiled
-    """out[k] = mean of words[first + k] and the rows ngrams[ids[indptr[k]:indptr[k + 1]]], summed
-    in that order in float32 (as fastText and gensim)."""
-    for k in range(out.shape[0]):
-        row = out[k]
-        row[:] = words[first + k]
-        for m in range(indptr[k], indptr[k + 1]):
-            row += ngrams[ids[m]]
-        row /= np.float32(indptr[k + 1] - indptr[k] + 1)
+def fasttext_add_rows(rows, ids, owners, out):  # pragma: no cover - compiled
+    """out[owners[m]] += rows[ids[m]] for each m in turn, in float32 (the order fastText and gensim
+    sum a word's n-gram rows in)."""
+    for m in range(len(ids)):
+        out[owners[m]] += rows[ids[m]]
 
 
 @njit(**NOFAST)
