@@ -35,6 +35,7 @@ from w2vstudio.core.files import fasttext
 from w2vstudio.core.train import modelfile
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, ForeignFile, FormatError, W2VError
+from w2vstudio.core.support.memory import checked_empty
 from w2vstudio.core.support.opener import open_input
 from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, number_values, record_values, vectors_kind
 from w2vstudio.core.files import sparkfiles as spark_files
@@ -162,13 +163,11 @@ def _check_announced(path, f, start: int, rows: int, dim: int, row_bytes: int) -
               f"{size:,} bytes hold at most {(size - start) // row_bytes:,}: truncated, or a wrong header")
 
 
-def _matrix(path, rows: int, dim: int, dtype=np.float32) -> np.ndarray:
-    """An uninitialised (rows, dim) matrix; a size beyond the memory is one line, not a MemoryError."""
-    try:
-        return np.empty((rows, dim), dtype=dtype)
-    except (MemoryError, ValueError):
-        _fail(path, "the header", f"{rows:,} words of {dim:,} dimensions announced: "
-              f"{rows * dim * 4 / 2**30:,.1f} GiB, more memory than is available")
+def _matrix(path, rows: int, dim: int, stored: int, dtype=np.float32) -> np.ndarray:
+    """An uninitialised (rows, dim) matrix, within what the file's `stored` bytes can hold and the
+    memory available (`memory.checked_empty`)."""
+    return checked_empty((rows, dim), dtype, f"{path}, the header: {rows:,} words of {dim:,} dimensions announced",
+                         FormatError, stored)
 
 
 def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
@@ -196,7 +195,7 @@ def _read_binary(path, limit, cancel, bad) -> tuple[list[str], np.ndarray]:
         total, dim = header
         n = total if limit is None else min(total, limit)
         _check_announced(path, f, len(line), n, dim, 4 * dim + 2)
-        out = _matrix(path, n, dim, "<f4")
+        out = _matrix(path, n, dim, f.size, "<f4")
         rows = out.reshape(-1).view(np.uint8).reshape(n, 4 * dim)
         words: list[str] = []
         buf, base, pos = b"", len(line), 0  # buf[0] is at file offset `base`
@@ -287,7 +286,7 @@ def _count_rows(path, fmt, cancel) -> tuple[int, int]:
 
 def _parse_lines(f, path, n, dim, first_no, with_words, cancel, bad):
     """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
-    out = _matrix(path, n, dim)
+    out = _matrix(path, n, dim, f.size)
     words: list[str] = []
     done, pending, rest = 0, b"", b""
     while done < n:

@@ -25,16 +25,18 @@ def fasttext_ngrams(data, starts, minn, maxn, bucket, counts, out):  # pragma: n
             if data[i] & 0xC0 == 0x80:
                 continue
             j, n = i, 1
+            h = np.int64(2166136261)  # FNV-1a of data[i:j], extended as j grows
             while j < b and n <= maxn:
+                t = j
                 j += 1
                 while j < b and data[j] & 0xC0 == 0x80:
                     j += 1
+                if out.size:
+                    for t in range(t, j):
+                        byte = np.int64(data[t])
+                        h = ((h ^ (byte | 0xFFFFFF00 if byte >= 128 else byte)) * 16777619) & 0xFFFFFFFF
                 if n >= minn and not (n == 1 and (i == a or j == b)):
                     if out.size:
-                        h = np.int64(2166136261)
-                        for t in range(i, j):
-                            byte = np.int64(data[t])
-                            h = ((h ^ (byte | 0xFFFFFF00 if byte >= 128 else byte)) * 16777619) & 0xFFFFFFFF
                         out[pos] = h % bucket
                     pos += 1
                     found += 1
@@ -47,7 +49,9 @@ def fasttext_add_rows(rows, ids, owners, out):  # pragma: no cover - compiled
     """out[owners[m]] += rows[ids[m]] for each m in turn, in float32 (the order fastText and gensim
     sum a word's n-gram rows in)."""
     for m in range(len(ids)):
-        out[owners[m]] += rows[ids[m]]
+        row, k = ids[m], owners[m]
+        for d in range(out.shape[1]):
+            out[k, d] += rows[row, d]
 
 
 @njit(**NOFAST)

@@ -1,4 +1,8 @@
-"""Memory: what is available, and one checked allocation for every array a file or a flag sizes."""
+"""Memory: what is available, and one checked allocation for every array a file or a flag sizes.
+
+Sizes a file announces are the file's own numbers: what they ask for is refused beyond what the
+file's bytes on disk can hold (`MAX_EXPANSION` times them, well beyond what compression makes of
+real vectors or text) and beyond the memory available, before anything is allocated."""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ def available_memory() -> int | None:
         return int(psutil.virtual_memory().available)
     except (OSError, RuntimeError, AttributeError):
         return None
+
+
+MAX_EXPANSION = 64  # bytes of content one stored byte of a file may stand for
 
 
 def size_text(n: float) -> str:
@@ -33,12 +40,26 @@ def check_available(need: int, what: str, error: type[W2VError] = W2VError) -> N
         raise error(f"{what}: needs {size_text(need)} of memory, {size_text(free)} is available")
 
 
-def checked_empty(shape: tuple[int, ...], dtype, what: str, error: type[W2VError] = W2VError) -> np.ndarray:
-    """An uninitialised array of `shape`, after the memory check; a failed allocation is `error`
-    naming `what`, never a bare MemoryError."""
+def check_held(need: int, stored: int, what: str, error: type[W2VError] = W2VError) -> None:
+    """Refuse `need` bytes of content announced by `stored` bytes of a file (`what`) that cannot
+    hold them; then the memory check."""
+    if need > MAX_EXPANSION * max(stored, 1) + (1 << 20):
+        raise error(f"{what}: announces {size_text(need)} of content in {size_text(stored)} on disk, "
+                    "more than the file can hold (a damaged or crafted file?)")
+    check_available(need, what, error)
+
+
+def checked_empty(shape: tuple[int, ...], dtype, what: str, error: type[W2VError] = W2VError,
+                  stored: int | None = None) -> np.ndarray:
+    """An uninitialised array of `shape`, after the memory check (and, given the `stored` bytes
+    of the file that sizes it, `check_held`); a failed allocation is `error` naming `what`, never
+    a bare MemoryError."""
     dtype = np.dtype(dtype)
     need = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
-    check_available(need, what, error)
+    if stored is None:
+        check_available(need, what, error)
+    else:
+        check_held(need, stored, what, error)
     try:
         return np.empty(shape, dtype=dtype)
     except (MemoryError, ValueError):
