@@ -33,6 +33,23 @@ def size_text(n: float) -> str:
     return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
 
 
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from "512M", "2G", "65536" (K, M, G, T: powers of 1024; a trailing B allowed);
+    ValueError unless a positive size."""
+    body = text.strip().upper().removesuffix("B")
+    unit = body[-1:] if body[-1:] in _UNITS else ""
+    try:
+        value = float(body[: len(body) - len(unit)]) * _UNITS[unit]
+    except ValueError:
+        value = 0
+    if not 1 <= value < 1 << 60:
+        raise ValueError(f'"{text}" is not a size in bytes (such as 512M or 2G)')
+    return int(value)
+
+
 def check_available(need: int, what: str, error: type[W2VError] = W2VError) -> None:
     """Refuse, in one line naming `what` (a file or a flag), `need` bytes beyond the memory available."""
     free = available_memory()
