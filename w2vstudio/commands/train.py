@@ -39,7 +39,7 @@ def add_parser(subparsers):
     p.add_argument("--scan-memory", type=_size, metavar="BYTES",
                    help="memory the corpus's distinct words may take while they are counted, e.g. 512M "
                         "(beyond it the rarest are forgotten, as word2vec.c does; default: an eighth of the "
-                        "memory available, at most 256M)")
+                        "memory available, at most 128M)")
     p.add_argument("--force", action="store_true",
                    help="train with --softmax even when the estimated time is above 30 minutes")
     params.add_arguments(p.add_argument_group("training parameters"))

@@ -70,3 +70,23 @@ def test_a_bad_scan_memory_is_refused(tmp_path, capsys, value):
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert "--scan-memory" in err and "Traceback" not in err
+
+
+def test_senses_buffers_grow_with_what_is_found(tmp_path, capsys):
+    """`senses --max 300000` on a corpus of some hundred occurrences: its samples take what those
+    occurrences need, not what the cap allows."""
+    import tracemalloc
+
+    path, _ = corpus(tmp_path, n_lines=2000)
+    model = tmp_path / "m.npz"
+    assert main(["train", str(path), "-o", str(model), "--dim", "8", "--epochs", "1", "--min-count", "2",
+                 "--threads", "1", "--quiet"]) == 0
+    assert main(["senses", str(model), "w30", "--corpus", str(path), "--max", "1000"]) == 0  # compiled
+    capsys.readouterr()
+    tracemalloc.start()
+    try:
+        code = main(["senses", str(model), "w30", "--corpus", str(path), "--max", "300000"])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert code == 0 and peak < 50 << 20, peak
