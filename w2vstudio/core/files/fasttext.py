@@ -150,7 +150,7 @@ def _ngram_groups(words: list[str], minn: int, maxn: int, bucket: int, most: int
     if bucket > 0 and maxn > 0:
         fasttext_ngrams(data, starts, minn, maxn, bucket, counts, np.zeros(0, dtype=np.int64))
     first = 0
-    while first < len(words) or first == 0:
+    while True:
         total = np.cumsum(counts[first:])
         stop = len(words) if most is None else first + max(1, int(np.searchsorted(total, most, "right")))
         indptr = np.zeros(stop - first + 1, dtype=np.int64)
@@ -158,7 +158,7 @@ def _ngram_groups(words: list[str], minn: int, maxn: int, bucket: int, most: int
         ids = checked_empty((int(indptr[-1]),), np.int64, f"the character n-grams of {stop - first:,} words",
                             FormatError)
         if len(ids):
-            fasttext_ngrams(data, starts[first:stop + 1], minn, maxn, bucket, counts[first:stop].copy(), ids)
+            fasttext_ngrams(data, starts[first:stop + 1], minn, maxn, bucket, counts[first:stop], ids)
         yield first, ids, indptr
         first = stop
         if first >= len(words):

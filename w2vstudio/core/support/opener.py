@@ -129,7 +129,7 @@ class Input:
         else:
             line = self._readline(self.max_line + 1)
             if len(line) > self.max_line and not line.endswith(b"\n"):
-                self._too_long()
+                self._too_long(self._given)
         self._given += len(line)
         return line
 
@@ -142,14 +142,13 @@ class Input:
             return data
         more = self._readline(self.max_line - tail + 1)
         if len(more) + tail > self.max_line and not more.endswith(b"\n"):
-            self._given += len(more)
-            self._too_long()
+            self._too_long(self._given - tail)
         self._given += len(more)
         return data + more
 
-    def _too_long(self):
-        raise self._error(f"{self.path}: a line longer than {self.max_line:,} bytes (before byte "
-                          f"{self._given:,} of its content): not a file this reader takes")
+    def _too_long(self, start: int):
+        raise self._error(f"{self.path}: a line longer than {self.max_line:,} bytes (from byte {start:,} "
+                          "of its content on): not a file this reader takes")
 
     def _readline(self, limit: int) -> bytes:
         head, self._buffer = self._buffer, b""
