@@ -22,6 +22,7 @@ from w2vstudio.core.spark.engine import (
 )
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
 from w2vstudio.core.support import jsonsafe
+from w2vstudio.core.support.memory import parse_size
 from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.support.output import check_output, rescue
 from w2vstudio.core.support.printable import say
@@ -42,6 +43,10 @@ def add_parser(subparsers):
     p.add_argument("--continue-from", metavar="MODEL",
                    help="continue training a saved model (its architecture is kept; new words join)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--scan-memory", type=_size, metavar="BYTES",
+                   help="memory the corpus's distinct words may take while they are counted, e.g. 512M "
+                        "(beyond it the rarest are forgotten, as word2vec.c does; default: an eighth of the "
+                        "memory available, at most 128M)")
     p.add_argument("--force", action="store_true",
                    help="train with --softmax even when the estimated time is above 30 minutes")
     params.add_arguments(p.add_argument_group("training parameters"))
@@ -103,6 +108,13 @@ def _watch(args) -> WatchOptions:
                         probe_pairs=tuple(args.probe_pair), heldout=args.heldout)
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _pair(text: str) -> tuple[str, str]:
     try:
         return parse_pair(text)
@@ -118,7 +130,7 @@ def run(args) -> int:
     progress = _Progress(enabled=not args.quiet)
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
                            callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning,
-                           force=args.force, spark=spark, given=params.given(args))
+                           force=args.force, spark=spark, given=params.given(args), scan_memory=args.scan_memory)
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
             result = training.train()
@@ -143,6 +155,7 @@ def run(args) -> int:
         "raw_words_per_sec": round(result.train.raw_words_per_sec, 1),
         "epoch_losses": result.train.epoch_losses,
         "skipped": result.skipped,
+        "counting": result.counting,
     }
     if empty:
         summary["note"] = _nothing_to_predict(empty)

@@ -71,6 +71,7 @@ class RunResult:
     probes: LikelihoodProbes | None = None
     heldout: HeldOutScorer | None = None
     not_used: list = field(default_factory=list)  # our defaults another engine did not follow ("--negative 5")
+    counting: dict = field(default_factory=lambda: {"method": "exact", "max_lost_count": 0})  # ScannedCorpus.counting
 
 
 def check_memory(params: TrainParams, vocab_size: int) -> None:
@@ -94,14 +95,16 @@ class TrainingRun:
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
-    pause; `callback` gets its `SparkProgress`; a cancel raises Cancelled, keeping nothing)."""
+    pause; `callback` gets its `SparkProgress`; a cancel raises Cancelled, keeping nothing).
+    `scan_memory`: bytes the distinct words may take while the scan counts them (`scan_corpus`)."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
                  watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
                  callback: Callable[[BatchReport | EpochReport], None] | None = None,
                  on_quality: Callable[[dict], None] | None = None,
                  on_scan: Callable[[int, int, int], None] | None = None, force: bool = False,
-                 spark: SparkOptions | None = None, given: Collection[str] = ()):
+                 spark: SparkOptions | None = None, given: Collection[str] = (),
+                 scan_memory: int | None = None):
         self._spark = None
         if spark is not None:
             mllib.check_run(continue_from, watch.per_epoch, watch.quality)
@@ -114,6 +117,7 @@ class TrainingRun:
         self.force = force  # train the full softmax even above its time budget
         self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
         self._source = corpus
+        self.scan_memory = scan_memory
         self._continue_from = continue_from
         self._given = frozenset(given)
         self.model: Model | None = None
@@ -122,7 +126,7 @@ class TrainingRun:
         self.probes: LikelihoodProbes | None = None
         self.heldout: HeldOutScorer | None = None  # the held-out slice's scorer
         self.corpus: EncodedCorpus | None = None
-        self._scan_facts = (0, [])  # invalid UTF-8 bytes, skipped files
+        self._scan_facts = (0, [], {"method": "exact", "max_lost_count": 0})  # invalid UTF-8, skipped files, counting
         self._prepare_seconds = 0.0
         self._lock = threading.Lock()
         self._cancel = threading.Event()  # also stops a scan in progress
@@ -176,8 +180,8 @@ class TrainingRun:
         scanned = self._source
         if not isinstance(scanned, ScannedCorpus):
             scanned = scan_corpus(scanned, lowercase=self.params.lowercase, progress=self.on_scan,
-                                  cancel=self._cancel)
-        self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])))
+                                  cancel=self._cancel, scan_memory=self.scan_memory)
+        self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])), scanned.counting)
         own_scan = scanned is not self._source
         self._source = None  # the raw id stream is not needed for training
         model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
@@ -275,9 +279,9 @@ class TrainingRun:
             self.heldout.save_into(model)
         if self.quality is not None:
             self.quality.save_into(model)
-        invalid, skipped = self._scan_facts
+        invalid, skipped, counting = self._scan_facts
         return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
-                         invalid, skipped, self.recorder, self.quality, self.probes, self.heldout)
+                         invalid, skipped, self.recorder, self.quality, self.probes, self.heldout, counting=counting)
 
 
     def _train_spark(self) -> RunResult:

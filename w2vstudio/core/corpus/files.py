@@ -27,6 +27,8 @@ from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 BLOCK_BYTES = 1 << 20
 TEXT_CHECK_BYTES = 8192  # a NUL byte among the first ones makes a file binary
 MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
+_STRING_BYTES = 16 + 8 + 4 + 16  # per distinct byte string: span, hash, word id, index slots
+_WORD_BYTES = 8 + 60 + 100 + 8  # per distinct word: list entry, str object, dict entry, count
 
 # The same rule as tokenize_block, for short texts typed by a user or shown in context.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
@@ -187,6 +189,36 @@ class Tokenizer:
                 w = index[text] = len(words)
                 words.append(text)
             self._word_of[k] = w
+
+    def memory(self) -> int:
+        """Bytes the distinct words take, about (arrays, and the Python strings and index)."""
+        return self._used + self._strings * _STRING_BYTES + len(self.words) * _WORD_BYTES
+
+    def keep(self, kept: np.ndarray) -> None:
+        """Forget every word but `kept` (word ids, ascending), which become words 0, 1, ...; the
+        memory their tables held is given back."""
+        remap = np.full(len(self.words), -1, dtype=np.int32)
+        remap[kept] = np.arange(len(kept), dtype=np.int32)
+        strings = np.flatnonzero(remap[self._word_of[:self._strings]] >= 0)
+        spans = self._spans[strings]
+        lengths = spans[:, 1] - spans[:, 0]
+        ends = np.cumsum(lengths)
+        rows = max(1024, 2 * len(strings))
+        self._used = int(ends[-1]) if len(ends) else 0
+        arena = np.zeros(max(1 << 20, 2 * self._used), dtype=np.uint8)
+        if len(strings):  # the kept strings' bytes, packed
+            arena[:self._used] = self._arena[np.repeat(spans[:, 0] - (ends - lengths), lengths) + np.arange(self._used)]
+        self._arena = arena
+        self._spans = _grown(np.stack([ends - lengths, ends], axis=1).astype(np.int64), rows)
+        self._hashes = _grown(self._hashes[strings], rows)
+        self._word_of = _grown(remap[self._word_of[strings]], rows)
+        self._strings = len(strings)
+        size = 2048
+        while size < 2 * rows:
+            size *= 2
+        self._table = rehash(self._hashes, self._strings, size)
+        self.words = [self.words[i] for i in kept.tolist()]
+        self._index = {w: i for i, w in enumerate(self.words)}
 
     def _reserve(self, nbytes: int):
         """Room for nbytes more arena bytes and nbytes // 2 + 1 more strings."""

@@ -11,6 +11,7 @@ from w2vstudio.core.support.opener import open_input
 
 LINES_LOOKED_AT = 20_000  # per file: the pick stays quick on a corpus of gigabytes
 MIN_WORDS, MAX_WORDS = 5, 60
+LONGEST_LINE = 1 << 16  # bytes: a longer line is passed over a piece at a time
 
 
 def random_line(paths, seed: int | None = None, cancel: threading.Event | None = None) -> str:
@@ -22,11 +23,16 @@ def random_line(paths, seed: int | None = None, cancel: threading.Event | None =
     for path in files:
         candidates = []
         with open_input(path, CorpusError) as f:
-            for k, raw in enumerate(f):
-                if k == LINES_LOOKED_AT:
-                    break
+            whole = True  # whether the piece read before ended its line
+            for _ in range(LINES_LOOKED_AT):
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("looking for a line was cancelled")
+                raw = f.readline(LONGEST_LINE)
+                if not raw:
+                    break
+                starts, whole = whole, raw.endswith(b"\n") or len(raw) < LONGEST_LINE
+                if not (starts and whole):
+                    continue  # a piece of a line too long to be shown: never read whole
                 line = raw.decode("utf-8", errors="replace").strip()
                 if MIN_WORDS <= len(corpus.words(line)) <= MAX_WORDS:
                     candidates.append(line)

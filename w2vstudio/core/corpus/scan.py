@@ -4,6 +4,12 @@
 order of first appearance, and keeps the id stream (with -1 at line ends). ``encode`` then
 applies ``min_count``/``max_vocab`` with a table lookup, without reading the text again, so the
 same scan serves any vocabulary settings. Large streams spill to temporary files.
+
+Counting is bounded: when the distinct words take more than ``scan_memory`` bytes, the rarest are
+forgotten (as word2vec.c and gensim prune their vocabulary), their occurrences dropped from the
+stream, until they take half of it. A word counted again after it was forgotten starts afresh, so
+a kept word's count is short of the truth by at most ``max_lost_count`` (the sum of the counts
+each pruning forgot at most); ``counting`` says which method served.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ import numpy as np
 
 from w2vstudio.core.corpus import files as corpus_files
 from w2vstudio.core.errors import Cancelled, CorpusError
+from w2vstudio.core.support.memory import available_memory
 from w2vstudio.core.vocab import Vocabulary
 
 MAX_SENTENCE = 10_000
 DEFAULT_BUDGET = 512 << 20  # bytes of token ids held in RAM before spilling to disk
+SCAN_MEMORY = 128 << 20  # bytes the distinct words may take while counting, at most, by default
 _LINE_END = -1
+_DROPPED = -2  # in the stream: an occurrence of a word forgotten by a pruning
 
 
 class _Stream:
@@ -54,6 +63,24 @@ class _Stream:
         else:
             self.buffer[self.length:end] = ids
         self.length = end
+
+    def remap(self, table: np.ndarray) -> None:
+        """Word ids rewritten in place as ``table[id]`` (line ends and dropped words kept)."""
+        if self.file is not None:
+            self.file.seek(0)
+        for start in range(0, self.length, self.CHUNK):
+            stop = min(start + self.CHUNK, self.length)
+            if self.file is None:
+                chunk = self.buffer[start:stop]
+            else:
+                chunk = np.fromfile(self.file, dtype=np.int32, count=stop - start)
+            words = chunk >= 0
+            chunk[words] = table[chunk[words]]
+            if self.file is not None:
+                self.file.seek(4 * start)
+                chunk.tofile(self.file)
+        if self.file is not None:
+            self.file.seek(0, os.SEEK_END)
 
     def __iter__(self) -> Iterator[np.ndarray]:
         if self.consumed:
@@ -99,6 +126,13 @@ class ScannedCorpus:
     invalid_utf8: int
     lowercase: bool
     skipped: list = field(default_factory=list)  # {"path": str, "reason": str} per file left out
+    pruned: bool = False  # whether the rarest words were forgotten to keep within scan_memory
+    max_lost_count: int = 0  # the most occurrences a kept word may have lost to pruning
+
+    @property
+    def counting(self) -> dict:
+        """How words were counted: {"method": "exact" | "pruned", "max_lost_count": n}."""
+        return {"method": "pruned" if self.pruned else "exact", "max_lost_count": self.max_lost_count}
 
     def encode(self, min_count: int = 5, max_vocab: int | None = None, base_vocab: Vocabulary | None = None,
                budget: int = DEFAULT_BUDGET, in_place: bool = False) -> EncodedCorpus:
@@ -111,9 +145,9 @@ class ScannedCorpus:
             vocab, remap = Vocabulary.from_counts(self.words, self.counts, min_count, max_vocab)
         else:
             vocab, remap = base_vocab.extended(self.words, self.counts, min_count)
-        table = np.empty(len(remap) + 1, dtype=np.int32)  # index 0 is the line end
-        table[0] = -2
-        table[1:] = remap
+        table = np.empty(len(remap) + 2, dtype=np.int32)  # index 0: a dropped word, 1: the line end
+        table[:2] = -1, -2
+        table[2:] = remap
         n_kept = int(self.counts[remap >= 0].sum())
         if n_kept == 0:
             raise CorpusError("no word of the corpus is in the vocabulary")
@@ -125,7 +159,7 @@ class ScannedCorpus:
         ends = []
         pos = 0
         for chunk in stream:
-            mapped = table[chunk + 1]
+            mapped = table[chunk + 2]
             kept = mapped >= 0
             before = np.cumsum(kept, dtype=np.int32)
             n = int(before[-1]) if len(before) else 0
@@ -162,10 +196,13 @@ def _allocate(n: int, dtype, budget: int, cache_dir: str | None) -> np.ndarray:
 
 def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int], None] | None = None,
                 cancel: threading.Event | None = None, budget: int = DEFAULT_BUDGET,
-                cache_dir: str | None = None) -> ScannedCorpus:
-    """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block.
+                cache_dir: str | None = None, scan_memory: int | None = None) -> ScannedCorpus:
+    """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block;
+    ``scan_memory``: bytes the distinct words may take (default: `default_scan_memory()`).
 
     A file found in a folder that is not text is left out and listed in ``skipped``."""
+    scan_memory = default_scan_memory() if scan_memory is None else scan_memory
+    lost = pruned = 0
     files = corpus_files.find_files([Path(p) for p in paths])
     total_bytes = sum(f.bytes for f in files)
     tokenizer = corpus_files.Tokenizer(lowercase)
@@ -186,6 +223,9 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
             counts = _add_counts(counts, words_only, len(tokenizer.words))
             raw_words += len(words_only)
             stream.append(block)
+            if tokenizer.memory() + 8 * len(counts) > scan_memory:
+                counts, forgot = _prune(tokenizer, counts, stream, scan_memory // 2)
+                lost, pruned = lost + forgot, True
             if progress is not None:
                 progress(done_bytes + min(position, stat.bytes), total_bytes, raw_words)
         stream.append(line_end)
@@ -196,7 +236,29 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
         files = [f for f in files if str(f.path) not in left_out]
     if raw_words == 0:
         raise CorpusError("the corpus contains no words" + (" (files that are not text were skipped)" if skipped else ""))
-    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase, skipped)
+    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase, skipped,
+                         bool(pruned), lost)
+
+
+def default_scan_memory() -> int:
+    """Bytes the distinct words may take while counting: an eighth of the memory available, at
+    most SCAN_MEMORY."""
+    free = available_memory()
+    return SCAN_MEMORY if free is None else max(16 << 20, min(SCAN_MEMORY, free // 8))
+
+
+def _prune(tokenizer, counts: np.ndarray, stream: _Stream, target: int) -> tuple[np.ndarray, int]:
+    """Forget the rarest words until the rest take at most `target` bytes (ties forgotten
+    together); (the kept words' counts, the highest count forgotten)."""
+    per_word = (tokenizer.memory() + 8 * len(counts)) / max(len(counts), 1)
+    room = min(len(counts) - 1, int(target / per_word))
+    threshold = int(np.partition(counts, len(counts) - room - 1)[len(counts) - room - 1])
+    kept = np.flatnonzero(counts > threshold)
+    table = np.full(len(counts), _DROPPED, dtype=np.int32)
+    table[kept] = np.arange(len(kept), dtype=np.int32)
+    stream.remap(table)
+    tokenizer.keep(kept)
+    return counts[kept], threshold
 
 
 def _add_counts(counts: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:

@@ -12,26 +12,30 @@ Layout (fastText's `FastText::saveModel`, little-endian, no pickle):
   rows: the words' own rows, then one per n-gram bucket. The output matrix follows (not read).
 
 A word's vector is the mean of its own row and the rows of its n-grams' buckets; an unknown word's
-is the mean of its n-grams' rows. The matrix is memory-mapped, never read whole: only the rows
-the vocabulary's n-grams use are touched. Every size is checked against the file's length before
-anything is allocated. Quantized (`.ftz`) and compressed models are refused in one line. The
-vectors know their `source` (the file, its size and mtime when read, the word limit), so that a
-session can reopen the model instead of copying its n-gram matrix.
+is the mean of its n-grams' rows. The file is never memory-mapped (a file rewritten or truncated
+meanwhile would kill the process with SIGBUS): what is needed is read with positioned reads, each
+after a look at the file's size and mtime, so that a file changed since it was opened is a
+`FormatError` naming it. Only the rows the vocabulary's n-grams use are read, in bounded pieces;
+a word's n-grams are counted before their buckets are allocated. Every size is checked against the
+file's length before anything is allocated. Quantized (`.ftz`) and compressed models are refused
+in one line. The vectors know their `source` (the file, its size and mtime when read, the word
+limit), so that a session can reopen the model instead of copying its n-gram matrix.
 """
 
 from __future__ import annotations
 
-import mmap
 import os
 import struct
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.kernels.fasttext import fasttext_dictionary, fasttext_ngrams, fasttext_word_vectors
+from w2vstudio.core.kernels.fasttext import fasttext_add_rows, fasttext_dictionary, fasttext_ngrams
 from w2vstudio.core.errors import Cancelled, FormatError
+from w2vstudio.core.support.memory import check_available, checked_empty
 from w2vstudio.core.support.opener import check_regular, open_regular
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -44,6 +48,11 @@ _SUPERVISED = 3  # args.model
 _MAX_WORD = 1 << 16  # bytes of a word before the dictionary is called malformed
 _ENTRY_BYTES = 10  # the least an entry takes: `\0`, count, type
 _CHUNK_WORDS = 1 << 15  # word vectors built between two looks at the cancel event
+_MAX_IDS = 1 << 22  # n-gram buckets computed at a time (more only for one word alone)
+_IDS_AT_ONCE = 1 << 18  # n-gram rows summed at a time
+_ROW_BYTES = 1 << 26  # bytes of n-gram rows read at a time
+_GAP_BYTES = 1 << 16  # rows skipped inside one read rather than read apart
+_DICTIONARY_READ = 1 << 20  # bytes of the dictionary read first (doubled until it ends)
 
 
 def sniff(head: bytes) -> bool:
@@ -88,7 +97,9 @@ class FastTextVectors(KeyedVectors):
 
     source: FastTextSource | None = None
 
-    def __init__(self, words, vectors, counts, ngrams: np.ndarray, minn: int, maxn: int):
+    def __init__(self, words, vectors, counts, ngrams, minn: int, maxn: int):
+        """`ngrams`: the bucket rows, an array or `NgramRows` (anything with len() that gives
+        rows for an array of ids)."""
         super().__init__(words, vectors, counts)
         self.ngrams, self.minn, self.maxn = ngrams, minn, maxn
 
@@ -110,11 +121,10 @@ class FastTextVectors(KeyedVectors):
         without n-grams raises `UnknownWordError`."""
         if not self.bucket:
             self.index(word)  # raises, with spelling suggestions
-        ids, _ = ngram_buckets([word], self.minn, self.maxn, self.bucket)
-        vec = np.zeros(self.dim, dtype=np.float32)
-        for i in ids:
-            vec += self.ngrams[i]
-        return vec / np.float32(len(ids)) if len(ids) else vec
+        ids, indptr = ngram_buckets([word], self.minn, self.maxn, self.bucket)
+        vec = np.zeros((1, self.dim), dtype=np.float32)
+        add_ngram_rows(self.ngrams, ids, indptr, vec)
+        return vec[0] / np.float32(len(ids)) if len(ids) else vec[0]
 
     def vector_of(self, word: str) -> tuple[int | None, np.ndarray]:
         if word in self or not self.bucket:
@@ -125,52 +135,143 @@ class FastTextVectors(KeyedVectors):
 def ngram_buckets(words: list[str], minn: int, maxn: int, bucket: int) -> tuple[np.ndarray, np.ndarray]:
     """The n-gram buckets of all `words`, one after the other, and where each word's start
     (len(words) + 1 offsets)."""
+    return next(_ngram_groups(words, minn, maxn, bucket, most=None))[1:]
+
+
+def _ngram_groups(words: list[str], minn: int, maxn: int, bucket: int, most: int | None = _MAX_IDS):
+    """(first word, buckets, offsets) as `ngram_buckets`, for consecutive groups of `words` of at
+    most `most` n-grams each (a word with more alone; None: one group). The n-grams are counted
+    before their buckets are allocated, against the memory available."""
     encoded = [f"<{w}>".encode("utf-8", "surrogateescape") for w in words]
     data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     starts = np.zeros(len(words) + 1, dtype=np.int64)
     np.cumsum([len(e) for e in encoded], out=starts[1:])
     counts = np.zeros(len(words), dtype=np.int64)
-    empty = np.zeros(0, dtype=np.int64)
     if bucket > 0 and maxn > 0:
-        fasttext_ngrams(data, starts, minn, maxn, bucket, counts, empty)
-    indptr = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:])
-    ids = np.empty(int(indptr[-1]), dtype=np.int64)
-    if len(ids):
-        fasttext_ngrams(data, starts, minn, maxn, bucket, counts, ids)
-    return ids, indptr
+        fasttext_ngrams(data, starts, minn, maxn, bucket, counts, np.zeros(0, dtype=np.int64))
+    first = 0
+    while True:
+        total = np.cumsum(counts[first:])
+        stop = len(words) if most is None else first + max(1, int(np.searchsorted(total, most, "right")))
+        indptr = np.zeros(stop - first + 1, dtype=np.int64)
+        np.cumsum(counts[first:stop], out=indptr[1:])
+        ids = checked_empty((int(indptr[-1]),), np.int64, f"the character n-grams of {stop - first:,} words",
+                            FormatError)
+        if len(ids):
+            fasttext_ngrams(data, starts[first:stop + 1], minn, maxn, bucket, counts[first:stop], ids)
+        yield first, ids, indptr
+        first = stop
+        if first >= len(words):
+            return
+
+
+def add_ngram_rows(ngrams, ids: np.ndarray, indptr: np.ndarray, out: np.ndarray) -> None:
+    """out[k] += the rows ngrams[ids[indptr[k]:indptr[k + 1]]], in that order, the rows fetched a
+    bounded piece at a time."""
+    step = max(1, min(_IDS_AT_ONCE, _ROW_BYTES // max(1, out.shape[1] * 4)))
+    for a in range(0, len(ids), step):
+        piece = ids[a:a + step]
+        owners = np.searchsorted(indptr, np.arange(a, a + len(piece)), "right") - 1
+        needed, local = np.unique(piece, return_inverse=True)
+        fasttext_add_rows(np.asarray(ngrams[needed], dtype=np.float32), local.reshape(-1), owners, out)
+
+
+class _ModelFile:
+    """A model file open for positioned reads: each read first checks that the file still has the
+    size and mtime it had when opened, and that it returns every byte asked for; otherwise a
+    `FormatError` naming the file (never the SIGBUS a memory map would get)."""
+
+    def __init__(self, path, handle):
+        self.path, self.handle = path, handle
+        status = os.fstat(handle.fileno())
+        self.size, self.mtime_ns = status.st_size, status.st_mtime_ns
+        self.lock = threading.Lock()
+        weakref.finalize(self, handle.close)
+
+    def changed(self) -> FormatError:
+        return FormatError(f"{self.path} has changed since it was opened (rewritten or truncated): open it again")
+
+    def read_into(self, offset: int, out: np.ndarray) -> None:
+        """Fill `out` (a contiguous array) with the file's bytes from `offset`."""
+        view = memoryview(out).cast("B")
+        with self.lock:
+            status = os.fstat(self.handle.fileno())
+            if (status.st_size, status.st_mtime_ns) != (self.size, self.mtime_ns):
+                raise self.changed()
+            self.handle.seek(offset)
+            done = 0
+            while done < len(view):
+                got = self.handle.readinto(view[done:])
+                if not got:
+                    raise self.changed()
+                done += got
+
+    def read(self, offset: int, n: int) -> bytes:
+        """Up to `n` bytes from `offset` (fewer only at the end of the file)."""
+        out = np.empty(max(0, min(n, self.size - offset)), dtype=np.uint8)
+        self.read_into(offset, out)
+        return out.tobytes()
+
+
+class NgramRows:
+    """The n-gram bucket rows of a fastText model, read from its file when asked: `rows[ids]` for
+    an array of ids, in runs of neighbouring rows."""
+
+    def __init__(self, file: _ModelFile, offset: int, count: int, dim: int):
+        self.file, self.offset, self.count, self.dim = file, offset, count, dim
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, ids) -> np.ndarray:
+        ids = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        wanted = ids[order]
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        row_bytes = self.dim * 4
+        gap = max(1, _GAP_BYTES // row_bytes)
+        most = max(1, _ROW_BYTES // row_bytes)
+        apart = np.concatenate([[True], np.diff(wanted) > gap]) if len(wanted) else np.zeros(0, bool)
+        first = wanted[np.flatnonzero(apart)][np.cumsum(apart) - 1]  # each run's first row
+        piece = (wanted - first) // most  # runs cut into reads of at most `most` rows
+        breaks = np.flatnonzero(apart[1:] | (np.diff(piece) != 0)) + 1
+        for run in np.split(np.arange(len(wanted)), breaks) if len(wanted) else ():
+            low, high = int(wanted[run[0]]), int(wanted[run[-1]])
+            block = np.empty((high - low + 1, self.dim), dtype="<f4")
+            self.file.read_into(self.offset + low * row_bytes, block)
+            out[order[run]] = block[wanted[run] - low]
+        return out
 
 
 def read_fasttext(path: str | Path, limit: int | None = None,
                   cancel: threading.Event | None = None) -> tuple[FastTextVectors, list[str]]:
     """The words' vectors of the fastText model at `path` (its first `limit` words), and notes
-    for the user (words whose bytes are not UTF-8)."""
+    for the user (words whose bytes are not UTF-8). The file stays open for the n-gram rows."""
     check_regular(path, FormatError)
-    with open_regular(path, FormatError) as f:  # a file swapped for a FIFO since is refused, never waited on
-        status = os.fstat(f.fileno())
-        data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if status.st_size else b""
-    kv, notes = _Reader(path, data).vectors(limit, cancel)
-    kv.source = FastTextSource(Path(os.path.realpath(path)), status.st_size, status.st_mtime_ns, limit)
+    file = _ModelFile(path, open_regular(path, FormatError))  # a FIFO swapped in is refused, never waited on
+    kv, notes = _Reader(path, file).vectors(limit, cancel)
+    kv.source = FastTextSource(Path(os.path.realpath(path)), file.size, file.mtime_ns, limit)
     return kv, notes
 
 
 class _Reader:
-    def __init__(self, path, data):
-        self.path, self.data, self.pos = path, data, 0
+    def __init__(self, path, file: _ModelFile):
+        self.path, self.file, self.pos = path, file, 0
 
     def fail(self, message: str):
         raise FormatError(f"{self.path}, byte offset {self.pos}: {message}")
 
     def take(self, layout: struct.Struct | str) -> tuple:
         layout = struct.Struct(layout) if isinstance(layout, str) else layout
-        if self.pos + layout.size > len(self.data):
+        data = self.file.read(self.pos, layout.size)
+        if len(data) < layout.size:
             self.fail("the file ends inside the fastText header: truncated")
-        values = layout.unpack_from(self.data, self.pos)
+        values = layout.unpack_from(data)
         self.pos += layout.size
         return values
 
     def vectors(self, limit, cancel):
-        new = len(self.data) >= 4 and self.take("<i")[0] == MAGIC
+        new = self.file.size >= 4 and self.take("<i")[0] == MAGIC
         if new:
             (version,) = self.take("<i")
             if version not in _VERSIONS:
@@ -189,21 +290,23 @@ class _Reader:
         if dim != args["dim"] or rows != nwords + bucket:
             self.fail(f"the input matrix is {rows:,} x {dim:,}, but the header announces "
                       f"{nwords:,} words + {bucket:,} n-gram buckets of {args['dim']:,} dimensions")
-        if rows * dim * 4 > len(self.data) - self.pos:
+        if rows * dim * 4 > self.file.size - self.pos:
             self.fail(f"the input matrix of {rows:,} x {dim:,} floats needs {rows * dim * 4:,} bytes, "
-                      f"but only {len(self.data) - self.pos:,} remain: truncated")
-        matrix = np.frombuffer(self.data, dtype="<f4", count=rows * dim, offset=self.pos).reshape(rows, dim)
+                      f"but only {self.file.size - self.pos:,} remain: truncated")
         n = nwords if limit is None else min(limit, nwords)
         words, notes = _decode(words[:n])
         minn, maxn = args["minn"], args["maxn"]
-        ngrams = matrix[nwords:]
-        vectors = np.empty((n, dim), dtype=np.float32)
+        ngrams = NgramRows(self.file, self.pos + nwords * dim * 4, bucket, dim)
+        vectors = checked_empty((n, dim), np.float32, f"{self.path}: {n:,} words of {dim:,} dimensions", FormatError)
+        self.file.read_into(self.pos, vectors)  # the words' own rows
         for s in range(0, n, _CHUNK_WORDS):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("loading the vectors was cancelled")
             chunk = words[s : s + _CHUNK_WORDS]
-            ids, indptr = ngram_buckets(chunk, minn, maxn, bucket)
-            fasttext_word_vectors(matrix, ngrams, indptr, ids, s, vectors[s : s + len(chunk)])
+            for first, ids, indptr in _ngram_groups(chunk, minn, maxn, bucket):
+                out = vectors[s + first : s + first + len(indptr) - 1]
+                add_ngram_rows(ngrams, ids, indptr, out)
+                out /= (np.diff(indptr) + 1).astype(np.float32)[:, None]
         if not np.isfinite(vectors).all():
             k = int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])
             raise FormatError(f"{self.path}: the vector of the word {words[k]!r} holds NaN or infinite values")
@@ -224,17 +327,25 @@ class _Reader:
                       "quantization, which w2vstudio does not read; open the model's .bin or .vec file")
         if size < 0 or nwords < 0 or nlabels < 0 or size != nwords + nlabels:
             self.fail(f"the dictionary announces {size:,} entries: {nwords:,} words and {nlabels:,} labels")
-        if size * _ENTRY_BYTES > len(self.data) - self.pos:
+        left = self.file.size - self.pos
+        if size * _ENTRY_BYTES > left:
             self.fail(f"the dictionary announces {size:,} entries, more than the file can hold: truncated")
-        data = np.frombuffer(self.data, dtype=np.uint8)
         counts, kinds = np.empty(size, np.int64), np.empty(size, np.uint8)
         empty = np.zeros(0, np.uint8)
-        end, found, used = fasttext_dictionary(data, self.pos, size, _MAX_WORD, empty, counts, kinds)
+        want = min(left, max(_DICTIONARY_READ, size * _ENTRY_BYTES))
+        while True:  # the dictionary's bytes, read in growing pieces until its last entry ends
+            check_available(want, str(self.path), FormatError)
+            data = np.frombuffer(self.file.read(self.pos, want), dtype=np.uint8)
+            end, found, used = fasttext_dictionary(data, 0, size, _MAX_WORD, empty, counts, kinds)
+            if found == size or want == left or end + _MAX_WORD + _ENTRY_BYTES <= want:
+                break  # all read, or an entry that does not end before the end of what was read
+            want = min(left, 2 * want)
+        end += self.pos
         if found < size:
             self.pos = end
             self.fail(f"entry {found + 1} of the dictionary does not end: truncated or damaged")
         arena = np.empty(used, np.uint8)
-        fasttext_dictionary(data, self.pos, size, _MAX_WORD, arena, counts, kinds)
+        fasttext_dictionary(data, 0, size, _MAX_WORD, arena, counts, kinds)
         expected = np.arange(size) >= nwords  # words (0) first, then labels (1)
         if (counts < 0).any() or (kinds != expected).any():
             i = int(np.flatnonzero((counts < 0) | (kinds != expected))[0])

@@ -107,10 +107,11 @@ def read_spark_model(path: str | Path, limit: int | None = None,
         for file in _data_files(path):
             handles.append(open_regular(file, FormatError))
             opened.append((file, _parquet_file(pq, file, handles[-1])))
+        stored = sum(os.fstat(fh.fileno()).st_size for fh in handles)  # what the announced sizes are held to
         if meta.old:
-            words, vectors = _read_old(path, opened, meta, limit)
+            words, vectors = _read_old(path, opened, meta, limit, stored)
         else:
-            words, vectors = _read_rows(path, opened, meta, limit, cancel)
+            words, vectors = _read_rows(path, opened, meta, limit, cancel, stored)
     finally:
         for fh in handles:
             fh.close()
@@ -247,7 +248,7 @@ def _check_vector_type(file: Path, schema, name: str) -> None:
         raise FormatError(f"{file}: column {name!r} is {t}, not list<float>")
 
 
-def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel):
+def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel, stored: int):
     """The layout of one row per word: word, vector."""
     import pyarrow as pa
 
@@ -267,7 +268,7 @@ def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel):
     if meta.num_words is not None and total != meta.num_words:
         raise FormatError(f"{path}: {total:,} words in its data, {meta.num_words:,} in its metadata (numWords)")
     n = total if limit is None else min(limit, total)
-    out = _matrix(path, n, dim)
+    out = _matrix(path, n, dim, stored)
     words: list[str] = []
     for file, pf in opened:
         if len(words) >= n:
@@ -286,7 +287,7 @@ def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel):
     return words, out
 
 
-def _read_old(path: Path, opened, meta: SparkMetadata, limit):
+def _read_old(path: Path, opened, meta: SparkMetadata, limit, stored: int):
     """The layout before Spark 2.2: one row, wordIndex (word -> rank) and wordVectors."""
     import pyarrow as pa
 
@@ -310,7 +311,7 @@ def _read_old(path: Path, opened, meta: SparkMetadata, limit):
     n_values = next((v for k, v in columns.items() if k.startswith("wordVectors")), 0)
     if n_values != n_words * dim:
         raise FormatError(f"{file}: {n_values:,} vector values for {n_words:,} words of {dim:,} dimensions")
-    _matrix(path, n_words, dim)  # refuse a size beyond memory before reading
+    _matrix(path, n_words, dim, stored)  # refuse a size beyond the file or the memory before reading
     table = pf.read(columns=["wordIndex", "wordVectors"])
     index, values = table.column(0).combine_chunks(), table.column(1).combine_chunks()
     if index.null_count or values.null_count:
@@ -360,8 +361,9 @@ def _finite(values: np.ndarray, where) -> np.ndarray:
     return values
 
 
-def _matrix(path: Path, rows: int, dim: int) -> np.ndarray:
-    return checked_empty((rows, dim), np.float32, f"{path}: {rows:,} words of {dim:,} dimensions", FormatError)
+def _matrix(path: Path, rows: int, dim: int, stored: int) -> np.ndarray:
+    """(rows, dim) float32, within what the data files' `stored` bytes hold and the memory available."""
+    return checked_empty((rows, dim), np.float32, f"{path}: {rows:,} words of {dim:,} dimensions", FormatError, stored)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -32,18 +32,12 @@ import numpy as np
 
 from w2vstudio.core.errors import Cancelled, ForeignFile, FormatError, W2VError
 from w2vstudio.core.files import fasttext
+from w2vstudio.core.support.memory import checked_empty
+from w2vstudio.core.support.opener import MAX_LINE, open_input
+from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, number_values, record_values, vectors_kind
 from w2vstudio.core.files import sparkfiles as spark_files
 from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary_records
 from w2vstudio.core.support.atomic import atomic_write
-from w2vstudio.core.support.opener import open_input
-from w2vstudio.core.support.sniff import (
-    NotVectors,
-    header_sizes,
-    is_utf8,
-    number_values,
-    record_values,
-    vectors_kind,
-)
 from w2vstudio.core.train import modelfile
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -53,6 +47,7 @@ WRITE_FORMATS = ("bin", "txt", "tsv", "model")
 _CHUNK = 1 << 24  # bytes read at a time
 _HEAD = 1 << 20  # bytes looked at to detect a format
 _MAX_WORD = 1 << 16  # longest word (bytes) in a binary file before it is called malformed
+_MAX_ROW = 1 << 26  # longest line of text vectors (bytes): some four million values
 _CANCEL_ROWS = 4096  # rows loaded between two looks at the cancel event
 _ZIP_MAGIC = b"PK\x03\x04"
 _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per written format
@@ -87,9 +82,10 @@ def detect_format(path: str | Path) -> str:
         raise FormatError(f"{path}, line {e.line}: {e.reason}") from None
 
 
-def _stream(path: str | Path):
-    """The file's content (see `opener`); a file that cannot be read raises `FormatError`."""
-    return open_input(path, FormatError)
+def _stream(path: str | Path, max_line: int = MAX_LINE):
+    """The file's content (see `opener`, lines of at most `max_line` bytes); a file that cannot be
+    read raises `FormatError`."""
+    return open_input(path, FormatError, max_line)
 
 
 # ---- loading -----------------------------------------------------------------------------------
@@ -169,13 +165,11 @@ def _check_announced(path, f, start: int, rows: int, dim: int, row_bytes: int) -
               f"{size:,} bytes hold at most {(size - start) // row_bytes:,}: truncated, or a wrong header")
 
 
-def _matrix(path, rows: int, dim: int, dtype=np.float32) -> np.ndarray:
-    """An uninitialised (rows, dim) matrix; a size beyond the memory is one line, not a MemoryError."""
-    try:
-        return np.empty((rows, dim), dtype=dtype)
-    except (MemoryError, ValueError):
-        _fail(path, "the header", f"{rows:,} words of {dim:,} dimensions announced: "
-              f"{rows * dim * 4 / 2**30:,.1f} GiB, more memory than is available")
+def _matrix(path, rows: int, dim: int, stored: int, dtype=np.float32) -> np.ndarray:
+    """An uninitialised (rows, dim) matrix, within what the file's `stored` bytes can hold and the
+    memory available (`memory.checked_empty`)."""
+    return checked_empty((rows, dim), dtype, f"{path}, the header: {rows:,} words of {dim:,} dimensions announced",
+                         FormatError, stored)
 
 
 def _unique(words: list[str], vectors: np.ndarray, counts: np.ndarray | None):
@@ -203,7 +197,7 @@ def _read_binary(path, limit, cancel, bad) -> tuple[list[str], np.ndarray]:
         total, dim = header
         n = total if limit is None else min(total, limit)
         _check_announced(path, f, len(line), n, dim, 4 * dim + 2)
-        out = _matrix(path, n, dim, "<f4")
+        out = _matrix(path, n, dim, f.size, "<f4")
         rows = out.reshape(-1).view(np.uint8).reshape(n, 4 * dim)
         words: list[str] = []
         buf, base, pos = b"", len(line), 0  # buf[0] is at file offset `base`
@@ -252,7 +246,7 @@ def _read_text(path, limit, fmt, cancel, bad):
         total = dim = None
     else:
         total, dim = _count_rows(path, fmt, cancel)
-    with _stream(path) as f:
+    with _stream(path, _MAX_ROW) as f:
         first_no = 1
         if total is None:
             header = header_sizes(f.readline(1024).rstrip(b"\n"))
@@ -276,7 +270,7 @@ def _read_text(path, limit, fmt, cancel, bad):
 
 def _count_rows(path, fmt, cancel) -> tuple[int, int]:
     """Lines up to the last non-blank one, and the values per line (from the first line)."""
-    with _stream(path) as f:
+    with _stream(path, _MAX_ROW) as f:
         line = f.readline()
         first = number_values(line) if fmt == "tsv" else record_values(line)
         if first is None or not first.size:  # (only where `fmt` was forced)
@@ -294,21 +288,17 @@ def _count_rows(path, fmt, cancel) -> tuple[int, int]:
 
 def _parse_lines(f, path, n, dim, first_no, with_words, cancel, bad):
     """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
-    out = _matrix(path, n, dim)
+    out = _matrix(path, n, dim, f.size)
     words: list[str] = []
-    done, pending, rest = 0, b"", b""
+    done, rest = 0, b""
     while done < n:
-        data = f.read(_CHUNK)
-        block = pending + data
-        if data:
-            cut = block.rfind(b"\n") + 1
-            block, pending = block[:cut], block[cut:]
-        elif not block:
+        block = f.read_lines(_CHUNK)
+        if not block:
             _fail(path, f"line {first_no + done}", f"the file ends after {done} of {n} vectors")
-        else:
-            block, pending = block + b"\n", b""
+        if not block.endswith(b"\n"):
+            block += b"\n"
         lines = block.split(b"\n")[:-1]
-        take, rest = lines[: n - done], b"\n".join(lines[n - done :] + [pending])
+        take, rest = lines[: n - done], b"\n".join(lines[n - done :] + [b""])
 
         def where(k: int, first: int = first_no + done) -> str:
             return f"line {first + k}"
@@ -361,11 +351,10 @@ def _read_metadata(path: Path, n: int) -> tuple[list[str], np.ndarray | None]:
     """Words (and counts, given a `count` column) of the first n rows; row numbers if absent."""
     if not path.exists():
         return [str(i) for i in range(n)], None
-    with _stream(path) as f:
-        lines = f.read().decode("utf-8", "surrogateescape").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    lines = [line.rstrip("\r") for line in lines]
+    lines = []
+    with _stream(path) as f:  # the header and n rows at most, each line capped
+        while len(lines) <= n and (raw := f.readline()):
+            lines.append(raw.decode("utf-8", "surrogateescape").rstrip("\n").rstrip("\r"))
     columns, first_no = [""], 1
     if lines and "\t" in lines[0]:
         columns, first_no = [c.strip().lower() for c in lines[0].split("\t")], 2

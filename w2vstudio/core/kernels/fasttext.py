@@ -1,4 +1,4 @@
-"""fastText's subwords: hashing character n-grams, word vectors from them, the dictionary."""
+"""fastText's subwords: hashing character n-grams, summing their rows, the dictionary."""
 
 from __future__ import annotations
 
@@ -25,16 +25,18 @@ def fasttext_ngrams(data, starts, minn, maxn, bucket, counts, out):  # pragma: n
             if data[i] & 0xC0 == 0x80:
                 continue
             j, n = i, 1
+            h = np.int64(2166136261)  # FNV-1a of data[i:j], extended as j grows
             while j < b and n <= maxn:
+                t = j
                 j += 1
                 while j < b and data[j] & 0xC0 == 0x80:
                     j += 1
+                if out.size:
+                    for t in range(t, j):
+                        byte = np.int64(data[t])
+                        h = ((h ^ (byte | 0xFFFFFF00 if byte >= 128 else byte)) * 16777619) & 0xFFFFFFFF
                 if n >= minn and not (n == 1 and (i == a or j == b)):
                     if out.size:
-                        h = np.int64(2166136261)
-                        for t in range(i, j):
-                            byte = np.int64(data[t])
-                            h = ((h ^ (byte | 0xFFFFFF00 if byte >= 128 else byte)) * 16777619) & 0xFFFFFFFF
                         out[pos] = h % bucket
                     pos += 1
                     found += 1
@@ -43,15 +45,13 @@ def fasttext_ngrams(data, starts, minn, maxn, bucket, counts, out):  # pragma: n
 
 
 @njit(**NOFAST)
-def fasttext_word_vectors(words, ngrams, indptr, ids, first, out):  # pragma: no cover - compiled
-    """out[k] = mean of words[first + k] and the rows ngrams[ids[indptr[k]:indptr[k + 1]]], summed
-    in that order in float32 (as fastText and gensim)."""
-    for k in range(out.shape[0]):
-        row = out[k]
-        row[:] = words[first + k]
-        for m in range(indptr[k], indptr[k + 1]):
-            row += ngrams[ids[m]]
-        row /= np.float32(indptr[k + 1] - indptr[k] + 1)
+def fasttext_add_rows(rows, ids, owners, out):  # pragma: no cover - compiled
+    """out[owners[m]] += rows[ids[m]] for each m in turn, in float32 (the order fastText and gensim
+    sum a word's n-gram rows in)."""
+    for m in range(len(ids)):
+        row, k = ids[m], owners[m]
+        for d in range(out.shape[1]):
+            out[k, d] += rows[row, d]
 
 
 @njit(**NOFAST)

@@ -65,7 +65,8 @@ class Senses:
 
 @dataclass
 class _Reservoir:
-    """Up to `size` occurrences of one word drawn uniformly from all seen so far."""
+    """Up to `size` occurrences of one word drawn uniformly from all seen so far; its buffers
+    grow with the occurrences found, never beyond them (nor `size`)."""
 
     size: int
     dim: int
@@ -73,15 +74,26 @@ class _Reservoir:
     seen: int = 0
 
     def __post_init__(self):
-        self.vectors = np.zeros((self.size, self.dim))
-        self.contexts = np.full((self.size, 2 * self.window), -1, np.int64)
-        self.lines: list[str] = [""] * self.size
+        self.vectors = np.zeros((0, self.dim))
+        self.contexts = np.full((0, 2 * self.window), -1, np.int64)
+        self.lines: list[str] = []
+
+    def _grow(self, n: int) -> None:
+        """Room for the first `n` slots (doubling, at most `size`)."""
+        have = len(self.vectors)
+        if n <= have:
+            return
+        rows = min(self.size, max(n, 2 * have, 64)) - have
+        self.vectors = np.concatenate([self.vectors, np.zeros((rows, self.dim))])
+        self.contexts = np.concatenate([self.contexts, np.full((rows, 2 * self.window), -1, np.int64)])
+        self.lines += [""] * rows
 
     def draw(self, rng: np.random.Generator, m: int) -> tuple[np.ndarray, np.ndarray]:
         """Of the next `m` occurrences, which to keep (indices) and their slots (Algorithm R)."""
         order = self.seen + np.arange(m)
         slots = np.where(order < self.size, order, np.floor(rng.random(m) * (order + 1)).astype(np.int64))
         self.seen += m
+        self._grow(len(self))
         keep = np.flatnonzero(slots < self.size)
         # a slot taken twice in one block keeps the later occurrence
         last = len(keep) - 1 - np.unique(slots[keep][::-1], return_index=True)[1]

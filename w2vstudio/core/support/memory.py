@@ -1,4 +1,8 @@
-"""Memory: what is available, and one checked allocation for every array a file or a flag sizes."""
+"""Memory: what is available, and one checked allocation for every array a file or a flag sizes.
+
+Sizes a file announces are the file's own numbers: what they ask for is refused beyond what the
+file's bytes on disk can hold (`MAX_EXPANSION` times them, well beyond what compression makes of
+real vectors or text) and beyond the memory available, before anything is allocated."""
 
 from __future__ import annotations
 
@@ -16,6 +20,9 @@ def available_memory() -> int | None:
         return None
 
 
+MAX_EXPANSION = 64  # bytes of content one stored byte of a file may stand for
+
+
 def size_text(n: float) -> str:
     """Bytes in decimal units for a message, e.g. "160.0 GB"."""
     unit = "bytes"
@@ -26,6 +33,23 @@ def size_text(n: float) -> str:
     return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
 
 
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from "512M", "2G", "65536" (K, M, G, T: powers of 1024; a trailing B allowed);
+    ValueError unless a positive size."""
+    body = text.strip().upper().removesuffix("B")
+    unit = body[-1:] if body[-1:] in _UNITS else ""
+    try:
+        value = float(body[: len(body) - len(unit)]) * _UNITS[unit]
+    except ValueError:
+        value = 0
+    if not 1 <= value < 1 << 60:
+        raise ValueError(f'"{text}" is not a size in bytes (such as 512M or 2G)')
+    return int(value)
+
+
 def check_available(need: int, what: str, error: type[W2VError] = W2VError) -> None:
     """Refuse, in one line naming `what` (a file or a flag), `need` bytes beyond the memory available."""
     free = available_memory()
@@ -33,12 +57,26 @@ def check_available(need: int, what: str, error: type[W2VError] = W2VError) -> N
         raise error(f"{what}: needs {size_text(need)} of memory, {size_text(free)} is available")
 
 
-def checked_empty(shape: tuple[int, ...], dtype, what: str, error: type[W2VError] = W2VError) -> np.ndarray:
-    """An uninitialised array of `shape`, after the memory check; a failed allocation is `error`
-    naming `what`, never a bare MemoryError."""
+def check_held(need: int, stored: int, what: str, error: type[W2VError] = W2VError) -> None:
+    """Refuse `need` bytes of content announced by `stored` bytes of a file (`what`) that cannot
+    hold them; then the memory check."""
+    if need > MAX_EXPANSION * max(stored, 1) + (1 << 20):
+        raise error(f"{what}: announces {size_text(need)} of content in {size_text(stored)} on disk, "
+                    "more than the file can hold (a damaged or crafted file?)")
+    check_available(need, what, error)
+
+
+def checked_empty(shape: tuple[int, ...], dtype, what: str, error: type[W2VError] = W2VError,
+                  stored: int | None = None) -> np.ndarray:
+    """An uninitialised array of `shape`, after the memory check (and, given the `stored` bytes
+    of the file that sizes it, `check_held`); a failed allocation is `error` naming `what`, never
+    a bare MemoryError."""
     dtype = np.dtype(dtype)
     need = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
-    check_available(need, what, error)
+    if stored is None:
+        check_available(need, what, error)
+    else:
+        check_held(need, stored, what, error)
     try:
         return np.empty(shape, dtype=dtype)
     except (MemoryError, ValueError):

@@ -5,6 +5,10 @@ socket, a link loop) before it could block, recognises gzip, bz2 and xz by their
 re-encodes UTF-16 and UTF-32 text (found by its byte-order mark) as UTF-8; a UTF-8 byte-order mark
 is dropped. Reading returns bytes. Every failure, including corrupt or truncated compressed data
 found halfway through, is raised as one `W2VError` (or the subclass asked for) naming the file.
+
+Lines are capped: `readline()`, iteration and `read_lines()` refuse a line longer than the
+`max_line` bytes the reader's format needs (`MAX_LINE` unless it says), in one line naming the
+file, so a small compressed file that inflates to one huge line costs at most that cap.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ _DECOMPRESSORS = {"gzip": lambda f: gzip.GzipFile(fileobj=f, mode="rb"), "bz2": 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"), (codecs.BOM_UTF8, "utf-8"))
 _RECODE_BYTES = 1 << 20  # encoded bytes decoded at a time
+MAX_LINE = 1 << 20  # bytes of one line of a text input, unless its reader asks for more
 _DECODE_ERRORS = (OSError, EOFError, zlib.error, lzma.LZMAError)
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
@@ -65,10 +70,12 @@ def sniff_compression(head: bytes) -> str | None:
 class Input:
     """A file opened for reading by `open_input`: `read(size)` and `readline(limit)` return bytes
     (decompressed, UTF-8), iteration yields lines; `consumed()` is how far into the file on disk
-    reading has got (for progress); `compression` and `encoding` say what was undone."""
+    reading has got (for progress); `compression` and `encoding` say what was undone; `max_line`:
+    the longest line `readline()`, iteration and `read_lines()` take."""
 
-    def __init__(self, path: Path, disk, error: type[W2VError]):
-        self.path = path
+    def __init__(self, path: Path, disk, error: type[W2VError], max_line: int = MAX_LINE):
+        self.path, self.max_line = path, max_line
+        self._given = 0  # bytes of content returned so far
         self.size = os.fstat(disk.fileno()).st_size  # on disk
         self._disk = disk
         self._error = error
@@ -94,6 +101,11 @@ class Input:
 
     def read(self, size: int = -1) -> bytes:
         """Up to `size` bytes (all that is left if negative); fewer only at the end of the file."""
+        data = self._read(size)
+        self._given += len(data)
+        return data
+
+    def _read(self, size: int) -> bytes:
         head, self._buffer = self._buffer, b""
         if self._decoder is None:  # straight through, after what the byte-order check read
             if size < 0 or len(head) < size:
@@ -110,7 +122,35 @@ class Input:
         return data
 
     def readline(self, limit: int = -1) -> bytes:
-        """The next line with its newline (at most `limit` bytes if positive)."""
+        """The next line with its newline: at most `limit` bytes if positive, else the whole line,
+        a line longer than `max_line` being `error`."""
+        if limit >= 0:
+            line = self._readline(limit)
+        else:
+            line = self._readline(self.max_line + 1)
+            if len(line) > self.max_line and not line.endswith(b"\n"):
+                self._too_long(self._given)
+        self._given += len(line)
+        return line
+
+    def read_lines(self, size: int) -> bytes:
+        """About `size` bytes of whole lines (b"" at the end of the file; the last line may lack
+        its newline there); a line longer than `max_line` is `error`."""
+        data = self.read(size)
+        tail = len(data) - (data.rfind(b"\n") + 1)
+        if not data or not tail:
+            return data
+        more = self._readline(self.max_line - tail + 1)
+        if len(more) + tail > self.max_line and not more.endswith(b"\n"):
+            self._too_long(self._given - tail)
+        self._given += len(more)
+        return data + more
+
+    def _too_long(self, start: int):
+        raise self._error(f"{self.path}: a line longer than {self.max_line:,} bytes (from byte {start:,} "
+                          "of its content on): not a file this reader takes")
+
+    def _readline(self, limit: int) -> bytes:
         head, self._buffer = self._buffer, b""
         parts, have = [head], len(head)
         while b"\n" not in parts[-1] and (limit < 0 or have < limit):
@@ -201,13 +241,14 @@ def open_regular(path: str | Path, error: type[W2VError] = W2VError):
         raise
 
 
-def open_input(path: str | Path, error: type[W2VError] = W2VError) -> Input:
-    """Open a regular file for reading (see the module's docstring); failures raise `error`."""
+def open_input(path: str | Path, error: type[W2VError] = W2VError, max_line: int = MAX_LINE) -> Input:
+    """Open a regular file for reading (see the module's docstring); failures raise `error`;
+    lines are at most `max_line` bytes."""
     path = Path(path)
     check_regular(path, error)
     disk = open_regular(path, error)
     try:
-        return Input(path, disk, error)
+        return Input(path, disk, error, max_line)
     except BaseException:
         disk.close()
         raise
