@@ -18,14 +18,16 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
 from w2vstudio.core.support.memory import available_memory, size_text
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import EPOCH_WORDS, Model
 from w2vstudio.core.params import TrainParams, memory_needed
 from w2vstudio.core.watch.quality import EpochQuality
 from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
-from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, tracked_ids
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
-from w2vstudio.core.train.trainer import BatchReport, EpochReport, Trainer, TrainResult
+from w2vstudio.core.train.callbacks import TrainingCallback, TrainResult
+from w2vstudio.core.train.trainer import Trainer
 
 CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
 
@@ -76,30 +78,32 @@ class TrainingRun:
     """One run: `prepare()` (optional: `train()` calls it), then `train()`, on one thread.
 
     `corpus`: a `ScannedCorpus` (left intact: it can serve another run) or corpus paths (scanned
-    here with `on_scan(bytes_done, bytes_total, words)`, then encoded in place). `continue_from`:
-    a model or a model file to train further (its architecture is kept; epochs, learning rates
-    and threads come from `params`). `callback(report)` gets every BatchReport and EpochReport on
-    the trainer's threads; `on_quality(entry)` each per-epoch evaluation, in epoch order. Once
+    here, `task` hearing the scan's progress, then encoded in place). `continue_from`: a model or
+    a model file to train further (its architecture is kept; epochs, learning rates and threads
+    come from `params`). `callbacks` (`TrainingCallback`s) hear the trainer on its threads, before
+    the recorders; `on_quality(entry)` each per-epoch evaluation, in epoch order. `task` is
+    cancelled by `cancel()`. Once
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
-    pause; `callback` gets its `SparkProgress`; a cancel raises Cancelled, keeping nothing)."""
+    pause; `task` hears its progress; a cancel raises Cancelled, keeping nothing)."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
                  watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
-                 callback: Callable[[BatchReport | EpochReport], None] | None = None,
+                 callbacks: Sequence[TrainingCallback] = (),
                  on_quality: Callable[[dict], None] | None = None,
-                 on_scan: Callable[[int, int, int], None] | None = None, force: bool = False,
+                 task: Task | None = None, force: bool = False,
                  spark: SparkOptions | None = None):
+        self.task = task or Task.none()  # also stops a scan in progress
         self._spark = None
         if spark is not None:
             mllib.check_run(continue_from, watch.per_epoch, watch.quality)
             if isinstance(corpus, ScannedCorpus):
                 raise W2VError("Spark reads the corpus itself: give its paths, not a scanned corpus")
-            self._spark = SparkTraining(corpus, params, spark, callback)
+            self._spark = SparkTraining(corpus, params, spark, self.task)
         self.params, self.watch = params, watch
         self.force = force  # train the full softmax even above its time budget
-        self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
+        self.callbacks, self.on_quality = list(callbacks), on_quality
         self._source = corpus
         self._continue_from = continue_from
         self.model: Model | None = None
@@ -110,7 +114,6 @@ class TrainingRun:
         self._scan_facts = (0, [])  # invalid UTF-8 bytes, skipped files
         self._prepare_seconds = 0.0
         self._lock = threading.Lock()
-        self._cancel = threading.Event()  # also stops a scan in progress
         self._paused = False
         self._trainer: Trainer | None = None
 
@@ -133,7 +136,7 @@ class TrainingRun:
         if self._spark is not None:
             self._spark.cancel()
         with self._lock:
-            self._cancel.set()
+            self.task.cancel()
             if self._trainer is not None:
                 self._trainer.cancel()
 
@@ -154,8 +157,7 @@ class TrainingRun:
         t0 = time.perf_counter()
         scanned = self._source
         if not isinstance(scanned, ScannedCorpus):
-            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, progress=self.on_scan,
-                                  cancel=self._cancel)
+            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task)
         self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])))
         own_scan = scanned is not self._source
         self._source = None  # the raw id stream is not needed for training
@@ -226,10 +228,11 @@ class TrainingRun:
         if self._spark is not None:
             return self._train_spark()
         model = self.prepare()
-        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.probes, self.quality))
+        watchers = [c for c in (self.recorder, self.probes, self.quality) if c is not None]
+        trainer = Trainer(model, self.corpus, self.callbacks + watchers)
         with self._lock:
             self._trainer = trainer
-            if self._cancel.is_set():
+            if self.task.cancelled:
                 trainer.cancel()
             elif self._paused:
                 trainer.pause()
@@ -240,10 +243,8 @@ class TrainingRun:
                 self.quality.stop()  # no evaluation thread outlives the run
             raise
         if self.recorder is not None:
-            self.recorder.finish()
             self.recorder.save_into(model)
         if self.probes is not None:
-            self.probes.sync()
             self.probes.save_into(model)
         if self.quality is not None:
             self.quality.save_into(model)

@@ -9,15 +9,14 @@ text between its `k`-th and `k + 1`-th newline.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from w2vstudio.core.corpus import files as corpus
-from w2vstudio.core.errors import Cancelled
 from w2vstudio.core.corpus.kwic import word_pattern
+from w2vstudio.core.support.task import Task
 
 LINE_END = -1
 UNKNOWN = -2
@@ -36,14 +35,14 @@ class Block:
 
 
 def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
-           cancel: threading.Event | None = None) -> Iterator[Block]:
-    """Every block of the corpus files (folders searched recursively), in order."""
+           task: Task | None = None) -> Iterator[Block]:
+    """Every block of the corpus files (folders searched recursively), in order; a cancelled `task` raises `Cancelled`."""
+    task = task or Task.none()
     for stat in corpus.find_files(paths):
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
         for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("corpus reading cancelled")
+            task.check("corpus reading cancelled")
             local = tokenizer(data)
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]

@@ -24,16 +24,16 @@ from __future__ import annotations
 import mmap
 import os
 import struct
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from w2vstudio.core.kernels.fasttext import fasttext_dictionary, fasttext_ngrams, fasttext_word_vectors
-from w2vstudio.core.errors import Cancelled, FormatError
+from w2vstudio.core.errors import FormatError
 from w2vstudio.core.support.opener import check_regular, open_regular
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 MAGIC = 0x2F4F16BA
 _VERSIONS = (11, 12)
@@ -43,7 +43,7 @@ _ARG_NAMES = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "
 _SUPERVISED = 3  # args.model
 _MAX_WORD = 1 << 16  # bytes of a word before the dictionary is called malformed
 _ENTRY_BYTES = 10  # the least an entry takes: `\0`, count, type
-_CHUNK_WORDS = 1 << 15  # word vectors built between two looks at the cancel event
+_CHUNK_WORDS = 1 << 15  # word vectors built between two looks at the task
 
 
 def sniff(head: bytes) -> bool:
@@ -142,14 +142,15 @@ def ngram_buckets(words: list[str], minn: int, maxn: int, bucket: int) -> tuple[
 
 
 def read_fasttext(path: str | Path, limit: int | None = None,
-                  cancel: threading.Event | None = None) -> tuple[FastTextVectors, list[str]]:
+                  task: Task | None = None) -> tuple[FastTextVectors, list[str]]:
     """The words' vectors of the fastText model at `path` (its first `limit` words), and notes
-    for the user (words whose bytes are not UTF-8)."""
+    for the user (words whose bytes are not UTF-8); a cancelled `task` raises `Cancelled`."""
+    task = task or Task.none()
     check_regular(path, FormatError)
     with open_regular(path, FormatError) as f:  # a file swapped for a FIFO since is refused, never waited on
         status = os.fstat(f.fileno())
         data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if status.st_size else b""
-    kv, notes = _Reader(path, data).vectors(limit, cancel)
+    kv, notes = _Reader(path, data).vectors(limit, task)
     kv.source = FastTextSource(Path(os.path.realpath(path)), status.st_size, status.st_mtime_ns, limit)
     return kv, notes
 
@@ -169,7 +170,7 @@ class _Reader:
         self.pos += layout.size
         return values
 
-    def vectors(self, limit, cancel):
+    def vectors(self, limit, task):
         new = len(self.data) >= 4 and self.take("<i")[0] == MAGIC
         if new:
             (version,) = self.take("<i")
@@ -199,8 +200,7 @@ class _Reader:
         ngrams = matrix[nwords:]
         vectors = np.empty((n, dim), dtype=np.float32)
         for s in range(0, n, _CHUNK_WORDS):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("loading the vectors was cancelled")
+            task.check("loading the vectors was cancelled")
             chunk = words[s : s + _CHUNK_WORDS]
             ids, indptr = ngram_buckets(chunk, minn, maxn, bucket)
             fasttext_word_vectors(matrix, ngrams, indptr, ids, s, vectors[s : s + len(chunk)])
