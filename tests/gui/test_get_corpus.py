@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QListWidget
 
 from w2vstudio.core.corpus import download
-from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.errors import W2VError
 from w2vstudio.gui.corpus_download import GetCorpusDialog
 
 TIMEOUT = 30_000
