@@ -4,7 +4,8 @@
 - `set_coordinates` (one animation frame), with and without colour by frequency;
 - one repaint after a zoom or pan step, the words' labels placed again (median of many, offscreen
   raster: a lower bound for a screen, but it is the scatter's share that grows with N);
-- the hover lookup (KD-tree) and a click selection with its neighbours in the full space;
+- the hover lookup (the map model's spatial index), a click selection on the GUI thread and its
+  neighbours in the full space (searched in a worker);
 - optionally (`--tsne N`) t-SNE of N words by openTSNE against scikit-learn's (the N most frequent
   words of `--vectors` when given; each map's quality as its KL divergence under openTSNE's
   affinities and the share of each word's 10 nearest neighbours in the full space that are among
@@ -101,11 +102,14 @@ def main() -> None:
         pos = QPointF(rect.left() + fx * rect.width(), rect.top() + fy * rect.height())
         mouse_moved.emit(pos)  # as the mouse does: the panel looks up the point under it
 
-    hover()  # builds the KD-tree
+    hover()  # builds the spatial index
     print(f"hover lookup                 {median_ms(hover, 2000) * 1000:8.1f} µs")
     words = iter(kv.words)
     ms = median_ms(lambda: panel.select_word(next(words)), 50)
-    print(f"select a word (k=10)         {ms:8.1f} ms")
+    print(f"select a word                {ms:8.1f} ms")
+    panel.clear_selection()
+    ms = median_ms(lambda: panel.model.neighbours(next(words), 10), 50)
+    print(f"its neighbours (k=10)        {ms:8.1f} ms")
 
     if args.tsne or args.big:
         tsne_2d(unit_rows(kv.vectors[:200]), n_iter=260)  # compilation and imports, not timed

@@ -11,6 +11,7 @@ import threading
 
 from w2vstudio import __version__
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.support.printable import say
 
 # Each module defines add_parser(subparsers) and sets `func` on its parser.
 _COMMAND_MODULES = (
@@ -22,8 +23,11 @@ _COMMAND_MODULES = (
     "w2vstudio.commands.axis",
     "w2vstudio.commands.frequency",
     "w2vstudio.commands.senses",
+    "w2vstudio.commands.mirror",
     "w2vstudio.commands.map",
     "w2vstudio.commands.corpora",
+    "w2vstudio.commands.weat",
+    "w2vstudio.commands.change",
 )
 
 
@@ -87,15 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             return _desktop(args.install_desktop)
         return args.func(args) or 0
     except W2VError as exc:
-        print(f"w2vstudio: error: {exc}", file=sys.stderr)
+        say(f"w2vstudio: error: {exc}")
         return 1
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"w2vstudio: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        say(f"w2vstudio: error: {exc.strerror or exc}{where}")
         return 1
     except MemoryError:
-        print("w2vstudio: error: not enough memory for this; try a smaller corpus, vocabulary or dimension",
-              file=sys.stderr)
+        say("w2vstudio: error: not enough memory for this; try a smaller corpus, vocabulary or dimension")
         return 1
     except (KeyboardInterrupt, Terminated, SystemError) as exc:
         stop = _stopped_by(exc)

@@ -24,6 +24,7 @@ SMOKE = {
     "bench_contention": (["--corpus", CORPUS, "--max-words", "5000", "--threads", "1", "2"],
                          r"2 threads +shared .* private ", (), ()),
     "bench_gui_stall": ([CORPUS, "--epochs", "1", "--runs", "1"], r"best of 1: [\d.]+ ms", (), ()),
+    "bench_heldout": (["--corpus", CORPUS, "--dim", "10", "--fraction", "0.05"], r"negative +[\d,]+ +[\d.]+ +[\d.]+ +[\d.]+%", (), ()),
     "bench_kernel": (["--corpus", CORPUS, "--repeat", "1"], r"CBOW +\d+ k raw words/s", (), ()),
     "bench_load_large": (["--words", "2000", "--dim", "10"], r"w2vstudio .* s +peak RSS .* 2,000 words", (),
                          ("gensim",)),

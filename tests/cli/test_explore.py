@@ -66,7 +66,7 @@ def test_neighbours(capsys, kv, vectors_file):
 
 
 def test_neighbours_of_a_sum(capsys, kv, vectors_file):
-    """The command line takes what the studio's search box does (issue #14)."""
+    """The command line takes what the studio's search box does."""
     code, out, _ = run(capsys, "neighbours", vectors_file, "king - man + woman", "--topn", "3", "--json")
     answer = last_json(out)
     assert code == 0 and [(q["word"], q["sign"]) for q in answer["query"]] == [
@@ -158,3 +158,18 @@ def test_errors_are_one_line(capsys, vectors_file, tmp_path, argv, message):
     code, out, err = run(capsys, *(a.format(**names) for a in argv))
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and err.startswith("w2vstudio: error: ") and message in err
+
+
+def test_analogy_says_it_leaves_the_inputs_out_and_can_keep_them(capsys, kv, vectors_file):
+    code, out, _ = run(capsys, "analogy", vectors_file, "man", "king", "woman", "--topn", "11", "--json")
+    data = last_json(out)
+    assert code == 0 and data["inputs_excluded"] is True
+    assert not {"man", "king", "woman"} & {r["word"] for r in data["results"]}
+    code, out, _ = run(capsys, "analogy", vectors_file, "man", "king", "woman")
+    assert code == 0 and "left out" in out and "--include-inputs" in out
+    code, out, _ = run(capsys, "analogy", vectors_file, "man", "king", "woman", "--topn", "11", "--include-inputs",
+                       "--json")
+    data = last_json(out)
+    assert code == 0 and data["inputs_excluded"] is False
+    assert data["results"] == as_results(kv.analogy("man", "king", "woman", topn=11, include_inputs=True).results)
+    assert {"man", "king", "woman"} <= {r["word"] for r in data["results"]}

@@ -1,4 +1,4 @@
-"""`w2vstudio pairs` and `w2vstudio step`: JSON as issue #10 names it, one line for bad input."""
+"""`w2vstudio pairs` and `w2vstudio step`: JSON with the keys the commands document, one line for bad input."""
 
 import json
 
@@ -129,3 +129,31 @@ def test_step_on_a_vectors_file_saved_as_a_model_says_there_is_no_c(model_path, 
     save_vectors(Model.load(model_path).keyed_vectors(), out, "model")
     code, out_text, err = _run(capsys, "step", out, "sea1", "sea2")
     assert code == 1 and "no context matrix C" in err and len(err.strip().splitlines()) == 1
+
+
+def test_step_prints_the_hierarchical_softmax_factors_as_used(topic_file, tmp_path, capsys):
+    path = tmp_path / "hs.npz"
+    assert _run(capsys, "train", topic_file, "-o", path, *SMALL, "--hs", "--negative", "0")[0] == 0
+    data = _last_json(_run(capsys, "step", path, "sky1", "sky2", "--json")[1])
+    assert np.prod([u["factor"] for u in data["path"]]) == pytest.approx(data["p"], rel=1e-5)
+    code, out, _ = _run(capsys, "step", path, "sky1", "sky2")
+    assert code == 0 and "product of the factors" in out and "factor" in out
+
+
+def test_a_full_softmax_step_shows_only_the_softmax(topic_file, tmp_path, capsys):
+    path = tmp_path / "soft.npz"
+    assert _run(capsys, "train", topic_file, "-o", path, *SMALL, "--softmax")[0] == 0
+    data = _last_json(_run(capsys, "step", path, "sky1", "sky2", "--json")[1])
+    assert data["objective"] == "softmax"
+    assert "negatives" not in data and "ns_loss" not in data and "sigmoid" not in data
+    code, out, _ = _run(capsys, "step", path, "sky1", "sky2")
+    assert code == 0 and "negative sampling:" not in out
+
+
+def test_step_json_lists_the_gradient(model_path, capsys):
+    data = _last_json(_run(capsys, "step", model_path, "sea1", "sea2", "--json")[1])
+    rows = data["gradient"]
+    assert rows and all(set(g) >= {"matrix", "word", "delta_norm"} for g in rows)
+    assert {"E", "C"} <= {g["matrix"] for g in rows}
+    assert [g["delta_norm"] for g in rows] == sorted((g["delta_norm"] for g in rows), reverse=True)
+    assert any(g["matrix"] == "E" and g["word"] == "sea1" and g["delta_norm"] > 0 for g in rows)

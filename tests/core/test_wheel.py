@@ -45,4 +45,6 @@ def test_the_wheel_carries_every_module_and_resource(tmp_path):
                  if any(fnmatch.fnmatch(p.name, pattern) for pattern in _package_data()["w2vstudio.resources"])}
     assert "w2vstudio/resources/questions-words.txt" in resources and resources <= names, sorted(resources - names)
     assert "w2vstudio/resources/__init__.py" in names
+    weat = {f"w2vstudio/resources/weat/{p.name}" for p in (ROOT / "resources" / "weat").glob("*.txt")}
+    assert len(weat) == 31 and weat <= names, sorted(weat - names)
     assert {"w2vstudio/cli.py", "w2vstudio/core/params.py"} <= names

@@ -106,7 +106,7 @@ def watched(tiny_corpus):
 @pytest.fixture
 def add_watched(watched):
     """add_watched(window, i=0): put watched model i in the window's session, explored -> its Entry."""
-    from w2vstudio.gui.session import Entry
+    from w2vstudio.gui.studio_session import Entry
 
     def add(w, i=0):
         model, watch = watched[i]

@@ -1,4 +1,4 @@
-"""A fastText model in the studio (issue #14): opened as a drop would, its unknown words looked
+"""A fastText model in the studio: opened as a drop would, its unknown words looked
 up from their character n-grams and marked as such."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""File ▸ Get a corpus… (issue #14): the catalogue listed with size and licence, a download in the
+"""File ▸ Get a corpus…: the catalogue listed with size and licence, a download in the
 background with progress and cancel, the corpus opened as a drop would, records left out noted,
 failures one sentence. The download itself (checks, cache, unpacking, conversion) is tested in
 tests/core/test_download.py."""

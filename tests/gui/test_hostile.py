@@ -15,7 +15,7 @@ from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import workers
 from w2vstudio.core.files.sessionfile import SESSION_FILE
 from w2vstudio.gui.files import write_session
-from w2vstudio.gui.session import Entry
+from w2vstudio.gui.studio_session import Entry
 
 from tests.gui.test_files import drop
 

@@ -1,4 +1,4 @@
-"""The studio's icon (issue #14): rendered by Qt from the bundled SVG, shown in the About box."""
+"""The studio's icon: rendered by Qt from the bundled SVG, shown in the About box."""
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QIcon

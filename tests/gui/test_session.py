@@ -11,7 +11,7 @@ from w2vstudio.core.train.snapshots import TIMES
 from w2vstudio.gui import workers
 from w2vstudio.gui.files import write_session
 from w2vstudio.gui.main_window import MainWindow
-from w2vstudio.gui.session import unique_name
+from w2vstudio.gui.studio_session import unique_name
 
 from tests.gui.train.test_history import assert_shows_history
 

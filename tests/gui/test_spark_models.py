@@ -12,7 +12,7 @@ from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.explore.evaluate_panel import EvaluatePanel
 from w2vstudio.gui.lenses.frequency_view import FrequencyView
 from w2vstudio.gui.map.map_panel import MapPanel
-from w2vstudio.gui.session import Entry, StudioSession
+from w2vstudio.gui.studio_session import Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 
 from tests.core.spark_layouts import write_model

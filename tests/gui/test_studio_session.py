@@ -8,7 +8,7 @@ import numpy as np
 from w2vstudio.core.watch.pinned import AnalogyProbe
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import main_window, settings
-from w2vstudio.gui.session import Entry, LoadedSession, StudioSession
+from w2vstudio.gui.studio_session import Entry, RestoredSession, StudioSession
 
 
 def kv(n=5):
@@ -42,7 +42,7 @@ def test_models_the_one_explored_pins_and_probe(qtbot):
     session.set_probe(AnalogyProbe("a", "b", "c", "d"))  # equal: no signal
     assert heard["probe"] == [probe] and session.probe == probe
 
-    loaded = LoadedSession([Entry("x", kv()), Entry("y", kv())], ["p"], None, None)
+    loaded = RestoredSession([Entry("x", kv()), Entry("y", kv())], ["p"], None, None)
     session.replace(loaded)
     assert [e.name for e in session.entries] == ["x", "y"] and session.current is loaded.entries[-1]
     assert session.pins == ["p"] and session.probe is None and StudioSession().pins == ["p"]  # pins remembered

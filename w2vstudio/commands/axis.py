@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from w2vstudio.core.files.vectorfiles import load_vectors
-from w2vstudio.core.lenses.axes import DEFAULT_RESTRICT, DEFAULT_TOP, make_axis, poles, scores
 from w2vstudio.core.files.sparkfiles import unranked_warning
+from w2vstudio.core.files.vectorfiles import load_vectors
+from w2vstudio.core.lenses.axes import (
+    DEFAULT_RESTRICT,
+    DEFAULT_TOP,
+    make_axis,
+    poles,
+    scores,
+)
+from w2vstudio.core.support.printable import say
 
 
 def add_parser(subparsers) -> None:
@@ -43,7 +49,7 @@ def run(args) -> int:
         ranked = list(zip(args.words, scores(kv, axis, args.words).tolist()))
     else:
         if not kv.ranked:
-            print(unranked_warning(args.vectors, "the ends are taken among all its words"), file=sys.stderr)
+            say(unranked_warning(args.vectors, "the ends are taken among all its words"))
         low, high = poles(kv, axis, args.top, restrict_vocab=DEFAULT_RESTRICT if kv.ranked else None)
         ranked = low + high[::-1]  # from the --from end to the --to end
     if args.json:

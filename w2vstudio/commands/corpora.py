@@ -10,6 +10,7 @@ from tqdm import tqdm
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.corpus import download
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.support.printable import printable
 
 
 def add_parser(subparsers) -> None:
@@ -34,6 +35,6 @@ def _corpora(args) -> int:
     with tqdm(total=1000, desc=corpus.name, file=sys.stderr, disable=not sys.stderr.isatty(),
               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}") as bar:
         path = download.fetch(corpus, task=Task(lambda f, _: bar.update(round(f * 1000) - bar.n)),
-                              note=lambda sentence: bar.write(sentence, file=sys.stderr))
-    print(path)
+                              note=lambda sentence: bar.write(printable(sentence), file=sys.stderr))
+    print(printable(str(path)))
     return 0

@@ -7,13 +7,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
-from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.explore.query import parse_terms, query_words
 from w2vstudio.core.files.sparkfiles import unranked_warning
+from w2vstudio.core.files.vectorfiles import load_vectors
+from w2vstudio.core.support.printable import say
 from w2vstudio.resources import ANALOGIES, WORDSIM, path
 
 
@@ -43,6 +43,10 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument(
         "--topn", type=_positive, default=10, metavar="N", help="how many words (default 10)"
+    )
+    p.add_argument(
+        "--include-inputs", action="store_true",
+        help="keep A, B and C among the answers (by default they are left out, as gensim's most_similar does)",
     )
     p.set_defaults(func=_analogy)
 
@@ -80,7 +84,7 @@ def _positive(text: str) -> int:
 def _load(args):
     kv = load_vectors(args.vectors, limit=args.limit)
     for note in kv.notes:
-        print(f"w2vstudio: warning: {note}", file=sys.stderr)
+        say(f"w2vstudio: warning: {note}")
     return kv
 
 
@@ -97,14 +101,17 @@ def _neighbours(args) -> int:
 def _analogy(args) -> int:
     kv = _load(args)
     a, b, c = args.words
-    results = kv.analogy(a, b, c, method=args.method, topn=args.topn).results
-    _print_words(results, query_words(kv, [b, c], [a]), args.json)
+    results = kv.analogy(a, b, c, method=args.method, topn=args.topn, include_inputs=args.include_inputs).results
+    if not args.json and not args.include_inputs:
+        print(f"{a}, {b} and {c} are left out of the answers, as gensim's most_similar does "
+              "(--include-inputs keeps them)")
+    _print_words(results, query_words(kv, [b, c], [a]), args.json, {"inputs_excluded": not args.include_inputs})
     return 0
 
 
-def _print_words(results: list[tuple[str, float]], query: list[dict], as_json: bool) -> None:
+def _print_words(results: list[tuple[str, float]], query: list[dict], as_json: bool, extra: dict | None = None) -> None:
     if as_json:
-        answer = {"query": query, "results": [{"word": w, "score": s} for w, s in results]}
+        answer = {"query": query, "results": [{"word": w, "score": s} for w, s in results], **(extra or {})}
         print(json.dumps(answer, ensure_ascii=False))
     else:
         for term in query:
@@ -124,8 +131,8 @@ def _eval(args) -> int:
     kv = _load(args)
     restrict = args.restrict if kv.ranked else None
     if analogies is not None and not kv.ranked:
-        print(unranked_warning(args.vectors, f"analogies are answered among all {len(kv):,} words, "
-                                             f"not the {args.restrict:,} most frequent"), file=sys.stderr)
+        say(unranked_warning(args.vectors, f"analogies are answered among all {len(kv):,} words, "
+                                           f"not the {args.restrict:,} most frequent"))
     analogy = (
         None
         if analogies is None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import FormatError
+from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import probe_summaries
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.model import epoch_words
@@ -42,6 +43,8 @@ def describe(model: Model, path) -> dict:
         "epoch_quality": model.info.get("epoch_quality", []),
         "probes": probe_summaries(model, epoch_words(model)),
         "engine": model.info.get("engine"),
+        "heldout": heldout_summaries(model),
+        "corpus": [p for p in model.info.get("corpus", []) if isinstance(p, str)],
     }
 
 
@@ -91,6 +94,9 @@ def _table(info: dict) -> list[str]:
     lines.append(f"{'probes':<16}" + ("p(output | input) (rank) at the first and the last snapshot" if probes else "none"))
     lines += [f"{'':<16}{q['input']} \u2192 {q['output']}: {_probe_value(q, 0)} \u2192 {_probe_value(q, -1)}"
               for q in probes]
+    held = info["heldout"]
+    lines.append(f"{'held-out':<16}" + ("epochs  -log p  NS loss" if held else "none"))
+    lines += [f"{'':<16}{h['progress']:>6.2f}  {_score(h['neg_log_p'])}  {_score(h.get('ns_loss'))}" for h in held]
     quality = info["epoch_quality"]
     lines.append(f"{'epoch quality':<16}" + ("epoch  analogy  WS-353" if quality else "none"))
     lines += [f"{'':<16}{q['epoch']:>5}  {_score(q.get('analogy'))}  {_score(q.get('ws353'))}" for q in quality]

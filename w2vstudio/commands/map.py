@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 from tqdm import tqdm
 
 from w2vstudio.core.support.task import Task
 from w2vstudio.commands.explore import _positive
-from w2vstudio.core.map.coordinates import write_coordinates, write_rows
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.files.vectorfiles import load_vectors
-from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
 from w2vstudio.core.files.sparkfiles import unranked_warning
+from w2vstudio.core.files.vectorfiles import input_files, load_vectors
+from w2vstudio.core.map.coordinates import write_coordinates, write_rows
+from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.support.output import check_output
+from w2vstudio.core.support.printable import printable, say
 
 DEFAULT_WORDS = 10_000
 
@@ -32,12 +35,13 @@ def add_parser(subparsers) -> None:
 def _map(args) -> int:
     if args.limit > MAX_POINTS:
         raise W2VError(f"a map holds at most {MAX_POINTS:,} words, not {args.limit:,}")
+    if args.output is not None:
+        check_output(Path(args.output), input_files(args.vectors))
     kv = load_vectors(args.vectors, limit=args.limit)
     for note in kv.notes:
-        print(f"w2vstudio: warning: {note}", file=sys.stderr)
+        say(f"w2vstudio: warning: {note}")
     if not kv.ranked:
-        print(unranked_warning(args.vectors, f"the map shows its first {len(kv):,} words, not the most frequent"),
-              file=sys.stderr)
+        say(unranked_warning(args.vectors, f"the map shows its first {len(kv):,} words, not the most frequent"))
     start = time.perf_counter()
     with tqdm(total=1000, desc=METHODS[args.method], file=sys.stderr, disable=not sys.stderr.isatty(),
               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}") as bar:
@@ -46,8 +50,8 @@ def _map(args) -> int:
     summary = f"mapped {len(kv):,} words by {METHODS[args.method]} in {seconds:.1f} s"
     if args.output is None:
         write_rows(sys.stdout, kv.words, xy, kv.counts)
-        print(summary, file=sys.stderr)
+        say(summary)
     else:
         write_coordinates(args.output, kv.words, xy, kv.counts)
-        print(f"{summary}: {args.output}")
+        print(printable(f"{summary}: {args.output}"))
     return 0

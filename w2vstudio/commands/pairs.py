@@ -1,4 +1,4 @@
-"""`w2vstudio pairs TEXT`: the training samples a sentence makes (issue #10, §1).
+"""`w2vstudio pairs TEXT`: the training samples a sentence makes.
 
 Without `--model`: the full window, no sampling, input = centre word (the seeds' tables). With a
 model trained here (it has counts): our kernel's rows, drawn with the model's tables from `--seed`.
@@ -7,10 +7,10 @@ model trained here (it has counts): our kernel's rows, drawn with the model's ta
 from __future__ import annotations
 
 import json
-import sys
 
 from w2vstudio.commands.inside_common import load_for_inside, positive
 from w2vstudio.core.inside.samples import make_samples
+from w2vstudio.core.support.printable import say
 
 
 def add_parser(subparsers) -> None:
@@ -33,8 +33,8 @@ def run(args) -> int:
     if args.model is not None:
         model = load_for_inside(args.model)
         if model is None:
-            print(f"note: {args.model} has no word counts (not a model trained here): "
-                  "the samples are the seeds' tables", file=sys.stderr)
+            say(f"note: {args.model} has no word counts (not a model trained here): "
+                "the samples are the seeds' tables")
     result = make_samples(args.text, args.window, args.sg, model, args.seed)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))

@@ -10,16 +10,18 @@ from pathlib import Path
 from tqdm import tqdm
 
 from w2vstudio.core import params
-from w2vstudio.core.support import jsonsafe
-from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import parse_pair
-from w2vstudio.core.train.model import Model
-from w2vstudio.core.support.output import check_output, rescue
 from w2vstudio.core.run import TrainingRun, WatchOptions
-from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
 from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, parse_conf
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
+from w2vstudio.core.support import jsonsafe
+from w2vstudio.core.support.blas import OneBlasThread
+from w2vstudio.core.support.output import check_output, rescue
+from w2vstudio.core.support.printable import say
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
 
@@ -49,6 +51,10 @@ def add_parser(subparsers):
                        help="snapshots also track this word (repeatable)")
     watch.add_argument("--probe-pair", action="append", default=[], type=_pair, metavar="INPUT:OUTPUT",
                        help="record p(OUTPUT | INPUT) and its rank at every snapshot (repeatable; needs --snapshots)")
+    watch.add_argument("--heldout", type=float, default=0.0, metavar="FRACTION",
+                       help="keep back about FRACTION of the corpus (chunks of about 1,000 words spread through it, "
+                            "at most 200,000 words), never trained on, and score the model's objective on it "
+                            "without update at each snapshot (or epoch end); e.g. 0.01. Off unless given; 0: off")
     watch.add_argument("--eval-each-epoch", action="store_true",
                        help="after each epoch, in the background, score analogies and WordSim-353 "
                             "(bundled sets); printed on stderr and stored as epoch_quality")
@@ -87,8 +93,10 @@ def _watch(args) -> WatchOptions:
         raise W2VError("--snapshots needs --format model: snapshots are stored in the model file")
     if args.probe_pair and not args.snapshots:
         raise W2VError("--probe-pair needs --snapshots: pairs are probed at every snapshot")
+    if not (0 <= args.heldout < 1):  # NaN fails too
+        raise W2VError(f"--heldout must be at least 0 and below 1, not {args.heldout}")
     return WatchOptions(args.snapshots, args.track, args.eval_each_epoch, tuple(args.pin), strict_pins=True,
-                        probe_pairs=tuple(args.probe_pair))
+                        probe_pairs=tuple(args.probe_pair), heldout=args.heldout)
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -101,21 +109,21 @@ def _pair(text: str) -> tuple[str, str]:
 def run(args) -> int:
     out = Path(args.output)
     spark = _spark(args)
-    check_output(out)
+    check_output(out, [*args.corpus, *([args.continue_from] if args.continue_from else [])])
     watch = _watch(args)
     progress = _Progress(enabled=not args.quiet, before="Spark" if spark else "scanning")
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
                            callbacks=[progress], on_quality=progress.quality, task=Task(progress.progressed),
-                           force=args.force, spark=spark)
+                           force=args.force, spark=spark, given=params.given(args))
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
             result = training.train()
     finally:
         progress.close()
     if result.invalid_utf8:
-        print(f"w2vstudio: warning: {result.invalid_utf8} bytes of invalid UTF-8 were replaced", file=sys.stderr)
+        say(f"w2vstudio: warning: {result.invalid_utf8} bytes of invalid UTF-8 were replaced")
     for skipped in result.skipped:
-        print(f"w2vstudio: warning: skipped {skipped['path']}: {skipped['reason']}", file=sys.stderr)
+        say(f"w2vstudio: warning: skipped {skipped['path']}: {skipped['reason']}")
     model = result.model
     empty = [k + 1 for k, loss in enumerate(result.train.epoch_losses) if math.isnan(loss)]
     summary = {
@@ -134,16 +142,17 @@ def run(args) -> int:
     }
     if empty:
         summary["note"] = _nothing_to_predict(empty)
-        print(f"w2vstudio: warning: {summary['note']}", file=sys.stderr)
+        say(f"w2vstudio: warning: {summary['note']}")
     if result.recorder is not None:
         summary["snapshots"] = len(result.recorder)
+    if result.heldout is not None:
+        summary["heldout"] = heldout_summaries(model)
     if result.quality is not None:
         summary["epoch_quality"] = model.info["epoch_quality"]
     if spark is not None:
         summary.update(engine=model.info["engine"], not_used=result.not_used)
         if result.not_used:
-            print(f"w2vstudio: note: {WHAT_MLLIB_TRAINS}: {', '.join(result.not_used)} (our defaults) were not used",
-                  file=sys.stderr)
+            say(f"w2vstudio: note: {WHAT_MLLIB_TRAINS}: {', '.join(result.not_used)} (our defaults) were not used")
     code = _write(model, out, args.format, summary)
     print(jsonsafe.dumps(summary))
     return code
@@ -174,8 +183,7 @@ def _write(model: Model, out: Path, fmt: str, summary: dict) -> int:
             saved = rescue(write, out)
         except OSError as again:
             raise W2VError(f"{reason}; the rescue copy failed too ({again.strerror or again})") from None
-    print(f"w2vstudio: error: {reason}; the {'model' if fmt == 'model' else 'vectors'} were saved to {saved}",
-          file=sys.stderr)
+    say(f"w2vstudio: error: {reason}; the {'model' if fmt == 'model' else 'vectors'} were saved to {saved}")
     summary.update(output=str(saved), rescued=True)
     return 1
 

@@ -225,22 +225,50 @@ def memory_needed(params: TrainParams, vocab_size: int) -> int:
 
 # -- the command line -------------------------------------------------------------------------------
 def add_arguments(parser) -> None:
-    """One option per field of `PARAMS` (booleans: their switches), help and range from the spec."""
+    """One option per field of `PARAMS` (booleans: their switches), help and range from the spec;
+    an option not given is None (see `given`)."""
     for p in PARAMS:
         if p.type is bool:
             target = parser.add_mutually_exclusive_group() if len(p.switches) > 1 else parser
             for flag, value, text in p.switches:
-                target.add_argument(flag, dest=p.name, action="store_const", const=value, default=p.default,
+                target.add_argument(flag, dest=p.name, action="store_const", const=value, default=None,
                                     help=_escape(text))
             continue
         metavar = "N" if p.type is int else "F"
-        parser.add_argument(p.flag, dest=p.name, type=p.type, default=p.default, metavar=metavar,
+        parser.add_argument(p.flag, dest=p.name, type=p.type, default=None, metavar=metavar,
                             help=_escape(f"{p.help} Range: {p.range_text()}; default {_number(p.default)}."))
 
 
+def given(args) -> frozenset[str]:
+    """The names of the parameters whose options were given on the command line."""
+    return frozenset(p.name for p in PARAMS if getattr(args, p.name) is not None)
+
+
 def from_args(args) -> TrainParams:
-    """`TrainParams` from the options `add_arguments` declared (ParamError if a value is refused)."""
-    return TrainParams(**{p.name: getattr(args, p.name) for p in PARAMS})
+    """`TrainParams` from the options `add_arguments` declared, defaults where not given
+    (ParamError if a value is refused)."""
+    return TrainParams(**{name: getattr(args, name) for name in given(args)})
+
+
+# -- continued training -----------------------------------------------------------------------------
+CONTINUED = frozenset({"epochs", "alpha", "min_alpha", "threads", "min_count"})  # what a continued run sets
+
+
+def check_continued(own: TrainParams, asked: TrainParams, names, source: str) -> None:
+    """Refuse (ParamError naming the flag) a parameter in `names`, asked for continuing the model
+    `source` trained with `own`, that the model cannot honour: only `CONTINUED` ones may differ."""
+    for p in PARAMS:
+        value, kept = getattr(asked, p.name), getattr(own, p.name)
+        if p.name not in names or p.name in CONTINUED or value == kept:
+            continue
+        if p.type is bool:
+            flag = next((f for f, v, _ in p.switches if v == value), p.flag)
+            had = next((text for text, v in p.choices if v == kept), shown(kept))
+            asked_text = flag
+        else:
+            flag, had, asked_text = p.flag, shown(kept), f"{p.flag} {shown(value)}"
+        raise ParamError(f"{asked_text}: {source} was trained with {p.label.lower()} {had}, which continued "
+                         f"training keeps; leave out {flag}", p, value, "the continued model keeps its own")
 
 
 def _escape(text: str) -> str:

@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
-from w2vstudio.core.support.memory import available_memory, size_text
-from w2vstudio.core.support.task import Task
-from w2vstudio.core.train.model import EPOCH_WORDS, Model
-from w2vstudio.core.params import TrainParams, memory_needed
-from w2vstudio.core.watch.quality import EpochQuality
-from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
-from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, tracked_ids
+from w2vstudio.core.corpus.heldout import carve
+from w2vstudio.core.lenses.heldout import HeldOutScorer
+from w2vstudio.core.params import TrainParams, check_continued, memory_needed
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
+from w2vstudio.core.support.memory import available_memory, size_text
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import TrainingCallback, TrainResult
+from w2vstudio.core.train.model import EPOCH_WORDS, Model
+from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, tracked_ids
 from w2vstudio.core.train.trainer import Trainer
+from w2vstudio.core.watch.quality import EpochQuality
 
 CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
 
@@ -43,6 +45,7 @@ class WatchOptions:
     strict_pins: bool = False  # a pinned word outside the vocabulary is an error (else not tracked)
     probe_pairs: tuple[tuple[str, str], ...] = ()  # (input, output) pairs whose p is probed at each snapshot
     default_probes: int = 0  # without probe_pairs: this many pairs of highest PMI in the corpus
+    heldout: float = 0.0  # share of the corpus kept back and scored without update (0: none)
 
 
 NO_WATCH = WatchOptions(per_epoch=0, quality=False)
@@ -62,6 +65,7 @@ class RunResult:
     recorder: SnapshotRecorder | None = None
     quality: EpochQuality | None = None
     probes: LikelihoodProbes | None = None
+    heldout: HeldOutScorer | None = None
     not_used: list = field(default_factory=list)  # our defaults another engine did not follow ("--negative 5")
 
 
@@ -80,9 +84,9 @@ class TrainingRun:
     `corpus`: a `ScannedCorpus` (left intact: it can serve another run) or corpus paths (scanned
     here, `task` hearing the scan's progress, then encoded in place). `continue_from`: a model or
     a model file to train further (its architecture is kept; epochs, learning rates and threads
-    come from `params`). `callbacks` (`TrainingCallback`s) hear the trainer on its threads, before
-    the recorders; `on_quality(entry)` each per-epoch evaluation, in epoch order. `task` is
-    cancelled by `cancel()`. Once
+    come from `params`; a flag in `given` that the model cannot honour is refused). `callbacks`
+    (`TrainingCallback`s) hear the trainer on its threads, before the recorders; `on_quality(entry)`
+    each per-epoch evaluation, in epoch order. `task` is cancelled by `cancel()`. Once
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
@@ -93,11 +97,13 @@ class TrainingRun:
                  callbacks: Sequence[TrainingCallback] = (),
                  on_quality: Callable[[dict], None] | None = None,
                  task: Task | None = None, force: bool = False,
-                 spark: SparkOptions | None = None):
+                 spark: SparkOptions | None = None, given: Collection[str] = ()):
         self.task = task or Task.none()  # also stops a scan in progress
         self._spark = None
         if spark is not None:
             mllib.check_run(continue_from, watch.per_epoch, watch.quality)
+            if watch.heldout:
+                raise W2VError("--heldout is not available with --engine spark")
             if isinstance(corpus, ScannedCorpus):
                 raise W2VError("Spark reads the corpus itself: give its paths, not a scanned corpus")
             self._spark = SparkTraining(corpus, params, spark, self.task)
@@ -106,10 +112,12 @@ class TrainingRun:
         self.callbacks, self.on_quality = list(callbacks), on_quality
         self._source = corpus
         self._continue_from = continue_from
+        self._given = frozenset(given)
         self.model: Model | None = None
         self.recorder: SnapshotRecorder | None = None
         self.quality: EpochQuality | None = None
         self.probes: LikelihoodProbes | None = None
+        self.heldout: HeldOutScorer | None = None  # the held-out slice's scorer
         self.corpus: EncodedCorpus | None = None
         self._scan_facts = (0, [])  # invalid UTF-8 bytes, skipped files
         self._prepare_seconds = 0.0
@@ -155,6 +163,12 @@ class TrainingRun:
         if self.model is not None:
             return self.model
         t0 = time.perf_counter()
+        if self._continue_from is not None:
+            source = self._continue_from
+            if not isinstance(source, Model):
+                self._continue_from = Model.load(source)
+            check_continued(self._continue_from.params, self.params, self._given,
+                            "the model" if isinstance(source, Model) else str(source))
         scanned = self._source
         if not isinstance(scanned, ScannedCorpus):
             scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task)
@@ -163,12 +177,18 @@ class TrainingRun:
         self._source = None  # the raw id stream is not needed for training
         model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
         del scanned
+        held = None
+        if self.watch.heldout > 0:
+            self.corpus, held = carve(self.corpus, self.watch.heldout)
         previous = [p for p in model.info.get(CORPUS, []) if isinstance(p, str)]
         files = [str(Path(f.path).absolute()) for f in self.corpus.files]
         model.info[CORPUS] = list(dict.fromkeys(previous + files))
         model.info[EPOCH_WORDS] = self.corpus.n_tokens
         self.recorder = self._recorder(model)
         self.probes = self._probes(model)
+        if held is not None:
+            self.heldout = HeldOutScorer(model, held, self.watch.per_epoch or 1, seed=model.params.seed)
+            self.heldout.start(epoch_words=self.corpus.n_tokens)
         if self.watch.quality:
             self.quality = EpochQuality(model, on_result=self.on_quality)
         self._prepare_seconds = time.perf_counter() - t0
@@ -186,8 +206,6 @@ class TrainingRun:
                 check_softmax_time(p, corpus.vocab.counts)
             return Model.create(corpus.vocab, p), corpus
         model = self._continue_from
-        if not isinstance(model, Model):
-            model = Model.load(model)
         model.params = replace(model.params, epochs=p.epochs, alpha=p.alpha, min_alpha=p.min_alpha,
                                threads=p.threads)
         corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)
@@ -219,6 +237,7 @@ class TrainingRun:
                                   if w.default_probes else ())
         probes = LikelihoodProbes.resume(model, self.recorder, pairs)
         if probes is not None:
+            probes.attach_corpus(self.corpus)
             probes.start()
         return probes
 
@@ -228,7 +247,7 @@ class TrainingRun:
         if self._spark is not None:
             return self._train_spark()
         model = self.prepare()
-        watchers = [c for c in (self.recorder, self.probes, self.quality) if c is not None]
+        watchers = [c for c in (self.recorder, self.probes, self.heldout, self.quality) if c is not None]
         trainer = Trainer(model, self.corpus, self.callbacks + watchers)
         with self._lock:
             self._trainer = trainer
@@ -246,11 +265,13 @@ class TrainingRun:
             self.recorder.save_into(model)
         if self.probes is not None:
             self.probes.save_into(model)
+        if self.heldout is not None:
+            self.heldout.save_into(model)
         if self.quality is not None:
             self.quality.save_into(model)
         invalid, skipped = self._scan_facts
         return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
-                         invalid, skipped, self.recorder, self.quality, self.probes)
+                         invalid, skipped, self.recorder, self.quality, self.probes, self.heldout)
 
 
     def _train_spark(self) -> RunResult:

@@ -11,17 +11,19 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from w2vstudio.core.files.dropped import SortedPaths, sort_paths
 from w2vstudio.core.errors import Cancelled, W2VError
-from w2vstudio.core.files.vectorfiles import detect_format, load_vectors, save_vectors
-from w2vstudio.core.train.model import Model
-from w2vstudio.core.watch.pinned import AnalogyProbe
+from w2vstudio.core.files.dropped import SortedPaths, sort_paths
 from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_session
 from w2vstudio.core.files.sparkfiles import read_metadata
+from w2vstudio.core.files.vectorfiles import detect_format, load_vectors, save_vectors
+from w2vstudio.core.support.output import check_output
+from w2vstudio.core.train.model import Model
+from w2vstudio.core.watch.pinned import AnalogyProbe
 from w2vstudio.gui import settings
-from w2vstudio.gui.session import Entry, LoadedSession, StudioSession, model_entry
+from w2vstudio.gui.studio_session import Entry, RestoredSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
 from w2vstudio.core.support.task import Task
+
 
 def failure(path: Path, exc: BaseException) -> str:
     """One sentence about a file that could not be opened, naming it."""
@@ -44,7 +46,7 @@ def read_vectors(path: Path, task: Task) -> Entry:
         raise W2VError(failure(path, exc)) from None
 
 
-def read_session(path: Path, task: Task) -> LoadedSession:
+def read_session(path: Path, task: Task) -> RestoredSession:
     """The session saved in a folder (or its session.json), as session entries."""
     try:
         loaded = load_session(path, task)
@@ -54,7 +56,7 @@ def read_session(path: Path, task: Task) -> LoadedSession:
     except Exception as exc:  # a damaged session is one sentence, whatever broke
         raise W2VError(failure(path, exc)) from None
     current = entries[loaded.current] if loaded.current is not None and 0 <= loaded.current < len(entries) else None
-    return LoadedSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current,
+    return RestoredSession(entries, loaded.pins, None if loaded.probe is None else AnalogyProbe(*loaded.probe), current,
                          tuple(loaded.notes))
 
 
@@ -68,8 +70,11 @@ def write_session(folder: Path, entries: list[Entry], pins: list[str], probe: An
                  None if probe is None else probe.words, entries.index(current) if current in entries else None)
 
 
-def write(save: Callable, path: Path, entries: list[Entry]) -> tuple[Path, list[Entry]]:
-    """`save(path)`, then where and which entries were saved (run in the background)."""
+def write(save: Callable, path: Path, entries: list[Entry], inputs: tuple[Path, ...] = ()) -> tuple[Path, list[Entry]]:
+    """`save(path)`, then where and which entries were saved (run in the background). A file is
+    first checked to replace none of `inputs` (nor anything but a regular file)."""
+    if inputs is not None:
+        check_output(path, inputs)
     save(path)
     return path, entries
 
@@ -169,7 +174,7 @@ class FileJobs(QObject):
         self.busy_changed.emit("", False)
         return True
 
-    def _on_opened(self, opened: Entry | LoadedSession):
+    def _on_opened(self, opened: Entry | RestoredSession):
         self.busy_changed.emit("", False)
         if isinstance(opened, Entry):
             self._session.add(opened)
@@ -187,21 +192,23 @@ class FileJobs(QObject):
         """Save the model explored in w2vstudio's format (with its snapshots)."""
         entry = self._session.current
         save = entry.model.save if entry.model is not None else partial(save_vectors, entry.kv, fmt="model")
-        self._save(save, Path(path), [entry])
+        self._save(save, Path(path), [entry], self._session.corpus.paths)
 
     def export_vectors(self, path, fmt: str):
         """Write the vectors explored as `fmt` (bin, txt or tsv)."""
-        self._save(partial(save_vectors, self._session.current.kv, fmt=fmt), Path(path), [])
+        self._save(partial(save_vectors, self._session.current.kv, fmt=fmt), Path(path), [],
+                   self._session.corpus.paths)
 
     def save_session(self, folder):
         """Save the whole session into `folder`."""
         s = self._session
         self._save(partial(write_session, entries=s.entries, pins=s.pins, probe=s.probe, current=s.current),
-                   Path(folder), s.entries)
+                   Path(folder), s.entries, None)
 
-    def _save(self, save: Callable, path: Path, entries: list[Entry]):
+    def _save(self, save: Callable, path: Path, entries: list[Entry], inputs: tuple[Path, ...] | None):
+        """Save in the background; `inputs`: the files it must not replace (None: a session's folder)."""
         self.busy_changed.emit(f"Saving {path.name}…", False)
-        self._saver.start(write, save, path, entries)
+        self._saver.start(write, save, path, entries, inputs)
 
     def _on_saved(self, saved: tuple[Path, list[Entry]]):
         path, entries = saved

@@ -16,6 +16,7 @@ from w2vstudio.gui import settings, workers
 from w2vstudio.gui.actions import EXPORTS, StudioActions, action
 from w2vstudio.gui.corpus_download import get_corpus
 from w2vstudio.gui.explore.analogy_panel import AnalogyPanel
+from w2vstudio.gui.explore.change_panel import ChangePanel
 from w2vstudio.gui.explore.compare_panel import ComparePanel
 from w2vstudio.gui.explore.evaluate_panel import EvaluatePanel
 from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
@@ -26,7 +27,7 @@ from w2vstudio.gui.lenses.lenses_panel import LensesPanel
 from w2vstudio.gui.map.live_map import LiveMap
 from w2vstudio.gui.messages import sentence, show_about, unsaved_text
 from w2vstudio.gui.model_status import ModelStatus
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.train.corpus_panel import CorpusPanel
 from w2vstudio.gui.train.train_panel import TrainPanel
 from w2vstudio.gui.watch.evolution import Evolution
@@ -55,12 +56,14 @@ class MainWindow(QMainWindow):
         self.live_map = LiveMap(self.session, self.evolution)
         self.probes_panel = ProbesPanel(self.session, self.evolution)
         self.compare_panel = ComparePanel(self.session)
+        self.change_panel = ChangePanel(self.session)
         self.evaluate_panel = EvaluatePanel(self.session)
         self.inside_panel = InsidePanel(self.session)
         self.lenses_panel = LensesPanel(self.session)
         self.tab_list = [("Train", self.train_panel), ("Neighbours", self.neighbours_panel),
                          ("Analogy", self.analogy_panel), ("Map", self.live_map), ("Probes", self.probes_panel),
-                         ("Compare", self.compare_panel), ("Evaluate", self.evaluate_panel),
+                         ("Compare", self.compare_panel), ("Change", self.change_panel),
+                         ("Evaluate", self.evaluate_panel),
                          ("Inside", self.inside_panel), ("Lenses", self.lenses_panel)]  # a new tab: one more pair here
         self.tabs = QTabWidget()
         for name, panel in self.tab_list:

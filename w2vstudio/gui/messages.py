@@ -9,14 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 import w2vstudio
-from w2vstudio.gui.session import Entry
+from w2vstudio.core.support.printable import printable
+from w2vstudio.gui.studio_session import Entry
 from w2vstudio.resources import ICON
 from w2vstudio.resources import path as resource_path
 
 
 def sentence(text: str) -> str:
-    """`text` as a sentence: capital first letter, final full stop."""
-    text = text.strip() or "Something went wrong."
+    """`text` as a sentence: capital first letter, final full stop, control characters escaped."""
+    text = printable(text.strip()) or "Something went wrong."
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
 

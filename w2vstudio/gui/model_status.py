@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from w2vstudio.core.files.sparkfiles import SparkMetadata
-from w2vstudio.gui.session import Entry, StudioSession
+from w2vstudio.gui.studio_session import Entry, StudioSession
 
 
 def spark_details(meta: SparkMetadata) -> list[str]:

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "watch/snapshots": DEFAULT_PER_EPOCH,
     "watch/tracked": DEFAULT_TRACKED,
     "watch/quality": True,
+    "watch/heldout": True,
     "watch/pins": [],
     "map/align": "none",
     "map/live_method": "pca",

@@ -17,12 +17,17 @@ from superqt.utils import FunctionWorker, WorkerBase
 
 from w2vstudio.core.errors import Cancelled, W2VError
 from w2vstudio.core.support.task import Task
+from w2vstudio.core.support.printable import printable
 
 MIN_POOL_THREADS = 8  # training, scan, map, probes and stability may run at once, whatever the cores
 
 
 def error_message(exc: BaseException) -> str:
-    """One sentence for the user about an exception raised by a call."""
+    """One sentence for the user about an exception raised by a call (control characters escaped)."""
+    return printable(_message(exc))
+
+
+def _message(exc: BaseException) -> str:
     if isinstance(exc, W2VError):
         return str(exc)
     if isinstance(exc, OSError):

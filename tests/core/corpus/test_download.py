@@ -1,4 +1,4 @@
-"""Get a corpus (issue #14): download from a local HTTP server with progress and cancel, MD5 and
+"""Get a corpus: download from a local HTTP server with progress and cancel, MD5 and
 size checks, the cache, zip archives unpacked and JSON lines converted to text with the
 hostile-input rules, corpora in parts; nothing partial kept."""
 

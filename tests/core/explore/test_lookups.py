@@ -48,7 +48,8 @@ def test_evaluations_differences_and_corpus_lines(kv, tmp_path):
     assert ev.analogies.total >= 0 and ev.pair_file == resource_path(WORDSIM)
     shifted = KeyedVectors(kv.words, kv.vectors[::-1].copy(), kv.counts)
     rows = lookups.differences(kv, shifted)
-    assert rows and all(0 <= overlap <= 1 and count == kv.count(w) for w, overlap, count in rows)
+    assert rows and all(np.isfinite(z) and count == kv.count(w) for w, z, count in rows)
+    assert [z for _, z, _ in rows] == sorted((z for _, z, _ in rows), reverse=True)
     corpus = tmp_path / "c.txt"
     corpus.write_text("the king spoke\nnothing here\nking and queen\n", encoding="utf-8")
     word, lines = lookups.find_lines([corpus], "king", True, None)

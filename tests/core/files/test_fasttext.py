@@ -1,5 +1,5 @@
 """fastText binary models: vectors equal gensim's `load_facebook_vectors` in and out of the
-vocabulary, the n-gram matrix memory-mapped, hostile files refused in one line (issue #14)."""
+vocabulary, the n-gram matrix memory-mapped, hostile files refused in one line."""
 
 from __future__ import annotations
 

@@ -381,7 +381,7 @@ def test_unknown_formats(tmp_path, kv):
 @pytest.mark.parametrize("content, bad", [(BIN.replace(b"b ", b"b\xff "), 1),
                                           (b"2 3\na\xfe\xfe 1 2 3\nb\xff 1 2 3\n", 2)])
 def test_words_not_utf8_are_replaced_and_counted(tmp_path, content, bad):
-    """As gensim's unicode_errors="replace", with a note counting the words (issue #14)."""
+    """As gensim's unicode_errors="replace", with a note counting the words."""
     f = tmp_path / "v"
     f.write_bytes(content)
     kv = load_vectors(f)

@@ -64,3 +64,22 @@ def test_senses_of_a_word_the_corpus_lacks(model, tmp_path, capsys):
     assert "too rarely" in one_error_line(capsys, "senses", model, "sea1", "--corpus", other)
     loaded = Model.load(model)
     assert loaded.info.get("corpus")  # the run remembered its corpus: no --corpus needed
+
+
+def test_mirror_on_bad_corpora_junk_and_absent_words(model, tmp_path, capsys):
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    assert "blob.txt" in one_error_line(capsys, "mirror", model, "sea1", "--corpus", binary)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert "pipe" in one_error_line(capsys, "mirror", model, "sea1", "--corpus", fifo)
+    other = tmp_path / "other.txt"
+    other.write_text("nothing of the kind here\n" * 50)
+    assert "does not occur" in one_error_line(capsys, "mirror", model, "sea1", "--corpus", other)
+    assert '"zebra"' in one_error_line(capsys, "mirror", model, "zebra")
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"PK\x03\x04" + os.urandom(200))
+    assert "junk.npz" in one_error_line(capsys, "mirror", junk, "word")
+    vectors = tmp_path / "v.txt"
+    save_vectors(KeyedVectors(["he", "she", "x"], np.eye(3, dtype=np.float32)), vectors, "txt")
+    assert "context matrix" in one_error_line(capsys, "mirror", vectors, "he")

@@ -1,5 +1,5 @@
 """Crafted and foreign model files: each refused in one line naming the file, before any kernel
-sees an array, without loading a pickle or inflating a bomb (issue #13, items 1, 3, 5, 8, 9, 12)."""
+sees an array, without loading a pickle or inflating a bomb."""
 
 import io
 import json

@@ -1,4 +1,4 @@
-"""Crafted session folders (issue #13, items 2 and 4): session.json is checked against its schema,
+"""Crafted session folders: session.json is checked against its schema,
 model files that are links are refused, and saving never writes through a link."""
 
 import json

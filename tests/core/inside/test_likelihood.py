@@ -1,4 +1,4 @@
-"""p(output | input) for each objective against the plain formulas of issue #10, §2."""
+"""p(output | input) for each objective against the plain formulas."""
 
 import numpy as np
 import pytest

@@ -128,3 +128,22 @@ def test_scores_are_c_times_v_on_the_copies(topic_corpus):
     np.testing.assert_allclose(step.scores(), model.syn1neg @ model.vectors[i], rtol=1e-5, atol=1e-7)
     step.apply()
     assert step.scores()[o] == pytest.approx(float(step.ns_units()[0].score), rel=1e-5)
+
+
+def test_the_hierarchical_softmax_factors_multiply_to_p(topic_corpus):
+    model = trained_model(topic_corpus, epochs=1, hs=True, negative=0)
+    step = Step(model, model.vocab.index["sky2"], model.vocab.index["sky6"])
+    path = step.hs_units()
+    assert {u.label for u in path} == {0, 1}  # both kinds of factor occur on the path
+    for u in path:
+        assert u.factor == pytest.approx(u.sigmoid if u.label else 1 - u.sigmoid)
+    assert np.prod([u.factor for u in path]) == pytest.approx(step.readout().p, rel=1e-5)
+
+
+def test_a_full_softmax_step_has_no_negative_sampling(topic_corpus):
+    model = trained_model(topic_corpus, epochs=1, softmax=True)
+    step = Step(model, model.vocab.index["sky2"], model.vocab.index["sky6"])
+    assert step.ns_units() == [] and step.negatives == []
+    readout = step.readout()
+    assert readout.ns_loss is None and readout.cosine is not None
+    assert step.likelihood().sigmoid is None

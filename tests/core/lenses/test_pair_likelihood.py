@@ -125,7 +125,8 @@ def test_train_probe_pair_and_info(topic_file, tmp_path, capsys):
     assert info["snapshots"] == 3
     assert [(p["input"], p["output"]) for p in info["probes"]] == [("sea0", "sea1"), ("sky1", "the")]
     for probe in info["probes"]:
-        assert set(probe) == {"input", "output", "objective", "progress", "p", "rank"}
+        assert set(probe) == {"input", "output", "objective", "progress", "p", "rank", "seen", "context"}
+        assert probe["context"] == "single" and probe["seen"][0] == 0 and probe["seen"][1] < probe["seen"][2]
         assert probe["objective"] == "negative" and probe["progress"] == [0.0, 1.0, 2.0]
         assert len(probe["p"]) == len(probe["rank"]) == 3 and all(0 < p < 1 for p in probe["p"])
     assert main(["train", str(topic_file), "-o", str(model), *small, "--snapshots", "2",

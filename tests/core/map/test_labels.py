@@ -1,11 +1,11 @@
-"""Words on the map (issue #14): the spatial index (visible rectangle, lasso), labels placed
+"""Words on the map: the spatial index (visible rectangle, lasso), labels placed
 without overlap from the most frequent, regions named by their most frequent words."""
 
 import numpy as np
 import pytest
 
 from w2vstudio.core.map.spatial_index import GridIndex, inside_polygon
-from w2vstudio.core.map.labels import kmeans, name_regions, place_labels
+from w2vstudio.core.map.labels import name_regions, place_labels
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,15 @@ def test_a_lasso_selects_the_points_inside(xy):
     assert not len(index.in_polygon(triangle[:2]))
     square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
     assert inside_polygon(np.array([[0.5, 0.5], [1.5, 0.5]]), square).tolist() == [True, False]
+
+
+def test_the_nearest_point_equals_a_scan(xy):
+    index = GridIndex(xy)
+    for x, y in np.random.default_rng(2).uniform(-11, 11, (200, 2)):
+        d = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
+        best = int(d.argmin())
+        assert index.nearest(x, y, 0.2) == (best if d[best] <= 0.2 else None)
+    assert GridIndex(np.zeros((0, 2))).nearest(0, 0, 1) is None
 
 
 def test_degenerate_layouts():
@@ -76,4 +85,5 @@ def test_regions_are_named_by_their_most_frequent_words():
     assert len(set(zip(labels, labels_true))) == 3
     empty_labels, empty_regions = name_regions(np.zeros((0, 2)), [])
     assert empty_labels.tolist() == [] and empty_regions == []
-    assert kmeans(np.ones((4, 2)), 2).tolist() == [0, 0, 0, 0]
+    same_labels, same_regions = name_regions(np.ones((4, 2)), list("abcd"), k=2)  # one place: one region
+    assert same_labels.tolist() == [0, 0, 0, 0] and [r.size for r in same_regions] == [4]

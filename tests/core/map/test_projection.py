@@ -41,6 +41,15 @@ def test_pca_matches_sklearn_up_to_sign(X):
         np.testing.assert_allclose(ours[:, j], sign * theirs[:, j], atol=1e-8)
 
 
+def test_pca_matches_an_svd_up_to_sign():
+    X = np.random.default_rng(3).standard_normal((2_000, 100)) @ np.diag(np.linspace(3, 0.1, 100))
+    _, singular, vt = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)
+    basis = pca_fit(X, n_components=3)
+    signs = np.sign(np.sum(basis.components * vt[:3], axis=1))
+    np.testing.assert_allclose(basis.components, signs[:, None] * vt[:3], atol=1e-8)
+    np.testing.assert_allclose(basis.explained_variance_ratio, singular[:3] ** 2 / np.sum(singular**2))
+
+
 def test_pca_basis_is_ordered_orthonormal_and_signed(X):
     basis = pca_fit(X, n_components=4)
     ratio = basis.explained_variance_ratio

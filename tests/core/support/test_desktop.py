@@ -1,4 +1,4 @@
-"""A desktop citizen (issue #14): `--version`, `w2vstudio PATH...` opening the studio, and the
+"""A desktop citizen: `--version`, `w2vstudio PATH...` opening the studio, and the
 freedesktop entry and icon installed under a temporary $XDG_DATA_HOME and removed again."""
 
 import os

@@ -1,6 +1,7 @@
 """The Inside tab: slide the window, apply a step (on a copy), train the tiny model 100 samples."""
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from w2vstudio.core.inside.samples import SEED_SENTENCE
@@ -9,7 +10,7 @@ from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.inside.inside_panel import InsidePanel
-from w2vstudio.gui.session import Entry, StudioSession, model_entry
+from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
 
 
 def _panel(qtbot, session=None):
@@ -129,3 +130,37 @@ def test_a_long_text_is_refused_in_one_line(qtbot):
     assert view.samples is None and view.table.rowCount() == 0 and "up to" in view.direction.text()
     view.set_sentence(SEED_SENTENCE)
     assert view.samples is not None
+
+
+def _hs_or_softmax_model(tmp_path, **kw):
+    model = _model(tmp_path)
+    corpus = scan_corpus([tmp_path / "corpus.txt"]).encode(min_count=1)
+    model = Model.create(corpus.vocab, TrainParams(dim=8, epochs=1, threads=1, min_count=1, sample=0.0, **kw))
+    Trainer(model, corpus).train()
+    return model
+
+
+def _step_view_on(qtbot, tmp_path, **kw):
+    from w2vstudio.core.inside.samples import Sample
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(model_entry("m", _hs_or_softmax_model(tmp_path, **kw), saved=False))
+    view = panel.step_view
+    view.set_sample(Sample(0, (1,), ("nurse",), "doctor", 1))
+    assert view.step is not None
+    return panel, view
+
+
+def test_the_step_view_prints_the_huffman_factors_as_used(qtbot, tmp_path):
+    _panel_kept, view = _step_view_on(qtbot, tmp_path, hs=True, negative=0)
+    headers = [view.units.horizontalHeaderItem(c).text() for c in range(view.units.columnCount())]
+    factor = headers.index("factor")
+    factors = [float(view.units.item(r, factor).text()) for r in range(view.units.rowCount())]
+    assert factors and np.prod(factors) == pytest.approx(view.step.readout().p, rel=0.05)
+    assert "multiply to" in view.cost.text()
+
+
+def test_a_full_softmax_step_shows_no_negative_sampling(qtbot, tmp_path):
+    _panel_kept, view = _step_view_on(qtbot, tmp_path, softmax=True)
+    assert view.units.rowCount() == 0 and view.units.isHidden()
+    assert "negative sampling loss" not in view.cost.text() and "σ(v·u_o)" not in view.headline.text()

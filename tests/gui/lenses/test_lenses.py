@@ -10,7 +10,7 @@ from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.lenses.lenses_panel import LensesPanel
-from w2vstudio.gui.session import Entry, StudioSession, model_entry
+from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
 
 PAIRS = (("t0w1", "t0w2"), ("t1w3", "the"))
 
@@ -76,6 +76,9 @@ def test_frequency_scatter_deciles_and_hover(qtbot, trained):
     view.measure.setCurrentIndex(2)
     qtbot.waitUntil(lambda: not view.busy and len(view.rows) > 0, timeout=20_000)
     assert np.all(view.values == 1.0)  # the same model twice agrees everywhere
+    qtbot.waitUntil(lambda: not view.busy and view.compare_table.rowCount() == 10, timeout=20_000)
+    assert view.compare_table.isVisibleTo(view) and view.compare_note.text()  # the measured verdict
+    assert view.compare_table.item(0, 0).text() == "1"
     view.pin_decile_sample()
     pinned = session.pins
     rows = [trained.model.vocab.index[w] for w in pinned]
@@ -152,3 +155,24 @@ def test_a_studio_run_probes_five_pairs_of_its_corpus(qtbot, window, tiny_corpus
     view = window.lenses_panel.likelihood_view
     assert view.pairs == outcome.probes.pairs and len(view.words) == len(outcome.recorder)
     assert window.errors == []
+
+
+def test_mirror_draws_the_two_rankings_in_the_background(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.mirror_view
+    view.word.setText("zorp")
+    view.top.setValue(8)
+    view.look()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    found = view.result
+    assert not view.busy and len(found.contexts) == 8 and set(view.lines) == {c.word for c in found.contexts}
+    assert "Spearman's ρ" in view.headline.text() and view.leapfrogs.count() == len(found.leapfrogs)
+    line = view.lines[found.contexts[0].word]
+    assert list(line.xData) == [0, 1] and line.yData[0] == 0  # the corpus's first context at the top left
+    if found.leapfrogs:
+        view.leapfrogs.setCurrentRow(0)
+        assert view.lines[found.leapfrogs[0].model_first].opts["pen"].width() == 5
+    session.add(Entry("v", KeyedVectors(["zorp", "b"], np.ones((2, 3), np.float32))))
+    assert view.result is None and not view.lines
+    view.look()
+    assert "does not name its corpus" in view.headline.text() and not view.busy

@@ -8,7 +8,7 @@ from tests.gui.watch.test_evolution import TIMEOUT, show_watched, wait_for_frame
 from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.watch.trajectories import snapshot_coordinates
 from w2vstudio.gui import settings, workers
-from w2vstudio.gui.session import Entry
+from w2vstudio.gui.studio_session import Entry
 from w2vstudio.gui.watch.evolution import Evolution
 
 

@@ -11,7 +11,7 @@ from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.map.map_panel import AXES
-from w2vstudio.gui.session import Entry
+from w2vstudio.gui.studio_session import Entry
 
 TIMEOUT = 60_000
 

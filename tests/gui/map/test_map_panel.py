@@ -39,6 +39,12 @@ def project(qtbot, map_panel, kv, **options):
         map_panel.set_vectors(kv)
 
 
+def select(qtbot, map_panel, word):
+    """Select `word` and wait for its neighbours, searched in a worker."""
+    with qtbot.waitSignal(map_panel.neighbours_shown, timeout=TIMEOUT):
+        assert map_panel.select_word(word)
+
+
 def view_of(map_panel):
     return map_panel.findChild(pg.PlotWidget).getViewBox()
 
@@ -63,11 +69,14 @@ def test_pca_map_shows_the_n_most_frequent_words(qtbot, map_panel, kv):
 
 def test_select_word_highlights_its_k_nearest_neighbours(qtbot, map_panel, kv):
     project(qtbot, map_panel, kv, n=len(kv), k=5)
-    assert map_panel.select_word("w7")
+    with qtbot.waitSignal(map_panel.neighbours_shown, timeout=TIMEOUT):
+        assert map_panel.select_word("w7")
+        assert map_panel.neighbours == []  # searched in a worker, heard through the event loop
     assert map_panel.selected_word == "w7"
     assert map_panel.neighbours == kv.most_similar("w7", topn=5)
     assert sorted(visible_labels(map_panel)) == sorted(["w7"] + [w for w, _ in map_panel.neighbours])
-    map_panel.configure(k=3)  # changing k updates the selection
+    with qtbot.waitSignal(map_panel.neighbours_shown, timeout=TIMEOUT):
+        map_panel.configure(k=3)  # changing k updates the selection
     assert [w for w, _ in map_panel.neighbours] == [w for w, _ in kv.most_similar("w7", topn=3)]
     map_panel.clear_selection()
     assert visible_labels(map_panel) == []
@@ -75,12 +84,12 @@ def test_select_word_highlights_its_k_nearest_neighbours(qtbot, map_panel, kv):
 
 def test_neighbours_are_those_on_the_map(qtbot, map_panel, kv):
     project(qtbot, map_panel, kv, n=50, k=4)
-    map_panel.select_word("w3")
+    select(qtbot, map_panel, "w3")
     assert map_panel.neighbours == kv.most_similar("w3", topn=4, restrict_vocab=50)
     # any set of words: nearest by cosine among them, in the full space
     shown = kv.words[1::3]
     map_panel.set_coordinates(shown, np.zeros((len(shown), 2)))
-    map_panel.select_word("w4")
+    select(qtbot, map_panel, "w4")
     unit = kv.vectors / np.linalg.norm(kv.vectors, axis=1, keepdims=True)
     rows = [kv.index(w) for w in shown if w != "w4"]
     best = np.array(rows)[np.argsort(-(unit[rows] @ unit[4]))[:4]]
@@ -103,6 +112,7 @@ def test_search_flies_to_the_word(qtbot, map_panel, kv):
     with qtbot.waitSignal(map_panel.word_activated, timeout=TIMEOUT) as activated:
         qtbot.keyClick(search, Qt.Key.Key_Return)
     assert activated.args == ["w42"] and map_panel.selected_word == "w42"
+    qtbot.waitUntil(lambda: bool(map_panel.neighbours), timeout=TIMEOUT)  # then the view fits them
     (x0, x1), (y0, y1) = view_of(map_panel).viewRange()
     x, y = map_panel.coordinates[42]
     assert x0 < x < x1 and y0 < y < y1
@@ -114,7 +124,8 @@ def test_search_flies_to_the_word(qtbot, map_panel, kv):
 
 def test_click_selects_and_hover_shows_the_nearest_word(qtbot, map_panel, kv):
     project(qtbot, map_panel, kv)
-    map_panel.fly_to("w5")  # zoomed in: the word is alone under the cursor
+    with qtbot.waitSignal(map_panel.neighbours_shown, timeout=TIMEOUT):
+        map_panel.fly_to("w5")  # zoomed in: the word is alone under the cursor
     plot = map_panel.findChild(pg.PlotWidget)
     pos = plot.mapFromScene(scene_pos(map_panel, "w5"))
     qtbot.mouseMove(plot.viewport(), pos)
@@ -123,11 +134,12 @@ def test_click_selects_and_hover_shows_the_nearest_word(qtbot, map_panel, kv):
     with qtbot.waitSignal(map_panel.word_activated, timeout=TIMEOUT) as activated:
         qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert activated.args == ["w5"] and map_panel.selected_word == "w5"
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
 
 
 def test_set_coordinates_reuses_the_plot_items(qtbot, map_panel, kv):
     project(qtbot, map_panel, kv, k=3)
-    map_panel.select_word("w1")
+    select(qtbot, map_panel, "w1")
     items = list(view_of(map_panel).addedItems)
     moved = map_panel.coordinates + 1.0
     colours = map_panel.drawn()[1]

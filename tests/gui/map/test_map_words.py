@@ -1,4 +1,4 @@
-"""Words on the map (issue #14): labels that fit without overlapping, most frequent first, more
+"""Words on the map: labels that fit without overlapping, most frequent first, more
 as one zooms in, only in the visible region; region names by their most frequent words."""
 
 import os

@@ -9,7 +9,7 @@ import pytest
 
 from w2vstudio.gui import workers
 from w2vstudio.gui.train.plots import TrainingPlots
-from w2vstudio.gui.session import Entry
+from w2vstudio.gui.studio_session import Entry
 
 from tests.gui.watch.test_evolution import click_plot, wait_for_frames
 

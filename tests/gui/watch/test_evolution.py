@@ -81,9 +81,11 @@ def test_the_timeline_scrubs_and_plays(qtbot, window, add_watched, watched):
     assert not timeline.follow.isChecked() and timeline.frame == 7
     np.testing.assert_allclose(w.live_map.map_panel.coordinates, frames.coords[7])
     assert shown == [frames.x[7]]
-    assert w.live_map.map_panel.select_word("the")  # neighbours in the snapshot shown, among the tracked words
+    with qtbot.waitSignal(w.live_map.map_panel.neighbours_shown, timeout=TIMEOUT):
+        assert w.live_map.map_panel.select_word("the")  # neighbours in the snapshot shown, among the tracked words
     assert w.live_map.map_panel.neighbours == frames.vectors(7).most_similar("the", topn=10)
-    timeline.set_frame(2)
+    with qtbot.waitSignal(w.live_map.map_panel.neighbours_shown, timeout=TIMEOUT):
+        timeline.set_frame(2)
     assert w.live_map.map_panel.selected_word == "the"
     assert w.live_map.map_panel.neighbours == frames.vectors(2).most_similar("the", topn=10)
 
@@ -99,6 +101,7 @@ def test_the_timeline_scrubs_and_plays(qtbot, window, add_watched, watched):
 
     timeline.follow.setChecked(True)  # back to the latest
     assert timeline.frame == 8 and shown[-1] is None
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)  # the neighbours of the last frame shown
 
 
 def test_trails_of_pinned_words_and_the_basis(qtbot, window, add_watched, watched):

@@ -9,7 +9,8 @@ reader undoes them); from a zip only regular files with plain relative names are
 all together capped in size, never a link, never a name leading outside the cache. A corpus of
 JSON lines (gensim-data's records) is converted to a gzip-compressed text by `records.to_text`,
 and only the text is kept. A corpus in parts (gensim-data's largest) is downloaded part by part,
-each checked against its own MD5, into one file.
+each checked against its own MD5, into one file. A download that stays silent, runs past its
+deadline or falls below its minimum rate over a window (`Limits`) is given up.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import http.client
 import shutil
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -26,9 +28,9 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from w2vstudio.core.corpus import records
+from w2vstudio.core.errors import W2VError
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.support.folders import app_data
-from w2vstudio.core.errors import W2VError
 from w2vstudio.core.support.task import Task
 
 
@@ -37,6 +39,43 @@ _TIMEOUT = 30  # seconds a connection may stay silent
 _DOWNLOADED = 0.8  # the share of the progress bar the download takes (the rest: unpacking)
 _ZIP_MAGIC = b"PK\x03\x04"
 _MAX_MEMBERS = 100_000  # files a zip may hold
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a download may take: `silence` seconds without a byte, `deadline` seconds in all,
+    and at least `min_rate` bytes per second over each `window` seconds."""
+
+    silence: float = _TIMEOUT
+    deadline: float = 24 * 3600
+    min_rate: float = 1000
+    window: float = 60
+
+
+LIMITS = Limits()
+
+
+class _Pace:
+    """The download's clock: raises W2VError, stating the limit, past the deadline or below the rate."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.start = self.window_start = time.monotonic()
+        self.window_done = 0
+
+    def check(self, url: str, done: int) -> None:
+        now, lim = time.monotonic(), self.limits
+        if now - self.start > lim.deadline:
+            raise W2VError(f"{url}: the download took longer than its deadline of {lim.deadline:,.0f} s "
+                           f"({done:,} bytes received); nothing was kept, try again")
+        if now - self.window_start >= lim.window:
+            rate = (done - self.window_done) / (now - self.window_start)
+            if rate < lim.min_rate:
+                raise W2VError(f"{url}: the download is too slow: {rate:,.0f} bytes/s over the last "
+                               f"{now - self.window_start:,.0f} s, below the minimum of {lim.min_rate:,.0f} "
+                               f"bytes/s over {lim.window:,.0f} s (deadline {lim.deadline:,.0f} s); "
+                               "nothing was kept, try again")
+            self.window_start, self.window_done = now, done
 
 
 @dataclass(frozen=True)
@@ -144,11 +183,12 @@ def cached(corpus: Corpus, cache: Path | None = None) -> Path | None:
 
 
 def fetch(corpus: Corpus, cache: Path | None = None, task: Task | None = None,
-          note: Callable[[str], None] | None = None) -> Path:
+          note: Callable[[str], None] | None = None, limits: Limits = LIMITS) -> Path:
     """The corpus's path in the cache, downloaded and unpacked first unless already there.
     Meant for a background thread: `task` hears the progress (the bytes downloaded in its text)
     and stops it soon with `Cancelled`; `note(sentence)` hears of records left out of a
-    conversion. Every failure is one `W2VError` line; nothing partial is left in the cache."""
+    conversion; `limits` bound the download's time. Every failure is one `W2VError` line; nothing
+    partial is left in the cache."""
     task = task or Task.none()
     found = cached(corpus, cache)
     if found is not None:
@@ -161,7 +201,7 @@ def fetch(corpus: Corpus, cache: Path | None = None, task: Task | None = None,
     name = PurePosixPath(corpus.url).name
     download = folder / f".{name}.download"
     with atomic_write(download) as f:
-        head = _download(corpus, f, task)
+        head = _download(corpus, f, task, limits)
     try:
         if corpus.fields:
             target = _convert(corpus, download, folder / f"{corpus.name}.txt.gz", task.part(_DOWNLOADED, 1.0), note)
@@ -186,16 +226,18 @@ def _convert(corpus: Corpus, download: Path, target: Path, task: Task, note) -> 
     return target
 
 
-def _download(corpus: Corpus, f, task: Task) -> bytes:
-    """Write the corpus's bytes (its parts one after the other) to `f`, checked for size and MD5;
-    the first bytes."""
+def _download(corpus: Corpus, f, task: Task, limits: Limits) -> bytes:
+    """Write the corpus's bytes (its parts one after the other) to `f`, checked for size and MD5
+    and paced by `limits`; the first bytes."""
     done, head, pieces = 0, b"", corpus.pieces()
+    pace = _Pace(limits)
     for i, (url, md5) in enumerate(pieces):
         digest = hashlib.md5()
         try:
-            with urllib.request.urlopen(url, timeout=_TIMEOUT) as response:
-                while chunk := response.read(_CHUNK):
+            with urllib.request.urlopen(url, timeout=limits.silence) as response:
+                while chunk := response.read1(_CHUNK):  # what has come: the pace is checked between
                     task.check("the download was cancelled; nothing was kept")
+                    pace.check(url, done + len(chunk))
                     done += len(chunk)
                     if done > corpus.size:
                         raise W2VError(f"{url}: the server sends more than the {corpus.size:,} bytes "

@@ -36,13 +36,17 @@ class Block:
 
 def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
            task: Task | None = None) -> Iterator[Block]:
-    """Every block of the corpus files (folders searched recursively), in order; a cancelled `task` raises `Cancelled`."""
+    """Every block of the corpus files (folders searched recursively), in order; `task` hears the
+    share of the bytes on disk read so far after each block, and a cancel raises `Cancelled`."""
     task = task or Task.none()
-    for stat in corpus.find_files(paths):
+    stats = corpus.find_files(paths)
+    total, before = sum(s.bytes for s in stats), 0
+    for stat in stats:
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
-        for data, _ in corpus.iter_blocks(stat.path, _COUNTER):
+        for data, done in corpus.iter_blocks(stat.path, _COUNTER):
             task.check("corpus reading cancelled")
+            task.progress((before + done) / total if total else 1.0)
             local = tokenizer(data)
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
@@ -51,6 +55,7 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             words = local >= 0
             ids[words] = ours[local[words]]
             yield Block(data.decode("utf-8"), ids)
+        before += stat.bytes
 
 
 def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Comparing two models: a word's neighbours side by side, and where their neighbourhoods differ.
+"""Comparing two models: a word's neighbours side by side, and the words that moved most.
 
 Words are matched by their strings. Neighbours are searched in each model's whole vocabulary (or
 its first `restrict_vocab` words), as batched matrix products; overlaps are Jaccard indices.
@@ -7,10 +7,9 @@ its first `restrict_vocab` words), as batched matrix products; overlaps are Jacc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import islice
-
 import numpy as np
 
+from w2vstudio.core.explore.change import change
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K, jaccard
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -62,13 +61,11 @@ def compare_word(a: KeyedVectors, b: KeyedVectors, word: str, topn: int = DEFAUL
                                [(b.words[i], float(s)) for i, s in zip(ri[0], rs[0])], float(overlap[0]))
 
 
-def most_different(a: KeyedVectors, b: KeyedVectors, top: int = 2_000, n: int = 50, topn: int = DEFAULT_K,
-                   restrict_vocab: int | None = None) -> list[tuple[str, float]]:
-    """Of the `top` most frequent words (in `a`'s order) that both models know, the `n` whose
-    neighbourhoods overlap least: (word, overlap), lowest first."""
-    words = list(islice((w for w in a.words if w in b), top))
-    if not words:
-        return []
-    overlap = _overlaps(a, b, words, topn, restrict_vocab)[2]
-    order = np.argsort(overlap, kind="stable")[:n]
-    return [(words[i], float(overlap[i])) for i in order]
+def most_different(a: KeyedVectors, b: KeyedVectors, top: int = 2_000, n: int = 50,
+                   topn: int = DEFAULT_K) -> list[tuple[str, float]]:
+    """Of the `top` most frequent words both models know, the `n` that moved most between them, as
+    `change` ranks them (alignment, neighbourhoods, frequency controlled): (word, z), highest first."""
+    if sum(w in b for w in a.words) < 3:
+        return []  # too few to align
+    result = change([a, b], top=top, k=topn)
+    return [(r["word"], r["z"]) for r in result.ranked(n)]

@@ -307,6 +307,14 @@ def read_pairs(path: str | Path) -> list[tuple[str, str, float]]:
     return pairs
 
 
+def pair_rows(kv: KeyedVectors, path: str | Path | None = None,
+              case_insensitive: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Each scored word pair's words as rows of `kv` (-1: not in the vocabulary), (n, 2), and the
+    human scores, (n,), of a word-pair file (default: the bundled WordSim-353)."""
+    table, rows, _, _ = _items(kv, path, WORDSIM, _pair_table, None, case_insensitive)
+    return rows, table.gold
+
+
 def evaluate_pairs(
     kv: KeyedVectors,
     path: str | Path | None = None,

@@ -102,8 +102,8 @@ def evaluate(kv: KeyedVectors, analogy_file: Path, pair_file: Path, restrict_voc
 
 
 def differences(a: KeyedVectors, b: KeyedVectors) -> list[Row]:
-    """The words whose neighbourhoods differ most, as rows (word, overlap, count in `a`)."""
-    return with_counts(a, most_different(a, b, DIFFER_TOP, DIFFER_N, DEFAULT_K, COMPARE_RESTRICT))
+    """The words that moved most (see `change`), as rows (word, z, count in `a`)."""
+    return with_counts(a, most_different(a, b, DIFFER_TOP, DIFFER_N, DEFAULT_K))
 
 
 def find_lines(paths: list, word: str, lowercase: bool, task: Task) -> tuple[str, list[ContextLine]]:

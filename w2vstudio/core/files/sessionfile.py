@@ -11,7 +11,7 @@ and refuses model files that are links or lie outside the folder; any failure is
 A fastText model keeps its n-grams without copying them: its entry names the `.bin` it was read
 from (path, size, mtime_ns, word limit) beside its saved word vectors. Loading reopens that file
 (memory-mapped) if it is still the same regular file; otherwise the saved words come back without
-n-grams and `Session.notes` says why.
+n-grams and `SavedSession.notes` says why.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ _OURS = re.compile(r"model-\d+\.npz")  # the only files a save ever removes
 
 
 @dataclass
-class Session:
+class SavedSession:
     """What `load_session` read: `models` as (name, Model or KeyedVectors) pairs in order, the
     pinned words, the analogy probe (a, b, c, expected) or None, the index of the model explored
     or None, and notes for the user (a fastText model whose n-grams could not be reopened)."""
@@ -92,7 +92,7 @@ def save_session(folder, models, pins=(), probe=None, current: int | None = None
             (folder / name).unlink(missing_ok=True)  # a link is removed, never its target
 
 
-def load_session(folder, task: Task | None = None) -> Session:
+def load_session(folder, task: Task | None = None) -> SavedSession:
     """The session saved in `folder` (or given its session.json). Cancelling `task` stops it
     (`Cancelled`) before the next model, or while it reads vectors."""
     task = task or Task.none()
@@ -114,7 +114,7 @@ def load_session(folder, task: Task | None = None) -> Session:
         else:
             models.append((entry["name"], load_vectors(file, fmt="model", task=task)))
     probe = data.get("analogy")
-    return Session(models, list(data.get("pins", [])), None if probe is None else tuple(probe), data.get("current"),
+    return SavedSession(models, list(data.get("pins", [])), None if probe is None else tuple(probe), data.get("current"),
                    notes)
 
 

@@ -341,6 +341,12 @@ def metadata_path(vectors_path: str | Path) -> Path:
     return p.with_name(f"{name}-metadata{p.suffix}")
 
 
+def input_files(path: str | Path) -> list[Path]:
+    """The files reading the vectors at `path` may read: a Projector file's metadata too."""
+    path = Path(path)
+    return [path, metadata_path(path)] if path.suffix.lower() == ".tsv" else [path]
+
+
 def _read_metadata(path: Path, n: int) -> tuple[list[str], np.ndarray | None]:
     """Words (and counts, given a `count` column) of the first n rows; row numbers if absent."""
     if not path.exists():

@@ -98,3 +98,27 @@ def summarize(model, logp: np.ndarray, output_id: int, yes_no: float | None, top
 def sigmoid(x: float) -> float:
     """σ(x) without overflow."""
     return float(np.exp(-np.logaddexp(0.0, -x)))
+
+
+def windows_likelihood(model, windows: np.ndarray, output_id: int, topn: int = 10) -> Likelihood:
+    """CBOW's p(output | context) averaged over real context windows ((n, 2·window) ids, −1 for
+    none): p is the mean over the windows of p(output | that window's mean (or sum) of E rows); rank
+    and top words by that mean p; σ(v·u_o) the mean too (negative sampling)."""
+    windows = np.atleast_2d(np.asarray(windows, np.int64))
+    total = np.zeros(len(model.vocab))
+    yes_no = [] if model.params.negative > 0 and objective(model) != "softmax" else None
+    n = 0
+    for row in windows:
+        ids = row[row >= 0]
+        if not len(ids):
+            continue
+        v = combine(model.vectors[ids], model.params.cbow_mean)
+        total += np.exp(log_probs(model, output_scores(model, v)))
+        if yes_no is not None:
+            yes_no.append(sigmoid(float(np.dot(model.syn1neg[output_id].astype(np.float64), v))))
+        n += 1
+    if not n:
+        raise ValueError("no window has a context word")
+    with np.errstate(divide="ignore"):
+        mean_log = np.log(total / n)
+    return summarize(model, mean_log, output_id, None if yes_no is None else float(np.mean(yes_no)), topn)

@@ -14,12 +14,12 @@ row predicts the centre's C row.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 
-from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.inside.tables import Stream, noise_table
+from w2vstudio.core.support.atomic import atomic_write
+from w2vstudio.core.support.csvfile import SafeWriter
 from w2vstudio.core.train.sampling import keep_probabilities
 
 SEED_SENTENCE = "The nurse assisted the doctor with the patient's treatment at the hospital."
@@ -102,7 +102,7 @@ class Samples:
     def write_csv(self, path) -> None:
         """The table as CSV (atomically): input words (space-separated), output, label, window."""
         with atomic_write(path, "w") as f:
-            writer = csv.writer(f, lineterminator="\n")
+            writer = SafeWriter(f, lineterminator="\n")
             writer.writerow(["input" if self.sg else "context", "output" if self.sg else "target", "label",
                              "window"])
             for s in self.samples:

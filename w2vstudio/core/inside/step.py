@@ -14,10 +14,48 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from w2vstudio.core.inside.likelihood import Likelihood, combine, log_probs, log_softmax, sigmoid, summarize
+from w2vstudio.core.inside.likelihood import (Likelihood, combine, likelihood, log_probs, log_softmax, sigmoid,
+                                             summarize, windows_likelihood)
 from w2vstudio.core.inside.tables import Stream, huffman, noise_table, objective, output_matrix
 
 DEFAULT_NEGATIVE = 5  # negatives shown beside a full-softmax model, which draws none
+SINGLE_NOTE = ("one word's vector alone: outside what CBOW was trained on (the mean of a window's context "
+               "vectors), so p saturates; not CBOW's answer")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a CBOW model's p(output | input) is scored on: "corpus" (real windows around the output
+    that hold the input, `rows` (n, 2·window) padded with −1), "typed" (one context, `rows` (1, m))
+    or "single" (the input's vector alone, `rows` (1, 1))."""
+
+    kind: str
+    rows: np.ndarray
+
+    @property
+    def windows(self) -> int:
+        return len(self.rows)
+
+    def first(self) -> list[int]:
+        """The ids of the first context (the row one step is shown on)."""
+        row = np.asarray(self.rows[0])
+        return [int(i) for i in row[row >= 0]]
+
+    def to_dict(self) -> dict:
+        out = {"context": self.kind}
+        if self.kind == "corpus":
+            out["windows"] = self.windows
+        if self.kind == "single":
+            out["note"] = SINGLE_NOTE
+        return out
+
+
+def context_likelihood(model, context: Context, output_id: int, topn: int = 10) -> Likelihood:
+    """p(output | context) as CBOW predicts: the mean over the corpus windows, or over the one
+    typed context (or single vector)."""
+    if context.kind == "corpus":
+        return windows_likelihood(model, context.rows, output_id, topn)
+    return likelihood(model, context.first(), output_id, topn)
 
 
 @dataclass(frozen=True)
@@ -30,6 +68,7 @@ class Unit:
     score: float  # v·u
     sigmoid: float  # σ(v·u)
     loss: float  # −log σ(v·u) for label 1, −log σ(−v·u) for label 0
+    factor: float  # the probability the unit gives its label: σ(v·u) for label 1, 1 − σ(v·u) for label 0
 
 
 @dataclass(frozen=True)
@@ -73,6 +112,7 @@ class Step:
         self.objective = objective(model)
         p = model.params
         self.has_c = self.objective == "softmax" or p.negative > 0
+        self.has_ns = p.negative > 0 and self.objective != "softmax"  # a full softmax draws no negatives
         self.has_hs = bool(p.hs) and self.objective != "softmax"
         self.k = p.negative if p.negative > 0 else DEFAULT_NEGATIVE
         if self.has_c:
@@ -110,20 +150,20 @@ class Step:
 
     def _draw(self):
         self.negatives = ([self._stream.negative(self._thresholds, self._aliases) for _ in range(self.k)]
-                          if self.has_c else [])
+                          if self.has_ns else [])
 
     # -- what the view shows -------------------------------------------------------------------
     def likelihood(self, topn: int = 10) -> Likelihood:
         v = self.input_vector()
         yes_no = None
-        if self.has_c and self.objective != "softmax":
+        if self.has_ns:
             yes_no = sigmoid(float(np.dot(self._row("C", self.output), v)))
         return summarize(self.model, log_probs(self.model, self.scores(v)), self.output, yes_no, topn)
 
     def ns_units(self) -> list[Unit]:
         """The true word (label 1) and the drawn negatives (label 0; one equal to the true word is
-        skipped, as the kernel skips it), scored on C."""
-        if not self.has_c:
+        skipped, as the kernel skips it), scored on C; none for a model without negative sampling."""
+        if not self.has_ns:
             return []
         v = self.input_vector()
         words = self.model.vocab.words
@@ -131,8 +171,8 @@ class Step:
         return [_unit(r, words[r], label, float(np.dot(self._row("C", r), v))) for r, label in pairs]
 
     def hs_units(self) -> list[Unit]:
-        """The inner nodes on the true word's Huffman path: p(word) is the product of their sigmoids
-        (label 1 = go to the 0 child)."""
+        """The inner nodes on the true word's Huffman path: p(word) is the product of their factors,
+        σ(v·u) where the path goes to the 0 child (label 1), 1 − σ(v·u) where it goes to the 1 child."""
         if not self.model.params.hs or not len(self.model.syn1):
             return []
         codes, points, lengths = huffman(self.model)
@@ -144,8 +184,9 @@ class Step:
     def readout(self) -> Readout:
         lk = self.likelihood(topn=0)
         ns_loss = cosine = None
-        if self.has_c:
+        if self.has_ns:
             ns_loss = sum(u.loss for u in self.ns_units())
+        if self.has_c:
             v, c = self.input_vector().astype(np.float64), self._row("C", self.output).astype(np.float64)
             norm = np.linalg.norm(v) * np.linalg.norm(c)
             cosine = float(v @ c / norm) if norm > 0 else 0.0
@@ -230,4 +271,5 @@ class Step:
 
 def _unit(row: int, word: str | None, label: int, score: float) -> Unit:
     sig = sigmoid(score)
-    return Unit(row, word, label, score, sig, float(np.logaddexp(0.0, -score if label else score)))
+    loss = float(np.logaddexp(0.0, -score if label else score))
+    return Unit(row, word, label, score, sig, loss, float(np.exp(-loss)))

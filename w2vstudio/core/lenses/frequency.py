@@ -17,7 +17,7 @@ import numpy as np
 
 from w2vstudio.core.explore.compare import overlaps
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.explore.evaluate import analogy_rows, answered
+from w2vstudio.core.explore.evaluate import analogy_rows, answered, pair_rows
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K, jaccard, neighbour_ids
 from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.vectors import KeyedVectors
@@ -109,3 +109,115 @@ def agreement(a: KeyedVectors, b: KeyedVectors, words: list[str] | None = None, 
     default to those of `a` that `b` knows too, in `a`'s order."""
     words = [w for w in a.words if w in b] if words is None else words
     return overlaps(a, b, words, k)
+
+
+@dataclass(frozen=True)
+class CompareDecile:
+    """One decile band of model `a`'s ranks, both models measured on it alone (`a` first)."""
+
+    decile: int  # 1 = the most frequent words
+    rank_from: int
+    rank_to: int
+    count_min: int
+    count_max: int
+    pairs: list  # [a, b]: Spearman's ρ of cosine and human score over the band's word pairs (None: < 3)
+    pair_count: int  # word pairs with both words in the band
+    analogy: list  # [a, b]: 3CosAdd accuracy over the band's questions, answers searched in the band (None: none)
+    questions: int  # analogy questions with all four words in the band
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+MIN_PAIRS = 5  # word pairs a band needs for a correlation
+VERDICT_QUESTIONS = 20  # questions (word pairs) a band needs to enter the verdict
+VERDICT_PAIRS = 10
+
+
+def compare(a: KeyedVectors, b: KeyedVectors, analogies: str | Path | None = None, pairs: str | Path | None = None,
+            parts: int = DECILES) -> list[CompareDecile]:
+    """Two models side by side per decile band of `a`'s ranks: word-pair similarity (WordSim-353 by
+    default) over the pairs whose two words fall in the band, and analogy accuracy over the
+    questions whose four words fall in it, answers searched among the band's words alone (every
+    band offers as many candidates, so rarity is not confused with the size of the pool). Only
+    words both models know count."""
+    counts = counts_of(a).astype(np.float64)
+    edges = np.unique(bounds(len(a), min(parts, len(a))))
+    rows_b = b.word_rows
+    in_b = np.array([rows_b.get(w, -1) for w in a.words], dtype=np.int64)  # each word of `a` in `b`
+    questions = analogy_rows(a, analogies)
+    questions = questions[((questions >= 0) & (in_b[questions] >= 0)).all(axis=1)]
+    pair_ids, gold = pair_rows(a, pairs)
+    known = ((pair_ids >= 0) & (in_b[pair_ids] >= 0)).all(axis=1)
+    pair_ids, gold = pair_ids[known], gold[known]
+    out = []
+    for d, (lo, hi) in enumerate(zip(edges[:-1], edges[1:]), 1):
+        band = np.arange(lo, hi)
+        band = band[in_b[band] >= 0]
+        mine = questions[((questions >= lo) & (questions < hi)).all(axis=1)] if len(questions) else questions
+        inside = ((pair_ids >= lo) & (pair_ids < hi)).all(axis=1) if len(pair_ids) else np.zeros(0, bool)
+        accuracy, rho = [], []
+        for kv, rows in ((a, band), (b, in_b[band])):
+            accuracy.append(_band_accuracy(kv, rows, band, mine))
+            rho.append(_band_correlation(kv, rows, band, pair_ids[inside], gold[inside]))
+        c = counts[lo:hi]
+        out.append(CompareDecile(d, int(lo) + 1, int(hi), int(c.min()), int(c.max()), rho, int(inside.sum()),
+                                 accuracy, len(mine)))
+    return out
+
+
+def _band_accuracy(kv: KeyedVectors, rows: np.ndarray, band: np.ndarray, questions: np.ndarray) -> float | None:
+    """3CosAdd accuracy over `questions` (rows of `a`) among the band's words only: `rows` are the
+    band's words in `kv`, `band` the same words in `a`."""
+    if not len(questions):
+        return None
+    local = KeyedVectors([kv.words[r] for r in rows.tolist()], kv.vectors[rows])
+    position = np.full(int(band.max()) + 1, -1, np.int64)
+    position[band] = np.arange(len(band))
+    return float(answered(local, position[questions], case_insensitive=False).mean())
+
+
+def _band_correlation(kv: KeyedVectors, rows: np.ndarray, band: np.ndarray, pairs: np.ndarray,
+                      gold: np.ndarray) -> float | None:
+    """Spearman's ρ of the cosines in `kv` and the human scores of `pairs` (rows of `a`)."""
+    if len(pairs) < MIN_PAIRS or np.ptp(gold) == 0:
+        return None
+    position = np.full(int(band.max()) + 1, -1, np.int64)
+    position[band] = np.arange(len(band))
+    local = rows[position[pairs]]
+    unit = kv.vectors[local].astype(np.float64)
+    unit /= np.maximum(np.linalg.norm(unit, axis=2, keepdims=True), 1e-30)
+    cosine = np.einsum("ij,ij->i", unit[:, 0], unit[:, 1])
+    from scipy.stats import spearmanr
+    rho = spearmanr(gold, cosine).statistic
+    return float(rho) if np.isfinite(rho) else None
+
+
+def verdict(rows: list[CompareDecile], name_a: str, name_b: str) -> str:
+    """What the comparison says about rare words, as measured: the leader of the most frequent and of
+    the rarest band that have analogy questions (word pairs where no band has questions)."""
+    for key, count, what, least in (("analogy", "questions", "analogy accuracy", VERDICT_QUESTIONS),
+                                    ("pairs", "pair_count", "word-pair ρ", VERDICT_PAIRS)):
+        measured = [r for r in rows if None not in getattr(r, key) and getattr(r, count) >= least]
+        if not measured:
+            continue
+        first, last = measured[0], measured[-1]
+
+        def lead(r):
+            a, b = getattr(r, key)
+            return (f"decile {r.decile} (counts {r.count_min:,}–{r.count_max:,}, {getattr(r, count):,} "
+                    f"{count.replace('_count', 's')}): {name_a} {a:.3f}, {name_b} {b:.3f}")
+
+        if first is last:
+            return f"{what.capitalize()} is measured in one band only, {lead(first)}: too little to compare by frequency."
+        gap_first, gap_last = (getattr(r, key)[0] - getattr(r, key)[1] for r in (first, last))
+        if gap_last == 0:
+            ahead = "neither is ahead"
+        else:
+            trend = ("wider" if abs(gap_last) > abs(gap_first) else "narrower") if np.sign(gap_last) == np.sign(
+                gap_first) else "the other way round"
+            ahead = f"{name_a if gap_last > 0 else name_b} is ahead, by a gap {trend} than among frequent words"
+        return (f"{what.capitalize()}, frequent words: {lead(first)}; rarest words measured: {lead(last)}. "
+                f"Among the rarest, {ahead}.")
+    return (f"No band has {VERDICT_QUESTIONS} analogy questions or {VERDICT_PAIRS} word pairs known to both "
+            "models: too little to compare by frequency.")

@@ -7,6 +7,12 @@ sampling with log Pn, or the Huffman path product), its rank among all words and
 sampling, σ(v·u_o): one matrix-vector product per pair per snapshot, between batches. The values
 are stored in `model.extras` (and so in model files and sessions); the pairs in
 `model.info["probes"]`. Default pairs: the highest PMI within the window among frequent words.
+
+For a CBOW model each pair is scored as CBOW predicts: the mean p over up to `PROBE_WINDOWS` real
+windows of the run's corpus centred on the output that hold the input (`"context": "corpus"`, with
+how many windows), never the one-vector figure CBOW was not trained on. With the corpus attached,
+each probe also counts the pair's sightings so far in the trainer's corpus order (the times the two
+words fell within a window of each other), so a curve can be drawn against them.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ import numpy as np
 
 from w2vstudio.core.kernels.scoring import cooccurrences
 from w2vstudio.core.errors import FormatError, UnknownWordError
-from w2vstudio.core.inside.likelihood import likelihood
+from w2vstudio.core.corpus.windows import sentence_ids, windows_of
+from w2vstudio.core.inside.likelihood import likelihood, windows_likelihood
 from w2vstudio.core.inside.tables import objective
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.corpus.scan import EncodedCorpus
@@ -30,6 +37,8 @@ DEFAULT_PAIRS = 5
 PMI_WORDS = 1_000  # default pairs are drawn from this many most frequent words
 PMI_MIN_COUNT = 20  # co-occurrences a pair needs before its PMI counts
 _WORDS, _P, _RANK, _SIGMOID = "probe_words", "probe_p", "probe_rank", "probe_sigmoid"  # model.extras
+_SEEN = "probe_seen"  # model.extras: sightings of each pair so far (NaN: not counted)
+PROBE_WINDOWS = 64  # real windows per pair for a CBOW model's probes
 INFO = "probes"  # model.info: {"pairs": [[input, output], ...]}
 
 
@@ -84,6 +93,29 @@ class LikelihoodProbes(TrainingCallback):
         self._words: list[int] = []
         self._rows: list[np.ndarray] = []  # per probe time: (pairs, 3) p, rank, sigmoid
         self._seen = len(recorder)  # snapshots taken before these probes (none of their values)
+        self._windows: list[np.ndarray | None] = [None] * len(self._ids)  # CBOW: real contexts per pair
+        self._sightings: list[np.ndarray] | None = None  # per pair: corpus positions of its sightings
+        self._n_tokens = 0
+        self._seen_base = np.zeros(len(self._ids))  # sightings before this run
+        self._run_words = 0  # corpus words of the model before this run
+
+    def attach_corpus(self, corpus: EncodedCorpus):
+        """Read, from the run's corpus, each pair's sightings and, for a CBOW model, its windows."""
+        tokens = np.asarray(corpus.tokens)
+        sentence = sentence_ids(corpus.offsets)
+        window = self.model.params.window
+        self._n_tokens = corpus.n_tokens
+        history = self.model.loss_history
+        self._run_words = int(history[-1, 0]) if len(history) else 0
+        self._sightings = [sightings(tokens, sentence, window, i, o) for i, o in self._ids]
+        if not self.model.params.sg:
+            self._windows = [windows_of(tokens, corpus.offsets, window, i, o, PROBE_WINDOWS) for i, o in self._ids]
+            self._windows = [w if len(w) else None for w in self._windows]
+
+    def contexts(self) -> list[dict]:
+        """Per pair what p is scored on: {"context": "corpus", "windows": n} or {"context": "single"}."""
+        return [{"context": "corpus", "windows": len(w)} if w is not None else {"context": "single"}
+                for w in self._windows]
 
     def start(self):
         """Probe the weights as they are before training, unless the recorder's latest snapshot
@@ -109,20 +141,38 @@ class LikelihoodProbes(TrainingCallback):
             self._take(int(self.recorder.times()["words"][-1]))
 
     def _take(self, words: int):
-        row = np.empty((len(self._ids), 3))
+        row = np.empty((len(self._ids), 4))
         for k, (i, o) in enumerate(self._ids):
-            found = likelihood(self.model, i, o, topn=0)
-            row[k] = found.p, found.rank, math.nan if found.sigmoid is None else found.sigmoid
+            rows = self._windows[k]
+            found = likelihood(self.model, i, o, topn=0) if rows is None else windows_likelihood(self.model, rows, o, 0)
+            row[k, :3] = found.p, found.rank, math.nan if found.sigmoid is None else found.sigmoid
+            row[k, 3] = self._seen_at(k, words)
         with self._lock:
             self._words.append(words)
             self._rows.append(row)
+
+    def _seen_at(self, k: int, words: int) -> float:
+        """The pair's sightings when the model has seen `words` corpus words (the loss axis)."""
+        if self._sightings is None or not self._n_tokens:
+            return math.nan
+        done = max(words - self._run_words, 0)
+        laps, rest = divmod(done, self._n_tokens)
+        pos = self._sightings[k]
+        base = self._seen_base[k]
+        return float((0 if math.isnan(base) else base) + laps * len(pos) + np.searchsorted(pos, rest, side="left"))
+
+    def seen(self) -> np.ndarray:
+        """(S, pairs) sightings at each probe time (NaN: not counted)."""
+        with self._lock:
+            rows = list(self._rows)
+        return np.stack(rows)[:, :, 3] if rows else np.zeros((0, len(self.pairs)))
 
     def values(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(words (S,), p (S, pairs), rank (S, pairs; 0: not probed), sigmoid (S, pairs; NaN: not
         negative sampling)); p is NaN where a pair was not probed."""
         with self._lock:
             words, rows = list(self._words), list(self._rows)
-        table = np.stack(rows) if rows else np.zeros((0, len(self.pairs), 3))
+        table = np.stack(rows) if rows else np.zeros((0, len(self.pairs), 4))
         rank = np.nan_to_num(table[:, :, 1], nan=0).astype(np.int64)  # 0: not probed
         return np.array(words, np.int64), table[:, :, 0], rank, table[:, :, 2]
 
@@ -130,8 +180,8 @@ class LikelihoodProbes(TrainingCallback):
     def save_into(self, model: Model | None = None):
         model = self.model if model is None else model
         words, p, rank, sigmoid = self.values()
-        model.extras.update({_WORDS: words, _P: p, _RANK: rank, _SIGMOID: sigmoid})
-        model.info[INFO] = {"pairs": [list(pair) for pair in self.pairs]}
+        model.extras.update({_WORDS: words, _P: p, _RANK: rank, _SIGMOID: sigmoid, _SEEN: self.seen()})
+        model.info[INFO] = {"pairs": [list(pair) for pair in self.pairs], "contexts": self.contexts()}
 
     @classmethod
     def resume(cls, model: Model, recorder: SnapshotRecorder,
@@ -145,8 +195,10 @@ class LikelihoodProbes(TrainingCallback):
             return None
         probes = cls(model, every, recorder)
         for k, words in enumerate(stored["words"].tolist()):
-            row = np.full((len(every), 3), math.nan)
-            row[:len(known)] = np.stack([stored["p"][k], stored["rank"][k], stored["sigmoid"][k]], axis=1)
+            row = np.full((len(every), 4), math.nan)
+            row[:len(known)] = np.stack([stored["p"][k], stored["rank"][k], stored["sigmoid"][k], stored["seen"][k]],
+                                        axis=1)
+            probes._seen_base[:len(known)] = stored["seen"][k]
             probes._words.append(int(words))
             probes._rows.append(row)
         return probes
@@ -155,7 +207,7 @@ class LikelihoodProbes(TrainingCallback):
 def no_probes() -> dict:
     """What `stored_probes` gives for a model without probes."""
     return {"pairs": [], "words": np.zeros(0, np.int64), "p": np.zeros((0, 0)), "rank": np.zeros((0, 0), np.int64),
-            "sigmoid": np.zeros((0, 0))}
+            "sigmoid": np.zeros((0, 0)), "seen": np.zeros((0, 0)), "contexts": []}
 
 
 def stored_probes(model: Model) -> dict:
@@ -174,12 +226,18 @@ def stored_probes(model: Model) -> dict:
         words = words.astype(np.int64)
         p, rank, sigmoid = (np.asarray(model.extras[k], dtype=np.float64) for k in (_P, _RANK, _SIGMOID))
         shape = (len(words), len(pairs))
-        if words.ndim != 1 or any(a.shape != shape for a in (p, rank, sigmoid)):
+        seen = (np.asarray(model.extras[_SEEN], dtype=np.float64) if _SEEN in model.extras
+                else np.full(shape, math.nan))  # older files: not counted
+        contexts = entry.get("contexts") or [{"context": "single"}] * len(pairs)
+        if not (isinstance(contexts, list) and len(contexts) == len(pairs) and all(isinstance(c, dict) for c in contexts)):
+            raise ValueError("the pairs' contexts do not fit the pairs")
+        if words.ndim != 1 or any(a.shape != shape for a in (p, rank, sigmoid, seen)):
             raise ValueError(f"values of shape {p.shape} for {len(words)} times and {len(pairs)} pairs")
     except (KeyError, ValueError, TypeError) as exc:
         raise FormatError(f"the model's likelihood probes are damaged ({exc})") from None
     return {"pairs": [tuple(x) for x in pairs], "words": words, "p": p,
-            "rank": np.nan_to_num(rank, nan=0).astype(np.int64), "sigmoid": sigmoid}
+            "rank": np.nan_to_num(rank, nan=0).astype(np.int64), "sigmoid": sigmoid, "seen": seen,
+            "contexts": contexts}
 
 
 def _is_pair(value) -> bool:
@@ -198,5 +256,23 @@ def probe_summaries(model: Model, epoch_words: float | None = None) -> list[dict
         ranks = stored["rank"][:, k].tolist()
         out.append({"input": i, "output": o, "objective": objective(model), "progress": progress,
                     "p": [None if math.isnan(v) else v for v in p.tolist()],
-                    "rank": [None if math.isnan(v) else r for v, r in zip(p.tolist(), ranks)]})
+                    "rank": [None if math.isnan(v) else r for v, r in zip(p.tolist(), ranks)],
+                    "seen": [None if math.isnan(v) else int(v) for v in stored["seen"][:, k].tolist()],
+                    **stored["contexts"][k]})
     return out
+
+
+def sightings(tokens: np.ndarray, sentence: np.ndarray, window: int, a: int, b: int) -> np.ndarray:
+    """Sorted corpus positions at which the trainer, reading in order, has both words of the pair
+    within `window` of each other on a sentence (the later word's position; a pair of one word twice
+    counts once per such pair of occurrences)."""
+    found = []
+    tokens = np.asarray(tokens)
+    for d in range(1, window + 1):
+        if d >= len(tokens):
+            break
+        same = sentence[:-d] == sentence[d:]
+        first, then = tokens[:-d], tokens[d:]
+        hit = same & (((first == a) & (then == b)) | (((first == b) & (then == a)) if a != b else False))
+        found.append(np.flatnonzero(hit) + d)
+    return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)

@@ -49,14 +49,16 @@ class Region:
 
 
 def name_regions(xy: np.ndarray, words: list[str], k: int = 12, top: int = 3, seed: int = 0) -> tuple[np.ndarray, list[Region]]:
-    """The layout's points clustered into `k` regions by k-means (points in map order: most
-    frequent first): each point's region, and each region named by its `top` most frequent words
-    at its points' mean."""
+    """The layout's points clustered into `k` regions (at most one per distinct place) by
+    scikit-learn's k-means from a k-means++ start (points in map order: most frequent first): each
+    point's region, and each region named by its `top` most frequent words at its points' mean."""
+    from sklearn.cluster import KMeans  # imported when needed: it takes seconds
+
     xy = np.asarray(xy, dtype=np.float64).reshape(len(words), 2)
     if not len(xy):
         return np.zeros(0, np.int64), []
-    k = max(1, min(int(k), len(xy)))
-    labels = kmeans(xy, k, seed)
+    k = max(1, min(int(k), len(np.unique(xy, axis=0))))
+    labels = KMeans(k, n_init=1, random_state=seed).fit_predict(xy)
     regions = []
     for c in range(k):
         members = np.flatnonzero(labels == c)
@@ -64,26 +66,3 @@ def name_regions(xy: np.ndarray, words: list[str], k: int = 12, top: int = 3, se
             x, y = xy[members].mean(axis=0)
             regions.append(Region(float(x), float(y), [words[i] for i in members[:top]], len(members)))
     return labels.astype(np.int64), regions
-
-
-def kmeans(xy: np.ndarray, k: int, seed: int = 0, rounds: int = 20) -> np.ndarray:
-    """Each point's cluster by Lloyd's k-means from a k-means++ start (an emptied cluster keeps
-    its centre)."""
-    rng = np.random.default_rng(seed)
-    centres = [xy[rng.integers(len(xy))]]
-    for _ in range(1, k):
-        d = np.min([((xy - c) ** 2).sum(axis=1) for c in centres], axis=0)
-        centres.append(xy[rng.choice(len(xy), p=d / d.sum())] if d.sum() > 0 else xy[rng.integers(len(xy))])
-    centres = np.array(centres)
-    labels = np.zeros(len(xy), np.int64)
-    for step in range(rounds):
-        d = ((xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
-        new = d.argmin(axis=1)
-        if step and (new == labels).all():
-            break
-        labels = new
-        for c in range(k):
-            members = labels == c
-            if members.any():
-                centres[c] = xy[members].mean(axis=0)
-    return labels

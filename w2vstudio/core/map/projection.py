@@ -1,5 +1,5 @@
-"""2D projections of word vectors: PCA (with a reusable basis), t-SNE (openTSNE), UMAP (umap-learn)
-and Procrustes alignment.
+"""2D projections of word vectors: PCA (scikit-learn's, with a reusable basis), t-SNE (openTSNE),
+UMAP (umap-learn) and Procrustes alignment (scipy's).
 
 A PCA basis fitted once can be applied to other snapshots of the same words, and Procrustes
 alignment rotates one layout onto another, so that maps of a model in training stay comparable.
@@ -39,27 +39,27 @@ class PCABasis:
 
 
 def pca_fit(X: np.ndarray, n_components: int = 2) -> PCABasis:
-    """PCA of the rows of `X`, from the eigenvectors of the centred data's dim x dim scatter
-    matrix (sklearn's "covariance_eigh" solver: for many more rows than dimensions, an order of
-    magnitude faster than an SVD of the data, and as accurate for the leading axes).
+    """PCA of the rows of `X` by scikit-learn, from the eigenvectors of the centred data's dim x dim
+    covariance ("covariance_eigh": for many more rows than dimensions, an order of magnitude faster
+    than an SVD of the data, and as accurate for the leading axes).
 
     Each axis is signed so that its largest-magnitude loading is positive, which makes the result
-    deterministic. Axes beyond the number of dimensions are zero.
+    deterministic. Axes beyond the number of dimensions (or of rows) are zero.
     """
+    from sklearn.decomposition import PCA  # imported when needed: it takes seconds
+
     X = np.asarray(X, dtype=np.float64)
-    mean = X.mean(axis=0) if len(X) else np.zeros(X.shape[1])
-    centred = X - mean
-    scatter = centred.T @ centred
-    values, vectors = np.linalg.eigh(scatter)  # ascending
-    top = np.argsort(values)[::-1][:n_components]
     components = np.zeros((n_components, X.shape[1]))
-    components[: len(top)] = vectors[:, top].T
+    ratio = np.zeros(n_components)
+    if len(X) < 2:  # no variance to fit
+        return PCABasis(X.mean(axis=0) if len(X) else np.zeros(X.shape[1]), components, ratio)
+    fitted = min(n_components, *X.shape)
+    with np.errstate(invalid="ignore"):  # no variance at all: a ratio of 0 / 0
+        pca = PCA(fitted, svd_solver="covariance_eigh").fit(X)
+    components[:fitted], ratio[:fitted] = pca.components_, np.nan_to_num(pca.explained_variance_ratio_)
     peaks = components[np.arange(n_components), np.abs(components).argmax(axis=1)]
     components *= np.where(peaks < 0, -1.0, 1.0)[:, None]
-    variance = np.zeros(n_components)
-    variance[: len(top)] = np.maximum(values[top], 0.0)
-    total = float(np.trace(scatter))
-    return PCABasis(mean, components, variance / total if total > 0 else variance)
+    return PCABasis(pca.mean_, components, ratio)
 
 
 def pca_apply(basis: PCABasis, X: np.ndarray) -> np.ndarray:
@@ -73,18 +73,21 @@ def pca_2d(X: np.ndarray) -> np.ndarray:
 
 
 def procrustes_align(reference: np.ndarray, moving: np.ndarray, scale: bool = False) -> np.ndarray:
-    """`moving` (n, d) translated and orthogonally transformed (and scaled if `scale`) to fit
-    `reference` (n, d) best in least squares; row i of each is the same point."""
+    """`moving` (n, d) translated and orthogonally transformed (by scipy's orthogonal Procrustes;
+    and scaled if `scale`) to fit `reference` (n, d) best in least squares; row i of each is the
+    same point."""
+    from scipy.linalg import orthogonal_procrustes
+
     ref = np.asarray(reference, dtype=np.float64)
     mov = np.asarray(moving, dtype=np.float64)
     if ref.shape != mov.shape:
         raise ValueError(f"shapes differ: {ref.shape} and {mov.shape}")
     ref_mean, mov_mean = ref.mean(axis=0), mov.mean(axis=0)
     centred = mov - mov_mean
-    u, s, vt = np.linalg.svd(centred.T @ (ref - ref_mean))
+    rotation, singular_sum = orthogonal_procrustes(centred, ref - ref_mean)
     norm = float(np.sum(centred**2))
-    factor = s.sum() / norm if scale and norm > 0 else 1.0
-    return factor * centred @ (u @ vt) + ref_mean
+    factor = singular_sum / norm if scale and norm > 0 else 1.0
+    return factor * centred @ rotation + ref_mean
 
 
 def tsne_2d(X: np.ndarray, *args, **kwargs) -> np.ndarray:

@@ -3,7 +3,8 @@
 `atomic_write(path)` yields a file created exclusively (``O_CREAT | O_EXCL``, never through a link)
 under a random hidden name in the target's folder; once the caller's block has written it, it is
 flushed to disk and renamed over `path`. A symlink at `path` is replaced as a link entry: its target
-is never written. The new file keeps the mode of the regular file it replaces, else gets the
+is never written; anything else that is not a regular file (a folder, a device, a FIFO) is refused
+(`output.check_replaceable`). An error names `path`, never the temporary file. The new file keeps the mode of the regular file it replaces, else gets the
 umask's default. On any exception, KeyboardInterrupt and SystemExit included, the temporary file
 is removed and `path` is left as it was.
 """
@@ -16,6 +17,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from w2vstudio.core.support.output import HIDDEN_NAME_KEPT, check_replaceable
+
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _TRIES = 100
 
@@ -26,7 +29,11 @@ def atomic_write(path: str | Path, mode: str = "wb", encoding: str | None = None
     if mode not in ("wb", "w"):
         raise ValueError(f'mode must be "wb" or "w", not {mode!r}')
     path = Path(path)
-    fd, tmp = _create_beside(path)
+    check_replaceable(path)
+    try:
+        fd, tmp = _create_beside(path)
+    except OSError as exc:
+        raise _naming(exc, path) from None
     try:
         with open(fd, mode, encoding="utf-8" if mode == "w" and encoding is None else encoding) as f:
             yield f
@@ -36,9 +43,11 @@ def atomic_write(path: str | Path, mode: str = "wb", encoding: str | None = None
         if old is not None:
             os.chmod(tmp, old)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.filename in (tmp, None, os.fspath(path)):
+            raise _naming(exc, path) from None
         raise
     _sync_folder(path.parent)
 
@@ -46,12 +55,17 @@ def atomic_write(path: str | Path, mode: str = "wb", encoding: str | None = None
 def _create_beside(path: Path) -> tuple[int, str]:
     """An open descriptor of a new, empty file in `path`'s folder, and its name."""
     for _ in range(_TRIES):
-        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(4)}.tmp")
+        tmp = os.path.join(path.parent, f".{path.name[:HIDDEN_NAME_KEPT]}.{secrets.token_hex(4)}.tmp")
         try:
             return os.open(tmp, _FLAGS, 0o666), tmp  # the umask applies
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """`exc` about `path` rather than the temporary file beside it."""
+    return type(exc)(exc.errno, exc.strerror, os.fspath(path)) if exc.errno else exc
 
 
 def _regular_mode(path: Path) -> int | None:

@@ -11,7 +11,7 @@ from w2vstudio.gui import settings
 from w2vstudio.core.explore import lookups
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.explore.neighbours_panel import topn_box
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.workers import Call
 
@@ -52,9 +52,14 @@ class AnalogyPanel(QWidget):
         self.method.setToolTip("3CosAdd: the word nearest to b - a + c. 3CosMul (Levy & Goldberg 2014): "
                                "multiplies similarities instead, often a little more accurate.")
         self.method.currentIndexChanged.connect(self._on_method_changed)
-        self.exclude = QCheckBox("Exclude a, b, c")
-        self.exclude.setChecked(True)
-        self.exclude.setToolTip("Leave the three input words out of the answers (the usual convention).")
+        self.include_inputs = QCheckBox("Include a, b, c")
+        self.include_inputs.setToolTip("Keep the three question words among the answers; by default they are left "
+                                       "out, as gensim's most_similar does (king − man + woman is often nearest "
+                                       "to king itself).")
+        self.include_inputs.toggled.connect(self._on_include_inputs_toggled)
+        self.inputs_note = QLabel()
+        self.inputs_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.inputs_note.setWordWrap(True)
         self.topn = topn_box()
         self.solve_button = QPushButton("Solve")
         self.solve_button.clicked.connect(self._on_solve_triggered)
@@ -75,6 +80,7 @@ class AnalogyPanel(QWidget):
         self.odd_result.setWordWrap(True)
         self._layout()
         self._on_method_changed()
+        self._on_include_inputs_toggled(False)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
 
@@ -84,12 +90,13 @@ class AnalogyPanel(QWidget):
         for widget in (e["a"], QLabel(":"), e["b"], QLabel("::"), e["c"], QLabel(": ?")):
             question.addWidget(widget)
         options = QHBoxLayout()
-        for widget in (QLabel("Expected"), e["expected"], self.method, self.exclude, self.topn, self.solve_button):
+        for widget in (QLabel("Expected"), e["expected"], self.method, self.include_inputs, self.topn, self.solve_button):
             options.addWidget(widget)
         box = QGroupBox("Analogy: a is to b as c is to ?")
         column = QVBoxLayout(box)
         column.addLayout(question)
         column.addLayout(options)
+        column.addWidget(self.inputs_note)
         column.addWidget(self.rank)
         column.addWidget(self.results, 1)
         odd_box = QGroupBox("Doesn't match")
@@ -120,7 +127,7 @@ class AnalogyPanel(QWidget):
         for name, word in zip(("a", "b", "c", "expected"), (a, b, c, expected)):
             self.word_edits[name].setText(word)
         self._solve.start(lookups.analogy, self._kv, a, b, c, self.method.currentData(), self.topn.value(),
-                         expected or None, self.exclude.isChecked())
+                         expected or None, not self.include_inputs.isChecked())
 
     def find_odd_one(self, text: str):
         """The word of `text` that doesn't match the others; `odd_one_found` follows."""
@@ -134,6 +141,11 @@ class AnalogyPanel(QWidget):
 
     def _on_odd_triggered(self):
         self.find_odd_one(self.odd_edit.text())
+
+    def _on_include_inputs_toggled(self, include: bool):
+        self.inputs_note.setText("a, b and c are kept among the answers." if include else
+                                 "a, b and c are left out of the answers, as gensim's most_similar does "
+                                 "(tick Include a, b, c to keep them).")
 
     def _on_method_changed(self, *_):
         method = self.method.currentData()

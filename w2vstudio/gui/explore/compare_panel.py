@@ -14,7 +14,7 @@ from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 DIFFER = "Find the words that differ most"
@@ -64,12 +64,14 @@ class ComparePanel(QWidget):
         self.compare_button.clicked.connect(self._on_compare_triggered)
         self.differ_button = QPushButton(DIFFER)
         self.differ_button.setToolTip(f"Of the {DIFFER_TOP:,} most frequent words both models know, the "
-                                      f"{DIFFER_N} whose top-{DEFAULT_K} neighbours overlap least.")
+                                      f"{DIFFER_N} that moved most after aligning the models: cosine distance "
+                                      f"and change of their top-{DEFAULT_K} neighbourhoods, as z-scores among "
+                                      "words of similar frequency.")
         self.differ_button.clicked.connect(self.find_differences)
         self.overlap_label = QLabel()
         self.overlap_label.setTextFormat(Qt.TextFormat.PlainText)
         self.left_rows, self.right_rows = SharedWordsModel(self), SharedWordsModel(self)
-        self.differ_rows = ScoredWordsModel("overlap", 1.0, self)
+        self.differ_rows = ScoredWordsModel("change (z)", None, self)
         self.differ_view = scored_words_view(self.differ_rows)
         self.differ_view.setToolTip("Double-click a word to compare its neighbours.")
         self.differ_view.doubleClicked.connect(self._on_differ_double_clicked)
@@ -94,7 +96,7 @@ class ComparePanel(QWidget):
         column.addLayout(row)
         column.addWidget(self.overlap_label)
         column.addLayout(lists, 1)
-        bottom = QGroupBox("Neighbourhoods that differ most")
+        bottom = QGroupBox("Words that moved most")
         differ = QVBoxLayout(bottom)
         differ.addWidget(self.differ_button, 0, Qt.AlignmentFlag.AlignLeft)
         differ.addWidget(self.differ_view, 1)

@@ -10,10 +10,11 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout,
 
 from w2vstudio.core.explore.evaluate import AnalogyScore, SectionScore
 from w2vstudio.core.explore.lookups import Evaluation, evaluate
+from w2vstudio.core.support.printable import verbatim_html
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.messages import unranked
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 from w2vstudio.resources import ANALOGIES, WORDSIM
 from w2vstudio.resources import path as resource_path
@@ -30,6 +31,7 @@ class FileChooser(QWidget):
         super().__init__(parent)
         self.bundled, self.path, self._title = bundled, bundled, title
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextFormat(Qt.TextFormat.PlainText)  # a file's name
         choose = QPushButton("Choose…")
         choose.clicked.connect(self._on_choose_clicked)
@@ -46,7 +48,7 @@ class FileChooser(QWidget):
     def set_path(self, path: Path):
         self.path = Path(path)
         self.label.setText(self.path.name + (" (bundled)" if self.path == self.bundled else ""))
-        self.label.setToolTip(str(self.path))
+        self.label.setToolTip(verbatim_html(str(self.path)))
 
     def _on_choose_clicked(self):
         name, _ = QFileDialog.getOpenFileName(self, self._title, str(self.path.parent))

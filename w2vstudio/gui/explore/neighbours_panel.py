@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpin
 
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.core.explore import lookups
 from w2vstudio.core.explore.query import ngram_note
 from w2vstudio.gui.widgets.completion import WordCompleter

@@ -12,7 +12,7 @@ from w2vstudio.core.errors import UnknownWordError
 from w2vstudio.core.corpus.kwic import ContextLine, word_frequency
 from w2vstudio.core.explore.lookups import find_lines
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 class WordInfoPanel(QWidget):

@@ -1,1 +1,1 @@
-"""The Inside tab: a sentence → training samples → one learning step, and a tiny model (issue #10)."""
+"""The Inside tab: a sentence → training samples → one learning step, and a tiny model."""

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget
 from w2vstudio.gui.inside.samples_view import SamplesView
 from w2vstudio.gui.inside.step_view import StepView
 from w2vstudio.gui.inside.tiny_view import TinyView
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 
 class InsidePanel(QTabWidget):

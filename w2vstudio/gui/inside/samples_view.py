@@ -12,7 +12,7 @@ from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.lines import random_line
 from w2vstudio.core.inside.samples import SEED_SENTENCE, SEED_WINDOW, Sample, Samples, make_samples
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 from w2vstudio.resources import SAMPLE_CORPUS
 from w2vstudio.resources import path as resource_path

@@ -13,7 +13,7 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.samples import Sample
 from w2vstudio.core.inside.step import Step
 from w2vstudio.core.inside.tables import require_output
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 _MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own probability",
             "negative": "negative sampling: p = softmax(C·v + log Pn)[o] (C·v alone is not trained as a softmax); "
@@ -62,7 +62,9 @@ class StepView(QWidget):
         self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
         self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
         self.histogram.addItem(self._true_score)
-        self.units = _table(["word or node", "label", "σ(v·u)", "loss"])
+        self.units = _table(["word or node", "label", "σ(v·u)", "factor", "loss"])
+        self.units.setToolTip("Each unit's factor is the probability it gives its label: σ(v·u) for label 1, "
+                              "1 − σ(v·u) for label 0. Along a Huffman path the factors multiply to p.")
         self.cost = QLabel()
         self.cost.setWordWrap(True)
         self.gradient = _table(["matrix", "row", "|Δ row|"])
@@ -186,11 +188,16 @@ class StepView(QWidget):
             self._true_score.setValue(float(scores[step.output]))
         units = step.ns_units() + step.hs_units()
         _fill(self.units, [[u.word if u.word is not None else f"node {u.row}", str(u.label), f"{u.sigmoid:.4f}",
-                            f"{u.loss:.4f}"] for u in units])
+                            f"{u.factor:.4f}", f"{u.loss:.4f}"] for u in units])
+        self.units.setVisible(bool(units))  # a full softmax has no logistic units to show
         readout = step.readout()
         costs = step.costs()
         ns = f"negative sampling loss {readout.ns_loss:.4f}; " if readout.ns_loss is not None else ""
-        self.cost.setText(ns + "multiply-adds per prediction: " + ", ".join(f"{k} {v:,}" for k, v in costs.items()))
+        path = step.hs_units()
+        hs = (f"the path's {len(path)} factors multiply to {np.prod([u.factor for u in path]):.4g} = p; "
+              if path and lk.objective == "hs" else "")
+        self.cost.setText(hs + ns + "multiply-adds per prediction: "
+                          + ", ".join(f"{k} {v:,}" for k, v in costs.items()))
         changes, total = step.gradient(limit=12)
         _fill(self.gradient, [[c.matrix, c.word if c.word is not None else f"node {c.row}", f"{c.delta:.3g}"]
                               for c in changes])

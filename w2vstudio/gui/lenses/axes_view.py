@@ -15,7 +15,7 @@ from w2vstudio.core.lenses.axes import Evidence, evidence, make_axis, occupation
 from w2vstudio.core.run import CORPUS
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui import workers
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 DEFAULT_AXES = (("he", "she"), ("poor", "rich"))
 TOP = 15

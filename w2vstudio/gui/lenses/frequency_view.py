@@ -10,17 +10,25 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from w2vstudio.core.lenses.frequency import (DEFAULT_PER_DECILE, agreement, bounds, decile_sample, deciles, norms,
-                                             stability)
+from w2vstudio.core.lenses.frequency import (DEFAULT_PER_DECILE, agreement, bounds, compare, decile_sample, deciles,
+                                             norms, stability, verdict)
 from w2vstudio.core.params import TrainParams
 from w2vstudio.gui import workers
 from w2vstudio.gui.messages import unranked
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 MEASURES = ("vector norm", "neighbourhood stability (last snapshots)", "top-10 agreement with another model")
 MAX_POINTS = 20_000  # words drawn, sampled evenly over the ranks
 AGREEMENT_WORDS = 5_000
 _COLUMNS = ("ranks", "counts", "mean norm", "analogy accuracy", "questions", "dropped by subsampling")
+_COMPARE_COLUMNS = ("decile", "counts", "WS-353 ρ: this | other", "pairs", "analogy accuracy: this | other",
+                    "questions")
+
+
+def compare_models(a, b, name_a: str, name_b: str) -> tuple[list, str]:
+    """The per-decile comparison of two models and its verdict (run on a worker)."""
+    rows = compare(a, b)
+    return rows, verdict(rows, name_a, name_b)
 
 
 def measure(kv, which: int, recorder=None, other=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +85,18 @@ class FrequencyView(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.compare_note = QLabel()
+        self.compare_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.compare_note.setWordWrap(True)
+        self.compare_table = QTableWidget(0, len(_COMPARE_COLUMNS))
+        self.compare_table.setHorizontalHeaderLabels(_COMPARE_COLUMNS)
+        self.compare_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.compare_table.verticalHeader().hide()
+        self.compare_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.compare_table.horizontalHeader().setStretchLastSection(True)
+        self.compare_table.setToolTip("Each decile band of this model's ranks on its own: WordSim-353 pairs whose "
+                                      "two words fall in the band, analogy questions whose four words do, "
+                                      "answers searched among the band's words.")
         controls = QHBoxLayout()
         controls.addWidget(self.measure)
         controls.addWidget(self.other)
@@ -87,12 +107,18 @@ class FrequencyView(QWidget):
         layout.addWidget(self.note)
         layout.addWidget(self.plot, 3)
         layout.addWidget(self.table, 2)
+        layout.addWidget(self.compare_note)
+        layout.addWidget(self.compare_table, 2)
+        self._show_compare(False)
         self._measuring = workers.Call(self)
         self._measuring.succeeded.connect(self._on_measuring_succeeded)
         self._measuring.failed.connect(self.note.setText)
         self._deciles = workers.Call(self)
         self._deciles.succeeded.connect(self._on_deciles_succeeded)
         self._deciles.failed.connect(self.note.setText)
+        self._comparing = workers.Call(self)
+        self._comparing.succeeded.connect(self._on_comparing_succeeded)
+        self._comparing.failed.connect(self.compare_note.setText)
         session.models_changed.connect(self._on_models_changed)
         session.current_changed.connect(self._on_current_changed)
         self._on_models_changed()
@@ -100,7 +126,7 @@ class FrequencyView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._measuring.busy or self._deciles.busy
+        return self._measuring.busy or self._deciles.busy or self._comparing.busy
 
     def pin_decile_sample(self):
         """Pin a few words of every decile of the model explored, to track them in the next run."""
@@ -165,6 +191,30 @@ class FrequencyView(QWidget):
                  2: "" if other is not None else "Open or train another model to compare with."}
         self.note.setText(notes.get(which, ""))
         self._measuring.start(measure, entry.kv, which, entry.recorder, other.kv if other is not None else None)
+        self._comparing.stop()
+        self._show_compare(which == 2 and other is not None)
+        if which == 2 and other is not None:
+            self.compare_table.setRowCount(0)
+            self.compare_note.setText(f"Comparing with {other.name} by decile…")
+            self._comparing.start(compare_models, entry.kv, other.kv, entry.name, other.name)
+
+    def _show_compare(self, shown: bool):
+        self.compare_note.setVisible(shown)
+        self.compare_table.setVisible(shown)
+
+    def _on_comparing_succeeded(self, result):
+        rows, said = result
+        self.compare_note.setText(said)
+        self.compare_table.setRowCount(len(rows))
+
+        def pair(values):
+            return " | ".join("n/a" if v is None else f"{v:.3f}" for v in values)
+
+        for r, d in enumerate(rows):
+            cells = (str(d.decile), f"{d.count_min:,}–{d.count_max:,}", pair(d.pairs), f"{d.pair_count:,}",
+                     pair(d.analogy), f"{d.questions:,}")
+            for c, text in enumerate(cells):
+                self.compare_table.setItem(r, c, QTableWidgetItem(text))
 
     def _on_measuring_succeeded(self, result):
         self._draw(*result)

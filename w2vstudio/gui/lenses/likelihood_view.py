@@ -6,15 +6,19 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 _LIVE_MS = 1000
+SWING_NOTE = ("A single pair's p swings: the model follows the text it is reading, so p rises where the pair "
+              "is frequent and falls elsewhere; the held-out curve on the Train tab is the average.")
+MEAN_SNAPSHOTS = 5  # the running mean's width
+AXES = ("epochs", "sightings")  # sightings: times the pair has been seen within a window so far
 
 
 class LikelihoodView(QWidget):
@@ -47,6 +51,16 @@ class LikelihoodView(QWidget):
         self.p_plot.addItem(self.marker)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
+        self.axis = QComboBox()
+        self.axis.addItems(["against time (epochs)", "against sightings of the pair"])
+        self.axis.setToolTip("Sightings: the times the two words have been within a window of each other so far "
+                             "in training; every sighting is a step.")
+        self.axis.currentIndexChanged.connect(self._redraw)
+        self.running = QCheckBox(f"running mean over {MEAN_SNAPSHOTS} snapshots")
+        self.running.toggled.connect(self._redraw)
+        self.swing = QLabel(SWING_NOTE)
+        self.swing.setWordWrap(True)
+        self._last = (no_probes(), None, "")
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.PlainText)
         self.readout.setWordWrap(True)
@@ -55,6 +69,12 @@ class LikelihoodView(QWidget):
         row.addWidget(self.slider, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
+        options = QHBoxLayout()
+        options.addWidget(self.axis)
+        options.addWidget(self.running)
+        options.addStretch(1)
+        layout.addLayout(options)
+        layout.addWidget(self.swing)
         layout.addWidget(self.p_plot, 3)
         layout.addWidget(self.rank_plot, 2)
         layout.addLayout(row)
@@ -125,11 +145,17 @@ class LikelihoodView(QWidget):
         if probes is None:
             return
         words, p, rank, sigmoid = probes.values()
-        self._show({"pairs": probes.pairs, "words": words, "p": p, "rank": rank, "sigmoid": sigmoid},
-                   epoch_words(probes.model), "")
+        self._show({"pairs": probes.pairs, "words": words, "p": p, "rank": rank, "sigmoid": sigmoid,
+                    "seen": probes.seen(), "contexts": probes.contexts()}, epoch_words(probes.model), "")
+
+    def _redraw(self, *_):
+        self._show(*self._last)
 
     def _show(self, probes: dict, per_epoch: float | None, message: str):
-        """Draw `probes` ({"pairs", "words", "p", "rank", "sigmoid"}, as `stored_probes` gives them)."""
+        """Draw `probes` ({"pairs", "words", "p", "rank", "sigmoid", "seen"}, as `stored_probes` gives them)."""
+        self._last = (probes, per_epoch, message)
+        seen = probes.get("seen", np.full(np.shape(probes["p"]), np.nan))
+        by_seen = self.axis.currentIndex() == 1
         self.pairs, self.words = list(probes["pairs"]), probes["words"]
         self.p, self.rank, self.sigmoid = probes["p"], probes["rank"], probes["sigmoid"]
         words, p, rank = self.words, self.p, self.rank
@@ -139,12 +165,18 @@ class LikelihoodView(QWidget):
         for plot in (self.p_plot, self.rank_plot):
             plot.clear()  # its legend's entries go with the curves
         self.p_plot.addItem(self.marker)
+        for plot in (self.p_plot, self.rank_plot):
+            plot.setLabel("bottom", "sightings of the pair so far" if by_seen else "epochs")
+        contexts = probes.get("contexts") or []
         for k, (w, o) in enumerate(self.pairs):
             pen = pg.mkPen(_COLOURS[k % len(_COLOURS)], width=2)
-            ok = ~np.isnan(p[:, k]) & (p[:, k] > 0)
-            name = f"{w} → {o}"
-            self.p_plot.plot(self.progress[ok], p[ok, k], pen=pen, symbol="o", symbolSize=4, name=name)
-            self.rank_plot.plot(self.progress[ok], rank[ok, k].astype(np.float64), pen=pen, name=name)
+            x = seen[:, k] if by_seen else self.progress
+            y = running_mean(p[:, k], MEAN_SNAPSHOTS) if self.running.isChecked() else p[:, k]
+            ok = ~np.isnan(y) & (y > 0) & ~np.isnan(x)
+            where = contexts[k] if k < len(contexts) else {}
+            name = f"{w} → {o}" + (f" ({where['windows']} windows)" if where.get("context") == "corpus" else "")
+            self.p_plot.plot(x[ok], y[ok], pen=pen, symbol="o", symbolSize=4, name=name)
+            self.rank_plot.plot(x[ok], rank[ok, k].astype(np.float64), pen=pen, name=name)
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(len(words) - 1, 0))
         self.slider.setValue(max(len(words) - 1, 0))
@@ -161,3 +193,15 @@ def _readout(word: str, output: str, p: float, rank: int, sigmoid: float) -> str
         return f"p({output} | {word}) not recorded"
     text = f"p({output} | {word}) = {p:.3g} (\u2212log p {-np.log(max(p, 1e-300)):.2f}), rank {rank:,}"
     return text if np.isnan(sigmoid) else f"{text}, \u03c3(v\u00b7u) {sigmoid:.3f}"
+
+
+def running_mean(values: np.ndarray, width: int) -> np.ndarray:
+    """The mean of each value and the `width − 1` before it (fewer at the start; NaN left out)."""
+    values = np.asarray(values, np.float64)
+    ok = ~np.isnan(values)
+    sums = np.cumsum(np.where(ok, values, 0.0))
+    counts = np.cumsum(ok)
+    lagged = lambda a: np.concatenate([np.zeros(min(width, len(a))), a[:-width]]) if len(a) > width else np.zeros(len(a))
+    n = counts - lagged(counts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, (sums - lagged(sums)) / n, np.nan)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpi
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, Senses, senses
 from w2vstudio.core.run import CORPUS
 from w2vstudio.gui import workers
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 
 
 class SensesView(QWidget):

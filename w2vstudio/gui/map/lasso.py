@@ -1,7 +1,7 @@
 """Select points on a map by drawing around them: while the lasso is on, a left-button drag over
 the plot draws a free-hand polygon (instead of panning) and its vertices are reported when the
 button is released; `mark` rings the points selected. Which points lie inside is
-`core.map_index`'s job."""
+the map model's job (`core.map.model`)."""
 
 from __future__ import annotations
 

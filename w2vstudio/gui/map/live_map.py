@@ -18,7 +18,7 @@ from w2vstudio.core.watch.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
 

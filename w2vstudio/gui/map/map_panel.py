@@ -2,15 +2,17 @@
 export; the words drawn as they fit and regions named (`word_labels`); a lasso selection listed,
 pinnable and exported (`lasso`, `selection_box`).
 
-All points are one pxMode ScatterPlotItem; the selected word and its neighbours are a second,
-small one plus a reused pool of labels, so `set_coordinates` (and `show_frame`, which also moves
-the neighbourhoods to a snapshot's vectors) can be called for every frame of an animation. Hover
-and click find the nearest point with a KD-tree built on first use.
+The points, the picking and the neighbours are `core.map.model.MapModel`'s; the panel draws them
+and forwards what the user does. All points are one pxMode ScatterPlotItem; the selected word and
+its neighbours are a second, small one plus a reused pool of labels, so `set_coordinates` (and
+`show_frame`, which also moves the neighbourhoods to a snapshot's vectors) can be called for every
+frame of an animation. A selected word's neighbours are searched in a worker thread.
 """
 
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -33,21 +35,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from scipy.spatial import cKDTree
 
-from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
+from w2vstudio.core.map.coordinates import write_coordinates
+from w2vstudio.core.map.model import MapModel
 from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.support.output import check_output
+from w2vstudio.core.support.printable import printable
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.core.map.spatial_index import GridIndex
 from w2vstudio.gui.map.axes_form import AxesForm
 from w2vstudio.gui.map.lasso import Lasso
 from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
 from w2vstudio.gui.map.selection_box import SelectionBox
 from w2vstudio.gui.map.word_labels import WordLabels
 from w2vstudio.gui.messages import unranked
-from w2vstudio.gui.workers import Call
+from w2vstudio.gui.workers import Call, error_message
 
 DEFAULT_N = 3_000
 AXES = "axes"  # the method placing words at their scores on two typed axes (`axes_form`)
@@ -69,21 +72,19 @@ class MapPanel(QWidget):
     progressed = Signal(float)  # share of the projection done
     projected = Signal()  # a projection finished and is shown
     pin_requested = Signal(list)  # the user asked to pin the words selected
+    neighbours_shown = Signal()  # the selected word's neighbours were found and are shown
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._kv: KeyedVectors | None = None
-        self._frame_kv: KeyedVectors | None = None  # where neighbours are searched while a frame is shown
-        self._words: list[str] = []
-        self._index: dict[str, int] = {}
-        self._xy = np.zeros((0, 2))
-        self._counts: np.ndarray | None = None
-        self._tree: cKDTree | None = None
-        self._grid: GridIndex | None = None  # for the lasso, built on first use
-        self._vocab_span: tuple[int, int] | None = None  # (rows to search, map words among them)
+        self.model = MapModel()  # the points; neighbours searched in the model's vectors or a frame's
         self._selected: str | None = None
         self._neighbours: list[tuple[str, float]] = []
+        self._flying = False  # the view waits for the selected word's neighbours to fit them
         self._hovered: int | None = None
+        self._search_neighbours = Call(self)
+        self._search_neighbours.succeeded.connect(self._on_neighbours_found)
+        self._search_neighbours.failed.connect(lambda message: self._set_status(message, error=True))
         self._jobs = Call(self)
         self._jobs.progressed.connect(self._on_job_progressed)
         self._jobs.succeeded.connect(self._on_job_succeeded)
@@ -137,6 +138,7 @@ class MapPanel(QWidget):
         self._export_png = _button("Export PNG…", self._on_export_png_clicked)
         self._export_csv = _button("Export CSV…", self._on_export_csv_clicked)
         self._status = QLabel()
+        self._status.setTextFormat(Qt.TextFormat.PlainText)
         self._status.setTextFormat(Qt.TextFormat.PlainText)  # words and file names
         self._status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -152,7 +154,7 @@ class MapPanel(QWidget):
         self._labels: list[pg.TextItem] = []
         item.addItem(self._scatter)
         item.addItem(self._highlight)
-        self.word_labels = WordLabels(item, self)  # words drawn as they fit, and region names
+        self.word_labels = WordLabels(item, self.model, self)  # words drawn as they fit, and region names
         self._words_shown = QCheckBox("Words", checked=True, toolTip="Draw the words that fit, most frequent first")
         self._words_shown.toggled.connect(self.word_labels.show_words)
         self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
@@ -194,7 +196,8 @@ class MapPanel(QWidget):
         """Show `kv` (a KeyedVectors, or None to clear): the map is emptied and, if `project`,
         its most frequent words are projected with the chosen method."""
         self.cancel()
-        self._kv, self._frame_kv, self._vocab_span = kv, None, None
+        self._kv = kv
+        self.model.set_vectors(kv)
         self.set_coordinates([], np.zeros((0, 2)))
         self._set_status("" if kv is None else f"{len(kv):,} words of {kv.dim} dimensions")
         if kv is not None and project:
@@ -222,7 +225,7 @@ class MapPanel(QWidget):
         method = self._method.currentData()
         n = min(self._n.value(), len(self._kv))
         if method == AXES:
-            self._frame_kv, self._vocab_span = None, None
+            self.model.set_vectors(self._kv)
             if self._show_axes(self._kv):
                 self.reset_view()
                 self.projected.emit()
@@ -254,7 +257,7 @@ class MapPanel(QWidget):
     @Slot(object)
     def _on_job_succeeded(self, xy: np.ndarray) -> None:
         words, counts, method = self._pending
-        self._frame_kv, self._vocab_span = None, None
+        self.model.set_vectors(self._kv)
         self.set_coordinates(words, xy, counts)
         self._label_axes(None)
         self.reset_view()
@@ -275,34 +278,30 @@ class MapPanel(QWidget):
     ) -> None:
         """Show `words` at `xy` (n, 2) with optional counts; cheap enough to animate. The view and
         the selected word are kept (the neighbours' words too: call `select_word` to refresh)."""
-        words = list(words)
-        xy = np.asarray(xy, dtype=np.float64).reshape(len(words), 2)
-        counts = None if counts is None else np.asarray(counts)
-        moved = words == self._words and _same(counts, self._counts)
-        if words != self._words:
-            self._words = words
-            self._index = {w: i for i, w in enumerate(self._words)}
-            self._words_model.setStringList(self._words)
-            self._vocab_span = None
-        self._xy, self._tree, self._hovered, self._counts = xy, None, None, counts
-        self.word_labels.set_points(words, xy)
-        self._grid = None
+        before = self.model.words
+        moved = self.model.set_points(words, xy, counts)
+        xy, counts = self.model.xy, self.model.counts
+        if self.model.words is not before:
+            self._words_model.setStringList(self.model.words)
+        self._hovered = None
+        self.word_labels.points_changed()
         self._on_selection_changed(self.selection.words)  # the rings follow the points
         if moved:
             _move_points(self._scatter, xy)
         else:
             self._scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._brushes())
             self._legend.set_counts(counts if self._colour.isChecked() else None)
-        if self._selected not in self._index:
-            self._selected, self._neighbours = None, []
-        self._show_selection()
+        if self._selected in self.model:
+            self._show_selection()
+        else:
+            self.clear_selection()
         self._update_controls()
 
     def show_frame(self, kv: KeyedVectors, xy: np.ndarray) -> None:
         """Show the words of `kv` (a snapshot of the model) at `xy`, with the selected word's
         neighbours searched in `kv`; the view and the selection are kept. `project` maps the
         model's own vectors again."""
-        self._frame_kv, self._vocab_span = kv, None
+        self.model.set_vectors(kv)
         if self.method == AXES:  # the snapshot's scores on the axes taken in its own space
             self._show_axes(kv)
         else:
@@ -352,12 +351,12 @@ class MapPanel(QWidget):
     @property
     def words(self) -> list[str]:
         """The words on the map, in the order of `coordinates`."""
-        return self._words
+        return self.model.words
 
     @property
     def coordinates(self) -> np.ndarray:
         """(n, 2) map coordinates of `words`."""
-        return self._xy
+        return self.model.xy
 
     @property
     def status(self) -> str:
@@ -374,9 +373,10 @@ class MapPanel(QWidget):
 
     def _brushes(self):
         """One brush per point by log count (quantised: few symbols to cache), else one brush."""
-        if not (self._colour.isChecked() and self._counts is not None and len(self._counts)):
+        counts = self.model.counts
+        if not (self._colour.isChecked() and counts is not None and len(counts)):
             return pg.mkBrush(*_PLAIN)
-        logs = np.log(np.maximum(self._counts, 1).astype(np.float64))
+        logs = np.log(np.maximum(counts, 1).astype(np.float64))
         span = np.ptp(logs) or 1.0
         return self._shades[((logs - logs.min()) / span * (_SHADES - 1)).round().astype(int)]
 
@@ -393,52 +393,69 @@ class MapPanel(QWidget):
         return self._neighbours
 
     def select_word(self, word: str) -> bool:
-        """Select `word`: highlight and label it and its k nearest neighbours on the map (by
-        cosine in the full space). Does not emit `word_activated`; False if not on the map."""
-        if word not in self._index:
+        """Select `word`: highlight and label it and, once found in a worker (`neighbours_shown`),
+        its k nearest neighbours on the map (by cosine in the full space). Does not emit
+        `word_activated`; False if not on the map."""
+        if word not in self.model:
             self._set_status(self._why_not_on_map(word), error=True)
             return False
-        self._selected = word
-        self._neighbours = self._nearest_on_map(word, self._k.value())
+        if word != self._selected:  # the same word (another k or frame) keeps its old ones meanwhile
+            self._neighbours = []
+            self._set_status(word)
+        self._selected, self._flying = word, False
         self._show_selection()
-        near = ", ".join(f"{w} ({s:.2f})" for w, s in self._neighbours)
-        self._set_status(f"{word}: {near}" if near else word)
+        self._search_neighbours.start(self.model.neighbours, word, self._k.value())
         return True
+
+    @Slot(object)
+    def _on_neighbours_found(self, neighbours: list[tuple[str, float]]) -> None:
+        self._neighbours = neighbours
+        self._show_selection()
+        near = ", ".join(f"{w} ({s:.2f})" for w, s in neighbours)
+        self._set_status(f"{self._selected}: {near}" if near else self._selected)
+        if self._flying:
+            self._fly()
+        self.neighbours_shown.emit()
 
     def select_in_polygon(self, polygon: np.ndarray) -> list[str]:
         """Select the words inside `polygon` ((m, 2) map coordinates): listed beside the map, most
         frequent first. Returns them."""
-        if self._grid is None:
-            self._grid = GridIndex(self._xy)
-        rows = self._grid.in_polygon(polygon)
-        counts = None if self._counts is None else self._counts[rows]
-        self.selection.set_selection([self._words[i] for i in rows], self._xy[rows], counts)
+        rows = self.model.in_polygon(polygon)
+        counts = None if self.model.counts is None else self.model.counts[rows]
+        self.selection.set_selection([self.model.words[i] for i in rows], self.model.xy[rows], counts)
         return self.selection.words
 
     @Slot(list)
     def _on_selection_changed(self, words: list[str]) -> None:
-        self.lasso.mark(self._xy[[self._index[w] for w in words if w in self._index]])
+        self.lasso.mark(self.model.xy[self.model.rows(words)])
 
     def clear_selection(self) -> None:
         """Unselect: no highlighted points, no labels."""
-        self._selected, self._neighbours = None, []
+        self._search_neighbours.stop()
+        self._selected, self._neighbours, self._flying = None, [], False
         self._show_selection()
 
     def fly_to(self, word: str) -> bool:
         """Select `word`, centre the view on it and zoom in as far as its neighbours (within
-        limits) allow; False if it is not on the map."""
+        limits) allow, once they are found; False if it is not on the map."""
         if not self.select_word(word):
             return False
-        centre = self._xy[self._index[word]]
-        shown = self._xy[[self._index[w] for w, _ in self._neighbours if w in self._index]]
+        self._fly()
+        self._flying = True
+        return True
+
+    def _fly(self) -> None:
+        """Centre the view on the selected word, showing the neighbours found so far."""
+        xy = self.model.xy
+        centre = xy[self.model.rows([self._selected])[0]]
+        shown = xy[self.model.rows([w for w, _ in self._neighbours])]
         reach = float(np.abs(shown - centre).max()) * 1.15 if len(shown) else 0.0
-        size = float(np.ptp(self._xy, axis=0).max()) or 1.0
+        size = float(np.ptp(xy, axis=0).max()) or 1.0
         half = min(max(reach, _FLY_SPAN[0] * size), _FLY_SPAN[1] * size)
         x, y = centre
         self._plot.getViewBox().setRange(
             xRange=(x - half, x + half), yRange=(y - half, y + half), padding=0
         )
-        return True
 
     def view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """The area in view: ((x0, x1), (y0, y1))."""
@@ -457,23 +474,11 @@ class MapPanel(QWidget):
         view.autoRange()
         view.enableAutoRange()
 
-    def _nearest_on_map(self, word: str, k: int) -> list[tuple[str, float]]:
-        """The k words on the map nearest to `word` by cosine over the full vectors."""
-        kv = self._kv if self._frame_kv is None else self._frame_kv
-        if kv is None or word not in kv or k == 0:
-            return []
-        if self._vocab_span is None:
-            rows = [kv.index(w) for w in self._words if w in kv]
-            self._vocab_span = (max(rows) + 1, len(rows))
-        limit, on_map = self._vocab_span
-        found = kv.most_similar(word, topn=k + limit - on_map, restrict_vocab=limit)
-        return [(w, s) for w, s in found if w in self._index][:k]
-
     def _show_selection(self) -> None:
         """Draw the selected word (on top) and its neighbours bigger, in colour and labelled."""
         shown = [] if self._selected is None else [self._selected]
-        shown += [w for w, _ in self._neighbours if w in self._index]
-        xy = self._xy[[self._index[w] for w in shown]].reshape(-1, 2)
+        shown += [w for w, _ in self._neighbours if w in self.model]
+        xy = self.model.xy[self.model.rows(shown)].reshape(-1, 2)
         last = len(shown) - 1  # the selected word is drawn last
         self._highlight.setData(
             x=xy[::-1, 0],
@@ -499,21 +504,17 @@ class MapPanel(QWidget):
                 self._kv.index(word)
             except UnknownWordError as exc:  # its message suggests spellings
                 return str(exc)
-        return f'"{word}" is not among the {len(self._words):,} words on the map'
+        return f'"{word}" is not among the {len(self.model):,} words on the map'
 
     # ---- mouse and search ----------------------------------------------------------------------
 
     def _point_at(self, scene_pos: QPointF) -> int | None:
         """Index of the point within a few pixels of a scene position, if any."""
         vb = self._plot.getViewBox()
-        if not len(self._xy) or not vb.sceneBoundingRect().contains(scene_pos):
+        if not vb.sceneBoundingRect().contains(scene_pos):
             return None
-        if self._tree is None:
-            self._tree = cKDTree(self._xy)
         pos = vb.mapSceneToView(scene_pos)
-        radius = _PICK_PX * max(vb.viewPixelSize())
-        dist, i = self._tree.query((pos.x(), pos.y()), distance_upper_bound=radius)
-        return int(i) if np.isfinite(dist) else None
+        return self.model.nearest(pos.x(), pos.y(), _PICK_PX * max(vb.viewPixelSize()))
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos: QPointF) -> None:
@@ -524,9 +525,9 @@ class MapPanel(QWidget):
         if i is None:
             QToolTip.hideText()
             return
-        text = self._words[i]
-        if self._counts is not None:
-            text += f"\ncount {int(self._counts[i]):,}"
+        text = self.model.words[i]
+        if self.model.counts is not None:
+            text += f"\ncount {int(self.model.counts[i]):,}"
         QToolTip.showText(QCursor.pos(), text, self._plot)
 
     @Slot(object)
@@ -536,8 +537,8 @@ class MapPanel(QWidget):
         i = self._point_at(event.scenePos())
         if i is None:
             self.clear_selection()
-        elif self.select_word(self._words[i]):
-            self.word_activated.emit(self._words[i])
+        elif self.select_word(self.model.words[i]):
+            self.word_activated.emit(self.model.words[i])
 
     @Slot()
     def _on_search_timer_timeout(self) -> None:
@@ -566,7 +567,7 @@ class MapPanel(QWidget):
     @Slot(object, list)
     def _on_regions_named(self, labels: np.ndarray, names: list[str]) -> None:
         """Colour the points by region, with the regions' legend."""
-        if len(labels) != len(self._xy):
+        if len(labels) != len(self.model):
             return  # named for points since replaced: new names follow
         colours = [pg.intColor(i, hues=max(len(names), 1), alpha=200) for i in range(len(names))]
         brushes = np.array([pg.mkBrush(c) for c in colours], dtype=object)
@@ -577,7 +578,7 @@ class MapPanel(QWidget):
     @Slot(bool)
     def _on_colour_toggled(self, checked: bool) -> None:
         self._scatter.setBrush(self._brushes())
-        self._legend.set_counts(self._counts if checked else None)
+        self._legend.set_counts(self.model.counts if checked else None)
 
     def export_png(self, path: str) -> None:
         """Save the map as shown (at twice the size on screen) as a PNG image."""
@@ -588,7 +589,7 @@ class MapPanel(QWidget):
     def export_csv(self, path: str) -> None:
         """Save `word,x,y,count` for each point (count empty where unknown), UTF-8, atomically (the
         format of `w2vstudio map`)."""
-        write_coordinates(path, self._words, self._xy, self._counts)
+        write_coordinates(path, self.model.words, self.model.xy, self.model.counts)
 
     @Slot()
     def _on_export_png_clicked(self) -> None:
@@ -603,28 +604,25 @@ class MapPanel(QWidget):
         if not path:
             return
         try:
+            check_output(Path(path))
             export(path)
-        except OSError as exc:
-            self._set_status(f"Could not write {path}: {exc.strerror or exc}", error=True)
+        except (OSError, W2VError) as exc:
+            self._set_status(f"Could not write {path}: {error_message(exc)}", error=True)
         else:
             self._set_status(f"Saved {path}")
 
     def _update_controls(self) -> None:
-        has_map = bool(self._words)
+        has_map = bool(len(self.model))
         self._project.setEnabled(self._kv is not None)
         self._cancel.setEnabled(self.is_busy())
         self._progress.setVisible(self.is_busy())
-        self._colour.setEnabled(self._counts is not None)
+        self._colour.setEnabled(self.model.counts is not None)
         for widget in (self._export_png, self._export_csv, self._search):
             widget.setEnabled(has_map)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         self._status.setStyleSheet("color: #b00020;" if error else "")
-        self._status.setText(text)
-
-
-def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+        self._status.setText(printable(text))
 
 
 def _move_points(scatter: pg.ScatterPlotItem, xy: np.ndarray) -> None:

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from w2vstudio.core.errors import W2VError
 from w2vstudio.core.map.coordinates import write_coordinates
+from w2vstudio.gui.workers import error_message
 
 
 class SelectionBox(QWidget):
@@ -66,7 +76,7 @@ class SelectionBox(QWidget):
             return
         try:
             self.export_csv(path)
-        except OSError as exc:
-            self.failed.emit(f"Could not write {path}: {exc.strerror or exc}")
+        except (OSError, W2VError) as exc:
+            self.failed.emit(f"Could not write {path}: {error_message(exc)}")
         else:
             self.saved.emit(path)

@@ -1,9 +1,9 @@
 """Words drawn on the map, not only dots: as many as fit without overlapping at the current zoom
-(the most frequent first; more appear as one zooms in), placed from a spatial index of the visible
-region only (`core.map_labels`), again as the view or the points move; and region names: the
-layout clustered in the background, each cluster named by its most frequent words. Labels are
-plain text from a reused pool of light items that keep their size on screen (not pyqtgraph
-TextItems: those stay for the selection's labels)."""
+(the most frequent first; more appear as one zooms in), placed from the map model's spatial index
+for the visible region only (`core.map_labels`), again as the view or the points move; and region
+names: the layout clustered in the background, each cluster named by its most frequent words.
+Labels are plain text from a reused pool of light items that keep their size on screen (not
+pyqtgraph TextItems: those stay for the selection's labels)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
-from w2vstudio.core.map.spatial_index import GridIndex
+from w2vstudio.core.map.model import MapModel
 from w2vstudio.core.map.labels import Region, name_regions, place_labels
 from w2vstudio.gui.workers import Call
 
@@ -24,17 +24,16 @@ _REGION_COLOUR = (120, 30, 30)
 
 
 class WordLabels(QObject):
-    """The labels of the points of a pyqtgraph plot; call `set_points` whenever they move."""
+    """The labels of a map model's points in a pyqtgraph plot; call `points_changed` whenever they
+    move."""
 
     placed = Signal()  # the word labels were placed again (after a pan, zoom or move)
     regions_named = Signal(object, list)  # each point's region (n,) and the regions' names, drawn
 
-    def __init__(self, plot: pg.PlotItem, parent: QObject | None = None):
+    def __init__(self, plot: pg.PlotItem, model: MapModel, parent: QObject | None = None):
         super().__init__(parent)
-        self._plot = plot
-        self._words: list[str] = []
-        self._xy = np.zeros((0, 2))
-        self._index: GridIndex | None = None
+        self._plot, self._model = plot, model
+        self._words: list[str] = []  # the model's words when the widths were measured
         self._widths = np.zeros(0)
         self._show_words, self._show_regions = True, False
         self._pool: list[QGraphicsSimpleTextItem] = []
@@ -62,11 +61,10 @@ class WordLabels(QObject):
         """The names drawn on the regions (their most frequent words)."""
         return [" ".join(r.words) for r in self._regions] if self._show_regions else []
 
-    def set_points(self, words: list[str], xy: np.ndarray) -> None:
-        """The points to label (most frequent first), at `xy` (n, 2)."""
-        moved_only = list(words) == self._words
-        self._words, self._xy, self._index = list(words), np.asarray(xy, dtype=np.float64), None
-        if not moved_only:
+    def points_changed(self) -> None:
+        """The model's points moved or changed: label them again."""
+        if self._model.words is not self._words:
+            self._words = self._model.words
             self._widths = np.fromiter(map(len, self._words), dtype=np.float64, count=len(self._words))
             self._widths = self._widths * self._char_px + 6
         self._schedule()
@@ -108,20 +106,18 @@ class WordLabels(QObject):
     def _place(self) -> None:
         chosen: list[int] = []
         view = self._plot.getViewBox()
-        if self._show_words and len(self._words):
-            if self._index is None:
-                self._index = GridIndex(self._xy)
+        words, xy = self._model.words, self._model.xy
+        if self._show_words and len(words):
             (x0, x1), (y0, y1) = view.viewRange()
             px, py = view.viewPixelSize()
             scale = (1 / px if px > 0 else 1.0, 1 / py if py > 0 else 1.0)
-            chosen = place_labels(self._index, (x0, y0, x1, y1), scale, self._widths, self._height).tolist()
-        _show(self._plot, self._pool, [(self._words[i], *self._xy[i]) for i in chosen], self._font,
-              _WORD_COLOUR, 5)
-        self._shown = [self._words[i] for i in chosen]
+            chosen = place_labels(self._model.index, (x0, y0, x1, y1), scale, self._widths, self._height).tolist()
+        _show(self._plot, self._pool, [(words[i], *xy[i]) for i in chosen], self._font, _WORD_COLOUR, 5)
+        self._shown = [words[i] for i in chosen]
         self.placed.emit()
 
     def _name_regions(self) -> None:
-        self._clustering.start(name_regions, self._xy.copy(), list(self._words), REGIONS)
+        self._clustering.start(name_regions, self._model.xy, self._model.words, REGIONS)
 
     @Slot(object)
     def _on_clustering_succeeded(self, result) -> None:

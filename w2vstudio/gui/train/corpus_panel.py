@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPro
 
 from w2vstudio.core.corpus.files import FileStat, find_files
 from w2vstudio.core.corpus.scan import ScannedCorpus, scan_corpus
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.core.support.printable import verbatim_html
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 
@@ -141,7 +142,7 @@ class CorpusPanel(QWidget):
             name = stat.path.name if base is None or stat.path.parent == base else str(stat.path.relative_to(base))
             words = f"{stat.words:,}" if scanned is not None else ""
             item = QTreeWidgetItem([name, human_bytes(stat.bytes), words])
-            item.setToolTip(0, str(stat.path))
+            item.setToolTip(0, verbatim_html(str(stat.path)))
             for column in (1, 2):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.tree.addTopLevelItem(item)

@@ -15,8 +15,11 @@ from numbers import Real
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from w2vstudio.core.errors import FormatError
+from w2vstudio.core.inside.tables import objective
+from w2vstudio.core.lenses.heldout import stored_heldout
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport
 from w2vstudio.core.train.model import epoch_words
@@ -53,6 +56,17 @@ def _plot(title: str, y_label: str, x_label: str = "") -> pg.PlotWidget:
     return widget
 
 
+HELDOUT_NOTE = ("Held-out (green): the same loss on words kept back from training, scored without update. "
+                "The online loss is each prediction's loss just before its update, at the rate of the moment: "
+                "early on the model adapts to the text it is reading, a gain that fades as the rate decays, so "
+                "it can rise while the held-out loss, the model's real quality, still falls.")
+
+
+def _heldout_key(model) -> str:
+    """The held-out value on the loss's scale: the NS loss for negative sampling, else −log p."""
+    return "ns_loss" if objective(model) == "negative" else "neg_log_p"
+
+
 class TrainingPlots(QWidget):
     """Loss and quality side by side, then learning rate and speed, over the same epoch axis."""
 
@@ -71,6 +85,11 @@ class TrainingPlots(QWidget):
         self.quality_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self._batch_curve = self.loss_plot.plot(pen=_BATCH_PEN, name="batch", connect="finite")
         self._mean_curve = self.loss_plot.plot(pen=_MEAN_PEN, name="epoch mean", connect="pairs")
+        self._heldout_curve = self.loss_plot.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=5,
+                                                  symbolBrush="#2e7d5b", symbolPen=None, name="held-out")
+        self.heldout_note = QLabel(HELDOUT_NOTE)
+        self.heldout_note.setWordWrap(True)
+        self.heldout_note.setVisible(False)
         self._quality_curves = {key: self.quality_plot.plot(pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
                                                             symbolBrush=colour, symbolPen=None, name=name)
                                 for key, name, colour in QUALITY_CURVES}
@@ -89,6 +108,7 @@ class TrainingPlots(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top, 2)
+        layout.addWidget(self.heldout_note)
         layout.addWidget(self.rate_plot, 1)
         layout.addWidget(self.speed_plot, 1)
         self.clear()
@@ -100,6 +120,7 @@ class TrainingPlots(QWidget):
         self._batches: list[tuple[float, float, float, float]] = []  # x, loss, alpha, words/s
         self._means: list[tuple[int, float]] = []
         self._quality: list[dict] = []
+        self._heldout = (np.zeros(0), np.zeros(0))
         self._stale = set(self._curves)
         self._unscaled = set(self._curves)  # plots whose x range is still the last run's
         self._turn = 0
@@ -117,9 +138,23 @@ class TrainingPlots(QWidget):
         if model is not None:
             self._means = list(enumerate(model.epoch_losses, 1))
             self._quality = _stored_quality(model.info.get("epoch_quality"))
+            try:
+                rows = [r for r in stored_heldout(model) if r[_heldout_key(model)] is not None]
+            except FormatError:
+                rows = []
+            self._heldout = (np.array([r["progress"] for r in rows]), np.array([r[_heldout_key(model)] for r in rows]))
         if trained_on_spark(model):
             self.say_no_loss()
         self.redraw(everything=True)
+
+    def set_heldout(self, progress: np.ndarray, values: np.ndarray):
+        """The held-out curve (epochs, mean loss per prediction), on the loss's axis."""
+        self._heldout = (np.asarray(progress, np.float64), np.asarray(values, np.float64))
+        self._stale.add(LOSS)
+
+    @property
+    def heldout(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._heldout
 
     def say_no_loss(self):
         """Title the loss plot with why it stays empty: Spark reports no loss (until `clear`)."""
@@ -196,6 +231,10 @@ class TrainingPlots(QWidget):
             x = np.array([[e - 1, e] for e, _ in self._means], dtype=np.float64).reshape(-1)
             means = np.repeat(np.array([m for _, m in self._means], dtype=np.float64), 2)
             self._mean_curve.setData(x, means)
+            self._heldout_curve.setData(*self._heldout)
+            self.heldout_note.setVisible(len(self._heldout[0]) > 0)
+            if len(self._heldout[1]):
+                y = np.concatenate([y, self._heldout[1]])
         elif column == SPEED:
             y = np.append(y, 0.0)
         if column in self._unscaled:

@@ -18,7 +18,7 @@ from w2vstudio.core.train.model import Model
 from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
-from w2vstudio.gui.session import Corpus, Entry, StudioSession
+from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
@@ -357,6 +357,9 @@ class TrainPanel(QWidget):
     def _follow(self, run: TrainingRun, epoch_ended: bool):
         """Show the evaluations ready; tell about new snapshots and epoch ends."""
         self.plots.set_quality([] if run.quality is None else run.quality.results())
+        if run.heldout is not None:
+            key = "ns_loss" if run.heldout.objective == "negative" else "neg_log_p"
+            self.plots.set_heldout(*run.heldout.curve(key))
         taken = 0 if run.recorder is None else len(run.recorder)
         if taken > self._taken or epoch_ended:
             self._taken = taken

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLin
 
 from w2vstudio.core.watch.pinned import PROBE_TOPN, AnalogyProbe, LiveVectors, ProbeResults, run_probes
 from w2vstudio.core.vectors import KeyedVectors
-from w2vstudio.gui.session import StudioSession
+from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.stability_view import StabilityView
 from w2vstudio.gui.widgets.completion import WordCompleter

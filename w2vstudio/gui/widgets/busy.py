@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
+from w2vstudio.core.support.printable import verbatim_html
+
 
 class BusyIndicator(QWidget):
     """Shown while something runs (`set_busy(message, cancellable)`); `cancel_clicked` when Cancel is."""
@@ -38,4 +40,4 @@ class BusyIndicator(QWidget):
         """Show the bar while `message` is not empty, with Cancel if `cancellable`."""
         self.bar.setVisible(bool(message))
         self.cancel_button.setVisible(bool(message) and cancellable)
-        self.bar.setToolTip(message)
+        self.bar.setToolTip(verbatim_html(message) if message else "")

@@ -55,7 +55,7 @@ def unique_name(base: str, taken) -> str:
 
 
 @dataclass(frozen=True)
-class LoadedSession:
+class RestoredSession:
     """A session read from its folder."""
 
     entries: list[Entry]
@@ -208,7 +208,7 @@ class StudioSession(QObject):
             self._probe = probe
             self.probe_changed.emit(probe)
 
-    def replace(self, loaded: LoadedSession):
+    def replace(self, loaded: RestoredSession):
         """Take the models, pins and probe of a session read from disk."""
         self._entries = list(loaded.entries)
         self.models_changed.emit()
