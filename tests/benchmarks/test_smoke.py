@@ -28,7 +28,7 @@ SMOKE = {
     "bench_kernel": (["--corpus", CORPUS, "--repeat", "1"], r"CBOW +\d+ k raw words/s", (), ()),
     "bench_load_large": (["--words", "2000", "--dim", "10"], r"w2vstudio .* s +peak RSS .* 2,000 words", (),
                          ("gensim",)),
-    "bench_map": (["--words", "300", "--dim", "10"], r"select a word \(k=10\) +[\d.]+ ms", (), ()),
+    "bench_map": (["--words", "300", "--dim", "10"], r"its neighbours \(k=10\) +[\d.]+ ms", (), ()),
     "bench_objectives": (["--corpus", CORPUS, "--words", "5000", "--heldout", "1000", "--vocab", "200",
                           "--dim", "10", "--threads", "1"], r"\n +\d+ +softmax +[\d,]+ +[\d.]+ +[\d.]+\n", (), ()),
     "bench_probes": (["--corpus", CORPUS, "--repeat", "2"], r"one probe [\d.]+ CPU ms", (), ()),

@@ -3,6 +3,7 @@
 import numpy as np
 
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.gui import workers
 from w2vstudio.gui.explore.analogy_panel import AnalogyPanel
 from w2vstudio.gui.studio_session import Entry, StudioSession
 
@@ -25,3 +26,4 @@ def test_the_question_words_are_left_out_unless_included(qtbot):
         panel.solve("man", "king", "woman")
     expected = kv.analogy("man", "king", "woman", topn=panel.topn.value(), include_inputs=True).results
     assert [row[0] for row in solved.args[0].rows] == [w for w, _ in expected]
+    qtbot.waitUntil(lambda: not workers.running(), timeout=10_000)  # the panel's other lookups
