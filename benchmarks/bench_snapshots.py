@@ -32,7 +32,7 @@ from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.watch.quality import EpochQuality, evaluate_quality
 from w2vstudio.core.corpus.scan import scan_corpus
-from w2vstudio.core.train.snapshots import DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
+from w2vstudio.core.train.snapshots import DEFAULT_TRACKED, SnapshotRecorder, tracked_ids
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import SAMPLE_CORPUS
@@ -86,7 +86,7 @@ def in_process(corpus_path: str, sg: bool, epochs: int, threads: int, repeats: i
             quality = EpochQuality(model)
         start = time.perf_counter()
         with OneBlasThread():
-            result = Trainer(model, corpus, chain(recorder, quality)).train()
+            result = Trainer(model, corpus, [recorder, quality]).train()
             if quality is not None:
                 quality.wait()
         return {"train": result.seconds, "ready": time.perf_counter() - start}

@@ -14,21 +14,23 @@ from w2vstudio.core.run import CORPUS, NO_WATCH, TrainingRun, WatchOptions
 from w2vstudio.core.train.model import EPOCH_WORDS
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.corpus.scan import scan_corpus
-from w2vstudio.core.train.trainer import BatchReport, Diverged, EpochReport
+from tests.core.train.test_callbacks import Reports
+from w2vstudio.core.train.trainer import Diverged
 
 PARAMS = TrainParams(dim=8, epochs=2, min_count=2, threads=1, batch_words=500)
 
 
 def test_a_run_from_paths_records_epoch_words_and_the_corpus(topic_file):
-    reports = []
-    result = TrainingRun([topic_file], PARAMS, callback=reports.append).train()
+    reports = Reports()
+    result = TrainingRun([topic_file], PARAMS, callbacks=[reports]).train()
     model = result.model
     assert result.train.epochs == 2 and not result.train.cancelled and model.epochs_trained == 2
     assert model.info[EPOCH_WORDS] == result.corpus_words and epoch_words(model) == result.corpus_words
     assert model.info[CORPUS] == [str(topic_file.absolute())]
     assert result.raw_words == len(topic_file.read_text().split())
-    assert [r.epoch for r in reports if isinstance(r, EpochReport)] == [1, 2]
-    assert reports[0].total_words == 2 * result.corpus_words
+    assert [r.epoch for r in reports.epochs] == [1, 2]
+    assert reports.batches[0].total_words == 2 * result.corpus_words
+    assert reports.of("end") == [result.train]
 
 
 def test_the_train_command_writes_the_same_keys_as_a_studio_run(topic_file, tmp_path, capsys):
@@ -61,8 +63,8 @@ def test_cancel_before_training_gives_an_untrained_usable_model(topic_file):
 
 
 def test_pause_before_training_holds_it_until_resumed(topic_file):
-    run = TrainingRun(scan_corpus([topic_file]), PARAMS, callback=lambda report: seen.append(report))
-    seen = []
+    seen = Reports()
+    run = TrainingRun(scan_corpus([topic_file]), PARAMS, callbacks=[seen])
     run.pause()
     assert run.paused
     done = []
@@ -70,14 +72,14 @@ def test_pause_before_training_holds_it_until_resumed(topic_file):
     worker.start()
     run.resume()
     worker.join()
-    assert not run.paused and done[0].train.epochs == 2 and any(isinstance(r, BatchReport) for r in seen)
+    assert not run.paused and done[0].train.epochs == 2 and seen.batches
 
 
 def test_cancel_from_the_callback_keeps_the_partial_model(topic_file):
     def stop_after_first_batch(report):
         run.cancel()
 
-    run = TrainingRun(scan_corpus([topic_file]), PARAMS, callback=stop_after_first_batch)
+    run = TrainingRun(scan_corpus([topic_file]), PARAMS, callbacks=[Reports(stop_after_first_batch)])
     result = run.train()
     assert result.train.cancelled and result.train.epochs < 2 and len(result.model.loss_history) >= 1
 

@@ -1,6 +1,8 @@
 """Files reach the studio as a user sends them: a real drop event, open_paths (what the drop
 handler calls), and bad input that must end in one clear sentence, never a crash."""
 
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -88,10 +90,12 @@ def test_cancel_opening_vectors(qtbot, window, vectors_file, monkeypatch):
     """Cancel stops the real loader part-way: the first load waits until Cancel is clicked."""
     cancelled = []
 
-    def load_after_cancel(path, cancel):
-        cancel.wait(30)
+    def load_after_cancel(path, task):
+        deadline = time.monotonic() + 30
+        while not task.cancelled and time.monotonic() < deadline:
+            time.sleep(0.01)
         try:
-            return load_vectors(path, cancel=cancel)
+            return load_vectors(path, task=task)
         except Cancelled:
             cancelled.append(path)
             raise

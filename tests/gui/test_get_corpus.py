@@ -4,12 +4,13 @@ failures one sentence. The download itself (checks, cache, unpacking, conversion
 tests/core/test_download.py."""
 
 import threading
+import time
 
 import pytest
 from PySide6.QtWidgets import QListWidget
 
 from w2vstudio.core.corpus import download
-from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.errors import W2VError
 from w2vstudio.gui.corpus_download import GetCorpusDialog
 
 TIMEOUT = 30_000
@@ -38,8 +39,8 @@ def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_p
     corpus.write_bytes(b"")
     opened = []
 
-    def fetch(chosen, progress, cancel, note):
-        progress(0.5)
+    def fetch(chosen, task, note):
+        task.progress(0.5)
         return corpus
 
     monkeypatch.setattr(download, "fetch", fetch)
@@ -50,7 +51,7 @@ def test_a_downloaded_corpus_is_opened(window, dialog, qtbot, monkeypatch, tmp_p
 
 
 def test_a_failure_is_one_sentence(window, dialog, qtbot, monkeypatch):
-    def fetch(chosen, progress, cancel, note):
+    def fetch(chosen, task, note):
         raise W2VError(f"{chosen.url}: the download is damaged")
 
     monkeypatch.setattr(download, "fetch", fetch)
@@ -63,11 +64,13 @@ def test_a_failure_is_one_sentence(window, dialog, qtbot, monkeypatch):
 def test_cancel_stops_the_download(window, dialog, qtbot, monkeypatch):
     started, stopped = threading.Event(), threading.Event()
 
-    def fetch(chosen, progress, cancel, note):
+    def fetch(chosen, task, note):
         started.set()
-        cancel.wait(TIMEOUT / 1000)
+        deadline = time.monotonic() + TIMEOUT / 1000
+        while not task.cancelled and time.monotonic() < deadline:
+            time.sleep(0.01)
         stopped.set()
-        raise Cancelled("the download was cancelled; nothing was kept")
+        task.check("the download was cancelled; nothing was kept")
 
     monkeypatch.setattr(download, "fetch", fetch)
     dialog.start()
@@ -81,7 +84,7 @@ def test_records_left_out_are_noted(window, dialog, qtbot, monkeypatch, tmp_path
     corpus = tmp_path / "fake-news.txt.gz"
     said = "Fake news: 2 of 12,999 records were left out (a field of title, text missing or not text)."
 
-    def fetch(chosen, progress, cancel, note):
+    def fetch(chosen, task, note):
         note(said)
         return corpus
 

@@ -7,6 +7,7 @@ import sys
 
 from tqdm import tqdm
 
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.corpus import download
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.support.printable import printable
@@ -33,7 +34,7 @@ def _corpora(args) -> int:
         raise W2VError(f'no corpus called "{args.get}" in the catalogue (one of: {names})')
     with tqdm(total=1000, desc=corpus.name, file=sys.stderr, disable=not sys.stderr.isatty(),
               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}") as bar:
-        path = download.fetch(corpus, progress=lambda f: bar.update(round(f * 1000) - bar.n),
+        path = download.fetch(corpus, task=Task(lambda f, _: bar.update(round(f * 1000) - bar.n)),
                               note=lambda sentence: bar.write(printable(sentence), file=sys.stderr))
     print(printable(str(path)))
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from w2vstudio.core.support.task import Task
 from w2vstudio.commands.explore import _positive
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.files.sparkfiles import unranked_warning
@@ -44,7 +45,7 @@ def _map(args) -> int:
     start = time.perf_counter()
     with tqdm(total=1000, desc=METHODS[args.method], file=sys.stderr, disable=not sys.stderr.isatty(),
               bar_format="{desc}: {percentage:3.0f}% |{bar}| {elapsed}") as bar:
-        xy = project_2d(kv.vectors, args.method, progress=lambda f: bar.update(round(f * 1000) - bar.n))
+        xy = project_2d(kv.vectors, args.method, Task(lambda f, _: bar.update(round(f * 1000) - bar.n)))
     seconds = time.perf_counter() - start
     summary = f"mapped {len(kv):,} words by {METHODS[args.method]} in {seconds:.1f} s"
     if args.output is None:

@@ -14,12 +14,7 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import parse_pair
 from w2vstudio.core.run import TrainingRun, WatchOptions
-from w2vstudio.core.spark.engine import (
-    DEFAULT_MASTER,
-    SparkOptions,
-    SparkProgress,
-    parse_conf,
-)
+from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, parse_conf
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.memory import parse_size
@@ -28,7 +23,8 @@ from w2vstudio.core.support.output import check_output, rescue
 from w2vstudio.core.support.printable import say
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
-from w2vstudio.core.train.trainer import BatchReport
+from w2vstudio.core.support.task import Task
+from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
 
 FORMATS = ("model", "bin", "txt")
 
@@ -127,9 +123,9 @@ def run(args) -> int:
     spark = _spark(args)
     check_output(out, [*args.corpus, *([args.continue_from] if args.continue_from else [])])
     watch = _watch(args)
-    progress = _Progress(enabled=not args.quiet)
+    progress = _Progress(enabled=not args.quiet, before="Spark" if spark else "scanning")
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
-                           callback=progress.training, on_quality=progress.quality, on_scan=progress.scanning,
+                           callbacks=[progress], on_quality=progress.quality, task=Task(progress.progressed),
                            force=args.force, spark=spark, given=params.given(args), scan_memory=args.scan_memory)
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
@@ -205,11 +201,12 @@ def _write(model: Model, out: Path, fmt: str, summary: dict) -> int:
     return 1
 
 
-class _Progress:
-    """tqdm bars on stderr for the scan and the training; epoch and quality lines between them."""
+class _Progress(TrainingCallback):
+    """tqdm bars on stderr for the run's task (`before`: the scan, or Spark) and the training;
+    epoch and quality lines between them."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+    def __init__(self, enabled: bool, before: str):
+        self.enabled, self.before = enabled, before
         self.bar: tqdm | None = None
         self.stage = ""  # what the bar shows: "scanning" or "training"
 
@@ -221,22 +218,19 @@ class _Progress:
                             file=sys.stderr, disable=not self.enabled, leave=False, dynamic_ncols=True)
         return self.bar
 
-    def scanning(self, done: int, total: int, words: int):
-        bar = self._bar("scanning", total, "B", 1024)
-        bar.set_postfix_str(f"{words:,} words", refresh=False)
-        bar.update(done - bar.n)
+    def progressed(self, fraction: float, text: str | None):
+        bar = self._bar(self.before, 100, "%")
+        if text:
+            bar.set_postfix_str(text, refresh=False)
+        bar.update(100 * fraction - bar.n)
 
-    def training(self, report):
-        if isinstance(report, SparkProgress):
-            bar = self._bar("Spark", report.tasks, "task")
-            bar.total = report.tasks
-            bar.set_postfix_str(f"{report.stages_done}/{report.stages} stages of {report.jobs} jobs", refresh=False)
-            bar.update(report.tasks_done - bar.n)
-        elif isinstance(report, BatchReport):
-            bar = self._bar("training", report.total_words, "word")
-            bar.set_postfix_str(f"epoch {report.epoch}, loss {report.loss:.4f}", refresh=False)
-            bar.update(report.words_done - bar.n)
-        elif self.enabled:
+    def on_batch(self, report: BatchReport):
+        bar = self._bar("training", report.total_words, "word")
+        bar.set_postfix_str(f"epoch {report.epoch}, loss {report.loss:.4f}", refresh=False)
+        bar.update(report.words_done - bar.n)
+
+    def on_epoch(self, report: EpochReport):
+        if self.enabled:
             tqdm.write(f"epoch {report.epoch} done: mean loss {report.loss:.4f} ({report.seconds:.1f} s)",
                        file=sys.stderr)
 

@@ -18,21 +18,17 @@ from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
-from w2vstudio.core.params import TrainParams, check_continued, memory_needed
 from w2vstudio.core.corpus.heldout import carve
 from w2vstudio.core.lenses.heldout import HeldOutScorer
+from w2vstudio.core.params import TrainParams, check_continued, memory_needed
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
 from w2vstudio.core.support.memory import available_memory, size_text
+from w2vstudio.core.support.task import Task
+from w2vstudio.core.train.callbacks import TrainingCallback, TrainResult
 from w2vstudio.core.train.model import EPOCH_WORDS, Model
-from w2vstudio.core.train.snapshots import (
-    DEFAULT_PER_EPOCH,
-    DEFAULT_TRACKED,
-    SnapshotRecorder,
-    chain,
-    tracked_ids,
-)
-from w2vstudio.core.train.trainer import BatchReport, EpochReport, Trainer, TrainResult
+from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, tracked_ids
+from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.watch.quality import EpochQuality
 
 CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
@@ -87,24 +83,25 @@ class TrainingRun:
     """One run: `prepare()` (optional: `train()` calls it), then `train()`, on one thread.
 
     `corpus`: a `ScannedCorpus` (left intact: it can serve another run) or corpus paths (scanned
-    here with `on_scan(bytes_done, bytes_total, words)`, then encoded in place). `continue_from`:
-    a model or a model file to train further (its architecture is kept; epochs, learning rates
-    and threads come from `params`; of the parameters named in `given`, those the user set, one the
-    model cannot honour is refused before the corpus is read). `callback(report)` gets every BatchReport and EpochReport on
-    the trainer's threads; `on_quality(entry)` each per-epoch evaluation, in epoch order. Once
+    here, `task` hearing the scan's progress, then encoded in place). `continue_from`: a model or
+    a model file to train further (its architecture is kept; epochs, learning rates and threads
+    come from `params`; a flag in `given` that the model cannot honour is refused). `callbacks`
+    (`TrainingCallback`s) hear the trainer on its threads, before the recorders; `on_quality(entry)`
+    each per-epoch evaluation, in epoch order. `task` is cancelled by `cancel()`. Once
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
-    pause; `callback` gets its `SparkProgress`; a cancel raises Cancelled, keeping nothing).
+    pause; `task` hears its progress; a cancel raises Cancelled, keeping nothing).
     `scan_memory`: bytes the distinct words may take while the scan counts them (`scan_corpus`)."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
                  watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
-                 callback: Callable[[BatchReport | EpochReport], None] | None = None,
+                 callbacks: Sequence[TrainingCallback] = (),
                  on_quality: Callable[[dict], None] | None = None,
-                 on_scan: Callable[[int, int, int], None] | None = None, force: bool = False,
+                 task: Task | None = None, force: bool = False,
                  spark: SparkOptions | None = None, given: Collection[str] = (),
                  scan_memory: int | None = None):
+        self.task = task or Task.none()  # also stops a scan in progress
         self._spark = None
         if spark is not None:
             mllib.check_run(continue_from, watch.per_epoch, watch.quality)
@@ -112,10 +109,10 @@ class TrainingRun:
                 raise W2VError("--heldout is not available with --engine spark")
             if isinstance(corpus, ScannedCorpus):
                 raise W2VError("Spark reads the corpus itself: give its paths, not a scanned corpus")
-            self._spark = SparkTraining(corpus, params, spark, callback)
+            self._spark = SparkTraining(corpus, params, spark, self.task)
         self.params, self.watch = params, watch
         self.force = force  # train the full softmax even above its time budget
-        self.callback, self.on_quality, self.on_scan = callback, on_quality, on_scan
+        self.callbacks, self.on_quality = list(callbacks), on_quality
         self._source = corpus
         self.scan_memory = scan_memory
         self._continue_from = continue_from
@@ -129,7 +126,6 @@ class TrainingRun:
         self._scan_facts = (0, [], {"method": "exact", "max_lost_count": 0})  # invalid UTF-8, skipped files, counting
         self._prepare_seconds = 0.0
         self._lock = threading.Lock()
-        self._cancel = threading.Event()  # also stops a scan in progress
         self._paused = False
         self._trainer: Trainer | None = None
 
@@ -152,7 +148,7 @@ class TrainingRun:
         if self._spark is not None:
             self._spark.cancel()
         with self._lock:
-            self._cancel.set()
+            self.task.cancel()
             if self._trainer is not None:
                 self._trainer.cancel()
 
@@ -179,8 +175,8 @@ class TrainingRun:
                             "the model" if isinstance(source, Model) else str(source))
         scanned = self._source
         if not isinstance(scanned, ScannedCorpus):
-            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, progress=self.on_scan,
-                                  cancel=self._cancel, scan_memory=self.scan_memory)
+            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task,
+                                  scan_memory=self.scan_memory)
         self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])), scanned.counting)
         own_scan = scanned is not self._source
         self._source = None  # the raw id stream is not needed for training
@@ -256,10 +252,11 @@ class TrainingRun:
         if self._spark is not None:
             return self._train_spark()
         model = self.prepare()
-        trainer = Trainer(model, self.corpus, chain(self.callback, self.recorder, self.probes, self.heldout, self.quality))
+        watchers = [c for c in (self.recorder, self.probes, self.heldout, self.quality) if c is not None]
+        trainer = Trainer(model, self.corpus, self.callbacks + watchers)
         with self._lock:
             self._trainer = trainer
-            if self._cancel.is_set():
+            if self.task.cancelled:
                 trainer.cancel()
             elif self._paused:
                 trainer.pause()
@@ -270,10 +267,8 @@ class TrainingRun:
                 self.quality.stop()  # no evaluation thread outlives the run
             raise
         if self.recorder is not None:
-            self.recorder.finish()
             self.recorder.save_into(model)
         if self.probes is not None:
-            self.probes.sync()
             self.probes.save_into(model)
         if self.heldout is not None:
             self.heldout.save_into(model)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from w2vstudio.core.corpus import download
 from w2vstudio.gui.workers import Call
+from w2vstudio.core.support.task import Task
 
 
 class GetCorpusDialog(QDialog):
@@ -87,7 +88,7 @@ class GetCorpusDialog(QDialog):
         self._status.setText(f"Downloading {corpus.title} from {corpus.url}…")
         self._get.setEnabled(False)
         self._close.setText("Cancel")
-        self._job.start(_fetch, corpus, progress=True, cancellable=True)
+        self._job.start(_fetch, corpus, with_task=True)
 
     def cancel(self) -> None:
         """Stop the download: nothing is kept."""
@@ -107,8 +108,8 @@ class GetCorpusDialog(QDialog):
         else:
             self.reject()
 
-    @Slot(object)
-    def _on_job_progressed(self, fraction: float) -> None:
+    @Slot(float, object)
+    def _on_job_progressed(self, fraction: float, _text) -> None:
         self._progress.setValue(round(fraction * 1000))
 
     @Slot(object)
@@ -152,10 +153,10 @@ def get_corpus(parent: QWidget, open_paths: Callable[[list[str]], None], note: C
     dialog.open()
 
 
-def _fetch(corpus: download.Corpus, progress, cancel) -> tuple[Path, list[str]]:
+def _fetch(corpus: download.Corpus, task: Task) -> tuple[Path, list[str]]:
     """`download.fetch` on a worker: the corpus's path and the notes about its conversion."""
     notes: list[str] = []
-    path = download.fetch(corpus, progress=progress, cancel=cancel, note=notes.append)
+    path = download.fetch(corpus, task=task, note=notes.append)
     return path, notes
 
 

@@ -4,7 +4,6 @@ is opened, read or even looked at on the GUI thread; every failure is one senten
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -23,6 +22,7 @@ from w2vstudio.core.watch.pinned import AnalogyProbe
 from w2vstudio.gui import settings
 from w2vstudio.gui.studio_session import Entry, RestoredSession, StudioSession, model_entry
 from w2vstudio.gui.workers import Call, error_message
+from w2vstudio.core.support.task import Task
 
 
 def failure(path: Path, exc: BaseException) -> str:
@@ -31,25 +31,25 @@ def failure(path: Path, exc: BaseException) -> str:
     return message if path.name in message else f"{path.name} could not be opened: {message or type(exc).__name__}"
 
 
-def read_vectors(path: Path, cancel: threading.Event) -> Entry:
+def read_vectors(path: Path, task: Task) -> Entry:
     """A session entry for a vectors file (with the snapshots of a w2vstudio model, which is read
-    whole: `cancel` stops the other formats part-way)."""
+    whole: a cancelled `task` stops the other formats part-way)."""
     try:
         fmt = detect_format(path)
         if fmt == "model":
             return model_entry(path.name, Model.load(path))
         spark = read_metadata(path) if fmt == "spark" else None
-        return Entry(path.name, load_vectors(path, cancel=cancel), spark=spark)
+        return Entry(path.name, load_vectors(path, task=task), spark=spark)
     except Cancelled:
         raise
     except Exception as exc:  # a damaged file is one sentence, whatever broke
         raise W2VError(failure(path, exc)) from None
 
 
-def read_session(path: Path, cancel: threading.Event) -> RestoredSession:
+def read_session(path: Path, task: Task) -> RestoredSession:
     """The session saved in a folder (or its session.json), as session entries."""
     try:
-        loaded = load_session(path, cancel)
+        loaded = load_session(path, task)
         entries = [model_entry(name, obj) if isinstance(obj, Model) else Entry(name, obj) for name, obj in loaded.models]
     except Cancelled:
         raise
@@ -157,14 +157,14 @@ class FileJobs(QObject):
         path = Path(path)
         remember(path)
         self.busy_changed.emit(f"Opening {path.name}…", True)
-        self._opener.start(read_vectors, path, cancellable=True)
+        self._opener.start(read_vectors, path, with_task=True)
 
     def open_session(self, path):
         """Read a session (its folder or session.json); it replaces the session."""
         path = Path(path)
         remember(path.parent if path.name == SESSION_FILE else path)
         self.busy_changed.emit(f"Opening the session {path.name}…", True)
-        self._opener.start(read_session, path, cancellable=True)
+        self._opener.start(read_session, path, with_task=True)
 
     def cancel(self) -> bool:
         """Stop opening (the load stops soon, unheard); False if nothing was being opened."""

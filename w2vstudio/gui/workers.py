@@ -8,7 +8,6 @@ window calls it on close; the tests check that nothing is left running).
 
 from __future__ import annotations
 
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from superqt.utils import FunctionWorker, WorkerBase
 
 from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.support.printable import printable
 
 MIN_POOL_THREADS = 8  # training, scan, map, probes and stability may run at once, whatever the cores
@@ -43,7 +43,7 @@ def _message(exc: BaseException) -> str:
 class _Signals(QObject):
     """A call's signals (superqt's worker reaches them as its own attributes)."""
 
-    progressed = Signal(object)
+    progressed = Signal(float, object)  # fraction, text (None: none)
     returned = Signal(object)
     errored = Signal(object)
     finished = Signal()
@@ -51,23 +51,22 @@ class _Signals(QObject):
 
 
 class _Worker(FunctionWorker):
-    """A FunctionWorker with a `progressed` signal and a cancel event, started at once. `run` is
+    """A FunctionWorker with a `Task` (given to the call as `task=` if `with_task`) whose progress
+    is the queued `progressed` signal and which `quit` cancels; started at once. `run` is
     superqt's without its `warnings.catch_warnings()`, which swaps process-wide state (unsafe
     in threads)."""
 
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict, cancellable: bool, progress: bool):
-        self.cancel = threading.Event()
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict, with_task: bool):
         signals = _Signals()
-        kwargs = {**kwargs, "cancel": self.cancel} if cancellable else kwargs
-        if progress:
-            kwargs["progress"] = lambda *done: signals.progressed.emit(done[0] if len(done) == 1 else done)
+        self.task = Task(signals.progressed.emit)
+        kwargs = {**kwargs, "task": self.task} if with_task else kwargs
         super().__init__(fn, *args, **kwargs)
         self.signals = signals
         self.done = False
 
     def quit(self):
         super().quit()
-        self.cancel.set()
+        self.task.cancel()
 
     def start(self):
         self._worker_set.add(self)
@@ -102,11 +101,11 @@ def stop_all() -> None:
 class Call(QObject):
     """Runs one call at a time for its owner and forwards its outcome.
 
-    `start(fn, *args, **kwargs)` runs `fn(*args, **kwargs)` (with `cancel=event` if `cancellable`,
-    `progress=callback` if `progress`) on a pool thread, after stopping the previous call, whose outcome is dropped:
+    `start(fn, *args, **kwargs)` runs `fn(*args, **kwargs)` (with `task=` a `Task` if `with_task`:
+    its progress comes as `progressed(fraction, text)`, `stop()` cancels it) on a pool thread, after stopping the previous call, whose outcome is dropped:
     an owner only ever hears about the last thing it asked for."""
 
-    progressed = Signal(object)
+    progressed = Signal(float, object)
     succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
@@ -120,9 +119,9 @@ class Call(QObject):
         """A call runs (or waits for a thread)."""
         return self._worker is not None
 
-    def start(self, fn: Callable, *args, cancellable: bool = False, progress: bool = False, **kwargs) -> None:
+    def start(self, fn: Callable, *args, with_task: bool = False, **kwargs) -> None:
         self.stop()
-        worker = _Worker(fn, args, kwargs, cancellable, progress)
+        worker = _Worker(fn, args, kwargs, with_task)
         worker.signals.progressed.connect(self._on_worker_progressed)
         worker.signals.returned.connect(self._on_worker_returned)
         worker.signals.errored.connect(self._on_worker_errored)
@@ -143,9 +142,9 @@ class Call(QObject):
             self._worker = None
         return True
 
-    def _on_worker_progressed(self, value):
+    def _on_worker_progressed(self, fraction: float, text):
         if self._current():
-            self.progressed.emit(value)
+            self.progressed.emit(fraction, text)
 
     def _on_worker_returned(self, result):
         if self._current(ended=True):
@@ -169,17 +168,17 @@ class Refresher(QObject):
     be updated twice at once): requests made during a run, or during the rest after it, merge
     into one more run with the latest arguments. The rest is `ratio` times the run's duration, at
     least `interval_ms`: background refreshes take a bounded share of one core, whatever they cost.
-    `cancellable` and `progress` are `Call.start`'s: `cancel()` then stops a run where it can."""
+    `with_task` is `Call.start`'s: `cancel()` then stops a run where it can."""
 
-    progressed = Signal(object)
+    progressed = Signal(float, object)
     succeeded = Signal(object)
     failed = Signal(str)
 
     def __init__(self, fn: Callable, interval_ms: int = 0, ratio: float = 0.0, parent=None, *,
-                 cancellable: bool = False, progress: bool = False):
+                 with_task: bool = False):
         super().__init__(parent)
         self._fn, self._interval, self._ratio = fn, interval_ms, ratio
-        self._options = {"cancellable": cancellable, "progress": progress}
+        self._with_task = with_task
         self._pending: tuple | None = None
         self._started = 0.0
         self._call = Call(self)
@@ -200,7 +199,7 @@ class Refresher(QObject):
         self._start_pending()
 
     def cancel(self):
-        """Forget the waiting request; a run in progress finishes (or stops, if cancellable), unheard."""
+        """Forget the waiting request; a run in progress finishes (or stops, with a task), unheard."""
         self._pending = None
         self._rest.stop()
         self._call.stop()
@@ -210,7 +209,7 @@ class Refresher(QObject):
             return
         args, self._pending = self._pending, None
         self._started = time.perf_counter()
-        self._call.start(self._fn, *args, **self._options)
+        self._call.start(self._fn, *args, with_task=self._with_task)
 
     def _start_rest(self):
         took_ms = 1000 * (time.perf_counter() - self._started)

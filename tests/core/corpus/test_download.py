@@ -20,6 +20,7 @@ from w2vstudio.core.corpus import download
 from w2vstudio.core.corpus import records
 from w2vstudio.core.corpus.download import CATALOGUE, Corpus, cache_folder, cached, fetch
 from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.support.task import Task
 
 WORDS = "the king and queen man woman of a in to was is for on".split()
 TEXT = " ".join(random.Random(0).choices(WORDS, k=200_000)).encode()  # gzip: several chunks
@@ -136,7 +137,7 @@ def test_the_cache_is_in_the_data_folder(tmp_path, monkeypatch):
 
 def test_a_compressed_corpus_is_kept_as_it_is_and_cached(server, tmp_path):
     corpus, reports = entry(server, "/small.txt.gz"), []
-    path = fetch(corpus, tmp_path, progress=reports.append)
+    path = fetch(corpus, tmp_path, Task(lambda fraction, _: reports.append(fraction)))
     assert path == tmp_path / "test" / "small.txt.gz" and gzip.decompress(path.read_bytes()) == TEXT
     assert reports == sorted(reports) and reports[-1] == 1.0 and len(reports) > 2
     assert left_in(tmp_path) == ["test/small.txt.gz"] and cached(corpus, tmp_path) == path
@@ -176,15 +177,14 @@ def test_a_download_stopped_half_way_says_so(server, tmp_path):
 
 
 def test_cancel_keeps_nothing(server, tmp_path):
-    cancel = threading.Event()
-
-    def progress(fraction):
+    def progress(fraction, _):
         if fraction > 0:
-            cancel.set()
+            task.cancel()
 
+    task = Task(progress)
     big = entry(server, "/bomb.zip")
     with pytest.raises(Cancelled):
-        fetch(big, tmp_path, progress=progress, cancel=cancel)
+        fetch(big, tmp_path, task)
     assert left_in(tmp_path) == []
 
 
@@ -219,7 +219,7 @@ def test_the_catalogue_gives_every_corpus_its_checks_and_text_fields():
 
 def test_json_lines_are_converted_to_text_and_only_the_text_is_kept(server, tmp_path):
     corpus, reports, notes = entry(server, "/news.gz", fields=("title", "text")), [], []
-    path = fetch(corpus, tmp_path, progress=reports.append, note=notes.append)
+    path = fetch(corpus, tmp_path, Task(lambda fraction, _: reports.append(fraction)), note=notes.append)
     assert path == tmp_path / "test" / "test.txt.gz" and left_in(tmp_path) == ["test/test.txt.gz"]
     assert gzip.decompress(path.read_bytes()).decode() == RECORDS_TEXT
     assert notes == ["Test: 2 of 5 records were left out (a field of title, text missing or not text)."]
@@ -262,13 +262,14 @@ def test_hostile_json_lines_are_one_line_and_keep_nothing(server, tmp_path, monk
 
 def test_cancel_during_the_conversion_keeps_nothing(server, tmp_path, monkeypatch):
     monkeypatch.setattr(records, "_REPORT_EVERY", 1)
-    cancel, converting = threading.Event(), []
+    converting = []
 
-    def progress(fraction):
+    def progress(fraction, _):
         if fraction > download._DOWNLOADED:
             converting.append(fraction)
-            cancel.set()
+            task.cancel()
 
+    task = Task(progress)
     with pytest.raises(Cancelled):
-        fetch(entry(server, "/big.gz", fields=("title", "text")), tmp_path, progress=progress, cancel=cancel)
+        fetch(entry(server, "/big.gz", fields=("title", "text")), tmp_path, task)
     assert converting and left_in(tmp_path) == []

@@ -1,7 +1,6 @@
 """Corpus link: keyword-in-context lines by the tokenizer's rule, streamed, stopping early."""
 
 import gzip
-import threading
 
 import numpy as np
 import pytest
@@ -11,6 +10,7 @@ from w2vstudio.core.corpus import kwic
 from w2vstudio.core.errors import Cancelled
 from w2vstudio.core.corpus.kwic import keyword_in_context, word_frequency
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 TEXT = """the calm sea today
 a seaside town and an undersea cable
@@ -70,10 +70,10 @@ def test_line_numbers_across_blocks_and_early_stop(tmp_path, monkeypatch):
 
 
 def test_cancel(files):
-    stop = threading.Event()
-    stop.set()
+    stop = Task()
+    stop.cancel()
     with pytest.raises(Cancelled):
-        keyword_in_context([files], "sea", cancel=stop)
+        keyword_in_context([files], "sea", task=stop)
 
 
 def test_count_and_rank():

@@ -3,7 +3,6 @@
 import bz2
 import gzip
 import lzma
-import threading
 
 import numpy as np
 import pytest
@@ -12,6 +11,7 @@ from w2vstudio.core.corpus import files as corpus_files
 from w2vstudio.core.corpus import scan as scan_module
 from w2vstudio.core.errors import Cancelled, CorpusError
 from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.support.task import Task
 
 TEXT = "The cat sat on the mat.\nThe dog didn't sit; the x-ray Café's café!\n\nÉTÉ été 42 _under_ score\n"
 
@@ -134,14 +134,16 @@ def test_progress_and_cancel(tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_files, "BLOCK_BYTES", 1024)
     (tmp_path / "a.txt").write_text(("word " * 10 + "\n") * 500)
     seen = []
-    scan_corpus([tmp_path / "a.txt"], progress=lambda done, total, words: seen.append((done, total, words)))
+    scan_corpus([tmp_path / "a.txt"], task=Task(lambda fraction, text: seen.append((fraction, text))))
     assert len(seen) > 5
-    assert seen[-1][0] == seen[-1][1] and seen[-1][2] == 5000
-    assert [s[2] for s in seen] == sorted(s[2] for s in seen)
-    event = threading.Event()
-    event.set()
+    assert seen[-1] == (1.0, "5,000 words")
+    assert [s[0] for s in seen] == sorted(s[0] for s in seen)
+    words = [int(text.split()[0].replace(",", "")) for _, text in seen]
+    assert words == sorted(words)
+    task = Task()
+    task.cancel()
     with pytest.raises(Cancelled):
-        scan_corpus([tmp_path / "a.txt"], cancel=event)
+        scan_corpus([tmp_path / "a.txt"], task=task)
 
 
 def test_vocabulary_extension_keeps_ids(tmp_path):

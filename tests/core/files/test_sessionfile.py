@@ -4,7 +4,6 @@ the snapshots all come back; the format stays the one earlier versions wrote."""
 import json
 import os
 import stat
-import threading
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_se
 from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 
 @pytest.fixture
@@ -23,7 +23,7 @@ def watched(topic_corpus):
     model = Model.create(topic_corpus.vocab, TrainParams(dim=8, epochs=2, min_count=2, threads=1))
     recorder = SnapshotRecorder(model, np.arange(6), per_epoch=2)
     recorder.start()
-    Trainer(model, topic_corpus, recorder).train()
+    Trainer(model, topic_corpus, [recorder]).train()
     recorder.finish()
     recorder.save_into(model)
     return model, recorder
@@ -107,8 +107,8 @@ def test_folders_that_are_not_sessions(tmp_path):
 
 def test_opening_can_be_cancelled(tmp_path):
     save_session(tmp_path / "s", [("a", kv()), ("b", kv())])
-    cancel = threading.Event()
-    cancel.set()
+    cancel = Task()
+    cancel.cancel()
     with pytest.raises(Cancelled, match="cancelled"):
-        load_session(tmp_path / "s", cancel=cancel)
-    assert [n for n, _ in load_session(tmp_path / "s", cancel=threading.Event()).models] == ["a", "b"]
+        load_session(tmp_path / "s", task=cancel)
+    assert [n for n, _ in load_session(tmp_path / "s", task=Task()).models] == ["a", "b"]

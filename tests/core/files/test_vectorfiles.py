@@ -7,7 +7,6 @@ import lzma
 import os
 import struct
 import sys
-import threading
 import tracemalloc
 import zipfile
 
@@ -18,6 +17,7 @@ from w2vstudio.core.files import vectorfiles as io
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.files.vectorfiles import detect_format, load_vectors, metadata_path, save_vectors
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 WORDS = ["the", "café", "日本", "#tag", "naïve_x", "Zürich"]
 
@@ -184,16 +184,18 @@ def test_loading_never_holds_two_copies(tmp_path, monkeypatch, fmt, rows):
     assert peak < 1.5 * kv.vectors.nbytes  # the matrix, its words and one chunk
 
 
-class CancelAfter(threading.Event):
-    """An event that reads as set from its `looks + 1`-th look on: cancels a load part-way."""
+class CancelAfter(Task):
+    """A task cancelled at its `looks + 1`-th check: cancels a load part-way."""
 
     def __init__(self, looks: int):
         super().__init__()
         self.looks, self.seen = looks, 0
 
-    def is_set(self) -> bool:
+    def check(self, message: str = "cancelled") -> None:
         self.seen += 1
-        return self.seen > self.looks or super().is_set()
+        if self.seen > self.looks:
+            self.cancel()
+        super().check(message)
 
 
 def open_files() -> int:
@@ -212,13 +214,13 @@ def test_a_cancelled_load_stops_part_way_and_leaves_nothing_behind(tmp_path, fmt
     files = open_files() if sys.platform.startswith("linux") else None
     cancel = CancelAfter(3)
     with pytest.raises(Cancelled, match="^loading the vectors was cancelled$"):
-        load_vectors(path, cancel=cancel)
+        load_vectors(path, task=cancel)
     assert cancel.seen == 4  # stopped at that look
     assert files is None or open_files() == files  # every file closed
     with pytest.raises(Cancelled):
-        load_vectors(path, cancel=CancelAfter(0))
+        load_vectors(path, task=CancelAfter(0))
     whole = CancelAfter(sys.maxsize)
-    again = load_vectors(path, cancel=whole)  # nothing left half-done: a new load is whole
+    again = load_vectors(path, task=whole)  # nothing left half-done: a new load is whole
     assert again.words == kv.words and np.array_equal(again.vectors, kv.vectors)
     assert whole.seen > 4  # so the cancelled load stopped part-way
 
@@ -228,8 +230,8 @@ def test_a_model_file_is_read_whole_but_its_load_can_be_cancelled(tmp_path, kv):
     save_vectors(kv, path, "model")
     for looks in (0, 1):  # before reading it, and after
         with pytest.raises(Cancelled):
-            load_vectors(path, cancel=CancelAfter(looks))
-    assert load_vectors(path, cancel=threading.Event()).words == kv.words
+            load_vectors(path, task=CancelAfter(looks))
+    assert load_vectors(path, task=Task()).words == kv.words
 
 
 def test_repeated_words_keep_their_first_vector(tmp_path):

@@ -2,7 +2,6 @@
 `inside.likelihood`; the `mirror` command's JSON and its one-line errors."""
 
 import json
-import threading
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.errors import Cancelled, UnknownWordError
 from w2vstudio.core.inside.likelihood import likelihood
 from w2vstudio.core.lenses.mirror import Context, leapfrogs, mirror
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.train.trainer import Trainer
@@ -83,10 +83,10 @@ def test_top_cap_unknown_and_cancel(trained):
     assert capped.occurrences == 5
     with pytest.raises(UnknownWordError):
         mirror(model, [path], "zz3")
-    stop = threading.Event()
-    stop.set()
+    stop = Task()
+    stop.cancel()
     with pytest.raises(Cancelled):
-        mirror(model, [path], "sea1", cancel=stop)
+        mirror(model, [path], "sea1", task=stop)
 
 
 def test_leapfrogs_are_the_discordant_pairs():

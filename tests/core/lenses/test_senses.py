@@ -5,7 +5,6 @@ The corpora are those the blend rule (senses.BLEND_RATIO, BLEND_SDS) was chosen 
 of ten words each, filler words everywhere, "zorp" in two topics and "blick" in one."""
 
 import json
-import threading
 
 import numpy as np
 import pytest
@@ -16,6 +15,7 @@ from w2vstudio.core.lenses.senses import _Reservoir, sample_occurrences, senses
 from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.train.trainer import Trainer
+from w2vstudio.core.support.task import Task
 
 
 def planted_text(n_lines=3000, topics=8, seed=0) -> str:
@@ -102,10 +102,10 @@ def test_bad_requests(planted, tmp_path):
         senses(model, [path], "nonword")
     with pytest.raises(CorpusError, match="does not exist"):
         senses(model, [tmp_path / "gone.txt"], "zorp")
-    stop = threading.Event()
-    stop.set()
+    stop = Task()
+    stop.cancel()
     with pytest.raises(Cancelled):
-        senses(model, [path], "zorp", cancel=stop)
+        senses(model, [path], "zorp", task=stop)
     same = tmp_path / "same.txt"
     same.write_text("t0w1 zorp t0w2\n" * 30)
     with pytest.raises(W2VError, match="30 occurrences in 1 distinct contexts are too few"):

@@ -1,12 +1,12 @@
 """2D projections: PCA against scikit-learn, Procrustes, t-SNE (openTSNE) and UMAP with progress and cancel."""
 
-import threading
 
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA
 
 from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.map.projection import (
     pca_2d,
     pca_apply,
@@ -96,7 +96,7 @@ def test_procrustes_rejects_different_shapes(X):
 def test_tsne_separates_clusters_and_reports_progress():
     points, labels = clusters()
     reports = []
-    xy = tsne_2d(points, perplexity=10, n_iter=500, progress=reports.append)
+    xy = tsne_2d(points, perplexity=10, n_iter=500, task=Task(lambda fraction, _: reports.append(fraction)))
     assert xy.shape == (len(points), 2) and np.all(np.isfinite(xy))
     assert reports[0] == 0.0 and reports[-1] == 1.0 and reports == sorted(reports)
     d = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
@@ -111,16 +111,16 @@ def test_tsne_is_deterministic():
 
 def test_tsne_cancel_stops_it():
     points, _ = clusters()
-    cancel = threading.Event()
     reports = []
 
-    def progress(fraction):
+    def progress(fraction, _):
         reports.append(fraction)
         if fraction >= 0.25:
-            cancel.set()
+            task.cancel()
 
+    task = Task(progress)
     with pytest.raises(Cancelled):
-        tsne_2d(points, n_iter=1000, progress=progress, cancel=cancel)
+        tsne_2d(points, n_iter=1000, task=task)
     assert reports[0] == 0.0 and reports == sorted(reports) and 0.25 <= reports[-1] < 0.3
 
 
@@ -133,10 +133,10 @@ def test_project_2d_maps_unit_rows():
     points, _ = clusters(n=20)
     scaled = points * np.linspace(0.5, 3, len(points))[:, None]
     np.testing.assert_allclose(project_2d(scaled, "pca"), pca_2d(unit_rows(points)), atol=1e-6)
-    cancel = threading.Event()
-    cancel.set()
+    task = Task()
+    task.cancel()
     with pytest.raises(Cancelled):
-        project_2d(points, "pca", cancel=cancel)
+        project_2d(points, "pca", task)
     with pytest.raises(W2VError, match="unknown projection method"):
         project_2d(points, "mds")
 
@@ -144,7 +144,7 @@ def test_project_2d_maps_unit_rows():
 def test_umap_separates_clusters_and_reports_progress():
     points, labels = clusters()
     reports = []
-    xy = project_2d(points, "umap", progress=reports.append)
+    xy = project_2d(points, "umap", Task(lambda fraction, _: reports.append(fraction)))
     assert xy.shape == (len(points), 2) and np.all(np.isfinite(xy))
     assert reports[0] == 0.0 and reports[-1] == 1.0 and reports == sorted(reports)
     d = np.linalg.norm(xy[:, None] - xy[None], axis=-1)
@@ -154,9 +154,9 @@ def test_umap_separates_clusters_and_reports_progress():
 
 def test_umap_cancel_drops_the_result():
     points, _ = clusters()
-    cancel = threading.Event()
-    cancel.set()
+    task = Task()
+    task.cancel()
     with pytest.raises(Cancelled):
-        umap_2d(points, cancel=cancel)
+        umap_2d(points, task=task)
     with pytest.raises(W2VError, match="at least 5"):
         umap_2d(np.eye(4))

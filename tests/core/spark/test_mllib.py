@@ -19,6 +19,7 @@ from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
+from w2vstudio.core.support.task import Task
 
 pytestmark = pytest.mark.spark
 
@@ -112,7 +113,7 @@ def test_train_command_writes_a_model_with_its_engine(spark, tmp_path, corpus, c
 
 def test_cancel_stops_the_jobs_and_keeps_nothing(spark, corpus):
     training = SparkTraining([corpus], TrainParams(dim=6, epochs=3, min_count=2), SparkOptions("local[1]"),
-                             progress=lambda report: training.cancel(), session=spark)
+                             Task(lambda fraction, text: training.cancel()), session=spark)
     with pytest.raises(Cancelled):
         training.train()
     assert spark.range(3).count() == 3  # the session goes on
@@ -126,8 +127,8 @@ def test_a_signal_during_a_job_is_not_masked_by_pyspark_cleaning_up(spark, corpu
     def on_term(signum, frame):
         raise Stop
 
-    def stop_soon(report):
-        if report.jobs >= 2 and not fired:
+    def stop_soon(fraction, text):  # "Spark: 3/4 tasks, 1/2 stages of 2 jobs"
+        if int(text.split(" of ")[1].split()[0]) >= 2 and not fired:
             fired.append(threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)))
             fired[0].start()
 
@@ -135,7 +136,7 @@ def test_a_signal_during_a_job_is_not_masked_by_pyspark_cleaning_up(spark, corpu
     previous = signal.signal(signal.SIGTERM, on_term)
     try:
         with pytest.raises(Stop):  # epochs enough that the training outlasts the half second
-            SparkTraining([corpus], TrainParams(dim=6, epochs=40, min_count=2), progress=stop_soon,
+            SparkTraining([corpus], TrainParams(dim=6, epochs=40, min_count=2), task=Task(stop_soon),
                           session=spark).train()
     finally:
         fired[0].cancel()  # never a signal after the handler is gone: it would end pytest itself

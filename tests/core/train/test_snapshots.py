@@ -7,8 +7,10 @@ import pytest
 
 from w2vstudio.core.errors import FormatError, UnknownWordError
 from w2vstudio.core.train.model import Model, TrainParams
-from w2vstudio.core.train.snapshots import TIMES, SnapshotRecorder, chain, stored_snapshots, tracked_ids
-from w2vstudio.core.train.trainer import BatchReport, Trainer
+from w2vstudio.core.train.snapshots import TIMES, SnapshotRecorder, stored_snapshots, tracked_ids
+from tests.core.train.test_callbacks import Reports
+from w2vstudio.core.train.callbacks import BatchReport
+from w2vstudio.core.train.trainer import Trainer
 
 PER_EPOCH, EPOCHS = 3, 2
 
@@ -20,11 +22,10 @@ def _model(corpus, threads=1):
                                                   batch_words=50, sample=0.0))
 
 
-def _record(model, corpus, callback=None, tracked=None):
+def _record(model, corpus, reports=None, tracked=None):
     recorder = SnapshotRecorder(model, tracked_ids(model.vocab, 6) if tracked is None else tracked, PER_EPOCH)
     recorder.start()
-    Trainer(model, corpus, chain(recorder, callback)).train()
-    recorder.finish()
+    Trainer(model, corpus, [recorder] + ([reports] if reports else [])).train()
     return recorder
 
 
@@ -39,8 +40,9 @@ def test_tracked_ids_are_the_most_frequent_then_pinned_without_repeats(topic_cor
 
 def test_per_epoch_times_epochs_plus_one_snapshots_at_the_planned_words(topic_corpus):
     model = _model(topic_corpus)
-    batches = []
-    recorder = _record(model, topic_corpus, lambda r: isinstance(r, BatchReport) and batches.append(r.words_done))
+    reports = Reports()
+    recorder = _record(model, topic_corpus, reports)
+    batches = [r.words_done for r in reports.batches]
     total = topic_corpus.n_tokens * EPOCHS
     times = recorder.times()
     assert len(recorder) == len(times) == PER_EPOCH * EPOCHS + 1
@@ -92,7 +94,7 @@ def test_reading_while_two_threads_train(topic_corpus):
     reader = threading.Thread(target=read)
     reader.start()
     try:
-        Trainer(model, topic_corpus, recorder).train()
+        Trainer(model, topic_corpus, [recorder]).train()
     finally:
         stop.set()
         reader.join()
@@ -108,14 +110,13 @@ def test_cancelled_run_ends_with_a_snapshot_where_it_stopped(topic_corpus):
     stopped = []
 
     def cancel_early(report):
-        if isinstance(report, BatchReport) and report.words_done > topic_corpus.n_tokens // 2 and not stopped:
+        if report.words_done > topic_corpus.n_tokens // 2 and not stopped:
             stopped.append(report.words_done)
             trainer.cancel()
 
-    trainer.callback = chain(recorder, cancel_early)
+    trainer.callbacks = [recorder, Reports(cancel_early)]
     recorder.start()
-    trainer.train()
-    recorder.finish()
+    trainer.train()  # its end snapshots where it stopped
     recorder.finish()  # nothing more to take
     times = recorder.times()
     assert times["words"][-1] == stopped[0] and len(times) == 3  # start, first point, where it stopped
@@ -125,7 +126,7 @@ def test_cancelled_run_ends_with_a_snapshot_where_it_stopped(topic_corpus):
 def test_calling_before_start_is_an_error(topic_corpus):
     recorder = SnapshotRecorder(_model(topic_corpus), [0], PER_EPOCH)
     with pytest.raises(RuntimeError, match="start"):
-        recorder(BatchReport(1, 10, 100, 0.02, 1.0, 1.0, 0.1))
+        recorder.on_batch(BatchReport(1, 10, 100, 0.02, 1.0, 1.0, 0.1))
 
 
 def test_round_trip_through_the_model_file_then_continued_training(topic_corpus, tmp_path):
@@ -145,7 +146,7 @@ def test_round_trip_through_the_model_file_then_continued_training(topic_corpus,
     assert back.snapshot(0).dtype == np.float32 and not back.snapshot(0).flags.writeable
 
     back.start()  # continued training: no second start snapshot, the timeline goes on
-    Trainer(loaded, topic_corpus, back).train()
+    Trainer(loaded, topic_corpus, [back]).train()
     times = back.times()
     assert len(times) == 7 + PER_EPOCH * EPOCHS
     assert times["epoch"].tolist()[7:] == [3, 3, 3, 4, 4, 4]
@@ -159,8 +160,3 @@ def test_damaged_snapshots_are_a_format_error(topic_corpus):
     with pytest.raises(FormatError, match="snapshots are damaged"):
         SnapshotRecorder.load_from(model)
 
-
-def test_chain_calls_each_callback_in_turn():
-    calls = []
-    chain(lambda r: calls.append(("a", r)), None, lambda r: calls.append(("b", r)))(1)
-    assert calls == [("a", 1), ("b", 1)]

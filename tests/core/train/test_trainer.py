@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from w2vstudio.core.train.model import Model, TrainParams
-from w2vstudio.core.train.trainer import BatchReport, Diverged, EpochReport, Trainer
+from tests.core.train.test_callbacks import Reports
+from w2vstudio.core.train.trainer import Diverged, Trainer
 
 
 def _params(**kw):
@@ -16,9 +17,9 @@ def _params(**kw):
     return TrainParams(**base)
 
 
-def _train(corpus, callback=None, **kw):
+def _train(corpus, reports=None, **kw):
     model = Model.create(corpus.vocab, _params(**kw))
-    result = Trainer(model, corpus, callback).train()
+    result = Trainer(model, corpus, [reports] if reports else []).train()
     return model, result
 
 
@@ -49,10 +50,9 @@ def test_learns_topics(topic_corpus, kw):
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_epoch_loss_is_the_mean_over_all_predictions(topic_corpus, threads):
-    reports = []
-    model, result = _train(topic_corpus, reports.append, threads=threads)
-    batches = [r for r in reports if isinstance(r, BatchReport)]
-    epochs = [r for r in reports if isinstance(r, EpochReport)]
+    reports = Reports()
+    model, result = _train(topic_corpus, reports, threads=threads)
+    batches, epochs = reports.batches, reports.epochs
     assert [e.epoch for e in epochs] == [1, 2]
     for e in epochs:
         mine = [b for b in batches if b.epoch == e.epoch]
@@ -69,9 +69,9 @@ def test_thread_count_does_not_change_the_loss_scale(topic_corpus):
 
 
 def test_learning_rate_decays_linearly_to_min_alpha(topic_corpus):
-    reports = []
-    _train(topic_corpus, reports.append, alpha=0.05, min_alpha=0.001)
-    alphas = [r.alpha for r in reports if isinstance(r, BatchReport)]
+    reports = Reports()
+    _train(topic_corpus, reports, alpha=0.05, min_alpha=0.001)
+    alphas = [r.alpha for r in reports.batches]
     assert alphas[0] == pytest.approx(0.05)
     assert all(a > b for a, b in zip(alphas, alphas[1:]))
     step = (0.05 - 0.001) * 500 / (2 * topic_corpus.n_tokens)
@@ -82,11 +82,11 @@ def test_cancel_leaves_a_consistent_model(topic_corpus):
     box = {}
 
     def callback(report):
-        if isinstance(report, BatchReport) and report.words_done >= 1000:
+        if report.words_done >= 1000:
             box["trainer"].cancel()
 
     model = Model.create(topic_corpus.vocab, _params(epochs=5))
-    box["trainer"] = Trainer(model, topic_corpus, callback)
+    box["trainer"] = Trainer(model, topic_corpus, [Reports(callback)])
     result = box["trainer"].train()
     assert result.cancelled and result.epochs == 0
     assert result.words_done < 5 * topic_corpus.n_tokens
@@ -100,12 +100,12 @@ def test_pause_and_resume(topic_corpus):
     paused = threading.Event()
 
     def callback(report):
-        if isinstance(report, BatchReport) and not paused.is_set():
+        if not paused.is_set():
             trainer.pause()
             paused.set()
             threading.Timer(0.5, trainer.resume).start()
 
-    trainer.callback = callback
+    trainer.callbacks = [Reports(callback)]
     result = trainer.train()
     assert paused.is_set() and not trainer.paused
     assert result.epochs == 2 and not result.cancelled

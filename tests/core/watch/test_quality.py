@@ -12,8 +12,8 @@ from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.watch import quality as quality_module
 from w2vstudio.core.watch.quality import NICE, EpochQuality, evaluate_quality
-from w2vstudio.core.train.snapshots import chain
-from w2vstudio.core.train.trainer import EpochReport, Trainer
+from w2vstudio.core.train.callbacks import EpochReport, TrainingCallback
+from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
 
 
@@ -37,8 +37,8 @@ def test_per_epoch_quality_equals_evaluate_on_the_same_vectors(topic_corpus, set
     model = _model(topic_corpus)
     copies, where = [], []
 
-    def keep(report):
-        if isinstance(report, EpochReport):
+    class Keep(TrainingCallback):
+        def on_epoch(self, report):
             copies.append(model.vectors.copy())
 
     def ready(entry):
@@ -46,7 +46,7 @@ def test_per_epoch_quality_equals_evaluate_on_the_same_vectors(topic_corpus, set
                       if sys.platform.startswith("linux") else NICE))
 
     quality = EpochQuality(model, *sets, on_result=ready)
-    Trainer(model, topic_corpus, chain(keep, quality)).train()
+    Trainer(model, topic_corpus, [Keep(), quality]).train()
     results = quality.wait()
     expected = []
     for epoch, vectors in enumerate(copies, 1):
@@ -66,7 +66,7 @@ def test_epochs_continue_the_models_numbering_and_are_stored(topic_corpus, sets)
     model.epochs_trained = 3
     model.info["epoch_quality"] = [{"epoch": 3, "analogy": 0.5, "ws353": 0.1}]
     quality = EpochQuality(model, *sets)
-    Trainer(model, topic_corpus, quality).train()
+    Trainer(model, topic_corpus, [quality]).train()
     quality.save_into()
     assert [q["epoch"] for q in model.info["epoch_quality"]] == [3, 4]
     assert quality.results() == model.info["epoch_quality"]
@@ -80,7 +80,7 @@ def test_nothing_usable_is_none(topic_corpus):
 def test_an_evaluation_error_is_raised_by_wait(topic_corpus, tmp_path):
     model = _model(topic_corpus, epochs=1)
     quality = EpochQuality(model, tmp_path / "missing.txt")
-    Trainer(model, topic_corpus, quality).train()
+    Trainer(model, topic_corpus, [quality]).train()
     with pytest.raises(FormatError, match="does not exist"):
         quality.wait()
     assert quality.wait() == []
@@ -110,7 +110,7 @@ def test_wait_runs_the_queued_evaluations_beside_the_thread(topic_corpus, sets, 
     for epoch in (1, 2, 3):
         model.vectors[0, 0] = epoch  # tells the evaluations apart
         marks[float(epoch)] = epoch
-        quality(EpochReport(epoch, 1.0, 0.1))
+        quality.on_epoch(EpochReport(epoch, 1.0, 0.1))
         assert started.wait(10)  # the background thread holds epoch 1: 2 and 3 wait in its queue
     results = quality.wait()
     assert [e["epoch"] for e in results] == [1, 2, 3]

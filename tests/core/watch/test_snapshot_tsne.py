@@ -1,7 +1,6 @@
 """The live map by t-SNE: the latest snapshot mapped by openTSNE, every other one placed into that
 map (`TSNEEmbedding.transform`), and snapshots taken later placed into the same map."""
 
-import threading
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from w2vstudio.core.watch.snapshot_tsne import fit_map, tsne_coordinates
 from w2vstudio.core.train.snapshots import SnapshotRecorder, tracked_ids
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.watch.trajectories import aligned_snapshots, project_snapshots, snapshot_coordinates
+from w2vstudio.core.support.task import Task
 
 FIT, PLACE = 300, 100  # few iterations: small tests
 LABELS = np.arange(60) % 3
@@ -61,23 +61,22 @@ def test_snapshot_coordinates_by_tsne(snapshots):
 
 def test_progress_reaches_one_and_cancel_stops_between_snapshots(snapshots):
     seen = []
-    tsne_coordinates(snapshots, progress=seen.append, n_iter=FIT, place_iter=PLACE)
+    tsne_coordinates(snapshots, task=Task(lambda fraction, _: seen.append(fraction)), n_iter=FIT, place_iter=PLACE)
     assert seen[0] == 0 and seen[-1] == 1 and seen == sorted(seen)
 
-    cancel = threading.Event()
-
-    def progress(fraction):  # the fit is 300 of 500 iterations: 0.8 is the second placement's start
+    def progress(fraction, _):  # the fit is 300 of 500 iterations: 0.8 is the second placement's start
         if fraction >= 0.8:
-            cancel.set()
+            task.cancel()
 
+    task = Task(progress)
     with pytest.raises(Cancelled):
-        tsne_coordinates(snapshots, progress=progress, cancel=cancel, n_iter=FIT, place_iter=PLACE)
+        tsne_coordinates(snapshots, task=task, n_iter=FIT, place_iter=PLACE)
 
 
 def test_cancel_stops_the_fit(snapshots):
-    cancel = threading.Event()
+    task = Task(lambda fraction, _: fraction > 0.2 and task.cancel())
     with pytest.raises(Cancelled):
-        tsne_coordinates(snapshots, progress=lambda f: f > 0.2 and cancel.set(), cancel=cancel, n_iter=FIT)
+        tsne_coordinates(snapshots, task=task, n_iter=FIT)
 
 
 def test_too_few_words(snapshots):
@@ -111,7 +110,7 @@ def recorded(topic_corpus):
     recorder = SnapshotRecorder(model, tracked_ids(model.vocab, 12), 3)
     recorder.start()
     model.info[EPOCH_WORDS] = topic_corpus.n_tokens
-    Trainer(model, topic_corpus, recorder).train()
+    Trainer(model, topic_corpus, [recorder]).train()
     recorder.finish()
     return recorder
 

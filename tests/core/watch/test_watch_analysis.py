@@ -24,7 +24,7 @@ def recorded(topic_corpus):
     recorder = SnapshotRecorder(model, tracked_ids(model.vocab, 10), PER_EPOCH)
     recorder.start()
     model.info[EPOCH_WORDS] = topic_corpus.n_tokens
-    Trainer(model, topic_corpus, recorder).train()
+    Trainer(model, topic_corpus, [recorder]).train()
     recorder.finish()
     return recorder
 

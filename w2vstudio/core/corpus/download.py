@@ -19,7 +19,6 @@ import hashlib
 import http.client
 import shutil
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,11 +28,11 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from w2vstudio.core.corpus import records
-from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.errors import W2VError
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.support.folders import app_data
+from w2vstudio.core.support.task import Task
 
-Progress = Callable[[float], None]
 
 _CHUNK = 1 << 16  # bytes read at a time (and between two looks at the cancel event)
 _TIMEOUT = 30  # seconds a connection may stay silent
@@ -183,17 +182,17 @@ def cached(corpus: Corpus, cache: Path | None = None) -> Path | None:
     return done[0] if len(done) == 1 else None
 
 
-def fetch(corpus: Corpus, cache: Path | None = None, progress: Progress | None = None,
-          cancel: threading.Event | None = None, note: Callable[[str], None] | None = None,
-          limits: Limits = LIMITS) -> Path:
+def fetch(corpus: Corpus, cache: Path | None = None, task: Task | None = None,
+          note: Callable[[str], None] | None = None, limits: Limits = LIMITS) -> Path:
     """The corpus's path in the cache, downloaded and unpacked first unless already there.
-    Meant for a background thread: `progress(fraction)` is called as it goes, and setting
-    `cancel` stops it soon with `Cancelled`; `note(sentence)` hears of records left out of a
+    Meant for a background thread: `task` hears the progress (the bytes downloaded in its text)
+    and stops it soon with `Cancelled`; `note(sentence)` hears of records left out of a
     conversion; `limits` bound the download's time. Every failure is one `W2VError` line; nothing
     partial is left in the cache."""
+    task = task or Task.none()
     found = cached(corpus, cache)
     if found is not None:
-        _report(progress, 1.0)
+        task.progress(1.0)
         return found
     folder = (cache_folder() if cache is None else cache) / corpus.name
     folder.mkdir(parents=True, exist_ok=True)
@@ -202,33 +201,32 @@ def fetch(corpus: Corpus, cache: Path | None = None, progress: Progress | None =
     name = PurePosixPath(corpus.url).name
     download = folder / f".{name}.download"
     with atomic_write(download) as f:
-        head = _download(corpus, f, progress, cancel, limits)
+        head = _download(corpus, f, task, limits)
     try:
         if corpus.fields:
-            target = _convert(corpus, download, folder / f"{corpus.name}.txt.gz", progress, cancel, note)
+            target = _convert(corpus, download, folder / f"{corpus.name}.txt.gz", task.part(_DOWNLOADED, 1.0), note)
         elif head.startswith(_ZIP_MAGIC):
-            target = _unzip(corpus, download, folder / PurePosixPath(name).stem, progress, cancel)
+            target = _unzip(corpus, download, folder / PurePosixPath(name).stem, task.part(_DOWNLOADED, 1.0))
         else:  # text, or gzip, bz2 or xz, which the corpus reader undoes
             target = folder / name
             download.replace(target)
     finally:
         download.unlink(missing_ok=True)
-    _report(progress, 1.0)
+    task.progress(1.0)
     return target
 
 
-def _convert(corpus: Corpus, download: Path, target: Path, progress, cancel, note) -> Path:
+def _convert(corpus: Corpus, download: Path, target: Path, task: Task, note) -> Path:
     """The JSON lines `download` converted to the text `target`; `note` hears of records left out."""
     written, skipped = records.to_text(
-        download, target, corpus.fields, corpus.url, corpus.unpacked_limit, cancel=cancel,
-        progress=lambda done: _report(progress, _DOWNLOADED + (1 - _DOWNLOADED) * done))
+        download, target, corpus.fields, corpus.url, corpus.unpacked_limit, task)
     if skipped and note is not None:
         note(f"{corpus.title}: {skipped:,} of {written + skipped:,} records were left out (a field of "
              f"{', '.join(corpus.fields)} missing or not text).")
     return target
 
 
-def _download(corpus: Corpus, f, progress, cancel, limits: Limits) -> bytes:
+def _download(corpus: Corpus, f, task: Task, limits: Limits) -> bytes:
     """Write the corpus's bytes (its parts one after the other) to `f`, checked for size and MD5
     and paced by `limits`; the first bytes."""
     done, head, pieces = 0, b"", corpus.pieces()
@@ -238,7 +236,7 @@ def _download(corpus: Corpus, f, progress, cancel, limits: Limits) -> bytes:
         try:
             with urllib.request.urlopen(url, timeout=limits.silence) as response:
                 while chunk := response.read1(_CHUNK):  # what has come: the pace is checked between
-                    _check(cancel)
+                    task.check("the download was cancelled; nothing was kept")
                     pace.check(url, done + len(chunk))
                     done += len(chunk)
                     if done > corpus.size:
@@ -247,7 +245,7 @@ def _download(corpus: Corpus, f, progress, cancel, limits: Limits) -> bytes:
                     head = head or chunk[:16]
                     digest.update(chunk)
                     f.write(chunk)
-                    _report(progress, _DOWNLOADED * done / corpus.size)
+                    task.progress(_DOWNLOADED * done / corpus.size, f"{done:,} of {corpus.size:,} bytes")
         except (OSError, http.client.HTTPException) as exc:
             if isinstance(exc, urllib.error.HTTPError):
                 exc.close()  # it holds the connection
@@ -272,7 +270,7 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _unzip(corpus: Corpus, archive: Path, target: Path, progress, cancel) -> Path:
+def _unzip(corpus: Corpus, archive: Path, target: Path, task: Task) -> Path:
     """The regular files of the zip `archive` in a new folder `target`, or a `W2VError`."""
     where = tempfile.mkdtemp(prefix=".unpack-", dir=target.parent)
     try:
@@ -292,13 +290,13 @@ def _unzip(corpus: Corpus, archive: Path, target: Path, progress, cancel) -> Pat
                 with z.open(member) as src, atomic_write(out) as dst:
                     left = member.file_size
                     while data := src.read(min(_CHUNK, left + 1)):
-                        _check(cancel)
+                        task.check("the download was cancelled; nothing was kept")
                         left -= len(data)
                         if left < 0:
                             raise W2VError(f"{corpus.url}: {member.filename} unpacks to more than it announces")
                         dst.write(data)
                         written += len(data)
-                        _report(progress, _DOWNLOADED + (1 - _DOWNLOADED) * written / max(total, 1))
+                        task.progress(written / max(total, 1))
         Path(where).rename(target)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise W2VError(f"{corpus.url}: the archive is damaged: {exc}") from None
@@ -317,12 +315,3 @@ def _safe_parts(corpus: Corpus, member: zipfile.ZipInfo) -> tuple[str, ...]:
                        "outside its folder")
     return parts
 
-
-def _check(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled("the download was cancelled; nothing was kept")
-
-
-def _report(progress: Progress | None, fraction: float) -> None:
-    if progress is not None:
-        progress(fraction)

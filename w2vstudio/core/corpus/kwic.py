@@ -8,12 +8,11 @@ plain substring test before any pattern matching.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from w2vstudio.core.corpus import files as corpus
-from w2vstudio.core.errors import Cancelled
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.vectors import KeyedVectors
 
 _LETTER = r"[^\W_]"  # a word character of the corpus tokenizer
@@ -45,10 +44,11 @@ def word_pattern(word: str, lowercase: bool) -> re.Pattern:
 
 
 def keyword_in_context(paths, word: str, n: int = 10, width: int = 60, lowercase: bool = True,
-                       cancel: threading.Event | None = None) -> list[ContextLine]:
+                       task: Task | None = None) -> list[ContextLine]:
     """The first `n` occurrences of `word` in the corpus files (folders searched recursively, files
     in them that are not text passed over); with `lowercase` (as the corpus was trained) any case
-    matches. `cancel` raises `Cancelled`."""
+    matches. A cancelled `task` raises `Cancelled`."""
+    task = task or Task.none()
     pattern = word_pattern(word, lowercase)
     needle = word.lower() if lowercase else word
     found: list[ContextLine] = []
@@ -57,8 +57,7 @@ def keyword_in_context(paths, word: str, n: int = 10, width: int = 60, lowercase
     for stat in corpus.find_files(paths):
         line_no = 1  # of the block's first line
         for data, _ in corpus.iter_blocks(stat.path, _COUNTER, [] if stat.in_folder else None):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("corpus search cancelled")
+            task.check("corpus search cancelled")
             text = data.decode("utf-8")
             if needle in (text.lower() if lowercase else text):
                 for m in pattern.finditer(text):

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import random
-import threading
 
 from w2vstudio.core.corpus import files as corpus
-from w2vstudio.core.errors import Cancelled, CorpusError
+from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import open_input
+from w2vstudio.core.support.task import Task
 
 LINES_LOOKED_AT = 20_000  # per file: the pick stays quick on a corpus of gigabytes
 MIN_WORDS, MAX_WORDS = 5, 60
 LONGEST_LINE = 1 << 16  # bytes: a longer line is passed over a piece at a time
 
 
-def random_line(paths, seed: int | None = None, cancel: threading.Event | None = None) -> str:
+def random_line(paths, seed: int | None = None, task: Task | None = None) -> str:
     """A line of MIN_WORDS to MAX_WORDS words from one of the first LINES_LOOKED_AT lines of a corpus
     file (folders searched recursively); CorpusError if none has such a line."""
+    task = task or Task.none()
     rng = random.Random(seed)
     files = [f.path for f in corpus.find_files(paths)]
     rng.shuffle(files)
@@ -25,8 +26,7 @@ def random_line(paths, seed: int | None = None, cancel: threading.Event | None =
         with open_input(path, CorpusError) as f:
             whole = True  # whether the piece read before ended its line
             for _ in range(LINES_LOOKED_AT):
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("looking for a line was cancelled")
+                task.check("looking for a line was cancelled")
                 raw = f.readline(LONGEST_LINE)
                 if not raw:
                     break

@@ -12,26 +12,25 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 import zlib
 from pathlib import Path
-from typing import Callable
 
 from w2vstudio.core.support.atomic import atomic_write
-from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.errors import W2VError
+from w2vstudio.core.support.task import Task
 
 MAX_LINE = 64 << 20  # bytes a record's line may take
 _REPORT_EVERY = 1 << 20  # compressed bytes read between two progress reports
 
 
 def to_text(source: Path, target: Path, fields: tuple[str, ...], label: str, limit: int,
-            progress: Callable[[float], None] | None = None,
-            cancel: threading.Event | None = None) -> tuple[int, int]:
+            task: Task | None = None) -> tuple[int, int]:
     """Write the text fields of the gzip-compressed JSON lines `source` to `target` (gzip);
     (records written, records skipped). `label` names the source in messages; `limit` caps the
-    bytes the JSON lines unpack to (the text written is never longer). `progress(fraction)` is
-    called as it goes; setting `cancel` stops it with `Cancelled`. Nothing is left at `target`
+    bytes the JSON lines unpack to (the text written is never longer). `task` hears the share
+    read as it goes and stops it with `Cancelled`. Nothing is left at `target`
     unless it all went well."""
+    task = task or Task.none()
     size, reported, written, skipped, unpacked = max(source.stat().st_size, 1), 0, 0, 0, 0
     try:
         with open(source, "rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as lines, \
@@ -40,8 +39,7 @@ def to_text(source: Path, target: Path, fields: tuple[str, ...], label: str, lim
             number = 0
             while line := lines.readline(MAX_LINE + 1):
                 number += 1
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled("the conversion to text was cancelled; nothing was kept")
+                task.check("the conversion to text was cancelled; nothing was kept")
                 if len(line) > MAX_LINE:
                     raise W2VError(f"{label}, line {number:,}: longer than the {MAX_LINE:,} bytes "
                                    "allowed for a record")
@@ -56,9 +54,9 @@ def to_text(source: Path, target: Path, fields: tuple[str, ...], label: str, lim
                     continue
                 out.write(text.replace("\x00", " ").encode("utf-8", "replace") + b"\n")
                 written += 1
-                if progress is not None and raw.tell() - reported >= _REPORT_EVERY:
+                if raw.tell() - reported >= _REPORT_EVERY:
                     reported = raw.tell()
-                    progress(reported / size)
+                    task.progress(reported / size)
             if written == 0:
                 raise W2VError(f"{label}: no record has the text fields {', '.join(fields)}; "
                                "nothing was kept")

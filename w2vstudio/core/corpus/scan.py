@@ -17,17 +17,17 @@ from __future__ import annotations
 import mmap
 import os
 import tempfile
-import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from w2vstudio.core.corpus import files as corpus_files
-from w2vstudio.core.errors import Cancelled, CorpusError
+from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.memory import available_memory
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.vocab import Vocabulary
 
 MAX_SENTENCE = 10_000
@@ -194,13 +194,14 @@ def _allocate(n: int, dtype, budget: int, cache_dir: str | None) -> np.ndarray:
         os.unlink(name)  # the mapping keeps the data; nothing is left behind
 
 
-def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int], None] | None = None,
-                cancel: threading.Event | None = None, budget: int = DEFAULT_BUDGET,
+def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget: int = DEFAULT_BUDGET,
                 cache_dir: str | None = None, scan_memory: int | None = None) -> ScannedCorpus:
-    """Read and tokenise every file once. ``progress(bytes_done, bytes_total, words)`` per block;
-    ``scan_memory``: bytes the distinct words may take (default: `default_scan_memory()`).
+    """Read and tokenise every file once: `task` hears the share of bytes read and "N words" per
+    block, and stops it with `Cancelled`; ``scan_memory``: bytes the distinct words may take
+    (default: `default_scan_memory()`).
 
     A file found in a folder that is not text is left out and listed in ``skipped``."""
+    task = task or Task.none()
     scan_memory = default_scan_memory() if scan_memory is None else scan_memory
     lost = pruned = 0
     files = corpus_files.find_files([Path(p) for p in paths])
@@ -216,8 +217,7 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
     for stat in files:
         before = raw_words
         for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("corpus scan cancelled")
+            task.check("corpus scan cancelled")
             block = tokenizer(data)
             words_only = block[block >= 0]
             counts = _add_counts(counts, words_only, len(tokenizer.words))
@@ -226,8 +226,8 @@ def scan_corpus(paths, lowercase: bool = True, progress: Callable[[int, int, int
             if tokenizer.memory() + 8 * len(counts) > scan_memory:
                 counts, forgot = _prune(tokenizer, counts, stream, scan_memory // 2)
                 lost, pruned = lost + forgot, True
-            if progress is not None:
-                progress(done_bytes + min(position, stat.bytes), total_bytes, raw_words)
+            task.progress((done_bytes + min(position, stat.bytes)) / total_bytes if total_bytes else 1.0,
+                          f"{raw_words:,} words")
         stream.append(line_end)
         stat.words = raw_words - before
         done_bytes += stat.bytes

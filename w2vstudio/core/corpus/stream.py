@@ -9,15 +9,14 @@ text between its `k`-th and `k + 1`-th newline.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from w2vstudio.core.corpus import files as corpus
-from w2vstudio.core.errors import Cancelled
 from w2vstudio.core.corpus.kwic import word_pattern
+from w2vstudio.core.support.task import Task
 
 LINE_END = -1
 UNKNOWN = -2
@@ -36,19 +35,18 @@ class Block:
 
 
 def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
-           cancel: threading.Event | None = None, progress=None) -> Iterator[Block]:
-    """Every block of the corpus files (folders searched recursively), in order; `progress(done,
-    total)` hears the bytes on disk read so far after each block."""
+           task: Task | None = None) -> Iterator[Block]:
+    """Every block of the corpus files (folders searched recursively), in order; `task` hears the
+    share of the bytes on disk read so far after each block, and a cancel raises `Cancelled`."""
+    task = task or Task.none()
     stats = corpus.find_files(paths)
     total, before = sum(s.bytes for s in stats), 0
     for stat in stats:
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
         for data, done in corpus.iter_blocks(stat.path, _COUNTER):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("corpus reading cancelled")
-            if progress is not None:
-                progress(before + done, total)
+            task.check("corpus reading cancelled")
+            task.progress((before + done) / total if total else 1.0)
             local = tokenizer(data)
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]

@@ -8,11 +8,11 @@ streamed from the corpus files (`corpus_windows`), up to a cap.
 
 from __future__ import annotations
 
-import threading
 
 import numpy as np
 
 from w2vstudio.core.corpus.stream import LINE_END, blocks
+from w2vstudio.core.support.task import Task
 
 DEFAULT_CAP = 500  # windows read for one pair
 
@@ -52,11 +52,11 @@ def windows_of(tokens: np.ndarray, offsets: np.ndarray, window: int, input_id: i
 
 
 def corpus_windows(paths, index: dict[str, int], lowercase: bool, window: int, input_id: int, output_id: int,
-                   cap: int = DEFAULT_CAP, cancel: threading.Event | None = None) -> np.ndarray:
+                   cap: int = DEFAULT_CAP, task: Task | None = None) -> np.ndarray:
     """`windows_of` over the corpus files, streamed (block by block, lines whole), up to `cap`."""
     found = []
     total = 0
-    for block in blocks(paths, index, lowercase, cancel):
+    for block in blocks(paths, index, lowercase, task):
         ids = block.ids
         ids = ids[(ids >= 0) | (ids == LINE_END)]  # out-of-vocabulary words dropped
         ends = np.flatnonzero(ids == LINE_END)

@@ -14,6 +14,7 @@ from w2vstudio.core.corpus.kwic import ContextLine, keyword_in_context
 from w2vstudio.core.explore.query import parse_terms
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 Row = tuple[str, float, int | None]  # word, score, corpus count
 COMPARE_RESTRICT = 50_000  # neighbours are searched among this many of each model's most frequent words
@@ -105,6 +106,6 @@ def differences(a: KeyedVectors, b: KeyedVectors) -> list[Row]:
     return with_counts(a, most_different(a, b, DIFFER_TOP, DIFFER_N, DEFAULT_K))
 
 
-def find_lines(paths: list, word: str, lowercase: bool, cancel) -> tuple[str, list[ContextLine]]:
+def find_lines(paths: list, word: str, lowercase: bool, task: Task) -> tuple[str, list[ContextLine]]:
     """The first lines of the corpus holding `word`, with the word."""
-    return word, keyword_in_context(paths, word, KWIC_LINES, KWIC_WIDTH, lowercase, cancel)
+    return word, keyword_in_context(paths, word, KWIC_LINES, KWIC_WIDTH, lowercase, task)

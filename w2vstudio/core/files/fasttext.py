@@ -34,10 +34,11 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core.kernels.fasttext import fasttext_add_rows, fasttext_dictionary, fasttext_ngrams
-from w2vstudio.core.errors import Cancelled, FormatError
+from w2vstudio.core.errors import FormatError
 from w2vstudio.core.support.memory import check_available, checked_empty
 from w2vstudio.core.support.opener import check_regular, open_regular
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 MAGIC = 0x2F4F16BA
 _VERSIONS = (11, 12)
@@ -47,7 +48,7 @@ _ARG_NAMES = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "
 _SUPERVISED = 3  # args.model
 _MAX_WORD = 1 << 16  # bytes of a word before the dictionary is called malformed
 _ENTRY_BYTES = 10  # the least an entry takes: `\0`, count, type
-_CHUNK_WORDS = 1 << 15  # word vectors built between two looks at the cancel event
+_CHUNK_WORDS = 1 << 15  # word vectors built between two looks at the task
 _MAX_IDS = 1 << 22  # n-gram buckets computed at a time (more only for one word alone)
 _IDS_AT_ONCE = 1 << 18  # n-gram rows summed at a time
 _ROW_BYTES = 1 << 26  # bytes of n-gram rows read at a time
@@ -244,12 +245,14 @@ class NgramRows:
 
 
 def read_fasttext(path: str | Path, limit: int | None = None,
-                  cancel: threading.Event | None = None) -> tuple[FastTextVectors, list[str]]:
+                  task: Task | None = None) -> tuple[FastTextVectors, list[str]]:
     """The words' vectors of the fastText model at `path` (its first `limit` words), and notes
-    for the user (words whose bytes are not UTF-8). The file stays open for the n-gram rows."""
+    for the user (words whose bytes are not UTF-8); a cancelled `task` raises `Cancelled`. The file
+    stays open for the n-gram rows."""
+    task = task or Task.none()
     check_regular(path, FormatError)
     file = _ModelFile(path, open_regular(path, FormatError))  # a FIFO swapped in is refused, never waited on
-    kv, notes = _Reader(path, file).vectors(limit, cancel)
+    kv, notes = _Reader(path, file).vectors(limit, task)
     kv.source = FastTextSource(Path(os.path.realpath(path)), file.size, file.mtime_ns, limit)
     return kv, notes
 
@@ -270,7 +273,7 @@ class _Reader:
         self.pos += layout.size
         return values
 
-    def vectors(self, limit, cancel):
+    def vectors(self, limit, task):
         new = self.file.size >= 4 and self.take("<i")[0] == MAGIC
         if new:
             (version,) = self.take("<i")
@@ -300,8 +303,7 @@ class _Reader:
         vectors = checked_empty((n, dim), np.float32, f"{self.path}: {n:,} words of {dim:,} dimensions", FormatError)
         self.file.read_into(self.pos, vectors)  # the words' own rows
         for s in range(0, n, _CHUNK_WORDS):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("loading the vectors was cancelled")
+            task.check("loading the vectors was cancelled")
             chunk = words[s : s + _CHUNK_WORDS]
             for first, ids, indptr in _ngram_groups(chunk, minn, maxn, bucket):
                 out = vectors[s + first : s + first + len(indptr) - 1]

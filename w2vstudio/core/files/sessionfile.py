@@ -20,7 +20,6 @@ import json
 import os
 import re
 import stat
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from w2vstudio.core.support.opener import cannot_read, kind_of, open_regular
 from w2vstudio.core.files.vectorfiles import load_vectors, save_vectors
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 SESSION_FILE = "session.json"
 FORMAT, VERSION = "w2vstudio-session", 1
@@ -92,9 +92,10 @@ def save_session(folder, models, pins=(), probe=None, current: int | None = None
             (folder / name).unlink(missing_ok=True)  # a link is removed, never its target
 
 
-def load_session(folder, cancel: threading.Event | None = None) -> SavedSession:
-    """The session saved in `folder` (or given its session.json). Setting `cancel` stops it
+def load_session(folder, task: Task | None = None) -> SavedSession:
+    """The session saved in `folder` (or given its session.json). Cancelling `task` stops it
     (`Cancelled`) before the next model, or while it reads vectors."""
+    task = task or Task.none()
     path = Path(folder)
     index = path if path.name == SESSION_FILE else path / SESSION_FILE
     data = _read_index(index)
@@ -104,15 +105,14 @@ def load_session(folder, cancel: threading.Event | None = None) -> SavedSession:
         raise FormatError(f"{index} is not a valid session: {exc}") from None
     models, notes = [], []
     for entry in data["models"]:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled("opening the session was cancelled")
+        task.check("opening the session was cancelled")
         file = _model_file(index, entry["file"])
         if entry["kind"] == "model":
             models.append((entry["name"], Model.load(file)))
         elif entry["kind"] == "fasttext":
-            models.append((entry["name"], _fasttext(entry, file, cancel, notes)))
+            models.append((entry["name"], _fasttext(entry, file, task, notes)))
         else:
-            models.append((entry["name"], load_vectors(file, fmt="model", cancel=cancel)))
+            models.append((entry["name"], load_vectors(file, fmt="model", task=task)))
     probe = data.get("analogy")
     return SavedSession(models, list(data.get("pins", [])), None if probe is None else tuple(probe), data.get("current"),
                    notes)
@@ -131,7 +131,7 @@ def _entry(i: int, name, obj) -> dict:
     return entry
 
 
-def _fasttext(entry: dict, file: Path, cancel, notes: list[str]) -> FastTextVectors:
+def _fasttext(entry: dict, file: Path, task, notes: list[str]) -> FastTextVectors:
     """The fastText model of `entry`, reopened from its source if that is still the file read;
     otherwise its saved word vectors, without n-grams (kept with the source, so that a later save
     still names it), and a note in `notes` and on the vectors saying why."""
@@ -139,7 +139,7 @@ def _fasttext(entry: dict, file: Path, cancel, notes: list[str]) -> FastTextVect
     reason = _changed(source)
     if reason is None:
         try:
-            kv = load_vectors(source.path, source.limit, fmt="fasttext", cancel=cancel)
+            kv = load_vectors(source.path, source.limit, fmt="fasttext", task=task)
         except Cancelled:
             raise
         except W2VError as exc:  # its name and times kept, its content not a fastText model
@@ -148,7 +148,7 @@ def _fasttext(entry: dict, file: Path, cancel, notes: list[str]) -> FastTextVect
             if (kv.source.size, kv.source.mtime_ns) == (source.size, source.mtime_ns):
                 return kv
             reason = f"{source.path} has changed since the session was saved"
-    saved = load_vectors(file, fmt="model", cancel=cancel)
+    saved = load_vectors(file, fmt="model", task=task)
     kv = FastTextVectors(saved.words, saved.vectors, saved.counts, np.zeros((0, saved.dim), np.float32), 0, 0)
     kv.source = source
     note = (f"{entry['name']}: its character n-grams are not available ({reason}), "

@@ -23,16 +23,16 @@ from __future__ import annotations
 import json
 import os
 import stat
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.errors import FormatError, W2VError
 from w2vstudio.core.support.memory import checked_empty
 from w2vstudio.core.support.opener import kind_of, open_regular
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 ML = "org.apache.spark.ml.feature.Word2VecModel"
 MLLIB = "org.apache.spark.mllib.feature.Word2VecModel"
@@ -41,7 +41,7 @@ MAX_DIM = 1_000_000_000  # as TrainParams.dim
 _WORD_BYTES = 4096 + 16  # stored bytes a word may take in a column chunk (with its levels)
 _VALUE_BYTES = 4 + 8  # stored bytes of one float or int with its repetition and definition levels
 _SLACK = 1 << 20  # page headers and dictionaries
-_BATCH = 4096  # rows read between two looks at the cancel event
+_BATCH = 4096  # rows read between two looks at the task
 
 
 @dataclass(frozen=True)
@@ -97,8 +97,10 @@ def read_metadata(path: str | Path) -> SparkMetadata:
 
 
 def read_spark_model(path: str | Path, limit: int | None = None,
-                     cancel: threading.Event | None = None) -> KeyedVectors:
-    """The words and float32 vectors (the first `limit` rows) of a saved Spark Word2Vec model."""
+                     task: Task | None = None) -> KeyedVectors:
+    """The words and float32 vectors (the first `limit` rows) of a saved Spark Word2Vec model;
+    a cancelled `task` raises `Cancelled`."""
+    task = task or Task.none()
     path = Path(path)
     meta = read_metadata(path)
     pq = _parquet()
@@ -111,7 +113,7 @@ def read_spark_model(path: str | Path, limit: int | None = None,
         if meta.old:
             words, vectors = _read_old(path, opened, meta, limit, stored)
         else:
-            words, vectors = _read_rows(path, opened, meta, limit, cancel, stored)
+            words, vectors = _read_rows(path, opened, meta, limit, task, stored)
     finally:
         for fh in handles:
             fh.close()
@@ -248,7 +250,7 @@ def _check_vector_type(file: Path, schema, name: str) -> None:
         raise FormatError(f"{file}: column {name!r} is {t}, not list<float>")
 
 
-def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel, stored: int):
+def _read_rows(path: Path, opened, meta: SparkMetadata, limit, task, stored: int):
     """The layout of one row per word: word, vector."""
     import pyarrow as pa
 
@@ -274,8 +276,7 @@ def _read_rows(path: Path, opened, meta: SparkMetadata, limit, cancel, stored: i
         if len(words) >= n:
             break
         for batch in pf.iter_batches(batch_size=_BATCH, columns=["word", "vector"]):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("loading the vectors was cancelled")
+            task.check("loading the vectors was cancelled")
             batch = batch.slice(0, n - len(words))
             where = f"{file}, rows {len(words) + 1:,} to {len(words) + batch.num_rows:,}"
             out[len(words): len(words) + batch.num_rows] = _vectors(batch.column(1), dim, where)

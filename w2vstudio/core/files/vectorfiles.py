@@ -18,19 +18,18 @@ A malformed file raises `FormatError` naming the line (text) or byte offset (bin
 pickle (gensim's `.save()`) is never loaded, only named. Words that are not UTF-8 have their bad
 bytes replaced (as gensim's `unicode_errors="replace"`), counted in the vectors' `notes`. Loading fills
 one preallocated float32 matrix chunk by chunk, so a file never needs two copies of its vectors; a
-`cancel` event is looked at every few thousand rows and stops it with `Cancelled`.
+cancelled `Task` is noticed every few thousand rows and stops it with `Cancelled`.
 Writers write a temporary file beside the target and rename it, so a failed write leaves any
 existing file untouched. Duplicate words keep their first vector, as in gensim.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.errors import Cancelled, ForeignFile, FormatError, W2VError
+from w2vstudio.core.errors import ForeignFile, FormatError, W2VError
 from w2vstudio.core.files import fasttext
 from w2vstudio.core.support.memory import checked_empty
 from w2vstudio.core.support.opener import MAX_LINE, open_input
@@ -40,6 +39,7 @@ from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.train import modelfile
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark")
 WRITE_FORMATS = ("bin", "txt", "tsv", "model")
@@ -48,7 +48,8 @@ _CHUNK = 1 << 24  # bytes read at a time
 _HEAD = 1 << 20  # bytes looked at to detect a format
 _MAX_WORD = 1 << 16  # longest word (bytes) in a binary file before it is called malformed
 _MAX_ROW = 1 << 26  # longest line of text vectors (bytes): some four million values
-_CANCEL_ROWS = 4096  # rows loaded between two looks at the cancel event
+_CANCEL_ROWS = 4096  # rows loaded between two looks at the task
+_CANCELLED = "loading the vectors was cancelled"
 _ZIP_MAGIC = b"PK\x03\x04"
 _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per written format
 
@@ -95,30 +96,31 @@ def load_vectors(
     path: str | Path,
     limit: int | None = None,
     fmt: str | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
 ) -> KeyedVectors:
     """Vectors from a file of any READ_FORMATS (detected unless `fmt`); `limit`: first N words.
-    Setting `cancel` (from another thread) makes it raise `Cancelled` soon."""
+    Cancelling `task` (from another thread) makes it raise `Cancelled` soon."""
+    task = task or Task.none()
     if limit is not None and limit < 0:
         raise W2VError("the word limit must not be negative")
     fmt = detect_format(path) if fmt is None else fmt
-    _check(cancel)
+    task.check(_CANCELLED)
     bad = [0]  # words whose bytes are not UTF-8
     if fmt == "fasttext":
-        kv, notes = fasttext.read_fasttext(path, limit, cancel)
+        kv, notes = fasttext.read_fasttext(path, limit, task)
         kv.notes = tuple(notes)
         return kv
     if fmt == "spark":
-        return spark_files.read_spark_model(path, limit, cancel)
+        return spark_files.read_spark_model(path, limit, task)
     if fmt == "model":
         words, vectors, counts = _read_model(path, limit)
     elif fmt == "word2vec-bin":
-        (words, vectors), counts = _read_binary(path, limit, cancel, bad), None
+        (words, vectors), counts = _read_binary(path, limit, task, bad), None
     elif fmt in ("word2vec-txt", "glove", "tsv"):
-        words, vectors, counts = _read_text(path, limit, fmt, cancel, bad)
+        words, vectors, counts = _read_text(path, limit, fmt, task, bad)
     else:
         raise W2VError(f'unknown vectors format "{fmt}" (one of: {", ".join(READ_FORMATS)})')
-    _check(cancel)
+    task.check(_CANCELLED)
     try:
         kv = KeyedVectors(words, vectors, counts)
     except ValueError:  # repeated words (its index found fewer than the words)
@@ -127,11 +129,6 @@ def load_vectors(
         some = "1 word is" if bad[0] == 1 else f"{bad[0]:,} words are"
         kv.notes = (f"{path}: {some} not valid UTF-8: their bad bytes were replaced by \ufffd",)
     return kv
-
-
-def _check(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled("loading the vectors was cancelled")
 
 
 def _fail(path, where: str, message: str):
@@ -188,7 +185,7 @@ def _read_model(path, limit):
     return words, vectors, counts if counts.any() else None
 
 
-def _read_binary(path, limit, cancel, bad) -> tuple[list[str], np.ndarray]:
+def _read_binary(path, limit, task, bad) -> tuple[list[str], np.ndarray]:
     with _stream(path) as f:
         line = f.readline(1024)
         header = header_sizes(line.rstrip(b"\n"))
@@ -212,7 +209,7 @@ def _read_binary(path, limit, cancel, bad) -> tuple[list[str], np.ndarray]:
                 return f"byte offset {base + int(starts[k])}"
 
             while len(words) < n:
-                _check(cancel)
+                task.check(_CANCELLED)
                 i0 = len(words)
                 found, pos, used, status = binary_records(
                     array, pos, 4 * dim, _MAX_WORD, rows, i0, min(n, i0 + _CANCEL_ROWS), arena, starts)
@@ -240,12 +237,12 @@ def _read_binary(path, limit, cancel, bad) -> tuple[list[str], np.ndarray]:
     return words, out.astype(np.float32, copy=False)
 
 
-def _read_text(path, limit, fmt, cancel, bad):
+def _read_text(path, limit, fmt, task, bad):
     """word2vec text / .vec (header), GloVe (no header) or Projector vectors.tsv (no words)."""
     if fmt == "word2vec-txt":
         total = dim = None
     else:
-        total, dim = _count_rows(path, fmt, cancel)
+        total, dim = _count_rows(path, fmt, task)
     with _stream(path, _MAX_ROW) as f:
         first_no = 1
         if total is None:
@@ -255,7 +252,7 @@ def _read_text(path, limit, fmt, cancel, bad):
             (total, dim), first_no = header, 2
             _check_announced(path, f, 0, total if limit is None else min(total, limit), dim, 2 * dim)
         n = total if limit is None else min(total, limit)
-        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv", cancel, bad)
+        words, vectors, rest = _parse_lines(f, path, n, dim, first_no, fmt != "tsv", task, bad)
         if n == total and (rest + f.read(1024)).strip():
             _fail(
                 path,
@@ -268,7 +265,7 @@ def _read_text(path, limit, fmt, cancel, bad):
     return words, vectors, counts
 
 
-def _count_rows(path, fmt, cancel) -> tuple[int, int]:
+def _count_rows(path, fmt, task) -> tuple[int, int]:
     """Lines up to the last non-blank one, and the values per line (from the first line)."""
     with _stream(path, _MAX_ROW) as f:
         line = f.readline()
@@ -278,7 +275,7 @@ def _count_rows(path, fmt, cancel) -> tuple[int, int]:
             _fail(path, "line 1", f"expected {expected}")
         rows = newlines = 1
         while data := f.read(_CHUNK):
-            _check(cancel)
+            task.check(_CANCELLED)
             body = data.rstrip()
             if body:
                 rows = newlines + body.count(b"\n") + 1
@@ -286,7 +283,7 @@ def _count_rows(path, fmt, cancel) -> tuple[int, int]:
     return rows, first.size
 
 
-def _parse_lines(f, path, n, dim, first_no, with_words, cancel, bad):
+def _parse_lines(f, path, n, dim, first_no, with_words, task, bad):
     """n lines of `[word ]v1 ... vD` into words (if `with_words`), a float32 matrix, unread rest."""
     out = _matrix(path, n, dim, f.size)
     words: list[str] = []
@@ -306,7 +303,7 @@ def _parse_lines(f, path, n, dim, first_no, with_words, cancel, bad):
         raw = []
         for k, line in enumerate(take):
             if (done + k) % _CANCEL_ROWS == 0:
-                _check(cancel)
+                task.check(_CANCELLED)
             word, values = line.partition(b" ")[::2] if with_words else (None, line)
             if with_words and not word:
                 _fail(

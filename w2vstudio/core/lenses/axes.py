@@ -9,7 +9,6 @@ words occur within the window of the word.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import OCCUPATIONS
 from w2vstudio.resources import path as resource_path
@@ -126,7 +126,7 @@ class Evidence:
 
 
 def evidence(paths, word: str, source: Sequence[str], target: Sequence[str], window: int = 5,
-             n: int = 5, lowercase: bool = True, cancel: threading.Event | None = None) -> Evidence:
+             n: int = 5, lowercase: bool = True, task: Task | None = None) -> Evidence:
     """Count, in one streamed pass over the corpus, the source and target words within `window`
     words (on the same line, every token counted) of each occurrence of `word`; keep the first
     `n` lines showing each."""
@@ -136,7 +136,7 @@ def evidence(paths, word: str, source: Sequence[str], target: Sequence[str], win
         raise W2VError(f'"{word}" is one of the axis\'s own words')
     lookup[word] = 0
     occurrences, counts, shown = 0, [0, 0], ([], [])
-    for block in stream.blocks(paths, lookup, lowercase, cancel):
+    for block in stream.blocks(paths, lookup, lowercase, task):
         at = np.flatnonzero(block.ids == 0)
         if not len(at):
             continue

@@ -24,7 +24,7 @@ from w2vstudio.core.corpus.windows import context_matrix
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.inside.tables import huffman, noise_p, objective, output_matrix
 from w2vstudio.core.train.model import Model
-from w2vstudio.core.train.trainer import BatchReport, EpochReport
+from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
 
 BUDGET = 40_000_000  # multiply-adds of one scoring of the slice (and of one NS estimate)
 INFO = "heldout"  # model.info: {"slice_words", "pairs", "records": [{"words", "progress", "neg_log_p", "ns_loss"}]}
@@ -122,7 +122,7 @@ def _every(n: int, keep: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max(keep, 1)).round().astype(np.int64))
 
 
-class HeldOutScorer:
+class HeldOutScorer(TrainingCallback):
     """Scores the held-out slice at the start, at `per_epoch` evenly spaced points of each epoch (as the
     recorder takes its snapshots) and, for negative sampling, the estimate at each epoch's end."""
 
@@ -172,16 +172,16 @@ class HeldOutScorer:
         self._epoch_words = epoch_words
         self._score(0, estimate=True)
 
-    def __call__(self, report):
-        """The trainer callback."""
-        if isinstance(report, BatchReport):
-            self._epoch_words = report.total_words / self.model.params.epochs
-            if self._points is None:
-                self._points = report.total_words * np.arange(1, self._planned + 1) // self._planned
-            if self._next < len(self._points) and report.words_done >= self._points[self._next]:
-                self._next = int(np.searchsorted(self._points, report.words_done, side="right"))
-                self._score(report.words_done, estimate=False)
-        elif isinstance(report, EpochReport) and self.objective == "negative":
+    def on_batch(self, report: BatchReport):
+        self._epoch_words = report.total_words / self.model.params.epochs
+        if self._points is None:
+            self._points = report.total_words * np.arange(1, self._planned + 1) // self._planned
+        if self._next < len(self._points) and report.words_done >= self._points[self._next]:
+            self._next = int(np.searchsorted(self._points, report.words_done, side="right"))
+            self._score(report.words_done, estimate=False)
+
+    def on_epoch(self, report: EpochReport):
+        if self.objective == "negative":
             words = int(round(report.epoch * (self._epoch_words or 0)))
             self._score(words, estimate=True, only_estimate=True)
 

@@ -12,7 +12,6 @@ corpus and the other by the model.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -21,6 +20,7 @@ from w2vstudio.core.corpus import stream
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.inside.likelihood import input_vector, log_probs, output_scores
 from w2vstudio.core.inside.tables import objective, require_output
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.sampling import keep_probabilities
 
@@ -68,7 +68,7 @@ def weights(window: int, shrink: bool) -> np.ndarray:
 
 
 def corpus_weights(model: Model, paths, row: int, subsampling: bool = True, max_occurrences: int = DEFAULT_MAX,
-                   cancel: threading.Event | None = None, progress=None) -> tuple[np.ndarray, int, bool]:
+                   task: Task | None = None) -> tuple[np.ndarray, int, bool]:
     """(each vocabulary word's weighted co-occurrence with `row` (float64, V), occurrences of `row`
     counted, whether the cap stopped the reading)."""
     p = model.params
@@ -76,7 +76,7 @@ def corpus_weights(model: Model, paths, row: int, subsampling: bool = True, max_
     by_distance = weights(p.window, p.shrink_window)
     total = np.zeros(len(model.vocab))
     seen, capped = 0, False
-    for block in stream.blocks(paths, model.vocab.index, p.lowercase, cancel, progress):
+    for block in stream.blocks(paths, model.vocab.index, p.lowercase, task):
         if seen >= max_occurrences:
             capped = True
             break
@@ -95,13 +95,13 @@ def corpus_weights(model: Model, paths, row: int, subsampling: bool = True, max_
 
 
 def mirror(model: Model, paths, word: str, top: int = DEFAULT_TOP, subsampling: bool = True,
-           max_occurrences: int = DEFAULT_MAX, cancel: threading.Event | None = None, progress=None) -> Mirror:
+           max_occurrences: int = DEFAULT_MAX, task: Task | None = None) -> Mirror:
     """The `top` contexts of `word` in the corpus `paths` beside the model's p(context | word)."""
     require_output(model, "the model")
     row = model.vocab.index.get(word.lower() if model.params.lowercase else word)
     if row is None:
         raise UnknownWordError(f'"{word}" is not in the model\'s vocabulary')
-    counts, seen, capped = corpus_weights(model, paths, row, subsampling, max_occurrences, cancel, progress)
+    counts, seen, capped = corpus_weights(model, paths, row, subsampling, max_occurrences, task)
     if not seen:
         raise W2VError(f'"{word}" does not occur in the corpus read ({", ".join(map(str, paths))})')
     logp = log_probs(model, output_scores(model, input_vector(model, row)))

@@ -1,6 +1,6 @@
 """Likelihood probes: p(output | input) of chosen word pairs at every snapshot of a training run.
 
-`LikelihoodProbes` is a trainer callback placed after the `SnapshotRecorder` in the chain: on the
+`LikelihoodProbes` is a training callback placed after the `SnapshotRecorder` in the list: on the
 batch report at which the recorder takes a snapshot it computes, over the current weights, each
 pair's p as the model's objective defines it (`inside.likelihood`: full softmax, negative
 sampling with log Pn, or the Huffman path product), its rank among all words and, for negative
@@ -31,7 +31,7 @@ from w2vstudio.core.inside.tables import objective
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.corpus.scan import EncodedCorpus
 from w2vstudio.core.train.snapshots import SnapshotRecorder
-from w2vstudio.core.train.trainer import BatchReport
+from w2vstudio.core.train.callbacks import BatchReport, TrainingCallback, TrainResult
 
 DEFAULT_PAIRS = 5
 PMI_WORDS = 1_000  # default pairs are drawn from this many most frequent words
@@ -79,7 +79,7 @@ def pmi_pairs(corpus: EncodedCorpus, n: int = DEFAULT_PAIRS, window: int = 5, fr
     return pairs
 
 
-class LikelihoodProbes:
+class LikelihoodProbes(TrainingCallback):
     """p(output | input) of each pair whenever `recorder` takes a snapshot; thread-safe reads."""
 
     def __init__(self, model: Model, pairs: Sequence[tuple[str, str]], recorder: SnapshotRecorder):
@@ -126,14 +126,15 @@ class LikelihoodProbes:
         if not done:
             self._take(int(taken[-1]) if len(taken) else 0)
 
-    def __call__(self, report):
-        """The trainer callback: probe when the recorder has taken a snapshot since the last call."""
-        if isinstance(report, BatchReport):
-            self.sync()
+    def on_batch(self, report: BatchReport):
+        self.sync()
+
+    def on_end(self, result: TrainResult):
+        self.sync()
 
     def sync(self):
-        """Probe now if the recorder took a snapshot since the last probe (call after `start()`
-        and `finish()` of the recorder too)."""
+        """Probe now if the recorder took a snapshot since the last probe (the hooks call it
+        after the recorder's)."""
         taken = len(self.recorder)
         if taken > self._seen:
             self._seen = taken

@@ -20,13 +20,13 @@ bank, january, piano, football, chemistry at most 1 sd).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.sampling import keep_probabilities
 
@@ -111,7 +111,7 @@ def similar_frequency(model: Model, row: int, n: int = BASELINE_WORDS) -> list[i
 
 def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: int = DEFAULT_MAX,
                        seed: int = 0, text_for: int | None = None,
-                       cancel: threading.Event | None = None) -> dict[int, _Reservoir]:
+                       task: Task | None = None) -> dict[int, _Reservoir]:
     """For each of `rows`, up to `max_occurrences` context vectors sampled evenly over the corpus
     (occurrences without a context word in the window are left out); for `text_for` also the
     context word rows and the text around each."""
@@ -124,7 +124,7 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
     wanted[rows] = True
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     word = model.vocab.words[text_for] if text_for is not None else ""
-    for block in stream.blocks(paths, model.vocab.index, model.params.lowercase, cancel):
+    for block in stream.blocks(paths, model.vocab.index, model.params.lowercase, task):
         ids = block.ids[block.ids != stream.UNKNOWN]  # as in training: unknown words never count
         at = np.flatnonzero(wanted[ids])
         if not len(at):
@@ -184,14 +184,14 @@ def _silhouette(pool: _Reservoir, k: int, seed: int) -> float | None:
 
 
 def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k: int | None = None,
-           seed: int = 0, cancel: threading.Event | None = None) -> Senses:
+           seed: int = 0, task: Task | None = None) -> Senses:
     """The senses of `word` in the corpus files `paths` (see the module's description)."""
     kv = model.keyed_vectors()
     row = kv.index(word)
     if k is not None and k < 2:
         raise W2VError("k must be at least 2")
     others = similar_frequency(model, row)
-    pools = sample_occurrences(model, paths, [row] + others, max_occurrences, seed, row, cancel)
+    pools = sample_occurrences(model, paths, [row] + others, max_occurrences, seed, row, task)
     pool = pools[row]
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):

@@ -11,21 +11,20 @@ import re
 import threading
 import warnings
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from w2vstudio.core.errors import Cancelled, W2VError
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.vectors import unit_rows
 
-Progress = Callable[[float], None]
 
 METHODS = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 MAX_POINTS = 100_000  # the most words a map shows, for every method
 MIN_POINTS = 5  # the fewest t-SNE and UMAP map
 _TSNE_EXAGGERATED = 250  # openTSNE's early-exaggeration iterations
-_TSNE_LOOKS = 500_000  # words x iterations between two progress reports and looks at the cancel event
-_UMAP_POLL = 0.1  # seconds between two looks at UMAP's progress and the cancel event
+_TSNE_LOOKS = 500_000  # words x iterations between two progress reports and looks at the task
+_UMAP_POLL = 0.1  # seconds between two looks at UMAP's progress and the task
 _TSNE_EXACT = 50_000  # up to this many words, exact neighbours (one matrix product) beat annoy's index
 _TSNE_CELL = 2.0  # side of openTSNE's interpolation grid cells, in map units (its default: 1)
 
@@ -100,8 +99,7 @@ def tsne_fit(
     X: np.ndarray,
     perplexity: float = 30.0,
     n_iter: int = 750,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
     random_state: int = 0,
     threads: int = -1,
 ):
@@ -113,8 +111,8 @@ def tsne_fit(
     beyond. The interpolation grid is coarser than openTSNE's default, where it costs the most
     (its FFTs are numpy's, on one thread): two points per cell while the map is exaggerated (and
     small), cells `_TSNE_CELL` units wide once it spreads; benchmarks/bench_map.py measures what
-    this keeps of each word's neighbours. `progress(fraction)` is called before the neighbour
-    search and every few iterations; `cancel` is looked at then and raises `Cancelled`. `threads`:
+    this keeps of each word's neighbours. `task` hears the progress before the neighbour search and
+    every few iterations, and is looked at then: cancelled, it raises `Cancelled`. `threads`:
     openTSNE's (-1: every core).
     """
     from openTSNE import TSNE, OptimizationInterrupt
@@ -124,14 +122,15 @@ def tsne_fit(
     every = min(max(_TSNE_LOOKS // max(n, 1), 5), 50)  # each report costs openTSNE an evaluation of the KL
     n_iter = max(int(n_iter), _TSNE_EXAGGERATED + every)
     _enough(n, "t-SNE")
-    checkpoint(progress, cancel, 0.0)
+    task = task or Task.none()
+    task.progress(0.0)
+    task.check("projection cancelled")
     done = [0]
 
     def callback(iteration: int, error: float, embedding) -> bool:
         done[0] += every
-        if progress is not None:
-            progress(min(done[0] / n_iter, 0.99))
-        return cancel is not None and cancel.is_set()
+        task.progress(min(done[0] / n_iter, 0.99))
+        return task.cancelled
 
     tsne = TSNE(
         perplexity=min(float(perplexity), (n - 1) / 3),
@@ -148,17 +147,16 @@ def tsne_fit(
         for iterations, exaggeration, grid in phases:
             embedding.optimize(n_iter=iterations, exaggeration=exaggeration, momentum=0.8, inplace=True,
                                propagate_exception=True, **grid)
-    except OptimizationInterrupt:  # a callback asked to stop: the cancel event is set
+    except OptimizationInterrupt:  # a callback asked to stop: the task is cancelled
         raise Cancelled("projection cancelled") from None
-    checkpoint(progress, None, 1.0)
+    task.progress(1.0)
     return embedding
 
 
 def umap_2d(
     X: np.ndarray,
     n_neighbors: int = 15,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
 ) -> np.ndarray:
     """UMAP map of the rows of `X`: (n, 2) float64, by umap-learn on every core (so not
     reproducible run to run). umap-learn reports only through tqdm, whose epochs give the
@@ -166,7 +164,9 @@ def umap_2d(
     `Cancelled` at once and that thread finishes in the background, its result dropped."""
     X = np.asarray(X, dtype=np.float32)
     _enough(len(X), "UMAP")
-    checkpoint(progress, cancel, 0.0)
+    task = task or Task.none()
+    task.progress(0.0)
+    task.check("projection cancelled")
     with warnings.catch_warnings():  # umap-learn warns that its optional TensorFlow part is missing
         warnings.simplefilter("ignore", ImportWarning)
         import umap
@@ -186,10 +186,11 @@ def umap_2d(
     worker.start()
     while worker.is_alive():
         worker.join(_UMAP_POLL)
-        checkpoint(progress, cancel, sink.fraction)
+        task.progress(sink.fraction)
+        task.check("projection cancelled")
     if "error" in result:
         raise result["error"]
-    checkpoint(progress, None, 1.0)
+    task.progress(1.0)
     return np.asarray(result["xy"], dtype=np.float64)
 
 
@@ -214,27 +215,21 @@ def _enough(n: int, name: str) -> None:
 def project_2d(
     X: np.ndarray,
     method: str,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
 ) -> np.ndarray:
     """The rows of `X`, scaled to unit length (cosine geometry), mapped to 2D by `method`
     (one of METHODS, default settings)."""
     X = unit_rows(X)
     if method == "pca":
-        checkpoint(progress, cancel, 0.0)
+        task = task or Task.none()
+        task.progress(0.0)
+        task.check("projection cancelled")
         xy = pca_2d(X)
-        checkpoint(progress, None, 1.0)
+        task.progress(1.0)
         return xy
     if method == "tsne":
-        return tsne_2d(X, progress=progress, cancel=cancel)
+        return tsne_2d(X, task=task)
     if method == "umap":
-        return umap_2d(X, progress=progress, cancel=cancel)
+        return umap_2d(X, task=task)
     raise W2VError(f'unknown projection method "{method}" (use {", ".join(METHODS)})')
 
-
-def checkpoint(progress: Progress | None, cancel: threading.Event | None, fraction: float) -> None:
-    """Report `fraction` done, then raise `Cancelled` if asked to stop (unless finished)."""
-    if progress is not None:
-        progress(fraction)
-    if fraction < 1 and cancel is not None and cancel.is_set():
-        raise Cancelled("projection cancelled")

@@ -6,7 +6,8 @@ tokenizer's rule, `transform(..., lower)`; no Python UDF, so executors need noth
 persisted; a word count in the same session gives the vocabulary its real counts, then
 `pyspark.ml.feature.Word2Vec` trains (see `mllib` for the parameters). The vectors come back as
 float32 through Arrow. Progress is read from Spark's status tracker (stages and tasks of our job
-group, one task per partition); `cancel()` cancels the job group. A failed job is one `W2VError`
+group, one task per partition) and told to the run's `Task`; `cancel()` (or cancelling the task)
+cancels the job group. A failed job is one `W2VError`
 line; nothing is written here.
 """
 
@@ -18,16 +19,17 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from w2vstudio.core.corpus.files import find_files
-from w2vstudio.core.errors import Cancelled, CorpusError, W2VError
+from w2vstudio.core.errors import CorpusError, W2VError
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.support.opener import open_regular, sniff_compression
+from w2vstudio.core.support.task import Task
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.vocab import Vocabulary
@@ -37,6 +39,7 @@ from w2vstudio.core.vocab import Vocabulary
 TOKEN_REGEX = r"[\p{L}\p{N}]+(?:['\u2019\-][\p{L}\p{N}]+)*"
 DEFAULT_MASTER = "local[*]"
 _POLL = 0.25  # seconds between two looks at the status tracker
+_CANCELLED = "training on Spark was cancelled"
 _SUFFIXES = {"gzip": (".gz",), "bz2": (".bz2",)}  # Hadoop recognises compression by the name
 
 
@@ -48,17 +51,6 @@ class SparkOptions:
     master: str = DEFAULT_MASTER
     partitions: int = 1
     conf: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class SparkProgress:
-    """The stages and tasks of the run's Spark jobs, as the status tracker reports them."""
-
-    jobs: int
-    stages_done: int
-    stages: int
-    tasks_done: int
-    tasks: int
 
 
 @dataclass(frozen=True)
@@ -110,24 +102,24 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
 
 
 class SparkTraining:
-    """One run on Spark: `train()` blocks; `cancel()` from any thread. `session`: a SparkSession
+    """One run on Spark: `train()` blocks; `cancel()` from any thread. `task` hears the share of
+    Spark's tasks done ("Spark: 3/4 tasks, 1/2 stages of 1 jobs"). `session`: a SparkSession
     to use (left running; without one, the process's active session, if any); else a session is
     started on `options.master` and stopped at the end."""
 
     def __init__(self, corpus: Sequence[str | Path], params: TrainParams, options: SparkOptions = SparkOptions(),
-                 progress: Callable[[SparkProgress], None] | None = None, session=None):
+                 task: Task | None = None, session=None):
         mllib.check(params)
         if options.partitions < 1:
             raise W2VError(f"--partitions {options.partitions}: must be at least 1")
-        self.params, self.options, self.progress = params, options, progress
+        self.params, self.options, self.task = params, options, task or Task.none()
         self._paths = [str(p) for p in corpus]
         self._session = session
         self._group = f"w2vstudio-{uuid.uuid4().hex}"
-        self._cancelled = threading.Event()
         self._sc = None
 
     def cancel(self) -> None:
-        self._cancelled.set()
+        self.task.cancel()
         self._cancel_jobs()
 
     def _cancel_jobs(self) -> None:
@@ -152,8 +144,7 @@ class SparkTraining:
         watcher = threading.Thread(target=self._watch, args=(spark.sparkContext, done), daemon=True)
         worker = threading.Thread(target=self._work, args=(spark, paths, outcome), daemon=True)
         try:
-            if self._cancelled.is_set():
-                raise Cancelled("training on Spark was cancelled")
+            self.task.check(_CANCELLED)
             watcher.start()
             worker.start()
             while worker.is_alive():  # Ctrl-C and SIGTERM arrive here, never inside a call to the JVM
@@ -182,8 +173,7 @@ class SparkTraining:
             outcome["error"] = exc
 
     def _result(self, outcome: dict) -> SparkResult:
-        if self._cancelled.is_set():  # a cancel asked for while the jobs ran, even one that came too late to stop them
-            raise Cancelled("training on Spark was cancelled")
+        self.task.check(_CANCELLED)  # a cancel asked for while the jobs ran, even one that came too late to stop them
         exc = outcome.get("error")
         if exc is not None:
             if isinstance(exc, W2VError):
@@ -251,10 +241,8 @@ class SparkTraining:
         submitted since (a job started just after a cancel would run on)."""
         tracker, last = sc.statusTracker(), None
         while not done.wait(_POLL):
-            if self._cancelled.is_set():
+            if self.task.cancelled:
                 self._cancel_jobs()
-            if self.progress is None:
-                continue
             try:
                 jobs = tracker.getJobIdsForGroup(self._group)
                 stages = [tracker.getStageInfo(s) for j in jobs
@@ -262,11 +250,12 @@ class SparkTraining:
             except Exception:  # the context stopped under us
                 return
             stages = [s for s in stages if s is not None]  # None: not submitted yet, or skipped
-            now = SparkProgress(len(jobs), sum(s.numCompletedTasks >= s.numTasks for s in stages), len(stages),
-                                sum(min(s.numCompletedTasks, s.numTasks) for s in stages),
-                                sum(s.numTasks for s in stages))
+            tasks_done = sum(min(s.numCompletedTasks, s.numTasks) for s in stages)
+            tasks = sum(s.numTasks for s in stages)
+            stages_done = sum(s.numCompletedTasks >= s.numTasks for s in stages)
+            now = f"Spark: {tasks_done}/{tasks} tasks, {stages_done}/{len(stages)} stages of {len(jobs)} jobs"
             if now != last:
-                self.progress(now)
+                self.task.progress(tasks_done / max(tasks, 1), now)
                 last = now
 
 

@@ -1,6 +1,6 @@
 """Snapshots of the tracked words' vectors, taken while a model trains, for the live map.
 
-A `SnapshotRecorder` is a trainer callback. `start()` takes the snapshot before the first batch
+A `SnapshotRecorder` is a training callback. `start()` takes the snapshot before the first batch
 (unless the recorder already holds some: continued training extends the timeline) and plans
 `per_epoch` more per epoch, evenly spaced in corpus words; the batch report that reaches the next
 point copies the tracked rows. That is one snapshot per batch at most (where batches are longer
@@ -15,13 +15,13 @@ of the model's `loss_history` (corpus words since the model's first epoch).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import numpy as np
 
 from w2vstudio.core.errors import FormatError, UnknownWordError
 from w2vstudio.core.train.model import Model
-from w2vstudio.core.train.trainer import BatchReport
+from w2vstudio.core.train.callbacks import BatchReport, TrainingCallback, TrainResult
 from w2vstudio.core.vocab import Vocabulary
 
 DEFAULT_TRACKED = 2_000
@@ -38,17 +38,6 @@ def tracked_ids(vocab: Vocabulary, top: int = DEFAULT_TRACKED, pinned: Iterable[
             raise UnknownWordError(f'"{word}" is not in the vocabulary')
         ids.append(vocab.index[word])
     return np.array(list(dict.fromkeys(ids)), dtype=np.int64)
-
-
-def chain(*callbacks: Callable | None) -> Callable:
-    """One trainer callback that calls each of `callbacks` (None ones left out) in turn."""
-    live = [c for c in callbacks if c is not None]
-
-    def call(report):
-        for callback in live:
-            callback(report)
-
-    return call
 
 
 def stored_snapshots(model: Model) -> dict:
@@ -81,7 +70,7 @@ def _stored(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     raise FormatError(f"the model's snapshots are damaged ({problem})")
 
 
-class SnapshotRecorder:
+class SnapshotRecorder(TrainingCallback):
     """Copies `model.vectors[tracked_ids]` at evenly spaced points of training."""
 
     def __init__(self, model: Model, tracked_ids: np.ndarray, per_epoch: int = DEFAULT_PER_EPOCH):
@@ -112,10 +101,8 @@ class SnapshotRecorder:
         if not len(self):
             self._take(0, 0, self.model.params.alpha, float("nan"))
 
-    def __call__(self, report):
-        """The trainer callback: snapshot when a batch report reaches the next point."""
-        if not isinstance(report, BatchReport):
-            return
+    def on_batch(self, report: BatchReport):
+        """Snapshot when a batch report reaches the next point."""
         if not self._planned:
             raise RuntimeError("call SnapshotRecorder.start() before training")
         self._last = report
@@ -124,6 +111,9 @@ class SnapshotRecorder:
         if self._next < len(self._points) and report.words_done >= self._points[self._next]:
             self._next = int(np.searchsorted(self._points, report.words_done, side="right"))
             self._take(report.words_done, report.epoch, report.alpha, report.loss)
+
+    def on_end(self, result: TrainResult):
+        self.finish()
 
     def finish(self):
         """After a run: snapshot where it stopped, if it was cancelled between two points."""

@@ -12,7 +12,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,48 +22,12 @@ from w2vstudio.core.kernels.training import train_sentences
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.corpus.scan import EncodedCorpus
+from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback, TrainResult
 from w2vstudio.core.train.sampling import SamplingTables
 
 
 class Diverged(W2VError):
     """The loss became NaN or infinite: the weights are lost (the run stops at once)."""
-
-
-@dataclass(frozen=True)
-class BatchReport:
-    """Sent after every batch. ``loss`` is the batch's mean loss per prediction."""
-
-    epoch: int  # 1-based
-    words_done: int  # corpus words processed in this run, all epochs
-    total_words: int
-    alpha: float
-    words_per_sec: float  # raw corpus words per second of training
-    loss: float
-    elapsed: float
-    predictions: int = 0  # (centre, context) predictions in this batch
-
-    @property
-    def progress(self) -> float:
-        return self.words_done / self.total_words if self.total_words else 1.0
-
-
-@dataclass(frozen=True)
-class EpochReport:
-    """Sent when every batch of an epoch is done. ``loss`` is the epoch's mean per prediction."""
-
-    epoch: int
-    loss: float
-    seconds: float
-
-
-@dataclass(frozen=True)
-class TrainResult:
-    epochs: int  # completed epochs
-    cancelled: bool
-    seconds: float
-    words_done: int
-    raw_words_per_sec: float
-    epoch_losses: list
 
 
 @dataclass(frozen=True)
@@ -76,15 +40,14 @@ class _Batch:
 
 
 class Trainer:
-    """Trains a model on an encoded corpus; ``callback(report)`` runs on worker threads."""
+    """Trains a model on an encoded corpus, telling `callbacks` (`callbacks.TrainingCallback`) as it goes."""
 
-    def __init__(self, model: Model, corpus: EncodedCorpus,
-                 callback: Callable[[BatchReport | EpochReport], None] | None = None):
+    def __init__(self, model: Model, corpus: EncodedCorpus, callbacks: Sequence[TrainingCallback] = ()):
         _check_inputs(model, corpus)
         self.model = model
         self.corpus = corpus
-        self.callback = callback
-        self._cancel = threading.Event()
+        self.callbacks = list(callbacks)
+        self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
         self._lock = threading.RLock()  # callbacks run under it and may call pause()/cancel()
@@ -95,7 +58,7 @@ class Trainer:
     # -- control, from any thread ---------------------------------------------------------------
     def cancel(self):
         """Stop after the batches in flight; the model stays consistent and usable."""
-        self._cancel.set()
+        self._stop.set()
         self.resume()
 
     def pause(self):
@@ -149,7 +112,10 @@ class Trainer:
                 w.join()
         if self._error is not None:
             raise self._error
-        return self._finish()
+        result = self._finish()
+        for callback in self.callbacks:
+            callback.on_end(result)
+        return result
 
     def _warm_up(self):
         """Load (or, the first time ever, compile) the kernel before the clock starts."""
@@ -175,7 +141,7 @@ class Trainer:
             new[:, 0] += base
             m.loss_history = np.concatenate([m.loss_history.reshape(-1, 3), new])
         raw = self._words_done * self._raw_per_word
-        return TrainResult(done, self._cancel.is_set(), seconds, self._words_done,
+        return TrainResult(done, self._stop.is_set(), seconds, self._words_done,
                            raw / seconds if seconds > 0 else 0.0, list(self._epoch_losses))
 
     def _active_seconds(self) -> float:
@@ -184,7 +150,7 @@ class Trainer:
     def _next_batch(self) -> tuple[_Batch, float] | None:
         self._running.wait()
         with self._lock:
-            if self._cancel.is_set():
+            if self._stop.is_set():
                 return None
             batch = next(self._batches, None)
         if batch is None:
@@ -211,28 +177,28 @@ class Trainer:
         if stats[1] and not math.isfinite(stats[0]):
             raise Diverged(f"training diverged: the loss became {stats[0]} in epoch {batch.epoch} at a learning "
                            f"rate of {alpha:g}; try a smaller learning rate (--alpha)")
-        reports = []
         with self._lock:
             self._words_done += batch.words
             elapsed = self._active_seconds()
             loss = stats[0] / stats[1] if stats[1] else float("nan")
             self._history.append((self._words_done, alpha, loss))
             speed = self._words_done * self._raw_per_word / elapsed if elapsed > 0 else 0.0
-            reports.append(BatchReport(batch.epoch, self._words_done, self._total, alpha, speed, loss, elapsed,
-                                       int(stats[1])))
             e = batch.epoch - 1
             self._epoch_sums[e] += stats[:2]
             self._epoch_left[e] -= 1
+            report = BatchReport(batch.epoch, self._words_done, self._total, alpha, speed, loss, elapsed,
+                                 int(stats[1]))
+            for callback in self.callbacks:
+                callback.on_batch(report)
             # epochs end in order: report each finished epoch whose predecessors are reported
             while len(self._epoch_losses) < len(self._epoch_left) and self._epoch_left[len(self._epoch_losses)] == 0:
                 k = len(self._epoch_losses)
                 total, n = self._epoch_sums[k]
                 self._epoch_losses.append(total / n if n else float("nan"))
-                reports.append(EpochReport(k + 1, self._epoch_losses[-1], elapsed - self._last_epoch_end))
+                ended = EpochReport(k + 1, self._epoch_losses[-1], elapsed - self._last_epoch_end)
                 self._last_epoch_end = elapsed
-            if self.callback is not None:
-                for r in reports:
-                    self.callback(r)
+                for callback in self.callbacks:
+                    callback.on_epoch(ended)
 
 
 def _check_inputs(model: Model, corpus: EncodedCorpus):

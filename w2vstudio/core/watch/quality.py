@@ -1,6 +1,6 @@
 """Per-epoch quality: analogy accuracy and WordSim-353 Spearman, evaluated while training goes on.
 
-`EpochQuality` is a trainer callback: at each epoch end it copies the vectors the evaluations can
+`EpochQuality` is a training callback: at each epoch end it copies the vectors the evaluations can
 see and evaluates the copy on one background thread (BLAS on one thread where the main thread
 limits it around training: `w2vstudio.core.support.blas`). An evaluation is a fixed amount of work, which
 depends on the vocabulary, not the corpus, mostly outside the GIL (BLAS and a Numba kernel); its
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.train.model import Model
-from w2vstudio.core.train.trainer import EpochReport
+from w2vstudio.core.train.callbacks import EpochReport, TrainingCallback
 from w2vstudio.core.vectors import KeyedVectors
 
 ANALOGY_RESTRICT = 30_000  # as gensim's evaluate_word_analogies
@@ -40,8 +40,8 @@ def evaluate_quality(kv: KeyedVectors, analogies: str | Path | None = None,
             "ws353": None if math.isnan(spearman) else spearman}
 
 
-class EpochQuality:
-    """Trainer callback evaluating the model at each epoch end, in the background.
+class EpochQuality(TrainingCallback):
+    """Training callback evaluating the model at each epoch end, in the background.
 
     Results are `{"epoch": k, "analogy": ..., "ws353": ...}` with k counted over all the model's
     runs, after those already in `model.info["epoch_quality"]`; `on_result(entry)` is called
@@ -62,9 +62,7 @@ class EpochQuality:
         self._next: int | None = None  # the epoch on_result gets next (epochs come in order)
         self._send_lock = threading.Lock()
 
-    def __call__(self, report):
-        if not isinstance(report, EpochReport):
-            return
+    def on_epoch(self, report: EpochReport):
         m = self.model
         rows = min(len(m.vocab), max(ANALOGY_RESTRICT, PAIRS_RESTRICT))
         words, vectors = m.vocab.words[:rows], m.vectors[:rows].copy()

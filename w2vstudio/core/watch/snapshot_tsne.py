@@ -8,14 +8,14 @@ Only a new map (`tsne_coordinates` without one) makes the last snapshot the refe
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from w2vstudio.core.map.projection import Progress, checkpoint, tsne_fit
+from w2vstudio.core.map.projection import tsne_fit
+from w2vstudio.core.support.task import Task
 
 if TYPE_CHECKING:
     from openTSNE import TSNEEmbedding
@@ -40,13 +40,12 @@ class SnapshotMap:
 def fit_map(
     X: np.ndarray,
     n_iter: int = FIT_ITERATIONS,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
     random_state: int = 0,
 ) -> SnapshotMap:
     """A t-SNE map of the rows of `X`, with the Map tab's settings (`projection.tsne_fit`).
-    `progress(fraction)` comes every few iterations; a set `cancel` raises `Cancelled`."""
-    embedding = tsne_fit(X, _PERPLEXITY, n_iter, progress, cancel, random_state, _THREADS)
+    `task` hears the progress every few iterations; cancelled, it raises `Cancelled`."""
+    embedding = tsne_fit(X, _PERPLEXITY, n_iter, task, random_state, _THREADS)
     xy = np.asarray(embedding)  # the same memory
     xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2  # centred as `transform` centres its reference
     embedding.gradient_descent_params["callbacks"] = None  # placing reports per snapshot, not through this run's
@@ -70,16 +69,16 @@ def place(snapshot_map: SnapshotMap, X: np.ndarray, n_iter: int = PLACE_ITERATIO
 def tsne_coordinates(
     snapshots: Sequence[np.ndarray],
     snapshot_map: SnapshotMap | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
     n_iter: int = FIT_ITERATIONS,
     place_iter: int = PLACE_ITERATIONS,
     random_state: int = 0,
 ) -> tuple[SnapshotMap, np.ndarray]:
     """Every snapshot (words, dim) placed into `snapshot_map` -> (the map, (S, words, 2)). Without
     a map (then there must be a snapshot), the last snapshot is mapped first (`fit_map`) and its
-    coordinates are the map's own. `progress(fraction)` counts iterations; `cancel` is looked at
-    between snapshots too."""
+    coordinates are the map's own. `task`'s progress counts iterations; it is looked at between
+    snapshots too."""
+    task = task or Task.none()
     snapshots = list(snapshots)
     fitting = snapshot_map is None
     placed = snapshots[:-1] if fitting else snapshots
@@ -87,14 +86,14 @@ def tsne_coordinates(
     start = 0
     if fitting:
         share = n_iter / total
-        snapshot_map = fit_map(snapshots[-1], n_iter, None if progress is None else lambda f: progress(f * share),
-                               cancel, random_state)
+        snapshot_map = fit_map(snapshots[-1], n_iter, task.part(0.0, share), random_state)
         start = n_iter
     coords = np.zeros((len(snapshots), len(snapshot_map.embedding), 2))
     for i, X in enumerate(placed):
-        checkpoint(progress, cancel, (start + place_iter * i) / total)
+        task.progress((start + place_iter * i) / total)
+        task.check("projection cancelled")
         coords[i] = place(snapshot_map, X, place_iter)
     if fitting:
         coords[-1] = snapshot_map.embedding
-    checkpoint(progress, None, 1.0)
+    task.progress(1.0)
     return snapshot_map, coords

@@ -8,7 +8,6 @@ Trails of pinned words are columns of the result: `coordinates[:, position_of_wo
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,11 +15,12 @@ from functools import cached_property
 import numpy as np
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.map.projection import Progress, pca_apply, pca_fit, procrustes_align, unit_rows
+from w2vstudio.core.map.projection import pca_apply, pca_fit, procrustes_align, unit_rows
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.watch.snapshot_tsne import SnapshotMap, tsne_coordinates
 from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.support.task import Task
 
 ALIGNMENTS = {
     "none": "each snapshot as it is",
@@ -61,11 +61,10 @@ def snapshot_coordinates(
     snapshots: Sequence[np.ndarray] | np.ndarray,
     align: str = "none",
     method: str = "pca",
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
 ) -> np.ndarray:
     """2D coordinates of every snapshot (S, tracked, dim) on a stable basis: (S, tracked, 2).
-    `method` is a key of METHODS; `progress` and `cancel` serve t-SNE (`tsne_coordinates`).
+    `method` is a key of METHODS; `task` serves t-SNE (`tsne_coordinates`).
 
     With "previous" a new snapshot leaves the earlier ones' aligned vectors unchanged (only the
     basis follows the latest), which suits a map that updates during training."""
@@ -74,7 +73,7 @@ def snapshot_coordinates(
     if not frames:
         return np.zeros((0, 0, 2))
     if method == "tsne":
-        return tsne_coordinates(frames, progress=progress, cancel=cancel)[1]
+        return tsne_coordinates(frames, task=task)[1]
     basis = pca_fit(frames[-1], 2)
     return np.stack([pca_apply(basis, f) for f in frames])
 
@@ -142,8 +141,7 @@ def project_snapshots(
     align: str = "none",
     method: str = "pca",
     previous: Frames | None = None,
-    progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    task: Task | None = None,
 ) -> Frames:
     """The recorder's snapshots so far on one basis (`snapshot_coordinates`). With t-SNE, frames
     of the same recorder and alignment in `previous` are kept and the snapshots taken since are
@@ -153,7 +151,7 @@ def project_snapshots(
     times = recorder.times()
     counts = recorder.model.vocab.counts[recorder.tracked_ids]
     if method == "tsne":
-        coords, tsne = _tsne_frames(recorder, len(times), align, previous, progress, cancel)
+        coords, tsne = _tsne_frames(recorder, len(times), align, previous, task)
     else:
         coords, tsne = snapshot_coordinates(recorder.stacked(0, len(times)), align), None
     return Frames(recorder, recorder.words, counts, coords, snapshot_epochs(recorder, times), times["loss"],
@@ -165,8 +163,7 @@ def _tsne_frames(
     taken: int,
     align: str,
     previous: Frames | None,
-    progress: Progress | None,
-    cancel: threading.Event | None,
+    task: Task | None,
 ) -> tuple[np.ndarray, TSNEBasis | None]:
     """The first `taken` snapshots on a t-SNE map: `previous`'s, extended, if they can be, and as
     long as its map is of at least half of them (so a map fitted early in training, of barely trained
@@ -176,10 +173,10 @@ def _tsne_frames(
         new = aligned_snapshots(recorder.stacked(len(previous), taken), align, onto=kept.map.vectors, after=kept.last)
         if not new:
             return previous.coords, kept
-        _, xy = tsne_coordinates(new, kept.map, progress, cancel)
+        _, xy = tsne_coordinates(new, kept.map, task)
         return np.concatenate([previous.coords, xy]), TSNEBasis(align, kept.map, new[-1], kept.fitted)
     frames = aligned_snapshots(recorder.stacked(0, taken), align)
     if not frames:
         return np.zeros((0, len(recorder.words), 2)), None
-    snapshot_map, xy = tsne_coordinates(frames, None, progress, cancel)
+    snapshot_map, xy = tsne_coordinates(frames, None, task)
     return xy, TSNEBasis(align, snapshot_map, frames[-1], len(frames))

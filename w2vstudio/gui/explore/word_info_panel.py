@@ -76,7 +76,7 @@ class WordInfoPanel(QWidget):
         self.lines.setPlainText("Searching the corpus…")
         corpus = self._session.corpus
         if corpus.paths:
-            self._search.start(find_lines, list(corpus.paths), word, corpus.lowercase, cancellable=True)
+            self._search.start(find_lines, list(corpus.paths), word, corpus.lowercase, with_task=True)
         else:
             self.lines.setPlainText("No corpus to search.")
 

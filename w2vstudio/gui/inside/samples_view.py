@@ -270,7 +270,7 @@ class SamplesView(QWidget):
         entry = self.session.current
         info = entry.model.info if entry is not None and entry.model is not None else {}
         paths = [p for p in info.get("corpus", []) if isinstance(p, str)] or [str(resource_path(SAMPLE_CORPUS))]
-        self._line.start(random_line, paths, cancellable=True)
+        self._line.start(random_line, paths, with_task=True)
 
     def _on_line_failed(self, message: str):
         self.direction.setText(f"No line could be read: {message}")

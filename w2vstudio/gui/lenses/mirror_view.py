@@ -120,7 +120,7 @@ class MirrorView(QWidget):
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self._call.start(mirror, model, list(paths), word, self.top.value(), self.subsampling.isChecked(),
-                         cancellable=True, progress=True)
+                         with_task=True)
 
     # -- reacting ----------------------------------------------------------------------------------
     def _clear(self):
@@ -138,9 +138,8 @@ class MirrorView(QWidget):
         self._call.stop()
         self._on_call_ended("Cancelled.")
 
-    def _on_call_progressed(self, value):
-        done, total = value
-        self.progress.setValue(int(1000 * done / total) if total else 0)
+    def _on_call_progressed(self, fraction: float, _text):
+        self.progress.setValue(int(1000 * fraction))
 
     def _on_call_ended(self, message: str):
         self.look_button.setEnabled(True)

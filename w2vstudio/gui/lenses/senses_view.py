@@ -77,7 +77,7 @@ class SensesView(QWidget):
         self.split_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self._call.start(senses, model, list(paths), word, self.occurrences.value(), self.k.value() or None,
-                         cancellable=True)
+                         with_task=True)
 
     # -- reacting ----------------------------------------------------------------------------------
     def _on_current_changed(self, _entry):

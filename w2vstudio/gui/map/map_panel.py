@@ -234,7 +234,7 @@ class MapPanel(QWidget):
         self._pending = (self._kv.words[:n], counts, method)
         self._progress.setValue(0)
         self._set_status(f"Projecting {n:,} words by {METHODS[method]}…")
-        self._jobs.start(project_2d, self._kv.vectors[:n], method, progress=True, cancellable=True)
+        self._jobs.start(project_2d, self._kv.vectors[:n], method, with_task=True)
         self._update_controls()
 
     def cancel(self) -> None:

@@ -126,7 +126,7 @@ class CorpusPanel(QWidget):
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
         self._session.set_scanning(True)
-        self._scan.start(scan_corpus, list(corpus.paths), lowercase=corpus.lowercase, progress=True, cancellable=True)
+        self._scan.start(scan_corpus, list(corpus.paths), lowercase=corpus.lowercase, with_task=True)
 
     def cancel_scan(self):
         """Stop a running scan (the corpus stays unscanned)."""
@@ -164,10 +164,9 @@ class CorpusPanel(QWidget):
         if self._session.corpus.scanning:
             self._session.set_scanning(False)
 
-    def _on_scan_progressed(self, progress: tuple[int, int, int]):
-        done, total, words = progress
-        self.progress.setValue(int(1000 * done / total) if total else 0)
-        self.progress.setFormat(f"Reading the corpus… %p% · {words:,} words")
+    def _on_scan_progressed(self, fraction: float, words: str):
+        self.progress.setValue(round(1000 * fraction))
+        self.progress.setFormat(f"Reading the corpus… %p% · {words}")
 
     def _on_scan_succeeded(self, scanned: ScannedCorpus):
         self.progress.setVisible(False)

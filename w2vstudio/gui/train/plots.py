@@ -21,7 +21,7 @@ from w2vstudio.core.errors import FormatError
 from w2vstudio.core.inside.tables import objective
 from w2vstudio.core.lenses.heldout import stored_heldout
 from w2vstudio.core.train.model import Model
-from w2vstudio.core.train.trainer import BatchReport, EpochReport
+from w2vstudio.core.train.callbacks import BatchReport, EpochReport
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.spark.engine import trained_on_spark
 
@@ -169,14 +169,11 @@ class TrainingPlots(QWidget):
         """Whether some plot does not show all points yet."""
         return bool(self._stale)
 
-    def add_reports(self, reports: list[BatchReport | EpochReport]):
+    def add_reports(self, batches: list[BatchReport], epochs: list[EpochReport]):
         """Take in a bulk of reports; `redraw` shows them."""
-        for r in reports:
-            if isinstance(r, BatchReport):
-                self._batches.append((r.progress * self._epochs, r.loss, r.alpha, r.words_per_sec))
-            else:
-                self._means.append((r.epoch, r.loss))
-        if reports:
+        self._batches.extend((r.progress * self._epochs, r.loss, r.alpha, r.words_per_sec) for r in batches)
+        self._means.extend((r.epoch, r.loss) for r in epochs)
+        if batches or epochs:
             self._stale |= {LOSS, RATE, SPEED}
 
     @property

@@ -16,8 +16,8 @@ from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
-from w2vstudio.core.spark.engine import SparkProgress
-from w2vstudio.core.train.trainer import BatchReport, EpochReport
+from w2vstudio.core.support.task import Task
+from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
 from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
@@ -26,6 +26,29 @@ from w2vstudio.gui.train.watch_form import WatchForm
 from w2vstudio.gui.workers import Call
 
 REFRESH_MS = 100  # plots and progress are redrawn at most this often
+
+
+class _Reports(TrainingCallback):
+    """What a run reports on its threads, kept for the next refresh: batch and epoch reports, and
+    the latest progress of its task (Spark's)."""
+
+    def __init__(self):
+        self.batches: deque[BatchReport] = deque()
+        self.epochs: deque[EpochReport] = deque()
+        self.progress: deque[tuple[float, str]] = deque(maxlen=1)
+
+    def on_batch(self, report: BatchReport):
+        self.batches.append(report)
+
+    def on_epoch(self, report: EpochReport):
+        self.epochs.append(report)
+
+    def progressed(self, fraction: float, text: str | None):
+        self.progress.append((fraction, text or ""))
+
+    def clear(self):
+        for kept in (self.batches, self.epochs, self.progress):
+            kept.clear()
 
 
 def duration(seconds: float) -> str:
@@ -62,7 +85,7 @@ class TrainPanel(QWidget):
         self._waiting_for_scan = False
         self._paused = False
         self._run: TrainingRun | None = None  # the current run, until its end is drawn
-        self._reports: deque[BatchReport | EpochReport] = deque()  # filled on the trainer's threads
+        self._reports = _Reports()  # filled on the run's threads
         self._last: BatchReport | None = None
         self._epochs = 1
         self._taken = 0  # snapshots of the current run seen
@@ -197,8 +220,8 @@ class TrainPanel(QWidget):
         scanned = corpus.scanned
         if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
             try:
-                run = TrainingRun(list(corpus.paths), params, NO_WATCH, callback=self._reports.append,
-                                  spark=spark)
+                run = TrainingRun(list(corpus.paths), params, NO_WATCH, callbacks=[self._reports],
+                                  task=Task(self._reports.progressed), spark=spark)
             except W2VError as exc:
                 self.failed.emit(str(exc))
                 return
@@ -211,7 +234,7 @@ class TrainPanel(QWidget):
             self._session.request_scan()
         else:
             self._begin(TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
-                                    callback=self._reports.append), params.epochs)
+                                    callbacks=[self._reports]), params.epochs)
         self._update_actions()
 
     def _begin(self, run: TrainingRun, epochs: int):
@@ -302,10 +325,6 @@ class TrainPanel(QWidget):
             loss = f", last epoch loss {model.epoch_losses[-1]:.4f}" if model.epoch_losses else ""
             self.stats.setText(f"Plotted: the model explored, {model.epochs_trained} epochs trained{loss}")
 
-    def _draw_spark(self, r: SparkProgress):
-        self.progress.setValue(round(1000 * r.tasks_done / max(r.tasks, 1)))
-        self.progress.setFormat(f"Spark: {r.tasks_done}/{r.tasks} tasks, {r.stages_done}/{r.stages} stages "
-                                f"of {r.jobs} jobs")
 
     def _draw_progress(self):
         r = self._last
@@ -324,30 +343,31 @@ class TrainPanel(QWidget):
                            f"{duration(r.elapsed)} elapsed")
 
     def _on_refresh_timeout(self):
-        reports = [self._reports.popleft() for _ in range(len(self._reports))]
-        spark = [r for r in reports if isinstance(r, SparkProgress)]
-        if spark:
-            reports = [r for r in reports if not isinstance(r, SparkProgress)]
-            self._draw_spark(spark[-1])
-        self.plots.add_reports(reports)
+        kept = self._reports
+        batches = [kept.batches.popleft() for _ in range(len(kept.batches))]
+        epochs = [kept.epochs.popleft() for _ in range(len(kept.epochs))]
+        if kept.progress:
+            fraction, text = kept.progress.popleft()
+            self.progress.setValue(round(1000 * fraction))
+            self.progress.setFormat(text)
+        self.plots.add_reports(batches, epochs)
         if self._run is not None and self._run.model is not None:
-            self._follow(self._run, reports)
+            self._follow(self._run, bool(epochs))
         self.plots.redraw()
         if self._run is None and not self.plots.stale:
             self._timer.stop()
-        batches = [r for r in reports if isinstance(r, BatchReport)]
         if batches:
             self._last = batches[-1]
             self._draw_progress()
 
-    def _follow(self, run: TrainingRun, reports: list):
+    def _follow(self, run: TrainingRun, epoch_ended: bool):
         """Show the evaluations ready; tell about new snapshots and epoch ends."""
         self.plots.set_quality([] if run.quality is None else run.quality.results())
         if run.heldout is not None:
             key = "ns_loss" if run.heldout.objective == "negative" else "neg_log_p"
             self.plots.set_heldout(*run.heldout.curve(key))
         taken = 0 if run.recorder is None else len(run.recorder)
-        if taken > self._taken or any(isinstance(r, EpochReport) for r in reports):
+        if taken > self._taken or epoch_ended:
             self._taken = taken
             self._session.advance_run()
 

@@ -26,7 +26,7 @@ class Evolution(QObject):
 
     frames_changed = Signal(object)  # Frames or None
     stability_changed = Signal(object)  # Stability or None
-    projection_progressed = Signal(object)  # share of the t-SNE frames computed (float)
+    projection_progressed = Signal(float)  # share of the t-SNE frames computed
     projection_failed = Signal(str)  # the frames could not be computed (also in `failed`)
     failed = Signal(str)
 
@@ -39,8 +39,7 @@ class Evolution(QObject):
         self.frames: Frames | None = None
         self.stability: Stability | None = None
         self._tracker = StabilityTracker()
-        self._projector = Refresher(project_snapshots, interval_ms=200, ratio=2.0, parent=self, cancellable=True,
-                                    progress=True)
+        self._projector = Refresher(project_snapshots, interval_ms=200, ratio=2.0, parent=self, with_task=True)
         self._projector.progressed.connect(self.projection_progressed)
         self._projector.succeeded.connect(self._on_projected)
         self._projector.failed.connect(self.projection_failed)
