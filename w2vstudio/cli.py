@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "w2vstudio.commands.senses",
     "w2vstudio.commands.map",
     "w2vstudio.commands.corpora",
+    "w2vstudio.commands.phrases",
 )
 
 

@@ -86,7 +86,7 @@ def _load(args):
 
 def _neighbours(args) -> int:
     kv = _load(args)
-    positive, negative = parse_terms(args.word)
+    positive, negative = parse_terms(args.word, kv)
     if not positive and not negative:
         raise W2VError("give a word, or words to add and subtract")
     results = kv.most_similar(positive, negative, topn=args.topn)
@@ -96,7 +96,7 @@ def _neighbours(args) -> int:
 
 def _analogy(args) -> int:
     kv = _load(args)
-    a, b, c = args.words
+    a, b, c = (kv.key_of(w) for w in args.words)
     results = kv.analogy(a, b, c, method=args.method, topn=args.topn).results
     _print_words(results, query_words(kv, [b, c], [a]), args.json)
     return 0

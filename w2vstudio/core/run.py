@@ -21,6 +21,7 @@ from w2vstudio.core.support.memory import available_memory, size_text
 from w2vstudio.core.train.model import EPOCH_WORDS, Model
 from w2vstudio.core.params import TrainParams, memory_needed
 from w2vstudio.core.watch.quality import EpochQuality
+from w2vstudio.core.corpus import phrases
 from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, chain, tracked_ids
 from w2vstudio.core.spark import mllib
@@ -178,14 +179,25 @@ class TrainingRun:
         if self._continue_from is None:
             if scanned.lowercase != p.lowercase:
                 self.params = p = replace(p, lowercase=scanned.lowercase)  # the text was read that way
+            table = None
+            if p.phrases:
+                table, scanned = phrases.find_phrases(scanned, phrases.options_of(p), self._cancel)
+                in_place = True  # the joined scan is this run's own
             corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=in_place)
             check_memory(p, len(corpus.vocab))
             if not self.force:
                 check_softmax_time(p, corpus.vocab.counts)
-            return Model.create(corpus.vocab, p), corpus
+            model = Model.create(corpus.vocab, p)
+            if table is not None:
+                model.set_phrases(table)
+            return model, corpus
         model = self._continue_from
         if not isinstance(model, Model):
             model = Model.load(model)
+        table = model.phrases
+        if table is not None:  # the new text is read as the model's was
+            scanned = table.apply(scanned, self._cancel)
+            in_place = True
         model.params = replace(model.params, epochs=p.epochs, alpha=p.alpha, min_alpha=p.min_alpha,
                                threads=p.threads)
         corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)

@@ -36,8 +36,9 @@ class Block:
 
 
 def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
-           cancel: threading.Event | None = None) -> Iterator[Block]:
-    """Every block of the corpus files (folders searched recursively), in order."""
+           cancel: threading.Event | None = None, phrases=None) -> Iterator[Block]:
+    """Every block of the corpus files (folders searched recursively), in order; with a phrase
+    table (`model.phrases`), each line's words joined by `join_phrases` as training saw them."""
     for stat in corpus.find_files(paths):
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
@@ -45,6 +46,8 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             if cancel is not None and cancel.is_set():
                 raise Cancelled("corpus reading cancelled")
             local = tokenizer(data)
+            if phrases is not None and len(phrases):
+                local = _joined(local, tokenizer, phrases)
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
                 ours = np.concatenate([ours, np.array(new, np.int64)])
@@ -52,6 +55,28 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             words = local >= 0
             ids[words] = ours[local[words]]
             yield Block(data.decode("utf-8"), ids)
+
+
+def _joined(local: np.ndarray, tokenizer, phrases) -> np.ndarray:
+    """A block's tokenizer ids with each line's phrases joined (new tokens added to the tokenizer's words)."""
+    words, out = tokenizer.words, []
+    index = tokenizer.__dict__.setdefault("phrase_index", {})
+    for i in range(len(index), len(words)):  # the index and the words grow together
+        index[words[i]] = i
+    ends = np.flatnonzero(local < 0)
+    start = 0
+    for stop in [*ends.tolist(), len(local)]:
+        line = [words[i] for i in local[start:stop].tolist()]
+        for token in phrases.join_phrases(line):
+            i = index.get(token)
+            if i is None:
+                i = index[token] = len(words)
+                words.append(token)
+            out.append(i)
+        if stop < len(local):
+            out.append(-1)
+        start = stop + 1
+    return np.array(out, np.int32)
 
 
 def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
