@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "w2vstudio.commands.corpora",
     "w2vstudio.commands.weat",
     "w2vstudio.commands.change",
+    "w2vstudio.commands.phrases",
 )
 
 

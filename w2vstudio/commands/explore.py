@@ -90,7 +90,7 @@ def _load(args):
 
 def _neighbours(args) -> int:
     kv = _load(args)
-    positive, negative = parse_terms(args.word)
+    positive, negative = parse_terms(args.word, kv)
     if not positive and not negative:
         raise W2VError("give a word, or words to add and subtract")
     results = kv.most_similar(positive, negative, topn=args.topn)
@@ -100,7 +100,7 @@ def _neighbours(args) -> int:
 
 def _analogy(args) -> int:
     kv = _load(args)
-    a, b, c = args.words
+    a, b, c = (kv.key_of(w) for w in args.words)
     results = kv.analogy(a, b, c, method=args.method, topn=args.topn, include_inputs=args.include_inputs).results
     if not args.json and not args.include_inputs:
         print(f"{a}, {b} and {c} are left out of the answers, as gensim's most_similar does "

@@ -97,7 +97,8 @@ def _context(args, model, kv, inputs: list[str], output_id: int) -> Context:
     if missing:
         raise W2VError(f"{missing[0]}: no such corpus file (give --corpus PATH)")
     index = {w: i for i, w in enumerate(model.vocab.words)}
-    rows = corpus_windows(paths, index, lower, model.params.window, kv.index(inputs[0]), output_id, args.windows)
+    rows = corpus_windows(paths, index, lower, model.params.window, kv.index(inputs[0]), output_id, args.windows,
+                          phrases=model.phrases)
     if not len(rows):
         raise W2VError(f'no window of the corpus centred on "{model.vocab.words[output_id]}" holds '
                        f'"{inputs[0]}": use --context or --single')

@@ -167,6 +167,32 @@ class TrainParams:
         True, "Lowercase", "Whether words are lowercased when the corpus is read.",
         (("Lowercase", True), ("Keep case", False)), (("--keep-case", False, "do not lowercase words"),),
         group="corpus")
+    phrases: bool = _switch(
+        False, "Join phrases", "Join collocations such as \"new york\" into one token (new_york) before training, "
+        "as gensim's Phrases does: a pair is joined when (count(ab) - min count) / (count(a) count(b)) x "
+        "|vocabulary| is above the threshold.", (("Off", False), ("Join phrases", True)),
+        (("--phrases", True, "join collocations into one token before training (gensim's Phrases)"),),
+        group="corpus")
+    phrase_threshold: float = _param(
+        10.0, "Phrase threshold", "A pair becomes a phrase when its score is above this. Usual: 10 (gensim's "
+        "default); higher gives fewer phrases; with npmi scoring, a value from -1 to 1 (e.g. 0.5).",
+        "--phrase-threshold", -1.0, 1e9, group="corpus")
+    phrase_min_count: int = _param(
+        5, "Phrase min count", "Pairs seen fewer times are never phrases (the default scorer also subtracts "
+        "it from the pair's count). Usual: 5.", "--phrase-min-count", 1, 1_000_000_000, group="corpus")
+    phrase_passes: int = _param(
+        1, "Phrase passes", "Passes of phrase finding: 1 joins pairs; 2 also joins a phrase with the next "
+        "word or phrase (three- and four-word phrases).", "--phrase-passes", 1, 5, group="corpus")
+    phrase_npmi: bool = _switch(
+        False, "Phrase scoring", "Score pairs by normalised pointwise mutual information (from -1 to 1) "
+        "instead of the default scorer.", (("Default", False), ("npmi", True)),
+        (("--phrase-npmi", True, "score phrases by normalised PMI (use a threshold from -1 to 1)"),),
+        group="corpus")
+    phrase_connectors: bool = _switch(
+        False, "Connector words", "Let English connector words (of, the, and, ...) stand inside a phrase, "
+        "as in bank_of_america (gensim's ENGLISH_CONNECTOR_WORDS).", (("Off", False), ("English", True)),
+        (("--phrase-connectors", True, "allow English connector words inside phrases (bank_of_america)"),),
+        group="corpus")
     batch_words: int = _param(
         50_000, "Batch size", "Corpus words per batch: the unit of work of a thread; the loss, the plots and "
         "the snapshots are updated once per batch. Usual: 50,000; smaller batches give finer plots and train "

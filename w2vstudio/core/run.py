@@ -18,6 +18,7 @@ from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, pmi_pairs
+from w2vstudio.core.corpus import phrases
 from w2vstudio.core.corpus.heldout import carve
 from w2vstudio.core.lenses.heldout import HeldOutScorer
 from w2vstudio.core.params import TrainParams, check_continued, memory_needed
@@ -205,12 +206,25 @@ class TrainingRun:
         if self._continue_from is None:
             if scanned.lowercase != p.lowercase:
                 self.params = p = replace(p, lowercase=scanned.lowercase)  # the text was read that way
+            table = None
+            if p.phrases:
+                table, joined = phrases.find_phrases(scanned, phrases.options_of(p), self.task)
+                in_place = in_place or joined is not scanned  # a joined scan is this run's own
+                scanned = joined
             corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=in_place)
             check_memory(p, len(corpus.vocab))
             if not self.force:
                 check_softmax_time(p, corpus.vocab.counts)
-            return Model.create(corpus.vocab, p), corpus
+            model = Model.create(corpus.vocab, p)
+            if table is not None:
+                model.set_phrases(table)
+            return model, corpus
         model = self._continue_from
+        table = model.phrases
+        if table is not None and len(table):  # the new text is read as the model's was
+            joined = table.apply(scanned, self.task)
+            in_place = in_place or joined is not scanned  # a joined scan is this run's own
+            scanned = joined
         model.params = replace(model.params, epochs=p.epochs, alpha=p.alpha, min_alpha=p.min_alpha,
                                threads=p.threads)
         corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)

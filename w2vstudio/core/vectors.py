@@ -26,6 +26,10 @@ _FUZZY_CANDIDATES = 300  # of which difflib ranks those sharing the most charact
 _COSMUL_EPSILON = 1e-6  # as in Levy & Goldberg (2014) and gensim
 
 
+PHRASE_DELIMITER = "_"  # the phrase token of "new york" is new_york
+MAX_PHRASE_WORDS = 8  # the longest run of typed words looked up as one phrase
+
+
 def unit_rows(m: np.ndarray) -> np.ndarray:
     """Rows of `m` scaled to unit length (zero rows stay zero), float32."""
     m = np.asarray(m, dtype=np.float32)
@@ -120,7 +124,35 @@ class KeyedVectors:
         return len(self._words)
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self._index
+        return isinstance(word, str) and self.key_of(word) in self._index
+
+    def key_of(self, word: str) -> str:
+        """The vocabulary's token for a typed word: "peanut butter" is the phrase token
+        peanut_butter where the vocabulary has it (words joined by "_"); else the word as typed."""
+        if not isinstance(word, str) or word in self._index:
+            return word
+        parts = word.split()
+        if len(parts) > 1:
+            joined = PHRASE_DELIMITER.join(parts)
+            if joined in self._index:
+                return joined
+        return word
+
+    def phrase_words(self, words: Sequence[str]) -> list[str]:
+        """Typed words with every run that names a phrase token joined into it, from the left, the
+        longest phrase in the vocabulary winning ("peanut butter jelly" -> peanut_butter, jelly)."""
+        out, i, n = [], 0, len(words)
+        while i < n:
+            for j in range(min(n, i + MAX_PHRASE_WORDS), i + 1, -1):
+                joined = PHRASE_DELIMITER.join(words[i:j])
+                if joined in self._index:
+                    out.append(joined)
+                    i = j
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
 
     def __getitem__(self, key: str | int) -> np.ndarray:
         if isinstance(key, (int, np.integer)):
@@ -133,7 +165,7 @@ class KeyedVectors:
     def index(self, word: str) -> int:
         """Row of `word`; an unknown word raises `UnknownWordError` with spelling suggestions."""
         try:
-            return self._index[word]
+            return self._index[self.key_of(word)]
         except (KeyError, TypeError):
             hint = ", ".join(self.suggest(word, 3)) if isinstance(word, str) else ""
             hint = f" (did you mean: {hint}?)" if hint else ""

@@ -73,6 +73,7 @@ class Corpus:
     paths: tuple[Path, ...] = ()
     lowercase: bool = True
     scanned: ScannedCorpus | None = None
+    phrases: bool = False  # join collocations into one token before training
     scanning: bool = False
 
     @property
@@ -253,7 +254,11 @@ class StudioSession(QObject):
         """Make these files and folders, read with this case folding, the corpus (not read yet);
         the case folding is remembered for the next start."""
         settings.put("corpus/lowercase", lowercase)
-        self._set_corpus(Corpus(tuple(Path(p) for p in paths), lowercase))
+        self._set_corpus(Corpus(tuple(Path(p) for p in paths), lowercase, phrases=self._corpus.phrases))
+
+    def set_phrases(self, phrases: bool):
+        """Whether collocations are joined into phrase tokens before training."""
+        self._set_corpus(replace(self._corpus, phrases=phrases))
 
     def set_scanning(self, scanning: bool):
         """The corpus is being read, or no longer."""

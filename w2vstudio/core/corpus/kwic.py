@@ -37,9 +37,10 @@ def word_frequency(kv: KeyedVectors, word: str) -> tuple[int | None, int]:
 
 
 def word_pattern(word: str, lowercase: bool) -> re.Pattern:
-    """`word` as a whole token: not inside a longer run of letters or a joined word."""
-    w = re.escape(word)
-    return re.compile(rf"{w}(?<!{_LETTER}{w})(?<!{_LETTER}{_JOINER}{w})(?!{_JOINER}?{_LETTER})",
+    """`word` as a whole token: not inside a longer run of letters or a joined word. A phrase token
+    (new_york) matches its words with anything but letters between them ("New York", "new-york")."""
+    w = r"[\W_]+".join(re.escape(part) for part in word.split("_")) if "_" in word.strip("_") else re.escape(word)
+    return re.compile(rf"(?<!{_LETTER})(?<!{_LETTER}{_JOINER}){w}(?!{_JOINER}?{_LETTER})",
                       re.IGNORECASE if lowercase else 0)
 
 
@@ -50,7 +51,8 @@ def keyword_in_context(paths, word: str, n: int = 10, width: int = 60, lowercase
     matches. A cancelled `task` raises `Cancelled`."""
     task = task or Task.none()
     pattern = word_pattern(word, lowercase)
-    needle = word.lower() if lowercase else word
+    needle = word.split("_")[0] or word
+    needle = needle.lower() if lowercase else needle
     found: list[ContextLine] = []
     if n < 1:
         return found

@@ -35,9 +35,10 @@ class Block:
 
 
 def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
-           task: Task | None = None) -> Iterator[Block]:
+           task: Task | None = None, phrases=None) -> Iterator[Block]:
     """Every block of the corpus files (folders searched recursively), in order; `task` hears the
-    share of the bytes on disk read so far after each block, and a cancel raises `Cancelled`."""
+    share of the bytes on disk read so far after each block, and a cancel raises `Cancelled`. With a
+    phrase table (`model.phrases`), each line's words are joined by `join_phrases` as training saw them."""
     task = task or Task.none()
     stats = corpus.find_files(paths)
     total, before = sum(s.bytes for s in stats), 0
@@ -48,6 +49,8 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             task.check("corpus reading cancelled")
             task.progress((before + done) / total if total else 1.0)
             local = tokenizer(data)
+            if phrases is not None and len(phrases):
+                local = _joined(local, tokenizer, phrases)
             if len(tokenizer.words) > len(ours):
                 new = [lookup.get(w, UNKNOWN) for w in tokenizer.words[len(ours):]]
                 ours = np.concatenate([ours, np.array(new, np.int64)])
@@ -56,6 +59,28 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             ids[words] = ours[local[words]]
             yield Block(data.decode("utf-8"), ids)
         before += stat.bytes
+
+
+def _joined(local: np.ndarray, tokenizer, phrases) -> np.ndarray:
+    """A block's tokenizer ids with each line's phrases joined (new tokens added to the tokenizer's words)."""
+    words, out = tokenizer.words, []
+    index = tokenizer.__dict__.setdefault("phrase_index", {})
+    for i in range(len(index), len(words)):  # the index and the words grow together
+        index[words[i]] = i
+    ends = np.flatnonzero(local < 0)
+    start = 0
+    for stop in [*ends.tolist(), len(local)]:
+        line = [words[i] for i in local[start:stop].tolist()]
+        for token in phrases.join_phrases(line):
+            i = index.get(token)
+            if i is None:
+                i = index[token] = len(words)
+                words.append(token)
+            out.append(i)
+        if stop < len(local):
+            out.append(-1)
+        start = stop + 1
+    return np.array(out, np.int32)
 
 
 def line_numbers(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:

@@ -52,11 +52,12 @@ def windows_of(tokens: np.ndarray, offsets: np.ndarray, window: int, input_id: i
 
 
 def corpus_windows(paths, index: dict[str, int], lowercase: bool, window: int, input_id: int, output_id: int,
-                   cap: int = DEFAULT_CAP, task: Task | None = None) -> np.ndarray:
-    """`windows_of` over the corpus files, streamed (block by block, lines whole), up to `cap`."""
+                   cap: int = DEFAULT_CAP, task: Task | None = None, phrases=None) -> np.ndarray:
+    """`windows_of` over the corpus files, streamed (block by block, lines whole), up to `cap`;
+    with the model's phrase table (`model.phrases`), the lines joined as training read them."""
     found = []
     total = 0
-    for block in blocks(paths, index, lowercase, task):
+    for block in blocks(paths, index, lowercase, task, phrases):
         ids = block.ids
         ids = ids[(ids >= 0) | (ids == LINE_END)]  # out-of-vocabulary words dropped
         ends = np.flatnonzero(ids == LINE_END)

@@ -55,7 +55,7 @@ def with_counts(kv: KeyedVectors, pairs: list[tuple[str, float]]) -> list[Row]:
 
 def neighbours(kv: KeyedVectors, text: str, topn: int) -> list[Row] | Unknown:
     """Nearest words to the words of `text` (a `-` before a word subtracts it)."""
-    positive, negative = parse_terms(text)
+    positive, negative = parse_terms(text, kv)
     if not positive and not negative:
         raise W2VError("Type a word to see its nearest neighbours.")
     missing = unknown_words(kv, positive + negative)

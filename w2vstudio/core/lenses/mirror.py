@@ -76,7 +76,7 @@ def corpus_weights(model: Model, paths, row: int, subsampling: bool = True, max_
     by_distance = weights(p.window, p.shrink_window)
     total = np.zeros(len(model.vocab))
     seen, capped = 0, False
-    for block in stream.blocks(paths, model.vocab.index, p.lowercase, task):
+    for block in stream.blocks(paths, model.vocab.index, p.lowercase, task, model.phrases):
         if seen >= max_occurrences:
             capped = True
             break

@@ -124,7 +124,7 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
     wanted[rows] = True
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     word = model.vocab.words[text_for] if text_for is not None else ""
-    for block in stream.blocks(paths, model.vocab.index, model.params.lowercase, task):
+    for block in stream.blocks(paths, model.vocab.index, model.params.lowercase, task, model.phrases):
         ids = block.ids[block.ids != stream.UNKNOWN]  # as in training: unknown words never count
         at = np.flatnonzero(wanted[ids])
         if not len(at):

@@ -34,6 +34,9 @@ _FIXED = {
     "threads": (0, "Spark's cores set the parallelism: --master local[N], --partitions, "
                    "--spark-conf spark.executor.cores=N"),
     "batch_words": (None, "no batches"),
+    "phrases": (False, "no phrases: Spark tokenises the text itself"),
+    **{name: (None, "no phrases") for name in ("phrase_threshold", "phrase_min_count", "phrase_passes",
+                                               "phrase_npmi", "phrase_connectors")},
 }
 _NOT_USED = ("negative", "sample", "min_alpha")  # our defaults that differ from what MLlib does
 MAPPED = ("dim", "window", "min_count", "epochs", "alpha", "seed", "hs", "lowercase")  # followed by MLlib

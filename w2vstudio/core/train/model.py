@@ -14,7 +14,9 @@ from w2vstudio.core.errors import FormatError
 from w2vstudio.core.train.modelfile import FORMAT, VERSION  # noqa: F401  (the format's tag and version)
 from w2vstudio.core.params import TrainParams  # noqa: F401  (re-exported: defined in params.py)
 from w2vstudio.core.vocab import Vocabulary
+from w2vstudio.core.corpus.phrases import PhraseTable
 
+PHRASES = "phrases"  # model.extras (the table) and model.info (its options)
 EPOCH_WORDS = "epoch_words"  # model.info: corpus words per epoch, the loss plot's and the snapshots' unit
 
 
@@ -58,6 +60,22 @@ class Model:
         self.syn1 = _zero_extend(self.syn1, max(new - 1, 0) if self.params.hs else 0)
         self.syn1soft = _zero_extend(self.syn1soft.reshape(-1, self.dim), new if self.params.softmax else 0)
         self.vocab = vocab
+
+    @property
+    def phrases(self):
+        """The phrase table the corpus was joined with (`corpus.phrases.PhraseTable`), or None."""
+        if PHRASES not in self.extras or not isinstance(self.info.get(PHRASES), dict):
+            return None
+        cached = getattr(self, "_phrase_table", None)
+        if cached is None or cached[0] is not self.extras[PHRASES]:
+            cached = (self.extras[PHRASES], PhraseTable.from_array(self.extras[PHRASES], self.info[PHRASES]))
+            self._phrase_table = cached
+        return cached[1]
+
+    def set_phrases(self, table) -> None:
+        """Keep the phrase table with the model (saved in its file: `extra_phrases` and `info["phrases"]`)."""
+        self.extras[PHRASES] = table.to_array()
+        self.info[PHRASES] = {**table.options.to_dict(), "count": len(table)}
 
     def keyed_vectors(self):
         """The input vectors as a KeyedVectors object (sharing memory)."""
@@ -111,6 +129,10 @@ class Model:
             model.check()
         except ValueError as exc:
             raise FormatError(f"{path} is damaged: {exc}") from None
+        try:
+            model.phrases
+        except FormatError as exc:
+            raise FormatError(f"{path}: {exc}") from None
         return model
 
 

@@ -119,7 +119,7 @@ class AxesView(QWidget):
         source, target = self.axis_words(0)
         self.evidence_text.setPlainText(f"Reading the corpus for “{word}”…")
         self._evidence.start(evidence, list(paths), word, source, target, model.params.window,
-                             lowercase=model.params.lowercase, with_task=True)
+                             lowercase=model.params.lowercase, phrases=model.phrases, with_task=True)
 
     def refresh(self):
         """Draw the current model's words on the axes as the form says."""

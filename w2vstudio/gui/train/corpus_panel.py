@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton,
-                               QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QProgressBar,
+                               QPushButton, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from w2vstudio.core.corpus import phrases
 from w2vstudio.core.corpus.files import FileStat, find_files
+from w2vstudio.core.params import TrainParams
 from w2vstudio.core.corpus.scan import ScannedCorpus, scan_corpus
 from w2vstudio.core.support.printable import verbatim_html
 from w2vstudio.gui.studio_session import StudioSession
@@ -64,6 +66,17 @@ class CorpusPanel(QWidget):
         self.lowercase.setToolTip("Fold words to lower case while reading (usual for English; "
                                   "changing it rescans the corpus).")
         self.lowercase.toggled.connect(self._on_lowercase_toggled)
+        self.join_phrases = QCheckBox("Join phrases")
+        self.join_phrases.setChecked(session.corpus.phrases)
+        self.join_phrases.setToolTip("Join collocations such as \"new york\" into one token (new_york) before "
+                                     "training, as gensim's Phrases does (min count 5, threshold 10).")
+        self.join_phrases.toggled.connect(self._on_phrases_toggled)
+        self.phrase_list = QListWidget()
+        self.phrase_list.setToolTip("The phrases found in the corpus, best score first: phrase, count, score.")
+        self.phrase_list.setVisible(False)
+        self._phrases = Call(self)
+        self._phrases.succeeded.connect(self._on_phrases_found)
+        self._phrases.failed.connect(self._on_scan_failed)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # error messages name files
         self.summary.setWordWrap(True)
@@ -82,6 +95,7 @@ class CorpusPanel(QWidget):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(self.lowercase)
+        buttons.addWidget(self.join_phrases)
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.progress, 1)
         scan_row.addWidget(self.cancel_button)
@@ -89,6 +103,7 @@ class CorpusPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.phrase_list, 1)
         layout.addLayout(scan_row)
         layout.addWidget(self.summary)
         session.scan_requested.connect(self.scan)
@@ -174,6 +189,7 @@ class CorpusPanel(QWidget):
         self._files = scanned.files
         self._session.set_scanned(scanned)
         self._show_files()
+        self._find_phrases()
         self.scan_finished.emit(scanned)
 
     def _on_scan_failed(self, message: str):
@@ -190,3 +206,26 @@ class CorpusPanel(QWidget):
         self._session.set_corpus(self._session.corpus.paths, checked)
         if scanned is not None:
             self._show_files()
+
+    def _on_phrases_toggled(self, checked: bool):
+        self._session.set_phrases(checked)
+        self._find_phrases()
+
+    def _find_phrases(self):
+        """List the phrases of the scanned corpus (in the background) while "Join phrases" is on."""
+        scanned = self._session.corpus.scanned
+        self.phrase_list.setVisible(self.join_phrases.isChecked())
+        if not self.join_phrases.isChecked() or scanned is None:
+            self._phrases.stop()
+            self.phrase_list.clear()
+            return
+        self.phrase_list.clear()
+        self.phrase_list.addItem("Finding phrases…")
+        self._phrases.start(phrases.export_phrases, scanned, phrases.options_of(TrainParams(phrases=True)),
+                            with_task=True)
+
+    def _on_phrases_found(self, found: list):
+        self.phrase_list.clear()
+        self.phrase_list.addItems([f"{p.token}   {p.count:,}   {p.score:,.1f}" for p in found[:5000]])
+        if not found:
+            self.phrase_list.addItem("No phrases found.")

@@ -231,7 +231,8 @@ class TrainingPlots(QWidget):
             x = np.array([[e - 1, e] for e, _ in self._means], dtype=np.float64).reshape(-1)
             means = np.repeat(np.array([m for _, m in self._means], dtype=np.float64), 2)
             self._mean_curve.setData(x, means)
-            self._heldout_curve.setData(*self._heldout)
+            hx, hy, connect = _finite_points(*self._heldout)
+            self._heldout_curve.setData(hx, hy, connect=connect)
             self.heldout_note.setVisible(len(self._heldout[0]) > 0)
             if len(self._heldout[1]):
                 y = np.concatenate([y, self._heldout[1]])
@@ -248,7 +249,8 @@ class TrainingPlots(QWidget):
         scores = np.array([[np.nan if e.get(key) is None else e[key] for key, _, _ in QUALITY_CURVES]
                            for e in self._quality], dtype=np.float64).reshape(-1, len(QUALITY_CURVES))
         for (key, _, _), y in zip(QUALITY_CURVES, scores.T):
-            self._quality_curves[key].setData(epochs, y, connect="finite")
+            x, y, connect = _finite_points(epochs, y)
+            self._quality_curves[key].setData(x, y, connect=connect)
         return scores.reshape(-1)
 
     def _on_loss_plot_clicked(self, event):
@@ -269,6 +271,18 @@ def _stored_quality(entries) -> list[dict]:
 
     return [e for e in entries if isinstance(e, dict) and number(e.get("epoch"))
             and all(e.get(key) is None or number(e[key]) for key, _, _ in QUALITY_CURVES)]
+
+
+def _finite_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | str]:
+    """(x, y, connect) of a curve with symbols, its missing values (None, NaN) left out and the line
+    broken where they were. pyqtgraph must never hold a symbol at NaN: with none finite, its
+    `ScatterPlotItem.boundingRect` warns (All-NaN slice) inside Qt's paint, and a warning turned
+    into an error there (pytest's filterwarnings) leaves Qt with no rectangle: a segfault."""
+    kept = np.flatnonzero(np.isfinite(y))
+    if not len(kept):
+        return np.zeros(0), np.zeros(0), "all"
+    connect = np.append(np.diff(kept) == 1, False).astype(np.int32)  # point i joins i + 1 when both were kept
+    return x[kept], y[kept], connect
 
 
 def _fit_y(plot: pg.PlotWidget, y: np.ndarray):

@@ -3,6 +3,8 @@ live plots."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import gc
 import math
 from collections import deque
@@ -209,7 +211,7 @@ class TrainPanel(QWidget):
             return
         corpus = self._session.corpus
         try:
-            params = self.form.params(corpus.lowercase)
+            params = replace(self.form.params(corpus.lowercase), phrases=corpus.phrases)
         except (ValueError, W2VError) as exc:
             self.failed.emit(str(exc))
             return
