@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from w2vstudio.core.files.ensemble import first_run
 from w2vstudio.core.files.vectorfiles import detect_format, load_vectors
 from w2vstudio.core.lenses.frequency import counts_of, deciles
 from w2vstudio.core.train.model import Model, TrainParams
@@ -22,7 +22,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    path = Path(args.model)
+    path = first_run(args.model)  # an ensemble: its first run
     if detect_format(path) == "model":
         model = Model.load(path)
         kv, sample = model.keyed_vectors(), model.params.sample

@@ -9,6 +9,7 @@ from pathlib import Path
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import probe_summaries
+from w2vstudio.core.files.ensemble import first_run
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.train.snapshots import stored_snapshots
@@ -53,6 +54,7 @@ def describe_spark(path) -> dict:
 
 
 def run(args) -> int:
+    args.model = str(first_run(args.model))  # an ensemble: its first run
     if Path(args.model).is_dir():
         info = describe_spark(args.model)
         print(jsonsafe.dumps(info) if args.json else "\n".join(_spark_table(info)))

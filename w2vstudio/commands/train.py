@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.pair_likelihood import parse_pair
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.support.output import check_output, rescue
-from w2vstudio.core.run import TrainingRun, WatchOptions
+from w2vstudio.core.files.ensemble import EnsembleWriter
+from w2vstudio.core.run import EnsembleRun, TrainingRun, WatchOptions
 from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
 from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, SparkProgress, parse_conf
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
@@ -38,6 +40,13 @@ def add_parser(subparsers):
     p.add_argument("--force", action="store_true",
                    help="train with --softmax even when the estimated time is above 30 minutes")
     params.add_arguments(p.add_argument_group("training parameters"))
+    ensemble = p.add_argument_group("ensembles (K models kept together in the folder -o names)")
+    ensemble.add_argument("--runs", type=int, default=1, metavar="K",
+                          help="train K models of one scan, seeds --seed, --seed + 1, ... (default 1: one model); "
+                               "written as a folder: manifest.json and run-1.npz ... run-K.npz")
+    ensemble.add_argument("--bootstrap", action="store_true",
+                          help="each run on a bootstrap resample of the corpus's lines (chunks of 1,000 words "
+                               "for a corpus of few long lines), drawn with its seed")
     watch = p.add_argument_group("watching training (stored in the model file)")
     watch.add_argument("--snapshots", type=int, default=0, metavar="N",
                        help="snapshot the tracked words' vectors N times per epoch (needs --format model; "
@@ -100,6 +109,10 @@ def _pair(text: str) -> tuple[str, str]:
 def run(args) -> int:
     out = Path(args.output)
     spark = _spark(args)
+    if not 1 <= args.runs <= 1000:
+        raise W2VError(f"--runs {args.runs}: must be a whole number from 1 to 1,000")
+    if args.runs > 1 or args.bootstrap:
+        return _train_ensemble(args, out, spark)
     check_output(out)
     watch = _watch(args)
     progress = _Progress(enabled=not args.quiet)
@@ -146,6 +159,65 @@ def run(args) -> int:
     code = _write(model, out, args.format, summary)
     print(jsonsafe.dumps(summary))
     return code
+
+
+def _train_ensemble(args, out: Path, spark) -> int:
+    """K runs of one scan into the folder `out` (each run written as it ends, the manifest last)."""
+    if spark is not None:
+        raise W2VError("--runs and --bootstrap train here, not on Spark: leave out --engine spark")
+    if args.continue_from:
+        raise W2VError("--runs and --bootstrap train new models: leave out --continue-from")
+    inputs = {Path(c).resolve() for c in args.corpus}
+    if out.resolve() in inputs or any(p in inputs for p in out.resolve().parents):
+        raise W2VError(f"-o {out}: the output must not be one of the corpus paths")
+    writer = EnsembleWriter(out, args.format)
+    writer.prepare()
+    watch = _watch(args)
+    p = params.from_args(args)
+    progress = _Progress(enabled=not args.quiet)
+    runs: list[dict] = [None] * args.runs
+
+    def written(k: int, result):
+        model = result.model
+        path = writer.add(lambda path: _save(model, path, args.format), result.model.params.seed,
+                          dataclasses.asdict(model.params), args.bootstrap)
+        runs[k] = {"file": path.name, "seed": model.params.seed, "corpus_words": result.corpus_words,
+                   "train_seconds": round(result.train.seconds, 3), "epoch_losses": result.train.epoch_losses}
+        if not args.quiet:
+            tqdm.write(f"run {k + 1} of {args.runs} done: {path}", file=sys.stderr)
+
+    training = EnsembleRun(args.corpus, p, args.runs, args.bootstrap, watch=watch,
+                           callback=lambda k, report: progress.training(report), on_scan=progress.scanning,
+                           on_run=written, force=args.force)
+    try:
+        with OneBlasThread():
+            result = training.train()
+    finally:
+        progress.close()
+    writer.finish(args.bootstrap, result.documents, result.files)
+    if result.invalid_utf8:
+        print(f"w2vstudio: warning: {result.invalid_utf8} bytes of invalid UTF-8 were replaced", file=sys.stderr)
+    for skipped in result.skipped:
+        print(f"w2vstudio: warning: skipped {skipped['path']}: {skipped['reason']}", file=sys.stderr)
+    summary = {
+        "output": str(out), "format": args.format, "runs": args.runs, "bootstrap": args.bootstrap,
+        "documents": result.documents or None, "side_by_side": result.side_by_side,
+        "raw_words": result.raw_words, "corpus_words": result.corpus_words,
+        "vocab_size": len(training.corpus.vocab), "dim": p.dim, "epochs": p.epochs,
+        "scan_seconds": round(result.prepare_seconds, 3), "train_seconds": round(result.seconds, 3),
+        "seeds": result.seeds, "run_files": runs, "skipped": result.skipped,
+    }
+    print(jsonsafe.dumps(summary))
+    return 0
+
+
+def _save(model: Model, path: Path, fmt: str) -> None:
+    if fmt == "model":
+        model.save(path)
+    else:
+        from w2vstudio.core.files.vectorfiles import save_vectors
+
+        save_vectors(model.keyed_vectors(), path, fmt)
 
 
 def _nothing_to_predict(epochs: list[int]) -> str:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary_records
-from w2vstudio.core.files import fasttext
+from w2vstudio.core.files import ensemble, fasttext
 from w2vstudio.core.train import modelfile
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, ForeignFile, FormatError, W2VError
@@ -40,7 +40,7 @@ from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, numb
 from w2vstudio.core.files import sparkfiles as spark_files
 from w2vstudio.core.vectors import KeyedVectors
 
-READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark")
+READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark", "ensemble")
 WRITE_FORMATS = ("bin", "txt", "tsv", "model")
 
 _CHUNK = 1 << 24  # bytes read at a time
@@ -55,7 +55,10 @@ _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per w
 
 
 def detect_format(path: str | Path) -> str:
-    """One of READ_FORMATS, from the file's content (a folder: a saved Spark model)."""
+    """One of READ_FORMATS, from the file's content (a folder: an ensemble or a saved Spark model)."""
+    if ensemble.is_ensemble(path):
+        ensemble.read_manifest(path)
+        return "ensemble"
     if Path(path).is_dir():
         spark_files.read_metadata(path)
         return "spark"
@@ -107,6 +110,8 @@ def load_vectors(
         return kv
     if fmt == "spark":
         return spark_files.read_spark_model(path, limit, cancel)
+    if fmt == "ensemble":
+        return read_ensemble(path, limit, cancel)
     if fmt == "model":
         words, vectors, counts = _read_model(path, limit)
     elif fmt == "word2vec-bin":
@@ -124,6 +129,20 @@ def load_vectors(
         some = "1 word is" if bad[0] == 1 else f"{bad[0]:,} words are"
         kv.notes = (f"{path}: {some} not valid UTF-8: their bad bytes were replaced by \ufffd",)
     return kv
+
+
+def read_ensemble(path: str | Path, limit: int | None = None,
+                  cancel: threading.Event | None = None) -> ensemble.Ensemble:
+    """An ensemble folder (or its manifest.json): each run read as `load_vectors` reads it, then
+    kept on the words they share."""
+    folder, manifest = ensemble.read_manifest(path)
+    runs = []
+    for file in ensemble.run_paths(folder, manifest):
+        fmt = detect_format(file)
+        if fmt not in ("model", "word2vec-bin", "word2vec-txt"):
+            raise FormatError(f"{file}: a run of an ensemble must be a model or word2vec vectors, not {fmt}")
+        runs.append(load_vectors(file, limit, fmt, cancel))
+    return ensemble.Ensemble(runs, [r.seed for r in manifest.runs], manifest)
 
 
 def _check(cancel: threading.Event | None) -> None:
