@@ -23,6 +23,8 @@ CORPUS_LINES = 300  # about 14,000 words
 SMOKE = {
     "bench_contention": (["--corpus", CORPUS, "--max-words", "5000", "--threads", "1", "2"],
                          r"2 threads +shared .* private ", (), ()),
+    "bench_ensemble": (["--corpus", CORPUS, "--runs", "2", "--rounds", "1", "--threads", "1", "--dim", "10",
+                        "--min-count", "2"], r"ensemble / separate time: [\d.]+", (), ()),
     "bench_gui_stall": ([CORPUS, "--epochs", "1", "--runs", "1"], r"best of 1: [\d.]+ ms", (), ()),
     "bench_kernel": (["--corpus", CORPUS, "--repeat", "1"], r"CBOW +\d+ k raw words/s", (), ()),
     "bench_load_large": (["--words", "2000", "--dim", "10"], r"w2vstudio .* s +peak RSS .* 2,000 words", (),

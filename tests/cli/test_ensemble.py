@@ -36,6 +36,8 @@ def test_train_runs_then_neighbours_with_agreement(topic_file, tmp_path, capsys)
     assert axis["runs"] == 2 and [w["word"] for w in axis["words"]] == ["sea2", "sky2"]
     assert all("sd" in w for w in axis["words"])
     assert axis["words"][0]["score"] < axis["words"][1]["score"]
+    info = _json(capsys, "info", out, "--json")
+    assert info["ensemble"]["seeds"] == [5, 6] and info["path"].endswith("run-1.npz")
 
 
 def test_runs_of_seeds_and_bad_input(topic_file, tmp_path, capsys):
