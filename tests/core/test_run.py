@@ -136,3 +136,22 @@ def test_a_failed_run_leaves_no_evaluation_thread(topic_file):
     with pytest.raises(Diverged):
         run.train()
     assert not [t for t in threading.enumerate() if t.name.startswith("w2v-quality")]
+
+
+def test_an_ensemble_run_shares_one_encoding_seeds_and_bootstrap(topic_file):
+    from w2vstudio.core.corpus.scan import scan_corpus
+    from w2vstudio.core.run import EnsembleRun
+
+    scanned = scan_corpus([topic_file])
+    params = TrainParams(dim=8, epochs=1, min_count=2, threads=2, seed=3)
+    for side in (False, True):
+        run = EnsembleRun(scanned, params, 3, bootstrap=True, side_by_side=side)
+        done = run.train()
+        models = [r.model for r in done.results]
+        assert done.seeds == [3, 4, 5] and [m.params.seed for m in models] == [3, 4, 5]
+        assert all(m.vocab is run.corpus.vocab for m in models) and done.documents == "lines"
+        assert all(m.params.threads == (1 if side else 2) for m in models)
+        assert not np.array_equal(models[0].vectors, models[1].vectors)
+    taken = []
+    EnsembleRun(scanned, params, 2, on_run=lambda k, result: taken.append(k)).train()
+    assert sorted(taken) == [0, 1]
