@@ -149,3 +149,23 @@ def test_few_long_lines_are_resampled_in_chunks(topic_corpus):
     starts, ends, what = documents(long)
     assert what.startswith("chunks") and list(ends - starts) == [CHUNK] * 3 + [10]
     assert resample(long, 1).n_tokens <= 4 * CHUNK
+
+
+def test_a_session_keeps_an_ensemble_whole(tmp_path):
+    from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_session
+
+    e = Ensemble(runs(3), [4, 5, 6])
+    save_session(tmp_path / "s", [("ens", e), ("one", runs(1)[0])], current=0)
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "model-1-run-2.npz", "model-1-run-3.npz", "model-1.npz", "model-2.npz", SESSION_FILE]
+    (name, back), _ = load_session(tmp_path / "s").models
+    assert name == "ens" and isinstance(back, Ensemble) and back.seeds == (4, 5, 6)
+    for a, b in zip(back.runs, e.runs):
+        np.testing.assert_array_equal(a.vectors, b.vectors)
+    save_session(tmp_path / "s", [("one", runs(1)[0])])  # the ensemble's files go with it
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == ["model-1.npz", SESSION_FILE]
+    index = json.loads((tmp_path / "s" / SESSION_FILE).read_text())
+    index["models"][0].update(kind="ensemble", runs=["../x.npz"], seeds=[1, 2])
+    (tmp_path / "s" / SESSION_FILE).write_text(json.dumps(index))
+    with pytest.raises(FormatError, match="the runs of model 1"):
+        load_session(tmp_path / "s")
