@@ -39,20 +39,17 @@ def sd(values: np.ndarray, axis: int = 0) -> np.ndarray:
     return values.std(axis=axis, ddof=1) if values.shape[axis] > 1 else np.zeros(np.delete(values.shape, axis))
 
 
-def across_runs(runs: list[KeyedVectors], ranking: Callable[[KeyedVectors, int], list[tuple[str, float]]],
-                topn: int) -> AgreedList:
-    """`ranking(kv, n)`: a run's best n answers (word, score), best first; asked for all of each run's
-    answers, so every candidate has its score in every run."""
+def across_runs(runs: list[KeyedVectors], scoring: Callable[[KeyedVectors], np.ndarray], topn: int) -> AgreedList:
+    """`scoring(kv)`: every word's score in a run, (V,), -inf for a word that cannot be an answer;
+    a run's top n are its `topn` best (ties: the more frequent first, as `KeyedVectors` ranks)."""
     k, n_words = len(runs), len(runs[0])
     scores = np.full((k, n_words), -np.inf)
     agreement = np.zeros(n_words, dtype=np.int64)
     for r, kv in enumerate(runs):
-        answers = ranking(kv, n_words)
-        if not answers:
-            continue
-        rows = np.fromiter((kv.word_rows[w] for w, _ in answers), dtype=np.int64, count=len(answers))
-        scores[r, rows] = [s for _, s in answers]
-        agreement[rows[:topn]] += 1
+        got = scoring(kv)
+        scores[r, : len(got)] = got
+        idx, vals = top_k(got[None], topn)
+        agreement[idx[0][np.isfinite(vals[0])]] += 1
     valid = np.isfinite(scores).all(axis=0)
     mean = np.where(valid, np.where(valid, scores, 0).mean(axis=0), -np.inf)
     idx, _ = top_k(mean[None], min(topn, int(valid.sum())))
@@ -64,9 +61,9 @@ def across_runs(runs: list[KeyedVectors], ranking: Callable[[KeyedVectors, int],
 
 def neighbours(kv: KeyedVectors, positive, negative=(), topn: int = 10) -> AgreedList:
     """Nearest words to `positive` minus `negative` (as `KeyedVectors.most_similar`) in each run."""
-    return across_runs(runs_of(kv), lambda run, n: run.most_similar(positive, negative, topn=n), topn)
+    return across_runs(runs_of(kv), lambda run: run.similarity_scores(positive, negative), topn)
 
 
 def analogy(kv: KeyedVectors, a: str, b: str, c: str, method: str = "add", topn: int = 10) -> AgreedList:
     """a : b :: c : ? (as `KeyedVectors.analogy`) in each run."""
-    return across_runs(runs_of(kv), lambda run, n: run.analogy(a, b, c, method=method, topn=n).results, topn)
+    return across_runs(runs_of(kv), lambda run: run.analogy_scores(a, b, c, method), topn)

@@ -86,8 +86,8 @@ def analogy(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int, ex
                         include_inputs=not exclude_inputs)
     rows = with_counts(kv, answer.results)
     if isinstance(kv, Ensemble):  # mean ± sd over the runs; the expected word's rank in the first run
-        found = agreement.across_runs(kv.runs, lambda run, n: run.analogy(
-            a, b, c, method=method, topn=n, include_inputs=not exclude_inputs).results, topn)
+        found = agreement.across_runs(kv.runs, lambda run: run.analogy_scores(
+            a, b, c, method, include_inputs=not exclude_inputs), topn)
         rows = agreed_rows(kv, found)
     return AnalogyAnswer(rows, expected or None, answer.expected_rank)
 
