@@ -169,3 +169,10 @@ def test_a_session_keeps_an_ensemble_whole(tmp_path):
     (tmp_path / "s" / SESSION_FILE).write_text(json.dumps(index))
     with pytest.raises(FormatError, match="the runs of model 1"):
         load_session(tmp_path / "s")
+
+
+def test_a_corpus_folder_with_another_manifest_stays_a_corpus(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / MANIFEST).write_text('{"name": "my corpus"}')
+    (tmp_path / "texts" / "a.txt").write_text("some words here\n")
+    assert sort_paths([tmp_path / "texts"]).corpus == [tmp_path / "texts"]

@@ -61,7 +61,17 @@ def manifest_path(path: str | Path) -> Path | None:
 
 
 def is_ensemble(path: str | Path) -> bool:
-    return manifest_path(path) is not None
+    """A folder (or its manifest.json) whose manifest names the ensemble format in its first bytes:
+    a corpus folder with some other manifest.json stays a corpus."""
+    file = manifest_path(path)
+    if file is None:
+        return False
+    try:
+        with open_input(file, FormatError) as f:
+            head = f.read(4096)
+    except (FormatError, OSError):
+        return False
+    return f'"{FORMAT}"'.encode() in head
 
 
 def read_manifest(path: str | Path) -> tuple[Path, Manifest]:
