@@ -187,7 +187,8 @@ def _train_ensemble(args, out: Path, spark) -> int:
             tqdm.write(f"run {k + 1} of {args.runs} done: {path}", file=sys.stderr)
 
     training = EnsembleRun(args.corpus, p, args.runs, args.bootstrap, watch=watch,
-                           callback=lambda k, report: progress.training(report), on_scan=progress.scanning,
+                           callback=lambda k, report: progress.training(report, f"run {k + 1}/{args.runs}"),
+                           on_scan=progress.scanning,
                            on_run=written, force=args.force)
     try:
         with OneBlasThread():
@@ -272,14 +273,14 @@ class _Progress:
         bar.set_postfix_str(f"{words:,} words", refresh=False)
         bar.update(done - bar.n)
 
-    def training(self, report):
+    def training(self, report, stage: str = "training"):
         if isinstance(report, SparkProgress):
             bar = self._bar("Spark", report.tasks, "task")
             bar.total = report.tasks
             bar.set_postfix_str(f"{report.stages_done}/{report.stages} stages of {report.jobs} jobs", refresh=False)
             bar.update(report.tasks_done - bar.n)
         elif isinstance(report, BatchReport):
-            bar = self._bar("training", report.total_words, "word")
+            bar = self._bar(stage, report.total_words, "word")  # an ensemble: a bar per run
             bar.set_postfix_str(f"epoch {report.epoch}, loss {report.loss:.4f}", refresh=False)
             bar.update(report.words_done - bar.n)
         elif self.enabled:

@@ -56,8 +56,8 @@ _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per w
 
 def detect_format(path: str | Path) -> str:
     """One of READ_FORMATS, from the file's content (a folder: an ensemble or a saved Spark model)."""
-    if ensemble.is_ensemble(path):
-        ensemble.read_manifest(path)
+    if ensemble.is_ensemble(path) or (Path(path).is_dir() and ensemble.manifest_path(path) is not None):
+        ensemble.read_manifest(path)  # a folder with a manifest: what is wrong with it, in one line
         return "ensemble"
     if Path(path).is_dir():
         spark_files.read_metadata(path)
