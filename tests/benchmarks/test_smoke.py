@@ -25,6 +25,8 @@ SMOKE = {
                          r"2 threads +shared .* private ", (), ()),
     "bench_distinct_tokens": (["--distinct", "20000", "--scan-memory", "1M"],
                               r"exit 0  peak RSS [\d,]+ MiB  counting \{'method': 'pruned'", (), ()),
+    "bench_ensemble": (["--corpus", CORPUS, "--runs", "2", "--rounds", "1", "--threads", "1", "--dim", "10",
+                        "--min-count", "2"], r"ensemble / separate time: [\d.]+", (), ()),
     "bench_gui_stall": ([CORPUS, "--epochs", "1", "--runs", "1"], r"best of 1: [\d.]+ ms", (), ()),
     "bench_heldout": (["--corpus", CORPUS, "--dim", "10", "--fraction", "0.05"], r"negative +[\d,]+ +[\d.]+ +[\d.]+ +[\d.]+%", (), ()),
     "bench_kernel": (["--corpus", CORPUS, "--repeat", "1"], r"CBOW +\d+ k raw words/s", (), ()),

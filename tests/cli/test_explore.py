@@ -49,14 +49,15 @@ def last_json(out):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def as_results(pairs):
-    return [{"word": w, "score": pytest.approx(s, abs=1e-6)} for w, s in pairs]
+def as_results(pairs, sd_key="cosine_sd"):
+    """A single model's answers: agreement 1 and sd 0 (the keys an ensemble fills in)."""
+    return [{"word": w, "score": pytest.approx(s, abs=1e-6), "agreement": 1, sd_key: 0.0} for w, s in pairs]
 
 
 def test_neighbours(capsys, kv, vectors_file):
     code, out, err = run(capsys, "neighbours", vectors_file, "king", "--topn", "3", "--json")
     assert code == 0 and err == ""
-    assert last_json(out) == {"query": [{"word": "king", "sign": "+", "built_from_ngrams": False}],
+    assert last_json(out) == {"query": [{"word": "king", "sign": "+", "built_from_ngrams": False}], "runs": 1,
                               "results": as_results(kv.most_similar("king", topn=3))}
     code, out, _ = run(capsys, "neighbours", vectors_file, "king", "--topn", "3")
     lines = out.splitlines()
@@ -78,11 +79,11 @@ def test_analogy(capsys, kv, vectors_file):
     argv = ["analogy", vectors_file, "man", "king", "woman", "--topn", "4", "--json"]
     code, out, _ = run(capsys, *argv)
     assert code == 0 and last_json(out)["results"] == as_results(
-        kv.analogy("man", "king", "woman", topn=4).results
+        kv.analogy("man", "king", "woman", topn=4).results, "sd"
     )
     code, out, _ = run(capsys, *argv, "--method", "mul")
     expected = kv.analogy("man", "king", "woman", method="mul", topn=4).results
-    assert code == 0 and last_json(out)["results"] == as_results(expected)
+    assert code == 0 and last_json(out)["results"] == as_results(expected, "sd")
 
 
 def test_eval_with_given_files(capsys, kv, vectors_file, tmp_path):
@@ -171,5 +172,6 @@ def test_analogy_says_it_leaves_the_inputs_out_and_can_keep_them(capsys, kv, vec
                        "--json")
     data = last_json(out)
     assert code == 0 and data["inputs_excluded"] is False
-    assert data["results"] == as_results(kv.analogy("man", "king", "woman", topn=11, include_inputs=True).results)
+    assert data["results"] == as_results(kv.analogy("man", "king", "woman", topn=11, include_inputs=True).results,
+                                         "sd")
     assert {"man", "king", "woman"} <= {r["word"] for r in data["results"]}

@@ -138,3 +138,59 @@ def test_a_failed_run_leaves_no_evaluation_thread(topic_file):
     with pytest.raises(Diverged):
         run.train()
     assert not [t for t in threading.enumerate() if t.name.startswith("w2v-quality")]
+
+
+def test_an_ensemble_run_shares_one_encoding_seeds_and_bootstrap(topic_file):
+    from w2vstudio.core.corpus.scan import scan_corpus
+    from w2vstudio.core.run import EnsembleRun
+
+    scanned = scan_corpus([topic_file])
+    params = TrainParams(dim=8, epochs=1, min_count=2, threads=2, seed=3)
+    for side in (False, True):
+        run = EnsembleRun(scanned, params, 3, bootstrap=True, side_by_side=side)
+        done = run.train()
+        models = [r.model for r in done.results]
+        assert done.seeds == [3, 4, 5] and [m.params.seed for m in models] == [3, 4, 5]
+        assert all(m.vocab is run.corpus.vocab for m in models) and done.documents == "lines"
+        assert all(m.params.threads == (1 if side else 2) for m in models)
+        assert not np.array_equal(models[0].vectors, models[1].vectors)
+    taken = []
+    EnsembleRun(scanned, params, 2, on_run=lambda k, result: taken.append(k)).train()
+    assert sorted(taken) == [0, 1]
+
+
+def test_an_ensemble_run_gives_each_run_its_hooks_and_obeys_its_task(topic_file):
+    from w2vstudio.core.errors import Cancelled
+    from w2vstudio.core.run import EnsembleRun
+    from w2vstudio.core.support.task import Task
+    from w2vstudio.core.train.callbacks import TrainingCallback
+
+    class Heard(TrainingCallback):
+        def __init__(self, k):
+            self.k, self.batches, self.epochs, self.ended = k, 0, 0, False
+
+        def on_batch(self, report):
+            self.batches += 1
+
+        def on_epoch(self, report):
+            self.epochs += 1
+
+        def on_end(self, result):
+            self.ended = True
+
+    heard, progress = {}, []
+    params = TrainParams(dim=8, epochs=2, min_count=2, threads=1, seed=3)
+    run = EnsembleRun([topic_file], params, 2, callbacks=lambda k: [heard.setdefault(k, Heard(k))],
+                      task=Task(lambda fraction, text: progress.append(fraction)))
+    done = run.train()
+    assert sorted(heard) == [0, 1] and all(h.batches and h.epochs == 2 and h.ended for h in heard.values())
+    assert progress and progress[-1] == 1.0  # the scan's progress
+    assert [r.model.params.seed for r in done.results] == [3, 4]
+
+    task = Task()
+    task.cancel()
+    with pytest.raises(Cancelled):  # cancelled before the scan
+        EnsembleRun([topic_file], params, 2, task=task).train()
+    scanned_run = EnsembleRun(scan_corpus([topic_file]), params, 3)
+    scanned_run.cancel()
+    assert scanned_run.train().results == [None, None, None]  # no run started

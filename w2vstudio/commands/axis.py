@@ -11,8 +11,8 @@ from w2vstudio.core.lenses.axes import (
     DEFAULT_RESTRICT,
     DEFAULT_TOP,
     make_axis,
-    poles,
-    scores,
+    poles_across,
+    scores_across,
 )
 from w2vstudio.core.support.printable import say
 
@@ -23,7 +23,8 @@ def add_parser(subparsers) -> None:
         description="Score words on an axis: the cosine between a word's vector and the mean of the "
                     "--to words' unit vectors minus the mean of the --from words' unit vectors "
                     "(positive: toward --to).")
-    p.add_argument("vectors", metavar="VECTORS", help="vectors or model file, in any supported format")
+    p.add_argument("vectors", metavar="VECTORS",
+                   help="vectors or model file, in any supported format, or an ensemble folder (mean ± sd over its runs)")
     p.add_argument("--from", dest="source", nargs="+", required=True, metavar="W", help="one end of the axis")
     p.add_argument("--to", dest="target", nargs="+", required=True, metavar="W", help="the other end")
     chosen = p.add_mutually_exclusive_group()
@@ -46,17 +47,24 @@ def run(args) -> int:
     kv = load_vectors(args.vectors)
     axis = make_axis(kv, args.source, args.target)
     if args.words:
-        ranked = list(zip(args.words, scores(kv, axis, args.words).tolist()))
+        found = scores_across(kv, args.source, args.target, args.words)
+        ranked = list(zip(found.words, found.mean.tolist(), found.sd.tolist()))
+        runs = found.runs
     else:
         if not kv.ranked:
             say(unranked_warning(args.vectors, "the ends are taken among all its words"))
-        low, high = poles(kv, axis, args.top, restrict_vocab=DEFAULT_RESTRICT if kv.ranked else None)
-        ranked = low + high[::-1]  # from the --from end to the --to end
+        low, high = poles_across(kv, args.source, args.target, args.top,
+                                 restrict_vocab=DEFAULT_RESTRICT if kv.ranked else None)
+        ranked = (list(zip(low.words, low.mean.tolist(), low.sd.tolist()))
+                  + list(zip(high.words, high.mean.tolist(), high.sd.tolist()))[::-1])  # --from end to --to end
+        runs = low.runs
     if args.json:
-        print(json.dumps({"words": [{"word": w, "score": s} for w, s in ranked]}, ensure_ascii=False))
+        print(json.dumps({"runs": runs, "words": [{"word": w, "score": s, "sd": d} for w, s, d in ranked]},
+                         ensure_ascii=False))
         return 0
-    print(f"axis {axis.label} (score > 0: toward {'+'.join(axis.target)})")
-    width = max([len(w) for w, _ in ranked] + [4])
-    for word, score in ranked:
-        print(f"{word:<{width}}  {score:+.4f}")
+    print(f"axis {axis.label} (score > 0: toward {'+'.join(axis.target)})"
+          + (f"; mean ± sd over {runs} runs" if runs > 1 else ""))
+    width = max([len(w) for w, _, _ in ranked] + [4])
+    for word, score, spread in ranked:
+        print(f"{word:<{width}}  {score:+.4f}" + (f" ± {spread:.4f}" if runs > 1 else ""))
     return 0

@@ -9,6 +9,8 @@ import json
 import math
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.explore import agreement
+from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.explore.query import parse_terms, query_words
 from w2vstudio.core.files.sparkfiles import unranked_warning
@@ -20,7 +22,7 @@ from w2vstudio.resources import ANALOGIES, WORDSIM, path
 def add_parser(subparsers) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "vectors", metavar="VECTORS", help="vectors or model file, in any supported format"
+        "vectors", metavar="VECTORS", help="vectors or model file, in any supported format, or an ensemble folder"
     )
     common.add_argument("--limit", type=_positive, metavar="N", help="read only the first N words")
     common.add_argument(
@@ -93,35 +95,53 @@ def _neighbours(args) -> int:
     positive, negative = parse_terms(args.word, kv)
     if not positive and not negative:
         raise W2VError("give a word, or words to add and subtract")
-    results = kv.most_similar(positive, negative, topn=args.topn)
-    _print_words(results, query_words(kv, positive, negative), args.json)
+    if isinstance(kv, Ensemble):
+        found = agreement.neighbours(kv, positive, negative, args.topn)
+    else:
+        found = _one_run(kv.most_similar(positive, negative, topn=args.topn))
+    _print_agreed(found, query_words(kv, positive, negative), args.json, "cosine_sd")
     return 0
 
 
 def _analogy(args) -> int:
     kv = _load(args)
     a, b, c = (kv.key_of(w) for w in args.words)
-    results = kv.analogy(a, b, c, method=args.method, topn=args.topn, include_inputs=args.include_inputs).results
+    if isinstance(kv, Ensemble):
+        found = agreement.analogy(kv, a, b, c, args.method, args.topn, include_inputs=args.include_inputs)
+    else:
+        found = _one_run(kv.analogy(a, b, c, method=args.method, topn=args.topn,
+                                    include_inputs=args.include_inputs).results)
     if not args.json and not args.include_inputs:
         print(f"{a}, {b} and {c} are left out of the answers, as gensim's most_similar does "
               "(--include-inputs keeps them)")
-    _print_words(results, query_words(kv, [b, c], [a]), args.json, {"inputs_excluded": not args.include_inputs})
+    _print_agreed(found, query_words(kv, [b, c], [a]), args.json, "sd", {"inputs_excluded": not args.include_inputs})
     return 0
 
 
-def _print_words(results: list[tuple[str, float]], query: list[dict], as_json: bool, extra: dict | None = None) -> None:
+def _one_run(results: list[tuple[str, float]]) -> agreement.AgreedList:
+    return agreement.AgreedList([agreement.Agreed(w, s, 0.0, 1) for w, s in results], 1)
+
+
+def _print_agreed(found: agreement.AgreedList, query: list[dict], as_json: bool, sd_key: str,
+                  extra: dict | None = None) -> None:
+    """The answers (on an ensemble: mean scores, with their agreement and sd over the runs)."""
     if as_json:
-        answer = {"query": query, "results": [{"word": w, "score": s} for w, s in results], **(extra or {})}
+        answer = {"query": query, "runs": found.runs,
+                  "results": [{"word": r.word, "score": r.score, "agreement": r.agreement, sd_key: r.sd}
+                              for r in found.results], **(extra or {})}
         print(json.dumps(answer, ensure_ascii=False))
-    else:
-        for term in query:
-            if term["built_from_ngrams"]:
-                print(f'"{term["word"]}" is not in the vocabulary: its vector is built from its character n-grams')
-        _print_table(
-            ["#", "word", "score"],
-            [[i, w, f"{s:.4f}"] for i, (w, s) in enumerate(results, 1)],
-            "rlr",
-        )
+        return
+    for term in query:
+        if term["built_from_ngrams"]:
+            print(f'"{term["word"]}" is not in the vocabulary: its vector is built from its character n-grams')
+    if found.runs == 1:
+        _print_table(["#", "word", "score"],
+                     [[i, r.word, f"{r.score:.4f}"] for i, r in enumerate(found.results, 1)], "rlr")
+        return
+    print(f"mean over {found.runs} runs; agreement: the runs that have the word in their top {len(found.results)}")
+    _print_table(["#", "word", "score", "sd", "agreement"],
+                 [[i, r.word, f"{r.score:.4f}", f"{r.sd:.4f}", f"{r.agreement}/{found.runs}"]
+                  for i, r in enumerate(found.results, 1)], "rlrrr")
 
 
 def _eval(args) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from w2vstudio.core.files.ensemble import first_run
 from w2vstudio.core.files.vectorfiles import detect_format, load_vectors
 from w2vstudio.core.lenses.frequency import compare, counts_of, deciles, verdict
 from w2vstudio.core.support.jsonsafe import dumps
@@ -35,10 +36,10 @@ def _load(path: Path):
 
 
 def run(args) -> int:
-    path = Path(args.model)
+    path = first_run(args.model)  # an ensemble: its first run
     kv, sample, name = _load(path)
     counts_of(kv, path)
-    other = _load(Path(args.compare)) if args.compare else None
+    other = _load(first_run(args.compare)) if args.compare else None
     found = deciles(kv, sample)
     both = compare(kv, other[0]) if other is not None else None
     if args.json:

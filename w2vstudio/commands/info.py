@@ -10,6 +10,7 @@ from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import probe_summaries
+from w2vstudio.core.files.ensemble import first_run, is_ensemble, read_manifest
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.train.snapshots import stored_snapshots
@@ -56,6 +57,8 @@ def describe_spark(path) -> dict:
 
 
 def run(args) -> int:
+    ensemble = _ensemble(args.model)
+    args.model = str(first_run(args.model))  # an ensemble: its first run
     if Path(args.model).is_dir():
         info = describe_spark(args.model)
         print(jsonsafe.dumps(info) if args.json else "\n".join(_spark_table(info)))
@@ -65,8 +68,24 @@ def run(args) -> int:
         info = describe(model, Path(args.model))
     except FormatError as exc:  # its snapshots, checked when read
         raise FormatError(f"{args.model}: {exc}") from None
-    print(jsonsafe.dumps(info) if args.json else "\n".join(_table(info)))
+    lines = _table(info)
+    if ensemble is not None:
+        info["ensemble"] = ensemble
+        lines.insert(0, f"{'ensemble':<16}{ensemble['runs']} runs, seeds {ensemble['seeds']}"
+                        + (f", bootstrap ({ensemble['documents']})" if ensemble["bootstrap"] else "")
+                        + "; below: its first run")
+    print(jsonsafe.dumps(info) if args.json else "\n".join(lines))
     return 0
+
+
+def _ensemble(path) -> dict | None:
+    """What `info` says of an ensemble folder (None for any other path)."""
+    if not is_ensemble(path):
+        return None
+    folder, manifest = read_manifest(path)
+    return {"path": str(folder), "runs": len(manifest.runs), "seeds": [r.seed for r in manifest.runs],
+            "files": [r.file for r in manifest.runs], "bootstrap": manifest.bootstrap,
+            "documents": manifest.documents or None}
 
 
 def _table(info: dict) -> list[str]:

@@ -7,6 +7,7 @@ import json
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
+from w2vstudio.core.files.ensemble import first_run
 from w2vstudio.core.train.model import Model
 
 
@@ -39,7 +40,7 @@ def _at_least(low: int):
 
 
 def run(args) -> int:
-    model = Model.load(args.model)
+    model = Model.load(first_run(args.model))  # an ensemble: its first run
     paths = args.corpus or model.info.get("corpus")
     if isinstance(paths, str):
         paths = [paths]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -13,15 +14,16 @@ from w2vstudio.core import params
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import parse_pair
-from w2vstudio.core.run import TrainingRun, WatchOptions
+from w2vstudio.core.run import EnsembleRun, TrainingRun, WatchOptions
 from w2vstudio.core.spark.engine import DEFAULT_MASTER, SparkOptions, parse_conf
 from w2vstudio.core.spark.mllib import WHAT_MLLIB_TRAINS
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.memory import parse_size
 from w2vstudio.core.support.blas import OneBlasThread
-from w2vstudio.core.support.output import check_output, rescue
-from w2vstudio.core.support.printable import say
+from w2vstudio.core.support.output import check_output, check_replaceable, rescue
+from w2vstudio.core.support.printable import printable, say
 from w2vstudio.core.train.model import Model
+from w2vstudio.core.files.ensemble import SUFFIXES, EnsembleWriter
 from w2vstudio.core.train.snapshots import DEFAULT_TRACKED
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
@@ -46,6 +48,13 @@ def add_parser(subparsers):
     p.add_argument("--force", action="store_true",
                    help="train with --softmax even when the estimated time is above 30 minutes")
     params.add_arguments(p.add_argument_group("training parameters"))
+    ensemble = p.add_argument_group("ensembles (K models kept together in the folder -o names)")
+    ensemble.add_argument("--runs", type=int, default=1, metavar="K",
+                          help="train K models of one scan, seeds --seed, --seed + 1, ... (default 1: one model); "
+                               "written as a folder: manifest.json and run-1.npz ... run-K.npz")
+    ensemble.add_argument("--bootstrap", action="store_true",
+                          help="each run on a bootstrap resample of the corpus's lines (chunks of 1,000 words "
+                               "for a corpus of few long lines), drawn with its seed")
     watch = p.add_argument_group("watching training (stored in the model file)")
     watch.add_argument("--snapshots", type=int, default=0, metavar="N",
                        help="snapshot the tracked words' vectors N times per epoch (needs --format model; "
@@ -121,6 +130,10 @@ def _pair(text: str) -> tuple[str, str]:
 def run(args) -> int:
     out = Path(args.output)
     spark = _spark(args)
+    if not 1 <= args.runs <= 1000:
+        raise W2VError(f"--runs {args.runs}: must be a whole number from 1 to 1,000")
+    if args.runs > 1 or args.bootstrap:
+        return _train_ensemble(args, out, spark)
     check_output(out, [*args.corpus, *([args.continue_from] if args.continue_from else [])])
     watch = _watch(args)
     progress = _Progress(enabled=not args.quiet, before="Spark" if spark else "scanning")
@@ -171,6 +184,74 @@ def run(args) -> int:
     return code
 
 
+def _train_ensemble(args, out: Path, spark) -> int:
+    """K runs of one scan into the folder `out` (each run written as it ends, the manifest last)."""
+    if spark is not None:
+        raise W2VError("--runs and --bootstrap train here, not on Spark: leave out --engine spark")
+    if args.continue_from:
+        raise W2VError("--runs and --bootstrap train new models: leave out --continue-from")
+    inputs = {Path(c).resolve() for c in args.corpus}
+    if out.resolve() in inputs or any(p in inputs for p in out.resolve().parents):
+        raise W2VError(f"-o {out}: the output must not be one of the corpus paths")
+    writer = EnsembleWriter(out, args.format)
+    watch = _watch(args)
+    p = params.from_args(args)
+    existed = out.exists()
+    writer.prepare()
+    try:  # no run file may replace an input, and the folder must take files
+        for k in range(args.runs):
+            check_replaceable(out / f"run-{k + 1}{SUFFIXES[args.format]}", args.corpus)
+        check_output(out / f"run-1{SUFFIXES[args.format]}", args.corpus)
+    except W2VError:
+        if not existed:
+            out.rmdir()
+        raise
+    progress = _Progress(enabled=not args.quiet, before="scanning")
+    runs: list[dict] = [None] * args.runs
+
+    def written(k: int, result):
+        model = result.model
+        path = writer.add(lambda path: _save(model, path, args.format), result.model.params.seed,
+                          dataclasses.asdict(model.params), args.bootstrap)
+        runs[k] = {"file": path.name, "seed": model.params.seed, "corpus_words": result.corpus_words,
+                   "train_seconds": round(result.train.seconds, 3), "epoch_losses": result.train.epoch_losses}
+        if not args.quiet:
+            tqdm.write(printable(f"run {k + 1} of {args.runs} done: {path}"), file=sys.stderr)
+
+    training = EnsembleRun(args.corpus, p, args.runs, args.bootstrap, watch=watch,
+                           callbacks=lambda k: [_RunProgress(progress, f"run {k + 1}/{args.runs}")],
+                           on_run=written, task=Task(progress.progressed), force=args.force)
+    try:
+        with OneBlasThread():
+            result = training.train()
+    finally:
+        progress.close()
+    writer.finish(args.bootstrap, result.documents, result.files)
+    if result.invalid_utf8:
+        say(f"w2vstudio: warning: {result.invalid_utf8} bytes of invalid UTF-8 were replaced")
+    for skipped in result.skipped:
+        say(f"w2vstudio: warning: skipped {skipped['path']}: {skipped['reason']}")
+    summary = {
+        "output": str(out), "format": args.format, "runs": args.runs, "bootstrap": args.bootstrap,
+        "documents": result.documents or None, "side_by_side": result.side_by_side,
+        "raw_words": result.raw_words, "corpus_words": result.corpus_words,
+        "vocab_size": len(training.corpus.vocab), "dim": p.dim, "epochs": p.epochs,
+        "scan_seconds": round(result.prepare_seconds, 3), "train_seconds": round(result.seconds, 3),
+        "seeds": result.seeds, "run_files": runs, "skipped": result.skipped,
+    }
+    print(jsonsafe.dumps(summary))
+    return 0
+
+
+def _save(model: Model, path: Path, fmt: str) -> None:
+    if fmt == "model":
+        model.save(path)
+    else:
+        from w2vstudio.core.files.vectorfiles import save_vectors
+
+        save_vectors(model.keyed_vectors(), path, fmt)
+
+
 def _nothing_to_predict(epochs: list[int]) -> str:
     which = f"epoch {epochs[0]}" if len(epochs) == 1 else "epochs " + ", ".join(map(str, epochs))
     return (f"nothing to predict in {which}: no sentence has two words of the vocabulary, so the loss "
@@ -180,12 +261,7 @@ def _nothing_to_predict(epochs: list[int]) -> str:
 def _write(model: Model, out: Path, fmt: str, summary: dict) -> int:
     """Write the result; if that fails, rescue it (summary: where) and return exit code 1."""
     def write(path: Path):
-        if fmt == "model":
-            model.save(path)
-        else:
-            from w2vstudio.core.files.vectorfiles import save_vectors
-
-            save_vectors(model.keyed_vectors(), path, fmt)
+        _save(model, path, fmt)
 
     try:
         write(out)
@@ -224,8 +300,8 @@ class _Progress(TrainingCallback):
             bar.set_postfix_str(text, refresh=False)
         bar.update(100 * fraction - bar.n)
 
-    def on_batch(self, report: BatchReport):
-        bar = self._bar("training", report.total_words, "word")
+    def on_batch(self, report: BatchReport, stage: str = "training"):
+        bar = self._bar(stage, report.total_words, "word")  # an ensemble: a bar per run
         bar.set_postfix_str(f"epoch {report.epoch}, loss {report.loss:.4f}", refresh=False)
         bar.update(report.words_done - bar.n)
 
@@ -245,3 +321,16 @@ class _Progress(TrainingCallback):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+class _RunProgress(TrainingCallback):
+    """The hooks of an ensemble's run `stage` ("run 2/5"): its own bar on the shared progress."""
+
+    def __init__(self, progress: _Progress, stage: str):
+        self.progress, self.stage = progress, stage
+
+    def on_batch(self, report: BatchReport):
+        self.progress.on_batch(report, self.stage)
+
+    def on_epoch(self, report: EpochReport):
+        self.progress.on_epoch(report)

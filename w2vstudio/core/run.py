@@ -8,6 +8,7 @@ run may be paused, resumed or cancelled from any thread at any time, before trai
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
@@ -22,6 +23,7 @@ from w2vstudio.core.corpus import phrases
 from w2vstudio.core.corpus.heldout import carve
 from w2vstudio.core.lenses.heldout import HeldOutScorer
 from w2vstudio.core.params import TrainParams, check_continued, memory_needed
+from w2vstudio.core.corpus.bootstrap import documents, resample
 from w2vstudio.core.spark import mllib
 from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
 from w2vstudio.core.support.memory import available_memory, size_text
@@ -83,12 +85,13 @@ def check_memory(params: TrainParams, vocab_size: int) -> None:
 class TrainingRun:
     """One run: `prepare()` (optional: `train()` calls it), then `train()`, on one thread.
 
-    `corpus`: a `ScannedCorpus` (left intact: it can serve another run) or corpus paths (scanned
-    here, `task` hearing the scan's progress, then encoded in place). `continue_from`: a model or
-    a model file to train further (its architecture is kept; epochs, learning rates and threads
-    come from `params`; a flag in `given` that the model cannot honour is refused). `callbacks`
-    (`TrainingCallback`s) hear the trainer on its threads, before the recorders; `on_quality(entry)`
-    each per-epoch evaluation, in epoch order. `task` is cancelled by `cancel()`. Once
+    `corpus`: a `ScannedCorpus` (left intact: it can serve another run), an `EncodedCorpus` (a new
+    model on its vocabulary; `params.min_count` was applied when it was encoded) or corpus paths
+    (scanned here, `task` hearing the scan's progress, then encoded in place). `continue_from`: a
+    model or a model file to train further (its architecture is kept; epochs, learning rates and
+    threads come from `params`; a flag in `given` that the model cannot honour is refused).
+    `callbacks` (`TrainingCallback`s) hear the trainer on its threads, before the recorders;
+    `on_quality(entry)` each per-epoch evaluation, in epoch order. `task` is cancelled by `cancel()`. Once
     prepared, `.model`, `.recorder` and `.quality` (both thread-safe to read) are set. A full-softmax
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
@@ -175,14 +178,19 @@ class TrainingRun:
             check_continued(self._continue_from.params, self.params, self._given,
                             "the model" if isinstance(source, Model) else str(source))
         scanned = self._source
-        if not isinstance(scanned, ScannedCorpus):
+        if isinstance(scanned, EncodedCorpus):  # encoded once for several runs (an ensemble)
+            self._source = None
+            model, self.corpus = self._model_for(scanned), scanned
+            scanned = None
+        elif not isinstance(scanned, ScannedCorpus):
             scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task,
                                   scan_memory=self.scan_memory)
-        self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])), scanned.counting)
-        own_scan = scanned is not self._source
-        self._source = None  # the raw id stream is not needed for training
-        model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
-        del scanned
+        if scanned is not None:
+            self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])), scanned.counting)
+            own_scan = scanned is not self._source
+            self._source = None  # the raw id stream is not needed for training
+            model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
+            del scanned
         held = None
         if self.watch.heldout > 0:
             self.corpus, held = carve(self.corpus, self.watch.heldout)
@@ -200,6 +208,15 @@ class TrainingRun:
         self._prepare_seconds = time.perf_counter() - t0
         self.model = model
         return model
+
+    def _model_for(self, corpus: EncodedCorpus) -> Model:
+        """A new model on an encoded corpus's vocabulary."""
+        if self._continue_from is not None:
+            raise W2VError("an encoded corpus trains new models only, it cannot continue one")
+        check_memory(self.params, len(corpus.vocab))
+        if not self.force:
+            check_softmax_time(self.params, corpus.vocab.counts)
+        return Model.create(corpus.vocab, self.params)
 
     def _model_and_corpus(self, scanned: ScannedCorpus, in_place: bool) -> tuple[Model, EncodedCorpus]:
         p = self.params
@@ -301,3 +318,170 @@ class TrainingRun:
                              done.raw_words * self.params.epochs / max(done.fit_seconds, 1e-9), [])
         return RunResult(model, result, done.raw_words, done.corpus_words, done.seconds - done.fit_seconds,
                          not_used=done.not_used)
+
+
+# Measured with two threads on a 2.4 M-word cut of wiki17m (docs/benchmarks.md): see SIDE_BY_SIDE.
+SIDE_BY_SIDE = False
+
+
+@dataclass
+class EnsembleResult:
+    """The K runs of an ensemble (a result is None where `on_run` took it), and how they went."""
+
+    results: list
+    seeds: list[int]
+    bootstrap: bool
+    documents: str  # what a bootstrap resampled ("lines" or chunks), "" without
+    side_by_side: bool
+    prepare_seconds: float  # scan and the one encoding
+    seconds: float  # the runs, all together
+    raw_words: int
+    corpus_words: int
+    invalid_utf8: int = 0
+    skipped: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+
+
+class EnsembleRun:
+    """K runs of one corpus, scanned and encoded once: seeds `params.seed`, +1, ... and, with
+    `bootstrap`, each on a resample of the corpus's documents drawn with its seed (`corpus.bootstrap`).
+
+    The runs go one after the other, each with all of `params.threads`, or (`side_by_side`) as many
+    at once as there are threads, one thread each; None takes `SIDE_BY_SIDE`. `callbacks`: the
+    `TrainingCallback`s of every run, or a function giving run k's (k from 0), which hear it as
+    `TrainingRun`'s do; `on_run(k, result)` each finished run, under a lock, and when given the
+    result is not kept (the caller writes it and lets it go). `task` hears the scan's progress
+    (paths only); `cancel()` (or cancelling `task`) stops the runs in flight (their partly trained
+    models are results) and starts no other."""
+
+    def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams, runs: int,
+                 bootstrap: bool = False, side_by_side: bool | None = None, watch: WatchOptions = NO_WATCH,
+                 callbacks: Sequence[TrainingCallback] | Callable[[int], Sequence[TrainingCallback]] = (),
+                 on_run: Callable[[int, RunResult], None] | None = None,
+                 task: Task | None = None, force: bool = False):
+        if not 1 <= runs <= 1000:
+            raise W2VError(f"--runs {runs}: must be from 1 to 1,000")
+        if params.seed + runs - 1 > 2**31 - 1:
+            raise W2VError(f"--seed {params.seed}: the seeds of {runs} runs would pass 2,147,483,647")
+        self.params, self.runs, self.bootstrap, self.watch, self.force = params, runs, bootstrap, watch, force
+        self.side_by_side = SIDE_BY_SIDE if side_by_side is None else side_by_side
+        self.callbacks, self.on_run = callbacks, on_run
+        self.task = task or Task.none()  # also stops the scan in progress
+        self.seeds = [params.seed + k for k in range(runs)]
+        self._source = corpus
+        self.corpus: EncodedCorpus | None = None
+        self._facts = (0, [])
+        self._prepare_seconds = 0.0
+        self._lock = threading.Lock()
+        self._paused = False
+        self._active: dict[int, TrainingRun] = {}
+        self.done = 0  # runs finished
+
+    def cancel(self):
+        with self._lock:
+            self.task.cancel()
+            for run in self._active.values():
+                run.cancel()
+
+    def pause(self):
+        with self._lock:
+            self._paused = True
+            for run in self._active.values():
+                run.pause()
+
+    def resume(self):
+        with self._lock:
+            self._paused = False
+            for run in self._active.values():
+                run.resume()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    pausable = True
+
+    def _run_callbacks(self, k: int) -> list[TrainingCallback]:
+        given = self.callbacks
+        return list(given(k) if callable(given) else given)
+
+    def prepare(self) -> EncodedCorpus:
+        """Scan (paths only) and encode, once for every run."""
+        if self.corpus is not None:
+            return self.corpus
+        t0 = time.perf_counter()
+        scanned = self._source
+        own = not isinstance(scanned, ScannedCorpus)
+        if own:
+            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task)
+        if scanned.lowercase != self.params.lowercase:
+            self.params = replace(self.params, lowercase=scanned.lowercase)
+        self._facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])))
+        self._source = None
+        p = self.params
+        self.corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=own)
+        check_memory(p, len(self.corpus.vocab))
+        self._prepare_seconds = time.perf_counter() - t0
+        return self.corpus
+
+    def train(self, task: Task | None = None) -> EnsembleResult:
+        """Prepare if not done, then train the runs (blocking). `task`: the caller's, if it made
+        one for this call (a GUI worker's): it takes the place of the run's task (a cancel so far
+        is kept)."""
+        if task is not None:
+            with self._lock:
+                if self.task.cancelled:
+                    task.cancel()
+                self.task = task
+        corpus = self.prepare()
+        threads = self.params.threads or os.cpu_count() or 1
+        at_once = min(self.runs, threads) if self.side_by_side else 1
+        per_run = max(1, threads // at_once)
+        results: list = [None] * self.runs
+        queue = iter(range(self.runs))
+        errors: list[BaseException] = []
+        t0 = time.perf_counter()
+
+        def work():
+            while not self.task.cancelled and not errors:
+                with self._lock:
+                    k = next(queue, None)
+                if k is None:
+                    return
+                try:
+                    data = resample(corpus, self.seeds[k]) if self.bootstrap else corpus
+                    params = replace(self.params, seed=self.seeds[k], threads=per_run)
+                    run = TrainingRun(data, params, self.watch, callbacks=self._run_callbacks(k),
+                                      task=self.task.part(0, 1), force=self.force)
+                    with self._lock:
+                        self._active[k] = run
+                        if self.task.cancelled:
+                            run.cancel()
+                        elif self._paused:
+                            run.pause()
+                    result = run.train()
+                    with self._lock:
+                        del self._active[k]
+                        self.done += 1
+                        if self.on_run is not None:
+                            self.on_run(k, result)
+                        else:
+                            results[k] = result
+                except BaseException as exc:  # the first failure stops the others
+                    errors.append(exc)
+                    self.cancel()
+                    return
+
+        workers = [threading.Thread(target=work, name=f"w2v-run-{i}", daemon=True) for i in range(at_once - 1)]
+        for w in workers:
+            w.start()
+        work()
+        for w in workers:
+            w.join()
+        if errors:
+            raise errors[0]
+        invalid, skipped = self._facts
+        return EnsembleResult(results, self.seeds, self.bootstrap,
+                              documents(corpus)[2] if self.bootstrap else "", self.side_by_side,
+                              self._prepare_seconds, time.perf_counter() - t0, corpus.raw_words, corpus.n_tokens,
+                              invalid, skipped, [str(Path(f.path).absolute()) for f in corpus.files])

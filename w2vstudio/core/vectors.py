@@ -352,6 +352,16 @@ class KeyedVectors:
         idx, scores = self.top_similar(query, topn, restrict_vocab, exclude)
         return self._pairs(idx[0], scores[0])
 
+    def similarity_scores(self, positive=(), negative=(), include_inputs: bool = False) -> np.ndarray:
+        """Every word's cosine with the query `most_similar` ranks by, (V,) float32; -inf for the
+        input words (unless `include_inputs`) and zero vectors."""
+        query, rows = self._query(positive, negative)
+        scores = self.cosines(query)[0]
+        if not include_inputs:
+            scores[rows] = -np.inf
+        self.drop_zero_rows(scores[None])
+        return scores
+
     def similar_by_vector(
         self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
@@ -381,9 +391,20 @@ class KeyedVectors:
         restrict_vocab: int | None = None,
     ) -> AnalogyResult:
         """a is to b as c is to ?  by 3CosAdd ("add") or 3CosMul ("mul", Levy & Goldberg 2014)."""
+        target = None if expected is None else self.index(expected)
+        scores = self.analogy_scores(a, b, c, method, include_inputs, restrict_vocab)
+        idx, vals = top_k(scores[None], topn)
+        rank = None
+        if target is not None and target < len(scores) and scores[target] != -np.inf:
+            rank = 1 + int(np.count_nonzero(scores > scores[target]))
+        return AnalogyResult(self._pairs(idx[0], vals[0]), rank)
+
+    def analogy_scores(self, a: str, b: str, c: str, method: str = "add", include_inputs: bool = False,
+                       restrict_vocab: int | None = None) -> np.ndarray:
+        """Every word's score as an answer to a : b :: c : ? (`analogy` ranks by it), (R,); -inf
+        for the inputs (unless `include_inputs`) and zero vectors."""
         inputs = [self._directed(w) for w in (a, b, c)]
         rows = [row for row, _ in inputs if row is not None]
-        target = None if expected is None else self.index(expected)
         if method == "add":
             scores = self.cosines(self._query([b, c], [a])[0], restrict_vocab)[0]
         elif method == "mul":
@@ -394,11 +415,7 @@ class KeyedVectors:
         if not include_inputs:
             scores[[i for i in rows if i < len(scores)]] = -np.inf
         self.drop_zero_rows(scores[None])
-        idx, vals = top_k(scores[None], topn)
-        rank = None
-        if target is not None and target < len(scores) and scores[target] != -np.inf:
-            rank = 1 + int(np.count_nonzero(scores > scores[target]))
-        return AnalogyResult(self._pairs(idx[0], vals[0]), rank)
+        return scores
 
     def similarity(self, w1: str, w2: str) -> float:
         """Cosine similarity of two words."""

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, object] = {
     "engine/spark": False,  # the Train form's Engine: Spark MLlib, else this computer
     "engine/master": DEFAULT_MASTER,
     "engine/partitions": 1,
+    "ensemble/runs": 1,  # the Train form's Runs: more than one trains an ensemble
+    "ensemble/bootstrap": False,
     "explore/topn": 15,
     "analogy/method": "add",
     "evaluate/restrict_vocab": 30_000,

@@ -176,3 +176,20 @@ def test_mirror_draws_the_two_rankings_in_the_background(qtbot, trained):
     assert view.result is None and not view.lines
     view.look()
     assert "does not name its corpus" in view.headline.text() and not view.busy
+
+
+def test_axes_of_an_ensemble_show_mean_and_sd(qtbot, trained):
+    from w2vstudio.core.files.ensemble import Ensemble
+
+    kv = trained.model.keyed_vectors()
+    noisy = kv.with_vectors(kv.vectors + np.random.default_rng(0).normal(0, 0.05, kv.vectors.shape).astype(np.float32))
+    session, panel = _panel(qtbot, trained.model)
+    session.add(Entry("ensemble", Ensemble([kv, noisy])))
+    view = panel.axes_view
+    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
+        source.setText(a)
+        target.setText(b)
+    view.words.setPlainText("t0w5 t1w5 t2w5")
+    view.refresh()
+    assert "mean ± sd over 2 runs" in view.message.text() and len(view.scatter.points()) == 3
+    assert " ± " in view.ranked.item(0, 1).text() and " ± " in view.ranked.item(0, 3).text()

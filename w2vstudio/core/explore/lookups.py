@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from w2vstudio.core.explore import agreement
 from w2vstudio.core.explore.compare import most_different
+from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.evaluate import AnalogyScore, PairScore, evaluate_analogies, evaluate_pairs
 from w2vstudio.core.corpus.kwic import ContextLine, keyword_in_context
@@ -17,6 +19,8 @@ from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.core.support.task import Task
 
 Row = tuple[str, float, int | None]  # word, score, corpus count
+# on an ensemble: word, mean score, corpus count, sd, agreement (runs with it in their top n), runs
+AgreedRow = tuple[str, float, int | None, float, int, int]
 COMPARE_RESTRICT = 50_000  # neighbours are searched among this many of each model's most frequent words
 DIFFER_TOP, DIFFER_N = 2_000, 50  # "differs most" looks at this many frequent words, lists this many
 KWIC_LINES, KWIC_WIDTH = 6, 60  # lines of the corpus around a word, characters on each side
@@ -53,6 +57,10 @@ def with_counts(kv: KeyedVectors, pairs: list[tuple[str, float]]) -> list[Row]:
     return [(w, s, kv.count(w)) for w, s in pairs]
 
 
+def agreed_rows(kv: KeyedVectors, found: agreement.AgreedList) -> list[AgreedRow]:
+    return [(r.word, r.score, kv.count(r.word), r.sd, r.agreement, found.runs) for r in found.results]
+
+
 def neighbours(kv: KeyedVectors, text: str, topn: int) -> list[Row] | Unknown:
     """Nearest words to the words of `text` (a `-` before a word subtracts it)."""
     positive, negative = parse_terms(text, kv)
@@ -61,6 +69,8 @@ def neighbours(kv: KeyedVectors, text: str, topn: int) -> list[Row] | Unknown:
     missing = unknown_words(kv, positive + negative)
     if missing:
         return missing
+    if isinstance(kv, Ensemble):
+        return agreed_rows(kv, agreement.neighbours(kv, positive, negative, topn))
     return with_counts(kv, kv.most_similar(positive, negative, topn=topn))
 
 
@@ -75,7 +85,11 @@ def analogy(kv: KeyedVectors, a: str, b: str, c: str, method: str, topn: int, ex
         return missing
     answer = kv.analogy(a, b, c, method=method, topn=topn, expected=expected or None,
                         include_inputs=not exclude_inputs)
-    return AnalogyAnswer(with_counts(kv, answer.results), expected or None, answer.expected_rank)
+    rows = with_counts(kv, answer.results)
+    if isinstance(kv, Ensemble):  # mean ± sd over the runs; the expected word's rank in the first run
+        found = agreement.analogy(kv, a, b, c, method, topn, include_inputs=not exclude_inputs)
+        rows = agreed_rows(kv, found)
+    return AnalogyAnswer(rows, expected or None, answer.expected_rank)
 
 
 def doesnt_match(kv: KeyedVectors, text: str) -> str | Unknown:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from w2vstudio.core.errors import ForeignFile, FormatError
+from w2vstudio.core.files.ensemble import is_ensemble
 from w2vstudio.core.files.vectorfiles import detect_format
 from w2vstudio.core.files.sessionfile import SESSION_FILE
 from w2vstudio.core.files.sparkfiles import is_spark_model
@@ -31,13 +32,15 @@ def is_session(path: Path) -> bool:
 
 
 def sort_paths(paths) -> SortedPaths:
-    """Sessions, vectors files (and Word2Vec models saved by Spark) and corpus files or folders among
+    """Sessions, vectors files (ensemble folders and Word2Vec models saved by Spark) and corpus files or folders among
     `paths` (a file whose content is no vectors format is corpus text, unless its suffix says vectors)."""
     out = SortedPaths()
     for path in map(Path, paths):
         try:
             if is_session(path):
                 out.sessions.append(path)
+            elif is_ensemble(path):  # a folder with a manifest.json of runs (or that manifest): one entry
+                out.vectors.append(path.parent if path.is_file() else path)
             elif is_spark_model(path):  # a folder whose metadata names a Word2Vec model
                 out.vectors.append(path)
             elif path.is_dir():

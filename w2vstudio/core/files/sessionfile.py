@@ -27,6 +27,7 @@ import numpy as np
 
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
+from w2vstudio.core.files.ensemble import MAX_RUNS, Ensemble
 from w2vstudio.core.files.fasttext import FastTextSource, FastTextVectors
 from w2vstudio.core.support.opener import cannot_read, kind_of, open_regular
 from w2vstudio.core.files.vectorfiles import load_vectors, save_vectors
@@ -36,14 +37,14 @@ from w2vstudio.core.support.task import Task
 
 SESSION_FILE = "session.json"
 FORMAT, VERSION = "w2vstudio-session", 1
-KINDS = ("model", "vectors", "fasttext")
+KINDS = ("model", "vectors", "fasttext", "ensemble")
 MAX_MODELS = 1_000
 MAX_PINS = 10_000
 MAX_NAME = 1_000  # characters of a model's name
 MAX_WORD = 1_000  # characters of a pinned or probe word
 MAX_PATH = 32_767  # characters of a fastText model's path
 MAX_INDEX = 16 << 20  # bytes of session.json
-_OURS = re.compile(r"model-\d+\.npz")  # the only files a save ever removes
+_OURS = re.compile(r"model-\d+(-run-\d+)?\.npz")  # the only files a save ever removes
 
 
 @dataclass
@@ -79,7 +80,10 @@ def save_session(folder, models, pins=(), probe=None, current: int | None = None
     old = _listed_files(index)
     for (_, obj), entry in zip(models, listed):
         path = folder / entry["file"]
-        if isinstance(obj, Model):
+        if isinstance(obj, Ensemble):  # the first run in `file`, the others in `runs`
+            for run, name in zip(obj.runs, [entry["file"], *entry["runs"]]):
+                save_vectors(run, folder / name, "model")
+        elif isinstance(obj, Model):
             obj.save(path)
         elif isinstance(obj, KeyedVectors):
             save_vectors(obj, path, "model")
@@ -87,7 +91,7 @@ def save_session(folder, models, pins=(), probe=None, current: int | None = None
             raise TypeError(f"a session holds models and vectors, not {type(obj).__name__}")
     with atomic_write(index, "w") as f:
         json.dump(data, f, indent=1, ensure_ascii=False)
-    for name in old - {entry["file"] for entry in listed}:
+    for name in old - _files(listed):
         if _OURS.fullmatch(name):
             (folder / name).unlink(missing_ok=True)  # a link is removed, never its target
 
@@ -111,6 +115,10 @@ def load_session(folder, task: Task | None = None) -> SavedSession:
             models.append((entry["name"], Model.load(file)))
         elif entry["kind"] == "fasttext":
             models.append((entry["name"], _fasttext(entry, file, task, notes)))
+        elif entry["kind"] == "ensemble":
+            runs = [load_vectors(_model_file(index, name), fmt="model", task=task)
+                    for name in [entry["file"], *entry["runs"]]]
+            models.append((entry["name"], Ensemble(runs, entry["seeds"])))
         else:
             models.append((entry["name"], load_vectors(file, fmt="model", task=task)))
     probe = data.get("analogy")
@@ -124,6 +132,9 @@ def load_session(folder, task: Task | None = None) -> SavedSession:
 def _entry(i: int, name, obj) -> dict:
     """The session.json entry of model `i`: a fastText model read from a file also names that file."""
     entry = {"name": name, "file": f"model-{i}.npz", "kind": "model" if isinstance(obj, Model) else "vectors"}
+    if isinstance(obj, Ensemble):
+        entry.update(kind="ensemble", runs=[f"model-{i}-run-{k}.npz" for k in range(2, obj.k + 1)],
+                     seeds=list(obj.seeds))
     source = obj.source if isinstance(obj, FastTextVectors) else None
     if source is not None:
         entry.update(kind="fasttext", source=str(source.path), size=source.size, mtime_ns=source.mtime_ns,
@@ -203,7 +214,9 @@ def _check(data) -> None:
             raise _Invalid(f"the kind of model {k} is {_shown(entry.get('kind'))}, not one of {', '.join(KINDS)}")
         if entry["kind"] == "fasttext":
             _check_source(entry, k)
-    if len({entry["file"] for entry in models}) != len(models):
+        if entry["kind"] == "ensemble":
+            _check_runs(entry, k)
+    if len(_files(models)) != len(models) + sum(len(_runs(entry)) for entry in models):
         raise _Invalid("two models share a file")
     pins = data.get("pins", [])
     if not isinstance(pins, list) or len(pins) > MAX_PINS:
@@ -219,6 +232,24 @@ def _check(data) -> None:
     current = data.get("current")
     if current is not None and not (_is_int(current) and 0 <= current < len(models)):
         raise _Invalid(f"its current model is {_shown(current)}, not one of its {len(models)} models")
+
+
+def _check_runs(entry: dict, k: int) -> None:
+    """Raise _Invalid unless an ensemble entry lists its other runs' files and every run's seed."""
+    runs, seeds = entry.get("runs"), entry.get("seeds")
+    if not (isinstance(runs, list) and len(runs) < MAX_RUNS and all(_plain_name(r) for r in runs)):
+        raise _Invalid(f"the runs of model {k} are {_shown(runs)}, not a list of file names in the folder")
+    if not (isinstance(seeds, list) and len(seeds) == len(runs) + 1 and all(_is_int(s) and s >= 0 for s in seeds)):
+        raise _Invalid(f"the seeds of model {k} are {_shown(seeds)}, not one whole number per run")
+
+
+def _files(models: list) -> set[str]:
+    """Every file the entries name (an ensemble's runs too)."""
+    return {name for entry in models for name in [entry["file"], *_runs(entry)]}
+
+
+def _runs(entry: dict) -> list:
+    return entry["runs"] if entry.get("kind") == "ensemble" else []
 
 
 def _check_source(entry: dict, k: int) -> None:
@@ -301,4 +332,4 @@ def _listed_files(index: Path) -> set[str]:
         _check(data)
     except (FormatError, _Invalid, OSError):
         return set()
-    return {entry["file"] for entry in data["models"]}
+    return _files(data["models"])

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from w2vstudio.core.errors import ForeignFile, FormatError, W2VError
-from w2vstudio.core.files import fasttext
+from w2vstudio.core.files import ensemble, fasttext
 from w2vstudio.core.support.memory import checked_empty
 from w2vstudio.core.support.opener import MAX_LINE, open_input
 from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, number_values, record_values, vectors_kind
@@ -41,7 +41,7 @@ from w2vstudio.core.train import modelfile
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.core.support.task import Task
 
-READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark")
+READ_FORMATS = ("word2vec-bin", "word2vec-txt", "glove", "tsv", "model", "fasttext", "spark", "ensemble")
 WRITE_FORMATS = ("bin", "txt", "tsv", "model")
 
 _CHUNK = 1 << 24  # bytes read at a time
@@ -58,7 +58,10 @@ _FORBIDDEN = {"bin": " \n", "txt": " \n", "tsv": "\t\n", "model": "\n"}  # per w
 
 
 def detect_format(path: str | Path) -> str:
-    """One of READ_FORMATS, from the file's content (a folder: a saved Spark model)."""
+    """One of READ_FORMATS, from the file's content (a folder: an ensemble or a saved Spark model)."""
+    if ensemble.is_ensemble(path) or (Path(path).is_dir() and ensemble.manifest_path(path) is not None):
+        ensemble.read_manifest(path)  # a folder with a manifest: what is wrong with it, in one line
+        return "ensemble"
     if Path(path).is_dir():
         spark_files.read_metadata(path)
         return "spark"
@@ -112,6 +115,8 @@ def load_vectors(
         return kv
     if fmt == "spark":
         return spark_files.read_spark_model(path, limit, task)
+    if fmt == "ensemble":
+        return read_ensemble(path, limit, task)
     if fmt == "model":
         words, vectors, counts = _read_model(path, limit)
     elif fmt == "word2vec-bin":
@@ -129,6 +134,21 @@ def load_vectors(
         some = "1 word is" if bad[0] == 1 else f"{bad[0]:,} words are"
         kv.notes = (f"{path}: {some} not valid UTF-8: their bad bytes were replaced by \ufffd",)
     return kv
+
+
+def read_ensemble(path: str | Path, limit: int | None = None, task: Task | None = None) -> ensemble.Ensemble:
+    """An ensemble folder (or its manifest.json): each run read as `load_vectors` reads it (run k
+    of K as part k of `task`), then kept on the words they share."""
+    task = task or Task.none()
+    folder, manifest = ensemble.read_manifest(path)
+    files = ensemble.run_paths(folder, manifest)
+    runs = []
+    for k, file in enumerate(files):
+        fmt = detect_format(file)
+        if fmt not in ("model", "word2vec-bin", "word2vec-txt"):
+            raise FormatError(f"{file}: a run of an ensemble must be a model or word2vec vectors, not {fmt}")
+        runs.append(load_vectors(file, limit, fmt, task.part(k / len(files), (k + 1) / len(files))))
+    return ensemble.Ensemble(runs, [r.seed for r in manifest.runs], manifest)
 
 
 def _fail(path, where: str, message: str):

@@ -16,6 +16,8 @@ import numpy as np
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
+from w2vstudio.core.explore.agreement import sd
+from w2vstudio.core.files.ensemble import runs_of
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.resources import OCCUPATIONS
@@ -99,6 +101,46 @@ def poles(kv: KeyedVectors, axis: Axis, top: int = DEFAULT_TOP,
     low = valid[np.lexsort((valid, cos[valid]))][:top]  # ties: the more frequent first
     high = valid[np.lexsort((valid, -cos[valid]))][:top]
     return ([(kv.words[i], float(cos[i])) for i in low], [(kv.words[i], float(cos[i])) for i in high])
+
+
+@dataclass(frozen=True)
+class RunScores:
+    """Scores across the runs of an ensemble (one run: sd 0): `mean`, `sd` (ddof 1) and `per_run`
+    (K, n), the axis taken in each run's own space."""
+
+    words: list[str]
+    mean: np.ndarray
+    sd: np.ndarray
+    per_run: np.ndarray
+
+    @property
+    def runs(self) -> int:
+        return len(self.per_run)
+
+
+def scores_across(kv: KeyedVectors, source: Sequence[str], target: Sequence[str],
+                  words: Sequence[str]) -> RunScores:
+    """The `words`' scores on the axis `source` -> `target` in every run of `kv` (an ensemble or one model)."""
+    per_run = np.stack([scores(run, make_axis(run, source, target), words) for run in runs_of(kv)])
+    return RunScores(list(words), per_run.mean(axis=0), sd(per_run), per_run)
+
+
+def poles_across(kv: KeyedVectors, source: Sequence[str], target: Sequence[str], top: int = DEFAULT_TOP,
+                 restrict_vocab: int | None = DEFAULT_RESTRICT) -> tuple[RunScores, RunScores]:
+    """`poles` by the mean score over the runs: (toward source, most negative first; toward target)."""
+    runs = runs_of(kv)
+    cos = np.stack([run.cosines(make_axis(run, source, target).direction, restrict_vocab)[0] for run in runs])
+    cos = cos.astype(np.float64)
+    axis = make_axis(runs[0], source, target)
+    own = [kv.word_rows[w] for w in axis.source + axis.target]
+    mean = cos.mean(axis=0)
+    mean[[r for r in own if r < len(mean)]] = np.nan
+    valid = np.flatnonzero(~np.isnan(mean))
+    ends = []
+    for order in (mean[valid], -mean[valid]):
+        rows = valid[np.lexsort((valid, order))][:top]
+        ends.append(RunScores([kv.words[i] for i in rows], mean[rows], sd(cos[:, rows]), cos[:, rows]))
+    return ends[0], ends[1]
 
 
 def scores_over_snapshots(words: Sequence[str], snapshots: np.ndarray, source: Sequence[str],

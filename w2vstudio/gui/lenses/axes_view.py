@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLab
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.lenses.axes import Evidence, evidence, make_axis, occupations, poles, scores, scores_over_snapshots
+from w2vstudio.core.files.ensemble import Ensemble
+from w2vstudio.core.lenses.axes import (Evidence, evidence, make_axis, occupations, poles_across, scores_across,
+                                        scores_over_snapshots)
 from w2vstudio.core.run import CORPUS
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui import workers
@@ -43,6 +45,8 @@ class AxesView(QWidget):
         self.scatter_plot = pg.PlotWidget(title="words on the two axes")
         self.scatter = pg.ScatterPlotItem(size=6, brush=pg.mkBrush("#3066be"))
         self.scatter_plot.addItem(self.scatter)
+        self.spread = pg.ErrorBarItem(pen=pg.mkPen("#3066be55"))  # an ensemble's ± sd over its runs
+        self.scatter_plot.addItem(self.spread)
         for side in ("left", "bottom"):
             self.scatter_plot.getAxis(side).enableAutoSIPrefix(False)  # scores are cosines
         self._labels: list[pg.TextItem] = []
@@ -124,6 +128,7 @@ class AxesView(QWidget):
     def refresh(self):
         """Draw the current model's words on the axes as the form says."""
         self.scatter.clear()
+        self.spread.setData(x=np.zeros(0), y=np.zeros(0), width=np.zeros(0), height=np.zeros(0))
         for label in self._labels:
             self.scatter_plot.removeItem(label)
         self._labels = []
@@ -147,9 +152,14 @@ class AxesView(QWidget):
             self._over_training(entry, known)
         if len(axes) < 2:
             return
+        runs = kv.k if isinstance(kv, Ensemble) else 1
         self.message.setText(f"x: {axes[0].label}   y: {axes[1].label}"
-                             + (f"   ({missing} words not in the vocabulary)" if missing else ""))
-        x, y = (scores(kv, a, known) for a in axes)
+                             + (f"   ({missing} words not in the vocabulary)" if missing else "")
+                             + (f"   mean ± sd over {runs} runs" if runs > 1 else ""))
+        x, y = (scores_across(kv, *self.axis_words(i), known) for i in range(2))
+        if runs > 1 and known:
+            self.spread.setData(x=x.mean, y=y.mean, width=2 * x.sd, height=2 * y.sd)
+        x, y = x.mean, y.mean
         self.scatter.setData(x, y)
         for word, px, py in zip(known, x.tolist(), y.tolist()):
             label = pg.TextItem(word, color="#333", anchor=(0, 1))  # plain text
@@ -179,13 +189,14 @@ class AxesView(QWidget):
         self.evidence_text.setPlainText("\n".join(lines))
 
     def _ranked(self, kv, axis):
-        low, high = poles(kv, axis, TOP)
-        self.ranked.setRowCount(max(len(low), len(high)))
-        for r in range(max(len(low), len(high))):
-            for c, pairs in ((0, low), (2, high)):
-                if r < len(pairs):
-                    self.ranked.setItem(r, c, QTableWidgetItem(pairs[r][0]))
-                    self.ranked.setItem(r, c + 1, QTableWidgetItem(f"{pairs[r][1]:+.3f}"))
+        low, high = poles_across(kv, axis.source, axis.target, TOP)  # an ensemble: by the mean over its runs
+        self.ranked.setRowCount(max(len(low.words), len(high.words)))
+        for r in range(max(len(low.words), len(high.words))):
+            for c, end in ((0, low), (2, high)):
+                if r < len(end.words):
+                    spread = f" ± {end.sd[r]:.3f}" if end.runs > 1 else ""
+                    self.ranked.setItem(r, c, QTableWidgetItem(end.words[r]))
+                    self.ranked.setItem(r, c + 1, QTableWidgetItem(f"{end.mean[r]:+.3f}{spread}"))
 
     def _over_training(self, entry, known: list[str]):
         recorder = entry.recorder

@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QSc
 from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.train.model import Model
-from w2vstudio.core.run import NO_WATCH, RunResult, TrainingRun
+from w2vstudio.core.files.ensemble import Ensemble
+from w2vstudio.core.run import NO_WATCH, EnsembleResult, EnsembleRun, RunResult, TrainingRun
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
 from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
+from w2vstudio.gui.train.runs_form import RunsForm
 from w2vstudio.gui.train.watch_form import WatchForm
 from w2vstudio.gui.workers import Call
 
@@ -51,6 +53,21 @@ class _Reports(TrainingCallback):
     def clear(self):
         for kept in (self.batches, self.epochs, self.progress):
             kept.clear()
+
+
+class _EnsembleReports(TrainingCallback):
+    """Run k of an ensemble's hooks: its reports join the panel's while it is the latest run started."""
+
+    def __init__(self, panel: TrainPanel, k: int):
+        self.panel, self.k = panel, k
+
+    def on_batch(self, report: BatchReport):
+        if self.panel._ensemble_report(self.k):
+            self.panel._reports.on_batch(report)
+
+    def on_epoch(self, report: EpochReport):
+        if self.panel._ensemble_report(self.k):
+            self.panel._reports.on_epoch(report)
 
 
 def duration(seconds: float) -> str:
@@ -103,6 +120,8 @@ class TrainPanel(QWidget):
         self.form = ParamsForm()
         self.engine_form = EngineForm()
         self.watch_form = WatchForm()
+        self.runs_form = RunsForm()
+        self._run_index = 0  # an ensemble's run in progress (its reports are drawn)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
@@ -137,6 +156,7 @@ class TrainPanel(QWidget):
         params = QVBoxLayout(params_box)
         params.addWidget(self.form)
         params.addWidget(self.engine_form)
+        params.addWidget(self.runs_form)
         watch_box = QGroupBox("Watch training")
         QVBoxLayout(watch_box).addWidget(self.watch_form)
         buttons = QHBoxLayout()
@@ -218,7 +238,12 @@ class TrainPanel(QWidget):
         self.form.remember()
         self.watch_form.remember()
         self.engine_form.remember()
+        self.runs_form.remember()
         spark = self.engine_form.options()
+        ensemble = self.runs_form.ensemble()
+        if ensemble is not None and spark is not None:
+            self.failed.emit("An ensemble trains on this computer: choose one run, or this computer as the engine.")
+            return
         scanned = corpus.scanned
         if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
             try:
@@ -234,10 +259,25 @@ class TrainPanel(QWidget):
             self._waiting_for_scan = True
             self.progress.setFormat("Reading the corpus first…")
             self._session.request_scan()
+        elif ensemble is not None:  # K runs, nothing watched live: the plots follow the run in progress
+            try:
+                run = EnsembleRun(scanned, params, ensemble[0], ensemble[1],
+                                  callbacks=lambda k: [_EnsembleReports(self, k)])
+            except W2VError as exc:
+                self.failed.emit(str(exc))
+                return
+            self._begin(run, params.epochs)
         else:
             self._begin(TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
                                     callbacks=[self._reports]), params.epochs)
         self._update_actions()
+
+    def _ensemble_report(self, k: int) -> bool:
+        """Whether run k's reports (trainer threads) are drawn: those of the latest run started."""
+        if k > self._run_index:
+            self._run_index = k
+            self._reports.clear()
+        return k == self._run_index
 
     def _begin(self, run: TrainingRun, epochs: int):
         self._epochs = epochs
@@ -250,11 +290,13 @@ class TrainPanel(QWidget):
         self._taken = 0
         self._reports.clear()
         self._run = run
-        self._train.start(run.train)
+        self._run_index = 0
+        self._train.start(run.train, with_task=isinstance(run, EnsembleRun))  # Stop cancels an ensemble's task too
         gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
         self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
         self._timer.start()
-        self._session.start_run(run)
+        if isinstance(run, TrainingRun):  # an ensemble is not followed live (map, probes)
+            self._session.start_run(run)
 
     def pause(self):
         if self.job is not None:
@@ -289,6 +331,7 @@ class TrainPanel(QWidget):
         self.form.setEnabled(not self.is_busy)
         self.engine_form.setEnabled(not self.is_busy)
         self.watch_form.setEnabled(not self.is_busy)
+        self.runs_form.setEnabled(not self.is_busy)
 
     def shut_down(self):
         """Stop the run in progress for good: its outcome is dropped (the window is closing)."""
@@ -353,7 +396,7 @@ class TrainPanel(QWidget):
             self.progress.setValue(round(1000 * fraction))
             self.progress.setFormat(text)
         self.plots.add_reports(batches, epochs)
-        if self._run is not None and self._run.model is not None:
+        if isinstance(self._run, TrainingRun) and self._run.model is not None:
             self._follow(self._run, bool(epochs))
         self.plots.redraw()
         if self._run is None and not self.plots.stale:
@@ -382,7 +425,10 @@ class TrainPanel(QWidget):
         self.pause_action.setText("&Pause")
         self._update_actions()
 
-    def _on_training_succeeded(self, outcome: RunResult):
+    def _on_training_succeeded(self, outcome: RunResult | EnsembleResult):
+        if isinstance(outcome, EnsembleResult):
+            self._ensemble_done(outcome)
+            return
         self._finish()
         self._plotted = outcome.model
         result = outcome.train
@@ -401,6 +447,23 @@ class TrainPanel(QWidget):
             self._session.add(Entry(name + (" (stopped)" if result.cancelled else ""), outcome.model.keyed_vectors(),
                                     outcome.model, outcome.recorder, saved=False))
         self._session.finish_run(outcome)
+
+    def _ensemble_done(self, outcome: EnsembleResult):
+        """The runs trained (all, or up to a Stop) become one entry: an Ensemble."""
+        self._finish()
+        models = [r.model for r in outcome.results if r is not None and r.train.words_done]
+        if not models:
+            self.progress.setFormat("Stopped before a run was trained")
+            return
+        self._plotted = models[0]
+        stopped = len(models) < len(outcome.results) or any(r.train.cancelled for r in outcome.results if r)
+        self.progress.setValue(1000)
+        self.progress.setFormat(f"{'Stopped' if stopped else 'Done'}: {len(models)} runs in {duration(outcome.seconds)}")
+        p = models[0].params
+        name = (f"{corpus_stem(self._session.corpus.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim} "
+                f"× {len(models)} runs{' (bootstrap)' if outcome.bootstrap else ''}")
+        ensemble = Ensemble([m.keyed_vectors() for m in models], [m.params.seed for m in models])
+        self._session.add(Entry(name + (" (stopped)" if stopped else ""), ensemble, saved=False))
 
     def _on_training_failed(self, message: str):
         self._finish()

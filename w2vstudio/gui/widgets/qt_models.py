@@ -11,7 +11,9 @@ _BAR_COLOUR = QColor(70, 130, 220, 90)
 
 
 class ScoredWordsModel(QAbstractTableModel):
-    """Rows of (word, score, count); bars show the score as a share of `bar_scale` (or the best)."""
+    """Rows of (word, score, count); bars show the score as a share of `bar_scale` (or the best).
+    Rows of an ensemble (word, mean, count, sd, agreement, runs) add an "agreement" column whose bar
+    is agreement / runs, and show the score as mean ± sd."""
 
     def __init__(self, score_name: str = "cosine", bar_scale: float | None = 1.0, parent=None):
         super().__init__(parent)
@@ -19,11 +21,13 @@ class ScoredWordsModel(QAbstractTableModel):
         self._rows: list[tuple[str, float, int | None]] = []
         self._bar_scale = bar_scale
         self._scale = 1.0
+        self.runs = 1  # an ensemble's rows: its runs
 
     def set_rows(self, rows: list[tuple[str, float, int | None]]):
         """Show these rows, best first."""
         self.beginResetModel()
         self._rows = list(rows)
+        self.runs = max((r[5] for r in self._rows if len(r) > 5), default=1)
         best = max((r[1] for r in self._rows), default=1.0)
         self._scale = self._bar_scale or (best if best > 0 else 1.0)
         self.endResetModel()
@@ -41,11 +45,11 @@ class ScoredWordsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 3
+        return 0 if parent.isValid() else (4 if self.runs > 1 else 3)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
+            return self._headers[section] if section < 3 else f"agreement (of {self.runs} runs)"
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
@@ -53,12 +57,20 @@ class ScoredWordsModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        word, score, count = self._rows[index.row()]
+        row = self._rows[index.row()]
+        word, score, count = row[:3]
         column = index.column()
+        agreed = len(row) > 5
         if role == Qt.ItemDataRole.DisplayRole:
-            return (word, f"{score:.4f}", "" if count is None else f"{count:,}")[column]
+            shown = f"{score:.4f} ± {row[3]:.4f}" if agreed and row[5] > 1 else f"{score:.4f}"
+            agreement = f"{row[4]}/{row[5]}" if agreed else "1/1"
+            return (word, shown, "" if count is None else f"{count:,}", agreement)[column]
         if role == BAR_ROLE and column == 1:
             return min(max(score / self._scale, 0.0), 1.0)
+        if role == BAR_ROLE and column == 3:
+            return row[4] / row[5] if agreed else 1.0
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3 and agreed:
+            return f"in the top {len(self._rows)} of {row[4]} of the {row[5]} runs"
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -80,6 +92,7 @@ def scored_words_view(model: ScoredWordsModel, parent=None) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
     view.setItemDelegateForColumn(1, BarDelegate(view))
+    view.setItemDelegateForColumn(3, BarDelegate(view))  # an ensemble's agreement
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
