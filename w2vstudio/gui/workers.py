@@ -80,10 +80,11 @@ class _Worker(FunctionWorker):
         try:
             result = self.work()
         except Exception as exc:  # every failure becomes a signal, never a crash
+            self._running, self.done = False, True  # done before the outcome is seen: no race with `running()`
             self.errored.emit(exc)
         else:
+            self._running, self.done = False, True
             self.returned.emit(result)
-        self._running, self.done = False, True
         self.finished.emit()
         self._finished.emit(self)
 
