@@ -77,7 +77,7 @@ class TrainPanel(QWidget):
 
         self.form = ParamsForm()
         self.engine_form = EngineForm()
-        self.watch_form = WatchForm()
+        self.watch_form = WatchForm(session)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
@@ -204,7 +204,8 @@ class TrainPanel(QWidget):
             self.progress.setFormat("Reading the corpus first…")
             self._session.request_scan()
         else:
-            self._begin(TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
+            watch = self.watch_form.options(self._session.pins, self._session.probe_pairs)
+            self._begin(TrainingRun(scanned, params, watch,
                                     callback=self._reports.append), params.epochs)
         self._update_actions()
 
