@@ -67,6 +67,7 @@ class StepView(QWidget):
                                "longer, so p saturates. By default p is the mean over real windows of the corpus.")
         self.single.setVisible(False)
         self.single.toggled.connect(self._rebuild)
+        self._stale = False
 
         self.headline = QLabel("Pick a row of the samples table.")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
@@ -145,6 +146,7 @@ class StepView(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _rebuild(self):
+        self._stale = False
         self.step = None
         self.context = None
         self.single.setVisible(False)
@@ -276,7 +278,15 @@ class StepView(QWidget):
         self._curve.setData(np.arange(len(step.history)), step.history)
 
     def _on_current_changed(self, _entry):
-        self._rebuild()
+        if self.isVisible():
+            self._rebuild()
+        else:  # no work for a hidden view (a CBOW row reads the corpus): done when shown
+            self._stale = True
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._rebuild()
 
 
 def _context_line(step: Step, context: Context | None) -> str:
