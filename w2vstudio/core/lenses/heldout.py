@@ -129,7 +129,7 @@ def row_costs(model, width: int) -> tuple[int, int]:
     d, v = model.dim, len(model.vocab)
     obj = objective(model)
     if obj == "hs":
-        codes, _, lengths = huffman(model)
+        _, _, lengths = huffman(model)
         counts = model.vocab.counts.astype(np.float64)
         units = float((lengths * counts).sum() / max(counts.sum(), 1.0))
     elif obj == "negative":
@@ -152,7 +152,7 @@ def epoch_cost(model, epoch_words: int) -> float:
         rows, width = 2 * per_side, 1
     else:
         rows, width = 1, 2 * per_side
-    return 3.0 * epoch_words * rows * row_costs(model, int(round(width)))[0]
+    return 3.0 * epoch_words * rows * row_costs(model, round(width))[0]
 
 
 def scoring_budget(model, epoch_words: int | None, per_epoch: int) -> tuple[float, float]:
