@@ -31,7 +31,7 @@ from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.train.trainer import BatchReport, EpochReport
 
-SHARE = 0.005  # all the scorings of an epoch: this share of its training multiply-adds (about 2% of its time)
+SHARE = 0.0065  # all the scorings of an epoch: this share of its training multiply-adds (about 2% of its time)
 ESTIMATE_SHARE = 0.002  # the NS estimate at each epoch's end (and at the start)
 MIN_ROWS = 2_000  # rows scored at least (a small corpus's curve), if the slice has them
 MIN_ESTIMATE_ROWS = 10
@@ -147,7 +147,7 @@ def epoch_cost(model, epoch_words: int) -> float:
     counts = model.vocab.counts.astype(np.float64)
     if counts.sum() > 0:
         epoch_words = epoch_words * float((keep_probabilities(counts, p.sample) * counts).sum() / counts.sum())
-    per_side = (p.window + 1) / 2 if not p.shrink_window else p.window
+    per_side = (p.window + 1) / 2 if p.shrink_window else p.window
     if p.sg:
         rows, width = 2 * per_side, 1
     else:
