@@ -31,7 +31,7 @@ from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.train.trainer import BatchReport, EpochReport
 
-SHARE = 0.0065  # all the scorings of an epoch: this share of its training multiply-adds (about 2% of its time)
+SHARE = 0.0065  # an epoch's scorings: this share of its training multiply-adds (2–4% of its time, docs/benchmarks.md)
 ESTIMATE_SHARE = 0.002  # the NS estimate at each epoch's end (and at the start)
 MIN_ROWS = 2_000  # rows scored at least (a small corpus's curve), if the slice has them
 MIN_ESTIMATE_ROWS = 10
