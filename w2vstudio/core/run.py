@@ -201,7 +201,8 @@ class TrainingRun:
         self.recorder = self._recorder(model)
         self.probes = self._probes(model)
         if held is not None:
-            self.heldout = HeldOutScorer(model, held, self.watch.per_epoch or 1, seed=model.params.seed)
+            self.heldout = HeldOutScorer(model, held, self.watch.per_epoch or 1, seed=model.params.seed,
+                                         epoch_words=self.corpus.n_tokens)
             self.heldout.start(epoch_words=self.corpus.n_tokens)
         if self.watch.quality:
             self.quality = EpochQuality(model, on_result=self.on_quality)

@@ -96,7 +96,8 @@ class StudioSession(QObject):
     `moment_changed(epochs or None)`: another moment of training is shown (None: none, or the
     latest while following a run). `corpus_changed(Corpus)`: other files, case folding or scan;
     `word_lines_changed(lines)`: the lines of the corpus shown for a word (`kwic.ContextLine`s).
-    `scan_requested()` and `scan_cancel_requested()`: read the corpus now, or stop reading it."""
+    `scan_requested()` and `scan_cancel_requested()`: read the corpus now, or stop reading it.
+    `probe_pairs_changed(pairs)`: other (input, output) pairs chosen for the next run's probes."""
 
     models_changed = Signal()
     current_changed = Signal(object)
@@ -110,6 +111,7 @@ class StudioSession(QObject):
     word_lines_changed = Signal(list)
     scan_requested = Signal()
     scan_cancel_requested = Signal()
+    probe_pairs_changed = Signal(list)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -122,6 +124,7 @@ class StudioSession(QObject):
         self._telling_moment = False  # moment_changed is being emitted
         self._corpus = Corpus(lowercase=settings.get("corpus/lowercase"))
         self._word_lines: list = []
+        self._probe_pairs: list[tuple[str, str]] = []
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -156,6 +159,11 @@ class StudioSession(QObject):
     @property
     def word_lines(self) -> list:
         return list(self._word_lines)
+
+    @property
+    def probe_pairs(self) -> list[tuple[str, str]]:
+        """The (input, output) pairs the next run probes (none: the corpus's highest-PMI pairs)."""
+        return list(self._probe_pairs)
 
     def unsaved(self) -> list[Entry]:
         return [e for e in self._entries if not e.saved]
@@ -208,6 +216,13 @@ class StudioSession(QObject):
         if probe != self._probe:
             self._probe = probe
             self.probe_changed.emit(probe)
+
+    def set_probe_pairs(self, pairs):
+        """Probe these (input, output) pairs in the next run (none: the PMI pairs)."""
+        pairs = list(dict.fromkeys((str(a), str(b)) for a, b in pairs))
+        if pairs != self._probe_pairs:
+            self._probe_pairs = pairs
+            self.probe_pairs_changed.emit(self.probe_pairs)
 
     def replace(self, loaded: RestoredSession):
         """Take the models, pins and probe of a session read from disk."""

@@ -155,3 +155,36 @@ def test_analogy_scores_equal_numpy(width):
     expected = sims[where[30:, 1]] - sims[where[30:, 0]] + sims[where[30:, 2]]  # numpy's order
     expected[np.arange(20)[:, None], inputs[30:]] = -np.inf
     assert np.array_equal(out, expected)  # bit for bit: the answers are numpy's argmax of these
+
+
+def _softplus(x):
+    return float(np.logaddexp(0.0, x))
+
+
+@pytest.mark.parametrize("mean", [True, False])
+def test_heldout_row_losses_match_numpy(mean):
+    from w2vstudio.core.kernels.scoring import hs_row_losses, ns_row_losses
+
+    rng = np.random.default_rng(5)
+    syn0, syn1 = (rng.standard_normal((30, 7)).astype(np.float32) for _ in range(2))
+    inputs = rng.integers(-1, 30, (40, 4))
+    inputs[0] = -1  # a row without context: v = 0
+    outputs = rng.integers(0, 30, 40)
+    negatives = rng.integers(0, 30, (40, 3))
+    negatives[1, 0] = outputs[1]  # skipped, as the training kernel skips it
+    codes = rng.integers(0, 2, (30, 5)).astype(np.uint8)
+    points = rng.integers(0, 29, (30, 5))
+    lengths = rng.integers(1, 6, 30)
+    ns, hs = np.empty(40), np.empty(40)
+    ns_row_losses(syn0, syn1, inputs, outputs, negatives, mean, ns)
+    hs_row_losses(syn0, syn1, inputs, outputs, codes, points, lengths, mean, hs)
+    for r in range(40):
+        ids = inputs[r][inputs[r] >= 0]
+        v = syn0[ids].astype(np.float64).sum(0) if len(ids) else np.zeros(7)
+        if mean and len(ids):
+            v /= len(ids)
+        o = outputs[r]
+        ref = _softplus(-(syn1[o] @ v)) + sum(_softplus(syn1[k] @ v) for k in negatives[r] if k != o)
+        assert ns[r] == pytest.approx(ref, rel=1e-9)
+        ref = sum(_softplus(-(1 - 2 * int(codes[o, j])) * (syn1[points[o, j]] @ v)) for j in range(lengths[o]))
+        assert hs[r] == pytest.approx(ref, rel=1e-9)

@@ -164,3 +164,46 @@ def test_a_full_softmax_step_shows_no_negative_sampling(qtbot, tmp_path):
     _panel_kept, view = _step_view_on(qtbot, tmp_path, softmax=True)
     assert view.units.rowCount() == 0 and view.units.isHidden()
     assert "negative sampling loss" not in view.cost.text() and "σ(v·u_o)" not in view.headline.text()
+
+
+def test_a_cbow_step_is_scored_over_corpus_windows_the_single_vector_only_when_asked(qtbot, tmp_path):
+    from w2vstudio.core.corpus.windows import corpus_windows
+    from w2vstudio.core.inside.samples import Sample
+    from w2vstudio.core.inside.step import SINGLE_NOTE
+    from w2vstudio.core.run import NO_WATCH, TrainingRun
+
+    rng = np.random.default_rng(1)
+    words = SEED_SENTENCE.lower().replace(".", "").split() + ["nurse", "doctor", "hospital", "the", "a"]
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(rng.choice(words, 12)) for _ in range(300)) + "\n")
+    params = TrainParams(dim=8, epochs=1, threads=1, min_count=1, sample=0.0, sg=False, window=2)
+    model = TrainingRun([path], params, NO_WATCH).train().model
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(model_entry("cbow", model, saved=False))
+    view = panel.step_view
+    view.set_sample(Sample(0, (1,), ("nurse",), "doctor", 1))
+    assert view.step is None and "finding the windows" in view.headline.text()
+    qtbot.waitUntil(lambda: view.step is not None, timeout=30_000)
+    index = model.vocab.index
+    rows = corpus_windows([str(path)], index, True, 2, index["nurse"], index["doctor"])
+    assert view.context.kind == "corpus" and np.array_equal(view.context.rows, rows)
+    c = model.syn1neg.astype(np.float64)
+    pn = model.vocab.counts ** model.params.ns_exponent
+    ps = []
+    for row in rows:  # numpy: p(doctor | the window's mean) under softmax(C·v + log Pn), averaged
+        logits = c @ model.vectors[row[row >= 0]].astype(np.float64).mean(0) + np.log(pn / pn.sum())
+        ps.append(np.exp(logits[index["doctor"]] - logits.max()) / np.exp(logits - logits.max()).sum())
+    text = view.headline.text()
+    assert f"p = {np.mean(ps):.4g}," in text and f"mean over {len(rows):,} windows" in text
+    assert SINGLE_NOTE not in text and not view.single.isHidden() and not view.single.isChecked()
+    assert view.step.inputs == view.context.first()
+
+    view.single.setChecked(True)  # asked for: the one-vector figure, labelled
+    assert view.context.kind == "single" and view.step.inputs == [index["nurse"]]
+    assert SINGLE_NOTE in view.headline.text() and "mean over" not in view.headline.text()
+
+    view.single.setChecked(False)
+    model.info["corpus"] = []  # a CBOW model without a corpus: no single-vector figure shown unasked
+    view.set_sample(Sample(0, (1,), ("nurse",), "hospital", 1))
+    assert view.step is None and "open the model's corpus" in view.headline.text()

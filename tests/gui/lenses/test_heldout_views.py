@@ -54,3 +54,30 @@ def test_likelihood_against_sightings_and_running_mean(qtbot, trained):
     assert seen[0] == 0 and np.all(np.diff(seen) >= 0) and seen[-1] > 0
     view.running.setChecked(True)
     assert running_mean(np.array([1.0, 3.0, np.nan, 5.0]), 2).tolist() == [1.0, 2.0, 3.0, 5.0]
+
+
+def test_compare_overlays_two_runs_heldout_curves(qtbot, trained, tmp_path):
+    from w2vstudio.gui.explore.compare_panel import ComparePanel
+
+    path = tmp_path / "planted.txt"
+    path.write_text(planted_text(n_lines=1500))
+    params = TrainParams(dim=8, epochs=2, min_count=1, threads=1, batch_words=2_000, softmax=True, negative=0)
+    other = TrainingRun([path], params, WatchOptions(per_epoch=2, quality=False, heldout=0.05)).train()
+    session = StudioSession()
+    panel = ComparePanel(session)
+    qtbot.addWidget(panel)
+    session.add(model_entry("hs", trained.model))
+    assert panel.heldout_plot.getPlotItem().listDataItems() == []
+    session.add(model_entry("softmax", other.model))
+    items = panel.heldout_plot.getPlotItem().listDataItems()
+    assert [i.name() for i in items] == ["hs", "softmax"]
+    for item, result in zip(items, (trained, other)):
+        x, y = item.getData()
+        records = result.heldout.records()
+        assert x.tolist() == [r["progress"] for r in records] and y.tolist() == [r["neg_log_p"] for r in records]
+    assert len(panel.heldout_legend.items) == 2
+    session.add(model_entry("no held-out", TrainingRun([path], params, WatchOptions(per_epoch=1, quality=False))
+                            .train().model))
+    panel.choose("softmax", "no held-out")
+    assert [i.name() for i in panel.heldout_plot.getPlotItem().listDataItems()] == ["softmax"]
+    assert "no held-out has no held-out curve" in panel.heldout_label.text()

@@ -54,3 +54,69 @@ def cooccurrences(tokens, offsets, limit, window, out):  # pragma: no cover - co
                 y = tokens[j]
                 if y < limit:
                     out[x, y] += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The held-out slice's losses, without update
+
+@njit(**JIT)
+def _input_vector(syn0, row, mean, v):  # pragma: no cover - compiled
+    """v = the sum (or mean, `mean`) of syn0's rows in `row` (−1: none), in float64; False if none."""
+    v[:] = 0.0
+    n = 0
+    for m in range(row.shape[0]):
+        w = row[m]
+        if w < 0:
+            continue
+        n += 1
+        for j in range(syn0.shape[1]):
+            v[j] += syn0[w, j]
+    if mean and n > 1:
+        for j in range(v.shape[0]):
+            v[j] /= n
+    return n > 0
+
+
+@njit(**JIT)
+def _softplus(x):  # pragma: no cover - compiled
+    """log(1 + exp(x)), stable: −log σ(−x)."""
+    if x > 0:
+        return x + np.log1p(np.exp(-x))
+    return np.log1p(np.exp(x))
+
+
+@njit(**JIT)
+def _dot(u, v):  # pragma: no cover - compiled
+    s = 0.0
+    for j in range(v.shape[0]):
+        s += u[j] * v[j]
+    return s
+
+
+@njit(**JIT)
+def ns_row_losses(syn0, syn1neg, inputs, outputs, negatives, mean, out):  # pragma: no cover - compiled
+    """out[r] = −log σ(v·u_o) − Σ_k log σ(−v·u_k) for row r (v from `inputs[r]`, `_input_vector`),
+    a negative equal to the output skipped as the training kernel skips it; float64 sums."""
+    v = np.zeros(syn0.shape[1])
+    for r in range(outputs.shape[0]):
+        _input_vector(syn0, inputs[r], mean, v)
+        o = outputs[r]
+        loss = _softplus(-_dot(syn1neg[o], v))
+        for k in range(negatives.shape[1]):
+            n = negatives[r, k]
+            if n != o:
+                loss += _softplus(_dot(syn1neg[n], v))
+        out[r] = loss
+
+
+@njit(**JIT)
+def hs_row_losses(syn0, syn1, inputs, outputs, codes, points, lengths, mean, out):  # pragma: no cover - compiled
+    """out[r] = −log p(output | input) along the output's Huffman path: Σ_j −log σ((1 − 2·code_j)·v·u_j)."""
+    v = np.zeros(syn0.shape[1])
+    for r in range(outputs.shape[0]):
+        _input_vector(syn0, inputs[r], mean, v)
+        o = outputs[r]
+        loss = 0.0
+        for j in range(lengths[o]):
+            loss += _softplus(-(1.0 - 2.0 * codes[o, j]) * _dot(syn1[points[o, j]], v))
+        out[r] = loss

@@ -7,9 +7,12 @@ rate decays, so the online loss can rise while the model improves. The held-out 
 slice's (centre, context) pairs, CBOW −log p(centre | context window), with the run's full window.
 Exact for the full softmax and hierarchical softmax; for negative sampling the negative-sampling loss
 with negatives drawn once (seeded), at every snapshot, and at each epoch's end the estimate
-softmax(C·v + log Pn) that the Inside tab uses. Positions are sampled evenly (fixed for the run) so
-that one scoring costs at most `BUDGET` multiply-adds; the estimate has its own sample of that cost.
-Vectorised numpy, in chunks; `HeldOutScorer` is a trainer callback placed beside the recorder.
+softmax(C·v + log Pn) that the Inside tab uses. Rows are sampled evenly, once for the run, so that
+all the scorings of an epoch cost about `SHARE` of the epoch's training (`scoring_budget`; at least
+`MIN_ROWS` rows); the estimate has its own, smaller sample (`ESTIMATE_SHARE`). Negative sampling and
+hierarchical softmax are scored by Numba kernels (`kernels.scoring`), the softmax by numpy in chunks
+(`neg_log_p`, `ns_loss`: the numpy references); `HeldOutScorer` is a trainer callback placed beside
+the recorder.
 """
 
 from __future__ import annotations
@@ -23,10 +26,15 @@ from w2vstudio.core.corpus.scan import EncodedCorpus
 from w2vstudio.core.corpus.windows import context_matrix
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.inside.tables import huffman, noise_p, objective, output_matrix
+from w2vstudio.core.kernels.scoring import hs_row_losses, ns_row_losses
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
+from w2vstudio.core.train.sampling import keep_probabilities
 
-BUDGET = 40_000_000  # multiply-adds of one scoring of the slice (and of one NS estimate)
+SHARE = 0.0065  # an epoch's scorings: this share of its training multiply-adds (2–4% of its time, docs/benchmarks.md)
+ESTIMATE_SHARE = 0.002  # the NS estimate at each epoch's end (and at the start)
+MIN_ROWS = 2_000  # rows scored at least (a small corpus's curve), if the slice has them
+MIN_ESTIMATE_ROWS = 10
 INFO = "heldout"  # model.info: {"slice_words", "pairs", "records": [{"words", "progress", "neg_log_p", "ns_loss"}]}
 _CHUNK = 2_048
 
@@ -115,6 +123,66 @@ def ns_loss(model, inputs: np.ndarray, outputs: np.ndarray, negatives: np.ndarra
     return result
 
 
+def row_costs(model, width: int) -> tuple[int, int]:
+    """(multiply-adds of scoring one row, of scoring one row by the softmax estimate) for rows of
+    `width` input words."""
+    d, v = model.dim, len(model.vocab)
+    obj = objective(model)
+    if obj == "hs":
+        _, _, lengths = huffman(model)
+        counts = model.vocab.counts.astype(np.float64)
+        units = float((lengths * counts).sum() / max(counts.sum(), 1.0))
+    elif obj == "negative":
+        units = model.params.negative + 1
+    else:
+        units = v
+    return int(d * (units + width)), int(d * (v + width))
+
+
+def epoch_cost(model, epoch_words: int) -> float:
+    """The training multiply-adds of one epoch, roughly: per word kept by subsampling, a forward
+    pass and two updates over its output units and input rows (skip-gram: about window + 1 rows per
+    word, CBOW one row of about window + 1 context words; reduced windows on average)."""
+    p = model.params
+    counts = model.vocab.counts.astype(np.float64)
+    if counts.sum() > 0:
+        epoch_words = epoch_words * float((keep_probabilities(counts, p.sample) * counts).sum() / counts.sum())
+    per_side = (p.window + 1) / 2 if p.shrink_window else p.window
+    if p.sg:
+        rows, width = 2 * per_side, 1
+    else:
+        rows, width = 1, 2 * per_side
+    return 3.0 * epoch_words * rows * row_costs(model, round(width))[0]
+
+
+def scoring_budget(model, epoch_words: int | None, per_epoch: int) -> tuple[float, float]:
+    """(multiply-adds of one scoring, of one NS estimate): `SHARE` and `ESTIMATE_SHARE` of an epoch's
+    training, spread over its snapshots (no limit when the epoch's length is unknown)."""
+    if not epoch_words:
+        return math.inf, math.inf
+    cost = epoch_cost(model, epoch_words)
+    return SHARE * cost / max(per_epoch, 1), ESTIMATE_SHARE * cost
+
+
+def row_losses(model, inputs: np.ndarray, outputs: np.ndarray, negatives: np.ndarray | None = None) -> np.ndarray:
+    """The losses the scorer averages, per row: the NS loss with these negatives (negative
+    sampling), else −log p(output | inputs); Numba kernels but for the full softmax."""
+    inputs, outputs = np.ascontiguousarray(inputs, np.int64), np.ascontiguousarray(outputs, np.int64)
+    out = np.empty(len(outputs))
+    mean = bool(model.params.cbow_mean) and inputs.shape[1] > 1
+    obj = objective(model)
+    if obj == "negative" and negatives is not None:
+        ns_row_losses(model.vectors, model.syn1neg, inputs, outputs, np.ascontiguousarray(negatives, np.int64),
+                      mean, out)
+    elif obj == "hs":
+        codes, points, lengths = huffman(model)
+        hs_row_losses(model.vectors, model.syn1, inputs, outputs, codes, points.astype(np.int64),
+                      lengths.astype(np.int64), mean, out)
+    else:
+        return neg_log_p(model, inputs, outputs)
+    return out
+
+
 def _every(n: int, keep: int) -> np.ndarray:
     """`keep` of n indices, evenly spaced (all if keep ≥ n)."""
     if keep >= n:
@@ -122,33 +190,37 @@ def _every(n: int, keep: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max(keep, 1)).round().astype(np.int64))
 
 
+def _rows(madds: float, cost: int) -> int:
+    return int(min(madds / max(cost, 1), 2**62)) if math.isfinite(madds) else 2**62
+
+
 class HeldOutScorer(TrainingCallback):
     """Scores the held-out slice at the start, at `per_epoch` evenly spaced points of each epoch (as the
     recorder takes its snapshots) and, for negative sampling, the estimate at each epoch's end."""
 
     def __init__(self, model: Model, slice_: EncodedCorpus, per_epoch: int = 1, seed: int = 1,
-                 budget: int = BUDGET):
+                 budget: float | None = None, epoch_words: int | None = None):
         p = model.params
         self.model, self.per_epoch = model, max(int(per_epoch), 1)
         self.slice_words = slice_.n_tokens
         self.objective = objective(model)
         inputs, outputs = training_rows(slice_, p.sg, p.window)
         self.pairs = len(outputs)
-        d, v = model.dim, len(model.vocab)
-        width = inputs.shape[1]
-        if self.objective == "hs":
-            cost = d * (huffman(model)[0].shape[1] + width)
-        elif self.objective == "negative":
-            cost = d * (p.negative + 1 + width)
-        else:
-            cost = d * (v + width)
-        keep = _every(len(outputs), budget // max(cost, 1))
+        v = len(model.vocab)
+        width = int(np.mean((inputs >= 0).sum(axis=1))) if len(inputs) else 1
+        cost, est_cost = row_costs(model, width)
+        floor, floor_est = MIN_ROWS, MIN_ESTIMATE_ROWS
+        one, estimate = scoring_budget(model, epoch_words, self.per_epoch)
+        if budget is not None:  # one scoring's multiply-adds, as asked
+            one = estimate = budget
+            floor = floor_est = 1
+        keep = _every(len(outputs), max(floor, _rows(one, cost)))
         self.inputs, self.outputs = inputs[keep], outputs[keep]
         rng = np.random.default_rng(seed)
         if self.objective == "negative":
             self.negatives = rng.choice(v, size=(len(keep), p.negative), p=noise_p(model))
-            est = _every(len(outputs), budget // max(d * (v + width), 1))
-            self.est_inputs, self.est_outputs = inputs[est], outputs[est]
+            est = _every(len(outputs), max(floor_est, _rows(estimate, est_cost)))
+            self.est_rows, self.est_inputs, self.est_outputs = est, inputs[est], outputs[est]
         self._lock = threading.Lock()
         self._records: list[dict] = [dict(r) for r in stored_heldout(model)]
         self._points = None
@@ -194,11 +266,11 @@ class HeldOutScorer(TrainingCallback):
                "neg_log_p": None, "ns_loss": None}
         if self.objective == "negative":
             if not only_estimate and len(self.outputs):
-                row["ns_loss"] = float(ns_loss(self.model, self.inputs, self.outputs, self.negatives).mean())
+                row["ns_loss"] = float(row_losses(self.model, self.inputs, self.outputs, self.negatives).mean())
             if estimate and len(self.est_outputs):
                 row["neg_log_p"] = float(neg_log_p(self.model, self.est_inputs, self.est_outputs).mean())
         elif len(self.outputs):
-            row["neg_log_p"] = float(neg_log_p(self.model, self.inputs, self.outputs).mean())
+            row["neg_log_p"] = float(row_losses(self.model, self.inputs, self.outputs).mean())
         with self._lock:
             last = self._records[-1] if self._records else None
             if last is not None and last["words"] == row["words"]:

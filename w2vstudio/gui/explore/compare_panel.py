@@ -1,14 +1,19 @@
 """The Compare tab: two models of the session side by side, a word's neighbours in each with their
-overlap, and the words whose neighbourhoods differ most."""
+overlap, the words whose neighbourhoods differ most, and the two runs' held-out curves overlaid."""
 
 from __future__ import annotations
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
+from w2vstudio.core.errors import FormatError
 from w2vstudio.core.explore.compare import NeighbourComparison, compare_word
+from w2vstudio.core.inside.tables import objective
+from w2vstudio.core.lenses.heldout import stored_heldout
 from w2vstudio.core.explore.lookups import COMPARE_RESTRICT, DIFFER_N, DIFFER_TOP, differences, with_counts
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
@@ -18,6 +23,20 @@ from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 DIFFER = "Find the words that differ most"
+_PENS = ("#d1495b", "#3066be")
+
+
+def heldout_curve(model, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(epochs, values) of a model's held-out records that have `key` (empty without)."""
+    rows = [r for r in stored_heldout(model) if r.get(key) is not None] if model is not None else []
+    return np.array([r["progress"] for r in rows], np.float64), np.array([r[key] for r in rows], np.float64)
+
+
+def heldout_key(models) -> str:
+    """"ns_loss" when both runs trained with negative sampling (scored at every snapshot), else
+    "neg_log_p" (−log p, the one scale every objective shares)."""
+    both_ns = all(m is not None and objective(m) == "negative" for m in models)
+    return "ns_loss" if both_ns else "neg_log_p"
 
 
 class SharedWordsModel(ScoredWordsModel):
@@ -47,6 +66,7 @@ class ComparePanel(QWidget):
         super().__init__(parent)
         self._session = session
         self._models: dict[str, KeyedVectors] = {}
+        self._trained: dict[str, object] = {}  # name -> the trained Model, or None for a vectors file
         self._compare = Call(self)
         self._compare.succeeded.connect(self._on_compare_succeeded)
         self._compare.failed.connect(self._on_job_failed)
@@ -75,6 +95,12 @@ class ComparePanel(QWidget):
         self.differ_view = scored_words_view(self.differ_rows)
         self.differ_view.setToolTip("Double-click a word to compare its neighbours.")
         self.differ_view.doubleClicked.connect(self._on_differ_double_clicked)
+        self.heldout_plot = pg.PlotWidget(title="Held-out loss of the two runs (words never trained on)")
+        self.heldout_plot.setLabel("bottom", "epochs")
+        self.heldout_plot.setMinimumHeight(140)
+        self.heldout_legend = self.heldout_plot.addLegend(offset=(-10, 10))
+        self.heldout_label = QLabel()
+        self.heldout_label.setWordWrap(True)
         self._layout()
         self._on_models_chosen()
         session.models_changed.connect(self._on_models_changed)
@@ -101,8 +127,13 @@ class ComparePanel(QWidget):
         differ.addWidget(self.differ_button, 0, Qt.AlignmentFlag.AlignLeft)
         differ.addWidget(self.differ_view, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        heldout = QGroupBox("Held-out likelihood")
+        curves = QVBoxLayout(heldout)
+        curves.addWidget(self.heldout_label)
+        curves.addWidget(self.heldout_plot, 1)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
+        splitter.addWidget(heldout)
         QVBoxLayout(self).addWidget(splitter)
 
     # -- models ----------------------------------------------------------------------------------
@@ -110,8 +141,10 @@ class ComparePanel(QWidget):
         """The session's models by name; two different ones stay chosen where they can, else the
         last two are."""
         models = [(e.name, e.kv) for e in self._session.entries]
-        if models == list(self._models.items()):
+        trained = {e.name: e.model for e in self._session.entries}
+        if models == list(self._models.items()) and trained == self._trained:
             return
+        self._trained = trained
         chosen = [self.left.currentText(), self.right.currentText()]
         self._models = dict(models)
         names = list(self._models)
@@ -191,6 +224,32 @@ class ComparePanel(QWidget):
         self._reset_differ_button()
         self.overlap_label.setText("Train or open two models to compare them here: each training run and "
                                    "each vectors file opened joins the session." if pair is None else "")
+        self._show_heldout()
+
+    def _show_heldout(self):
+        """Both runs' held-out curves on one axis, with a legend; a line says what is missing."""
+        self.heldout_plot.clear()
+        names = [self.left.currentText(), self.right.currentText()] if self.chosen() is not None else []
+        models = [self._trained.get(n) for n in names]
+        key = heldout_key(models)
+        self.heldout_plot.setLabel("left", "NS loss" if key == "ns_loss" else "−log p")
+        missing = []
+        for k, (name, model) in enumerate(zip(names, models)):
+            try:
+                x, y = heldout_curve(model, key)
+            except FormatError as exc:
+                missing.append(f"{name}: {exc}")
+                continue
+            if not len(x):
+                missing.append(f"{name} has no held-out curve")
+                continue
+            self.heldout_plot.plot(x, y, pen=pg.mkPen(_PENS[k], width=2), symbol="o", symbolSize=4,
+                                   symbolBrush=_PENS[k], symbolPen=None, name=name)
+        what = ("the negative-sampling loss" if key == "ns_loss" else
+                "−log p(output | input) (for negative sampling: the softmax estimate at each epoch's end)")
+        text = (f"Mean {what} on each run's held-out slice (train with Watch ▸ Held-out on)."
+                if names else "Two models trained with a held-out slice show their curves here.")
+        self.heldout_label.setText(text + ("  " + "; ".join(missing) + "." if missing else ""))
 
     def _on_compare_triggered(self):
         self.compare(self.word_edit.text().strip())

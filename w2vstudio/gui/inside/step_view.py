@@ -1,19 +1,26 @@
 """One training row in E and C: p(true word) and the top words, negative sampling's k+1
-questions or the Huffman path, the gradient, and Apply on a copy with p plotted against rounds."""
+questions or the Huffman path, the gradient, and Apply on a copy with p plotted against rounds.
+
+A CBOW model given one input word is scored as CBOW predicts: over the corpus windows centred on the
+output that hold the input (the session's corpus, else the one the model names; read off the GUI
+thread), the step shown on the first of them. The input's vector alone only when asked, labelled as
+outside what CBOW was trained on."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.samples import Sample
-from w2vstudio.core.inside.step import Step
+from w2vstudio.core.corpus.windows import DEFAULT_CAP, corpus_windows
+from w2vstudio.core.inside.step import SINGLE_NOTE, Context, Step, context_likelihood
 from w2vstudio.core.inside.tables import require_output
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.workers import Call
 
 _MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own probability",
             "negative": "negative sampling: p = softmax(C·v + log Pn)[o] (C·v alone is not trained as a softmax); "
@@ -48,7 +55,19 @@ class StepView(QWidget):
         super().__init__(parent)
         self.session = session
         self.step: Step | None = None
+        self.context: Context | None = None  # what a CBOW model's p is scored on (None: skip-gram)
         self._sample: Sample | None = None
+        self._windows: dict[tuple, np.ndarray] = {}  # (model, input, output) -> corpus windows found
+        self._finding: tuple | None = None
+        self._find = Call(self)
+        self._find.succeeded.connect(self._on_windows_found)
+        self._find.failed.connect(self._on_windows_failed)
+        self.single = QCheckBox("CBOW: the input word's vector alone (outside what CBOW was trained on)")
+        self.single.setToolTip("CBOW trains on the mean of a window's context vectors; one word's vector alone is "
+                               "longer, so p saturates. By default p is the mean over real windows of the corpus.")
+        self.single.setVisible(False)
+        self.single.toggled.connect(self._rebuild)
+        self._stale = False
 
         self.headline = QLabel("Pick a row of the samples table.")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
@@ -99,6 +118,7 @@ class StepView(QWidget):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
+        layout.addWidget(self.single)
         layout.addWidget(self.bars, 2)
         layout.addWidget(self.histogram, 1)
         layout.addLayout(tables, 2)
@@ -126,7 +146,10 @@ class StepView(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _rebuild(self):
+        self._stale = False
         self.step = None
+        self.context = None
+        self.single.setVisible(False)
         self.change.clear()
         message = self._make_step()
         enabled = self.step is not None
@@ -159,19 +182,69 @@ class StepView(QWidget):
             missing = [w for w in words if w not in index]
             if missing:
                 return f"Not in the model's vocabulary (rare or unseen): {', '.join(missing)}"
-            self.step = Step(model, [index[w] for w in self._sample.inputs], index[self._sample.output],
-                             alpha=self.alpha.value())
+            ids, output = [index[w] for w in self._sample.inputs], index[self._sample.output]
+            cbow_single = not model.params.sg and len(ids) == 1
+            self.single.setVisible(cbow_single)
+            if cbow_single and self.single.isChecked():
+                self.context = Context("single", np.array([ids], np.int64))
+            elif cbow_single:
+                self.context, message = self._corpus_context(model, ids[0], output)
+                if self.context is None:
+                    return message
+                ids = self.context.first()
+            self.step = Step(model, ids, output, alpha=self.alpha.value())
         except W2VError as exc:
             return str(exc)
         return ""
 
+    # -- CBOW's real contexts --------------------------------------------------------------------
+    def _corpus_paths(self, model) -> tuple[list[str], bool]:
+        """The session's corpus (with its case folding), else the files the model names."""
+        corpus = self.session.corpus
+        if corpus.paths:
+            return [str(p) for p in corpus.paths], corpus.lowercase
+        return [p for p in model.info.get("corpus", []) if isinstance(p, str)], model.params.lowercase
+
+    def _corpus_context(self, model, input_id: int, output_id: int) -> tuple[Context | None, str]:
+        """The corpus windows of the pair once found; else (None, why), their search started."""
+        paths, lowercase = self._corpus_paths(model)
+        key = (id(model), tuple(paths), input_id, output_id)
+        words = model.vocab.words
+        pair = f"“{words[input_id]}” in the context of “{words[output_id]}”"
+        rows = self._windows.get(key)
+        if rows is not None:
+            if len(rows):
+                return Context("corpus", rows), ""
+            return None, (f"CBOW: no window of the corpus holds {pair}. Tick the box above for the single vector "
+                          "(outside what CBOW was trained on).")
+        if not paths:
+            return None, ("CBOW is scored over the corpus windows that hold the input: open the model's corpus, or "
+                          "tick the box above for the single vector (outside what CBOW was trained on).")
+        if self._finding != key:
+            self._finding = key
+            self._find.start(_find_windows, key, paths, model.vocab.index, lowercase, model.params.window,
+                             input_id, output_id, model.phrases, with_task=True)
+        return None, f"CBOW: finding the windows of the corpus with {pair}…"
+
+    def _on_windows_found(self, found):
+        key, rows = found
+        self._windows[key] = rows
+        if self._finding == key:
+            self._finding = None
+            self._rebuild()
+
+    def _on_windows_failed(self, message: str):
+        self._finding = None
+        self.headline.setText(f"CBOW: the corpus could not be read: {message}")
+
     def _show(self):
-        step, sample = self.step, self._sample
-        lk = step.likelihood(topn=10)
+        step, sample, context = self.step, self._sample, self.context
+        corpus = context is not None and context.kind == "corpus"
+        lk = context_likelihood(step.model, context, step.output, 10) if corpus else step.likelihood(topn=10)
         self.headline.setText(f"{' + '.join(sample.inputs)} → {sample.output}:  p = {lk.p:.4g}, rank {lk.rank:,} "
                               f"of {len(step.model.vocab):,}, −log p = {lk.neg_log_p:.3f}"
                               + (f", σ(v·u_o) = {lk.sigmoid:.3f}" if lk.sigmoid is not None else "")
-                              + f"\n{_MEANING[lk.objective]}")
+                              + f"\n{_MEANING[lk.objective]}" + _context_line(step, context))
         self.bars.clear()
         ps = [p for _, p in lk.top]
         brushes = [_TRUE if w == sample.output else _BAR for w, _ in lk.top]
@@ -205,7 +278,32 @@ class StepView(QWidget):
         self._curve.setData(np.arange(len(step.history)), step.history)
 
     def _on_current_changed(self, _entry):
-        self._rebuild()
+        if self.isVisible():
+            self._rebuild()
+        else:  # no work for a hidden view (a CBOW row reads the corpus): done when shown
+            self._stale = True
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._rebuild()
+
+
+def _context_line(step: Step, context: Context | None) -> str:
+    """What a CBOW model's p was scored on, in one line ("" for skip-gram or a typed context)."""
+    if context is None:
+        return ""
+    if context.kind == "single":
+        return f"\nSingle vector: {SINGLE_NOTE}."
+    words = step.model.vocab.words
+    first = " ".join(words[i] for i in context.first())
+    return (f"\nCBOW: the mean over {context.windows:,} windows of the corpus (at most {DEFAULT_CAP:,}); "
+            f"the step below is on the first: “{first}”.")
+
+
+def _find_windows(key, paths, index, lowercase, window, input_id, output_id, phrases, task=None):
+    """(key, the corpus windows centred on the output that hold the input), off the GUI thread."""
+    return key, corpus_windows(paths, index, lowercase, window, input_id, output_id, DEFAULT_CAP, task, phrases)
 
 
 def _before_after(before, after) -> str:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.pairs_editor import PairsEditor
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 _LIVE_MS = 1000
@@ -79,6 +80,10 @@ class LikelihoodView(QWidget):
         layout.addWidget(self.rank_plot, 2)
         layout.addLayout(row)
         layout.addWidget(self.readout)
+        self.next_pairs = PairsEditor(session)
+        box = QGroupBox("Pairs for the next run (none: the pairs of highest PMI in the corpus)")
+        QVBoxLayout(box).addWidget(self.next_pairs)
+        layout.addWidget(box)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
         session.current_changed.connect(self._on_current_changed)
@@ -130,7 +135,7 @@ class LikelihoodView(QWidget):
         model = entry.model if entry is not None else None
         if model is None:
             self._show(no_probes(), None, "Probes are recorded while a model trains with snapshots: choose pairs for "
-                                    "the next run.")
+                                    "the next run below.")
             return
         try:
             stored = stored_probes(model)

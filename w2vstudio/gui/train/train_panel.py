@@ -119,7 +119,7 @@ class TrainPanel(QWidget):
 
         self.form = ParamsForm()
         self.engine_form = EngineForm()
-        self.watch_form = WatchForm()
+        self.watch_form = WatchForm(session)
         self.runs_form = RunsForm()
         self._run_index = 0  # an ensemble's run in progress (its reports are drawn)
         self.progress = QProgressBar()
@@ -268,8 +268,8 @@ class TrainPanel(QWidget):
                 return
             self._begin(run, params.epochs)
         else:
-            self._begin(TrainingRun(scanned, params, self.watch_form.options(self._session.pins),
-                                    callbacks=[self._reports]), params.epochs)
+            watch = self.watch_form.options(self._session.pins, self._session.probe_pairs)
+            self._begin(TrainingRun(scanned, params, watch, callbacks=[self._reports]), params.epochs)
         self._update_actions()
 
     def _ensemble_report(self, k: int) -> bool:

@@ -1,4 +1,5 @@
-"""The Train tab's "Watch training" options: snapshots for the live map, per-epoch quality."""
+"""The Train tab's "Watch training" options: snapshots for the live map, per-epoch quality, the
+held-out slice and the pairs whose p is probed (the session's, shared with the Likelihood view)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 from w2vstudio.gui import settings
 from w2vstudio.core.corpus.heldout import DEFAULT_FRACTION
 from w2vstudio.core.run import WatchOptions
+from w2vstudio.gui.widgets.pairs_editor import PairsEditor
 
 DEFAULT_PROBES = 5  # likelihood probes of a studio run: the pairs of highest PMI in the corpus
 
@@ -14,7 +16,7 @@ DEFAULT_PROBES = 5  # likelihood probes of a studio run: the pairs of highest PM
 class WatchForm(QWidget):
     """Edits the WatchOptions of the next run (the pinned words come from the window)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, session=None, parent=None):
         super().__init__(parent)
         self.snapshots = QSpinBox()
         self.snapshots.setRange(0, 200)
@@ -46,10 +48,16 @@ class WatchForm(QWidget):
         layout.addRow("Tracked", self.tracked)
         layout.addRow("Each epoch", self.quality)
         layout.addRow("Held-out", self.heldout)
+        self.pairs = PairsEditor(session)
+        self.pairs.setToolTip("p(output | input) of these pairs at every snapshot (the Likelihood view); "
+                              f"with none, the {DEFAULT_PROBES} pairs of highest PMI in the corpus.")
+        layout.addRow("Probe pairs", self.pairs)
 
-    def options(self, pinned=()) -> WatchOptions:
+    def options(self, pinned=(), pairs=None) -> WatchOptions:
+        """The options of the next run; `pairs` default to the form's (none: the PMI pairs)."""
+        pairs = self.pairs.pairs() if pairs is None else pairs
         return WatchOptions(self.snapshots.value(), self.tracked.value(), self.quality.isChecked(), tuple(pinned),
-                            default_probes=DEFAULT_PROBES,
+                            probe_pairs=tuple((str(a), str(b)) for a, b in pairs), default_probes=DEFAULT_PROBES,
                             heldout=DEFAULT_FRACTION if self.heldout.isChecked() else 0.0)
 
     def remember(self):
