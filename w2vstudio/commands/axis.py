@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
+from w2vstudio.commands.arguments import positive
 from w2vstudio.core.files.sparkfiles import unranked_warning
 from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.lenses.axes import (
@@ -29,18 +29,12 @@ def add_parser(subparsers) -> None:
     p.add_argument("--to", dest="target", nargs="+", required=True, metavar="W", help="the other end")
     chosen = p.add_mutually_exclusive_group()
     chosen.add_argument("--words", nargs="+", metavar="W", help="score these words")
-    chosen.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
+    chosen.add_argument("--top", type=positive, default=DEFAULT_TOP, metavar="N",
                         help=f"the N words most toward each end among the {DEFAULT_RESTRICT:,} most frequent "
                              f"(default {DEFAULT_TOP})")
     p.add_argument("--json", action="store_true", help="end with the result as one line of JSON")
     p.set_defaults(func=run)
 
-
-def _positive(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
 
 
 def run(args) -> int:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
+from w2vstudio.commands.arguments import positive
 from w2vstudio.core.explore.change import DEFAULT_TOP, change, write_aligned
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.explore.weat import read_word_list
@@ -21,10 +21,10 @@ def add_parser(subparsers) -> None:
                     "the change of their cosines to their neighbours (Hamilton et al. 2016), each as a z-score "
                     "among words of similar frequency; most changed first.")
     p.add_argument("vectors", nargs="+", metavar="MODEL", help="two or more vectors or model files (slices, in order)")
-    p.add_argument("--top", type=_positive, default=20, metavar="N", help="list the N most changed words (default 20)")
-    p.add_argument("--vocab", type=_positive, default=DEFAULT_TOP, metavar="N",
+    p.add_argument("--top", type=positive, default=20, metavar="N", help="list the N most changed words (default 20)")
+    p.add_argument("--vocab", type=positive, default=DEFAULT_TOP, metavar="N",
                    help=f"rank the N most frequent shared words (default {DEFAULT_TOP:,})")
-    p.add_argument("--neighbours", type=_positive, default=DEFAULT_K, metavar="K",
+    p.add_argument("--neighbours", type=positive, default=DEFAULT_K, metavar="K",
                    help=f"neighbours of the local measure (default {DEFAULT_K})")
     p.add_argument("--anchors", metavar="FILE", help="align on these words only (one per line; default: all shared)")
     p.add_argument("--aligned-out", metavar="DIR", help="write each model's aligned vectors into this folder")
@@ -33,12 +33,6 @@ def add_parser(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the result as one line of JSON")
     p.set_defaults(func=run)
 
-
-def _positive(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
 
 
 def run(args) -> int:

@@ -8,6 +8,7 @@ import argparse
 import json
 import math
 
+from w2vstudio.commands.arguments import positive
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore import agreement
 from w2vstudio.core.files.ensemble import Ensemble
@@ -24,7 +25,7 @@ def add_parser(subparsers) -> None:
     common.add_argument(
         "vectors", metavar="VECTORS", help="vectors or model file, in any supported format, or an ensemble folder"
     )
-    common.add_argument("--limit", type=_positive, metavar="N", help="read only the first N words")
+    common.add_argument("--limit", type=positive, metavar="N", help="read only the first N words")
     common.add_argument(
         "--json", action="store_true", help="end with the result as one line of JSON"
     )
@@ -34,7 +35,7 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument("word", metavar="WORD", help='a word, or words to add and subtract: "king - man + woman"')
     p.add_argument(
-        "--topn", type=_positive, default=10, metavar="N", help="how many words (default 10)"
+        "--topn", type=positive, default=10, metavar="N", help="how many words (default 10)"
     )
     p.set_defaults(func=_neighbours)
 
@@ -44,7 +45,7 @@ def add_parser(subparsers) -> None:
         "--method", choices=("add", "mul"), default="add", help="3CosAdd (default) or 3CosMul"
     )
     p.add_argument(
-        "--topn", type=_positive, default=10, metavar="N", help="how many words (default 10)"
+        "--topn", type=positive, default=10, metavar="N", help="how many words (default 10)"
     )
     p.add_argument(
         "--include-inputs", action="store_true",
@@ -65,22 +66,13 @@ def add_parser(subparsers) -> None:
     )
     p.add_argument(
         "--restrict",
-        type=_positive,
+        type=positive,
         default=30_000,
         metavar="N",
         help="analogies: only the N most frequent words count (default 30000)",
     )
     p.set_defaults(func=_eval)
 
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
 
 
 def _load(args):

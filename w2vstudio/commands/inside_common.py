@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from w2vstudio.commands.explore import _positive as positive  # noqa: F401 (one definition of the type)
 from w2vstudio.core.files.ensemble import first_run
 from w2vstudio.core.files.vectorfiles import detect_format
 from w2vstudio.core.train.model import Model

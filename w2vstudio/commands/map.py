@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from w2vstudio.commands.arguments import positive
 from w2vstudio.core.support.task import Task
-from w2vstudio.commands.explore import _positive
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.files.sparkfiles import unranked_warning
 from w2vstudio.core.files.vectorfiles import input_files, load_vectors
@@ -26,7 +26,7 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("map", help="a 2D map of the most frequent words, as CSV")
     p.add_argument("vectors", metavar="VECTORS", help="vectors or model file, in any supported format")
     p.add_argument("--method", choices=tuple(METHODS), default="pca", help="PCA (default), t-SNE or UMAP")
-    p.add_argument("--limit", type=_positive, default=DEFAULT_WORDS, metavar="N",
+    p.add_argument("--limit", type=positive, default=DEFAULT_WORDS, metavar="N",
                    help=f"map the N most frequent words (default {DEFAULT_WORDS:,}, at most {MAX_POINTS:,})")
     p.add_argument("-o", "--output", metavar="CSV", help="write word,x,y,count here (default: standard output)")
     p.set_defaults(func=_map)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from w2vstudio.commands.inside_common import load_for_inside, positive
+from w2vstudio.commands.arguments import positive
+from w2vstudio.commands.inside_common import load_for_inside
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.mirror import DEFAULT_MAX, DEFAULT_TOP, mirror
 from w2vstudio.core.run import CORPUS

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from w2vstudio.commands.inside_common import load_for_inside, positive
+from w2vstudio.commands.arguments import positive
+from w2vstudio.commands.inside_common import load_for_inside
 from w2vstudio.core.inside.samples import make_samples
 from w2vstudio.core.support.printable import say
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 
-from w2vstudio.commands.inside_common import load_for_inside, positive
+from w2vstudio.commands.arguments import positive
+from w2vstudio.commands.inside_common import load_for_inside
 from w2vstudio.core.corpus.files import words as split_words
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.windows import DEFAULT_CAP, corpus_windows

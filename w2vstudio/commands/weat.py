@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
+from w2vstudio.commands.arguments import positive
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.weat import BUNDLED, DEFAULT_PERMUTATIONS, ROLES, bundled_lists, read_word_list, weat
 from w2vstudio.core.files.vectorfiles import load_vectors
@@ -21,19 +21,13 @@ def add_parser(subparsers) -> None:
     source.add_argument("--test", choices=list(BUNDLED), help="one of the paper's tests, bundled")
     source.add_argument("--targets", nargs=2, metavar=("X.txt", "Y.txt"), help="the two target word lists")
     p.add_argument("--attributes", nargs=2, metavar=("A.txt", "B.txt"), help="the two attribute word lists")
-    p.add_argument("--permutations", type=_positive, default=DEFAULT_PERMUTATIONS, metavar="N",
+    p.add_argument("--permutations", type=positive, default=DEFAULT_PERMUTATIONS, metavar="N",
                    help="random partitions when there are too many to enumerate (more than 100,000) "
                         f"(default {DEFAULT_PERMUTATIONS:,})")
     p.add_argument("--seed", type=int, default=0, help="seed of the random partitions (default 0)")
     p.add_argument("--json", action="store_true", help="print the result as one line of JSON")
     p.set_defaults(func=run)
 
-
-def _positive(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
 
 
 def run(args) -> int:
