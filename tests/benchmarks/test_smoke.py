@@ -35,6 +35,8 @@ SMOKE = {
     "bench_map": (["--words", "300", "--dim", "10"], r"its neighbours \(k=10\) +[\d.]+ ms", (), ()),
     "bench_objectives": (["--corpus", CORPUS, "--words", "5000", "--heldout", "1000", "--vocab", "200",
                           "--dim", "10", "--threads", "1"], r"\n +\d+ +softmax +[\d,]+ +[\d.]+ +[\d.]+\n", (), ()),
+    "bench_phrases": (["--corpus", CORPUS, "--rounds", "1"],
+                      r"median gensim / w2vstudio time over 1 round\(s\): [\d.]+x", ("gensim",), ()),
     "bench_probes": (["--corpus", CORPUS, "--repeat", "2"], r"one probe [\d.]+ CPU ms", (), ()),
     "bench_queries": (["--words", "2000", "--dim", "20", "--repeat", "5", "--queries", "10", "--eval-words", "1000",
                        "--suggest-words", "2000", "--load-text-words", "500"], r"load txt +500 x 20", (),
