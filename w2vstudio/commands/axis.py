@@ -7,7 +7,8 @@ import json
 import sys
 
 from w2vstudio.core.files.vectorfiles import load_vectors
-from w2vstudio.core.lenses.axes import DEFAULT_RESTRICT, DEFAULT_TOP, make_axis, poles, scores
+from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
+from w2vstudio.core.lenses.axes import DEFAULT_RESTRICT, DEFAULT_TOP, baseline, make_axis, poles, scores
 from w2vstudio.core.files.sparkfiles import unranked_warning
 
 
@@ -25,19 +26,35 @@ def add_parser(subparsers) -> None:
     chosen.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
                         help=f"the N words most toward each end among the {DEFAULT_RESTRICT:,} most frequent "
                              f"(default {DEFAULT_TOP})")
+    p.add_argument("--centre", type=_at_least(0), nargs="?", const=0, metavar="D",
+                   help="centre the space first: subtract the mean vector and remove the top D principal "
+                        "components (all-but-the-top; D default 0). Short training leaves all vectors leaning "
+                        "one way, which shifts every score; centring takes that lean away")
     p.add_argument("--json", action="store_true", help="end with the result as one line of JSON")
     p.set_defaults(func=run)
 
 
-def _positive(text: str) -> int:
-    value = int(text) if text.isdigit() else 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
-    return value
+def _at_least(low: int):
+    def parse(text: str) -> int:
+        value = int(text) if text.isdigit() else -1
+        if value < low:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {low}, not {text!r}")
+        return value
+
+    return parse
+
+
+_positive = _at_least(1)
 
 
 def run(args) -> int:
     kv = load_vectors(args.vectors)
+    if args.centre is not None:
+        kv = centred(kv, args.centre)
+    else:
+        leaning = anisotropy_warning(anisotropy(kv))
+        if leaning:
+            print(f"w2vstudio: warning: {leaning} (--centre)", file=sys.stderr)
     axis = make_axis(kv, args.source, args.target)
     if args.words:
         ranked = list(zip(args.words, scores(kv, axis, args.words).tolist()))
@@ -46,11 +63,18 @@ def run(args) -> int:
             print(unranked_warning(args.vectors, "the ends are taken among all its words"), file=sys.stderr)
         low, high = poles(kv, axis, args.top, restrict_vocab=DEFAULT_RESTRICT if kv.ranked else None)
         ranked = low + high[::-1]  # from the --from end to the --to end
+    base = baseline(kv, axis)
+    percentiles = base.percentiles([s for _, s in ranked]).tolist()
     if args.json:
-        print(json.dumps({"words": [{"word": w, "score": s} for w, s in ranked]}, ensure_ascii=False))
+        print(json.dumps({"baseline": base.to_dict(), "centred": args.centre,
+                          "words": [{"word": w, "score": s, "percentile": p}
+                                    for (w, s), p in zip(ranked, percentiles)]}, ensure_ascii=False))
         return 0
     print(f"axis {axis.label} (score > 0: toward {'+'.join(axis.target)})")
+    print(f"all {len(base.sorted_scores):,} words: mean {base.mean:+.4f} (the zero line), sd {base.sd:.4f}; "
+          "a score is read against them")
     width = max([len(w) for w, _ in ranked] + [4])
-    for word, score in ranked:
-        print(f"{word:<{width}}  {score:+.4f}")
+    print(f"{'word':<{width}}  {'score':>7}  {'- mean':>7}  percentile")
+    for (word, score), pct in zip(ranked, percentiles):
+        print(f"{word:<{width}}  {score:+.4f}  {score - base.mean:+.4f}  {pct:5.1f}")
     return 0

@@ -9,6 +9,7 @@ import json
 import math
 import sys
 
+from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.evaluate import evaluate_analogies, evaluate_pairs
 from w2vstudio.core.files.vectorfiles import load_vectors
@@ -90,6 +91,9 @@ def _neighbours(args) -> int:
     if not positive and not negative:
         raise W2VError("give a word, or words to add and subtract")
     results = kv.most_similar(positive, negative, topn=args.topn)
+    leaning = anisotropy_warning(anisotropy(kv))
+    if leaning:
+        print(f"w2vstudio: warning: {leaning}", file=sys.stderr)
     _print_words(results, query_words(kv, positive, negative), args.json)
     return 0
 

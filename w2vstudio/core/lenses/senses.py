@@ -15,8 +15,8 @@ also splits somewhat, so the same procedure runs on the baseline words and the v
 the word's silhouette stands in their distribution: z (in baseline standard deviations) and its
 percentile. The word has several senses when z >= `SPLIT_Z`; the clusters are always shown.
 
-Per sense: its share, the words nearest its centroid in the context space (centroid and words
-centred by the vocabulary's mean, so the direction all contexts share names nothing), the context
+Per sense: its share, the words nearest its centroid in the context space (the centroid centred
+on all the word's occurrences, the frequent words placed there by their input vectors), the context
 words most over-represented in it (lift), its most typical lines, and the cosine of the word's
 own vector with its centroid. `points` is a 2-D map of the occurrences (PCA of their centred
 context vectors) with `word_point`, the word's own vector scaled to the occurrences' mean norm.
@@ -129,12 +129,14 @@ class _Reservoir:
         return min(self.seen, self.size)
 
 
-def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray]:
-    """(name, space, metric): the rows contexts are built from (output vectors, or input vectors
-    where the outputs are tree nodes) already multiplied by `metric`, the square root of the
-    covariance of the frequent words' centred input vectors. The model scores a context c for a
-    word v by v . c, so contexts differ as much as they would change the words that fit them:
-    directions no word's input vector uses count for nothing."""
+def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
+    """(name, space, metric, words): the rows contexts are built from (output vectors, or input
+    vectors where the outputs are tree nodes) already multiplied by `metric`, the square root of
+    the covariance of the frequent words' centred input vectors. The model scores a context c for
+    a word v by v . c, so contexts differ as much as they would change the words that fit them:
+    directions no word's input vector uses count for nothing. `words`: the frequent words' centred
+    input vectors in the same space, placed so that their dot product with a context is the
+    model's score, as unit rows."""
     if model.params.negative > 0 and len(model.syn1neg):
         name, rows = "output", model.syn1neg
     elif model.params.softmax and len(model.syn1soft):
@@ -145,7 +147,10 @@ def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray]:
     scorers = scorers - scorers.mean(axis=0)
     eigenvalues, basis = np.linalg.eigh(scorers.T @ scorers / max(len(scorers), 1))
     metric = basis * np.sqrt(np.maximum(eigenvalues, 0))
-    return name, rows.astype(np.float64) @ metric, metric
+    root = np.sqrt(np.maximum(eigenvalues, eigenvalues.max() * 1e-6))
+    words = scorers @ (basis / root)
+    words /= np.maximum(np.linalg.norm(words, axis=1, keepdims=True), 1e-12)
+    return name, rows.astype(np.float64) @ metric, metric, words
 
 
 def distance_weights(window: int, shrink: bool) -> np.ndarray:
@@ -297,7 +302,7 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):
         raise W2VError(f'"{word}" occurs too rarely in the corpus ({n} times with context) to split')
-    name, space, metric = context_space(model)
+    name, space, metric, named = context_space(model)
     x = pool.vectors(space)
     k, labels, silhouette = cluster(x, k, seed)
     scores = []
@@ -316,13 +321,8 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     blended = z < SPLIT_Z
     contexts = pool.contexts[:n]
     background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
-    pool_rows = min(NEAREST_POOL, len(kv))
-    named = space[:pool_rows].astype(np.float64)
-    centre = space.mean(axis=0).astype(np.float64)
-    named = named - centre
-    named /= np.maximum(np.linalg.norm(named, axis=1, keepdims=True), 1e-12)
     centred = x - x.mean(axis=0)
-    found = [_sense(kv, row, x, centred, pool, labels == c, named, centre, background) for c in range(k)]
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background) for c in range(k)]
     order = np.argsort([-s.share for s in found], kind="stable")
     relabel = np.empty(k, np.int64)
     relabel[order] = np.arange(k)
@@ -343,13 +343,13 @@ def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.nda
 
 
 def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, member: np.ndarray,
-           named: np.ndarray, centre: np.ndarray, background: np.ndarray) -> Sense:
-    """A sense: its members among the `x` rows; named by the frequent words whose context-space
-    rows (`named`: centred, unit) are nearest its centroid, and by the context words of highest
-    lift against the `background` counts."""
+           named: np.ndarray, background: np.ndarray) -> Sense:
+    """A sense: its members among the `x` rows; named by the frequent words (`named`: unit rows in
+    the context space) nearest its centroid (centred on all the word's occurrences: what sets this
+    sense apart), and by the context words of highest lift against the `background` counts."""
     n = len(x)
     uncentred = x[member].mean(axis=0)
-    direction = uncentred - centre
+    direction = centred[member].mean(axis=0)
     cos = named @ (direction / max(np.linalg.norm(direction), 1e-12))
     if row < len(cos):
         cos[row] = -np.inf
