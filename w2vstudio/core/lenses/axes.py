@@ -78,10 +78,11 @@ class Baseline:
     sorted_scores: np.ndarray  # ascending, float64
 
     def percentiles(self, values) -> np.ndarray:
-        """The share (0-100) of all words scoring below each value, ties counted half."""
+        """The share (0-100) of all words scoring below each value, ties (within 1e-9: a word's own
+        score, however rounded) counted half."""
         values = np.asarray(values, dtype=np.float64)
-        below = np.searchsorted(self.sorted_scores, values, side="left")
-        upto = np.searchsorted(self.sorted_scores, values, side="right")
+        below = np.searchsorted(self.sorted_scores, values - 1e-9, side="left")
+        upto = np.searchsorted(self.sorted_scores, values + 1e-9, side="right")
         return 100 * (below + 0.5 * (upto - below)) / max(len(self.sorted_scores), 1)
 
     def to_dict(self) -> dict:
@@ -91,7 +92,7 @@ class Baseline:
 def baseline(kv: KeyedVectors, axis: Axis) -> Baseline:
     """The scores of all of `kv`'s words of nonzero length on `axis`."""
     direction = axis.direction.astype(np.float64) / np.linalg.norm(axis.direction)
-    every = (kv.vectors.astype(np.float64) @ direction) * kv.inv_norms
+    every = (kv.vectors.astype(np.float64) * kv.inv_norms[:, None]) @ direction
     every = np.sort(every[kv.inv_norms > 0])
     return Baseline(float(every.mean()) if len(every) else 0.0, float(every.std()) if len(every) else 0.0, every)
 
