@@ -78,11 +78,11 @@ class Baseline:
     sorted_scores: np.ndarray  # ascending, float64
 
     def percentiles(self, values) -> np.ndarray:
-        """The share (0-100) of all words scoring below each value, ties (within 1e-9: a word's own
+        """The share (0-100) of all words scoring below each value, ties (within 1e-6: a word's own
         score, however rounded) counted half."""
         values = np.asarray(values, dtype=np.float64)
-        below = np.searchsorted(self.sorted_scores, values - 1e-9, side="left")
-        upto = np.searchsorted(self.sorted_scores, values + 1e-9, side="right")
+        below = np.searchsorted(self.sorted_scores, values - 1e-6, side="left")
+        upto = np.searchsorted(self.sorted_scores, values + 1e-6, side="right")
         return 100 * (below + 0.5 * (upto - below)) / max(len(self.sorted_scores), 1)
 
     def to_dict(self) -> dict:
