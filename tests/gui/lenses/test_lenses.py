@@ -112,8 +112,13 @@ def test_senses_split_in_the_background(qtbot, trained):
     view.split()
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert not view.busy and view.tree.topLevelItemCount() == len(view.result.senses) == 2
-    assert "splits more clearly" in view.headline.text()
-    assert view.tree.topLevelItem(0).child(0).text(0).startswith("named by: ")
+    assert "split more clearly" in view.headline.text() and "z = +" in view.headline.text()
+    assert view.tree.topLevelItem(0).child(0).text(0).startswith("nearest: ")
+    assert len(view.scatter.points()) == 100 and len(view.own.points()) == 1
+    colours = {p.brush().color().name() for p in view.scatter.points()}
+    assert len(colours) == 2
+    view.scatter.sigHovered.emit(view.scatter, [view.scatter.points()[7]], None)
+    assert view.hover.text() == view.hover_text(7) and "zorp" in view.hover.text().lower()
     session.add(Entry("v", KeyedVectors(["zorp", "b"], np.ones((2, 3), np.float32))))
     view.split()
     assert "does not name its corpus" in view.headline.text() and not view.busy
