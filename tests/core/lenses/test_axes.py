@@ -10,7 +10,7 @@ from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.files.vectorfiles import load_vectors, save_vectors
 from w2vstudio.core.corpus import stream
 from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
-from w2vstudio.core.lenses.axes import (baseline, coordinates, evidence, make_axis, occupations, poles, scores,
+from w2vstudio.core.lenses.axes import (baseline, spread_labels, coordinates, evidence, make_axis, occupations, poles, scores,
                                         scores_over_snapshots)
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -196,3 +196,10 @@ def test_axes_coordinates_are_the_scores_on_both_axes(kv):
     np.testing.assert_allclose(xy[:, 0], scores(kv, x, kv.words), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(xy[:, 1], scores(kv, y, kv.words), rtol=1e-5, atol=1e-6)
     assert np.all(coordinates(np.zeros((2, 6)), x, y) == 0)
+
+
+def test_labels_spread_apart_keep_their_order():
+    got = spread_labels([0.10, 0.11, 0.12, 0.50], gap=0.05)
+    assert np.all(np.diff(got[:3]) >= 0.05 - 1e-12) and got[3] - got[2] >= 0.05 - 1e-12
+    assert np.argsort(got).tolist() == [0, 1, 2, 3]
+    assert spread_labels([0.3, 0.9], gap=0.1).tolist() == pytest.approx([0.3, 0.9])  # apart already

@@ -88,6 +88,9 @@ def test_frequency_scatter_deciles_and_hover(qtbot, trained):
 def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
+    assert view.message.text() == ""  # nothing computed for a view not shown
+    panel.show()
+    panel.setCurrentWidget(view)
     assert view.message.text().startswith("axis x: ") and "not in the vocabulary" in view.message.text()
     for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
         source.setText(a)
@@ -98,10 +101,29 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     assert len(view.scatter.points()) == 3
     x = [p.pos().x() for p in view.scatter.points()]
     assert x[0] < 0 < x[1]  # t0w5 toward t0w0, t1w5 toward t1w0
-    assert view.ranked.rowCount() == 15 and view.ranked.item(0, 2).text().startswith("t1")
+    assert view.ranked.rowCount() == 15 and view.ranked.item(0, 3).text().startswith("t1")
+    kv = trained.model.keyed_vectors()
+    from w2vstudio.core.lenses.axes import baseline, make_axis
+    base = baseline(kv, make_axis(kv, ["t0w0"], ["t1w0"]))
+    assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
+    np.testing.assert_allclose(view.percentiles[0], base.percentiles(x))
+    lines = [i for i in view.scatter_plot.items() if type(i).__name__ == "InfiniteLine"]
+    assert sorted(round(line.value(), 6) for line in lines)[0] in {round(base.mean, 6), round(lines[0].value(), 6)}
+    assert any(abs(line.value() - base.mean) < 1e-9 for line in lines)
     qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     curves = view.training_plot.listDataItems()
     assert len(curves) == 3 and curves[0].xData[-1] == pytest.approx(3.0)  # epochs
+    heights = sorted(label.pos().y() for label in view.training_labels)
+    assert len(heights) == 3 and all(b - a > 0 for a, b in zip(heights, heights[1:]))
+    view.training_words.setText("t2w5 t0w5")  # the words the user picks
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.busy and len(view.training_labels) == 2, timeout=20_000)
+    assert [label.toPlainText() for label in view.training_labels] == ["t2w5", "t0w5"]
+    view.centre.setChecked(True)  # the scores taken in the centred space
+    from w2vstudio.core.explore.isotropy import centred
+    flat = centred(kv, 1)
+    base = baseline(flat, make_axis(flat, ["t0w0"], ["t1w0"]))
+    assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
 
 
 def test_senses_split_in_the_background(qtbot, trained):
@@ -127,6 +149,8 @@ def test_senses_split_in_the_background(qtbot, trained):
 def test_axes_corpus_evidence(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
+    panel.show()
+    panel.setCurrentWidget(view)
     view.ends[0][0].setText("t0w0")
     view.ends[0][1].setText("t1w0")
     view.refresh()  # axis y (poor → rich) is not in the vocabulary: no scatter, but the list

@@ -97,6 +97,22 @@ def baseline(kv: KeyedVectors, axis: Axis) -> Baseline:
     return Baseline(float(every.mean()) if len(every) else 0.0, float(every.std()) if len(every) else 0.0, every)
 
 
+def spread_labels(values, gap: float) -> np.ndarray:
+    """Heights for labels at `values`, each at least `gap` from the next, moved as little as the
+    order allows (sorted, pushed apart, the group re-centred on the values' mean)."""
+    values = np.asarray(values, dtype=np.float64)
+    order = np.argsort(values, kind="stable")
+    placed = values[order].copy()
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed += (values.mean() - placed.mean()) if len(placed) else 0.0
+    for i in range(len(placed) - 2, -1, -1):  # re-centring may not break the gaps
+        placed[i] = min(placed[i], placed[i + 1] - gap)
+    out = np.empty_like(placed)
+    out[order] = placed
+    return out
+
+
 def coordinates(vectors: np.ndarray, x: Axis, y: Axis) -> np.ndarray:
     """Each row's scores on two axes, (n, 2) float32: the Map's "Axes" projection, applicable to
     any snapshot of the same words."""
