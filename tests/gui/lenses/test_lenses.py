@@ -181,3 +181,18 @@ def test_a_studio_run_probes_five_pairs_of_its_corpus(qtbot, window, tiny_corpus
     view = window.lenses_panel.likelihood_view
     assert view.pairs == outcome.probes.pairs and len(view.words) == len(outcome.recorder)
     assert window.errors == []
+
+
+def test_the_neighbours_tab_names_a_leaning_space(qtbot):
+    from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
+
+    session = StudioSession()
+    panel = NeighboursPanel(session)
+    qtbot.addWidget(panel)
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    words = [f"w{i}" for i in range(50)]
+    session.add(Entry("leaning", KeyedVectors(words, vectors + 4)))
+    assert "mean cosine of" in panel.leaning.text() and "Train longer, or centre" in panel.leaning.text()
+    session.add(Entry("flat", KeyedVectors(words, vectors)))
+    assert panel.leaning.text() == "" and panel.leaning.isHidden()
