@@ -177,3 +177,21 @@ def test_senses_command(planted, tmp_path, capsys):
     assert main(["senses", str(saved), "zorp"]) == 1
     err = capsys.readouterr().err
     assert "moved.txt does not exist" in err and len(err.strip().splitlines()) == 1
+
+
+def test_nearest_words_are_nearest_the_sense_centroid_in_the_clustered_space(planted):
+    """Reference: each frequent word's own context-space row and the sense's centroid, both seen
+    from the mean of the word's occurrences; the largest cosines name the sense."""
+    from w2vstudio.core.lenses.senses import NAMES, context_space, similar_frequency
+
+    model, path = planted
+    found = senses(model, [path], "zorp", max_occurrences=200)
+    row = model.vocab.index["zorp"]
+    space = context_space(model)[1]
+    x = sample_occurrences(model, [path], [row] + similar_frequency(model, row), 200)[row].vectors(space)
+    for c, sense in enumerate(found.senses):
+        direction = x[found.labels == c].mean(axis=0) - x.mean(axis=0)
+        offsets = space - x.mean(axis=0)
+        cos = offsets @ direction / (np.linalg.norm(offsets, axis=1) * np.linalg.norm(direction))
+        cos[row] = -np.inf
+        assert sense.nearest == [model.vocab.words[i] for i in np.argsort(-cos, kind="stable")[:NAMES]]

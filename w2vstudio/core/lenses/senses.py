@@ -15,8 +15,9 @@ also splits somewhat, so the same procedure runs on the baseline words and the v
 the word's silhouette stands in their distribution: z (in baseline standard deviations) and its
 percentile. The word has several senses when z >= `SPLIT_Z`; the clusters are always shown.
 
-Per sense: its share, the words nearest its centroid in the context space (the centroid centred
-on all the word's occurrences, the frequent words placed there by their input vectors), the context
+Per sense: its share, the words nearest its centroid in the space the occurrences were clustered
+in (each of the NEAREST_POOL most frequent words placed there by its own context-space row, as if it
+were an occurrence's only context; both seen from the mean of all the word's occurrences), the context
 words most over-represented in it (lift), its most typical lines, and the cosine of the word's
 own vector with its centroid. `points` is a 2-D map of the occurrences (PCA of their centred
 context vectors) with `word_point`, the word's own vector scaled to the occurrences' mean norm.
@@ -37,7 +38,7 @@ from w2vstudio.core.train.sampling import keep_probabilities
 DEFAULT_MAX = 500
 K_CHOICES = (2, 3, 4, 5)
 BASELINE_WORDS = 30
-NEAREST_POOL = 20_000  # senses are named by the most frequent words
+NEAREST_POOL = 30_000  # senses are named by the most frequent words (rarer ones are noise)
 NAMES = 10  # words per sense in `nearest` and `distinctive`
 LINES = 5
 MIN_SUPPORT = 3  # a context word's occurrences in a sense before its lift counts
@@ -129,14 +130,12 @@ class _Reservoir:
         return min(self.seen, self.size)
 
 
-def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray, np.ndarray]:
-    """(name, space, metric, words): the rows contexts are built from (output vectors, or input
+def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray]:
+    """(name, space, metric): the rows contexts are built from (output vectors, or input
     vectors where the outputs are tree nodes) already multiplied by `metric`, the square root of
     the covariance of the frequent words' centred input vectors. The model scores a context c for
     a word v by v . c, so contexts differ as much as they would change the words that fit them:
-    directions no word's input vector uses count for nothing. `words`: the frequent words' centred
-    input vectors in the same space, placed so that their dot product with a context is the
-    model's score, as unit rows."""
+    directions no word's input vector uses count for nothing."""
     if model.params.negative > 0 and len(model.syn1neg):
         name, rows = "output", model.syn1neg
     elif model.params.softmax and len(model.syn1soft):
@@ -147,10 +146,7 @@ def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray, np.ndarray
     scorers = scorers - scorers.mean(axis=0)
     eigenvalues, basis = np.linalg.eigh(scorers.T @ scorers / max(len(scorers), 1))
     metric = basis * np.sqrt(np.maximum(eigenvalues, 0))
-    root = np.sqrt(np.maximum(eigenvalues, eigenvalues.max() * 1e-6))
-    words = scorers @ (basis / root)
-    words /= np.maximum(np.linalg.norm(words, axis=1, keepdims=True), 1e-12)
-    return name, rows.astype(np.float64) @ metric, metric, words
+    return name, rows.astype(np.float64) @ metric, metric
 
 
 def distance_weights(window: int, shrink: bool) -> np.ndarray:
@@ -302,7 +298,7 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):
         raise W2VError(f'"{word}" occurs too rarely in the corpus ({n} times with context) to split')
-    name, space, metric, named = context_space(model)
+    name, space, metric = context_space(model)
     x = pool.vectors(space)
     k, labels, silhouette = cluster(x, k, seed)
     scores = []
@@ -322,6 +318,7 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     contexts = pool.contexts[:n]
     background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
     centred = x - x.mean(axis=0)
+    named = space[:min(NEAREST_POOL, len(space))]
     found = [_sense(kv, row, x, centred, pool, labels == c, named, background) for c in range(k)]
     order = np.argsort([-s.share for s in found], kind="stable")
     relabel = np.empty(k, np.int64)
@@ -344,13 +341,17 @@ def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.nda
 
 def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, member: np.ndarray,
            named: np.ndarray, background: np.ndarray) -> Sense:
-    """A sense: its members among the `x` rows; named by the frequent words (`named`: unit rows in
-    the context space) nearest its centroid (centred on all the word's occurrences: what sets this
-    sense apart), and by the context words of highest lift against the `background` counts."""
+    """A sense: its members among the `x` rows; named by the frequent words whose own rows of the
+    context space (`named`: the first NEAREST_POOL rows, the space the occurrences were clustered
+    in) lie nearest its centroid, both seen from the mean of all the word's occurrences: the words
+    that, as a lone context, would pull an occurrence furthest toward this sense; and by the
+    context words of highest lift against the `background` counts."""
     n = len(x)
     uncentred = x[member].mean(axis=0)
     direction = centred[member].mean(axis=0)
-    cos = named @ (direction / max(np.linalg.norm(direction), 1e-12))
+    offsets = named - x.mean(axis=0)
+    cos = offsets @ (direction / max(np.linalg.norm(direction), 1e-12))
+    cos /= np.maximum(np.linalg.norm(offsets, axis=1), 1e-12)
     if row < len(cos):
         cos[row] = -np.inf
     nearest = [kv.words[i] for i in np.argsort(-cos, kind="stable")[:NAMES].tolist()]
