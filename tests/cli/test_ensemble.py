@@ -39,6 +39,12 @@ def test_train_runs_then_neighbours_with_agreement(topic_file, tmp_path, capsys)
     assert axis["runs"] == 2 and [w["word"] for w in axis["words"]] == ["sea2", "sky2"]
     assert all("sd" in w for w in axis["words"])
     assert axis["words"][0]["score"] < axis["words"][1]["score"]
+    assert set(axis["baseline"]) == {"mean", "sd"} and axis["centred"] is None
+    assert all(0 <= w["percentile"] <= 100 for w in axis["words"])
+    centred = _json(capsys, "axis", out, "--from", "sea1", "--to", "sky1", "--top", "3", "--centre", "1", "--json")
+    assert centred["runs"] == 2 and centred["centred"] == 1 and len(centred["words"]) == 6
+    assert all({"word", "score", "sd", "percentile"} <= set(w) for w in centred["words"])
+    assert abs(centred["baseline"]["mean"]) < 0.2  # centred: the mean word near zero
     info = _json(capsys, "info", out, "--json")
     assert info["ensemble"]["seeds"] == [5, 6] and info["path"].endswith("run-1.npz")
 

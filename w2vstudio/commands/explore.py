@@ -9,6 +9,7 @@ import json
 import math
 
 from w2vstudio.commands.arguments import positive
+from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore import agreement
 from w2vstudio.core.files.ensemble import Ensemble
@@ -91,6 +92,9 @@ def _neighbours(args) -> int:
         found = agreement.neighbours(kv, positive, negative, args.topn)
     else:
         found = _one_run(kv.most_similar(positive, negative, topn=args.topn))
+    leaning = anisotropy_warning(anisotropy(kv))
+    if leaning:
+        say(f"w2vstudio: warning: {leaning}")
     _print_agreed(found, query_words(kv, positive, negative), args.json, "cosine_sd")
     return 0
 

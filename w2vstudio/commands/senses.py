@@ -14,10 +14,11 @@ from w2vstudio.core.train.model import Model
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
         "senses", help="split a word's occurrences into senses (one vector, many meanings)",
-        description="Sample a word's occurrences evenly over the corpus, represent each by the "
-                    "keep-probability-weighted mean of its window's vectors and cluster them (k-means); "
-                    "each sense is named by the frequent words nearest it and its most distinctive "
-                    "context words, and compared with ~20 words of similar frequency.")
+        description="Sample a word's occurrences evenly over the corpus, represent each by the mean of "
+                    "its window's output vectors weighted as training weighs them, and cluster them "
+                    "(k-means); the clusters' silhouette is placed among those of 30 words of similar "
+                    "frequency (z, percentile), and each sense is named by the words nearest its centroid, "
+                    "its most distinctive context words and its lines.")
     p.add_argument("model", metavar="MODEL", help="a w2vstudio model (.npz)")
     p.add_argument("word", metavar="WORD")
     p.add_argument("--corpus", nargs="+", metavar="PATH",
@@ -51,10 +52,7 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(found.to_dict(), ensure_ascii=False))
         return 0
-    baseline = found.baseline
-    print(f'"{found.word}": {found.occurrences} occurrences, silhouette {found.silhouette:.3f} '
-          f"(words of similar frequency: {baseline['mean']:.3f} \u00b1 {baseline['sd']:.3f})"
-          + (": one blended meaning" if found.blended else ""))
+    print(f'"{found.word}": {found.occurrences} occurrences; {found.verdict()}')
     for i, sense in enumerate(found.senses, 1):
         print(f"\nsense {i}: {100 * sense.share:.0f}% of occurrences, cosine with the word's vector "
               f"{sense.cosine_with_word:.3f}")

@@ -7,9 +7,10 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.errors import UnknownWordError, W2VError
-from w2vstudio.core.files.vectorfiles import save_vectors
+from w2vstudio.core.files.vectorfiles import load_vectors, save_vectors
 from w2vstudio.core.corpus import stream
-from w2vstudio.core.lenses.axes import (coordinates, evidence, make_axis, occupations, poles, scores,
+from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
+from w2vstudio.core.lenses.axes import (baseline, spread_labels, coordinates, evidence, make_axis, occupations, poles, scores,
                                         scores_over_snapshots)
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -101,6 +102,73 @@ def test_axis_command(kv, tmp_path, capsys):
     assert err.startswith("w2vstudio: error:") and len(err.strip().splitlines()) == 1
 
 
+def test_baseline_and_percentiles_match_numpy(kv):
+    axis = make_axis(kv, ["he"], ["she"])
+    every = np.array([reference_score(kv, ["he"], ["she"], w) for w in kv.words])
+    base = baseline(kv, axis)
+    assert base.mean == pytest.approx(every.mean(), abs=1e-6) and base.sd == pytest.approx(every.std(), abs=1e-6)
+    ordered = np.sort(every)
+    between = (ordered[1:] + ordered[:-1]) / 2
+    np.testing.assert_allclose(base.percentiles(between), 100 * np.arange(1, len(every)) / len(every))
+    own = scores(kv, axis, ["doctor"])[0]  # a word among all: half of itself below
+    rank = np.sum(every < own - 1e-6)
+    assert base.percentiles([own])[0] == pytest.approx(100 * (rank + 0.5) / len(every))
+    assert base.percentiles([-9, 9]).tolist() == [0, 100]
+
+
+def test_centring_and_anisotropy_match_numpy(kv):
+    leaning = kv.with_vectors(kv.vectors + np.float32(5))  # every vector pushed one way
+    x = leaning.vectors.astype(np.float64)
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    pairs = [(i, j) for i in range(len(x)) for j in range(len(x)) if i != j]
+    mean_cos = np.mean([unit[i] @ unit[j] for i, j in pairs])
+    assert anisotropy(leaning, pairs=200_000) == pytest.approx(mean_cos, abs=0.01) and mean_cos > 0.9
+    assert "Train longer, or centre" in anisotropy_warning(mean_cos) and anisotropy_warning(0.1) is None
+    flat = centred(leaning)
+    np.testing.assert_allclose(flat.vectors, x - x.mean(axis=0), atol=1e-4)
+    assert abs(anisotropy(flat, pairs=200_000)) < 0.3 and flat.words == kv.words
+    top = centred(leaning, 2)
+    c = x - x.mean(axis=0)
+    vt = np.linalg.svd(c, full_matrices=False)[2][:2]
+    np.testing.assert_allclose(top.vectors, c - c @ vt.T @ vt, atol=1e-4)
+    np.testing.assert_allclose(top.vectors.astype(np.float64) @ vt.T, 0, atol=1e-4)
+
+
+def test_axis_command_reads_scores_against_all_words(kv, tmp_path, capsys):
+    path = tmp_path / "v.txt"
+    save_vectors(kv.with_vectors(kv.vectors + np.float32(5)), path, "txt")
+    assert main(["axis", str(path), "--from", "he", "--to", "she", "--words", "doctor", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "lean one way" in captured.err and "Train longer" in captured.err
+    got = json.loads(captured.out.strip().splitlines()[-1])
+    loaded = load_vectors(path)
+    axis = make_axis(loaded, ["he"], ["she"])
+    every = np.array([reference_score(loaded, ["he"], ["she"], w) for w in loaded.words])
+    assert got["baseline"]["mean"] == pytest.approx(every.mean(), abs=1e-5)
+    assert got["baseline"]["sd"] == pytest.approx(every.std(), abs=1e-5)
+    assert got["words"][0]["percentile"] == pytest.approx(baseline(loaded, axis).percentiles([got["words"][0]["score"]])[0])
+    assert main(["axis", str(path), "--from", "he", "--to", "she", "--words", "doctor", "--centre", "1", "--json"]) == 0
+    captured = capsys.readouterr()
+    flat = centred(loaded, 1)
+    assert "lean one way" not in captured.err
+    got = json.loads(captured.out.strip().splitlines()[-1])
+    assert got["centred"] == 1
+    assert got["words"][0]["score"] == pytest.approx(reference_score(flat, ["he"], ["she"], "doctor"), abs=1e-5)
+    assert main(["axis", str(path), "--from", "he", "--to", "she", "--words", "doctor"]) == 0
+    assert "(the zero line)" in capsys.readouterr().out
+
+
+def test_neighbours_warn_of_a_leaning_space(kv, tmp_path, capsys):
+    path = tmp_path / "v.txt"
+    save_vectors(kv.with_vectors(kv.vectors + np.float32(5)), path, "txt")
+    assert main(["neighbours", str(path), "doctor"]) == 0
+    err = capsys.readouterr().err
+    assert "mean cosine of" in err and "short training" in err and "centre" in err
+    save_vectors(kv, path, "txt")
+    assert main(["neighbours", str(path), "doctor"]) == 0
+    assert "lean one way" not in capsys.readouterr().err
+
+
 def test_bundled_occupations():
     words = occupations()
     assert len(words) > 100 and {"doctor", "nurse", "engineer"} <= set(words)
@@ -128,3 +196,10 @@ def test_axes_coordinates_are_the_scores_on_both_axes(kv):
     np.testing.assert_allclose(xy[:, 0], scores(kv, x, kv.words), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(xy[:, 1], scores(kv, y, kv.words), rtol=1e-5, atol=1e-6)
     assert np.all(coordinates(np.zeros((2, 6)), x, y) == 0)
+
+
+def test_labels_spread_apart_keep_their_order():
+    got = spread_labels([0.10, 0.11, 0.12, 0.50], gap=0.05)
+    assert np.all(np.diff(got[:3]) >= 0.05 - 1e-12) and got[3] - got[2] >= 0.05 - 1e-12
+    assert np.argsort(got).tolist() == [0, 1, 2, 3]
+    assert spread_labels([0.3, 0.9], gap=0.1).tolist() == pytest.approx([0.3, 0.9])  # apart already

@@ -91,6 +91,9 @@ def test_frequency_scatter_deciles_and_hover(qtbot, trained):
 def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
+    assert view.message.text() == ""  # nothing computed for a view not shown
+    panel.show()
+    panel.setCurrentWidget(view)
     assert view.message.text().startswith("axis x: ") and "not in the vocabulary" in view.message.text()
     for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
         source.setText(a)
@@ -101,10 +104,29 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     assert len(view.scatter.points()) == 3
     x = [p.pos().x() for p in view.scatter.points()]
     assert x[0] < 0 < x[1]  # t0w5 toward t0w0, t1w5 toward t1w0
-    assert view.ranked.rowCount() == 15 and view.ranked.item(0, 2).text().startswith("t1")
+    assert view.ranked.rowCount() == 15 and view.ranked.item(0, 3).text().startswith("t1")
+    kv = trained.model.keyed_vectors()
+    from w2vstudio.core.lenses.axes import baseline, make_axis
+    base = baseline(kv, make_axis(kv, ["t0w0"], ["t1w0"]))
+    assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
+    np.testing.assert_allclose(view.percentiles[0], base.percentiles(x))
+    lines = [i for i in view.scatter_plot.items() if type(i).__name__ == "InfiniteLine"]
+    assert sorted(round(line.value(), 6) for line in lines)[0] in {round(base.mean, 6), round(lines[0].value(), 6)}
+    assert any(abs(line.value() - base.mean) < 1e-9 for line in lines)
     qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     curves = view.training_plot.listDataItems()
     assert len(curves) == 3 and curves[0].xData[-1] == pytest.approx(3.0)  # epochs
+    heights = sorted(label.pos().y() for label in view.training_labels)
+    assert len(heights) == 3 and all(b - a > 0 for a, b in zip(heights, heights[1:]))
+    view.training_words.setText("t2w5 t0w5")  # the words the user picks
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.busy and len(view.training_labels) == 2, timeout=20_000)
+    assert [label.toPlainText() for label in view.training_labels] == ["t2w5", "t0w5"]
+    view.centre.setChecked(True)  # the scores taken in the centred space
+    from w2vstudio.core.explore.isotropy import centred
+    flat = centred(kv, 1)
+    base = baseline(flat, make_axis(flat, ["t0w0"], ["t1w0"]))
+    assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
 
 
 def test_senses_split_in_the_background(qtbot, trained):
@@ -115,8 +137,13 @@ def test_senses_split_in_the_background(qtbot, trained):
     view.split()
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert not view.busy and view.tree.topLevelItemCount() == len(view.result.senses) == 2
-    assert "splits more clearly" in view.headline.text()
-    assert view.tree.topLevelItem(0).child(0).text(0).startswith("named by: ")
+    assert "split more clearly" in view.headline.text() and "z = +" in view.headline.text()
+    assert view.tree.topLevelItem(0).child(0).text(0).startswith("nearest: ")
+    assert len(view.scatter.points()) == 100 and len(view.own.points()) == 1
+    colours = {p.brush().color().name() for p in view.scatter.points()}
+    assert len(colours) == 2
+    view.scatter.sigHovered.emit(view.scatter, [view.scatter.points()[7]], None)
+    assert view.hover.text() == view.hover_text(7) and "zorp" in view.hover.text().lower()
     session.add(Entry("v", KeyedVectors(["zorp", "b"], np.ones((2, 3), np.float32))))
     view.split()
     assert "does not name its corpus" in view.headline.text() and not view.busy
@@ -125,6 +152,8 @@ def test_senses_split_in_the_background(qtbot, trained):
 def test_axes_corpus_evidence(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
+    panel.show()
+    panel.setCurrentWidget(view)
     view.ends[0][0].setText("t0w0")
     view.ends[0][1].setText("t1w0")
     view.refresh()  # axis y (poor → rich) is not in the vocabulary: no scatter, but the list
@@ -186,10 +215,27 @@ def test_axes_of_an_ensemble_show_mean_and_sd(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     session.add(Entry("ensemble", Ensemble([kv, noisy])))
     view = panel.axes_view
+    panel.show()
+    panel.setCurrentWidget(view)
     for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
         source.setText(a)
         target.setText(b)
     view.words.setPlainText("t0w5 t1w5 t2w5")
     view.refresh()
     assert "mean ± sd over 2 runs" in view.message.text() and len(view.scatter.points()) == 3
-    assert " ± " in view.ranked.item(0, 1).text() and " ± " in view.ranked.item(0, 3).text()
+    assert " ± " in view.ranked.item(0, 1).text() and " ± " in view.ranked.item(0, 4).text()
+
+
+def test_the_neighbours_tab_names_a_leaning_space(qtbot):
+    from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
+
+    session = StudioSession()
+    panel = NeighboursPanel(session)
+    qtbot.addWidget(panel)
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    words = [f"w{i}" for i in range(50)]
+    session.add(Entry("leaning", KeyedVectors(words, vectors + 4)))
+    assert "mean cosine of" in panel.leaning.text() and "Train longer, or centre" in panel.leaning.text()
+    session.add(Entry("flat", KeyedVectors(words, vectors)))
+    assert panel.leaning.text() == "" and panel.leaning.isHidden()

@@ -4,6 +4,10 @@ An axis from {he, him} to {she, her} is the mean of the "to" words' unit vectors
 of the "from" words' unit vectors; a word's score is the cosine between its vector and that
 direction (positive: toward "to"). The corpus evidence for a score counts how often each pole's
 words occur within the window of the word.
+
+A score alone misleads where all vectors lean one way (after short training every word may score
+toward one end), so each is read against the baseline: the scores of all words (`baseline`), its
+mean the zero line of the mean word, and each word's percentile among them.
 """
 
 from __future__ import annotations
@@ -65,6 +69,50 @@ def scores(kv: KeyedVectors, axis: Axis, words: Sequence[str]) -> np.ndarray:
     rows = np.array([kv.index(w) for w in words], dtype=np.int64)
     unit = kv.vectors[rows].astype(np.float64) * kv.inv_norms[rows, None]
     return unit @ (axis.direction / np.linalg.norm(axis.direction))
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """All words' scores on an axis: what a score is read against."""
+
+    mean: float
+    sd: float
+    sorted_scores: np.ndarray  # ascending, float64
+
+    def percentiles(self, values) -> np.ndarray:
+        """The share (0-100) of all words scoring below each value, ties (within 1e-6: a word's own
+        score, however rounded) counted half."""
+        values = np.asarray(values, dtype=np.float64)
+        below = np.searchsorted(self.sorted_scores, values - 1e-6, side="left")
+        upto = np.searchsorted(self.sorted_scores, values + 1e-6, side="right")
+        return 100 * (below + 0.5 * (upto - below)) / max(len(self.sorted_scores), 1)
+
+    def to_dict(self) -> dict:
+        return {"mean": self.mean, "sd": self.sd}
+
+
+def baseline(kv: KeyedVectors, axis: Axis) -> Baseline:
+    """The scores of all of `kv`'s words of nonzero length on `axis`."""
+    direction = axis.direction.astype(np.float64) / np.linalg.norm(axis.direction)
+    every = (kv.vectors.astype(np.float64) * kv.inv_norms[:, None]) @ direction
+    every = np.sort(every[kv.inv_norms > 0])
+    return Baseline(float(every.mean()) if len(every) else 0.0, float(every.std()) if len(every) else 0.0, every)
+
+
+def spread_labels(values, gap: float) -> np.ndarray:
+    """Heights for labels at `values`, each at least `gap` from the next, moved as little as the
+    order allows (sorted, pushed apart, the group re-centred on the values' mean)."""
+    values = np.asarray(values, dtype=np.float64)
+    order = np.argsort(values, kind="stable")
+    placed = values[order].copy()
+    for i in range(1, len(placed)):
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    placed += (values.mean() - placed.mean()) if len(placed) else 0.0
+    for i in range(len(placed) - 2, -1, -1):  # re-centring may not break the gaps
+        placed[i] = min(placed[i], placed[i + 1] - gap)
+    out = np.empty_like(placed)
+    out[order] = placed
+    return out
 
 
 def coordinates(vectors: np.ndarray, x: Axis, y: Axis) -> np.ndarray:

@@ -1,26 +1,31 @@
 """Word senses: one static vector for many meanings, split by the contexts the word occurs in.
 
 One streamed pass over the corpus samples up to `max_occurrences` occurrences of the word evenly
-(seeded reservoir sampling, so not the first ones), and as many of about 20 words of similar
-frequency for a baseline. Each occurrence is the mean of the input vectors of its window's words,
-each weighted by its subsampling keep-probability (the trainer's formula; words out of the
-vocabulary are dropped first, as in training). The occurrences are centred and clustered by
-k-means (k: the caller's, or the best silhouette among 2-5). Per sense: its share, the frequent
-words nearest its centred centroid, the context words most over-represented in it (lift), a few
-of its lines, and the cosine of the word's own vector with its uncentred centroid.
+(seeded reservoir sampling, so not the first ones), and as many of `BASELINE_WORDS` words of
+similar frequency. Each occurrence is the weighted mean of its window's context words in the
+space the model predicts contexts in (`context_space`: the output vectors C of negative sampling
+or the full softmax, the input vectors for hierarchical softmax, whose outputs are tree nodes;
+seen through the input vectors that score them), each weighted as training weighs it: its subsampling keep-probability times, with a reduced
+window, the chance (window - d + 1) / window that distance d falls inside it. Words out of the
+vocabulary are dropped first, as in training; the word itself in its own window counts nothing.
 
-A word of one topic spread wide also splits, so the silhouette is shown against the baseline
-words' (the same statistic); the word reads as "one blended meaning" unless its silhouette is
-above `BLEND_RATIO` times the baseline mean and `BLEND_SDS` standard deviations above it. The
-ratio was chosen on generated corpora (tests/core/test_lenses_senses.py: a word planted in two
-topics 1.7-1.9 times the baseline, in one topic at most 1.26); the deviations keep a word of a
-noisy baseline from splitting (wiki17m: "mercury", element and space programme, 1.8 sd above;
-bank, january, piano, football, chemistry at most 1 sd).
+The occurrences are centred and clustered by k-means, k the best silhouette among 2-5 (clusters
+of fewer than `LINES` occurrences not allowed), or the caller's. A word of one topic spread wide
+also splits somewhat, so the same procedure runs on the baseline words and the verdict is where
+the word's silhouette stands in their distribution: z (in baseline standard deviations) and its
+percentile. The word has several senses when z >= `SPLIT_Z`; the clusters are always shown.
+
+Per sense: its share, the words nearest its centroid in the space the occurrences were clustered
+in (each of the NEAREST_POOL most frequent words placed there by its own context-space row, as if it
+were an occurrence's only context; both seen from the mean of all the word's occurrences), the context
+words most over-represented in it (lift), its most typical lines, and the cosine of the word's
+own vector with its centroid. `points` is a 2-D map of the occurrences (PCA of their centred
+context vectors) with `word_point`, the word's own vector scaled to the occurrences' mean norm.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -32,13 +37,13 @@ from w2vstudio.core.train.sampling import keep_probabilities
 
 DEFAULT_MAX = 500
 K_CHOICES = (2, 3, 4, 5)
-BASELINE_WORDS = 20
-NEAREST_POOL = 20_000  # senses are named by the most frequent words
+BASELINE_WORDS = 30
+NEAREST_POOL = 30_000  # senses are named by the most frequent words (rarer ones are noise)
 NAMES = 10  # words per sense in `nearest` and `distinctive`
 LINES = 5
 MIN_SUPPORT = 3  # a context word's occurrences in a sense before its lift counts
-BLEND_RATIO = 1.5
-BLEND_SDS = 1.5
+SPLIT_Z = 2.0
+SHRINK = 1.0  # prior weight toward the mean occurrence, in median occurrences' weights
 
 
 @dataclass(frozen=True)
@@ -54,38 +59,59 @@ class Sense:
 class Senses:
     word: str
     occurrences: int  # sampled and clustered
+    space: str  # the vectors the contexts were built from
     silhouette: float
     baseline: dict  # {"mean", "sd", "words"}: the silhouettes of words of similar frequency
-    blended: bool  # True: the split is not clearer than words of similar frequency usually give
+    z: float  # (silhouette - baseline mean) / baseline sd
+    percentile: float  # share of the baseline's silhouettes below the word's (ties half), 0-100
+    blended: bool  # True: the split is no clearer than words of similar frequency give (z < SPLIT_Z)
     senses: list[Sense]
+    points: np.ndarray = field(repr=False)  # (occurrences, 2): the map
+    labels: np.ndarray = field(repr=False)  # (occurrences,): each occurrence's sense (index in `senses`)
+    word_point: np.ndarray = field(repr=False)  # (2,): the word's own vector on the map
+    all_lines: list[str] = field(repr=False)  # each occurrence's text
+
+    def verdict(self) -> str:
+        """The verdict as a measured statement."""
+        base = self.baseline
+        where = (f"silhouette {self.silhouette:.3f} against {base['mean']:.3f} \u00b1 {base['sd']:.3f} for "
+                 f"{len(base['words'])} words of similar frequency: z = {self.z:+.1f}, percentile "
+                 f"{self.percentile:.0f}")
+        if self.blended:
+            return (f"{where}; its {len(self.senses)} clusters split no more clearly than such words' "
+                    f"(z below {SPLIT_Z:g}): one blended meaning")
+        return f"{where}; {len(self.senses)} senses, split more clearly than such words' (z at least {SPLIT_Z:g})"
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"word": self.word, "occurrences": self.occurrences, "space": self.space,
+                "silhouette": self.silhouette, "baseline": self.baseline, "z": self.z,
+                "percentile": self.percentile, "blended": self.blended,
+                "senses": [vars(s).copy() for s in self.senses]}
 
 
 @dataclass
 class _Reservoir:
-    """Up to `size` occurrences of one word drawn uniformly from all seen so far; its buffers
-    grow with the occurrences found, never beyond them (nor `size`)."""
+    """Up to `size` occurrences of one word drawn uniformly from all seen so far: their context
+    words (-1: none) and the weights training gives them. Its buffers grow with the occurrences
+    found, never beyond them (nor `size`)."""
 
     size: int
-    dim: int
     window: int
     seen: int = 0
 
     def __post_init__(self):
-        self.vectors = np.zeros((0, self.dim))
         self.contexts = np.full((0, 2 * self.window), -1, np.int64)
+        self.weights = np.zeros((0, 2 * self.window))
         self.lines: list[str] = []
 
     def _grow(self, n: int) -> None:
         """Room for the first `n` slots (doubling, at most `size`)."""
-        have = len(self.vectors)
+        have = len(self.contexts)
         if n <= have:
             return
         rows = min(self.size, max(n, 2 * have, 64)) - have
-        self.vectors = np.concatenate([self.vectors, np.zeros((rows, self.dim))])
         self.contexts = np.concatenate([self.contexts, np.full((rows, 2 * self.window), -1, np.int64)])
+        self.weights = np.concatenate([self.weights, np.zeros((rows, 2 * self.window))])
         self.lines += [""] * rows
 
     def draw(self, rng: np.random.Generator, m: int) -> tuple[np.ndarray, np.ndarray]:
@@ -99,8 +125,47 @@ class _Reservoir:
         last = len(keep) - 1 - np.unique(slots[keep][::-1], return_index=True)[1]
         return keep[last], slots[keep][last]
 
+    def vectors(self, space: np.ndarray, limit: int | None = None) -> np.ndarray:
+        """The first `limit` (default all) occurrences' weighted means of their context words' rows
+        of `space`, float64 (the first slots of a reservoir are a uniform sample too), each shrunk
+        toward the mean of all as if it held the median occurrence's weight more of it: a window of
+        only a few subsampled-away words tells little, and is not set apart for it."""
+        n = min(len(self), limit or len(self))
+        ctx, w = self.contexts[:n], self.weights[:n]
+        summed = np.einsum("ak,akd->ad", w, space[np.maximum(ctx, 0)].astype(np.float64))
+        total = w.sum(axis=1, keepdims=True)
+        mean = summed.sum(axis=0) / max(total.sum(), 1e-12)
+        prior = float(np.median(total)) * SHRINK
+        return (summed + prior * mean) / np.maximum(total + prior, 1e-12)
+
     def __len__(self) -> int:
         return min(self.seen, self.size)
+
+
+def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray]:
+    """(name, space, metric): the rows contexts are built from (output vectors, or input
+    vectors where the outputs are tree nodes) already multiplied by `metric`, the square root of
+    the covariance of the frequent words' centred input vectors. The model scores a context c for
+    a word v by v . c, so contexts differ as much as they would change the words that fit them:
+    directions no word's input vector uses count for nothing."""
+    if model.params.negative > 0 and len(model.syn1neg):
+        name, rows = "output", model.syn1neg
+    elif model.params.softmax and len(model.syn1soft):
+        name, rows = "output", model.syn1soft.reshape(-1, model.dim)
+    else:
+        name, rows = "input", model.vectors
+    scorers = model.vectors[:NEAREST_POOL].astype(np.float64)
+    scorers = scorers - scorers.mean(axis=0)
+    eigenvalues, basis = np.linalg.eigh(scorers.T @ scorers / max(len(scorers), 1))
+    metric = basis * np.sqrt(np.maximum(eigenvalues, 0))
+    return name, rows.astype(np.float64) @ metric, metric
+
+
+def distance_weights(window: int, shrink: bool) -> np.ndarray:
+    """The weight of each window offset (-window..-1, 1..window): the chance a reduced window
+    reaches it, or 1 for a fixed window."""
+    d = np.concatenate([np.arange(window, 0, -1), np.arange(1, window + 1)]).astype(np.float64)
+    return (window - d + 1) / window if shrink else np.ones(2 * window)
 
 
 def similar_frequency(model: Model, row: int, n: int = BASELINE_WORDS) -> list[int]:
@@ -112,14 +177,14 @@ def similar_frequency(model: Model, row: int, n: int = BASELINE_WORDS) -> list[i
 def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: int = DEFAULT_MAX,
                        seed: int = 0, text_for: int | None = None,
                        task: Task | None = None) -> dict[int, _Reservoir]:
-    """For each of `rows`, up to `max_occurrences` context vectors sampled evenly over the corpus
-    (occurrences without a context word in the window are left out); for `text_for` also the
-    context word rows and the text around each."""
-    window, dim = model.params.window, model.dim
+    """For each of `rows`, up to `max_occurrences` occurrences sampled evenly over the corpus,
+    with their context words and weights (occurrences without a context word in the window are
+    left out); for `text_for` also the text around each."""
+    window = model.params.window
     keep = keep_probabilities(model.vocab.counts, model.params.sample)
-    vectors = model.vectors
+    by_offset = distance_weights(window, model.params.shrink_window)
     rng = np.random.default_rng(seed)
-    pools = {r: _Reservoir(max_occurrences, dim, window) for r in rows}
+    pools = {r: _Reservoir(max_occurrences, window) for r in rows}
     wanted = np.zeros(len(model.vocab) + 1, bool)  # the last (False) entry is read for LINE_END (-1)
     wanted[rows] = True
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
@@ -142,11 +207,10 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
             pos = p[:, None] + offsets
             inside = (pos >= lo[mine[chosen], None]) & (pos < hi[mine[chosen], None])
             ctx = np.where(inside, ids[np.clip(pos, 0, len(ids) - 1)], -1)
-            weights = np.where(inside, keep[np.maximum(ctx, 0)], 0.0)
-            pools[r].vectors[slots] = np.einsum("ak,akd->ad", weights, vectors[np.maximum(ctx, 0)]) \
-                / weights.sum(axis=1, keepdims=True)
+            pools[r].contexts[slots] = ctx
+            # the word itself in its own window tells nothing of its sense
+            pools[r].weights[slots] = np.where(inside & (ctx != r), keep[np.maximum(ctx, 0)] * by_offset, 0.0)
             if r == text_for:
-                pools[r].contexts[slots] = ctx
                 lines = block.lines() if lines is None else lines
                 for slot, line, nth in zip(slots.tolist(), stream.line_numbers(ids, p).tolist(),
                                            stream.nth_on_line(ids, p).tolist()):
@@ -154,18 +218,67 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
     return pools
 
 
-def _cluster(x: np.ndarray, k: int | None, seed: int) -> tuple[int, np.ndarray, float]:
-    """(k, labels, silhouette) of k-means on the rows of `x` (k: given, or the best of K_CHOICES)."""
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+def kmeans(x: np.ndarray, k: int, seed: int, n_init: int = 4, iterations: int = 100) -> np.ndarray:
+    """Labels of Lloyd's k-means on the rows of `x` (k-means++ starts, the lowest inertia of
+    `n_init`)."""
+    rng = np.random.default_rng(seed)
+    squared = (x * x).sum(axis=1)
+    best, best_inertia = None, np.inf
+    for _ in range(n_init):
+        centres = [x[rng.integers(len(x))]]
+        for _ in range(1, k):
+            d = np.min(squared[:, None] - 2 * x @ np.array(centres).T + (np.array(centres) ** 2).sum(axis=1), axis=1)
+            d = np.maximum(d, 0)
+            centres.append(x[rng.choice(len(x), p=d / d.sum())] if d.sum() > 0 else x[rng.integers(len(x))])
+        centres = np.array(centres)
+        labels = None
+        for _ in range(iterations):
+            d = squared[:, None] - 2 * x @ centres.T + (centres ** 2).sum(axis=1)
+            new = d.argmin(axis=1)
+            if labels is not None and np.array_equal(new, labels):
+                break
+            labels = new
+            for c in range(k):
+                if np.any(labels == c):
+                    centres[c] = x[labels == c].mean(axis=0)
+        inertia = float(np.maximum(d[np.arange(len(x)), labels], 0).sum())
+        if inertia < best_inertia:
+            best, best_inertia = labels, inertia
+    return best
 
+
+def silhouette(x: np.ndarray, labels: np.ndarray) -> float:
+    """The mean silhouette of the rows of `x` (Euclidean; 0 for a row alone in its cluster)."""
+    squared = (x * x).sum(axis=1)
+    dist = np.sqrt(np.maximum(squared[:, None] - 2 * x @ x.T + squared[None, :], 0))
+    clusters = np.unique(labels)
+    if len(clusters) < 2:
+        return 0.0
+    sums = np.stack([dist[:, labels == c].sum(axis=1) for c in clusters], axis=1)
+    sizes = np.array([np.count_nonzero(labels == c) for c in clusters], np.float64)
+    own = np.searchsorted(clusters, labels)
+    a = sums[np.arange(len(x)), own] / np.maximum(sizes[own] - 1, 1)
+    others = sums / sizes
+    others[np.arange(len(x)), own] = np.inf
+    b = others.min(axis=1)
+    s = np.where(sizes[own] > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
+    return float(s.mean())
+
+
+def cluster(x: np.ndarray, k: int | None, seed: int) -> tuple[int, np.ndarray, float]:
+    """(k, labels, silhouette) of k-means on the centred rows of `x` (k: given, or the best
+    silhouette of K_CHOICES among those whose clusters all hold at least LINES rows)."""
+    x = x - x.mean(axis=0)
     best = None
-    distinct = len(np.unique(x, axis=0))  # k-means warns (not thread-safe to silence) for more clusters
+    distinct = len(np.unique(x, axis=0))
     for choice in (k,) if k else K_CHOICES:
         if choice >= distinct:
             continue
-        labels = KMeans(choice, n_init=4, random_state=seed).fit_predict(x)
-        score = float(silhouette_score(x, labels)) if len(np.unique(labels)) > 1 else 0.0
+        labels = kmeans(x, choice, seed)
+        sizes = np.bincount(labels, minlength=choice)
+        if not k and sizes.min() < LINES:
+            continue
+        score = silhouette(x, labels)
         if best is None or score > best[2]:
             best = (choice, labels, score)
     if best is None:
@@ -174,13 +287,14 @@ def _cluster(x: np.ndarray, k: int | None, seed: int) -> tuple[int, np.ndarray, 
     return best
 
 
-def _silhouette(pool: _Reservoir, k: int, seed: int) -> float | None:
-    """A baseline word's silhouette at `k` senses (None if its contexts are too few to split)."""
-    x = pool.vectors[:len(pool)]
-    try:
-        return _cluster(x - x.mean(axis=0), k, seed)[2]
-    except W2VError:
-        return None
+def standing(value: float, baseline: np.ndarray) -> tuple[float, float]:
+    """(z, percentile) of `value` among `baseline` (percentile: the share below, ties half)."""
+    if not len(baseline):
+        return 0.0, 50.0
+    mean, sd = float(baseline.mean()), float(baseline.std())
+    z = (value - mean) / sd if sd > 0 else 0.0
+    below = np.count_nonzero(baseline < value) + 0.5 * np.count_nonzero(baseline == value)
+    return float(z), float(100 * below / len(baseline))
 
 
 def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k: int | None = None,
@@ -191,39 +305,68 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     if k is not None and k < 2:
         raise W2VError("k must be at least 2")
     others = similar_frequency(model, row)
-    pools = sample_occurrences(model, paths, [row] + others, max_occurrences, seed, row, task)
+    task = task or Task.none()
+    pools = sample_occurrences(model, paths, [row] + others, max_occurrences, seed, row, task.part(0.0, 0.7))
     pool = pools[row]
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):
         raise W2VError(f'"{word}" occurs too rarely in the corpus ({n} times with context) to split')
-    x = pool.vectors[:n]
-    centred = x - x.mean(axis=0)
-    given = k
-    k, labels, silhouette = _cluster(centred, k, seed)
-    scores = [(kv.words[r], _silhouette(p, k, seed)) for r, p in pools.items() if r != row and len(p) > 2 * k]
-    scores = [(w, s) for w, s in scores if s is not None]
+    name, space, metric = context_space(model)
+    x = pool.vectors(space)
+    k, labels, silhouette = cluster(x, k, seed)
+    scores = []
+    for i, (r, p) in enumerate(pools.items()):
+        task.check("senses cancelled")
+        task.progress(0.7 + 0.3 * i / len(pools), "clustering words of similar frequency")
+        if r != row and len(p) >= min(n, 2 * LINES * min(K_CHOICES)):
+            try:  # as many occurrences as the word's: the silhouette depends on their number
+                scores.append((kv.words[r], cluster(p.vectors(space, n), None, seed)[2]))
+            except W2VError:
+                pass
     base = np.array([s for _, s in scores])
     mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
-    blended = not (silhouette > BLEND_RATIO * mean and silhouette > mean + BLEND_SDS * sd)
-    if blended and given is None:
-        everything = np.ones(n, bool)
-        found = [_sense(kv, row, x, pool, everything, kv.vectors[row], model.vocab.counts.astype(np.float64))]
-    else:
-        contexts = pool.contexts[:n]
-        background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
-        found = sorted((_sense(kv, row, x, pool, labels == c, centred[labels == c].mean(axis=0), background)
-                        for c in range(k)), key=lambda s: -s.share)
-    return Senses(word, n, silhouette, {"mean": mean, "sd": sd, "words": [w for w, _ in scores]}, blended,
-                  found)
+    z, percentile = standing(silhouette, base)
+    blended = z < SPLIT_Z
+    contexts = pool.contexts[:n]
+    background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
+    centred = x - x.mean(axis=0)
+    named = space[:min(NEAREST_POOL, len(space))]
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background) for c in range(k)]
+    order = np.argsort([-s.share for s in found], kind="stable")
+    relabel = np.empty(k, np.int64)
+    relabel[order] = np.arange(k)
+    points, word_point = _map(centred, x.mean(axis=0), kv.vectors[row].astype(np.float64) @ metric)
+    return Senses(word, n, name, silhouette, {"mean": mean, "sd": sd, "words": [w for w, _ in scores]}, z,
+                  percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
+                  pool.lines[:n])
 
 
-def _sense(kv, row: int, x: np.ndarray, pool: _Reservoir, member: np.ndarray, direction: np.ndarray,
-           background: np.ndarray) -> Sense:
-    """A sense: its members among the `x` rows; named by the frequent words nearest `direction`
-    and by the context words of highest lift against the `background` counts."""
+def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The occurrences' first two principal components, and the word's own vector on them, scaled
+    to the mean context's norm (a word's vector is trained to point where its contexts add up)."""
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    basis = vt[:2] if len(vt) >= 2 else np.vstack([vt, np.zeros((2 - len(vt), centred.shape[1]))])
+    norm = np.linalg.norm(own)
+    placed = own * (np.linalg.norm(mean) / norm if norm > 0 else 0.0)
+    return centred @ basis.T, (placed - mean) @ basis.T
+
+
+def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, member: np.ndarray,
+           named: np.ndarray, background: np.ndarray) -> Sense:
+    """A sense: its members among the `x` rows; named by the frequent words whose own rows of the
+    context space (`named`: the first NEAREST_POOL rows, the space the occurrences were clustered
+    in) lie nearest its centroid, both seen from the mean of all the word's occurrences: the words
+    that, as a lone context, would pull an occurrence furthest toward this sense; and by the
+    context words of highest lift against the `background` counts."""
     n = len(x)
-    nearest = [w for w, _ in kv.most_similar(positive=[direction], topn=NAMES + 1, restrict_vocab=NEAREST_POOL)
-               if w != kv.words[row]][:NAMES]
+    uncentred = x[member].mean(axis=0)
+    direction = centred[member].mean(axis=0)
+    offsets = named - x.mean(axis=0)
+    cos = offsets @ (direction / max(np.linalg.norm(direction), 1e-12))
+    cos /= np.maximum(np.linalg.norm(offsets, axis=1), 1e-12)
+    if row < len(cos):
+        cos[row] = -np.inf
+    nearest = [kv.words[i] for i in np.argsort(-cos, kind="stable")[:NAMES].tolist()]
     mine = pool.contexts[:n][member]
     here = np.bincount(mine[mine >= 0], minlength=len(kv)).astype(np.float64)
     lift = np.divide(here / max(here.sum(), 1), background / max(background.sum(), 1),
@@ -231,8 +374,9 @@ def _sense(kv, row: int, x: np.ndarray, pool: _Reservoir, member: np.ndarray, di
     lift[row] = 0  # the word itself near itself names nothing
     candidates = np.flatnonzero(lift > 1)
     distinctive = [kv.words[i] for i in candidates[np.lexsort((-here[candidates], -lift[candidates]))][:NAMES]]
-    uncentred = x[member].mean(axis=0)
-    typical = np.flatnonzero(member)[np.argsort(np.linalg.norm(x[member] - uncentred, axis=1))][:LINES]
+    sense_centre = centred[member].mean(axis=0)
+    typical = np.flatnonzero(member)[np.argsort(np.linalg.norm(centred[member] - sense_centre, axis=1),
+                                                kind="stable")][:LINES]
     own = kv.vectors[row].astype(np.float64)
     denom = np.linalg.norm(own) * np.linalg.norm(uncentred)
     return Sense(float(member.sum() / n), nearest, distinctive, [pool.lines[i] for i in typical.tolist()],

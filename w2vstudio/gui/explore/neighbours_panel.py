@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from w2vstudio.core.vectors import KeyedVectors
@@ -10,6 +10,7 @@ from w2vstudio.gui import settings
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.core.explore import lookups
 from w2vstudio.core.explore.query import ngram_note
+from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.workers import Call
@@ -55,6 +56,10 @@ class NeighboursPanel(QWidget):
         self.results.word_activated.connect(self.search)
         self.results.suggestion_chosen.connect(self._on_suggestion_chosen)
 
+        self.leaning = QLabel()  # the space leaning one way, named
+        self.leaning.setTextFormat(Qt.TextFormat.PlainText)
+        self.leaning.setWordWrap(True)
+        self.leaning.hide()
         row = QHBoxLayout()
         row.addWidget(QLabel("Word"))
         row.addWidget(self.search_box, 1)
@@ -62,6 +67,7 @@ class NeighboursPanel(QWidget):
         row.addWidget(self.search_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.leaning)
         layout.addWidget(self.results, 1)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
@@ -81,6 +87,9 @@ class NeighboursPanel(QWidget):
         self._kv = kv
         self._query.stop()
         self.completer.set_words(kv.words if kv is not None else None)
+        warning = anisotropy_warning(anisotropy(kv)) if kv is not None else None
+        self.leaning.setText(f"Warning: {warning}" if warning else "")
+        self.leaning.setVisible(bool(warning))
         for widget in (self.search_box, self.topn, self.search_button):
             widget.setEnabled(kv is not None)
         self.results.show_message("" if kv is not None else

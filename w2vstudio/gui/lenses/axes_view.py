@@ -1,23 +1,28 @@
 """Bias axes: words on two axes as a scatter (word2viz-style), the words most toward each end of
 the first axis, the chosen words' scores on it over training (from the snapshots), and the corpus
-evidence: how often each end's words occur near a word, with lines (read in the background)."""
+evidence: how often each end's words occur near a word, with lines (read in the background). Every
+score is read against all words' scores: the zero line at the mean word, each word's percentile; the
+space can be centred, and a space that leans one way is named."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPlainTextEdit, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
 from w2vstudio.core.files.ensemble import Ensemble
-from w2vstudio.core.lenses.axes import (Evidence, evidence, make_axis, occupations, poles_across, scores_across,
-                                        scores_over_snapshots)
+from w2vstudio.core.lenses.axes import (Evidence, baseline, evidence, make_axis, occupations, poles_across,
+                                        scores_across, scores_over_snapshots, spread_labels)
 from w2vstudio.core.run import CORPUS
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.completion import WordCompleter
 
 DEFAULT_AXES = (("he", "she"), ("poor", "rich"))
 TOP = 15
@@ -37,6 +42,22 @@ class AxesView(QWidget):
         self.ends = [(QLineEdit(a), QLineEdit(b)) for a, b in DEFAULT_AXES]
         self.words = QPlainTextEdit(" ".join(occupations()))
         self.words.setMaximumHeight(70)
+        self.centre = QCheckBox("Centre the space")
+        self.centre.setToolTip("Subtract the mean vector and the top principal components (Mu & Viswanath's "
+                               "all-but-the-top): short training leaves every vector leaning one way, which "
+                               "shifts every score; centring takes the lean away.")
+        self.centre.toggled.connect(self.refresh)
+        self.centre_why = QLabel("Centring: the mean vector and the top principal component removed, so that "
+                                 "the lean short training gives every vector does not shift the scores.")
+        self.centre_why.setWordWrap(True)
+        self.training_words = QLineEdit()
+        self.training_words.setPlaceholderText("words to follow over training (default: the first of the list)")
+        self.training_words.returnPressed.connect(self.refresh)
+        self.training_completer = WordCompleter(self.training_words)
+        self._centred: tuple[object, object] | None = None  # (kv, centred kv)
+        self._stale = True
+        self.percentiles: list[np.ndarray] = []  # the shown words' on x and y
+        self.training_labels: list[pg.TextItem] = []
         self.show_button = QPushButton("Show")
         self.show_button.clicked.connect(self.refresh)
         self.message = QLabel()
@@ -50,8 +71,9 @@ class AxesView(QWidget):
         for side in ("left", "bottom"):
             self.scatter_plot.getAxis(side).enableAutoSIPrefix(False)  # scores are cosines
         self._labels: list[pg.TextItem] = []
-        self.ranked = QTableWidget(0, 4)
-        self.ranked.setHorizontalHeaderLabels(["toward “from”", "score", "toward “to”", "score"])
+        self.ranked = QTableWidget(0, 6)
+        self.ranked.setHorizontalHeaderLabels(["toward “from”", "score", "percentile", "toward “to”", "score",
+                                               "percentile"])
         self.ranked.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.ranked.verticalHeader().hide()
         self.training_plot = pg.PlotWidget(title="scores on the first axis over training")
@@ -59,7 +81,6 @@ class AxesView(QWidget):
         self._training = workers.Call(self)
         self._training.succeeded.connect(self._on_training_succeeded)
         self._training.failed.connect(self.message.setText)
-        self.training_plot.addLegend(offset=(10, 10))
         self.ranked.cellClicked.connect(self._on_ranked_cell_clicked)
         self.evidence_word = QLineEdit()
         self.evidence_word.setPlaceholderText("a word (or click one in the list)")
@@ -79,7 +100,11 @@ class AxesView(QWidget):
             form.addWidget(target, row, 3)
         form.addWidget(QLabel("words"), 2, 0)
         form.addWidget(self.words, 2, 1, 1, 3)
+        form.addWidget(QLabel("over training"), 3, 0)
+        form.addWidget(self.training_words, 3, 1, 1, 2)
         form.addWidget(self.show_button, 3, 3)
+        form.addWidget(self.centre, 4, 0)
+        form.addWidget(self.centre_why, 4, 1, 1, 3)
         evidence_row = QHBoxLayout()
         evidence_row.addWidget(self.evidence_word, 1)
         evidence_row.addWidget(self.evidence_button)
@@ -125,8 +150,28 @@ class AxesView(QWidget):
         self._evidence.start(evidence, list(paths), word, source, target, model.params.window,
                              lowercase=model.params.lowercase, phrases=model.phrases, with_task=True)
 
+    def showEvent(self, event):  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def space(self, entry):
+        """The current model's vectors, centred when asked (kept while the model is the same)."""
+        kv = entry.kv
+        if not self.centre.isChecked():
+            return kv
+        if self._centred is None or self._centred[0] is not kv:
+            components = max(1, kv.vectors.shape[1] // 100)
+            self._centred = (kv, Ensemble([centred(run, components) for run in kv.runs], kv.seeds, kv.manifest)
+                             if isinstance(kv, Ensemble) else centred(kv, components))
+        return self._centred[1]
+
     def refresh(self):
-        """Draw the current model's words on the axes as the form says."""
+        """Draw the current model's words on the axes as the form says (when shown)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         self.scatter.clear()
         self.spread.setData(x=np.zeros(0), y=np.zeros(0), width=np.zeros(0), height=np.zeros(0))
         for label in self._labels:
@@ -138,7 +183,8 @@ class AxesView(QWidget):
         if entry is None:
             self.message.setText("Train or open a model to see its axes.")
             return
-        kv = entry.kv
+        kv = self.space(entry)
+        leaning = None if self.centre.isChecked() else anisotropy_warning(anisotropy(kv))
         known = [w for w in _words(self.words.toPlainText()) if w in kv]
         missing = len(_words(self.words.toPlainText())) - len(known)
         axes = []
@@ -146,23 +192,34 @@ class AxesView(QWidget):
             for i in range(2):
                 axes.append(make_axis(kv, *self.axis_words(i)))
         except W2VError as exc:
-            self.message.setText(f"axis {'xy'[len(axes)]}: {exc}")
+            self.message.setText(f"axis {'xy'[len(axes)]}: {exc}" + (f"\nWarning: {leaning}" if leaning else ""))
         if axes:
             self._ranked(kv, axes[0])
             self._over_training(entry, known)
         if len(axes) < 2:
             return
         runs = kv.k if isinstance(kv, Ensemble) else 1
-        self.message.setText(f"x: {axes[0].label}   y: {axes[1].label}"
-                             + (f"   ({missing} words not in the vocabulary)" if missing else "")
-                             + (f"   mean ± sd over {runs} runs" if runs > 1 else ""))
+        bases = [baseline(kv, a) for a in axes]  # an ensemble: its first run's words
+        self.message.setText(
+            f"x: {axes[0].label}   y: {axes[1].label}"
+            + (f"   ({missing} words not in the vocabulary)" if missing else "")
+            + (f"   mean ± sd over {runs} runs" if runs > 1 else "")
+            + "\nRead each score against all words': the dashed lines are the mean word "
+            + f"(x {bases[0].mean:+.3f} ± {bases[0].sd:.3f}, y {bases[1].mean:+.3f} ± {bases[1].sd:.3f}); "
+            + "each label gives the word's percentiles on x and y."
+            + (f"\nWarning: {leaning}" if leaning else ""))
         x, y = (scores_across(kv, *self.axis_words(i), known) for i in range(2))
         if runs > 1 and known:
             self.spread.setData(x=x.mean, y=y.mean, width=2 * x.sd, height=2 * y.sd)
         x, y = x.mean, y.mean
+        self.percentiles = [b.percentiles(v) for b, v in zip(bases, (x, y))]
         self.scatter.setData(x, y)
-        for word, px, py in zip(known, x.tolist(), y.tolist()):
-            label = pg.TextItem(word, color="#333", anchor=(0, 1))  # plain text
+        for angle, base in ((90, bases[0]), (0, bases[1])):
+            line = pg.InfiniteLine(base.mean, angle=angle, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
+            self.scatter_plot.addItem(line)
+            self._labels.append(line)
+        for word, px, py, qx, qy in zip(known, x.tolist(), y.tolist(), *(p.tolist() for p in self.percentiles)):
+            label = pg.TextItem(f"{word} ({qx:.0f}, {qy:.0f})", color="#333", anchor=(0, 1))  # plain text
             label.setPos(px, py)
             self.scatter_plot.addItem(label)
             self._labels.append(label)
@@ -170,13 +227,16 @@ class AxesView(QWidget):
         self.scatter_plot.setLabel("left", axes[1].label)
 
     # -- parts -----------------------------------------------------------------------------------
-    def _on_current_changed(self, _entry):
+    def _on_current_changed(self, entry):
         self._evidence.stop()
         self.evidence_text.clear()
+        self._centred = None
+        kv = entry.kv if entry is not None else None
+        self.training_completer.set_words(kv.words if kv is not None else None)
         self.refresh()
 
     def _on_ranked_cell_clicked(self, row: int, column: int):
-        item = self.ranked.item(row, column - column % 2)
+        item = self.ranked.item(row, column - column % 3)
         if item is not None:
             self.evidence_word.setText(item.text())
 
@@ -190,13 +250,15 @@ class AxesView(QWidget):
 
     def _ranked(self, kv, axis):
         low, high = poles_across(kv, axis.source, axis.target, TOP)  # an ensemble: by the mean over its runs
+        base = baseline(kv, axis)
         self.ranked.setRowCount(max(len(low.words), len(high.words)))
         for r in range(max(len(low.words), len(high.words))):
-            for c, end in ((0, low), (2, high)):
+            for c, end in ((0, low), (3, high)):
                 if r < len(end.words):
                     spread = f" ± {end.sd[r]:.3f}" if end.runs > 1 else ""
                     self.ranked.setItem(r, c, QTableWidgetItem(end.words[r]))
                     self.ranked.setItem(r, c + 1, QTableWidgetItem(f"{end.mean[r]:+.3f}{spread}"))
+                    self.ranked.setItem(r, c + 2, QTableWidgetItem(f"{base.percentiles([end.mean[r]])[0]:.1f}"))
 
     def _over_training(self, entry, known: list[str]):
         recorder = entry.recorder
@@ -205,7 +267,8 @@ class AxesView(QWidget):
             return
         tracked = set(recorder.words)
         source, target = self.axis_words(0)
-        chosen = [w for w in known if w in tracked][: len(_COLOURS)]
+        picked = _words(self.training_words.text())
+        chosen = [w for w in (picked or known) if w in tracked][: len(_COLOURS)]
         if chosen and set(source + target) <= tracked:
             per_epoch = epoch_words(entry.model) if entry.model is not None else None
             self._training.start(_curves, recorder, source, target, chosen, per_epoch)
@@ -213,8 +276,17 @@ class AxesView(QWidget):
     def _on_training_succeeded(self, result):
         progress, chosen, curves = result
         self.training_plot.clear()
+        self.training_labels = []
+        if not len(progress):
+            return
+        span = float(np.ptp(curves)) if curves.size else 0.0
+        heights = spread_labels(curves[-1], max(span, 1e-3) * 0.08)
         for k, word in enumerate(chosen):
-            self.training_plot.plot(progress, curves[:, k], pen=pg.mkPen(_COLOURS[k], width=2), name=word)
+            self.training_plot.plot(progress, curves[:, k], pen=pg.mkPen(_COLOURS[k], width=2))
+            label = pg.TextItem(word, color=_COLOURS[k], anchor=(0, 0.5))  # plain text, at the curve's end
+            label.setPos(float(progress[-1]), float(heights[k]))
+            self.training_plot.addItem(label)
+            self.training_labels.append(label)
 
 
 def _curves(recorder, source: list[str], target: list[str], chosen: list[str], per_epoch: float | None):
