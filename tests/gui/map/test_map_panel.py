@@ -195,3 +195,12 @@ def test_cancel_stops_tsne(qtbot, map_panel, kv):
     # a cancelled run leaves the map_panel ready for the next one
     project(qtbot, map_panel, kv, method="pca")
     assert len(map_panel.words) == 60
+
+
+def test_unselecting_a_word_takes_its_neighbours_from_the_status_line(qtbot, map_panel, kv):
+    project(qtbot, map_panel, kv, method="pca", n=100)
+    shown = map_panel.status
+    select(qtbot, map_panel, "w3")
+    assert map_panel.status.startswith("w3: ")
+    map_panel.clear_selection()
+    assert map_panel.status == shown and "w3" not in map_panel.status

@@ -126,3 +126,14 @@ def test_trails_of_pinned_words_and_the_basis(qtbot, window, add_watched, watche
                     timeout=TIMEOUT)
     assert w.live_map.trail_words == []
     qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
+
+
+def test_the_status_line_names_the_snapshot_shown_not_the_model(qtbot, window, add_watched, watched):
+    w = window
+    recorder = show_watched(qtbot, w, add_watched, watched)
+    status = w.live_map.map_panel.status
+    model = watched[0][0]
+    assert len(recorder.words) != len(model.vocab)
+    assert status.startswith(f"{len(recorder.words):,} tracked words of 16 dimensions, snapshot 9 of 9")
+    assert "tiny skip-gram" in status and f"{len(model.vocab):,} words" not in status
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)

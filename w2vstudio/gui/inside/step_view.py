@@ -14,6 +14,7 @@ from w2vstudio.core.inside.samples import Sample
 from w2vstudio.core.inside.step import Step
 from w2vstudio.core.inside.tables import require_output
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 _MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own probability",
             "negative": "negative sampling: p = softmax(C·v + log Pn)[o] (C·v alone is not trained as a softmax); "
@@ -106,6 +107,7 @@ class StepView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.change)
         layout.addWidget(self.rounds, 2)
+        self._when_shown = WhenShown(self, self._rebuild)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
 
@@ -205,7 +207,7 @@ class StepView(QWidget):
         self._curve.setData(np.arange(len(step.history)), step.history)
 
     def _on_current_changed(self, _entry):
-        self._rebuild()
+        self._when_shown.request()
 
 
 def _before_after(before, after) -> str:

@@ -16,6 +16,7 @@ from w2vstudio.core.run import CORPUS
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 DEFAULT_AXES = (("he", "she"), ("poor", "rich"))
 TOP = 15
@@ -95,6 +96,7 @@ class AxesView(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
+        self._when_shown = WhenShown(self, self.refresh)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
 
@@ -139,7 +141,11 @@ class AxesView(QWidget):
         axes = []
         try:
             for i in range(2):
-                axes.append(make_axis(kv, *self.axis_words(i)))
+                ends = self.axis_words(i)
+                unknown = next((w for end in ends for w in end if w not in kv), None)
+                if unknown is not None:  # said at once: spelling suggestions over the vocabulary take seconds
+                    raise W2VError(f"“{unknown}” is not in the vocabulary")
+                axes.append(make_axis(kv, *ends))
         except W2VError as exc:
             self.message.setText(f"axis {'xy'[len(axes)]}: {exc}")
         if axes:
@@ -163,7 +169,7 @@ class AxesView(QWidget):
     def _on_current_changed(self, _entry):
         self._evidence.stop()
         self.evidence_text.clear()
-        self.refresh()
+        self._when_shown.request()
 
     def _on_ranked_cell_clicked(self, row: int, column: int):
         item = self.ranked.item(row, column - column % 2)

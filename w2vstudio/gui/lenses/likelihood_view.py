@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.studio_session import StudioSession
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
@@ -81,6 +82,7 @@ class LikelihoodView(QWidget):
         layout.addWidget(self.readout)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._when_shown = WhenShown(self, self._show_current)
         session.current_changed.connect(self._on_current_changed)
         session.run_progressed.connect(self._on_run_progressed)
         session.run_finished.connect(self._on_run_finished)
@@ -124,7 +126,11 @@ class LikelihoodView(QWidget):
             self.slider.setValue(int(np.abs(self.progress - epochs).argmin()))
 
     # -- drawing -----------------------------------------------------------------------------------
-    def _on_current_changed(self, entry):
+    def _on_current_changed(self, _entry):
+        self._when_shown.request()
+
+    def _show_current(self):
+        entry = self.session.current
         if self._live is not None:
             return
         model = entry.model if entry is not None else None

@@ -19,6 +19,7 @@ from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
 
@@ -69,6 +70,7 @@ class LiveMap(QWidget):
         self.map_panel.projected.connect(self._on_projected)
         self.map_panel.word_activated.connect(self.word_activated)
         self.map_panel.pin_requested.connect(self._on_pin_requested)
+        self._when_shown = WhenShown(self, self._set_vectors)
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
         session.run_progressed.connect(self._on_run_progressed)
@@ -136,10 +138,14 @@ class LiveMap(QWidget):
     def _show_model(self, kv: KeyedVectors | None, recorder: SnapshotRecorder | None):
         """Explore `kv`: the timeline over its snapshots (`recorder`), else a projection."""
         self._showing = recorder is not None
-        self.map_panel.set_vectors(kv, project=recorder is None)
+        self._when_shown.request()  # the words drawn, or projected, once the map is shown
         self.evolution.follow(recorder)
         if self.evolution.frames is not None:
             self._on_frames_changed(self.evolution.frames)
+
+    def _set_vectors(self):
+        entry = self._session.current
+        self.map_panel.set_vectors(None if entry is None else entry.kv, project=entry is None or entry.recorder is None)
 
     def _on_pins_changed(self, pins: list[str]):
         self._pins = list(pins)
@@ -166,7 +172,10 @@ class LiveMap(QWidget):
     def _show(self, i: int):
         frames = self.evolution.frames
         self._showing, self._stale = True, False
-        self.map_panel.show_frame(frames.vectors(i), frames.coords[i])
+        shown = frames.vectors(i)
+        self.map_panel.show_frame(shown, frames.coords[i])
+        self.map_panel.set_status(f"{len(shown):,} tracked words of {shown.dim} dimensions, snapshot {i + 1} of "
+                                  f"{len(frames)} of {self._snapshots_of()}")
         if frames.basis is not self._fitted:
             self._fit(frames)
         elif self.timeline.following:
@@ -175,6 +184,17 @@ class LiveMap(QWidget):
         loss = "" if math.isnan(frames.loss[i]) else f" · loss {frames.loss[i]:.4f}"
         self.timeline.caption.setText(f"Snapshot {i + 1} of {len(frames)} · epoch {frames.x[i]:.2f}{loss}")
         self._session.set_moment(None if self.timeline.following else float(frames.x[i]))
+
+    def _snapshots_of(self) -> str:
+        """Whose snapshots the timeline shows: the run in progress, or the model explored."""
+        recorder = self.evolution.recorder
+        if self._run is not None and recorder is self._run.recorder:
+            return "the run in progress"
+        entry = self._session.current
+        if entry is not None and entry.recorder is recorder:
+            return f"“{entry.name}”"
+        named = [e.name for e in self._session.entries if e.recorder is recorder]
+        return f"“{named[0]}”" if named else "the last run"
 
     def _fit(self, frames: Frames, only_to_grow: bool = False):
         """Fit the view to every snapshot's points, so that Play never rescales it; with

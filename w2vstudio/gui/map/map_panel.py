@@ -80,6 +80,7 @@ class MapPanel(QWidget):
         self.model = MapModel()  # the points; neighbours searched in the model's vectors or a frame's
         self._selected: str | None = None
         self._neighbours: list[tuple[str, float]] = []
+        self._base_status, self._word_status = ("", False), False  # what the map shows; a word's line shown
         self._flying = False  # the view waits for the selected word's neighbours to fit them
         self._hovered: int | None = None
         self._search_neighbours = Call(self)
@@ -157,7 +158,7 @@ class MapPanel(QWidget):
         self.word_labels = WordLabels(item, self.model, self)  # words drawn as they fit, and region names
         self._words_shown = QCheckBox("Words", checked=True, toolTip="Draw the words that fit, most frequent first")
         self._words_shown.toggled.connect(self.word_labels.show_words)
-        self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
+        self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most distinctive words (class-based TF-IDF)")
         self._regions_shown.toggled.connect(self.word_labels.show_regions)
         self._regions_shown.toggled.connect(self._on_regions_toggled)
         self.word_labels.regions_named.connect(self._on_regions_named)
@@ -401,7 +402,7 @@ class MapPanel(QWidget):
             return False
         if word != self._selected:  # the same word (another k or frame) keeps its old ones meanwhile
             self._neighbours = []
-            self._set_status(word)
+            self._set_status(word, word=True)
         self._selected, self._flying = word, False
         self._show_selection()
         self._search_neighbours.start(self.model.neighbours, word, self._k.value())
@@ -412,7 +413,7 @@ class MapPanel(QWidget):
         self._neighbours = neighbours
         self._show_selection()
         near = ", ".join(f"{w} ({s:.2f})" for w, s in neighbours)
-        self._set_status(f"{self._selected}: {near}" if near else self._selected)
+        self._set_status(f"{self._selected}: {near}" if near else self._selected, word=True)
         if self._flying:
             self._fly()
         self.neighbours_shown.emit()
@@ -434,6 +435,8 @@ class MapPanel(QWidget):
         self._search_neighbours.stop()
         self._selected, self._neighbours, self._flying = None, [], False
         self._show_selection()
+        if self._word_status:  # the unselected word's neighbours are not left in the status line
+            self._set_status(*self._base_status)
 
     def fly_to(self, word: str) -> bool:
         """Select `word`, centre the view on it and zoom in as far as its neighbours (within
@@ -620,7 +623,15 @@ class MapPanel(QWidget):
         for widget in (self._export_png, self._export_csv, self._search):
             widget.setEnabled(has_map)
 
-    def _set_status(self, text: str, error: bool = False) -> None:
+    def set_status(self, text: str) -> None:
+        """Say what the map shows (shown again when the selected word is unselected)."""
+        self._set_status(text)
+
+    def _set_status(self, text: str, error: bool = False, word: bool = False) -> None:
+        """`word`: the text is about the selected word, and goes with it."""
+        if not word:
+            self._base_status = (text, error)
+        self._word_status = word
         self._status.setStyleSheet("color: #b00020;" if error else "")
         self._status.setText(printable(text))
 
