@@ -67,6 +67,37 @@ def test_apply_a_step_changes_a_copy_never_the_model(qtbot, tmp_path):
     assert np.array_equal(model.vectors, weights[0]) and np.array_equal(model.syn1neg, weights[1])
 
 
+@pytest.mark.parametrize("change", ["cbow", "draws", "sentence"])
+def test_a_rebuilt_samples_table_leaves_no_old_step(qtbot, tmp_path, change):
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(model_entry("m", _model(tmp_path), saved=False))
+    samples, step = panel.samples_view, panel.step_view
+    samples.show_all()
+    samples.table.selectRow(0)
+    qtbot.mouseClick(step.apply_button, Qt.MouseButton.LeftButton)
+    assert step.step is not None and step.change.text()
+    if change == "cbow":
+        samples.architecture.setCurrentIndex(1)
+    elif change == "draws":
+        samples.model_draws.setChecked(True)
+    else:
+        samples.sentence.setText("the doctor saw the nurse")
+        samples.sentence.editingFinished.emit()
+    assert step.step is None and not step.apply_button.isEnabled() and not step.apply10_button.isEnabled()
+    assert step.change.text() == "" and step.headline.text() == "Pick a row of the samples table."
+
+
+def test_random_line_shows_that_it_is_busy(qtbot):
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    panel.show()
+    with qtbot.waitSignal(view.samples_changed, timeout=20_000):
+        qtbot.mouseClick(view.line_button, Qt.MouseButton.LeftButton)
+        assert view.line_busy.isVisible() and not view.line_button.isEnabled()
+    assert not view.line_busy.isVisible() and view.line_button.isEnabled()
+
+
 def test_a_vectors_file_has_no_context_matrix(qtbot):
     session = StudioSession()
     panel = _panel(qtbot, session)
