@@ -55,7 +55,7 @@ class LiveMap(QWidget):
         layout.addWidget(self.map_panel, 1)
         row = QHBoxLayout()
         row.addWidget(self.timeline, 1)
-        for widget in (self._method, self._refit, self._progress, self._cancel):
+        for widget in (self._refit, self._progress, self._cancel):  # the method: the map's own box
             row.addWidget(widget)
         layout.addLayout(row)
         evolution.set_align(self.timeline.align)
@@ -68,6 +68,8 @@ class LiveMap(QWidget):
         self.timeline.trails_toggled.connect(self._on_trails_toggled)
         self.timeline.following_toggled.connect(self._on_following_toggled)
         self.map_panel.projected.connect(self._on_projected)
+        self.map_panel.configure(method=self.method)  # one method box: the map's, for its snapshots too
+        self.map_panel.method_changed.connect(self._on_map_method_changed)
         self.map_panel.word_activated.connect(self.word_activated)
         self.map_panel.pin_requested.connect(self._on_pin_requested)
         self._when_shown = WhenShown(self, self._set_vectors)
@@ -79,13 +81,14 @@ class LiveMap(QWidget):
         self._on_current_changed(session.current)
 
     def _build_method_row(self):
-        self._method = QComboBox()
+        self._method = QComboBox(self)
         for key, tip in trajectories.METHODS.items():
             self._method.addItem(projection.METHODS[key], key)
             self._method.setItemData(self._method.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self._method.setCurrentIndex(max(self._method.findData(settings.get("map/live_method")), 0))
         self._method.setToolTip("How the snapshots are mapped: PCA, or t-SNE (new snapshots placed into its map).")
         self._method.currentIndexChanged.connect(self._on_method_changed)
+        self._method.setVisible(False)  # kept in step with the map's box, which is the one shown
         self._refit = QToolButton(text="Re-fit", enabled=self.method == "tsne")
         self._refit.setToolTip("Draw the t-SNE map again from the latest snapshot.")
         self._refit.clicked.connect(self.refit)
@@ -174,8 +177,9 @@ class LiveMap(QWidget):
         self._showing, self._stale = True, False
         shown = frames.vectors(i)
         self.map_panel.show_frame(shown, frames.coords[i])
+        by = "" if self.map_panel.method == AXES else f" by {projection.METHODS[self.method]}"
         self.map_panel.set_status(f"{len(shown):,} tracked words of {shown.dim} dimensions, snapshot {i + 1} of "
-                                  f"{len(frames)} of {self._snapshots_of()}")
+                                  f"{len(frames)} of {self._snapshots_of()}{by}")
         if frames.basis is not self._fitted:
             self._fit(frames)
         elif self.timeline.following:
@@ -292,7 +296,15 @@ class LiveMap(QWidget):
         self._showing, self._fitted = False, None
         self._draw_trails()
 
+    def _on_map_method_changed(self, method: str):
+        """The map's box chose `method`: the snapshots follow where they can (PCA, t-SNE); with UMAP or
+        Axes they keep theirs (Axes: the scores in each snapshot's space)."""
+        if method in trajectories.METHODS and method != self.method:
+            self.set_method(method)
+
     def _on_method_changed(self, _index: int):
+        if self.map_panel.method in trajectories.METHODS and self.map_panel.method != self.method:
+            self.map_panel.configure(method=self.method)  # back to PCA after a cancel or a failure
         settings.put("map/live_method", self.method)
         self._refit.setEnabled(self.method == "tsne")
         self._set_busy(False)

@@ -73,6 +73,7 @@ class MapPanel(QWidget):
     projected = Signal()  # a projection finished and is shown
     pin_requested = Signal(list)  # the user asked to pin the words selected
     neighbours_shown = Signal()  # the selected word's neighbours were found and are shown
+    method_changed = Signal(str)  # the user (or `configure`) chose another method
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -555,6 +556,7 @@ class MapPanel(QWidget):
     def _on_method_changed(self, _index: int) -> None:
         self._n.setMaximum(MAX_N[self.method])
         self.axes_form.setVisible(self.method == AXES)
+        self.method_changed.emit(self.method)
 
     @Slot(int)
     def _on_k_changed(self, _k: int) -> None:
