@@ -204,3 +204,10 @@ def test_unselecting_a_word_takes_its_neighbours_from_the_status_line(qtbot, map
     assert map_panel.status.startswith("w3: ")
     map_panel.clear_selection()
     assert map_panel.status == shown and "w3" not in map_panel.status
+
+
+def test_a_pca_map_names_its_axes_with_their_share_of_the_variance(qtbot, map_panel, kv):
+    project(qtbot, map_panel, kv, method="pca", n=100)
+    x, y = map_panel.axis_label("bottom"), map_panel.axis_label("left")
+    assert x.startswith("PC1 (") and x.endswith("% of the variance)") and y.startswith("PC2 (")
+    assert float(x[5:].split("%")[0]) >= float(y[5:].split("%")[0]) > 0

@@ -40,7 +40,7 @@ from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
 from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.map.model import MapModel
-from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d_named
 from w2vstudio.core.support.output import check_output
 from w2vstudio.core.support.printable import printable
 from w2vstudio.core.vectors import KeyedVectors
@@ -236,7 +236,7 @@ class MapPanel(QWidget):
         self._pending = (self._kv.words[:n], counts, method)
         self._progress.setValue(0)
         self._set_status(f"Projecting {n:,} words by {METHODS[method]}…")
-        self._jobs.start(project_2d, self._kv.vectors[:n], method, progress=True, cancellable=True)
+        self._jobs.start(project_2d_named, self._kv.vectors[:n], method, progress=True, cancellable=True)
         self._update_controls()
 
     def cancel(self) -> None:
@@ -257,11 +257,12 @@ class MapPanel(QWidget):
         self.progressed.emit(fraction)
 
     @Slot(object)
-    def _on_job_succeeded(self, xy: np.ndarray) -> None:
+    def _on_job_succeeded(self, result) -> None:
+        xy, axes = result
         words, counts, method = self._pending
         self.model.set_vectors(self._kv)
         self.set_coordinates(words, xy, counts)
-        self._label_axes(None)
+        self._label_axes(axes)
         self.reset_view()
         shown = f"{len(words):,} most frequent words by {METHODS[method]}"
         self._set_status(shown if self._kv is None or self._kv.ranked else unranked(

@@ -294,7 +294,7 @@ class TrainPanel(QWidget):
             self.stats.setText(" ")
         else:
             loss = f", last epoch loss {model.epoch_losses[-1]:.4f}" if model.epoch_losses else ""
-            self.stats.setText(f"Plotted: the model explored, {model.epochs_trained} epochs trained{loss}")
+            self.stats.setText(f"Plotted: the model explored, {epochs_text(model.epochs_trained)} trained{loss}")
 
     def _draw_spark(self, r: SparkProgress):
         self.progress.setValue(round(1000 * r.tasks_done / max(r.tasks, 1)))
@@ -364,7 +364,7 @@ class TrainPanel(QWidget):
                                     f"{duration(result.seconds)}{loss}")
         else:
             self.progress.setValue(1000)
-            self.progress.setFormat(f"Done: {result.epochs} epochs in {duration(result.seconds)}{loss}")
+            self.progress.setFormat(f"Done: {epochs_text(result.epochs)} in {duration(result.seconds)}{loss}")
         if result.words_done == 0:
             self._session.show_current_again()  # the probes and the map leave the run
         else:
@@ -399,3 +399,8 @@ class TrainPanel(QWidget):
         else:  # the reading failed or was cancelled
             self.progress.setFormat("Ready")
             self._update_actions()
+
+
+def epochs_text(n: int) -> str:
+    """"1 epoch", "2 epochs"."""
+    return f"{n:,} epoch{'' if n == 1 else 's'}"
