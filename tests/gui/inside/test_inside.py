@@ -9,6 +9,7 @@ from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.vocab import Vocabulary
 from w2vstudio.gui.inside.inside_panel import InsidePanel
 from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
 
@@ -86,6 +87,31 @@ def test_a_rebuilt_samples_table_leaves_no_old_step(qtbot, tmp_path, change):
         samples.sentence.editingFinished.emit()
     assert step.step is None and not step.apply_button.isEnabled() and not step.apply10_button.isEnabled()
     assert step.change.text() == "" and step.headline.text() == "Pick a row of the samples table."
+
+
+def test_the_step_plots_say_what_they_show(qtbot, tmp_path):
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    words = [f"w{i}" for i in range(300)]
+    model = Model.create(Vocabulary(words, np.arange(300, 0, -1) * 10), TrainParams(dim=8, sample=0.0))
+    model.syn1neg[:] = np.random.default_rng(0).standard_normal(model.syn1neg.shape)
+    session.add(model_entry("m", model, saved=False))
+    samples, step = panel.samples_view, panel.step_view
+    samples.set_sentence(" ".join(words[::15]))
+    samples.show_all()
+    ranks = []
+    for row in range(samples.table.rowCount()):
+        samples.table.selectRow(row)
+        lk = step.step.likelihood(topn=10)
+        ranks.append(lk.rank)
+        low, high = step.rounds.getPlotItem().getViewBox().viewRange()[1]
+        assert low >= 0 and high > 0  # before Apply: p from 0, never negative
+        ticks = [t for _, t in step.bars.getAxis("bottom")._tickLevels[0]]
+        if lk.rank > 10:
+            break
+    assert ranks[-1] > 10, ranks
+    assert ticks[-1] == f"{samples.rows()[row].output} (rank {ranks[-1]:,})"
+    assert f"ranks {ranks[-1]:,}th" in step.bars.getPlotItem().titleLabel.text
 
 
 def test_random_line_shows_that_it_is_busy(qtbot):

@@ -56,10 +56,11 @@ class StepView(QWidget):
         self.headline.setWordWrap(True)
         self.bars = pg.PlotWidget(title="p(word | input): the top words, the true one in red")
         self.bars.setMinimumHeight(160)
-        self.bars.setLabel("left", "p")
+        self.bars.setLabel("left", "p (probability)")
         self.histogram = pg.PlotWidget()
         self.histogram.setMinimumHeight(120)
         self.histogram.setLabel("left", "words")
+        self.histogram.setLabel("bottom", "score")
         self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
         self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
         self.histogram.addItem(self._true_score)
@@ -85,8 +86,8 @@ class StepView(QWidget):
         self.change.setTextFormat(Qt.TextFormat.PlainText)
         self.change.setWordWrap(True)
         self.rounds = pg.PlotWidget(title="p(true word) against rounds")
-        self.rounds.setLabel("bottom", "round")
-        self.rounds.setLabel("left", "p")
+        self.rounds.setLabel("bottom", "rounds applied")
+        self.rounds.setLabel("left", "p(true word)")
         self.rounds.setMinimumHeight(140)
         self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
 
@@ -175,10 +176,20 @@ class StepView(QWidget):
                               + (f", σ(v·u_o) = {lk.sigmoid:.3f}" if lk.sigmoid is not None else "")
                               + f"\n{_MEANING[lk.objective]}")
         self.bars.clear()
-        ps = [p for _, p in lk.top]
-        brushes = [_TRUE if w == sample.output else _BAR for w, _ in lk.top]
-        self.bars.addItem(pg.BarGraphItem(x=np.arange(len(ps)), height=ps, width=0.7, brushes=brushes))
-        self.bars.getAxis("bottom").setTicks([list(enumerate(w for w, _ in lk.top))])
+        top = list(lk.top)
+        ticks = [w for w, _ in top]
+        x = list(range(len(top)))
+        if sample.output not in ticks:  # the true word after a gap, with its rank
+            top.append((sample.output, lk.p))
+            ticks.append(f"{sample.output} (rank {lk.rank:,})")
+            x.append(len(x) + 1)
+        ps = [p for _, p in top]
+        brushes = [_TRUE if w == sample.output else _BAR for w, _ in top]
+        self.bars.addItem(pg.BarGraphItem(x=np.array(x), height=ps, width=0.7, brushes=brushes))
+        self.bars.getAxis("bottom").setTicks([list(zip(x, ticks))])
+        self.bars.setTitle("p(word | input): the top 10 words, the true one in red"
+                           + ("" if lk.rank <= len(lk.top) else f" (it ranks {lk.rank:,}th: drawn apart on the right)"))
+        self.bars.setYRange(0, max(ps) * 1.1 if ps and max(ps) > 0 else 1.0, padding=0)
         scores = step.scores()
         counts, edges = np.histogram(scores, bins=60)
         self._histogram.setData(edges, counts)
@@ -205,6 +216,8 @@ class StepView(QWidget):
                               for c in changes])
         self.gradient.setToolTip(f"{total:,} rows change in all")
         self._curve.setData(np.arange(len(step.history)), step.history)
+        self.rounds.setXRange(0, max(len(step.history) - 1, 1), padding=0.05)
+        self.rounds.setYRange(0, max(max(step.history, default=0.0) * 1.15, 1e-12), padding=0)  # p is not negative
 
     def _on_current_changed(self, _entry):
         self._when_shown.request()
@@ -214,6 +227,9 @@ def _before_after(before, after) -> str:
     text = f"p(true word) {before.p:.4g} → {after.p:.4g}, rank {before.rank:,} → {after.rank:,}"
     if before.ns_loss is not None:
         text += f", NS loss {before.ns_loss:.3f} → {after.ns_loss:.3f}"
+        if after.ns_loss > before.ns_loss and after.p >= before.p:
+            text += (" (each round draws new negatives: the NS loss is over other words each time, so it can "
+                     "rise while p rises)")
     if before.cosine is not None:
         text += f", cos(E[input], C[output]) {before.cosine:.3f} → {after.cosine:.3f}"
     return text
