@@ -114,6 +114,22 @@ def test_the_step_plots_say_what_they_show(qtbot, tmp_path):
     assert f"ranks {ranks[-1]:,}th" in step.bars.getPlotItem().titleLabel.text
 
 
+def test_the_tiny_models_heatmaps_have_scales_names_and_controls(qtbot):
+    panel = _panel(qtbot)
+    tiny = panel.tiny_view
+    tiny.dim.setValue(5)
+    tiny.alpha.setValue(0.5)
+    tiny.reset()
+    assert tiny.tiny.dim == 5 and tiny.tiny.vectors.shape[1] == 5
+    assert tiny.e_scale.levels() == tuple(float(v) for v in tiny.e_image.levels)
+    words = tiny.tiny.vocab.words
+    named = [t for _, t in tiny.c_plot.getAxis("bottom")._tickLevels[0]]
+    assert named and set(named) <= set(words) and len(named) <= 12 and named[0] == words[0]
+    tiny.objective.setCurrentIndex(2)
+    tiny.reset()
+    assert "inner node" in tiny.c_plot.getPlotItem().titleLabel.text
+
+
 def test_random_line_shows_that_it_is_busy(qtbot):
     panel = _panel(qtbot)
     view = panel.samples_view
