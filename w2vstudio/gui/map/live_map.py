@@ -224,10 +224,11 @@ class LiveMap(QWidget):
             line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
             label = pg.TextItem(color=colour, fill=(255, 255, 255, 170), anchor=(0.5, 1.3))
             line.setZValue(5)
-            label.setZValue(6)
+            label.setZValue(25)  # above the word labels (5), the region names (15) and the selection (20, 21)
             plot.addItem(line)
             plot.addItem(label)
             self._trails.append((line, label))
+        self.map_panel.word_labels.set_named_elsewhere(word for word, _ in rows)  # each pinned word named once
         i = self.timeline.frame
         for k, (line, label) in enumerate(self._trails):
             line.setVisible(k < len(rows))

@@ -41,6 +41,7 @@ class WordLabels(QObject):
         self._region_items: list[QGraphicsSimpleTextItem] = []
         self._regions: list[Region] = []
         self._shown: list[str] = []
+        self._named_elsewhere: set[str] = set()  # words labelled by their own items (pinned words' trails)
         self._font, self._region_font = QFont(), QFont()
         self._region_font.setBold(True)
         self._region_font.setPointSizeF(self._font.pointSizeF() * 1.3)
@@ -71,6 +72,13 @@ class WordLabels(QObject):
         self._schedule()
         if self._show_regions:
             self._name_regions()
+
+    def set_named_elsewhere(self, words) -> None:
+        """Leave these words unlabelled: another item names them (drawn once, never twice)."""
+        words = set(words)
+        if words != self._named_elsewhere:
+            self._named_elsewhere = words
+            self._schedule()
 
     def show_words(self, shown: bool) -> None:
         self._show_words = shown
@@ -115,6 +123,8 @@ class WordLabels(QObject):
             scale = (1 / px if px > 0 else 1.0, 1 / py if py > 0 else 1.0)
             chosen = place_labels(self._model.index, (x0, y0, x1, y1), scale, self._widths, self._height,
                                   reserved=self._region_boxes()).tolist()
+            if self._named_elsewhere:
+                chosen = [i for i in chosen if words[i] not in self._named_elsewhere]
         _show(self._plot, self._pool, [(words[i], *xy[i]) for i in chosen], self._font, _WORD_COLOUR, 5)
         self._shown = [words[i] for i in chosen]
         self.placed.emit()
