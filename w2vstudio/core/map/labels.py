@@ -50,6 +50,12 @@ def place_labels(index: GridIndex, view: tuple[float, float, float, float], scal
     return visible[placed[:found]]
 
 
+def warm_up() -> None:
+    """Load (or compile) the placement kernel now, on the caller's thread: a worker's, so that the
+    first placement on the GUI thread does not wait a second for it."""
+    place_labels(GridIndex(np.zeros((1, 2))), (-1.0, -1.0, 1.0, 1.0), (1.0, 1.0), np.ones(1), 1.0)
+
+
 @dataclass(frozen=True)
 class Region:
     """A cluster of the layout: where its name goes, its name's words and how many points it has."""
@@ -82,9 +88,8 @@ def region_terms(xy: np.ndarray, labels: np.ndarray, k: int, neighbours: int = N
 
     n = len(xy)
     near = cKDTree(xy).query(xy, k=min(neighbours, n))[1].reshape(n, -1)
-    counts = np.zeros((k, n), dtype=np.float64)
-    np.add.at(counts, (np.repeat(labels, near.shape[1]), near.ravel()), 1.0)
-    return counts
+    cells = np.repeat(np.asarray(labels, dtype=np.int64), near.shape[1]) * n + near.ravel()
+    return np.bincount(cells, minlength=k * n).reshape(k, n).astype(np.float64)
 
 
 def name_regions(xy: np.ndarray, words: list[str], k: int = 12, top: int = 3, seed: int = 0) -> tuple[np.ndarray, list[Region]]:

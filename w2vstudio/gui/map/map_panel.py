@@ -40,6 +40,7 @@ from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
 from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.map.model import MapModel
+from w2vstudio.core.map.labels import warm_up
 from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d_named
 from w2vstudio.core.support.output import check_output
 from w2vstudio.core.support.printable import printable
@@ -236,7 +237,7 @@ class MapPanel(QWidget):
         self._pending = (self._kv.words[:n], counts, method)
         self._progress.setValue(0)
         self._set_status(f"Projecting {n:,} words by {METHODS[method]}…")
-        self._jobs.start(project_2d_named, self._kv.vectors[:n], method, progress=True, cancellable=True)
+        self._jobs.start(_projected, self._kv.vectors[:n], method, progress=True, cancellable=True)
         self._update_controls()
 
     def cancel(self) -> None:
@@ -637,6 +638,13 @@ class MapPanel(QWidget):
         self._word_status = word
         self._status.setStyleSheet("color: #b00020;" if error else "")
         self._status.setText(printable(text))
+
+
+def _projected(X: np.ndarray, method: str, progress, cancel):
+    """`project_2d_named` on a worker, the label kernel loaded there too (its first load takes a second)."""
+    result = project_2d_named(X, method, progress=progress, cancel=cancel)
+    warm_up()
+    return result
 
 
 def _move_points(scatter: pg.ScatterPlotItem, xy: np.ndarray) -> None:
