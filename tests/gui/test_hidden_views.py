@@ -32,9 +32,12 @@ def test_a_hidden_tab_computes_when_shown_and_only_then(qtbot, qapp, window, mon
     monkeypatch.setattr(samples_view, "make_samples", _counted(calls, "samples", samples_view.make_samples))
     map_panel = window.live_map.map_panel
     monkeypatch.setattr(map_panel, "set_vectors", _counted(calls, "map", map_panel.set_vectors))
+    probes = window.probes_panel._refresher
+    monkeypatch.setattr(probes, "request", _counted(calls, "probes", probes.request))
     lenses = window.lenses_panel
     lenses.setCurrentWidget(lenses.axes_view)
     window.tabs.setCurrentWidget(window.train_panel)
+    window.session.set_pins(["he"])
     window.session.add(model_entry("first", _model(1)))
     window.session.add(model_entry("second", _model(2)))
     qapp.processEvents()
@@ -50,6 +53,9 @@ def test_a_hidden_tab_computes_when_shown_and_only_then(qtbot, qapp, window, mon
     assert calls == Counter(axes=1, samples=2, map=1)
     window.session.add(model_entry("third", _model(3)))  # inputs changed while shown: at once
     assert calls == Counter(axes=1, samples=2, map=2)
+    window.tabs.setCurrentWidget(window.probes_panel)
+    assert calls == Counter(axes=1, samples=2, map=2, probes=1)
+    qtbot.waitUntil(lambda: window.probes_panel._refresher.idle, timeout=10_000)
 
 
 def test_completion_indexes_are_built_off_the_gui_thread(qtbot, window):

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
-from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 _LIVE_MS = 1000

@@ -19,9 +19,9 @@ from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel
 from w2vstudio.gui.studio_session import StudioSession
-from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 TRAIL_COLOURS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d5a97", "#2e4057", "#e07a5f", "#3d405b")
 _MARGIN = 0.05  # of the map's size, around all the snapshots' points

@@ -23,6 +23,7 @@ from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
 from w2vstudio.gui.train.watch_form import WatchForm
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.workers import Call
 
 REFRESH_MS = 100  # plots and progress are redrawn at most this often
@@ -93,6 +94,7 @@ class TrainPanel(QWidget):
         self._layout(corpus_view)
         self._update_actions()
         self.plots.moment_clicked.connect(self._on_plots_moment_clicked)
+        self._when_shown = WhenShown(self, self._show_current_history)
         session.current_changed.connect(self._on_current_changed)
         session.moment_changed.connect(self.plots.set_marker)
         session.corpus_changed.connect(self._on_corpus_changed)
@@ -278,7 +280,11 @@ class TrainPanel(QWidget):
             self.splitter.restoreState(state)
 
     # -- display -------------------------------------------------------------------------------------
-    def _on_current_changed(self, entry: Entry | None):
+    def _on_current_changed(self, _entry: Entry | None):
+        self._when_shown.request()
+
+    def _show_current_history(self):
+        entry = self._session.current
         self.show_history(None if entry is None else entry.model)
 
     def show_history(self, model: Model | None):
