@@ -145,6 +145,7 @@ class LikelihoodView(QWidget):
             return
         message = "" if stored["pairs"] else "This model has no likelihood probes (train it with snapshots and pairs)."
         self._show(stored, epoch_words(model), message)
+        self._on_moment_changed(self.session.moment)  # the moment chosen while the view was hidden
 
     def _on_timer_timeout(self):
         probes = self._live

@@ -336,6 +336,7 @@ class MapPanel(QWidget):
         for side, label in zip(("bottom", "left"), labels or ("", "")):
             item.setLabel(side, html.escape(label))  # shows the axis
             item.showAxis(side, labels is not None)
+        item.layout.activate()  # the view's new size at once: what is mapped next maps to where it is drawn
 
     @property
     def method(self) -> str:
