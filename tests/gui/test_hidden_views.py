@@ -5,10 +5,12 @@ from collections import Counter
 import numpy as np
 
 from w2vstudio.core.train.model import Model, TrainParams
+from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.core.vocab import Vocabulary
 from w2vstudio.gui.inside import samples_view
 from w2vstudio.gui.lenses import axes_view
-from w2vstudio.gui.studio_session import model_entry
+from w2vstudio.gui.studio_session import Entry, model_entry
+from w2vstudio.gui.widgets.completion import ON_THE_SPOT
 
 WORDS = ["the", "he", "she", "poor", "rich", "patient", "doctor", "nurse"]
 
@@ -60,7 +62,8 @@ def test_a_hidden_tab_computes_when_shown_and_only_then(qtbot, qapp, window, mon
 
 def test_completion_indexes_are_built_off_the_gui_thread(qtbot, window):
     panel = window.neighbours_panel
-    window.session.add(model_entry("m", _model(1)))
+    words = [f"w{i}" for i in range(ON_THE_SPOT + 1)]
+    window.session.add(Entry("large", KeyedVectors(words, np.ones((len(words), 2), np.float32))))
     assert panel.completer._index is None  # a worker builds it
     qtbot.waitUntil(lambda: panel.completer._index is not None, timeout=10_000)
     assert panel.completer._index is window.analogy_panel.completers[0].index  # one index for every completer

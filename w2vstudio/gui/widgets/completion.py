@@ -11,6 +11,7 @@ from w2vstudio.core.explore.prefix import PrefixIndex
 from w2vstudio.gui import workers
 
 INDEXED_WORDS = 300_000  # completion offers the most frequent words only
+ON_THE_SPOT = 20_000  # vocabularies indexed at once (a few ms); larger ones on a worker
 _OPERATORS = "+-"
 _built: list = [None, None]  # the last vocabulary indexed and its index: the completers of a model share it
 _building = threading.Lock()
@@ -43,12 +44,14 @@ class WordCompleter(QCompleter):
         line_edit.textEdited.connect(self._on_text_edited)
 
     def set_words(self, words: list[str] | None):
-        """Complete from these words (most frequent first), or from none; the index is built on a worker."""
+        """Complete from these words (most frequent first), or from none; the index of a large
+        vocabulary is built on a worker."""
         self._index, self._words = None, (words or None)
-        if self._words:
+        self._indexing.stop()
+        if self._words and len(self._words) <= ON_THE_SPOT:
+            self._index = shared_index(self._words)
+        elif self._words:
             self._indexing.start(shared_index, self._words)
-        else:
-            self._indexing.stop()
 
     @property
     def index(self) -> PrefixIndex | None:
