@@ -6,8 +6,12 @@ A stall above about 50 ms is felt as a stutter. A busy machine can preempt any p
 so several runs are made and the best counts (a stall of our own shows in every run).
 
     python benchmarks/bench_gui_stall.py [CORPUS] [--epochs 40] [--runs 3] [--lines 500]
+    python benchmarks/bench_gui_stall.py --arrive 68000 [--runs 3] [--tab Train]
 
 Without CORPUS, the first `--lines` lines of the bundled sample are used (about 22,000 words).
+`--arrive N`: no training; a model of N words (100 dimensions, Zipf counts) joins the session, as
+one opened or trained does, and the longest stall from then until the window is idle for 2 s is
+measured, with the tab `--tab` shown.
 """
 
 from __future__ import annotations
@@ -62,12 +66,61 @@ def sample_lines(lines: int, folder: Path) -> Path:
     return path
 
 
+def zipf_model(words: int, dim: int = 100, seed: int = 0):
+    """A model of `words` made-up words with Zipf counts and random vectors."""
+    import numpy as np
+
+    from w2vstudio.core.train.model import Model, TrainParams
+    from w2vstudio.core.vocab import Vocabulary
+
+    counts = (10_000_000 / np.arange(1, words + 1)).astype(np.int64) + 5
+    model = Model.create(Vocabulary([f"w{i}" for i in range(words)], counts), TrainParams(dim=dim, seed=seed))
+    model.syn1neg[:] = np.random.default_rng(seed).standard_normal(model.syn1neg.shape, dtype=np.float32) / dim
+    return model
+
+
+def arrivals(window, args) -> list[float]:
+    """The longest stall after each of `args.runs` models of `args.arrive` words joins the session."""
+    from w2vstudio.gui.studio_session import model_entry
+
+    window.tabs.setCurrentIndex([name for name, _ in window.tab_list].index(args.tab))
+    stalls = []
+    for run in range(args.runs):
+        entry = model_entry(f"zipf {run}", zipf_model(args.arrive, seed=run), saved=True)
+        settle(2.0)
+        probe = StallProbe()
+        probe.start()
+        start = time.perf_counter()
+        window.session.add(entry)  # the emission itself counts: it runs on the GUI thread
+        probe.max_gap = max(probe.max_gap, time.perf_counter() - start)
+        settle(2.0, probe)
+        probe.stop()
+        stalls.append(probe.max_gap)
+        print(f"arrival {run + 1}: longest stall {1000 * probe.max_gap:.1f} ms", flush=True)
+    return stalls
+
+
+def settle(quiet: float, probe: StallProbe | None = None):
+    """Run the event loop until no background call has run for `quiet` seconds."""
+    from w2vstudio.gui import workers
+
+    app = QApplication.instance()
+    calm = time.perf_counter()
+    while time.perf_counter() - calm < quiet:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        time.sleep(0.002)
+        if workers.running():
+            calm = time.perf_counter()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", help="a corpus file (default: part of the bundled sample)")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lines", type=int, default=500)
+    parser.add_argument("--arrive", type=int, default=0, help="measure a model of this many words joining instead")
+    parser.add_argument("--tab", default="Train", help="the tab shown when the model arrives (--arrive)")
     args = parser.parse_args()
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-bench-")  # the user's settings untouched
     app = QApplication(sys.argv)
@@ -76,7 +129,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(args.corpus) if args.corpus else sample_lines(args.lines, Path(tmp))
         window = MainWindow()
+        window.resize(1280, 800)
         window.show()
+        if args.arrive:
+            stalls = arrivals(window, args)
+            print(f"best of {len(stalls)}: {1000 * min(stalls):.1f} ms (a {args.arrive:,}-word model arriving, "
+                  f"{args.tab} shown)")
+            window.ask_discard = lambda _text: True
+            window.close()
+            app.processEvents()
+            return 0
         loop = QEventLoop()
         window.corpus_panel.scan_finished.connect(loop.quit)
         window.open_corpus([corpus])

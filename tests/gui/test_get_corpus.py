@@ -3,8 +3,10 @@ background with progress and cancel, the corpus opened as a drop would, records 
 failures one sentence. The download itself (checks, cache, unpacking, conversion) is tested in
 tests/core/test_download.py."""
 
+import socket
 import threading
 import time
+import urllib.error
 
 import pytest
 from PySide6.QtWidgets import QListWidget
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import QListWidget
 from w2vstudio.core.corpus import download
 from w2vstudio.core.errors import W2VError
 from w2vstudio.gui.corpus_download import GetCorpusDialog
+from w2vstudio.gui.messages import sentence
 
 TIMEOUT = 30_000
 
@@ -57,8 +60,21 @@ def test_a_failure_is_one_sentence(window, dialog, qtbot, monkeypatch):
     monkeypatch.setattr(download, "fetch", fetch)
     with qtbot.waitSignal(dialog.failed, timeout=TIMEOUT):
         dialog.start()
-    assert dialog.status.endswith("the download is damaged") and window.errors == [dialog.status]
+    assert dialog.status.endswith("the download is damaged") and window.errors == []  # said once, in the dialog
     assert not dialog.busy and dialog.isVisible()
+
+
+def test_a_network_failure_is_said_once_in_words(window, dialog, qtbot, monkeypatch, tmp_path):
+    def urlopen(url, timeout):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr(download.urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(download, "cache_folder", lambda: tmp_path)
+    with qtbot.waitSignal(dialog.failed, timeout=TIMEOUT):
+        dialog.start()
+    assert "Errno" not in dialog.status and "could not be looked up" in dialog.status
+    assert dialog.status.startswith("https://") and window.errors == []
+    assert sentence(dialog.status).startswith("https://")
 
 
 def test_cancel_stops_the_download(window, dialog, qtbot, monkeypatch):

@@ -144,12 +144,13 @@ class GetCorpusDialog(QDialog):
 def get_corpus(parent: QWidget, open_paths: Callable[[list[str]], None], note: Callable[[str], None],
                show_error: Callable[[str], None]) -> None:
     """Offer the catalogue over `parent`; a corpus downloaded is opened by `open_paths`, what the
-    user should know about it told by `note`, a failure by `show_error`."""
+    user should know about it told by `note`, a failure in the dialog's own line (by `show_error` once
+    the dialog is closed)."""
     dialog = GetCorpusDialog(parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.corpus_ready.connect(lambda path: open_paths([path]))
     dialog.noted.connect(note)
-    dialog.failed.connect(show_error)
+    dialog.failed.connect(lambda message: None if dialog.isVisible() else show_error(message))  # said once
     dialog.open()
 
 

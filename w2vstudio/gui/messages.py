@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import platform
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
@@ -15,10 +16,15 @@ from w2vstudio.resources import ICON
 from w2vstudio.resources import path as resource_path
 
 
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*://")  # https://… stays as written
+
+
 def sentence(text: str) -> str:
-    """`text` as a sentence: capital first letter, final full stop, control characters escaped."""
+    """`text` as a sentence: capital first letter (not of an address it starts with), final full stop,
+    control characters escaped."""
     text = printable(text.strip()) or "Something went wrong."
-    text = text[0].upper() + text[1:]
+    if not _ADDRESS.match(text):
+        text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?" else text + "."
 
 

@@ -1,11 +1,11 @@
 """Words on the map: the spatial index (visible rectangle, lasso), labels placed
-without overlap from the most frequent, regions named by their most frequent words."""
+without overlap from the most frequent, regions named by their distinctive words (class-based TF-IDF)."""
 
 import numpy as np
 import pytest
 
 from w2vstudio.core.map.spatial_index import GridIndex, inside_polygon
-from w2vstudio.core.map.labels import name_regions, place_labels
+from w2vstudio.core.map.labels import class_tfidf, name_regions, place_labels, region_terms
 
 
 @pytest.fixture(scope="module")
@@ -71,19 +71,57 @@ def test_labels_never_overlap_and_favour_frequent_words(xy):
     assert ((inside >= -1) & (inside <= 1)).all()
 
 
-def test_regions_are_named_by_their_most_frequent_words():
+def test_regions_are_named_by_their_distinctive_words_not_the_most_frequent():
     rng = np.random.default_rng(1)
     centres = np.array([[0, 0], [20, 0], [0, 20]])
     labels_true = np.arange(300) % 3
     xy = centres[labels_true] + rng.standard_normal((300, 2))
+    xy[:6] = [7, 7] + rng.standard_normal((6, 2)) * 0.1  # the six most frequent words between the regions
     words = [f"w{i}" for i in range(300)]
     labels, regions = name_regions(xy, words, k=3, top=2)
-    assert sorted(r.size for r in regions) == [100, 100, 100]
-    assert sorted(r.words[0] for r in regions) == ["w0", "w1", "w2"]
-    for r in regions:
-        assert np.min(np.hypot(*(centres - (r.x, r.y)).T)) < 1
-    assert len(set(zip(labels, labels_true))) == 3
+    assert sum(r.size for r in regions) == 300 and min(r.size for r in regions) >= 98
+    named = {w for r in regions for w in r.words}
+    assert not named & set(words[:6]), named  # the frequent words in between name no region
+    for c, r in enumerate(regions):
+        assert all(labels[words.index(w)] == c for w in r.words)  # a region is named by its own words
+        assert np.min(np.hypot(*(centres - (r.x, r.y)).T)) < 3
+    assert len(set(zip(labels[6:], labels_true[6:]))) == 3
     empty_labels, empty_regions = name_regions(np.zeros((0, 2)), [])
     assert empty_labels.tolist() == [] and empty_regions == []
     same_labels, same_regions = name_regions(np.ones((4, 2)), list("abcd"), k=2)  # one place: one region
     assert same_labels.tolist() == [0, 0, 0, 0] and [r.size for r in same_regions] == [4]
+
+
+def test_class_tfidf_matches_its_formula():
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 5, (4, 9)).astype(float)
+    counts[:, 2] = 0  # a term no class has
+    weights = class_tfidf(counts)
+    mean_total = counts.sum() / 4
+    for c in range(4):
+        for t in range(9):
+            across = counts[:, t].sum()
+            expected = 0.0 if across == 0 else counts[c, t] / counts[c].sum() * np.log(1 + mean_total / across)
+            assert weights[c, t] == pytest.approx(expected)
+    assert class_tfidf(np.zeros((0, 0))).shape == (0, 0)
+
+
+def test_region_terms_count_each_region_s_neighbourhoods():
+    xy = np.array([[0, 0], [0, 1], [10, 0], [10, 1], [5.5, 0.4]], dtype=float)
+    labels = np.array([0, 0, 1, 1, 1])
+    counts = region_terms(xy, labels, 2, neighbours=2)
+    expected = np.zeros((2, 5))
+    for i in range(5):
+        near = np.argsort(np.hypot(*(xy - xy[i]).T), kind="stable")[:2]
+        expected[labels[i], near] += 1
+    assert np.array_equal(counts, expected)
+
+
+def test_labels_keep_clear_of_reserved_boxes():
+    xy = np.array([[0.0, 0.0], [5.0, 0.0], [10.0, 0.0]])
+    index = GridIndex(xy)
+    widths = np.full(3, 20.0)
+    free = place_labels(index, (-1, -1, 11, 1), (10.0, 10.0), widths, 10.0)
+    assert sorted(free.tolist()) == [0, 1, 2]
+    kept = place_labels(index, (-1, -1, 11, 1), (10.0, 10.0), widths, 10.0, reserved=np.array([[5.0, 0.0, 30.0, 12.0]]))
+    assert sorted(kept.tolist()) == [0, 2]

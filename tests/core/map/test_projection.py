@@ -160,3 +160,13 @@ def test_umap_cancel_drops_the_result():
         umap_2d(points, task=task)
     with pytest.raises(W2VError, match="at least 5"):
         umap_2d(np.eye(4))
+
+
+def test_a_pca_map_names_its_axes_by_their_explained_variance():
+    from w2vstudio.core.map.projection import project_2d_named
+
+    X = np.random.default_rng(0).standard_normal((60, 6)) * np.arange(1, 7)
+    xy, axes = project_2d_named(X, "pca")
+    ratio = PCA(2).fit(unit_rows(X)).explained_variance_ratio_
+    assert axes == (f"PC1 ({100 * ratio[0]:.1f}% of the variance)", f"PC2 ({100 * ratio[1]:.1f}% of the variance)")
+    np.testing.assert_allclose(xy, project_2d(X, "pca"))

@@ -9,6 +9,7 @@ from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.vectors import KeyedVectors
+from w2vstudio.core.vocab import Vocabulary
 from w2vstudio.gui.inside.inside_panel import InsidePanel
 from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
 
@@ -65,6 +66,78 @@ def test_apply_a_step_changes_a_copy_never_the_model(qtbot, tmp_path):
     qtbot.mouseClick(step.apply10_button, Qt.MouseButton.LeftButton)
     assert len(step.step.history) == 12
     assert np.array_equal(model.vectors, weights[0]) and np.array_equal(model.syn1neg, weights[1])
+
+
+@pytest.mark.parametrize("change", ["cbow", "draws", "sentence"])
+def test_a_rebuilt_samples_table_leaves_no_old_step(qtbot, tmp_path, change):
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    session.add(model_entry("m", _model(tmp_path), saved=False))
+    samples, step = panel.samples_view, panel.step_view
+    samples.show_all()
+    samples.table.selectRow(0)
+    qtbot.mouseClick(step.apply_button, Qt.MouseButton.LeftButton)
+    assert step.step is not None and step.change.text()
+    if change == "cbow":
+        samples.architecture.setCurrentIndex(1)
+    elif change == "draws":
+        samples.model_draws.setChecked(True)
+    else:
+        samples.sentence.setText("the doctor saw the nurse")
+        samples.sentence.editingFinished.emit()
+    assert step.step is None and not step.apply_button.isEnabled() and not step.apply10_button.isEnabled()
+    assert step.change.text() == "" and step.headline.text() == "Pick a row of the samples table."
+
+
+def test_the_step_plots_say_what_they_show(qtbot, tmp_path):
+    session = StudioSession()
+    panel = _panel(qtbot, session)
+    words = [f"w{i}" for i in range(300)]
+    model = Model.create(Vocabulary(words, np.arange(300, 0, -1) * 10), TrainParams(dim=8, sample=0.0))
+    model.syn1neg[:] = np.random.default_rng(0).standard_normal(model.syn1neg.shape)
+    session.add(model_entry("m", model, saved=False))
+    samples, step = panel.samples_view, panel.step_view
+    samples.set_sentence(" ".join(words[::15]))
+    samples.show_all()
+    ranks = []
+    for row in range(samples.table.rowCount()):
+        samples.table.selectRow(row)
+        lk = step.step.likelihood(topn=10)
+        ranks.append(lk.rank)
+        low, high = step.rounds.getPlotItem().getViewBox().viewRange()[1]
+        assert low >= 0 and high > 0  # before Apply: p from 0, never negative
+        ticks = [t for _, t in step.bars.getAxis("bottom")._tickLevels[0]]
+        if lk.rank > 10:
+            break
+    assert ranks[-1] > 10, ranks
+    assert ticks[-1] == f"{samples.rows()[row].output} (rank {ranks[-1]:,})"
+    assert f"ranks {ranks[-1]:,}th" in step.bars.getPlotItem().titleLabel.text
+
+
+def test_the_tiny_models_heatmaps_have_scales_names_and_controls(qtbot):
+    panel = _panel(qtbot)
+    tiny = panel.tiny_view
+    tiny.dim.setValue(5)
+    tiny.alpha.setValue(0.5)
+    tiny.reset()
+    assert tiny.tiny.dim == 5 and tiny.tiny.vectors.shape[1] == 5
+    assert tiny.e_scale.levels() == tuple(float(v) for v in tiny.e_image.levels)
+    words = tiny.tiny.vocab.words
+    named = [t for _, t in tiny.c_plot.getAxis("bottom")._tickLevels[0]]
+    assert named and set(named) <= set(words) and len(named) <= 12 and named[0] == words[0]
+    tiny.objective.setCurrentIndex(2)
+    tiny.reset()
+    assert "inner node" in tiny.c_plot.getPlotItem().titleLabel.text
+
+
+def test_random_line_shows_that_it_is_busy(qtbot):
+    panel = _panel(qtbot)
+    view = panel.samples_view
+    panel.show()
+    with qtbot.waitSignal(view.samples_changed, timeout=20_000):
+        qtbot.mouseClick(view.line_button, Qt.MouseButton.LeftButton)
+        assert view.line_busy.isVisible() and not view.line_button.isEnabled()
+    assert not view.line_busy.isVisible() and view.line_button.isEnabled()
 
 
 def test_a_vectors_file_has_no_context_matrix(qtbot):

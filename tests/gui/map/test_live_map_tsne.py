@@ -2,6 +2,7 @@
 Re-fit draws a new map, Cancel and a failure go back to PCA."""
 
 import numpy as np
+from PySide6.QtWidgets import QComboBox
 
 from tests.core.watch.test_snapshot_tsne import Recording
 from tests.gui.watch.test_evolution import TIMEOUT, show_watched, wait_for_frames
@@ -100,4 +101,19 @@ def test_too_few_words_for_tsne_is_one_message_and_pca_again(qtbot, window, watc
     with qtbot.waitSignal(w.evolution.frames_changed, timeout=TIMEOUT, check_params_cb=by("pca")):
         w.live_map.set_method("tsne")
     assert w.errors == ["t-SNE needs at least 5 words, not 3"] and w.live_map.method == "pca"
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
+
+
+def test_one_method_box_maps_the_snapshots_too(qtbot, window, add_watched, watched):
+    w = window
+    show_watched(qtbot, w, add_watched, watched)
+    live = w.live_map
+    boxes = [box for box in live.findChildren(QComboBox) if box.isVisible() and box.findText("t-SNE") >= 0]
+    assert len(boxes) == 1 and boxes[0].currentData() == live.method == "pca"
+    assert "by PCA" in live.map_panel.status
+    with qtbot.waitSignal(w.evolution.frames_changed, timeout=TIMEOUT, check_params_cb=by("tsne")):
+        boxes[0].setCurrentIndex(boxes[0].findData("tsne"))
+    assert live.method == "tsne" and "by t-SNE" in live.map_panel.status
+    live.set_method("pca")  # and back, from the live map (a cancel does so)
+    assert boxes[0].currentData() == "pca"
     qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)

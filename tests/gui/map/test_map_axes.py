@@ -41,10 +41,10 @@ def test_axes_place_the_words_at_their_scores_with_named_axes(qtbot, map_panel, 
     np.testing.assert_allclose(map_panel.coordinates, axes_map(kv, 30, (("he", "him"), ("she", "her")),
                                                            (("the",), ("w3",)))[0], rtol=1e-6)
 
-    map_panel.configure(method="pca")  # another method: the plot's axes hidden again
+    map_panel.configure(method="pca")  # another method: the plot's axes are the principal axes
     with qtbot.waitSignal(map_panel.projected, timeout=TIMEOUT):
         map_panel.project()
-    assert map_panel.axis_label("bottom") is None and not map_panel.axes_form.isVisible()
+    assert map_panel.axis_label("bottom").startswith("PC1 (") and not map_panel.axes_form.isVisible()
 
 
 def test_a_word_not_in_the_vocabulary_is_one_sentence_and_nothing_drawn(qtbot, map_panel, kv):
@@ -71,9 +71,12 @@ def test_the_timeline_moves_the_likelihood_view_and_axes_score_each_snapshot(qtb
     w.session.add(Entry("probed", probed.model.keyed_vectors(), probed.model, probed.recorder))
     wait_for_frames(qtbot, w, len(probed.recorder))
     view, frames = w.lenses_panel.likelihood_view, w.evolution.frames
-    assert len(view.progress) == len(frames)
+    assert len(view.progress) == 0  # the Lenses tab hidden: nothing drawn for it yet
     assert w.live_map.jump_to(frames.x[1])
+    w.tabs.setCurrentWidget(w.lenses_panel)  # shown: drawn at the moment chosen meanwhile
+    assert len(view.progress) == len(frames)
     assert view.slider.value() == int(np.abs(view.progress - frames.x[1]).argmin())
+    w.tabs.setCurrentWidget(w.live_map)
     w.live_map.timeline.follow.setChecked(True)  # following again: the view stays where it is
     assert view.slider.value() == int(np.abs(view.progress - frames.x[1]).argmin())
 

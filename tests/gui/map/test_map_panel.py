@@ -195,3 +195,19 @@ def test_cancel_stops_tsne(qtbot, map_panel, kv):
     # a cancelled run leaves the map_panel ready for the next one
     project(qtbot, map_panel, kv, method="pca")
     assert len(map_panel.words) == 60
+
+
+def test_unselecting_a_word_takes_its_neighbours_from_the_status_line(qtbot, map_panel, kv):
+    project(qtbot, map_panel, kv, method="pca", n=100)
+    shown = map_panel.status
+    select(qtbot, map_panel, "w3")
+    assert map_panel.status.startswith("w3: ")
+    map_panel.clear_selection()
+    assert map_panel.status == shown and "w3" not in map_panel.status
+
+
+def test_a_pca_map_names_its_axes_with_their_share_of_the_variance(qtbot, map_panel, kv):
+    project(qtbot, map_panel, kv, method="pca", n=100)
+    x, y = map_panel.axis_label("bottom"), map_panel.axis_label("left")
+    assert x.startswith("PC1 (") and x.endswith("% of the variance)") and y.startswith("PC2 (")
+    assert float(x[5:].split("%")[0]) >= float(y[5:].split("%")[0]) > 0

@@ -126,3 +126,31 @@ def test_trails_of_pinned_words_and_the_basis(qtbot, window, add_watched, watche
                     timeout=TIMEOUT)
     assert w.live_map.trail_words == []
     qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
+
+
+def test_the_status_line_names_the_snapshot_shown_not_the_model(qtbot, window, add_watched, watched):
+    w = window
+    recorder = show_watched(qtbot, w, add_watched, watched)
+    status = w.live_map.map_panel.status
+    model = watched[0][0]
+    assert len(recorder.words) != len(model.vocab)
+    assert status.startswith(f"{len(recorder.words):,} tracked words of 16 dimensions, snapshot 9 of 9")
+    assert "tiny skip-gram" in status and f"{len(model.vocab):,} words" not in status
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
+
+
+def test_a_pinned_word_is_named_once_above_the_others(qtbot, window, add_watched, watched):
+    w = window
+    show_watched(qtbot, w, add_watched, watched)
+    labels = w.live_map.map_panel.word_labels
+    labels.place_now()
+    assert "the" in labels.shown_words  # the most frequent word is labelled on the map
+    w.session.set_pins(["the"])
+    labels.place_now()
+    assert w.live_map.trail_words == ["the"] and "the" not in labels.shown_words  # its trail names it, once
+    trail_label = w.live_map._trails[0][1]
+    assert trail_label.zValue() > 20
+    w.session.set_pins([])
+    labels.place_now()
+    assert "the" in labels.shown_words
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)

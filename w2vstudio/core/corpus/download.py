@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import shutil
+import socket
 import tempfile
 import time
 import urllib.error
@@ -264,7 +265,15 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, urllib.error.HTTPError):
         return f"HTTP {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
-        return str(exc.reason)
+        return _reason(exc.reason) if isinstance(exc.reason, BaseException) else str(exc.reason)
+    if isinstance(exc, socket.gaierror):
+        return "the server's name could not be looked up (no network, or no such server)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "the server refused the connection"
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return "the server did not answer in time"
+    if isinstance(exc, ConnectionError):
+        return "the connection was lost"
     if isinstance(exc, http.client.IncompleteRead):
         return "the connection closed early"
     return str(exc) or type(exc).__name__

@@ -1,7 +1,7 @@
 """Words drawn on a map: which labels fit without overlapping at the current zoom (the most
 frequent first; more appear as one zooms in), placed from the map's spatial index and only for
-the visible region; and names for regions: the 2D layout clustered, each cluster labelled by its
-most frequent words."""
+the visible region, clear of the region names; and names for regions: the 2D layout clustered, each
+cluster named by its most distinctive words (class-based TF-IDF, as BERTopic names its topics)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,17 @@ from w2vstudio.core.map.spatial_index import GridIndex
 
 LABELS = 300  # the most labels drawn at once
 CANDIDATES = 5_000  # visible points looked at for a place, most frequent first
+NEIGHBOURS = 10  # a point's layout neighbours, the "document" a region's names are counted over
 
 
 def place_labels(index: GridIndex, view: tuple[float, float, float, float], scale: tuple[float, float],
                  widths: np.ndarray, height: float, limit: int = LABELS,
-                 candidates: int = CANDIDATES) -> np.ndarray:
+                 candidates: int = CANDIDATES, reserved: np.ndarray | None = None) -> np.ndarray:
     """Indices of the points whose labels, centred on them, fit without overlapping, most
     frequent (lowest index) first. `view` is (x0, y0, x1, y1) in map units, `scale` pixels per unit
-    along x and y, `widths[i]` point i's label width in pixels, `height` a label's height."""
+    along x and y, `widths[i]` point i's label width in pixels, `height` a label's height;
+    `reserved` rows (x, y, width, height): boxes centred at map points, sized in pixels (the region
+    names), that no label may cover."""
     x0, y0, x1, y1 = view
     visible = index.in_rect(x0, y0, x1, y1, limit=candidates)
     if not len(visible) or limit <= 0:
@@ -31,11 +34,26 @@ def place_labels(index: GridIndex, view: tuple[float, float, float, float], scal
     cell = max(float(height) / 2, 1.0)  # the occupancy grid's cell, in pixels
     low = np.floor((centre - np.c_[half_w, np.full(len(visible), height / 2)]) / cell).astype(np.int64)
     high = np.floor((centre + np.c_[half_w, np.full(len(visible), height / 2)]) / cell).astype(np.int64)
-    low, high = low - low.min(axis=0), high - low.min(axis=0)
+    origin = low.min(axis=0)
+    low, high = low - origin, high - origin
     taken = np.zeros((int(high[:, 0].max()) + 1, int(high[:, 1].max()) + 1), dtype=np.bool_)
+    if reserved is not None and len(reserved):
+        boxes = np.asarray(reserved, dtype=np.float64).reshape(-1, 4)
+        middle = (boxes[:, :2] - (min(x0, x1), min(y0, y1))) * np.abs(np.asarray(scale, dtype=np.float64))
+        for lo, hi in zip(np.floor((middle - boxes[:, 2:] / 2) / cell).astype(np.int64) - origin,
+                          np.floor((middle + boxes[:, 2:] / 2) / cell).astype(np.int64) - origin):
+            lo, hi = np.maximum(lo, 0), np.minimum(hi, np.array(taken.shape) - 1)
+            if (lo <= hi).all():
+                taken[lo[0]:hi[0] + 1, lo[1]:hi[1] + 1] = True
     placed = np.empty(min(limit, len(visible)), dtype=np.int64)
     found = place_boxes(low, high, taken, placed)
     return visible[placed[:found]]
+
+
+def warm_up() -> None:
+    """Load (or compile) the placement kernel now, on the caller's thread: a worker's, so that the
+    first placement on the GUI thread does not wait a second for it."""
+    place_labels(GridIndex(np.zeros((1, 2))), (-1.0, -1.0, 1.0, 1.0), (1.0, 1.0), np.ones(1), 1.0)
 
 
 @dataclass(frozen=True)
@@ -48,10 +66,39 @@ class Region:
     size: int
 
 
+def class_tfidf(counts: np.ndarray) -> np.ndarray:
+    """Class-based TF-IDF (BERTopic's c-TF-IDF) of a (classes, terms) count matrix: a term's weight in
+    a class is its frequency in the class (its count over the class's total) times
+    log(1 + the mean total per class / the term's count over all classes); 0 where it is absent."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if not counts.size:
+        return counts.copy()
+    totals = counts.sum(axis=1, keepdims=True)
+    tf = counts / np.where(totals > 0, totals, 1)
+    across = counts.sum(axis=0)
+    idf = np.log1p(counts.sum() / len(counts) / np.where(across > 0, across, 1))
+    return tf * idf
+
+
+def region_terms(xy: np.ndarray, labels: np.ndarray, k: int, neighbours: int = NEIGHBOURS) -> np.ndarray:
+    """(k, points) counts: how many of region c's points have point j among their `neighbours`
+    nearest on the layout (themselves included). A word is frequent in a region it lies deep
+    inside, and frequent across regions where it sits between them."""
+    from scipy.spatial import cKDTree
+
+    n = len(xy)
+    near = cKDTree(xy).query(xy, k=min(neighbours, n))[1].reshape(n, -1)
+    cells = np.repeat(np.asarray(labels, dtype=np.int64), near.shape[1]) * n + near.ravel()
+    return np.bincount(cells, minlength=k * n).reshape(k, n).astype(np.float64)
+
+
 def name_regions(xy: np.ndarray, words: list[str], k: int = 12, top: int = 3, seed: int = 0) -> tuple[np.ndarray, list[Region]]:
     """The layout's points clustered into `k` regions (at most one per distinct place) by
     scikit-learn's k-means from a k-means++ start (points in map order: most frequent first): each
-    point's region, and each region named by its `top` most frequent words at its points' mean."""
+    point's region, and each region named by its `top` words of highest class-based TF-IDF (over the
+    points' layout neighbourhoods, `region_terms`) among its own, at its points' mean. How frequent a
+    word is in the corpus does not count: the most frequent words name a region only if they are
+    what sets it apart."""
     from sklearn.cluster import KMeans  # imported when needed: it takes seconds
 
     xy = np.asarray(xy, dtype=np.float64).reshape(len(words), 2)
@@ -59,10 +106,12 @@ def name_regions(xy: np.ndarray, words: list[str], k: int = 12, top: int = 3, se
         return np.zeros(0, np.int64), []
     k = max(1, min(int(k), len(np.unique(xy, axis=0))))
     labels = KMeans(k, n_init=1, random_state=seed).fit_predict(xy)
+    weights = class_tfidf(region_terms(xy, labels, k))
     regions = []
     for c in range(k):
         members = np.flatnonzero(labels == c)
         if len(members):
             x, y = xy[members].mean(axis=0)
-            regions.append(Region(float(x), float(y), [words[i] for i in members[:top]], len(members)))
+            best = members[np.lexsort((members, -weights[c, members]))[:top]]  # ties: the more frequent
+            regions.append(Region(float(x), float(y), [words[i] for i in best], len(members)))
     return labels.astype(np.int64), regions

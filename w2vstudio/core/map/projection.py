@@ -233,3 +233,22 @@ def project_2d(
         return umap_2d(X, task=task)
     raise W2VError(f'unknown projection method "{method}" (use {", ".join(METHODS)})')
 
+
+def axes_of_pca(ratio: np.ndarray) -> tuple[str, str]:
+    """The names of a PCA map's axes: each principal axis with its share of the variance."""
+    return tuple(f"PC{i + 1} ({100 * float(r):.1f}% of the variance)" for i, r in enumerate(ratio[:2]))
+
+
+def project_2d_named(X: np.ndarray, method: str, task: Task | None = None) -> tuple[np.ndarray, tuple[str, str] | None]:
+    """`project_2d` with its axes' names where they mean something (PCA: `axes_of_pca`); None for
+    t-SNE and UMAP, whose axes have no meaning of their own."""
+    if method != "pca":
+        return project_2d(X, method, task), None
+    task = task or Task.none()
+    X = unit_rows(X)
+    task.progress(0.0)
+    task.check("projection cancelled")
+    basis = pca_fit(X, 2)
+    xy = pca_apply(basis, X)
+    task.progress(1.0)
+    return xy, axes_of_pca(basis.explained_variance_ratio)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-                               QListView, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+                               QListView, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSpinBox,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.lines import random_line
 from w2vstudio.core.inside.samples import SEED_SENTENCE, SEED_WINDOW, Sample, Samples, make_samples
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.workers import Call
 from w2vstudio.resources import SAMPLE_CORPUS
 from w2vstudio.resources import path as resource_path
@@ -43,8 +44,9 @@ class SamplesView(QWidget):
         self._export = Call(self)
         self._export.failed.connect(self._on_export_failed)
         self._line = Call(self)
-        self._line.succeeded.connect(self.set_sentence)
+        self._line.succeeded.connect(self._on_line_succeeded)
         self._line.failed.connect(self._on_line_failed)
+        self._line.cancelled.connect(self._on_line_ended)
 
         self.sentence = QLineEdit(SEED_SENTENCE)
         self.sentence.setToolTip("The sentence to cut into training samples (our tokenizer, as the model was "
@@ -65,6 +67,11 @@ class SamplesView(QWidget):
         self.line_button = QPushButton("Random line")
         self.line_button.setToolTip("A line from the explored model's corpus (or the bundled sample).")
         self.line_button.clicked.connect(self._on_line_clicked)
+        self.line_busy = QProgressBar()  # reading a large corpus for a line takes seconds
+        self.line_busy.setRange(0, 0)
+        self.line_busy.setMaximumWidth(60)
+        self.line_busy.setToolTip("Reading the corpus for a random line…")
+        self.line_busy.setVisible(False)
         self.corpus_lines = QComboBox()
         self.corpus_lines.setPlaceholderText("lines of the Word in the corpus panel")
         self.corpus_lines.setToolTip("The lines around the word selected in Neighbours or on the map: pick one.")
@@ -116,6 +123,7 @@ class SamplesView(QWidget):
         layout = QVBoxLayout(self)
         lines = QHBoxLayout()
         lines.addWidget(self.line_button)
+        lines.addWidget(self.line_busy)
         lines.addWidget(self.corpus_lines, 1)
         layout.addWidget(self.sentence)
         layout.addLayout(lines)
@@ -124,6 +132,7 @@ class SamplesView(QWidget):
         layout.addWidget(self.direction)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        self._when_shown = WhenShown(self, self._refresh_model)
         session.current_changed.connect(self._on_current_changed)
         session.word_lines_changed.connect(self._on_word_lines_changed)
         self._on_current_changed(session.current)
@@ -156,6 +165,7 @@ class SamplesView(QWidget):
                 note += f"  {self.samples.negatives}."
             self.direction.setText(f"Rows run {self.samples.direction}.{note}")
         self._show()
+        self.sample_chosen.emit(None)  # the step of a row no longer in the table is gone
         self.samples_changed.emit()
 
     def step(self):
@@ -231,6 +241,9 @@ class SamplesView(QWidget):
         return model if model is not None and model.vocab.counts.any() else None
 
     def _on_current_changed(self, _entry):
+        self._when_shown.request()
+
+    def _refresh_model(self):
         has = self._model() is not None
         self.model_draws.setEnabled(has)
         if not has and self.model_draws.isChecked():
@@ -271,8 +284,19 @@ class SamplesView(QWidget):
         info = entry.model.info if entry is not None and entry.model is not None else {}
         paths = [p for p in info.get("corpus", []) if isinstance(p, str)] or [str(resource_path(SAMPLE_CORPUS))]
         self._line.start(random_line, paths, with_task=True)
+        self.line_button.setEnabled(False)
+        self.line_busy.setVisible(True)
+
+    def _on_line_ended(self):
+        self.line_button.setEnabled(True)
+        self.line_busy.setVisible(False)
+
+    def _on_line_succeeded(self, text: str):
+        self._on_line_ended()
+        self.set_sentence(text)
 
     def _on_line_failed(self, message: str):
+        self._on_line_ended()
         self.direction.setText(f"No line could be read: {message}")
 
     def _on_export_failed(self, message: str):

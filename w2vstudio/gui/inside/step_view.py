@@ -21,6 +21,7 @@ from w2vstudio.core.inside.step import SINGLE_NOTE, Context, Step, context_likel
 from w2vstudio.core.inside.tables import require_output
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 _MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own probability",
             "negative": "negative sampling: p = softmax(C·v + log Pn)[o] (C·v alone is not trained as a softmax); "
@@ -67,17 +68,17 @@ class StepView(QWidget):
                                "longer, so p saturates. By default p is the mean over real windows of the corpus.")
         self.single.setVisible(False)
         self.single.toggled.connect(self._rebuild)
-        self._stale = False
 
         self.headline = QLabel("Pick a row of the samples table.")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
         self.bars = pg.PlotWidget(title="p(word | input): the top words, the true one in red")
         self.bars.setMinimumHeight(160)
-        self.bars.setLabel("left", "p")
+        self.bars.setLabel("left", "p (probability)")
         self.histogram = pg.PlotWidget()
         self.histogram.setMinimumHeight(120)
         self.histogram.setLabel("left", "words")
+        self.histogram.setLabel("bottom", "score")
         self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
         self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
         self.histogram.addItem(self._true_score)
@@ -103,8 +104,8 @@ class StepView(QWidget):
         self.change.setTextFormat(Qt.TextFormat.PlainText)
         self.change.setWordWrap(True)
         self.rounds = pg.PlotWidget(title="p(true word) against rounds")
-        self.rounds.setLabel("bottom", "round")
-        self.rounds.setLabel("left", "p")
+        self.rounds.setLabel("bottom", "rounds applied")
+        self.rounds.setLabel("left", "p(true word)")
         self.rounds.setMinimumHeight(140)
         self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
 
@@ -126,6 +127,7 @@ class StepView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.change)
         layout.addWidget(self.rounds, 2)
+        self._when_shown = WhenShown(self, self._rebuild)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
 
@@ -146,7 +148,6 @@ class StepView(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _rebuild(self):
-        self._stale = False
         self.step = None
         self.context = None
         self.single.setVisible(False)
@@ -246,10 +247,20 @@ class StepView(QWidget):
                               + (f", σ(v·u_o) = {lk.sigmoid:.3f}" if lk.sigmoid is not None else "")
                               + f"\n{_MEANING[lk.objective]}" + _context_line(step, context))
         self.bars.clear()
-        ps = [p for _, p in lk.top]
-        brushes = [_TRUE if w == sample.output else _BAR for w, _ in lk.top]
-        self.bars.addItem(pg.BarGraphItem(x=np.arange(len(ps)), height=ps, width=0.7, brushes=brushes))
-        self.bars.getAxis("bottom").setTicks([list(enumerate(w for w, _ in lk.top))])
+        top = list(lk.top)
+        ticks = [w for w, _ in top]
+        x = list(range(len(top)))
+        if sample.output not in ticks:  # the true word after a gap, with its rank
+            top.append((sample.output, lk.p))
+            ticks.append(f"{sample.output} (rank {lk.rank:,})")
+            x.append(len(x) + 1)
+        ps = [p for _, p in top]
+        brushes = [_TRUE if w == sample.output else _BAR for w, _ in top]
+        self.bars.addItem(pg.BarGraphItem(x=np.array(x), height=ps, width=0.7, brushes=brushes))
+        self.bars.getAxis("bottom").setTicks([list(zip(x, ticks))])
+        self.bars.setTitle("p(word | input): the top 10 words, the true one in red"
+                           + ("" if lk.rank <= len(lk.top) else f" (it ranks {lk.rank:,}th: drawn apart on the right)"))
+        self.bars.setYRange(0, max(ps) * 1.1 if ps and max(ps) > 0 else 1.0, padding=0)
         scores = step.scores()
         counts, edges = np.histogram(scores, bins=60)
         self._histogram.setData(edges, counts)
@@ -276,17 +287,11 @@ class StepView(QWidget):
                               for c in changes])
         self.gradient.setToolTip(f"{total:,} rows change in all")
         self._curve.setData(np.arange(len(step.history)), step.history)
+        self.rounds.setXRange(0, max(len(step.history) - 1, 1), padding=0.05)
+        self.rounds.setYRange(0, max(max(step.history, default=0.0) * 1.15, 1e-12), padding=0)  # p is not negative
 
     def _on_current_changed(self, _entry):
-        if self.isVisible():
-            self._rebuild()
-        else:  # no work for a hidden view (a CBOW row reads the corpus): done when shown
-            self._stale = True
-
-    def showEvent(self, event):
-        super().showEvent(event)
-        if self._stale:
-            self._rebuild()
+        self._when_shown.request()
 
 
 def _context_line(step: Step, context: Context | None) -> str:
@@ -310,6 +315,9 @@ def _before_after(before, after) -> str:
     text = f"p(true word) {before.p:.4g} → {after.p:.4g}, rank {before.rank:,} → {after.rank:,}"
     if before.ns_loss is not None:
         text += f", NS loss {before.ns_loss:.3f} → {after.ns_loss:.3f}"
+        if after.ns_loss > before.ns_loss and after.p >= before.p:
+            text += (" (each round draws new negatives: the NS loss is over other words each time, so it can "
+                     "rise while p rises)")
     if before.cosine is not None:
         text += f", cos(E[input], C[output]) {before.cosine:.3f} → {after.cosine:.3f}"
     return text

@@ -6,8 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox, QTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox,
+                               QTextEdit, QVBoxLayout, QWidget)
 
 from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
 from w2vstudio.core.map.projection import PCABasis, pca_apply, pca_fit
@@ -20,14 +20,20 @@ _LABELS = 40  # words named on the map (the most frequent)
 _COLUMN_LABELS = 12  # C's columns are named up to this many words
 
 
-def _heatmap(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
+def _heatmap(title: str, x_label: str, y_label: str) -> tuple[pg.PlotWidget, pg.ImageItem, pg.ColorBarItem]:
+    """A heatmap with its colour scale (the weights' values, symmetric around 0)."""
     plot = pg.PlotWidget(title=title)
     image = pg.ImageItem()
-    image.setColorMap(pg.colormap.get("CET-D1"))
+    colours = pg.colormap.get("CET-D1")
+    image.setColorMap(colours)
     plot.addItem(image)
     plot.invertY(True)
+    plot.setLabel("bottom", x_label)
+    plot.setLabel("left", y_label)
     plot.setMinimumHeight(160)
-    return plot, image
+    scale = pg.ColorBarItem(values=(-1, 1), colorMap=colours, interactive=False, width=12, label="weight")
+    scale.setImageItem(image, insert_in=plot.getPlotItem())
+    return plot, image, scale
 
 
 class TinyView(QWidget):
@@ -47,6 +53,18 @@ class TinyView(QWidget):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(1)
         self.seed.setPrefix("seed ")
+        self.dim = QSpinBox()
+        self.dim.setRange(2, 64)
+        self.dim.setValue(8)
+        self.dim.setPrefix("dimensions ")
+        self.alpha = QDoubleSpinBox()
+        self.alpha.setRange(0.001, 2.0)
+        self.alpha.setDecimals(3)
+        self.alpha.setSingleStep(0.05)
+        self.alpha.setValue(0.2)
+        self.alpha.setPrefix("learning rate ")
+        for control in (self.dim, self.alpha):
+            control.setToolTip("Used from the next Reset.")
         self.reset_button = QPushButton("Reset")
         self.reset_button.setToolTip("Fresh E and C from the seed, with the text and objective above.")
         self.reset_button.clicked.connect(self.reset)
@@ -61,8 +79,8 @@ class TinyView(QWidget):
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
-        self.e_plot, self.e_image = _heatmap("E: a row per word")
-        self.c_plot, self.c_image = _heatmap("C: a column per word")
+        self.e_plot, self.e_image, self.e_scale = _heatmap("E: a row per word", "dimension", "word")
+        self.c_plot, self.c_image, self.c_scale = _heatmap("C: a column per word", "word", "dimension")
         self.map = pg.PlotWidget(title="E on a fixed PCA basis (fitted at reset)")
         self._points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#7aa6e0"))
         self.map.addItem(self._points)
@@ -79,6 +97,8 @@ class TinyView(QWidget):
         controls = QHBoxLayout()
         controls.addWidget(self.objective)
         controls.addWidget(self.seed)
+        controls.addWidget(self.dim)
+        controls.addWidget(self.alpha)
         controls.addWidget(self.reset_button)
         for button in self.next_buttons + [self.play_button]:
             controls.addWidget(button)
@@ -98,7 +118,8 @@ class TinyView(QWidget):
     def reset(self):
         self.play_button.setChecked(False)
         try:
-            self.tiny = TinyModel(self.text.toPlainText(), self.objective.currentData(), seed=self.seed.value())
+            self.tiny = TinyModel(self.text.toPlainText(), self.objective.currentData(), dim=self.dim.value(),
+                                  alpha=self.alpha.value(), seed=self.seed.value())
         except ValueError as exc:
             self.tiny = None
             self.status.setText(str(exc))
@@ -155,12 +176,17 @@ class TinyView(QWidget):
     def _show(self, updated):
         tiny = self.tiny
         self.e_image.setImage(tiny.vectors.T, autoLevels=False, levels=_levels(tiny.vectors))
+        self.e_scale.setLevels(_levels(tiny.vectors))
         c = tiny.context_matrix
         self.c_image.setImage(c, autoLevels=False, levels=_levels(c))
+        self.c_scale.setLevels(_levels(c))
         ticks = [(i + 0.5, w + (" ●" if w in updated else "")) for i, w in enumerate(tiny.vocab.words)]
         self.e_plot.getAxis("left").setTicks([ticks])
-        few = tiny.objective != "hs" and len(ticks) <= _COLUMN_LABELS
-        self.c_plot.getAxis("bottom").setTicks([ticks if few else []])
+        hs = tiny.objective == "hs"
+        self.c_plot.setTitle("C: a column per inner node of the Huffman tree" if hs else "C: a column per word")
+        self.c_plot.setLabel("bottom", "inner node" if hs else "word")
+        every = -(-len(ticks) // _COLUMN_LABELS)  # as many words named as fit: every n-th
+        self.c_plot.getAxis("bottom").setTicks([[] if hs else ticks[::every]])
         xy = pca_apply(self._basis, tiny.vectors.astype(np.float64))
         self._points.setData(pos=xy, brush=[pg.mkBrush("#d1495b" if w in updated else "#7aa6e0")
                                             for w in tiny.vocab.words])

@@ -190,7 +190,11 @@ class AxesView(QWidget):
         axes = []
         try:
             for i in range(2):
-                axes.append(make_axis(kv, *self.axis_words(i)))
+                ends = self.axis_words(i)
+                unknown = next((w for end in ends for w in end if w not in kv), None)
+                if unknown is not None:  # said at once: spelling suggestions over the vocabulary take seconds
+                    raise W2VError(f"“{unknown}” is not in the vocabulary")
+                axes.append(make_axis(kv, *ends))
         except W2VError as exc:
             self.message.setText(f"axis {'xy'[len(axes)]}: {exc}" + (f"\nWarning: {leaning}" if leaning else ""))
         if axes:

@@ -13,6 +13,7 @@ from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, s
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.pairs_editor import PairsEditor
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 _LIVE_MS = 1000
@@ -86,6 +87,7 @@ class LikelihoodView(QWidget):
         layout.addWidget(box)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._when_shown = WhenShown(self, self._show_current)
         session.current_changed.connect(self._on_current_changed)
         session.run_progressed.connect(self._on_run_progressed)
         session.run_finished.connect(self._on_run_finished)
@@ -129,7 +131,11 @@ class LikelihoodView(QWidget):
             self.slider.setValue(int(np.abs(self.progress - epochs).argmin()))
 
     # -- drawing -----------------------------------------------------------------------------------
-    def _on_current_changed(self, entry):
+    def _on_current_changed(self, _entry):
+        self._when_shown.request()
+
+    def _show_current(self):
+        entry = self.session.current
         if self._live is not None:
             return
         model = entry.model if entry is not None else None
@@ -144,6 +150,7 @@ class LikelihoodView(QWidget):
             return
         message = "" if stored["pairs"] else "This model has no likelihood probes (train it with snapshots and pairs)."
         self._show(stored, epoch_words(model), message)
+        self._on_moment_changed(self.session.moment)  # the moment chosen while the view was hidden
 
     def _on_timer_timeout(self):
         probes = self._live

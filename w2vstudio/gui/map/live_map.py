@@ -21,6 +21,7 @@ from w2vstudio.gui.map.map_panel import AXES, MapPanel
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
+from w2vstudio.gui.widgets.when_shown import WhenShown
 
 TRAIL_COLOURS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d5a97", "#2e4057", "#e07a5f", "#3d405b")
 _MARGIN = 0.05  # of the map's size, around all the snapshots' points
@@ -54,7 +55,7 @@ class LiveMap(QWidget):
         layout.addWidget(self.map_panel, 1)
         row = QHBoxLayout()
         row.addWidget(self.timeline, 1)
-        for widget in (self._method, self._refit, self._progress, self._cancel):
+        for widget in (self._refit, self._progress, self._cancel):  # the method: the map's own box
             row.addWidget(widget)
         layout.addLayout(row)
         evolution.set_align(self.timeline.align)
@@ -67,8 +68,11 @@ class LiveMap(QWidget):
         self.timeline.trails_toggled.connect(self._on_trails_toggled)
         self.timeline.following_toggled.connect(self._on_following_toggled)
         self.map_panel.projected.connect(self._on_projected)
+        self.map_panel.configure(method=self.method)  # one method box: the map's, for its snapshots too
+        self.map_panel.method_changed.connect(self._on_map_method_changed)
         self.map_panel.word_activated.connect(self.word_activated)
         self.map_panel.pin_requested.connect(self._on_pin_requested)
+        self._when_shown = WhenShown(self, self._set_vectors)
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
         session.run_progressed.connect(self._on_run_progressed)
@@ -77,13 +81,14 @@ class LiveMap(QWidget):
         self._on_current_changed(session.current)
 
     def _build_method_row(self):
-        self._method = QComboBox()
+        self._method = QComboBox(self)
         for key, tip in trajectories.METHODS.items():
             self._method.addItem(projection.METHODS[key], key)
             self._method.setItemData(self._method.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self._method.setCurrentIndex(max(self._method.findData(settings.get("map/live_method")), 0))
         self._method.setToolTip("How the snapshots are mapped: PCA, or t-SNE (new snapshots placed into its map).")
         self._method.currentIndexChanged.connect(self._on_method_changed)
+        self._method.setVisible(False)  # kept in step with the map's box, which is the one shown
         self._refit = QToolButton(text="Re-fit", enabled=self.method == "tsne")
         self._refit.setToolTip("Draw the t-SNE map again from the latest snapshot.")
         self._refit.clicked.connect(self.refit)
@@ -136,10 +141,14 @@ class LiveMap(QWidget):
     def _show_model(self, kv: KeyedVectors | None, recorder: SnapshotRecorder | None):
         """Explore `kv`: the timeline over its snapshots (`recorder`), else a projection."""
         self._showing = recorder is not None
-        self.map_panel.set_vectors(kv, project=recorder is None)
+        self._when_shown.request()  # the words drawn, or projected, once the map is shown
         self.evolution.follow(recorder)
         if self.evolution.frames is not None:
             self._on_frames_changed(self.evolution.frames)
+
+    def _set_vectors(self):
+        entry = self._session.current
+        self.map_panel.set_vectors(None if entry is None else entry.kv, project=entry is None or entry.recorder is None)
 
     def _on_pins_changed(self, pins: list[str]):
         self._pins = list(pins)
@@ -166,7 +175,11 @@ class LiveMap(QWidget):
     def _show(self, i: int):
         frames = self.evolution.frames
         self._showing, self._stale = True, False
-        self.map_panel.show_frame(frames.vectors(i), frames.coords[i])
+        shown = frames.vectors(i)
+        self.map_panel.show_frame(shown, frames.coords[i])
+        by = "" if self.map_panel.method == AXES else f" by {projection.METHODS[self.method]}"
+        self.map_panel.set_status(f"{len(shown):,} tracked words of {shown.dim} dimensions, snapshot {i + 1} of "
+                                  f"{len(frames)} of {self._snapshots_of()}{by}")
         if frames.basis is not self._fitted:
             self._fit(frames)
         elif self.timeline.following:
@@ -175,6 +188,17 @@ class LiveMap(QWidget):
         loss = "" if math.isnan(frames.loss[i]) else f" · loss {frames.loss[i]:.4f}"
         self.timeline.caption.setText(f"Snapshot {i + 1} of {len(frames)} · epoch {frames.x[i]:.2f}{loss}")
         self._session.set_moment(None if self.timeline.following else float(frames.x[i]))
+
+    def _snapshots_of(self) -> str:
+        """Whose snapshots the timeline shows: the run in progress, or the model explored."""
+        recorder = self.evolution.recorder
+        if self._run is not None and recorder is self._run.recorder:
+            return "the run in progress"
+        entry = self._session.current
+        if entry is not None and entry.recorder is recorder:
+            return f"“{entry.name}”"
+        named = [e.name for e in self._session.entries if e.recorder is recorder]
+        return f"“{named[0]}”" if named else "the last run"
 
     def _fit(self, frames: Frames, only_to_grow: bool = False):
         """Fit the view to every snapshot's points, so that Play never rescales it; with
@@ -200,10 +224,11 @@ class LiveMap(QWidget):
             line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
             label = pg.TextItem(color=colour, fill=(255, 255, 255, 170), anchor=(0.5, 1.3))
             line.setZValue(5)
-            label.setZValue(6)
+            label.setZValue(25)  # above the word labels (5), the region names (15) and the selection (20, 21)
             plot.addItem(line)
             plot.addItem(label)
             self._trails.append((line, label))
+        self.map_panel.word_labels.set_named_elsewhere(word for word, _ in rows)  # each pinned word named once
         i = self.timeline.frame
         for k, (line, label) in enumerate(self._trails):
             line.setVisible(k < len(rows))
@@ -272,7 +297,15 @@ class LiveMap(QWidget):
         self._showing, self._fitted = False, None
         self._draw_trails()
 
+    def _on_map_method_changed(self, method: str):
+        """The map's box chose `method`: the snapshots follow where they can (PCA, t-SNE); with UMAP or
+        Axes they keep theirs (Axes: the scores in each snapshot's space)."""
+        if method in trajectories.METHODS and method != self.method:
+            self.set_method(method)
+
     def _on_method_changed(self, _index: int):
+        if self.map_panel.method in trajectories.METHODS and self.map_panel.method != self.method:
+            self.map_panel.configure(method=self.method)  # back to PCA after a cancel or a failure
         settings.put("map/live_method", self.method)
         self._refit.setEnabled(self.method == "tsne")
         self._set_busy(False)

@@ -40,7 +40,8 @@ from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.lenses.axes import axes_map
 from w2vstudio.core.map.coordinates import write_coordinates
 from w2vstudio.core.map.model import MapModel
-from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d
+from w2vstudio.core.map.labels import warm_up
+from w2vstudio.core.map.projection import MAX_POINTS, METHODS, project_2d_named
 from w2vstudio.core.support.output import check_output
 from w2vstudio.core.support.printable import printable
 from w2vstudio.core.vectors import KeyedVectors
@@ -73,6 +74,7 @@ class MapPanel(QWidget):
     projected = Signal()  # a projection finished and is shown
     pin_requested = Signal(list)  # the user asked to pin the words selected
     neighbours_shown = Signal()  # the selected word's neighbours were found and are shown
+    method_changed = Signal(str)  # the user (or `configure`) chose another method
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,6 +82,7 @@ class MapPanel(QWidget):
         self.model = MapModel()  # the points; neighbours searched in the model's vectors or a frame's
         self._selected: str | None = None
         self._neighbours: list[tuple[str, float]] = []
+        self._base_status, self._word_status = ("", False), False  # what the map shows; a word's line shown
         self._flying = False  # the view waits for the selected word's neighbours to fit them
         self._hovered: int | None = None
         self._search_neighbours = Call(self)
@@ -157,7 +160,7 @@ class MapPanel(QWidget):
         self.word_labels = WordLabels(item, self.model, self)  # words drawn as they fit, and region names
         self._words_shown = QCheckBox("Words", checked=True, toolTip="Draw the words that fit, most frequent first")
         self._words_shown.toggled.connect(self.word_labels.show_words)
-        self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most frequent words")
+        self._regions_shown = QCheckBox("Regions", toolTip="Name regions of the map by their most distinctive words (class-based TF-IDF)")
         self._regions_shown.toggled.connect(self.word_labels.show_regions)
         self._regions_shown.toggled.connect(self._on_regions_toggled)
         self.word_labels.regions_named.connect(self._on_regions_named)
@@ -234,7 +237,7 @@ class MapPanel(QWidget):
         self._pending = (self._kv.words[:n], counts, method)
         self._progress.setValue(0)
         self._set_status(f"Projecting {n:,} words by {METHODS[method]}…")
-        self._jobs.start(project_2d, self._kv.vectors[:n], method, with_task=True)
+        self._jobs.start(_projected, self._kv.vectors[:n], method, with_task=True)
         self._update_controls()
 
     def cancel(self) -> None:
@@ -255,11 +258,12 @@ class MapPanel(QWidget):
         self.progressed.emit(fraction)
 
     @Slot(object)
-    def _on_job_succeeded(self, xy: np.ndarray) -> None:
+    def _on_job_succeeded(self, result) -> None:
+        xy, axes = result
         words, counts, method = self._pending
         self.model.set_vectors(self._kv)
         self.set_coordinates(words, xy, counts)
-        self._label_axes(None)
+        self._label_axes(axes)
         self.reset_view()
         shown = f"{len(words):,} most frequent words by {METHODS[method]}"
         self._set_status(shown if self._kv is None or self._kv.ranked else unranked(
@@ -332,6 +336,7 @@ class MapPanel(QWidget):
         for side, label in zip(("bottom", "left"), labels or ("", "")):
             item.setLabel(side, html.escape(label))  # shows the axis
             item.showAxis(side, labels is not None)
+        item.layout.activate()  # the view's new size at once: what is mapped next maps to where it is drawn
 
     @property
     def method(self) -> str:
@@ -401,7 +406,7 @@ class MapPanel(QWidget):
             return False
         if word != self._selected:  # the same word (another k or frame) keeps its old ones meanwhile
             self._neighbours = []
-            self._set_status(word)
+            self._set_status(word, word=True)
         self._selected, self._flying = word, False
         self._show_selection()
         self._search_neighbours.start(self.model.neighbours, word, self._k.value())
@@ -412,7 +417,7 @@ class MapPanel(QWidget):
         self._neighbours = neighbours
         self._show_selection()
         near = ", ".join(f"{w} ({s:.2f})" for w, s in neighbours)
-        self._set_status(f"{self._selected}: {near}" if near else self._selected)
+        self._set_status(f"{self._selected}: {near}" if near else self._selected, word=True)
         if self._flying:
             self._fly()
         self.neighbours_shown.emit()
@@ -434,6 +439,8 @@ class MapPanel(QWidget):
         self._search_neighbours.stop()
         self._selected, self._neighbours, self._flying = None, [], False
         self._show_selection()
+        if self._word_status:  # the unselected word's neighbours are not left in the status line
+            self._set_status(*self._base_status)
 
     def fly_to(self, word: str) -> bool:
         """Select `word`, centre the view on it and zoom in as far as its neighbours (within
@@ -552,6 +559,7 @@ class MapPanel(QWidget):
     def _on_method_changed(self, _index: int) -> None:
         self._n.setMaximum(MAX_N[self.method])
         self.axes_form.setVisible(self.method == AXES)
+        self.method_changed.emit(self.method)
 
     @Slot(int)
     def _on_k_changed(self, _k: int) -> None:
@@ -620,9 +628,24 @@ class MapPanel(QWidget):
         for widget in (self._export_png, self._export_csv, self._search):
             widget.setEnabled(has_map)
 
-    def _set_status(self, text: str, error: bool = False) -> None:
+    def set_status(self, text: str) -> None:
+        """Say what the map shows (shown again when the selected word is unselected)."""
+        self._set_status(text)
+
+    def _set_status(self, text: str, error: bool = False, word: bool = False) -> None:
+        """`word`: the text is about the selected word, and goes with it."""
+        if not word:
+            self._base_status = (text, error)
+        self._word_status = word
         self._status.setStyleSheet("color: #b00020;" if error else "")
         self._status.setText(printable(text))
+
+
+def _projected(X: np.ndarray, method: str, task=None):
+    """`project_2d_named` on a worker, the label kernel loaded there too (its first load takes a second)."""
+    result = project_2d_named(X, method, task)
+    warm_up()
+    return result
 
 
 def _move_points(scatter: pg.ScatterPlotItem, xy: np.ndarray) -> None:

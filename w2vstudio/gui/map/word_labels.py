@@ -1,7 +1,8 @@
 """Words drawn on the map, not only dots: as many as fit without overlapping at the current zoom
 (the most frequent first; more appear as one zooms in), placed from the map model's spatial index
 for the visible region only (`core.map_labels`), again as the view or the points move; and region
-names: the layout clustered in the background, each cluster named by its most frequent words.
+names: the layout clustered in the background, each cluster named by its most distinctive words
+(class-based TF-IDF, `core.map.labels.name_regions`), the word labels kept clear of them.
 Labels are plain text from a reused pool of light items that keep their size on screen (not
 pyqtgraph TextItems: those stay for the selection's labels)."""
 
@@ -40,6 +41,7 @@ class WordLabels(QObject):
         self._region_items: list[QGraphicsSimpleTextItem] = []
         self._regions: list[Region] = []
         self._shown: list[str] = []
+        self._named_elsewhere: set[str] = set()  # words labelled by their own items (pinned words' trails)
         self._font, self._region_font = QFont(), QFont()
         self._region_font.setBold(True)
         self._region_font.setPointSizeF(self._font.pointSizeF() * 1.3)
@@ -58,7 +60,7 @@ class WordLabels(QObject):
 
     @property
     def region_names(self) -> list[str]:
-        """The names drawn on the regions (their most frequent words)."""
+        """The names drawn on the regions (their most distinctive words)."""
         return [" ".join(r.words) for r in self._regions] if self._show_regions else []
 
     def points_changed(self) -> None:
@@ -70,6 +72,13 @@ class WordLabels(QObject):
         self._schedule()
         if self._show_regions:
             self._name_regions()
+
+    def set_named_elsewhere(self, words) -> None:
+        """Leave these words unlabelled: another item names them (drawn once, never twice)."""
+        words = set(words)
+        if words != self._named_elsewhere:
+            self._named_elsewhere = words
+            self._schedule()
 
     def show_words(self, shown: bool) -> None:
         self._show_words = shown
@@ -83,6 +92,7 @@ class WordLabels(QObject):
             self._clustering.stop()
             self._regions = []
             self._draw_regions()
+            self._schedule()
 
     def _schedule(self) -> None:
         """Place the labels again soon: at most once per delay, however often asked (they follow
@@ -111,10 +121,19 @@ class WordLabels(QObject):
             (x0, x1), (y0, y1) = view.viewRange()
             px, py = view.viewPixelSize()
             scale = (1 / px if px > 0 else 1.0, 1 / py if py > 0 else 1.0)
-            chosen = place_labels(self._model.index, (x0, y0, x1, y1), scale, self._widths, self._height).tolist()
+            chosen = place_labels(self._model.index, (x0, y0, x1, y1), scale, self._widths, self._height,
+                                  reserved=self._region_boxes()).tolist()
+            if self._named_elsewhere:
+                chosen = [i for i in chosen if words[i] not in self._named_elsewhere]
         _show(self._plot, self._pool, [(words[i], *xy[i]) for i in chosen], self._font, _WORD_COLOUR, 5)
         self._shown = [words[i] for i in chosen]
         self.placed.emit()
+
+    def _region_boxes(self) -> np.ndarray:
+        """The region names' boxes (x, y, width and height in pixels): no word label goes under one."""
+        metrics = QFontMetricsF(self._region_font)
+        return np.array([(r.x, r.y, metrics.horizontalAdvance(" ".join(r.words)) + 4, metrics.height())
+                         for r in self._regions], dtype=np.float64).reshape(-1, 4)
 
     def _name_regions(self) -> None:
         self._clustering.start(name_regions, self._model.xy, self._model.words, REGIONS)
@@ -123,6 +142,7 @@ class WordLabels(QObject):
     def _on_clustering_succeeded(self, result) -> None:
         labels, self._regions = result
         self._draw_regions()
+        self.place_now()  # the words make room for the names
         self.regions_named.emit(labels, self.region_names)
 
     def _draw_regions(self) -> None:

@@ -74,8 +74,8 @@ class TrainingPlots(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.loss_plot = _plot(LOSS_TITLE, "loss")
-        self.quality_plot = _plot("Quality after each epoch", "score")
+        self.loss_plot = _plot(LOSS_TITLE, "loss (nats per prediction)", "epochs")
+        self.quality_plot = _plot("Quality after each epoch", "score", "epochs")
         self.rate_plot = _plot("Learning rate", "alpha")
         self.speed_plot = _plot("Speed", "", "epochs")
         self.speed_plot.getPlotItem().setLabel("left", "speed", units="words/s")
@@ -236,12 +236,12 @@ class TrainingPlots(QWidget):
             self.heldout_note.setVisible(len(self._heldout[0]) > 0)
             if len(self._heldout[1]):
                 y = np.concatenate([y, self._heldout[1]])
-        elif column == SPEED:
-            y = np.append(y, 0.0)
+        elif column == SPEED and len(y):
+            y = np.append(y, 0.0)  # speeds from 0: their changes in proportion
         if column in self._unscaled:
             self._unscaled.discard(column)
-            plot.setXRange(0, self._epochs, padding=0.02)
-        _fit_y(plot, y)
+            plot.setXRange(0, self._epochs, padding=0.06 if column == QUALITY else 0.02)  # the points whole
+        _fit_y(plot, y, floor=None if column == QUALITY else 0.0, empty=(0.0, 1.0))
 
     def _draw_quality(self) -> np.ndarray:
         """Draw the evaluations; all their scores."""
@@ -285,14 +285,21 @@ def _finite_points(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return x[kept], y[kept], connect
 
 
-def _fit_y(plot: pg.PlotWidget, y: np.ndarray):
-    """Make the y range hold the data, changing it only when it must (a new range repaints the axes)."""
+def _fit_y(plot: pg.PlotWidget, y: np.ndarray, floor: float | None = None,
+           empty: tuple[float, float] | None = None):
+    """Make the y range hold the data, changing it only when it must (a new range repaints the axes);
+    never below `floor` (a loss, a rate, a speed is not negative); `empty`: the range without data."""
     finite = y[np.isfinite(y)]
     if not len(finite):
+        if empty is not None:
+            plot.setYRange(*empty, padding=0)
         return
     low, high = float(finite.min()), float(finite.max())
+    if floor is not None:
+        low, high = max(low, floor), max(high, floor)
     shown_low, shown_high = plot.getPlotItem().getViewBox().viewRange()[1]
     if shown_low <= low and high <= shown_high and high - low >= 0.5 * (shown_high - shown_low):
         return
     pad = 0.15 * ((high - low) or abs(high) or 1.0)
-    plot.setYRange(low - pad, high + pad, padding=0)
+    bottom = low - pad if floor is None else max(floor, low - pad)
+    plot.setYRange(bottom, high + pad, padding=0)

@@ -27,6 +27,7 @@ from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
 from w2vstudio.gui.train.runs_form import RunsForm
 from w2vstudio.gui.train.watch_form import WatchForm
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.workers import Call
 
 REFRESH_MS = 100  # plots and progress are redrawn at most this often
@@ -137,6 +138,7 @@ class TrainPanel(QWidget):
         self._layout(corpus_view)
         self._update_actions()
         self.plots.moment_clicked.connect(self._on_plots_moment_clicked)
+        self._when_shown = WhenShown(self, self._show_current_history)
         session.current_changed.connect(self._on_current_changed)
         session.moment_changed.connect(self.plots.set_marker)
         session.corpus_changed.connect(self._on_corpus_changed)
@@ -352,7 +354,11 @@ class TrainPanel(QWidget):
             self.splitter.restoreState(state)
 
     # -- display -------------------------------------------------------------------------------------
-    def _on_current_changed(self, entry: Entry | None):
+    def _on_current_changed(self, _entry: Entry | None):
+        self._when_shown.request()
+
+    def _show_current_history(self):
+        entry = self._session.current
         self.show_history(None if entry is None else entry.model)
 
     def show_history(self, model: Model | None):
@@ -368,7 +374,7 @@ class TrainPanel(QWidget):
             self.stats.setText(" ")
         else:
             loss = f", last epoch loss {model.epoch_losses[-1]:.4f}" if model.epoch_losses else ""
-            self.stats.setText(f"Plotted: the model explored, {model.epochs_trained} epochs trained{loss}")
+            self.stats.setText(f"Plotted: the model explored, {epochs_text(model.epochs_trained)} trained{loss}")
 
 
     def _draw_progress(self):
@@ -438,7 +444,7 @@ class TrainPanel(QWidget):
                                     f"{duration(result.seconds)}{loss}")
         else:
             self.progress.setValue(1000)
-            self.progress.setFormat(f"Done: {result.epochs} epochs in {duration(result.seconds)}{loss}")
+            self.progress.setFormat(f"Done: {epochs_text(result.epochs)} in {duration(result.seconds)}{loss}")
         if result.words_done == 0:
             self._session.show_current_again()  # the probes and the map leave the run
         else:
@@ -490,3 +496,8 @@ class TrainPanel(QWidget):
         else:  # the reading failed or was cancelled
             self.progress.setFormat("Ready")
             self._update_actions()
+
+
+def epochs_text(n: int) -> str:
+    """"1 epoch", "2 epochs"."""
+    return f"{n:,} epoch{'' if n == 1 else 's'}"

@@ -13,6 +13,7 @@ from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.stability_view import StabilityView
 from w2vstudio.gui.widgets.completion import WordCompleter
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.workers import Refresher
 
 ANALOGY_HINT = "a is to b as c is to the expected word: watch its answer as the model learns."
@@ -72,6 +73,7 @@ class ProbesPanel(QWidget):
         self.stability = StabilityView()
         self.stability.word_activated.connect(self.word_activated)
         self._layout(pin_button, watch_button)
+        self._when_shown = WhenShown(self, self.refresh)
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
         session.probe_changed.connect(self._on_probe_changed)
@@ -137,7 +139,7 @@ class ProbesPanel(QWidget):
         self.completer.set_words(None if kv is None else kv.words)
         self.source_label.setText("Probing the model explored." if kv is not None else
                                   "Train a model or open vectors: pinned words show their neighbours here.")
-        self.refresh()
+        self._when_shown.request()
 
     def _on_run_progressed(self, run):
         self._run = run
@@ -170,7 +172,7 @@ class ProbesPanel(QWidget):
         self.pins_list.clear()
         self.pins_list.addItems(self._pins)
         self.unpin_button.setEnabled(bool(self._pins))
-        self.refresh()
+        self._when_shown.request()
 
     def _on_probe_changed(self, probe: AnalogyProbe | None):
         self._analogy = probe

@@ -7,20 +7,21 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QStyleOptionViewItem, QTableView
 
 BAR_ROLE = Qt.ItemDataRole.UserRole + 1  # fraction 0..1 of the cell to fill with a bar
+_FOOT = 0.15  # the lowest score's bar: this share of the span below it, so that it shows
 _BAR_COLOUR = QColor(70, 130, 220, 90)
 
 
 class ScoredWordsModel(QAbstractTableModel):
-    """Rows of (word, score, count); bars show the score as a share of `bar_scale` (or the best).
-    Rows of an ensemble (word, mean, count, sd, agreement, runs) add an "agreement" column whose bar
-    is agreement / runs, and show the score as mean ± sd."""
+    """Rows of (word, score, count); bars span the rows' scores, from a little below the lowest to the
+    highest (cosines of 0.84 and 0.88 differ visibly), the range said in the score's header. Rows of
+    an ensemble (word, mean, count, sd, agreement, runs) add an "agreement" column whose bar is
+    agreement / runs, and show the score as mean ± sd."""
 
     def __init__(self, score_name: str = "cosine", bar_scale: float | None = 1.0, parent=None):
         super().__init__(parent)
-        self._headers = ("word", score_name, "count")
+        self._name = score_name
         self._rows: list[tuple[str, float, int | None]] = []
-        self._bar_scale = bar_scale
-        self._scale = 1.0
+        self._low, self._high = 0.0, 1.0  # the scores at an empty and at a full bar
         self.runs = 1  # an ensemble's rows: its runs
 
     def set_rows(self, rows: list[tuple[str, float, int | None]]):
@@ -28,15 +29,29 @@ class ScoredWordsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.runs = max((r[5] for r in self._rows if len(r) > 5), default=1)
-        best = max((r[1] for r in self._rows), default=1.0)
-        self._scale = self._bar_scale or (best if best > 0 else 1.0)
+        scores = [r[1] for r in self._rows]
+        high, low = max(scores, default=1.0), min(scores, default=0.0)
+        span = (high - low) or abs(high) or 1.0
+        self._low, self._high = low - _FOOT * span, high
         self.endResetModel()
-
-    def set_score_name(self, name: str, bar_scale: float | None):
-        """Rename the score column; `bar_scale` None scales bars to the best score."""
-        self._headers = ("word", name, "count")
-        self._bar_scale = bar_scale
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
+
+    def set_score_name(self, name: str, bar_scale: float | None = None):
+        """Rename the score column."""
+        self._name = name
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, 1)
+
+    @property
+    def bar_range(self) -> tuple[float, float]:
+        """The scores of the rows shown: (lowest, highest), the bars' span."""
+        scores = [r[1] for r in self._rows]
+        return (min(scores), max(scores)) if scores else (0.0, 0.0)
+
+    def score_header(self) -> str:
+        if len(self._rows) < 2:
+            return self._name
+        low, high = self.bar_range
+        return f"{self._name} (bars {low:.3f} to {high:.3f})"
 
     def word(self, row: int) -> str:
         return self._rows[row][0]
@@ -49,7 +64,7 @@ class ScoredWordsModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if section < 3 else f"agreement (of {self.runs} runs)"
+            return ("word", self.score_header(), "count")[section] if section < 3 else f"agreement (of {self.runs} runs)"
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
@@ -66,7 +81,8 @@ class ScoredWordsModel(QAbstractTableModel):
             agreement = f"{row[4]}/{row[5]}" if agreed else "1/1"
             return (word, shown, "" if count is None else f"{count:,}", agreement)[column]
         if role == BAR_ROLE and column == 1:
-            return min(max(score / self._scale, 0.0), 1.0)
+            span = self._high - self._low
+            return min(max((score - self._low) / span, 0.0), 1.0) if span > 0 else 1.0
         if role == BAR_ROLE and column == 3:
             return row[4] / row[5] if agreed else 1.0
         if role == Qt.ItemDataRole.ToolTipRole and column == 3 and agreed:
