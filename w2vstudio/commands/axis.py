@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from w2vstudio.core.files.sparkfiles import unranked_warning
 from w2vstudio.core.files.vectorfiles import load_vectors
@@ -14,6 +13,7 @@ from w2vstudio.core.lenses.axes import (
     poles_across,
     scores_across,
 )
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.printable import say
 
 
@@ -59,8 +59,8 @@ def run(args) -> int:
                   + list(zip(high.words, high.mean.tolist(), high.sd.tolist()))[::-1])  # --from end to --to end
         runs = low.runs
     if args.json:
-        print(json.dumps({"runs": runs, "words": [{"word": w, "score": s, "sd": d} for w, s, d in ranked]},
-                         ensure_ascii=False))
+        print(jsonsafe.dumps({"runs": runs, "words": [{"word": w, "score": s, "sd": d} for w, s, d in ranked]},
+                             ensure_ascii=False))
         return 0
     print(f"axis {axis.label} (score > 0: toward {'+'.join(axis.target)})"
           + (f"; mean ± sd over {runs} runs" if runs > 1 else ""))

@@ -9,12 +9,12 @@ vector alone (outside what CBOW was trained on).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.commands.inside_common import load_for_inside, positive
 from w2vstudio.core.corpus.files import words as split_words
 from w2vstudio.core.errors import W2VError
@@ -73,7 +73,7 @@ def run(args) -> int:
         step = Step(model, [kv.index(w) for w in inputs], output_id, seed=args.seed)
     result = _result(step, inputs, output[0], args.topn, context)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(jsonsafe.dumps(result, ensure_ascii=False))
     else:
         _print(result)
     return 0
