@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"w2vstudio: error: {exc.strerror or exc}{where}")
         return 1
     except MemoryError:
-        say("w2vstudio: error: not enough memory for this; try a smaller corpus, vocabulary or dimension")
+        say(f"w2vstudio: error: {args.command or 'w2vstudio'}: not enough memory; lower the flags that size "
+            "its arrays (such as --dim, --max-vocab, --limit, --max) or give it smaller files")
         return 1
     except (KeyboardInterrupt, Terminated, SystemError) as exc:
         stop = _stopped_by(exc)

@@ -98,3 +98,32 @@ def test_a_model_that_tracked_no_word_maps_without_errors(qtbot, window, watched
         qtbot.wait(20)
     qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
     assert w.errors == [] and w.live_map.map_panel.words == []
+
+
+def test_tooltips_and_labels_show_names_literally(qtbot, tmp_path):
+    """A corpus file named `<b>x</b>.txt` and a word `<i>w</i>` show as typed, never as rich text."""
+    from PySide6.QtGui import QColor, QTextDocument
+
+    from w2vstudio.gui.map.legend import RegionLegend
+    from w2vstudio.gui.studio_session import StudioSession
+    from w2vstudio.gui.train.corpus_panel import CorpusPanel
+
+    def shown(tip: str) -> str:  # what a tooltip displays
+        doc = QTextDocument()
+        doc.setHtml(tip) if Qt.mightBeRichText(tip) else doc.setPlainText(tip)
+        return doc.toPlainText()
+
+    name = tmp_path / "<b>x<" / "b>.txt"  # a "/" cannot be in a file name: the path ends <b>x</b>.txt
+    name.parent.mkdir()
+    name.write_text("a b c\n")
+    panel = CorpusPanel(StudioSession(), [])
+    qtbot.addWidget(panel)
+    panel.set_paths([name], scan=False)
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() == 1, timeout=TIMEOUT)
+    assert shown(panel.tree.topLevelItem(0).toolTip(0)) == str(name)
+    assert panel.summary.textFormat() == Qt.TextFormat.PlainText
+
+    legend = RegionLegend()
+    qtbot.addWidget(legend)
+    legend.set_regions(["<i>w</i>"], [QColor("red")])
+    assert shown(legend.item(0).toolTip()) == "<i>w</i>"

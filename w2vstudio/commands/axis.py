@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from w2vstudio.core.lenses.axes import (
     poles_across,
     scores_across,
 )
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.printable import say
 
 
@@ -75,9 +75,9 @@ def run(args) -> int:
     spread = float(np.mean([b.sd for b in bases]))
     percentiles = np.mean([b.percentiles(scored) for b, scored in zip(bases, per_run)], axis=0).tolist()
     if args.json:
-        print(json.dumps({"runs": runs, "baseline": {"mean": mean, "sd": spread}, "centred": args.centre,
-                          "words": [{"word": w, "score": s, "sd": d, "percentile": p}
-                                    for (w, s, d), p in zip(ranked, percentiles)]}, ensure_ascii=False))
+        print(jsonsafe.dumps({"runs": runs, "baseline": {"mean": mean, "sd": spread}, "centred": args.centre,
+                              "words": [{"word": w, "score": s, "sd": d, "percentile": p}
+                                        for (w, s, d), p in zip(ranked, percentiles)]}, ensure_ascii=False))
         return 0
     print(f"axis {axis.label} (score > 0: toward {'+'.join(axis.target)})"
           + (f"; mean ± sd over {runs} runs" if runs > 1 else ""))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from w2vstudio.commands.arguments import positive
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.explore.change import DEFAULT_TOP, change, write_aligned
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.explore.weat import read_word_list
@@ -49,8 +49,8 @@ def run(args) -> int:
         written = write_aligned(models, result, args.aligned_out, names, args.aligned_format)
     ranked = result.ranked(args.top)
     if args.json:
-        print(json.dumps({"words": ranked, "shared": len(result.words), "anchors": result.anchors,
-                          "aligned": [str(p) for p in written]}, ensure_ascii=False))
+        print(jsonsafe.dumps({"words": ranked, "shared": len(result.words), "anchors": result.anchors,
+                              "aligned": [str(p) for p in written]}, ensure_ascii=False))
         return 0
     print(f"{len(result.words):,} shared words ranked, aligned on {result.anchors:,} anchors")
     width = max([len(r["word"]) for r in ranked] + [4])

@@ -5,11 +5,11 @@ With `--json` the last line of stdout is one JSON object; otherwise readable tab
 from __future__ import annotations
 
 import argparse
-import json
 import math
 
 from w2vstudio.commands.arguments import positive
 from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore import agreement
 from w2vstudio.core.files.ensemble import Ensemble
@@ -125,7 +125,7 @@ def _print_agreed(found: agreement.AgreedList, query: list[dict], as_json: bool,
         answer = {"query": query, "runs": found.runs,
                   "results": [{"word": r.word, "score": r.score, "agreement": r.agreement, sd_key: r.sd}
                               for r in found.results], **(extra or {})}
-        print(json.dumps(answer, ensure_ascii=False))
+        print(jsonsafe.dumps(answer, ensure_ascii=False))
         return
     for term in query:
         if term["built_from_ngrams"]:
@@ -160,7 +160,7 @@ def _eval(args) -> int:
             "analogy": analogy.to_dict() if analogy else None,
             "pairs": {f: score.to_dict() for f, score in pairs.items()},
         }
-        print(json.dumps(result, ensure_ascii=False))
+        print(jsonsafe.dumps(result, ensure_ascii=False))
         return 0
     if analogy is not None:
         print(f"Analogies: {analogies} (top {restrict or len(kv)} words)")

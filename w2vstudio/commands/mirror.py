@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from w2vstudio.commands.arguments import positive
 from w2vstudio.commands.inside_common import load_for_inside
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.mirror import DEFAULT_MAX, DEFAULT_TOP, mirror
 from w2vstudio.core.run import CORPUS
+from w2vstudio.core.support import jsonsafe
 
 
 def add_parser(subparsers) -> None:
@@ -45,7 +44,7 @@ def run(args) -> int:
                        "give it with --corpus PATH")
     found = mirror(model, list(paths), args.word, args.top, not args.no_subsampling, args.max)
     if args.json:
-        print(json.dumps(found.to_dict(), ensure_ascii=False))
+        print(jsonsafe.dumps(found.to_dict(), ensure_ascii=False))
         return 0
     weighing = "reduced-window weights" + (" × subsampling's keep probabilities" if found.subsampling else "")
     print(f'"{found.word}": {found.occurrences:,} occurrences counted ({weighing})'

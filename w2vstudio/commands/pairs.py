@@ -6,11 +6,10 @@ model trained here (it has counts): our kernel's rows, drawn with the model's ta
 
 from __future__ import annotations
 
-import json
-
 from w2vstudio.commands.arguments import positive
 from w2vstudio.commands.inside_common import load_for_inside
 from w2vstudio.core.inside.samples import make_samples
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.printable import say
 
 
@@ -38,7 +37,7 @@ def run(args) -> int:
                 "the samples are the seeds' tables")
     result = make_samples(args.text, args.window, args.sg, model, args.seed)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False))
+        print(jsonsafe.dumps(result.to_json(), ensure_ascii=False))
         return 0
     print("tokens: " + " ".join(_token(t) for t in result.tokens))
     print(f"{'skip-gram' if result.sg else 'CBOW'}, window {result.window}: {result.direction}")

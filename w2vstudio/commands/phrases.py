@@ -3,14 +3,11 @@ every pair scoring above the threshold in one pass (with `--phrase-passes K`, th
 
 from __future__ import annotations
 
-import json
-import sys
-
 from w2vstudio.core.corpus import phrases
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.params import BY_NAME, TrainParams
-from w2vstudio.core.support.jsonsafe import json_safe
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.printable import printable
 
 FLAGS = ("phrase_threshold", "phrase_min_count", "phrase_passes", "phrase_npmi", "phrase_connectors")
@@ -48,8 +45,7 @@ def _phrases(args) -> int:
     if args.top is not None:
         found = found[:args.top]
     if args.json:
-        json.dump(json_safe([{"phrase": p.token, "count": p.count, "score": p.score} for p in found]), sys.stdout)
-        print()
+        print(jsonsafe.dumps([{"phrase": p.token, "count": p.count, "score": p.score} for p in found]))
     else:
         for p in found:
             print(f"{printable(p.token)}\t{p.count}\t{p.score:.6g}")  # a word may hold control characters

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
 
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
 from w2vstudio.core.files.ensemble import first_run
@@ -50,7 +50,7 @@ def run(args) -> int:
                        "give it with --corpus PATH")
     found = senses(model, paths, args.word, args.max, args.k)
     if args.json:
-        print(json.dumps(found.to_dict(), ensure_ascii=False))
+        print(jsonsafe.dumps(found.to_dict(), ensure_ascii=False))
         return 0
     print(f'"{found.word}": {found.occurrences} occurrences; {found.verdict()}')
     for i, sense in enumerate(found.senses, 1):

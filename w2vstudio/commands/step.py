@@ -9,7 +9,6 @@ vector alone (outside what CBOW was trained on).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import numpy as np
 
 from w2vstudio.commands.arguments import positive
 from w2vstudio.commands.inside_common import load_for_inside
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.corpus.files import words as split_words
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.windows import DEFAULT_CAP, corpus_windows
@@ -74,7 +74,7 @@ def run(args) -> int:
         step = Step(model, [kv.index(w) for w in inputs], output_id, seed=args.seed)
     result = _result(step, inputs, output[0], args.topn, context)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(jsonsafe.dumps(result, ensure_ascii=False))
     else:
         _print(result)
     return 0

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from w2vstudio.commands.arguments import positive
+from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.weat import BUNDLED, DEFAULT_PERMUTATIONS, ROLES, bundled_lists, read_word_list, weat
 from w2vstudio.core.files.vectorfiles import load_vectors
@@ -42,7 +41,7 @@ def run(args) -> int:
     kv = load_vectors(args.vectors)
     result = weat(kv, *lists, permutations=args.permutations, seed=args.seed)
     if args.json:
-        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        print(jsonsafe.dumps(result.to_dict(), ensure_ascii=False))
         return 0
     how = "exact, all" if result.exact else "random"
     print(f"effect size d = {result.effect_size:+.3f}")

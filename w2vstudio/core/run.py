@@ -74,12 +74,14 @@ class RunResult:
 
 
 def check_memory(params: TrainParams, vocab_size: int) -> None:
-    """Refuse, in one sentence, a model whose weights would not fit in the memory available."""
+    """Refuse, in one line naming the flags that size them (and their values), weights beyond the
+    memory available."""
     need, free = memory_needed(params, vocab_size), available_memory()
     if free is not None and need > free:
+        cap = f"--max-vocab {params.max_vocab:,}" if params.max_vocab else "no --max-vocab"
         raise W2VError(f"a model of {vocab_size:,} words x {params.dim:,} dimensions needs {size_text(need)} of "
-                       f"memory for its weights, {size_text(free)} is available; lower --dim or the vocabulary "
-                       "(--min-count, --max-vocab)")
+                       f"memory for its weights, {size_text(free)} is available; lower --dim {params.dim:,} or the "
+                       f"vocabulary (--min-count {params.min_count:,}, {cap})")
 
 
 class TrainingRun:

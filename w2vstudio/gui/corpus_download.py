@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from w2vstudio.core.corpus import download
+from w2vstudio.core.support.printable import verbatim_html
 from w2vstudio.gui.workers import Call
 from w2vstudio.core.support.task import Task
 
@@ -41,7 +42,7 @@ class GetCorpusDialog(QDialog):
             cached = download.cached(corpus)
             item = QListWidgetItem(f"{corpus.title}: {corpus.words}, {_size(corpus.size)}"
                                    f"{' (downloaded)' if cached else ''}\nLicence: {corpus.licence}")
-            item.setToolTip(f"{corpus.description}\nLicence: {corpus.licence}\nSource: {corpus.source}")
+            item.setToolTip(verbatim_html(f"{corpus.description}\nLicence: {corpus.licence}\nSource: {corpus.source}"))
             self._list.addItem(item)
         self._list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         frame = 2 * self._list.frameWidth()

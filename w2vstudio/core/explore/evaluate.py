@@ -21,6 +21,7 @@ import numpy as np
 
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.kernels.scoring import analogy_scores
+from w2vstudio.core.support.memory import check_available
 from w2vstudio.core.support.opener import check_regular, open_input
 from w2vstudio.core.vectors import KeyedVectors, top_k
 from w2vstudio.resources import ANALOGIES, WORDSIM
@@ -255,6 +256,8 @@ def _solve(kv: KeyedVectors, rows: np.ndarray, canon: np.ndarray, restrict_vocab
     over for the next of gensim's five best."""
     hits = np.zeros(len(rows), dtype=bool)
     width = kv._limit(restrict_vocab)
+    check_available(4 * width * (3 * max(3, _BUDGET // max(width, 1)) + _SCORED),
+                    f"eval's score matrix for --restrict {width:,} words")
     for chunk in _chunks(rows[:, :3], max(3, _BUDGET // max(width, 1))):
         inputs = rows[chunk, :3]
         distinct, where = np.unique(inputs, return_inverse=True)

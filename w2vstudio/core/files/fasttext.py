@@ -216,7 +216,7 @@ class _ModelFile:
 
 class NgramRows:
     """The n-gram bucket rows of a fastText model, read from its file when asked: `rows[ids]` for
-    an array of ids, in runs of neighbouring rows."""
+    an array of ids, in runs of neighbouring rows; a row holding NaN or infinity is a `FormatError`."""
 
     def __init__(self, file: _ModelFile, offset: int, count: int, dim: int):
         self.file, self.offset, self.count, self.dim = file, offset, count, dim
@@ -240,7 +240,12 @@ class NgramRows:
             low, high = int(wanted[run[0]]), int(wanted[run[-1]])
             block = np.empty((high - low + 1, self.dim), dtype="<f4")
             self.file.read_into(self.offset + low * row_bytes, block)
-            out[order[run]] = block[wanted[run] - low]
+            rows = block[wanted[run] - low]
+            bad = ~np.isfinite(rows).all(axis=1)
+            if bad.any():
+                raise FormatError(f"{self.file.path}: the n-gram bucket row {int(wanted[run][bad.argmax()]):,} "
+                                  "holds NaN or infinite values (a damaged file?)")
+            out[order[run]] = rows
         return out
 
 

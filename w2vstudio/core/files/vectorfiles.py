@@ -33,6 +33,7 @@ from w2vstudio.core.errors import ForeignFile, FormatError, W2VError
 from w2vstudio.core.files import ensemble, fasttext
 from w2vstudio.core.support.memory import checked_empty
 from w2vstudio.core.support.opener import MAX_LINE, open_input
+from w2vstudio.core.support.printable import printable
 from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, number_values, record_values, vectors_kind
 from w2vstudio.core.files import sparkfiles as spark_files
 from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary_records
@@ -46,7 +47,7 @@ WRITE_FORMATS = ("bin", "txt", "tsv", "model")
 
 _CHUNK = 1 << 24  # bytes read at a time
 _HEAD = 1 << 20  # bytes looked at to detect a format
-_MAX_WORD = 1 << 16  # longest word (bytes) in a binary file before it is called malformed
+_MAX_WORD = 1 << 16  # longest word (bytes) the readers take and the writer writes
 _MAX_ROW = 1 << 26  # longest line of text vectors (bytes): some four million values
 _CANCEL_ROWS = 4096  # rows loaded between two looks at the task
 _CANCELLED = "loading the vectors was cancelled"
@@ -232,7 +233,7 @@ def _read_binary(path, limit, task, bad) -> tuple[list[str], np.ndarray]:
                 task.check(_CANCELLED)
                 i0 = len(words)
                 found, pos, used, status = binary_records(
-                    array, pos, 4 * dim, _MAX_WORD, rows, i0, min(n, i0 + _CANCEL_ROWS), arena, starts)
+                    array, pos, 4 * dim, _MAX_WORD + 1, rows, i0, min(n, i0 + _CANCEL_ROWS), arena, starts)
                 if status == BINARY_NO_WORD:
                     _fail(path, f"byte offset {base + pos}", "no word ends here: not a word2vec binary file")
                 if status == BINARY_MALFORMED:
@@ -365,7 +366,8 @@ def input_files(path: str | Path) -> list[Path]:
 
 
 def _read_metadata(path: Path, n: int) -> tuple[list[str], np.ndarray | None]:
-    """Words (and counts, given a `count` column) of the first n rows; row numbers if absent."""
+    """Words (and counts, given a `count` column: whole numbers, none negative) of the first n
+    rows; row numbers if absent."""
     if not path.exists():
         return [str(i) for i in range(n)], None
     lines = []
@@ -398,6 +400,8 @@ def _read_metadata(path: Path, n: int) -> tuple[list[str], np.ndarray | None]:
             counts[k] = int(row[c])
         except (ValueError, OverflowError):
             _fail(path, f"line {first_no + k}", f"the count {row[c]!r} is not a whole number")
+        if counts[k] < 0:
+            _fail(path, f"line {first_no + k}", f"the count {counts[k]} is negative")
     return words, counts
 
 
@@ -422,16 +426,29 @@ def save_vectors(kv: KeyedVectors, path: str | Path, fmt: str) -> None:
             (_write_binary if fmt == "bin" else _write_text)(kv, f)
 
 
+def word_fault(word: str, fmt: str) -> str | None:
+    """Why the readers would refuse `word` in a file of format `fmt` ("bin", "txt", "tsv",
+    "model"), None if they would take it: empty (all but model), a separator in it, or longer than
+    `_MAX_WORD` bytes (the binary reader's limit, kept in every format)."""
+    if not word and fmt != "model":
+        return "is empty"
+    if any(ch in word for ch in _FORBIDDEN[fmt]):
+        return f"holds a character the {fmt} format uses as a separator"
+    if len(word) * 4 > _MAX_WORD and len(word.encode("utf-8", "surrogateescape")) > _MAX_WORD:
+        return f"is longer than {_MAX_WORD:,} bytes, the most a word may hold"
+    return None
+
+
 def _check_words(words: list[str], fmt: str) -> None:
-    """Refuse words the format cannot hold: empty (text formats) or with a separator in them."""
+    """Refuse, before anything is written, a word the reader would refuse, naming its index."""
     bad = _FORBIDDEN[fmt]
-
-    def unfit(word: str) -> bool:
-        return (not word and fmt != "model") or any(ch in word for ch in bad)
-
-    if any(ch in "\x00".join(words) for ch in bad) or (fmt != "model" and "" in words):
-        word = next(w for w in words if unfit(w))
-        raise W2VError(f"the word {word!r} cannot be written in the {fmt} format")
+    joined = "\x00".join(words)
+    if any(ch in joined for ch in bad) or (fmt != "model" and "" in words) or any(
+            len(w) * 4 > _MAX_WORD for w in words):
+        for i, word in enumerate(words):
+            if (fault := word_fault(word, fmt)) is not None:
+                raise W2VError(f"the word {printable(word[:40])}{'…' if len(word) > 40 else ''} "
+                               f"(number {i:,}) {fault}: it cannot be written in the {fmt} format")
 
 
 def _write_binary(kv: KeyedVectors, f) -> None:

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from w2vstudio.core.support.memory import check_available
+
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
 from w2vstudio.core.support.task import Task
@@ -110,6 +112,8 @@ class _Reservoir:
         if n <= have:
             return
         rows = min(self.size, max(n, 2 * have, 64)) - have
+        check_available(rows * 8 * 4 * self.window,
+                        f"senses --max {self.size:,}: {have + rows:,} occurrences kept")
         self.contexts = np.concatenate([self.contexts, np.full((rows, 2 * self.window), -1, np.int64)])
         self.weights = np.concatenate([self.weights, np.zeros((rows, 2 * self.window))])
         self.lines += [""] * rows

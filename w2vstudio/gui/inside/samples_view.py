@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDia
                                QListView, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSpinBox,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from w2vstudio.core.support.printable import verbatim_html
 from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.lines import random_line
@@ -201,7 +202,7 @@ class SamplesView(QWidget):
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 0:
-                    item.setToolTip(text)
+                    item.setToolTip(verbatim_html(text))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnToContents(0)
         self.table.setColumnWidth(0, min(self.table.columnWidth(0), max(160, self.table.viewport().width() // 2)))

@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QWidget
 
+from w2vstudio.core.support.printable import verbatim_html
+
 _WIDTH, _HEIGHT = 120, 10
 
 
@@ -65,7 +67,7 @@ class RegionLegend(QListWidget):
             swatch = QPixmap(12, 12)
             swatch.fill(colour)
             item = QListWidgetItem(QIcon(swatch), name)
-            item.setToolTip(name)
+            item.setToolTip(verbatim_html(name))
             self.addItem(item)
         self.setFixedHeight(sum(self.sizeHintForRow(i) for i in range(self.count())) + 2 * self.frameWidth())
         self.setVisible(bool(names))
