@@ -15,7 +15,7 @@ from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
 
 _STILL, _LEAP, _CHOSEN = pg.mkPen("#5d7ea8", width=1.5), pg.mkPen("#e8606f", width=2.5), pg.mkPen("#ffb000", width=5)
-_TEXT = "#e0e0e0"
+_TEXT = "#333333"  # the plots' foreground on their white background
 
 
 def neighbour_leaps(found: Mirror) -> set[str]:

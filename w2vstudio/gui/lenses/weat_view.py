@@ -90,7 +90,7 @@ class WeatView(QWidget):
         counts, edges = np.histogram(result.distribution, bins=50)
         self.plot.addItem(pg.PlotDataItem(edges, counts, stepMode="center", fillLevel=0, brush="#3066be80"))
         self.plot.addItem(pg.InfiniteLine(result.statistic, pen=pg.mkPen("#d1495b", width=2),
-                                          label="observed", labelOpts={"position": 0.9}))
+                                          label="observed", labelOpts={"position": 0.9, "color": "#d1495b"}))
 
     def _on_call_failed(self, message: str):
         self.run_button.setEnabled(self.session.current is not None)

@@ -119,4 +119,6 @@ def scored_words_view(model: ScoredWordsModel, parent=None) -> QTableView:
     header.resizeSection(0, 240)
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    # an ensemble's agreement column appears with its rows: wide enough for its header
+    model.modelReset.connect(lambda: view.resizeColumnToContents(3) if model.columnCount() > 3 else None)
     return view

@@ -1,0 +1,146 @@
+"""The README's pictures of the views that read a saved model: one view per run, at 1280×800.
+
+Run under an X server at 1280×800, e.g.:
+    xvfb-run -s "-screen 0 1280x800x24" python tools/screenshot_lenses.py VIEW OUT.png MODEL [MODEL2]
+VIEW is one of:
+    neighbours  the Neighbours tab on "france" (MODEL: an ensemble, `train --runs 3`, for its agreement bars)
+    weat        Lenses ▸ WEAT, the flowers/insects test
+    change      the Change tab, MODEL against MODEL2, the words that moved most
+    senses      Lenses ▸ Senses, "java" (the model must name its corpus)
+    axes        Lenses ▸ Axes, he → she and poor → rich with doctor nurse engineer (and the baseline where
+                the view has one), and the corpus evidence for "nurse"
+    mirror      Lenses ▸ Mirror, "united" (the model must name its corpus)
+The models are opened as a user would, through MainWindow.open_paths, and each view is driven through
+its public methods (a few splitters and plot ranges set so that nothing is cut off); the window is
+saved once the view has its result, as a 256-colour PNG where the full-colour one passes 250 KB. Settings go to a temporary
+folder, so the user's own are untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+VIEWS = ("neighbours", "weat", "change", "senses", "axes", "mirror")
+
+
+def main() -> int:
+    if len(sys.argv) < 4 or sys.argv[1] not in VIEWS:
+        print(__doc__)
+        return 2
+    view, out, models = sys.argv[1], sys.argv[2], sys.argv[3:]
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-shot-")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from w2vstudio.gui.main_window import MainWindow
+
+    app = QApplication(sys.argv)
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.move(0, 0)
+    window.show()
+
+    def pause(ms: int):
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def until(done, seconds: float = 900):
+        end = time.monotonic() + seconds
+        while not done() and time.monotonic() < end:
+            pause(200)
+        if not done():
+            print("gave up waiting", file=sys.stderr)
+
+    pause(300)
+    if window.height() > 800:  # an Axes view whose word box asks for more than the laptop screen has
+        print(f"the window needs {window.height()} pixels: the Axes view's word box set to 40", file=sys.stderr)
+        window.lenses_panel.axes_view.words.setMaximumHeight(40)
+        window.resize(1280, 800)
+    session = window.session
+    for path in models:  # one at a time: each joins the session as the model explored
+        before = len(session.entries)
+        window.open_paths([path])
+        until(lambda before=before: len(session.entries) > before, 600)
+        pause(500)
+    lenses = window.lenses_panel
+
+    if view == "neighbours":
+        window.tabs.setCurrentWidget(window.neighbours_panel)
+        window.neighbours_panel.search("france")
+        pause(3000)
+        window.word_dock.hide()  # its lines would come from the session's corpus, not the model's
+    elif view == "weat":
+        window.tabs.setCurrentWidget(lenses)
+        lenses.setCurrentWidget(lenses.weat_view)
+        w = lenses.weat_view
+        w.test.setCurrentText("flowers-insects")
+        w.run()
+        until(lambda: not w.busy and w.result is not None)
+    elif view == "change":
+        panel = window.change_panel
+        window.tabs.setCurrentWidget(panel)
+        panel.first.setCurrentIndex(0)
+        panel.second.setCurrentIndex(1)
+        panel.rank()
+        until(lambda: not panel.busy and panel.result is not None)
+        from PySide6.QtWidgets import QSplitter
+        panel.view.horizontalHeader().resizeSection(0, 120)  # the list narrow enough to show its z column
+        panel.findChild(QSplitter).setSizes([360, 260, 660])
+        box = panel.plot.getViewBox()  # room on the right for the labels, which start at their points
+        (x0, x1), _ = box.viewRange()
+        box.setXRange(x0, x1 + 0.18 * (x1 - x0), padding=0)
+    elif view == "senses":
+        window.tabs.setCurrentWidget(lenses)
+        lenses.setCurrentWidget(lenses.senses_view)
+        s = lenses.senses_view
+        s.word.setText("java")
+        s.split()
+        until(lambda: not s.busy and s.result is not None)
+        from PySide6.QtWidgets import QSplitter
+        s.findChild(QSplitter).setSizes([560, 700])  # the senses' names read further
+    elif view == "axes":
+        window.tabs.setCurrentWidget(lenses)
+        lenses.setCurrentWidget(lenses.axes_view)
+        a = lenses.axes_view
+        a.words.setPlainText("doctor nurse engineer")
+        a.words.setMaximumHeight(40)  # three words need one line
+        a.refresh()
+        pause(1000)
+        until(lambda: not a.busy)
+        a.evidence_word.setText("nurse")
+        a.find_evidence()
+        until(lambda: not a.busy)
+        a.ranked.parent().setSizes([290, 0, 230])  # no plot over training: this model kept no snapshots
+        box = a.scatter_plot.getViewBox()  # room on the right for the labels, which start at their points
+        (x0, x1), _ = box.viewRange()
+        box.setXRange(x0, x1 + 0.2 * (x1 - x0), padding=0)
+    elif view == "mirror":
+        window.tabs.setCurrentWidget(lenses)
+        lenses.setCurrentWidget(lenses.mirror_view)
+        m = lenses.mirror_view
+        m.word.setText("united")
+        m.look()
+        until(lambda: not m.busy and m.result is not None)
+        from PySide6.QtWidgets import QSplitter
+        m.findChild(QSplitter).setSizes([790, 470])  # the leapfrogs' lines read whole
+    window.resize(1280, 800)  # where a view asked for more, the window keeps to the laptop screen
+    pause(1500)  # let the plots draw
+    app.processEvents()
+    image = window.grab().toImage()
+    image.save(out, "PNG", 0)  # 0: the smallest file
+    if os.path.getsize(out) > 250_000:  # many antialiased lines: 256 colours keep it small and legible
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
+        flags = Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither
+        image.convertToFormat(QImage.Format.Format_Indexed8, flags).save(out, "PNG", 0)
+    window.ask_discard = lambda _text: True
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
