@@ -139,6 +139,11 @@ def test_the_cap_evicts_the_entry_used_least_recently(tmp_path):
     left = {str(e.path) for e in CorpusCache(folder).entries()}
     assert left == {made[0], str(stored)}  # c1, used least recently, went first
     assert CorpusCache(folder, cap=100).store(key, run.corpus) is None  # larger than the cap: not cached
+    stale = folder / f".tmp-{'0' * 32}-{'1' * 8}"
+    stale.mkdir()
+    os.utime(stale, (time.time() - 2 * corpus_cache.STALE,) * 2)
+    CorpusCache(folder).evict(10**12)
+    assert not stale.exists()
 
 
 def test_no_room_on_the_disk_is_no_entry(topic_file, tmp_path, monkeypatch):

@@ -56,6 +56,7 @@ DEFAULT_CAP = 20 * 10**9  # bytes the cache may hold, at most, by default
 FREE_SHARE = 0.5  # ... and at most this share of the free disk space (beside what it holds)
 MARGIN = 256 << 20  # free disk space left after writing an entry, at least
 AUTO_SHARE = 0.25  # a corpus whose files exceed this share of the memory available is cached by default
+STALE = 86_400  # seconds after which an unfinished entry is taken as abandoned
 CHUNK = 1 << 22  # items read or written at a time (progress and cancel between chunks)
 _ENTRY = re.compile(r"[0-9a-f]{32}")
 _TEMP = re.compile(r"\.tmp-[0-9a-f]{32}-[0-9a-f]{8}")
@@ -272,7 +273,12 @@ class CorpusCache:
         return final
 
     def evict(self, room: int) -> None:
-        """Remove the entries used least recently until the cache holds at most `room` bytes."""
+        """Remove the entries used least recently until the cache holds at most `room` bytes (and
+        any unfinished entry a killed process left more than `STALE` seconds ago)."""
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if _TEMP.fullmatch(path.name) and time.time() - path.lstat().st_mtime > STALE:
+                    _remove(path)
         listed = {e.path: e for e in self.entries()}
         folders_ = self._entry_folders()
         sizes = {p: _size_of(p) for p in folders_}
