@@ -29,6 +29,7 @@ _COMMAND_MODULES = (
     "w2vstudio.commands.weat",
     "w2vstudio.commands.change",
     "w2vstudio.commands.phrases",
+    "w2vstudio.commands.cache",
 )
 
 

@@ -47,6 +47,8 @@ SMOKE = {
                         r"cpu seconds: with/without median [\d.]+", (), ()),
     "bench_spark": (["--corpus", CORPUS, "--max-words", "5000", "--partitions", "1", "--master", "local[1]",
                      "--threads", "1", "--dim", "10"], r"MLlib, 1 partition .*words_per_sec", ("pyspark",), ()),
+    "make_big_corpus": (["--source", CORPUS, "--words", "30000", "--frequent", "500", "-o", "big.txt.gz"],
+                        r"wrote 30,000 words to big\.txt\.gz: 3 copies", (), ()),
     "bench_vs_gensim": (["--corpus", CORPUS, "--max-words", "5000", "--mode", "sg", "--dim", "10",
                          "--threads", "1", "--min-count", "2"], r"speed w2vstudio / gensim's faster run", ("gensim",),
                         ()),

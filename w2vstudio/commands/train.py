@@ -45,6 +45,10 @@ def add_parser(subparsers):
                    help="memory the corpus's distinct words may take while they are counted, e.g. 512M "
                         "(beyond it the rarest are forgotten, as word2vec.c does; default: an eighth of the "
                         "memory available, at most 128M)")
+    p.add_argument("--cache", metavar="DIR",
+                   help="keep the encoded corpus in DIR whatever its size, and reuse it when the same files are "
+                        "trained on with the same vocabulary settings (default: a corpus larger than a quarter of "
+                        "the memory available is cached in the user's cache folder; `w2vstudio cache` lists it)")
     p.add_argument("--force", action="store_true",
                    help="train with --softmax even when the estimated time is above 30 minutes")
     params.add_arguments(p.add_argument_group("training parameters"))
@@ -139,7 +143,8 @@ def run(args) -> int:
     progress = _Progress(enabled=not args.quiet, before="Spark" if spark else "scanning")
     training = TrainingRun(args.corpus, params.from_args(args), watch, args.continue_from,
                            callbacks=[progress], on_quality=progress.quality, task=Task(progress.progressed),
-                           force=args.force, spark=spark, given=params.given(args), scan_memory=args.scan_memory)
+                           force=args.force, spark=spark, given=params.given(args), scan_memory=args.scan_memory,
+                           cache=args.cache)
     try:
         with OneBlasThread():  # the evaluations beside training leave the cores to it
             result = training.train()
@@ -165,6 +170,7 @@ def run(args) -> int:
         "epoch_losses": result.train.epoch_losses,
         "skipped": result.skipped,
         "counting": result.counting,
+        "cache": result.cache,
     }
     if empty:
         summary["note"] = _nothing_to_predict(empty)

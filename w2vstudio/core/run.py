@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from w2vstudio.core.corpus import cache as corpus_cache
 from w2vstudio.core.corpus.scan import EncodedCorpus, ScannedCorpus, scan_corpus
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.cost import check_softmax_time
@@ -71,6 +72,7 @@ class RunResult:
     heldout: HeldOutScorer | None = None
     not_used: list = field(default_factory=list)  # our defaults another engine did not follow ("--negative 5")
     counting: dict = field(default_factory=lambda: {"method": "exact", "max_lost_count": 0})  # ScannedCorpus.counting
+    cache: dict = field(default_factory=lambda: {"used": False, "path": None})  # the encoded corpus's cache entry
 
 
 def check_memory(params: TrainParams, vocab_size: int) -> None:
@@ -98,7 +100,11 @@ class TrainingRun:
     run estimated above `inside.cost.BUDGET_SECONDS` is refused (W2VError) unless `force`.
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
     pause; `task` hears its progress; a cancel raises Cancelled, keeping nothing).
-    `scan_memory`: bytes the distinct words may take while the scan counts them (`scan_corpus`)."""
+    `scan_memory`: bytes the distinct words may take while the scan counts them (`scan_corpus`).
+    `cache`: where the encoded corpus of a new model on corpus paths is cached (`corpus.cache`): a
+    folder (whatever the corpus's size), None (the default folder when the corpus's files exceed
+    `cache.AUTO_SHARE` of the memory available), False (never); a cached entry of the same files and
+    settings is read instead of scanning (`RunResult.cache` says which)."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams,
                  watch: WatchOptions = NO_WATCH, continue_from: Model | str | Path | None = None,
@@ -106,7 +112,7 @@ class TrainingRun:
                  on_quality: Callable[[dict], None] | None = None,
                  task: Task | None = None, force: bool = False,
                  spark: SparkOptions | None = None, given: Collection[str] = (),
-                 scan_memory: int | None = None):
+                 scan_memory: int | None = None, cache: str | Path | bool | None = None):
         self.task = task or Task.none()  # also stops a scan in progress
         self._spark = None
         if spark is not None:
@@ -121,6 +127,8 @@ class TrainingRun:
         self.callbacks, self.on_quality = list(callbacks), on_quality
         self._source = corpus
         self.scan_memory = scan_memory
+        self._cache = cache
+        self.cache_state = {"used": False, "path": None}
         self._continue_from = continue_from
         self._given = frozenset(given)
         self.model: Model | None = None
@@ -185,14 +193,27 @@ class TrainingRun:
             model, self.corpus = self._model_for(scanned), scanned
             scanned = None
         elif not isinstance(scanned, ScannedCorpus):
-            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task,
-                                  scan_memory=self.scan_memory)
+            store, cached = self._cached(scanned)
+            if cached is not None:
+                self._source = scanned = None
+                model, self.corpus = self._model_for(cached.corpus), cached.corpus
+                if cached.phrases is not None:
+                    model.set_phrases(cached.phrases)
+                self._scan_facts = (cached.invalid_utf8, list(cached.skipped), cached.counting)
+                self.cache_state = {"used": True, "path": str(cached.path)}
+            else:
+                scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task,
+                                      scan_memory=self.scan_memory)
+        else:
+            store = None
         if scanned is not None:
             self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])), scanned.counting)
             own_scan = scanned is not self._source
             self._source = None  # the raw id stream is not needed for training
             model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
             del scanned
+            if store is not None:
+                self._store(store, model)
         held = None
         if self.watch.heldout > 0:
             self.corpus, held = carve(self.corpus, self.watch.heldout)
@@ -211,6 +232,27 @@ class TrainingRun:
         self._prepare_seconds = time.perf_counter() - t0
         self.model = model
         return model
+
+    def _cached(self, paths) -> tuple[tuple | None, corpus_cache.Cached | None]:
+        """((the cache, the key) to store the encoding under, or None; the cached corpus, or None)."""
+        if self._continue_from is not None or self._spark is not None:
+            return None, None
+        folder = corpus_cache.wanted_folder(paths, self._cache)
+        if folder is None:
+            return None, None
+        cache = corpus_cache.CorpusCache(folder)
+        key = corpus_cache.corpus_key(paths, corpus_cache.settings_of(self.params, self.scan_memory))
+        return (cache, key), cache.lookup(key, self.task)
+
+    def _store(self, store: tuple, model: Model) -> None:
+        """The run's encoded corpus written to the cache (a failure to write only goes unused)."""
+        cache, key = store
+        invalid, skipped, counting = self._scan_facts
+        try:
+            path = cache.store(key, self.corpus, model.phrases, invalid, skipped, counting, self.task)
+        except OSError:
+            path = None
+        self.cache_state = {"used": False, "path": None if path is None else str(path)}
 
     def _model_for(self, corpus: EncodedCorpus) -> Model:
         """A new model on an encoded corpus's vocabulary."""
@@ -310,7 +352,8 @@ class TrainingRun:
             self.quality.save_into(model)
         invalid, skipped, counting = self._scan_facts
         return RunResult(model, result, self.corpus.raw_words, self.corpus.n_tokens, self._prepare_seconds,
-                         invalid, skipped, self.recorder, self.quality, self.probes, self.heldout, counting=counting)
+                         invalid, skipped, self.recorder, self.quality, self.probes, self.heldout, counting=counting,
+                         cache=dict(self.cache_state))
 
 
     def _train_spark(self) -> RunResult:

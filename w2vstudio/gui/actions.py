@@ -32,6 +32,8 @@ class StudioActions:
         self.sample = action(parent, "&Sample corpus", None, "The bundled sample: about 2 million words of Wikipedia.")
         self.get_corpus = action(parent, "&Get a corpus…", None, "Download a well-known free corpus (text8, 20 "
                                  "Newsgroups, fake news, Wikipedia 2017), checked and cached, and open it.")
+        self.corpus_cache = action(parent, "Encoded corpus &cache…", None, "The encoded corpora kept so that "
+                                   "training again on the same files does not scan them again: list or clear them.")
         self.open_vectors = action(parent, "Open &vectors…", "Ctrl+Shift+O", "Word vectors to explore: word2vec "
                                    "binary or text, GloVe, .vec, Projector TSV or a w2vstudio model.")
         self.open_spark = action(parent, "Open Spar&k model folder…", None, "A Word2Vec model saved by Apache "

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from w2vstudio.core.files.sessionfile import SESSION_FILE
 from w2vstudio.gui import settings, workers
 from w2vstudio.gui.actions import EXPORTS, StudioActions, action
+from w2vstudio.gui.corpus_cache import show_corpus_cache
 from w2vstudio.gui.corpus_download import get_corpus
 from w2vstudio.gui.explore.analogy_panel import AnalogyPanel
 from w2vstudio.gui.explore.change_panel import ChangePanel
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([a.open_session, a.save_session])
         file_menu.addSeparator()
+        file_menu.addAction(a.corpus_cache)
+        file_menu.addSeparator()
         file_menu.addAction(a.quit)
         run_actions = self.train_panel.run_actions
         bar.addMenu("&Training").addActions(run_actions)
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
                               (a.about, self.show_about), (a.find, self._on_find_triggered),
                               (a.pin, self.word_info.toggle_pin), (a.remove, self.remove_model),
                               (a.get_corpus, self._on_get_corpus_triggered),
+                              (a.corpus_cache, self._on_corpus_cache_triggered),
                               (a.open_spark, self._on_open_spark_triggered)):
             command.triggered.connect(slot)
         for fmt, command in a.exports.items():
@@ -269,6 +273,9 @@ class MainWindow(QMainWindow):
 
     def _on_get_corpus_triggered(self):
         get_corpus(self, self.open_paths, self._on_noted, self.show_error)
+
+    def _on_corpus_cache_triggered(self):
+        show_corpus_cache(self)
 
     def _on_open_spark_triggered(self):
         open_spark(self, self.files)

@@ -1,0 +1,189 @@
+"""The encoded corpus cached on disk (core/corpus/cache.py) and its use by a training run: reuse
+without a scan, invalidation by the files and the settings, hostile or truncated entries ignored
+and rebuilt, the cap evicting the entry used least recently, cancel leaving no partial entry."""
+
+import json
+import os
+import time
+
+import numpy as np
+import pytest
+
+from w2vstudio.core import run as run_module
+from w2vstudio.core.corpus import cache as corpus_cache
+from w2vstudio.core.corpus.cache import CorpusCache, corpus_key, settings_of
+from w2vstudio.core.corpus.scan import scan_corpus
+from w2vstudio.core.errors import Cancelled
+from w2vstudio.core.params import TrainParams
+from w2vstudio.core.run import TrainingRun
+from w2vstudio.core.support.task import Task
+
+PARAMS = TrainParams(dim=8, epochs=1, min_count=2, threads=1, batch_words=500)
+
+
+def _train(paths, folder, params=PARAMS, **kw):
+    return TrainingRun([str(p) for p in paths], params, cache=folder, **kw).train()
+
+
+def _no_scan(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the corpus was scanned")
+    monkeypatch.setattr(run_module, "scan_corpus", refuse)
+
+
+def _entries(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_second_run_reads_the_cache_without_scanning(topic_file, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    first = _train([topic_file], folder)
+    assert first.cache["used"] is False and first.cache["path"] is not None
+    assert _entries(folder) == [os.path.basename(first.cache["path"])]
+    _no_scan(monkeypatch)
+    second = _train([topic_file], folder)
+    assert second.cache == {"used": True, "path": first.cache["path"]}
+    assert second.model.vocab.words == first.model.vocab.words
+    assert np.array_equal(second.model.vocab.counts, first.model.vocab.counts)
+    assert (second.raw_words, second.corpus_words, second.counting) == (first.raw_words, first.corpus_words,
+                                                                        first.counting)
+    expected = scan_corpus([topic_file]).encode(min_count=2)
+    run = TrainingRun([str(topic_file)], PARAMS, cache=folder)
+    run.prepare()
+    assert np.array_equal(run.corpus.tokens, expected.tokens) and np.array_equal(run.corpus.offsets, expected.offsets)
+    assert run.model.info["corpus"] == [str(topic_file.absolute())]
+
+
+def test_a_touched_file_is_scanned_again_and_other_settings_take_another_entry(topic_file, tmp_path):
+    folder = tmp_path / "cache"
+    first = _train([topic_file], folder)
+    st = topic_file.stat()
+    os.utime(topic_file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    touched = _train([topic_file], folder)
+    assert touched.cache["used"] is False and touched.cache["path"] != first.cache["path"]
+    other = _train([topic_file], folder, TrainParams(dim=8, epochs=1, min_count=3, threads=1))
+    assert other.cache["used"] is False and other.cache["path"] not in (first.cache["path"], touched.cache["path"])
+    assert len(_entries(folder)) == 3
+    assert _train([topic_file], folder, TrainParams(dim=8, epochs=1, min_count=3, threads=1)).cache["used"]
+    key = corpus_key([topic_file], settings_of(PARAMS))
+    assert set(key["settings"]) >= {"lowercase", "min_count", "max_vocab", "scan_memory"}
+    assert "phrases" not in key["settings"]
+    assert "phrases" in settings_of(TrainParams(phrases=True))
+
+
+def test_phrases_are_kept_with_the_entry(tmp_path, monkeypatch):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("new york is big and the city of new york is old\n" * 50 + "words of other kinds here\n" * 20)
+    params = TrainParams(dim=8, epochs=1, min_count=2, threads=1, phrases=True, phrase_min_count=2,
+                         phrase_threshold=0.1)
+    first = _train([corpus], tmp_path / "cache", params)
+    assert "new_york" in first.model.vocab
+    _no_scan(monkeypatch)
+    second = _train([corpus], tmp_path / "cache", params)
+    assert second.cache["used"] and "new_york" in second.model.vocab
+    assert second.model.phrases is not None and len(second.model.phrases) == len(first.model.phrases)
+
+
+@pytest.mark.parametrize("damage", ["truncate tokens", "grow offsets", "bad id", "garbage manifest",
+                                    "link tokens", "fifo tokens", "huge length", "words missing"])
+def test_a_damaged_entry_is_ignored_and_rebuilt(topic_file, tmp_path, damage):
+    folder = tmp_path / "cache"
+    entry = tmp_path / "cache" / os.path.basename(_train([topic_file], folder).cache["path"])
+    tokens = entry / "tokens.i32"
+    if damage == "truncate tokens":
+        os.truncate(tokens, tokens.stat().st_size - 4)
+    elif damage == "grow offsets":
+        with open(entry / "offsets.i64", "ab") as f:
+            f.write(b"\0" * 8)
+    elif damage == "bad id":
+        data = np.fromfile(tokens, dtype=np.int32)
+        data[3] = 10**6
+        data.tofile(tokens)
+    elif damage == "garbage manifest":
+        (entry / "manifest.json").write_bytes(b"\xff{not json")
+    elif damage == "link tokens":
+        tokens.unlink()
+        tokens.symlink_to("/dev/zero")
+    elif damage == "fifo tokens":
+        tokens.unlink()
+        os.mkfifo(tokens)
+    elif damage == "huge length":
+        manifest = json.loads((entry / "manifest.json").read_text())
+        manifest["arrays"]["tokens"] = manifest["n_tokens"] = 10**15
+        (entry / "manifest.json").write_text(json.dumps(manifest))
+    elif damage == "words missing":
+        (entry / "words.txt").unlink()
+    again = _train([topic_file], folder)
+    assert again.cache["used"] is False and again.cache["path"] == str(entry)
+    assert _train([topic_file], folder).cache["used"] is True
+
+
+def test_the_cap_evicts_the_entry_used_least_recently(tmp_path):
+    paths = []
+    for k in range(3):
+        p = tmp_path / f"c{k}.txt"
+        p.write_text(" ".join(f"w{i % 50}" for i in range(k, 20000 + k)) + "\n")
+        paths.append(p)
+    folder = tmp_path / "cache"
+    made = []
+    for p in paths[:2]:
+        made.append(_train([p], folder).cache["path"])
+        time.sleep(0.01)
+    size = CorpusCache(folder).size()
+    assert TrainingRun([str(paths[0])], PARAMS, cache=folder).train().cache["used"]  # c0 used last now
+    key = corpus_key([paths[2]], settings_of(PARAMS))
+    run = TrainingRun([str(paths[2])], PARAMS, cache=False)
+    run.prepare()
+    stored = CorpusCache(folder, cap=int(size * 1.2)).store(key, run.corpus)
+    assert stored is not None
+    left = {str(e.path) for e in CorpusCache(folder).entries()}
+    assert left == {made[0], str(stored)}  # c1, used least recently, went first
+    assert CorpusCache(folder, cap=100).store(key, run.corpus) is None  # larger than the cap: not cached
+    stale = folder / f".tmp-{'0' * 32}-{'1' * 8}"
+    stale.mkdir()
+    os.utime(stale, (time.time() - 2 * corpus_cache.STALE,) * 2)
+    CorpusCache(folder).evict(10**12)
+    assert not stale.exists()
+
+
+def test_no_room_on_the_disk_is_no_entry(topic_file, tmp_path, monkeypatch):
+    class Usage:
+        free = 10
+    monkeypatch.setattr(corpus_cache.shutil, "disk_usage", lambda path: Usage)
+    result = _train([topic_file], tmp_path / "cache")
+    assert result.cache == {"used": False, "path": None} and result.model is not None
+
+
+def test_cancel_while_writing_leaves_no_partial_entry(topic_file, tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_cache, "CHUNK", 64)
+    task = Task()
+    real = corpus_cache.atomic_write
+    written = []
+
+    def counting(path, *args, **kwargs):
+        written.append(path)
+        if len(written) == 2:
+            task.cancel()
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus_cache, "atomic_write", counting)
+    with pytest.raises(Cancelled):
+        TrainingRun([str(topic_file)], PARAMS, cache=tmp_path / "cache", task=task).prepare()
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_automatic_caching_by_size(topic_file, tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_cache, "default_folder", lambda: tmp_path / "auto")
+    monkeypatch.setattr(corpus_cache, "available_memory", lambda: 10**12)
+    assert TrainingRun([str(topic_file)], PARAMS).train().cache == {"used": False, "path": None}
+    monkeypatch.setattr(corpus_cache, "available_memory", lambda: 100)
+    assert TrainingRun([str(topic_file)], PARAMS).train().cache["path"].startswith(str(tmp_path / "auto"))
+    assert TrainingRun([str(topic_file)], PARAMS, cache=False).train().cache == {"used": False, "path": None}
+
+
+def test_clear_removes_only_entries(topic_file, tmp_path):
+    folder = tmp_path / "cache"
+    _train([topic_file], folder)
+    (folder / "mine.txt").write_text("a user's file")
+    removed, freed = CorpusCache(folder).clear()
+    assert removed == 1 and freed > 0 and _entries(folder) == ["mine.txt"]
