@@ -30,7 +30,7 @@ def _counted(calls: Counter, name: str, fn):
 
 def test_a_hidden_tab_computes_when_shown_and_only_then(qtbot, qapp, window, monkeypatch):
     calls = Counter()
-    monkeypatch.setattr(axes_view, "poles", _counted(calls, "axes", axes_view.poles))
+    monkeypatch.setattr(axes_view, "poles_across", _counted(calls, "axes", axes_view.poles_across))
     monkeypatch.setattr(samples_view, "make_samples", _counted(calls, "samples", samples_view.make_samples))
     map_panel = window.live_map.map_panel
     monkeypatch.setattr(map_panel, "set_vectors", _counted(calls, "map", map_panel.set_vectors))

@@ -15,6 +15,8 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QLabel, QLineEdit, QListWidget, QScrollBar,
                                QSplitterHandle, QTabBar, QTabWidget, QWidget)
 
+from w2vstudio.core.support.printable import verbatim_html
+
 SIZES = ((1280, 800), (1920, 1080))
 OVERLAP = 2  # px, in both directions
 NARROWEST_FIELD = 60  # px, a text field or combo box
@@ -159,7 +161,7 @@ def test_region_legend_lists_every_region_unscrolled(qtbot):
     last = legend.visualItemRect(legend.item(REGIONS - 1))
     assert last.bottom() < legend.viewport().height(), (last, legend.viewport().rect())
     assert legend.verticalScrollBar().maximum() == 0
-    assert legend.item(0).toolTip() == names[0]
+    assert legend.item(0).toolTip() == verbatim_html(names[0])  # the name, as plain text
 
 
 def test_cbow_contexts_stay_on_one_line_and_whole(window, add_watched, qapp):
@@ -172,6 +174,6 @@ def test_cbow_contexts_stay_on_one_line_and_whole(window, add_watched, qapp):
     assert not view.table.wordWrap()
     widest = max(range(view.table.rowCount()), key=lambda r: len(view.table.item(r, 0).text()))
     item = view.table.item(widest, 0)
-    assert " " in item.text() and item.toolTip() == item.text()
+    assert " " in item.text() and item.toolTip() == verbatim_html(item.text())
     need = view.table.fontMetrics().horizontalAdvance(item.text())
     assert view.table.columnWidth(0) >= min(need, 160)

@@ -24,7 +24,7 @@ def test_empty_plots_start_at_zero_and_every_axis_is_labelled(qtbot):
     assert "nats" in _label(plots.loss_plot, "left")
     plots.clear(epochs=1)
     plots.add_reports([BatchReport(epoch=1, words_done=10, total_words=10, alpha=0.02, words_per_sec=5_000.0, loss=3.0,
-                                   elapsed=1.0), EpochReport(1, 3.0, 1.0)])
+                                   elapsed=1.0)], [EpochReport(1, 3.0, 1.0)])
     plots.set_quality([{"epoch": 1, "analogy": 0.2, "ws353": 0.1}])
     plots.redraw(everything=True)
     assert _y_range(plots.speed_plot)[0] == 0.0 and _y_range(plots.loss_plot)[0] >= 0.0
