@@ -10,6 +10,8 @@ VIEW is one of:
     axes        Lenses ▸ Axes, he → she and poor → rich with doctor nurse engineer (and the baseline where
                 the view has one), and the corpus evidence for "nurse"
     mirror      Lenses ▸ Mirror, "united" (the model must name its corpus)
+    frequency   Lenses ▸ Frequency, MODEL's agreement with MODEL2 and the two side by side per decile
+                (MODEL2 opened first, so that MODEL is the model explored; e.g. skip-gram against CBOW)
 The models are opened as a user would, through MainWindow.open_paths, and each view is driven through
 its public methods (a few splitters and plot ranges set so that nothing is cut off); the window is
 saved once the view has its result, as a 256-colour PNG where the full-colour one passes 250 KB. Settings go to a temporary
@@ -23,7 +25,7 @@ import sys
 import tempfile
 import time
 
-VIEWS = ("neighbours", "weat", "change", "senses", "axes", "mirror")
+VIEWS = ("neighbours", "weat", "change", "senses", "axes", "mirror", "frequency")
 
 
 def main() -> int:
@@ -61,6 +63,8 @@ def main() -> int:
         window.lenses_panel.axes_view.words.setMaximumHeight(40)
         window.resize(1280, 800)
     session = window.session
+    if view == "frequency":
+        models = models[1:] + models[:1]  # the last opened is the model explored
     for path in models:  # one at a time: each joins the session as the model explored
         before = len(session.entries)
         window.open_paths([path])
@@ -127,6 +131,15 @@ def main() -> int:
         until(lambda: not m.busy and m.result is not None)
         from PySide6.QtWidgets import QSplitter
         m.findChild(QSplitter).setSizes([790, 470])  # the leapfrogs' lines read whole
+    elif view == "frequency":
+        window.tabs.setCurrentWidget(lenses)
+        lenses.setCurrentWidget(lenses.frequency_view)
+        f = lenses.frequency_view
+        pause(500)
+        until(lambda: not f.busy)
+        f.measure.setCurrentIndex(2)  # top-10 agreement with the other model, and the comparison by decile
+        pause(500)
+        until(lambda: not f.busy)
     window.resize(1280, 800)  # where a view asked for more, the window keeps to the laptop screen
     pause(1500)  # let the plots draw
     app.processEvents()

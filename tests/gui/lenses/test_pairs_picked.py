@@ -37,3 +37,23 @@ def test_pick_a_pair_train_and_its_curve_is_there(qtbot, window, tiny_corpus, tr
     form.pairs.remove_button.click()
     assert w.session.probe_pairs == [] and editor.pairs() == [] and form.options().probe_pairs == ()
     assert w.errors == []
+
+
+def test_a_typed_phrase_is_the_phrase_token(qtbot):
+    import numpy as np
+
+    from w2vstudio.core.vectors import KeyedVectors
+    from w2vstudio.gui.studio_session import Entry, StudioSession
+    from w2vstudio.gui.widgets.pairs_editor import PairsEditor
+
+    session = StudioSession()
+    editor = PairsEditor(session)
+    qtbot.addWidget(editor)
+    session.add(Entry("m", KeyedVectors(["peanut_butter", "jelly", "new"], np.eye(3, dtype=np.float32)), None, None))
+    editor.input_edit.setText("peanut  butter")
+    editor.output_edit.setText("jelly")
+    editor.add_typed()
+    editor.input_edit.setText("new york")  # not in this vocabulary: the token a run with phrases makes
+    editor.output_edit.setText("city")
+    editor.add_typed()
+    assert session.probe_pairs == [("peanut_butter", "jelly"), ("new_york", "city")]

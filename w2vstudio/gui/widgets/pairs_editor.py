@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QListWidget, QPushButton, QWidget
 
+from w2vstudio.core.vectors import PHRASE_DELIMITER
 from w2vstudio.gui.widgets.completion import WordCompleter
 
 ARROW = " \u2192 "
@@ -21,6 +22,7 @@ class PairsEditor(QWidget):
     def __init__(self, session=None, parent=None):
         super().__init__(parent)
         self._pairs: list[tuple[str, str]] = []
+        self._kv = None  # the explored model's vectors: typed phrases resolve against them
         self.input_edit = QLineEdit(placeholderText="input word", clearButtonEnabled=True)
         self.output_edit = QLineEdit(placeholderText="output word", clearButtonEnabled=True)
         self.completers = [WordCompleter(self.input_edit), WordCompleter(self.output_edit)]
@@ -67,15 +69,25 @@ class PairsEditor(QWidget):
             completer.set_words(words)
 
     def add_typed(self):
-        """Add the pair typed (one word each side; a pair already listed is not added twice)."""
-        a, b = self.input_edit.text().strip(), self.output_edit.text().strip()
-        if not a or not b or len(a.split()) != 1 or len(b.split()) != 1:
+        """Add the pair typed (a word or a phrase each side: "peanut butter" is the phrase token
+        peanut_butter, as training joins it; a pair already listed is not added twice)."""
+        a, b = (self._token(edit.text()) for edit in (self.input_edit, self.output_edit))
+        if not a or not b:
             return
         if (a, b) not in self._pairs:
             self._edit(self._pairs + [(a, b)])
         self.input_edit.clear()
         self.output_edit.clear()
         self.input_edit.setFocus()
+
+    def _token(self, text: str) -> str:
+        """The token of a typed word or phrase: the explored model's (`key_of`), else its words
+        joined by "_" (the phrase token a run with phrases makes)."""
+        words = text.split()
+        if len(words) <= 1:
+            return text.strip()
+        found = self._kv.key_of(" ".join(words)) if self._kv is not None else None
+        return found if found is not None and " " not in found else PHRASE_DELIMITER.join(words)
 
     def _on_remove_clicked(self):
         rows = {i.row() for i in self.list.selectedIndexes()} or {self.list.currentRow()}
@@ -86,5 +98,5 @@ class PairsEditor(QWidget):
         self.pairs_edited.emit(self.pairs())
 
     def _on_current_changed(self, entry):
-        kv = entry.kv if entry is not None else None
+        kv = self._kv = entry.kv if entry is not None else None
         self.set_words(None if kv is None else kv.words)

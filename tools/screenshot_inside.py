@@ -1,0 +1,100 @@
+"""The README's pictures of the Inside tab and the Likelihood view, at 1280×800.
+
+Run under an X server at 1280×800, e.g.:
+    xvfb-run -s "-screen 0 1280x800x24" python tools/screenshot_inside.py
+It trains the "Quick look" preset on the bundled sample corpus with watching on (so the run probes the five
+pairs of highest PMI), then saves the Inside tab's first page with the step of "nurse → assisted" applied 30
+rounds (docs/screenshot-inside.png), the tiny model after 1,200 samples with the full softmax
+(docs/screenshot-inside-tiny.png) and Lenses ▸ Likelihood at the snapshot about half-way through
+(docs/screenshot-lens-likelihood.png). Settings go to a temporary folder, so the user's own are untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def save(window, path: Path) -> None:
+    """The window as PNG, 256 colours where the full-colour one passes 250 KB."""
+    image = window.grab().toImage()
+    image.save(str(path), "PNG", 0)
+    if path.stat().st_size > 250_000:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QImage
+        flags = Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither
+        image.convertToFormat(QImage.Format.Format_Indexed8, flags).save(str(path), "PNG", 0)
+
+
+def main() -> int:
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-shot-")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from w2vstudio.gui.main_window import MainWindow
+
+    app = QApplication(sys.argv)
+    window = MainWindow()
+    window.resize(1280, 800)
+    window.move(0, 0)
+    window.show()
+
+    def pause(ms: int):
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    loop = QEventLoop()
+    window.session.run_finished.connect(loop.quit)
+    window.train_panel.form.preset.textActivated.emit("Quick look")
+    window.train_panel.start_action.trigger()
+    QTimer.singleShot(600_000, loop.quit)
+    loop.exec()
+    pause(1500)
+    window.word_dock.hide()
+
+    inside = window.inside_panel
+    window.tabs.setCurrentWidget(inside)
+    inside.setCurrentIndex(0)
+    samples = inside.samples_view
+    samples.rebuild()
+    for _ in range(5):  # the window slides to the centre "doctor"
+        samples.step()
+    pause(300)
+    row = next(i for i, s in enumerate(samples.rows()) if (s.inputs, s.output) == (("nurse",), "assisted"))
+    samples.table.selectRow(row)
+    pause(500)
+    for _ in range(3):
+        inside.step_view.apply(10)
+    pause(1500)
+    app.processEvents()
+    save(window, DOCS / "screenshot-inside.png")
+
+    inside.setCurrentIndex(1)
+    tiny = inside.tiny_view
+    tiny.objective.setCurrentIndex(tiny.objective.findText("Full softmax"))
+    tiny.reset()
+    for _ in range(12):
+        tiny.train(100)
+    pause(1500)
+    app.processEvents()
+    save(window, DOCS / "screenshot-inside-tiny.png")
+
+    lenses = window.lenses_panel
+    window.tabs.setCurrentWidget(lenses)
+    lenses.setCurrentWidget(lenses.likelihood_view)
+    pause(2000)
+    app.processEvents()
+    save(window, DOCS / "screenshot-lens-likelihood.png")
+
+    window.ask_discard = lambda _text: True  # the model is not saved: close without asking
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
