@@ -159,3 +159,10 @@ def test_probes_survive_a_session(topic_file, tmp_path):
     stored = stored_probes(model)
     assert name == "run" and stored["pairs"] == list(PAIRS)
     np.testing.assert_array_equal(stored["p"], result.probes.values()[1])
+
+
+def test_a_pair_side_of_several_words_is_its_phrase_token():
+    from w2vstudio.core.lenses.pair_likelihood import parse_pair
+
+    assert parse_pair("peanut butter:jelly") == ("peanut_butter", "jelly")
+    assert parse_pair(" king : queen ") == ("king", "queen")

@@ -29,6 +29,7 @@ from w2vstudio.core.corpus.windows import sentence_ids, windows_of
 from w2vstudio.core.inside.likelihood import likelihood, windows_likelihood
 from w2vstudio.core.inside.tables import objective
 from w2vstudio.core.train.model import Model
+from w2vstudio.core.vectors import PHRASE_DELIMITER
 from w2vstudio.core.corpus.scan import EncodedCorpus
 from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.train.callbacks import BatchReport, TrainingCallback, TrainResult
@@ -43,11 +44,12 @@ INFO = "probes"  # model.info: {"pairs": [[input, output], ...]}
 
 
 def parse_pair(text: str) -> tuple[str, str]:
-    """"INPUT:OUTPUT" as a pair of words (ValueError if it is not two words)."""
+    """"INPUT:OUTPUT" as a pair of tokens (ValueError if it is not two); a side of several words is
+    their phrase token, as training joins it ("peanut butter:jelly" -> ("peanut_butter", "jelly"))."""
     left, sep, right = text.partition(":")
     if not (sep and left.strip() and right.strip()) or ":" in right:
         raise ValueError(f'expected INPUT:OUTPUT (two words), not "{text}"')
-    return left.strip(), right.strip()
+    return PHRASE_DELIMITER.join(left.split()), PHRASE_DELIMITER.join(right.split())
 
 
 def pmi_pairs(corpus: EncodedCorpus, n: int = DEFAULT_PAIRS, window: int = 5, frequent: int = PMI_WORDS,
