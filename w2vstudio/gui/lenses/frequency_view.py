@@ -74,6 +74,7 @@ class FrequencyView(QWidget):
         self.note.setWordWrap(True)
         self.plot = pg.PlotWidget()
         self.plot.setLabel("bottom", "log₁₀ of the count in the corpus")
+        self.plot.getAxis("left").enableAutoSIPrefix(False)  # agreements and norms as they are, not "(x0.001)"
         self.scatter = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(60, 110, 190, 90), hoverable=True)
         self.scatter.sigHovered.connect(self._on_scatter_hovered)
         self.trend = pg.PlotDataItem(pen=pg.mkPen("#d1495b", width=2), symbol="o", symbolSize=6)
