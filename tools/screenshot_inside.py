@@ -5,8 +5,9 @@ Run under an X server at 1280×800, e.g.:
 It trains the "Quick look" preset on the bundled sample corpus with watching on (so the run probes the five
 pairs of highest PMI), then saves the Inside tab's first page with the step of "nurse → assisted" applied 30
 rounds (docs/screenshot-inside.png), the tiny model after 1,200 samples with the full softmax
-(docs/screenshot-inside-tiny.png) and Lenses ▸ Likelihood at the snapshot about half-way through
-(docs/screenshot-lens-likelihood.png). Settings go to a temporary folder, so the user's own are untouched.
+(docs/screenshot-inside-tiny.png), Lenses ▸ Likelihood at the last snapshot
+(docs/screenshot-lens-likelihood.png) and Lenses ▸ Axes with six occupations, the scores of nurse and doctor
+over the snapshots and the corpus evidence for "nurse" (docs/screenshot-lens-axes.png). Settings go to a temporary folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def main() -> int:
     pause(300)
     row = next(i for i, s in enumerate(samples.rows()) if (s.inputs, s.output) == (("nurse",), "assisted"))
     samples.table.selectRow(row)
+    samples.table.scrollToTop()
+    inside.widget(0).setSizes([480, 800])  # the step's plots wide enough for their titles
     pause(500)
     for _ in range(3):
         inside.step_view.apply(10)
@@ -87,9 +90,29 @@ def main() -> int:
     lenses = window.lenses_panel
     window.tabs.setCurrentWidget(lenses)
     lenses.setCurrentWidget(lenses.likelihood_view)
+    lenses.likelihood_view.next_pairs.list.setMaximumHeight(60)  # the plots' legends need the room
     pause(2000)
     app.processEvents()
     save(window, DOCS / "screenshot-lens-likelihood.png")
+
+    lenses.setCurrentWidget(lenses.axes_view)  # the run's snapshots give the scores over training
+    a = lenses.axes_view
+    a.words.setPlainText("doctor nurse engineer teacher secretary soldier")
+    a.words.setMaximumHeight(40)
+    a.training_words.setText("nurse doctor")
+    a.refresh()
+    pause(1000)
+    while a.busy:
+        pause(200)
+    a.evidence_word.setText("nurse")
+    a.find_evidence()
+    pause(500)
+    while a.busy:
+        pause(200)
+    window.resize(1280, 800)
+    pause(1500)
+    app.processEvents()
+    save(window, DOCS / "screenshot-lens-axes.png")
 
     window.ask_discard = lambda _text: True  # the model is not saved: close without asking
     window.close()
