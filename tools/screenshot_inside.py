@@ -1,13 +1,14 @@
-"""The README's pictures of the Inside tab and the Likelihood view, at 1280×800.
+"""The README's pictures of the Inside tab and the Likelihood and Axes views, at 1280×800.
 
 Run under an X server at 1280×800, e.g.:
     xvfb-run -s "-screen 0 1280x800x24" python tools/screenshot_inside.py
 It trains the "Quick look" preset on the bundled sample corpus with watching on (so the run probes the five
 pairs of highest PMI), then saves the Inside tab's first page with the step of "nurse → assisted" applied 30
-rounds (docs/screenshot-inside.png), the tiny model after 1,200 samples with the full softmax
+rounds on a copy (docs/screenshot-inside.png, of which 1280×800 shows p, the top words and the histogram's top), the tiny model after 1,200 samples with the full softmax
 (docs/screenshot-inside-tiny.png), Lenses ▸ Likelihood at the last snapshot
-(docs/screenshot-lens-likelihood.png) and Lenses ▸ Axes with six occupations, the scores of nurse and doctor
-over the snapshots and the corpus evidence for "nurse" (docs/screenshot-lens-axes.png). Settings go to a temporary folder, so the user's own are untouched.
+(docs/screenshot-lens-likelihood.png; the box of pairs for the next run hidden, so that the legends fit) and Lenses ▸ Axes with six occupations, the scores of nurse and doctor
+over the snapshots (the six occupations and the axis's ends are pinned before the run, so that it tracks
+them) and the corpus evidence for "king" (docs/screenshot-lens-axes.png). Settings go to a temporary folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main() -> int:
 
     loop = QEventLoop()
     window.session.run_finished.connect(loop.quit)
+    window.session.set_pins(["doctor", "nurse", "engineer", "teacher", "secretary", "soldier", "he", "she"])
     window.train_panel.form.preset.textActivated.emit("Quick look")
     window.train_panel.start_action.trigger()
     QTimer.singleShot(600_000, loop.quit)
@@ -69,7 +71,6 @@ def main() -> int:
     row = next(i for i, s in enumerate(samples.rows()) if (s.inputs, s.output) == (("nurse",), "assisted"))
     samples.table.selectRow(row)
     samples.table.scrollToTop()
-    inside.widget(0).setSizes([480, 800])  # the step's plots wide enough for their titles
     pause(500)
     for _ in range(3):
         inside.step_view.apply(10)
@@ -90,7 +91,7 @@ def main() -> int:
     lenses = window.lenses_panel
     window.tabs.setCurrentWidget(lenses)
     lenses.setCurrentWidget(lenses.likelihood_view)
-    lenses.likelihood_view.next_pairs.list.setMaximumHeight(60)  # the plots' legends need the room
+    lenses.likelihood_view.next_pairs.parentWidget().hide()  # the pairs for the next run: the plots need the room
     pause(2000)
     app.processEvents()
     save(window, DOCS / "screenshot-lens-likelihood.png")
@@ -104,7 +105,14 @@ def main() -> int:
     pause(1000)
     while a.busy:
         pause(200)
-    a.evidence_word.setText("nurse")
+    pause(3000)  # the scores over training
+    box = a.scatter_plot.getViewBox()  # room on the right for the labels, which start at their points
+    (x0, x1), _ = box.viewRange()
+    box.setXRange(x0, x1 + 0.2 * (x1 - x0), padding=0)
+    box = a.training_plot.getViewBox()  # and for the names at the curves' ends
+    (x0, x1), _ = box.viewRange()
+    box.setXRange(x0, x1 + 0.12 * (x1 - x0), padding=0)
+    a.evidence_word.setText("king")
     a.find_evidence()
     pause(500)
     while a.busy:

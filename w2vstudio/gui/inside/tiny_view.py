@@ -17,7 +17,7 @@ _PLAY_MS = 50
 _MEAN_OF = 50
 _CENTRE, _CONTEXT = QColor("#f4a259"), QColor("#fde4b0")
 _LABELS = 40  # words named on the map (the most frequent)
-_COLUMN_LABELS = 6  # C's columns are named up to this many words (more overlap at 1280 pixels)
+_COLUMN_LABELS = 5  # C's columns are named up to this many words (more overlap at 1280 pixels)
 
 
 def _heatmap(title: str, x_label: str, y_label: str) -> tuple[pg.PlotWidget, pg.ImageItem, pg.ColorBarItem]:
