@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
-
+from w2vstudio.commands.arguments import at_least
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
@@ -23,21 +22,11 @@ def add_parser(subparsers) -> None:
     p.add_argument("word", metavar="WORD")
     p.add_argument("--corpus", nargs="+", metavar="PATH",
                    help="the corpus files or folders (default: those the model was trained on)")
-    p.add_argument("--max", type=_at_least(10), default=DEFAULT_MAX, metavar="N",
+    p.add_argument("--max", type=at_least(10), default=DEFAULT_MAX, metavar="N",
                    help=f"occurrences sampled (default {DEFAULT_MAX})")
-    p.add_argument("--k", type=_at_least(2), metavar="N", help="senses (default: the best silhouette of 2-5)")
+    p.add_argument("--k", type=at_least(2), metavar="N", help="senses (default: the best silhouette of 2-5)")
     p.add_argument("--json", action="store_true", help="end with the result as one line of JSON")
     p.set_defaults(func=run)
-
-
-def _at_least(low: int):
-    def parse(text: str) -> int:
-        value = int(text) if text.isdigit() else 0
-        if value < low:
-            raise argparse.ArgumentTypeError(f"expected a whole number of at least {low}, not {text!r}")
-        return value
-
-    return parse
 
 
 def run(args) -> int:
