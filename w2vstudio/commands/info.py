@@ -12,7 +12,7 @@ from w2vstudio.core.lenses.heldout import heldout_summaries
 from w2vstudio.core.lenses.pair_likelihood import probe_summaries
 from w2vstudio.core.files.ensemble import first_run, is_ensemble, read_manifest
 from w2vstudio.core.train.model import Model
-from w2vstudio.core.train.model import epoch_words
+from w2vstudio.core.train.model import corpus_paths, epoch_words
 from w2vstudio.core.train.snapshots import stored_snapshots
 from w2vstudio.core.files import sparkfiles as spark_files
 
@@ -45,7 +45,7 @@ def describe(model: Model, path) -> dict:
         "probes": probe_summaries(model, epoch_words(model)),
         "engine": model.info.get("engine"),
         "heldout": heldout_summaries(model),
-        "corpus": [p for p in model.info.get("corpus", []) if isinstance(p, str)],
+        "corpus": corpus_paths(model),
     }
 
 

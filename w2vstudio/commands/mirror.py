@@ -6,8 +6,8 @@ from w2vstudio.commands.arguments import positive
 from w2vstudio.commands.inside_common import load_for_inside
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.mirror import DEFAULT_MAX, DEFAULT_TOP, mirror
-from w2vstudio.core.run import CORPUS
 from w2vstudio.core.support import jsonsafe
+from w2vstudio.core.train.model import corpus_paths
 
 
 def add_parser(subparsers) -> None:
@@ -36,9 +36,7 @@ def run(args) -> int:
     if model is None:
         raise W2VError(f"{args.model} has no context matrix C (its output weights): only models trained here "
                        "keep it")
-    paths = args.corpus or model.info.get(CORPUS)
-    if isinstance(paths, str):
-        paths = [paths]
+    paths = args.corpus or corpus_paths(model)
     if not paths:
         raise W2VError(f"{args.model} does not name its corpus (trained before models remembered it): "
                        "give it with --corpus PATH")

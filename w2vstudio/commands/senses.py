@@ -7,7 +7,7 @@ from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
 from w2vstudio.core.files.ensemble import first_run
-from w2vstudio.core.train.model import Model
+from w2vstudio.core.train.model import Model, corpus_paths
 
 
 def add_parser(subparsers) -> None:
@@ -31,7 +31,7 @@ def add_parser(subparsers) -> None:
 
 def run(args) -> int:
     model = Model.load(first_run(args.model))  # an ensemble: its first run
-    paths = args.corpus or model.info.get("corpus")
+    paths = args.corpus or corpus_paths(model)
     if isinstance(paths, str):
         paths = [paths]
     if not paths:

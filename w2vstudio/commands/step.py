@@ -22,6 +22,7 @@ from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.windows import DEFAULT_CAP, corpus_windows
 from w2vstudio.core.inside.step import Context, Step, context_likelihood
 from w2vstudio.core.inside.tables import require_output
+from w2vstudio.core.train.model import corpus_paths
 
 GRADIENT_ROWS = 20  # the rows a step changes most, listed
 
@@ -91,7 +92,7 @@ def _context(args, model, kv, inputs: list[str], output_id: int) -> Context:
     if args.single or len(inputs) > 1:
         kind = "single" if args.single else "typed"
         return Context(kind, np.array([[kv.index(w) for w in inputs]], np.int64))
-    paths = args.corpus or [p for p in model.info.get("corpus", []) if isinstance(p, str)]
+    paths = args.corpus or corpus_paths(model)
     if not paths:
         raise W2VError(f"{args.model} names no corpus: give --corpus PATH, --context or --single")
     missing = [p for p in paths if not Path(p).exists()]

@@ -30,12 +30,11 @@ from w2vstudio.core.spark.engine import SparkOptions, SparkTraining
 from w2vstudio.core.support.memory import available_memory, size_text
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import TrainingCallback, TrainResult
-from w2vstudio.core.train.model import EPOCH_WORDS, Model
+from w2vstudio.core.train.model import CORPUS, EPOCH_WORDS, Model, corpus_paths
 from w2vstudio.core.train.snapshots import DEFAULT_PER_EPOCH, DEFAULT_TRACKED, SnapshotRecorder, tracked_ids
 from w2vstudio.core.train.trainer import Trainer
 from w2vstudio.core.watch.quality import EpochQuality
 
-CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
 
 
 @dataclass(frozen=True)
@@ -217,7 +216,7 @@ class TrainingRun:
         held = None
         if self.watch.heldout > 0:
             self.corpus, held = carve(self.corpus, self.watch.heldout)
-        previous = [p for p in model.info.get(CORPUS, []) if isinstance(p, str)]
+        previous = corpus_paths(model)
         files = [str(Path(f.path).absolute()) for f in self.corpus.files]
         model.info[CORPUS] = list(dict.fromkeys(previous + files))
         model.info[EPOCH_WORDS] = self.corpus.n_tokens

@@ -77,3 +77,14 @@ def test_inconsistent_file_is_refused(topic_corpus, tmp_path):
     model.save(tmp_path / "h.npz")
     with pytest.raises(FormatError, match=r"damaged: its loss history is float64 \(5,\), not float64 \(batches, 3\)"):
         Model.load(tmp_path / "h.npz")
+
+
+def test_corpus_paths_keeps_only_the_paths_a_model_recorded():
+    from w2vstudio.core.train.model import corpus_paths
+
+    class Stored:
+        def __init__(self, info):
+            self.info = info
+
+    assert corpus_paths(Stored({"corpus": ["/a.txt", 3, None, "/b.txt"]})) == ["/a.txt", "/b.txt"]
+    assert corpus_paths(Stored({"corpus": "/a.txt"})) == [] and corpus_paths(Stored({})) == []

@@ -17,6 +17,7 @@ from w2vstudio.core.vocab import Vocabulary
 from w2vstudio.core.corpus.phrases import PhraseTable
 
 PHRASES = "phrases"  # model.extras (the table) and model.info (its options)
+CORPUS = "corpus"  # model.info: absolute paths of the files the model was trained on
 EPOCH_WORDS = "epoch_words"  # model.info: corpus words per epoch, the loss plot's and the snapshots' unit
 
 
@@ -153,3 +154,9 @@ def epoch_words(model: Model) -> float | None:
     if len(history) and history[-1, 0] > 0:
         return float(history[-1, 0]) / max(model.epochs_trained, 1)
     return None
+
+
+def corpus_paths(model: Model) -> list[str]:
+    """The corpus files the model was trained on (`info["corpus"]`), the entries that are paths only."""
+    stored = model.info.get(CORPUS)
+    return [p for p in stored if isinstance(p, str)] if isinstance(stored, list) else []

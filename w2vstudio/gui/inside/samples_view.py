@@ -13,6 +13,7 @@ from w2vstudio.core.corpus.files import word_spans
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus.lines import random_line
 from w2vstudio.core.inside.samples import SEED_SENTENCE, SEED_WINDOW, Sample, Samples, make_samples
+from w2vstudio.core.train.model import corpus_paths
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.workers import Call
@@ -282,8 +283,8 @@ class SamplesView(QWidget):
 
     def _on_line_clicked(self):
         entry = self.session.current
-        info = entry.model.info if entry is not None and entry.model is not None else {}
-        paths = [p for p in info.get("corpus", []) if isinstance(p, str)] or [str(resource_path(SAMPLE_CORPUS))]
+        recorded = corpus_paths(entry.model) if entry is not None and entry.model is not None else []
+        paths = recorded or [str(resource_path(SAMPLE_CORPUS))]
         self._line.start(random_line, paths, with_task=True)
         self.line_button.setEnabled(False)
         self.line_busy.setVisible(True)

@@ -19,6 +19,7 @@ from w2vstudio.core.inside.samples import Sample
 from w2vstudio.core.corpus.windows import DEFAULT_CAP, corpus_windows
 from w2vstudio.core.inside.step import SINGLE_NOTE, Context, Step, context_likelihood
 from w2vstudio.core.inside.tables import require_output
+from w2vstudio.core.train.model import corpus_paths
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 from w2vstudio.gui.widgets.when_shown import WhenShown
@@ -204,7 +205,7 @@ class StepView(QWidget):
         corpus = self.session.corpus
         if corpus.paths:
             return [str(p) for p in corpus.paths], corpus.lowercase
-        return [p for p in model.info.get("corpus", []) if isinstance(p, str)], model.params.lowercase
+        return corpus_paths(model), model.params.lowercase
 
     def _corpus_context(self, model, input_id: int, output_id: int) -> tuple[Context | None, str]:
         """The corpus windows of the pair once found; else (None, why), their search started."""

@@ -18,8 +18,7 @@ from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, cent
 from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.lenses.axes import (Evidence, baseline, evidence, make_axis, occupations, poles_across,
                                         scores_across, scores_over_snapshots, spread_labels)
-from w2vstudio.core.run import CORPUS
-from w2vstudio.core.train.model import epoch_words
+from w2vstudio.core.train.model import corpus_paths, epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.completion import WordCompleter
@@ -141,7 +140,7 @@ class AxesView(QWidget):
         if entry is None or not word:
             return
         model = entry.model
-        paths = model.info.get(CORPUS) if model is not None else None
+        paths = corpus_paths(model) if model is not None else None
         if not paths:
             self.evidence_text.setPlainText("The evidence needs a model trained here: it remembers its corpus.")
             return

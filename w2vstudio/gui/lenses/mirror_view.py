@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListW
                                QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from w2vstudio.core.lenses.mirror import DEFAULT_TOP, Mirror, mirror
-from w2vstudio.core.run import CORPUS
+from w2vstudio.core.train.model import corpus_paths
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
 
@@ -108,7 +108,7 @@ class MirrorView(QWidget):
         if not word:
             return
         model = entry.model if entry is not None else None
-        paths = model.info.get(CORPUS) if model is not None else None
+        paths = corpus_paths(model) if model is not None else None
         if not paths:
             self.headline.setText("The mirror needs a model trained here (it remembers its corpus, its window "
                                   "and its subsampling); this one does not name its corpus.")

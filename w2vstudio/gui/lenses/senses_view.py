@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpi
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, Senses, senses
-from w2vstudio.core.run import CORPUS
+from w2vstudio.core.train.model import corpus_paths
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.completion import WordCompleter
@@ -97,7 +97,7 @@ class SensesView(QWidget):
         if not word:
             return
         model = entry.model if entry is not None else None
-        paths = model.info.get(CORPUS) if model is not None else None
+        paths = corpus_paths(model) if model is not None else None
         if not paths:
             self.headline.setText("Senses need a model trained here (it remembers its corpus and its "
                                   "subsampling); this one does not name its corpus.")
