@@ -11,44 +11,24 @@ to be looked at (not for the README). Settings go to a temporary folder, so the 
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+from studio_shots import DOCS, open_studio, pause, wait_for
 
 
 def main() -> int:
-    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-shot-")
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from w2vstudio.gui.main_window import MainWindow
-
-    app = QApplication(sys.argv)
-    window = MainWindow()
-    window.resize(1280, 800)
-    window.move(0, 0)
-    window.show()
-    loop = QEventLoop()
-
-    def wait(signal, ms: int = 600_000):
-        signal.connect(loop.quit)
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-        signal.disconnect(loop.quit)
+    app, window = open_studio()
 
     window.session.set_pins(["france", "war", "music", "river"])
     window.train_panel.form.preset.textActivated.emit("Quick look")
     window.train_panel.start_action.trigger()
-    wait(window.session.run_finished)
-    QTimer.singleShot(1500, loop.quit)  # let the last plots and the map draw
-    loop.exec()
+    wait_for(window.session.run_finished)
+    pause(1500)  # let the last plots and the map draw
     window.grab().save(str(DOCS / "screenshot.png"))
 
     window.show_neighbours("france")
-    wait(window.word_info.lines_found, 30_000)  # the neighbours, then the word in the corpus
+    wait_for(window.word_info.lines_found, 30_000)  # the neighbours, then the word in the corpus
     app.processEvents()
     window.grab().save(str(DOCS / "screenshot-neighbours.png"))
 
@@ -58,17 +38,15 @@ def main() -> int:
     timeline.follow.setChecked(False)
     timeline.set_frame(round(0.3 * (timeline.count - 1)))
     window.live_map.map_panel.select_word("war")
-    QTimer.singleShot(500, loop.quit)
-    loop.exec()
+    pause(500)
     window.grab().save(str(DOCS / "screenshot-evolution.png"))
 
     window.live_map.set_method("tsne")  # the snapshots placed into a t-SNE map of the latest
     while window.evolution.frames.method != "tsne":
-        wait(window.evolution.frames_changed, 300_000)
+        wait_for(window.evolution.frames_changed, 300_000)
     timeline.set_frame(round(0.3 * (timeline.count - 1)))
     window.live_map.map_panel.select_word("war")
-    QTimer.singleShot(800, loop.quit)
-    loop.exec()
+    pause(800)
     window.grab().save(str(DOCS / "screenshot-evolution-tsne.png"))
 
     if "--tabs" in sys.argv:
@@ -94,15 +72,6 @@ def save_tabs(window, folder: Path) -> None:
             pause(2000)  # what a page computes once shown
             name = window.tabs.tabText(i) + (f"-{inner.tabText(j)}" if inner else "")
             window.grab().save(str(folder / ("".join(c if c.isalnum() else "-" for c in name) + ".png")))
-
-
-def pause(ms: int) -> None:
-    """Run the event loop for `ms` milliseconds."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 if __name__ == "__main__":

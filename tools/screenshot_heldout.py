@@ -11,12 +11,9 @@ temporary folder, so the user's own are untouched.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+from studio_shots import DOCS, open_studio, pause, wait_for
 PARAMS = {"max_vocab": 500, "dim": 20, "sg": True, "threads": 1, "min_count": 1, "epochs": 4,
           "softmax": True, "negative": 0, "batch_words": 5_000}  # small batches: ten snapshots an epoch
 
@@ -25,29 +22,10 @@ def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
-    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-shot-")
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from w2vstudio.gui.main_window import MainWindow
-
-    app = QApplication(sys.argv)
-    window = MainWindow()
+    app, window = open_studio()
     window.resize(1270, 790)
-    window.move(0, 0)
-    window.show()
-    loop = QEventLoop()
-
-    def wait(signal, ms: int = 600_000):
-        signal.connect(loop.quit)
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-        signal.disconnect(loop.quit)
-
-    corpus_panel = window.corpus_panel
-    corpus_panel.scan_finished.connect(loop.quit)
     window.open_paths([sys.argv[1]])
-    loop.exec()
+    wait_for(window.corpus_panel.scan_finished)
     panel = window.train_panel
     panel.form.set_values(PARAMS)
     panel.watch_form.snapshots.setValue(10)
@@ -56,9 +34,8 @@ def main() -> int:
     outcomes = []
     window.session.run_finished.connect(outcomes.append)
     panel.start_action.trigger()
-    wait(window.session.run_finished)
-    QTimer.singleShot(1500, loop.quit)  # let the last plots draw
-    loop.exec()
+    wait_for(window.session.run_finished)
+    pause(1500)  # let the last plots draw
     app.processEvents()
     panel.plots.grab().save(str(DOCS / "screenshot-heldout.png"))
     result = outcomes[0] if outcomes else None

@@ -13,50 +13,18 @@ them) and the corpus evidence for "king" (docs/screenshot-lens-axes.png). Settin
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
-
-
-def save(window, path: Path) -> None:
-    """The window as PNG, 256 colours where the full-colour one passes 250 KB."""
-    image = window.grab().toImage()
-    image.save(str(path), "PNG", 0)
-    if path.stat().st_size > 250_000:
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QImage
-        flags = Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither
-        image.convertToFormat(QImage.Format.Format_Indexed8, flags).save(str(path), "PNG", 0)
+from studio_shots import DOCS, open_studio, pause, save_png, wait_for
 
 
 def main() -> int:
-    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-shot-")
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    app, window = open_studio()
 
-    from w2vstudio.gui.main_window import MainWindow
-
-    app = QApplication(sys.argv)
-    window = MainWindow()
-    window.resize(1280, 800)
-    window.move(0, 0)
-    window.show()
-
-    def pause(ms: int):
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
-    loop = QEventLoop()
-    window.session.run_finished.connect(loop.quit)
     window.session.set_pins(["doctor", "nurse", "engineer", "teacher", "secretary", "soldier", "he", "she"])
     window.train_panel.form.preset.textActivated.emit("Quick look")
     window.train_panel.start_action.trigger()
-    QTimer.singleShot(600_000, loop.quit)
-    loop.exec()
+    wait_for(window.session.run_finished)
     pause(1500)
     window.word_dock.hide()
 
@@ -76,7 +44,7 @@ def main() -> int:
         inside.step_view.apply(10)
     pause(1500)
     app.processEvents()
-    save(window, DOCS / "screenshot-inside.png")
+    save_png(window, DOCS / "screenshot-inside.png")
 
     inside.setCurrentIndex(1)
     tiny = inside.tiny_view
@@ -86,7 +54,7 @@ def main() -> int:
         tiny.train(100)
     pause(1500)
     app.processEvents()
-    save(window, DOCS / "screenshot-inside-tiny.png")
+    save_png(window, DOCS / "screenshot-inside-tiny.png")
 
     lenses = window.lenses_panel
     window.tabs.setCurrentWidget(lenses)
@@ -94,7 +62,7 @@ def main() -> int:
     lenses.likelihood_view.next_pairs.parentWidget().hide()  # the pairs for the next run: the plots need the room
     pause(2000)
     app.processEvents()
-    save(window, DOCS / "screenshot-lens-likelihood.png")
+    save_png(window, DOCS / "screenshot-lens-likelihood.png")
 
     lenses.setCurrentWidget(lenses.axes_view)  # the run's snapshots give the scores over training
     a = lenses.axes_view
@@ -120,7 +88,7 @@ def main() -> int:
     window.resize(1280, 800)
     pause(1500)
     app.processEvents()
-    save(window, DOCS / "screenshot-lens-axes.png")
+    save_png(window, DOCS / "screenshot-lens-axes.png")
 
     window.ask_discard = lambda _text: True  # the model is not saved: close without asking
     window.close()

@@ -20,12 +20,12 @@ folder, so the user's own are untouched.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 
 VIEWS = ("neighbours", "weat", "change", "senses", "axes", "mirror", "frequency")
+
+from studio_shots import open_studio, pause, save_png
 
 
 def main() -> int:
@@ -33,22 +33,7 @@ def main() -> int:
         print(__doc__)
         return 2
     view, out, models = sys.argv[1], sys.argv[2], sys.argv[3:]
-    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-shot-")
-    from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from w2vstudio.gui.main_window import MainWindow
-
-    app = QApplication(sys.argv)
-    window = MainWindow()
-    window.resize(1280, 800)
-    window.move(0, 0)
-    window.show()
-
-    def pause(ms: int):
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+    app, window = open_studio()
 
     def until(done, seconds: float = 900):
         end = time.monotonic() + seconds
@@ -143,13 +128,7 @@ def main() -> int:
     window.resize(1280, 800)  # where a view asked for more, the window keeps to the laptop screen
     pause(1500)  # let the plots draw
     app.processEvents()
-    image = window.grab().toImage()
-    image.save(out, "PNG", 0)  # 0: the smallest file
-    if os.path.getsize(out) > 250_000:  # many antialiased lines: 256 colours keep it small and legible
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QImage
-        flags = Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither
-        image.convertToFormat(QImage.Format.Format_Indexed8, flags).save(out, "PNG", 0)
+    save_png(window, out)
     window.ask_discard = lambda _text: True
     window.close()
     return 0
