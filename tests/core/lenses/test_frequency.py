@@ -12,7 +12,7 @@ from w2vstudio.core.lenses.frequency import agreement, bounds, decile_sample, de
 from w2vstudio.core.vectors import KeyedVectors
 
 KEYS = {"rank_from", "rank_to", "count_min", "count_max", "norm_mean", "analogy_accuracy",
-        "analogy_questions", "drop_share"}
+        "analogy_questions", "drop_share", "norm_mean_sd", "analogy_accuracy_sd"}
 QUESTIONS = """: capital-common-countries
 athens greece berlin germany
 athens greece paris france

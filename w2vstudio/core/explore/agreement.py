@@ -1,5 +1,6 @@
 """What holds across the runs of an ensemble: neighbours and analogy answers with their agreement
-(in how many runs a word is in the top n) and the mean and standard deviation of its score.
+(in how many runs a word is in the top n) and the mean and standard deviation of its score; and
+`over_runs`, any per-model measure taken in every run with its mean and standard deviation.
 
 The answers are ranked by their mean score over the runs (a word excluded in any run, such as a
 query word or a zero vector, is left out); the standard deviation has ddof = 1 (0 for one run).
@@ -8,7 +9,7 @@ A single model is an ensemble of one: agreement 1, sd 0.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,35 @@ def sd(values: np.ndarray, axis: int = 0) -> np.ndarray:
     """Standard deviation across runs: ddof 1, or 0 where there is one run."""
     values = np.asarray(values, dtype=np.float64)
     return values.std(axis=axis, ddof=1) if values.shape[axis] > 1 else np.zeros(np.delete(values.shape, axis))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A measure taken in each of K runs: `per_run` (K, ...) float64, NaN where a run had none."""
+
+    per_run: np.ndarray
+
+    @property
+    def runs(self) -> int:
+        return len(self.per_run)
+
+    @property
+    def mean(self) -> np.ndarray:
+        """The mean over the runs (NaN where any run has none)."""
+        return self.per_run.mean(axis=0)
+
+    @property
+    def sd(self) -> np.ndarray:
+        """The standard deviation over the runs (ddof 1; 0 for one run; NaN where a run has none)."""
+        return np.where(np.isnan(self.per_run).any(axis=0), np.nan, sd(self.per_run))
+
+
+def over_runs(runs: Sequence, measure: Callable[[object], object]) -> Spread:
+    """`measure(run)` for every run (KeyedVectors or models: `runs_of` gives an ensemble's), each a
+    number or a nested list or array of one shape, None for a value a run has not (NaN)."""
+    if not runs:
+        raise ValueError("no runs to measure")
+    return Spread(np.array([measure(run) for run in runs], dtype=np.float64))
 
 
 def across_runs(runs: list[KeyedVectors], scoring: Callable[[KeyedVectors], np.ndarray], topn: int) -> AgreedList:

@@ -20,7 +20,7 @@ import numpy as np
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
-from w2vstudio.core.explore.agreement import sd
+from w2vstudio.core.explore.agreement import over_runs, sd
 from w2vstudio.core.files.ensemble import runs_of
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.vectors import KeyedVectors
@@ -169,8 +169,8 @@ class RunScores:
 def scores_across(kv: KeyedVectors, source: Sequence[str], target: Sequence[str],
                   words: Sequence[str]) -> RunScores:
     """The `words`' scores on the axis `source` -> `target` in every run of `kv` (an ensemble or one model)."""
-    per_run = np.stack([scores(run, make_axis(run, source, target), words) for run in runs_of(kv)])
-    return RunScores(list(words), per_run.mean(axis=0), sd(per_run), per_run)
+    found = over_runs(runs_of(kv), lambda run: scores(run, make_axis(run, source, target), words))
+    return RunScores(list(words), found.mean, found.sd, found.per_run)
 
 
 def poles_across(kv: KeyedVectors, source: Sequence[str], target: Sequence[str], top: int = DEFAULT_TOP,

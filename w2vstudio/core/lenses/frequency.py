@@ -6,6 +6,10 @@ it (all four words in the decile or more frequent ones, assigned by their rarest
 searched among the words up to the decile's last rank) and the share of its occurrences that
 subsampling drops. Per word: count, norm, the stability of its neighbourhood over the last
 snapshots and the agreement of its neighbours between two models.
+
+On an ensemble every score of a decile (mean norm, analogy accuracy, word-pair ρ) is taken in each
+run and reported as the mean over the runs with its standard deviation (`*_sd`, ddof 1; 0 for one
+model); the deciles themselves, the counts and the share subsampling drops are the first run's.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
+from w2vstudio.core.explore.agreement import over_runs
 from w2vstudio.core.explore.compare import overlaps
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.evaluate import analogy_rows, answered, pair_rows
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K, jaccard, neighbour_ids
+from w2vstudio.core.files.ensemble import runs_of
 from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.vectors import KeyedVectors
 
@@ -35,10 +41,12 @@ class Decile:
     rank_to: int
     count_min: int
     count_max: int
-    norm_mean: float
+    norm_mean: float  # an ensemble: the mean over its runs, as every score below
     analogy_accuracy: float | None  # None without questions
     analogy_questions: int
     drop_share: float  # of the decile's occurrences, the share subsampling drops
+    norm_mean_sd: float = 0.0  # over an ensemble's runs (ddof 1); 0 for one model
+    analogy_accuracy_sd: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -66,22 +74,38 @@ def norms(kv: KeyedVectors) -> np.ndarray:
 def deciles(kv: KeyedVectors, sample: float, analogies: str | Path | None = None,
             parts: int = DECILES) -> list[Decile]:
     """The vocabulary's deciles (fewer parts for a vocabulary smaller than `parts`); `sample` is
-    the model's subsampling threshold, `analogies` a questions-words file (default: bundled)."""
+    the model's subsampling threshold, `analogies` a questions-words file (default: bundled). On
+    an ensemble, the scores' mean and sd over its runs."""
     counts = counts_of(kv).astype(np.float64)
     edges = np.unique(bounds(len(kv), min(parts, len(kv))))
-    norm, keep = norms(kv), keep_probabilities(counts, sample)
+    keep = keep_probabilities(counts, sample)
     rows = analogy_rows(kv, analogies)
     rows = rows[(rows >= 0).all(axis=1)]
     rarest = rows.max(axis=1, initial=-1) if len(rows) else np.zeros(0, np.int64)
+    bands = [(int(lo), int(hi), rows[(rarest >= lo) & (rarest < hi)]) for lo, hi in zip(edges[:-1], edges[1:])]
+
+    def scores(run: KeyedVectors) -> list[list]:
+        norm = norms(run)
+        return [[norm[lo:hi].mean(), _accuracy(answered(run, mine, restrict_vocab=hi))] for lo, hi, mine in bands]
+
+    found = over_runs(runs_of(kv), scores)
+    mean, spread = found.mean, found.sd
     out = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        mine = rows[(rarest >= lo) & (rarest < hi)]
-        hits = answered(kv, mine, restrict_vocab=int(hi))
+    for b, (lo, hi, mine) in enumerate(bands):
         c = counts[lo:hi]
-        out.append(Decile(int(lo) + 1, int(hi), int(c.min()), int(c.max()), float(norm[lo:hi].mean()),
-                          float(hits.mean()) if len(hits) else None, len(hits),
-                          float((c * (1 - keep[lo:hi])).sum() / c.sum()) if c.sum() else 0.0))
+        out.append(Decile(lo + 1, hi, int(c.min()), int(c.max()), float(mean[b, 0]), _number(mean[b, 1]), len(mine),
+                          float((c * (1 - keep[lo:hi])).sum() / c.sum()) if c.sum() else 0.0,
+                          float(spread[b, 0]), _number(spread[b, 1])))
     return out
+
+
+def _accuracy(hits: np.ndarray) -> float | None:
+    return float(hits.mean()) if len(hits) else None
+
+
+def _number(value: float) -> float | None:
+    """A mean or sd over the runs as a float, None where a run had none (NaN)."""
+    return None if np.isnan(value) else float(value)
 
 
 def decile_sample(n_words: int, per_decile: int = DEFAULT_PER_DECILE, seed: int = 0) -> np.ndarray:
@@ -124,6 +148,8 @@ class CompareDecile:
     pair_count: int  # word pairs with both words in the band
     analogy: list  # [a, b]: 3CosAdd accuracy over the band's questions, answers searched in the band (None: none)
     questions: int  # analogy questions with all four words in the band
+    pairs_sd: list = (0.0, 0.0)  # [a, b]: sd of `pairs` over each model's runs (an ensemble; one model: 0)
+    analogy_sd: list = (0.0, 0.0)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -156,13 +182,14 @@ def compare(a: KeyedVectors, b: KeyedVectors, analogies: str | Path | None = Non
         band = band[in_b[band] >= 0]
         mine = questions[((questions >= lo) & (questions < hi)).all(axis=1)] if len(questions) else questions
         inside = ((pair_ids >= lo) & (pair_ids < hi)).all(axis=1) if len(pair_ids) else np.zeros(0, bool)
-        accuracy, rho = [], []
-        for kv, rows in ((a, band), (b, in_b[band])):
-            accuracy.append(_band_accuracy(kv, rows, band, mine))
-            rho.append(_band_correlation(kv, rows, band, pair_ids[inside], gold[inside]))
+        sides = [over_runs(runs_of(kv), lambda run, rows=rows: [
+            _band_accuracy(run, rows, band, mine), _band_correlation(run, rows, band, pair_ids[inside], gold[inside])])
+            for kv, rows in ((a, band), (b, in_b[band]))]
+        (accuracy, rho), (accuracy_sd, rho_sd) = ([[_number(s.mean[i]) for s in sides] for i in (0, 1)],
+                                                  [[_number(s.sd[i]) for s in sides] for i in (0, 1)])
         c = counts[lo:hi]
         out.append(CompareDecile(d, int(lo) + 1, int(hi), int(c.min()), int(c.max()), rho, int(inside.sum()),
-                                 accuracy, len(mine)))
+                                 accuracy, len(mine), rho_sd, accuracy_sd))
     return out
 
 
