@@ -6,8 +6,8 @@ from w2vstudio.commands.arguments import at_least
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.lenses.senses import DEFAULT_MAX, senses
-from w2vstudio.core.files.ensemble import first_run
-from w2vstudio.core.train.model import Model, corpus_paths
+from w2vstudio.core.files.vectorfiles import read_models
+from w2vstudio.core.train.model import corpus_paths
 
 
 def add_parser(subparsers) -> None:
@@ -17,8 +17,9 @@ def add_parser(subparsers) -> None:
                     "its window's output vectors weighted as training weighs them, and cluster them "
                     "(k-means); the clusters' silhouette is placed among those of 30 words of similar "
                     "frequency (z, percentile), and each sense is named by the words nearest its centroid, "
-                    "its most distinctive context words and its lines.")
-    p.add_argument("model", metavar="MODEL", help="a w2vstudio model (.npz)")
+                    "its most distinctive context words and its lines. On an ensemble the verdict "
+                    "(silhouette, z) is taken in every run: mean ± sd; the senses shown are the first run's.")
+    p.add_argument("model", metavar="MODEL", help="a w2vstudio model (.npz), or an ensemble folder of models")
     p.add_argument("word", metavar="WORD")
     p.add_argument("--corpus", nargs="+", metavar="PATH",
                    help="the corpus files or folders (default: those the model was trained on)")
@@ -30,18 +31,21 @@ def add_parser(subparsers) -> None:
 
 
 def run(args) -> int:
-    model = Model.load(first_run(args.model))  # an ensemble: its first run
+    _, models = read_models(args.model)  # an ensemble: every run
+    model = models[0]
     paths = args.corpus or corpus_paths(model)
     if isinstance(paths, str):
         paths = [paths]
     if not paths:
         raise W2VError(f"{args.model} does not name its corpus (trained before models remembered it): "
                        "give it with --corpus PATH")
-    found = senses(model, paths, args.word, args.max, args.k)
+    found = senses(models, paths, args.word, args.max, args.k)
     if args.json:
         print(jsonsafe.dumps(found.to_dict(), ensure_ascii=False))
         return 0
     print(f'"{found.word}": {found.occurrences} occurrences; {found.verdict()}')
+    if len(found.runs) > 1:
+        print("z per run: " + ", ".join(f"{z:+.2f}" for z in found.runs))
     for i, sense in enumerate(found.senses, 1):
         print(f"\nsense {i}: {100 * sense.share:.0f}% of occurrences, cosine with the word's vector "
               f"{sense.cosine_with_word:.3f}")

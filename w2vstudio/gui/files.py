@@ -15,7 +15,8 @@ from w2vstudio.core.errors import Cancelled, W2VError
 from w2vstudio.core.files.dropped import SortedPaths, sort_paths
 from w2vstudio.core.files.sessionfile import SESSION_FILE, load_session, save_session
 from w2vstudio.core.files.sparkfiles import read_metadata
-from w2vstudio.core.files.vectorfiles import detect_format, load_vectors, save_vectors
+from w2vstudio.core.files.ensemble import run_files
+from w2vstudio.core.files.vectorfiles import detect_format, load_vectors, read_models, save_vectors
 from w2vstudio.core.support.output import check_output
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.watch.pinned import AnalogyProbe
@@ -38,6 +39,9 @@ def read_vectors(path: Path, task: Task) -> Entry:
         fmt = detect_format(path)
         if fmt == "model":
             return model_entry(path.name, Model.load(path))
+        if fmt == "ensemble" and all(detect_format(run) == "model" for run in run_files(path)):
+            kv, models = read_models(path)  # the runs' weights too, for the senses and likelihood lenses
+            return Entry(path.name, kv, run_models=tuple(models))
         spark = read_metadata(path) if fmt == "spark" else None
         return Entry(path.name, load_vectors(path, task=task), spark=spark)
     except Cancelled:

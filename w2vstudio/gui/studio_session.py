@@ -34,6 +34,11 @@ class Entry:
     recorder: SnapshotRecorder | None = None
     saved: bool = True  # closing the session loses nothing of it
     spark: SparkMetadata | None = None
+    run_models: tuple = ()  # an ensemble's runs as trained models, where they were kept (trained, or read here)
+
+    def models(self) -> list[Model]:
+        """The trained models behind the entry: an ensemble's runs, the one model, or none."""
+        return list(self.run_models) if self.run_models else [self.model] if self.model is not None else []
 
 
 def model_entry(name: str, model: Model, saved: bool = True) -> Entry:

@@ -7,6 +7,7 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.files.ensemble import Ensemble, EnsembleWriter
 from w2vstudio.core.files.vectorfiles import save_vectors
 from w2vstudio.core.lenses.frequency import agreement, bounds, decile_sample, deciles, norms, stability
 from w2vstudio.core.vectors import KeyedVectors
@@ -115,3 +116,51 @@ def test_frequency_command(topic_file, tmp_path, capsys):
     assert main(["frequency", str(plain)]) == 1
     err = capsys.readouterr().err
     assert "no word counts" in err and str(plain) in err and len(err.strip().splitlines()) == 1
+
+
+def _runs(kv, k=3):
+    """`kv` and k - 1 more runs of its words and counts: its vectors with seeded noise, enough to
+    change some analogy answers and every norm."""
+    rng = np.random.default_rng(11)
+    return [kv] + [KeyedVectors(kv.words, (kv.vectors + rng.normal(scale=0.6, size=kv.vectors.shape)).astype(np.float32),
+                                kv.counts) for _ in range(k - 1)]
+
+
+def test_deciles_of_an_ensemble_mean_and_sd_against_numpy(kv, tmp_path):
+    qfile = tmp_path / "q.txt"
+    qfile.write_text(QUESTIONS)
+    runs = _runs(kv)
+    found = deciles(Ensemble(runs), 1e-2, qfile)
+    questions = [line.split() for line in QUESTIONS.splitlines() if not line.startswith(":")]
+    spread_seen = False
+    for k, d in enumerate(found):
+        lo, hi = 4 * k, 4 * k + 4
+        per_run = [np.linalg.norm(run.vectors[lo:hi].astype(np.float64), axis=1).mean() for run in runs]
+        assert d.norm_mean == pytest.approx(np.mean(per_run), rel=1e-5)
+        assert d.norm_mean_sd == pytest.approx(np.std(per_run, ddof=1), rel=1e-4)
+        mine = [q for q in questions if lo <= max(kv.word_rows[w] for w in q) < hi]
+        if not mine:
+            assert d.analogy_accuracy is None and d.analogy_accuracy_sd is None
+            continue
+        hits = [np.mean([_solves(run, q, hi) for q in mine]) for run in runs]
+        assert d.analogy_accuracy == pytest.approx(np.mean(hits))
+        assert d.analogy_accuracy_sd == pytest.approx(np.std(hits, ddof=1))
+        spread_seen |= np.std(hits) > 0
+    assert spread_seen  # the runs disagree on some band, so the sd is tested off zero
+    one = deciles(kv, 1e-2, qfile)  # one model: sd 0 where measured
+    assert all(d.norm_mean_sd == 0 and d.analogy_accuracy_sd in (0, None) for d in one)
+
+
+def test_frequency_command_on_an_ensemble(kv, tmp_path, capsys):
+    writer = EnsembleWriter(tmp_path / "ens")
+    writer.prepare()
+    for seed, run in enumerate(_runs(kv), 1):
+        writer.add(lambda path, run=run: save_vectors(run, path, "model"), seed, {})
+    writer.finish()
+    assert main(["frequency", str(tmp_path / "ens"), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert got["runs"] == 3 and all(set(d) == KEYS for d in got["deciles"])
+    assert any(d["norm_mean_sd"] > 0 for d in got["deciles"])
+    assert main(["frequency", str(tmp_path / "ens")]) == 0
+    out = capsys.readouterr().out
+    assert "mean ± sd over its 3 runs" in out and " ± " in out.splitlines()[-1]

@@ -8,6 +8,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from w2vstudio.cli import main
+from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.files.vectorfiles import save_vectors
 from w2vstudio.core.lenses.frequency import bounds, compare, verdict
 from w2vstudio.core.vectors import KeyedVectors
@@ -85,3 +86,36 @@ def test_frequency_compare_json(models, tmp_path, capsys):
     assert main(["frequency", str(fa), "--compare", str(tmp_path / "nope.txt")]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_each_band_over_an_ensembles_runs_against_numpy(models):
+    a, b, qfile, pfile, questions, pairs = models
+    rng = np.random.default_rng(3)
+    runs = [a] + [KeyedVectors(a.words, (a.vectors + rng.normal(scale=0.5, size=a.vectors.shape)).astype(np.float32),
+                               a.counts) for _ in range(2)]
+    found = compare(Ensemble(runs), b, analogies=qfile, pairs=pfile)
+    edges = bounds(N)
+    for r, lo, hi in zip(found, edges[:-1], edges[1:]):
+        band = [w for w in a.words[lo:hi] if w in b]
+        mine = [q for q in questions if all(w in band for w in q.split())]
+        inside = [p for p in pairs if p[0] in band and p[1] in band]
+        per_run = [_reference(run, band, mine, inside) for run in runs]
+        for i, got, got_sd in ((0, r.analogy, r.analogy_sd), (1, r.pairs, r.pairs_sd)):
+            values = [v[i] for v in per_run]
+            if values[0] is None:
+                assert got[0] is None and got_sd[0] is None
+            else:
+                assert got[0] == pytest.approx(np.mean(values)) and got_sd[0] == pytest.approx(np.std(values, ddof=1))
+            assert got_sd[1] in (0, None)  # b is one model
+    assert any(r.pairs_sd[0] for r in found)
+
+
+def test_frequency_compare_json_sd_keys(models, tmp_path, capsys):
+    a, b, *_ = models
+    fa, fb = tmp_path / "a.npz", tmp_path / "b.npz"
+    save_vectors(a, fa, "model")
+    save_vectors(b, fb, "model")
+    assert main(["frequency", str(fa), "--compare", str(fb), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert data["runs"] == 1
+    assert all(len(row["pairs_sd"]) == len(row["analogy_sd"]) == 2 for row in data["compare"])

@@ -195,3 +195,52 @@ def test_nearest_words_are_nearest_the_sense_centroid_in_the_clustered_space(pla
         cos = offsets @ direction / (np.linalg.norm(offsets, axis=1) * np.linalg.norm(direction))
         cos[row] = -np.inf
         assert sense.nearest == [model.vocab.words[i] for i in np.argsort(-cos, kind="stable")[:NAMES]]
+
+
+@pytest.fixture(scope="module")
+def runs(planted, tmp_path_factory):
+    """The planted model and two more runs: its weights with seeded noise (so each run's z differs)."""
+    model, _ = planted
+    folder = tmp_path_factory.mktemp("senses-runs")
+    rng = np.random.default_rng(4)
+    out = [model]
+    for i in (2, 3):
+        model.save(folder / f"run-{i}.npz")
+        run = Model.load(folder / f"run-{i}.npz")
+        for weights in (run.vectors, run.syn1neg):
+            weights += rng.normal(scale=0.4 * float(weights.std()), size=weights.shape).astype(weights.dtype)
+        out.append(run)
+    return out
+
+
+def test_the_verdict_over_an_ensembles_runs_is_the_mean_and_sd_of_each_runs(planted, runs):
+    _, path = planted
+    found = senses(runs, [path], "zorp", max_occurrences=200)
+    alone = [senses(run, [path], "zorp", max_occurrences=200) for run in runs]
+    z, sil = [a.z for a in alone], [a.silhouette for a in alone]
+    assert found.runs == pytest.approx(z) and found.silhouettes == pytest.approx(sil)
+    assert found.z == pytest.approx(np.mean(z)) and found.z_sd == pytest.approx(np.std(z, ddof=1))
+    assert found.silhouette == pytest.approx(np.mean(sil))
+    assert found.silhouette_sd == pytest.approx(np.std(sil, ddof=1)) and found.z_sd > 0
+    assert found.percentile == pytest.approx(np.mean([a.percentile for a in alone]))
+    assert [s.nearest for s in found.senses] == [s.nearest for s in alone[0].senses]  # the first run's senses
+    assert "over 3 runs" in found.verdict() and "the senses shown: the first run's" in found.verdict()
+    assert alone[0].runs == [alone[0].z] and alone[0].z_sd == 0
+
+
+def test_senses_command_on_an_ensemble(planted, runs, tmp_path, capsys):
+    from w2vstudio.core.files.ensemble import EnsembleWriter
+
+    _, path = planted
+    writer = EnsembleWriter(tmp_path / "ens")
+    writer.prepare()
+    for seed, run in enumerate(runs, 1):
+        writer.add(run.save, seed, {})
+    writer.finish()
+    assert main(["senses", str(tmp_path / "ens"), "zorp", "--corpus", str(path), "--max", "100", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"word", "silhouette", "z", "percentile", "senses"} <= set(got)  # the keys of one model, kept
+    assert len(got["runs"]) == len(got["silhouettes"]) == 3 and got["z_sd"] > 0 and got["silhouette_sd"] > 0
+    assert got["z"] == pytest.approx(np.mean(got["runs"]))
+    assert main(["senses", str(tmp_path / "ens"), "zorp", "--corpus", str(path), "--max", "100"]) == 0
+    assert "z per run: " in capsys.readouterr().out

@@ -230,9 +230,14 @@ def runs_of(kv: KeyedVectors) -> list[KeyedVectors]:
     return list(kv.runs) if isinstance(kv, Ensemble) else [kv]
 
 
+def run_files(path: str | Path) -> list[Path]:
+    """Every run file of an ensemble folder; any other path as a list of one."""
+    if not is_ensemble(path):
+        return [Path(path)]
+    folder, manifest = read_manifest(path)
+    return run_paths(folder, manifest)
+
+
 def first_run(path: str | Path) -> Path:
     """Where one model is needed: an ensemble's first run file; any other path as given."""
-    if not is_ensemble(path):
-        return Path(path)
-    folder, manifest = read_manifest(path)
-    return run_paths(folder, manifest)[0]
+    return run_files(path)[0]

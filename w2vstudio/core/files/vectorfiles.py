@@ -36,6 +36,7 @@ from w2vstudio.core.support.opener import MAX_LINE, open_input
 from w2vstudio.core.support.printable import printable
 from w2vstudio.core.support.sniff import NotVectors, header_sizes, is_utf8, number_values, record_values, vectors_kind
 from w2vstudio.core.files import sparkfiles as spark_files
+from w2vstudio.core.train.model import Model
 from w2vstudio.core.kernels.text import BINARY_MALFORMED, BINARY_NO_WORD, binary_records
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.train import modelfile
@@ -150,6 +151,21 @@ def read_ensemble(path: str | Path, limit: int | None = None, task: Task | None 
             raise FormatError(f"{file}: a run of an ensemble must be a model or word2vec vectors, not {fmt}")
         runs.append(load_vectors(file, limit, fmt, task.part(k / len(files), (k + 1) / len(files))))
     return ensemble.Ensemble(runs, [r.seed for r in manifest.runs], manifest)
+
+
+def read_models(path: str | Path) -> tuple[KeyedVectors, list[Model]]:
+    """A w2vstudio model, or an ensemble folder whose runs all are: (its vectors, an `Ensemble` for
+    a folder, and the trained models, run by run), for what needs more than vectors (the senses
+    lens, the likelihood probes). A run that is not a model is a `FormatError` naming it."""
+    files = ensemble.run_files(path)
+    for file in files:
+        if detect_format(file) != "model":
+            raise FormatError(f"{file}: not a model saved by w2vstudio (its weights and corpus are needed)")
+    models = [Model.load(file) for file in files]
+    if not ensemble.is_ensemble(path):
+        return models[0].keyed_vectors(), models
+    manifest = ensemble.read_manifest(path)[1]
+    return ensemble.Ensemble([m.keyed_vectors() for m in models], [r.seed for r in manifest.runs], manifest), models
 
 
 def _fail(path, where: str, message: str):

@@ -21,10 +21,17 @@ were an occurrence's only context; both seen from the mean of all the word's occ
 words most over-represented in it (lift), its most typical lines, and the cosine of the word's
 own vector with its centroid. `points` is a 2-D map of the occurrences (PCA of their centred
 context vectors) with `word_point`, the word's own vector scaled to the occurrences' mean norm.
+
+Given an ensemble's runs, the verdict is taken in every run on the same sampled occurrences (one
+pass over the corpus; a run whose vocabulary or sampling settings differ samples its own):
+`silhouette`, `z` and `percentile` are their means over the runs, `runs` each run's z and
+`silhouettes` each run's silhouette, with `z_sd` and `silhouette_sd` (ddof 1; 0 for one model).
+The senses themselves, the baseline, the map and the lines are the first run's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -33,6 +40,7 @@ from w2vstudio.core.support.memory import check_available
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
+from w2vstudio.core.explore.agreement import over_runs
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.sampling import keep_probabilities
@@ -72,13 +80,30 @@ class Senses:
     labels: np.ndarray = field(repr=False)  # (occurrences,): each occurrence's sense (index in `senses`)
     word_point: np.ndarray = field(repr=False)  # (2,): the word's own vector on the map
     all_lines: list[str] = field(repr=False)  # each occurrence's text
+    runs: list[float] = field(default_factory=list)  # each run's z (one model: [z])
+    silhouettes: list[float] = field(default_factory=list)  # each run's silhouette
+
+    @property
+    def z_sd(self) -> float:
+        return float(over_runs(self.runs, float).sd) if self.runs else 0.0
+
+    @property
+    def silhouette_sd(self) -> float:
+        return float(over_runs(self.silhouettes, float).sd) if self.silhouettes else 0.0
 
     def verdict(self) -> str:
         """The verdict as a measured statement."""
         base = self.baseline
-        where = (f"silhouette {self.silhouette:.3f} against {base['mean']:.3f} \u00b1 {base['sd']:.3f} for "
-                 f"{len(base['words'])} words of similar frequency: z = {self.z:+.1f}, percentile "
-                 f"{self.percentile:.0f}")
+        k = len(self.runs)
+        if k > 1:
+            where = (f"over {k} runs, silhouette {self.silhouette:.3f} \u00b1 {self.silhouette_sd:.3f}, z = "
+                     f"{self.z:+.1f} \u00b1 {self.z_sd:.1f}, percentile {self.percentile:.0f} (the first run's "
+                     f"baseline: {base['mean']:.3f} \u00b1 {base['sd']:.3f} for {len(base['words'])} words of similar "
+                     "frequency; the senses shown: the first run's)")
+        else:
+            where = (f"silhouette {self.silhouette:.3f} against {base['mean']:.3f} \u00b1 {base['sd']:.3f} for "
+                     f"{len(base['words'])} words of similar frequency: z = {self.z:+.1f}, percentile "
+                     f"{self.percentile:.0f}")
         if self.blended:
             return (f"{where}; its {len(self.senses)} clusters split no more clearly than such words' "
                     f"(z below {SPLIT_Z:g}): one blended meaning")
@@ -88,7 +113,8 @@ class Senses:
         return {"word": self.word, "occurrences": self.occurrences, "space": self.space,
                 "silhouette": self.silhouette, "baseline": self.baseline, "z": self.z,
                 "percentile": self.percentile, "blended": self.blended,
-                "senses": [vars(s).copy() for s in self.senses]}
+                "senses": [vars(s).copy() for s in self.senses], "runs": list(self.runs), "z_sd": self.z_sd,
+                "silhouettes": list(self.silhouettes), "silhouette_sd": self.silhouette_sd}
 
 
 @dataclass
@@ -301,16 +327,84 @@ def standing(value: float, baseline: np.ndarray) -> tuple[float, float]:
     return float(z), float(100 * below / len(baseline))
 
 
-def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k: int | None = None,
-           seed: int = 0, task: Task | None = None) -> Senses:
-    """The senses of `word` in the corpus files `paths` (see the module's description)."""
-    kv = model.keyed_vectors()
-    row = kv.index(word)
+@dataclass
+class _Measured:
+    """The word's clusters in one run, and where their silhouette stands among the baseline's."""
+
+    row: int
+    pool: _Reservoir
+    name: str
+    space: np.ndarray
+    metric: np.ndarray
+    x: np.ndarray
+    k: int
+    labels: np.ndarray
+    silhouette: float
+    scores: list  # (word, silhouette) of the baseline words
+    z: float
+    percentile: float
+
+
+def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: int = DEFAULT_MAX,
+           k: int | None = None, seed: int = 0, task: Task | None = None) -> Senses:
+    """The senses of `word` in the corpus files `paths` (see the module's description); `models`:
+    one model, or an ensemble's runs (the verdict in each, the senses of the first)."""
+    runs = [models] if isinstance(models, Model) else list(models)
     if k is not None and k < 2:
         raise W2VError("k must be at least 2")
-    others = similar_frequency(model, row)
     task = task or Task.none()
-    pools = sample_occurrences(model, paths, [row] + others, max_occurrences, seed, row, task.part(0.0, 0.7))
+    sampled: list[tuple[Model, dict]] = []  # each distinct sampling and its pools
+    measured = []
+    for i, run in enumerate(runs):
+        part = task.part(i / len(runs), (i + 1) / len(runs))
+        pools = next((p for m, p in sampled if _samples_alike(m, run)), None)
+        if pools is None:
+            pools = sample_occurrences(run, paths, _rows(run, word), max_occurrences, seed, run.vocab.index[word],
+                                       part.part(0.0, 0.7))
+            sampled.append((run, pools))
+        measured.append(_measure(run, pools, word, k, seed, part.part(0.7, 1.0)))
+    spread = over_runs(measured, lambda m: [m.silhouette, m.z, m.percentile])
+    silhouette, z, percentile = (float(v) for v in spread.mean)
+    first, model = measured[0], runs[0]
+    kv = model.keyed_vectors()
+    row, pool, x, k, labels, space = first.row, first.pool, first.x, first.k, first.labels, first.space
+    n = len(x)
+    base = np.array([s for _, s in first.scores])
+    mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
+    blended = z < SPLIT_Z
+    contexts = pool.contexts[:n]
+    background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
+    centred = x - x.mean(axis=0)
+    named = space[:min(NEAREST_POOL, len(space))]
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background) for c in range(k)]
+    order = np.argsort([-s.share for s in found], kind="stable")
+    relabel = np.empty(k, np.int64)
+    relabel[order] = np.arange(k)
+    points, word_point = _map(centred, x.mean(axis=0), kv.vectors[row].astype(np.float64) @ first.metric)
+    return Senses(word, n, first.name, silhouette, {"mean": mean, "sd": sd, "words": [w for w, _ in first.scores]},
+                  z, percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
+                  pool.lines[:n], [m.z for m in measured], [m.silhouette for m in measured])
+
+
+def _rows(model: Model, word: str) -> list[int]:
+    """The word's row and those of the words of similar frequency it is measured against."""
+    row = model.keyed_vectors().index(word)
+    return [row] + similar_frequency(model, row)
+
+
+def _samples_alike(a: Model, b: Model) -> bool:
+    """Whether occurrences sampled for `a` serve `b` too: one vocabulary, counts and reading of the corpus."""
+    def settings(m: Model):
+        p = m.params
+        return (p.window, p.sample, p.shrink_window, p.lowercase, None if m.phrases is None else m.phrases.phrases)
+
+    return (a is b or a.vocab.words == b.vocab.words and np.array_equal(a.vocab.counts, b.vocab.counts)
+            and settings(a) == settings(b))
+
+
+def _measure(model: Model, pools: dict, word: str, k: int | None, seed: int, task: Task) -> _Measured:
+    """The word's clusters in `model`'s context space, and their standing among the baseline words'."""
+    row = model.vocab.index[word]
     pool = pools[row]
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):
@@ -321,28 +415,14 @@ def senses(model: Model, paths, word: str, max_occurrences: int = DEFAULT_MAX, k
     scores = []
     for i, (r, p) in enumerate(pools.items()):
         task.check("senses cancelled")
-        task.progress(0.7 + 0.3 * i / len(pools), "clustering words of similar frequency")
+        task.progress(i / len(pools), "clustering words of similar frequency")
         if r != row and len(p) >= min(n, 2 * LINES * min(K_CHOICES)):
             try:  # as many occurrences as the word's: the silhouette depends on their number
-                scores.append((kv.words[r], cluster(p.vectors(space, n), None, seed)[2]))
+                scores.append((model.vocab.words[r], cluster(p.vectors(space, n), None, seed)[2]))
             except W2VError:
                 pass
-    base = np.array([s for _, s in scores])
-    mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
-    z, percentile = standing(silhouette, base)
-    blended = z < SPLIT_Z
-    contexts = pool.contexts[:n]
-    background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
-    centred = x - x.mean(axis=0)
-    named = space[:min(NEAREST_POOL, len(space))]
-    found = [_sense(kv, row, x, centred, pool, labels == c, named, background) for c in range(k)]
-    order = np.argsort([-s.share for s in found], kind="stable")
-    relabel = np.empty(k, np.int64)
-    relabel[order] = np.arange(k)
-    points, word_point = _map(centred, x.mean(axis=0), kv.vectors[row].astype(np.float64) @ metric)
-    return Senses(word, n, name, silhouette, {"mean": mean, "sd": sd, "words": [w for w, _ in scores]}, z,
-                  percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
-                  pool.lines[:n])
+    z, percentile = standing(silhouette, np.array([s for _, s in scores]))
+    return _Measured(row, pool, name, space, metric, x, k, labels, silhouette, scores, z, percentile)
 
 
 def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

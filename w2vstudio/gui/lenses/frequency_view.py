@@ -1,6 +1,7 @@
 """Frequency effects: every word's count (log axis) against its vector norm, the stability of its
 neighbourhood over the last snapshots, or its top-10 agreement with another model of the session;
-a trend per decile, the word under the mouse, and the deciles' table (computed in the background)."""
+a trend per decile, the word under the mouse, and the deciles' table (computed in the background;
+for an ensemble each score is "mean ± sd" over its runs)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from w2vstudio.core.files.ensemble import runs_of
 from w2vstudio.core.lenses.frequency import (DEFAULT_PER_DECILE, agreement, bounds, compare, decile_sample, deciles,
                                              norms, stability, verdict)
 from w2vstudio.core.params import TrainParams
@@ -28,7 +30,19 @@ _COMPARE_COLUMNS = ("decile", "counts", "WS-353 ρ: this | other", "pairs", "ana
 def compare_models(a, b, name_a: str, name_b: str) -> tuple[list, str]:
     """The per-decile comparison of two models and its verdict (run on a worker)."""
     rows = compare(a, b)
-    return rows, verdict(rows, name_a, name_b)
+    return rows, verdict(rows, name_a, name_b), max(len(runs_of(a)), len(runs_of(b)))
+
+
+def spread(value: float | None, sd: float | None, runs: int) -> str:
+    """A score as a table shows it: "0.412", or "0.412 ± 0.020" over an ensemble's runs; "n/a"."""
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" + (f" ± {sd:.3f}" if runs > 1 else "")
+
+
+def ranked_deciles(kv, sample: float) -> tuple[list, int]:
+    """The deciles of `kv` and its number of runs (run on a worker)."""
+    return deciles(kv, sample), len(runs_of(kv))
 
 
 def measure(kv, which: int, recorder=None, other=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +180,9 @@ class FrequencyView(QWidget):
             self.note.setText(unranked("this lens needs the counts a model trained here has") if spark else
                               "This lens needs word counts: a model trained here, or vectors saved with counts.")
             return
-        sample = entry.model.params.sample if entry.model is not None else TrainParams().sample
-        self._deciles.start(deciles, entry.kv, sample)
+        models = entry.models()
+        sample = models[0].params.sample if models else TrainParams().sample
+        self._deciles.start(ranked_deciles, entry.kv, sample)
         self._on_measure_current_index_changed()
 
     def showEvent(self, event):  # noqa: N802 - Qt's name
@@ -204,16 +219,16 @@ class FrequencyView(QWidget):
         self.compare_table.setVisible(shown)
 
     def _on_comparing_succeeded(self, result):
-        rows, said = result
-        self.compare_note.setText(said)
+        rows, said, runs = result
+        self.compare_note.setText(said + (" Scores of an ensemble: mean ± sd over its runs." if runs > 1 else ""))
         self.compare_table.setRowCount(len(rows))
 
-        def pair(values):
-            return " | ".join("n/a" if v is None else f"{v:.3f}" for v in values)
+        def pair(values, sds):
+            return " | ".join(spread(v, s, runs) for v, s in zip(values, sds))
 
         for r, d in enumerate(rows):
-            cells = (str(d.decile), f"{d.count_min:,}–{d.count_max:,}", pair(d.pairs), f"{d.pair_count:,}",
-                     pair(d.analogy), f"{d.questions:,}")
+            cells = (str(d.decile), f"{d.count_min:,}–{d.count_max:,}", pair(d.pairs, d.pairs_sd), f"{d.pair_count:,}",
+                     pair(d.analogy, d.analogy_sd), f"{d.questions:,}")
             for c, text in enumerate(cells):
                 self.compare_table.setItem(r, c, QTableWidgetItem(text))
 
@@ -243,11 +258,14 @@ class FrequencyView(QWidget):
         if len(points):
             self.hover.setText(self.hover_text(int(points[0].data())))
 
-    def _on_deciles_succeeded(self, found):
+    def _on_deciles_succeeded(self, result):
+        found, runs = result
+        self.table.setToolTip(f"Scores: mean ± sd over the ensemble's {runs} runs; counts and subsampling: its first "
+                              "run's." if runs > 1 else "")
         self.table.setRowCount(len(found))
         for r, d in enumerate(found):
-            accuracy = "n/a" if d.analogy_accuracy is None else f"{d.analogy_accuracy:.3f}"
-            cells = (f"{d.rank_from:,}–{d.rank_to:,}", f"{d.count_min:,}–{d.count_max:,}", f"{d.norm_mean:.3f}",
-                     accuracy, f"{d.analogy_questions:,}", f"{100 * d.drop_share:.1f}%")
+            cells = (f"{d.rank_from:,}–{d.rank_to:,}", f"{d.count_min:,}–{d.count_max:,}",
+                     spread(d.norm_mean, d.norm_mean_sd, runs), spread(d.analogy_accuracy, d.analogy_accuracy_sd, runs),
+                     f"{d.analogy_questions:,}", f"{100 * d.drop_share:.1f}%")
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))

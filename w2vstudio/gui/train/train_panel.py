@@ -469,7 +469,8 @@ class TrainPanel(QWidget):
         name = (f"{corpus_stem(self._session.corpus.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim} "
                 f"× {len(models)} runs{' (bootstrap)' if outcome.bootstrap else ''}")
         ensemble = Ensemble([m.keyed_vectors() for m in models], [m.params.seed for m in models])
-        self._session.add(Entry(name + (" (stopped)" if stopped else ""), ensemble, saved=False))
+        self._session.add(Entry(name + (" (stopped)" if stopped else ""), ensemble, saved=False,
+                                run_models=tuple(models)))
 
     def _on_training_failed(self, message: str):
         self._finish()
