@@ -9,8 +9,8 @@ from pathlib import Path
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.heldout import heldout_summaries
-from w2vstudio.core.lenses.pair_likelihood import probe_summaries
-from w2vstudio.core.files.ensemble import first_run, is_ensemble, read_manifest
+from w2vstudio.core.lenses.pair_likelihood import final_across, probe_summaries
+from w2vstudio.core.files.ensemble import first_run, is_ensemble, read_manifest, run_files
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.model import corpus_paths, epoch_words
 from w2vstudio.core.train.snapshots import stored_snapshots
@@ -70,10 +70,16 @@ def run(args) -> int:
         raise FormatError(f"{args.model}: {exc}") from None
     lines = _table(info)
     if ensemble is not None:
+        others = run_files(ensemble["path"])[1:]
+        try:  # each pair's p after training in every run
+            ensemble["probes"] = final_across([model] + [Model.load(file) for file in others])
+        except FormatError as exc:
+            raise FormatError(f"{ensemble['path']}: {exc}") from None
         info["ensemble"] = ensemble
         lines.insert(0, f"{'ensemble':<16}{ensemble['runs']} runs, seeds {ensemble['seeds']}"
                         + (f", bootstrap ({ensemble['documents']})" if ensemble["bootstrap"] else "")
                         + "; below: its first run")
+        lines += _final_lines(ensemble["probes"])
     print(jsonsafe.dumps(info) if args.json else "\n".join(lines))
     return 0
 
@@ -86,6 +92,18 @@ def _ensemble(path) -> dict | None:
     return {"path": str(folder), "runs": len(manifest.runs), "seeds": [r.seed for r in manifest.runs],
             "files": [r.file for r in manifest.runs], "bootstrap": manifest.bootstrap,
             "documents": manifest.documents or None}
+
+
+def _final_lines(probes: list[dict]) -> list[str]:
+    """The probed pairs' p after training, mean ± sd over an ensemble's runs."""
+    if not probes:
+        return []
+    lines = [f"{'probes, runs':<16}p(output | input) after training, mean \u00b1 sd over {len(probes[0]['runs'])} runs"]
+    for q in probes:
+        runs = ", ".join("n/a" if math.isnan(p) else f"{p:.3g}" for p in q["runs"])
+        value = "n/a (not probed in every run)" if math.isnan(q["p"]) else f"{q['p']:.3g} \u00b1 {q['p_sd']:.2g}"
+        lines.append(f"{'':<16}{q['input']} \u2192 {q['output']}: {value} ({runs})")
+    return lines
 
 
 def _table(info: dict) -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from w2vstudio.cli import main
 from w2vstudio.core.kernels.training import huffman_tree
 from w2vstudio.core.errors import FormatError, UnknownWordError
-from w2vstudio.core.lenses.pair_likelihood import (LikelihoodProbes, parse_pair, pmi_pairs, probe_summaries,
+from w2vstudio.core.lenses.pair_likelihood import (LikelihoodProbes, final_across, parse_pair, pmi_pairs, probe_summaries,
                                                      stored_probes)
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.params import TrainParams
@@ -166,3 +166,43 @@ def test_a_pair_side_of_several_words_is_its_phrase_token():
 
     assert parse_pair("peanut butter:jelly") == ("peanut_butter", "jelly")
     assert parse_pair(" king : queen ") == ("king", "queen")
+
+
+def test_final_across_is_each_runs_last_probe_with_mean_and_sd(topic_file, tmp_path):
+    first = _run(topic_file).model
+    runs = [first]
+    for i, scale in ((2, 0.5), (3, 2.0)):
+        first.save(tmp_path / f"r{i}.npz")
+        run = Model.load(tmp_path / f"r{i}.npz")
+        run.extras["probe_p"] = run.extras["probe_p"] * scale
+        runs.append(run)
+    found = final_across(runs)
+    assert [(q["input"], q["output"]) for q in found] == list(PAIRS)
+    for k, q in enumerate(found):
+        last = np.array([m.extras["probe_p"][-1, k] for m in runs])
+        assert q["runs"] == pytest.approx(last.tolist())
+        assert q["p"] == pytest.approx(last.mean()) and q["p_sd"] == pytest.approx(last.std(ddof=1)) and q["p_sd"] > 0
+    assert final_across(runs[:1])[0]["p_sd"] == 0  # one model
+    runs[2].info["probes"]["pairs"] = [list(PAIRS[1]), list(PAIRS[0])]  # another order: matched by pair
+    runs[2].extras["probe_p"] = runs[2].extras["probe_p"][:, ::-1].copy()
+    assert final_across(runs)[0]["p"] == pytest.approx(found[0]["p"])
+    runs[2].info["probes"]["pairs"] = [list(PAIRS[0]), ["sea2", "sea3"]]  # a run without the second pair
+    second = final_across(runs)[1]
+    assert np.isnan(second["runs"][2]) and np.isnan(second["p"]) and np.isnan(second["p_sd"])
+
+
+def test_info_on_an_ensemble_gives_each_pairs_p_over_its_runs(topic_file, tmp_path, capsys):
+    folder = tmp_path / "ens"
+    assert main(["train", str(topic_file), "-o", str(folder), "--dim", "8", "--epochs", "2", "--min-count", "2",
+                 "--threads", "1", "--quiet", "--runs", "2", "--snapshots", "2", "--probe-pair", "sea0:sea1"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(folder), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    [probe] = info["ensemble"]["probes"]
+    assert set(probe) == {"input", "output", "runs", "p", "p_sd"} and len(probe["runs"]) == 2
+    each = [stored_probes(Model.load(folder / f"run-{k}.npz"))["p"][-1, 0] for k in (1, 2)]
+    assert probe["runs"] == pytest.approx(each) and probe["p"] == pytest.approx(np.mean(each))
+    assert probe["p_sd"] == pytest.approx(np.std(each, ddof=1))
+    assert info["probes"][0]["p"][-1] == pytest.approx(each[0])  # the first run's curve, as before
+    assert main(["info", str(folder)]) == 0
+    assert "mean ± sd over 2 runs" in capsys.readouterr().out

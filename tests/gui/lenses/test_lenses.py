@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 
 from tests.core.lenses.test_senses import planted_text
+from w2vstudio.core.files.ensemble import Ensemble
+from w2vstudio.core.lenses.frequency import deciles
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
+from w2vstudio.core.train.model import Model
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.lenses.lenses_panel import LensesPanel
 from w2vstudio.gui.studio_session import Entry, StudioSession, model_entry
@@ -239,3 +242,62 @@ def test_the_neighbours_tab_names_a_leaning_space(qtbot):
     assert "mean cosine of" in panel.leaning.text() and "Train longer, or centre" in panel.leaning.text()
     session.add(Entry("flat", KeyedVectors(words, vectors)))
     assert panel.leaning.text() == "" and panel.leaning.isHidden()
+
+
+@pytest.fixture(scope="module")
+def ensemble_runs(trained, tmp_path_factory):
+    """The trained model and two more runs: its weights with seeded noise and its probes' values
+    scaled, so every run's scores differ."""
+    folder = tmp_path_factory.mktemp("lens-runs")
+    rng = np.random.default_rng(9)
+    runs = [trained.model]
+    for i, scale in ((2, 0.5), (3, 1.5)):
+        trained.model.save(folder / f"run-{i}.npz")
+        run = Model.load(folder / f"run-{i}.npz")
+        for weights in (run.vectors, run.syn1neg):
+            weights += rng.normal(scale=0.4 * float(weights.std()), size=weights.shape).astype(weights.dtype)
+        run.extras["probe_p"] = run.extras["probe_p"] * scale
+        runs.append(run)
+    return runs
+
+
+def _ensemble_panel(qtbot, runs):
+    session, panel = _panel(qtbot)
+    session.add(Entry("ens", Ensemble([m.keyed_vectors() for m in runs]), run_models=tuple(runs)))
+    return session, panel
+
+
+def test_frequency_deciles_of_an_ensemble_show_mean_and_sd(qtbot, ensemble_runs):
+    session, panel = _ensemble_panel(qtbot, ensemble_runs)
+    view = panel.frequency_view
+    panel.show()
+    panel.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.busy and view.table.rowCount() == 10, timeout=20_000)
+    found = deciles(session.current.kv, ensemble_runs[0].params.sample)
+    for r, d in enumerate(found):
+        assert view.table.item(r, 2).text() == f"{d.norm_mean:.3f} ± {d.norm_mean_sd:.3f}"
+    assert any(d.norm_mean_sd > 0 for d in found) and "3 runs" in view.table.toolTip()
+
+
+def test_senses_of_an_ensemble_give_the_verdict_over_its_runs(qtbot, ensemble_runs):
+    session, panel = _ensemble_panel(qtbot, ensemble_runs)
+    view = panel.senses_view
+    view.word.setText("zorp")
+    view.occurrences.setValue(100)
+    view.split()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
+    assert len(view.result.runs) == 3 and view.result.z_sd > 0
+    assert f"z = {view.result.z:+.1f} ± {view.result.z_sd:.1f}" in view.headline.text()
+    assert "the senses shown: the first run's" in view.headline.text()
+
+
+def test_likelihood_of_an_ensemble_gives_p_after_training_over_its_runs(qtbot, ensemble_runs):
+    session, panel = _ensemble_panel(qtbot, ensemble_runs)
+    view = panel.likelihood_view
+    panel.show()
+    panel.setCurrentWidget(view)
+    assert view.pairs == list(PAIRS)  # the first run's curves
+    last = [m.extras["probe_p"][-1, 0] for m in ensemble_runs]
+    text = view.headline.text()
+    assert "the curves are its first run's" in text
+    assert f"p({PAIRS[0][1]} | {PAIRS[0][0]}) = {np.mean(last):.3g} ± {np.std(last, ddof=1):.2g}" in text

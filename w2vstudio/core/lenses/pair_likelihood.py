@@ -13,6 +13,9 @@ windows of the run's corpus centred on the output that hold the input (`"context
 how many windows), never the one-vector figure CBOW was not trained on. With the corpus attached,
 each probe also counts the pair's sightings so far in the trainer's corpus order (the times the two
 words fell within a window of each other), so a curve can be drawn against them.
+
+For an ensemble, `final_across` gives each pair's p after training in every run (the run's last
+probe, as each run records its own) with their mean and sd.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from w2vstudio.core.explore.agreement import over_runs
 from w2vstudio.core.kernels.scoring import cooccurrences
 from w2vstudio.core.errors import FormatError, UnknownWordError
 from w2vstudio.core.corpus.windows import sentence_ids, windows_of
@@ -262,6 +266,25 @@ def probe_summaries(model: Model, epoch_words: float | None = None) -> list[dict
                     "seen": [None if math.isnan(v) else int(v) for v in stored["seen"][:, k].tolist()],
                     **stored["contexts"][k]})
     return out
+
+
+def final_across(models: Sequence[Model]) -> list[dict]:
+    """For each pair the first run probed: {"input", "output", "runs": its p at each run's last probe
+    (None where a run did not probe it), "p": their mean, "p_sd": their sd (ddof 1; None unless every
+    run has it)}. A `FormatError` if a run's probes are damaged."""
+    stored = [stored_probes(m) for m in models]
+    pairs = stored[0]["pairs"] if stored else []
+
+    def last(probes: dict) -> list:
+        column = {pair: k for k, pair in enumerate(probes["pairs"])}
+        p = probes["p"]
+        return [p[-1, column[pair]] if pair in column and len(p) else None for pair in pairs]
+
+    if not pairs:
+        return []
+    found = over_runs(stored, last)
+    return [{"input": i, "output": o, "runs": found.per_run[:, k].tolist(), "p": float(found.mean[k]),
+             "p_sd": float(found.sd[k])} for k, (i, o) in enumerate(pairs)]
 
 
 def sightings(tokens: np.ndarray, sentence: np.ndarray, window: int, a: int, b: int) -> np.ndarray:

@@ -1,5 +1,6 @@
 """p(output | input) of the probed pairs (log axis) and their rank against training progress, with
-the second seed's readout "round N: p = …" for the snapshot chosen."""
+the second seed's readout "round N: p = …" for the snapshot chosen. For an ensemble the curves are
+its first run's, and each pair's p after training is given as the mean ± sd over its runs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from w2vstudio.core.errors import FormatError
-from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
+from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, final_across, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.pairs_editor import PairsEditor
@@ -138,18 +139,20 @@ class LikelihoodView(QWidget):
         entry = self.session.current
         if self._live is not None:
             return
-        model = entry.model if entry is not None else None
+        models = entry.models() if entry is not None else []  # an ensemble: every run
+        model = models[0] if models else None
         if model is None:
             self._show(no_probes(), None, "Probes are recorded while a model trains with snapshots: choose pairs for "
                                     "the next run below.")
             return
         try:
             stored = stored_probes(model)
+            across = final_across(models) if len(models) > 1 else []
         except FormatError as exc:
             self._show(no_probes(), None, str(exc))
             return
         message = "" if stored["pairs"] else "This model has no likelihood probes (train it with snapshots and pairs)."
-        self._show(stored, epoch_words(model), message)
+        self._show(stored, epoch_words(model), message or ensemble_text(across))
         self._on_moment_changed(self.session.moment)  # the moment chosen while the view was hidden
 
     def _on_timer_timeout(self):
@@ -197,6 +200,21 @@ class LikelihoodView(QWidget):
 
     def _on_slider_value_changed(self, value: int):
         self.show_snapshot(value)
+
+
+def ensemble_text(across: list[dict]) -> str:
+    """What the headline says of an ensemble: the curves are its first run's; each pair's p after
+    training, mean ± sd over the runs (`final_across`)."""
+    if not across:
+        return ""
+    runs = len(across[0]["runs"])
+    parts = []
+    for q in across:
+        each = ", ".join("n/a" if np.isnan(p) else f"{p:.3g}" for p in q["runs"])
+        value = "not probed in every run" if np.isnan(q["p"]) else f"{q['p']:.3g} \u00b1 {q['p_sd']:.2g}"
+        parts.append(f"p({q['output']} | {q['input']}) = {value} ({each})")
+    return (f"An ensemble of {runs} runs: the curves are its first run's. After training, mean \u00b1 sd over "
+            "the runs: " + "; ".join(parts) + ".")
 
 
 def _readout(word: str, output: str, p: float, rank: int, sigmoid: float) -> str:

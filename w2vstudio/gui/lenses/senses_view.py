@@ -1,7 +1,8 @@
 """Word senses: a word's occurrences in the model's corpus clustered into senses, in the background,
 with its silhouette against words of similar frequency, the clusters listed and drawn as a map (the
 occurrences by PCA of their context vectors, coloured by sense, the word's own vector among them,
-hover for the line)."""
+hover for the line). On an ensemble the verdict is taken in every run (mean ± sd); the senses drawn
+are the first run's."""
 
 from __future__ import annotations
 
@@ -96,8 +97,8 @@ class SensesView(QWidget):
         entry, word = self.session.current, self.word.text().strip()
         if not word:
             return
-        model = entry.model if entry is not None else None
-        paths = corpus_paths(model) if model is not None else None
+        models = entry.models() if entry is not None else []  # an ensemble: every run
+        paths = corpus_paths(models[0]) if models else None
         if not paths:
             self.headline.setText("Senses need a model trained here (it remembers its corpus and its "
                                   "subsampling); this one does not name its corpus.")
@@ -107,7 +108,7 @@ class SensesView(QWidget):
         self.headline.setText(f"{self._reading}…")
         self.split_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self._call.start(senses, model, list(paths), word, self.occurrences.value(), self.k.value() or None,
+        self._call.start(senses, models, list(paths), word, self.occurrences.value(), self.k.value() or None,
                          with_task=True)
 
     # -- reacting ----------------------------------------------------------------------------------
