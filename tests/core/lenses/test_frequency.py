@@ -122,8 +122,8 @@ def _runs(kv, k=3):
     """`kv` and k - 1 more runs of its words and counts: its vectors with seeded noise, enough to
     change some analogy answers and every norm."""
     rng = np.random.default_rng(11)
-    return [kv] + [KeyedVectors(kv.words, (kv.vectors + rng.normal(scale=0.6, size=kv.vectors.shape)).astype(np.float32),
-                                kv.counts) for _ in range(k - 1)]
+    noisy = [kv.vectors + rng.normal(scale=0.6, size=kv.vectors.shape) for _ in range(k - 1)]
+    return [kv] + [KeyedVectors(kv.words, v.astype(np.float32), kv.counts) for v in noisy]
 
 
 def test_deciles_of_an_ensemble_mean_and_sd_against_numpy(kv, tmp_path):

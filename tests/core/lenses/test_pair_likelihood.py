@@ -9,8 +9,8 @@ import pytest
 from w2vstudio.cli import main
 from w2vstudio.core.kernels.training import huffman_tree
 from w2vstudio.core.errors import FormatError, UnknownWordError
-from w2vstudio.core.lenses.pair_likelihood import (LikelihoodProbes, final_across, parse_pair, pmi_pairs, probe_summaries,
-                                                     stored_probes)
+from w2vstudio.core.lenses.pair_likelihood import (LikelihoodProbes, final_across, parse_pair, pmi_pairs,
+                                                     probe_summaries, stored_probes)
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions

@@ -24,7 +24,7 @@ def test_an_ensemble_opens_as_one_entry_with_agreement_bars(qtbot, window, tmp_p
         assert drop(window, [tmp_path / "ens"]).isAccepted()
     entry = changed.args[0]
     assert len(window.session.entries) == 1 and entry.name == "ens"
-    assert isinstance(entry.kv, Ensemble) and entry.kv.k == 3
+    assert isinstance(entry.kv, Ensemble) and entry.kv.k == 3 and entry.models() == []  # plain vectors: no weights
     panel = window.neighbours_panel
     with qtbot.waitSignal(panel.results_shown, timeout=30_000) as shown:
         panel.search("w1")
@@ -53,3 +53,20 @@ def test_the_train_forms_runs_train_an_ensemble(qtbot, window, tiny_corpus):
     entry = changed.args[0]
     assert isinstance(entry.kv, Ensemble) and entry.kv.k == 2 and entry.kv.seeds == (1, 2)
     assert "× 2 runs (bootstrap)" in entry.name and not window.errors
+
+
+def test_an_ensemble_of_models_opens_with_its_runs_models(qtbot, window, tmp_path):
+    """Its runs' weights come with it, for the senses and likelihood lenses; a folder of plain vectors has none."""
+    rng = np.random.default_rng(6)
+    words = [f"w{i}" for i in range(20)]
+    writer = EnsembleWriter(tmp_path / "models")
+    writer.prepare()
+    for seed in (1, 2):
+        kv = KeyedVectors(words, rng.standard_normal((20, 4)).astype(np.float32), np.arange(20, 0, -1))
+        writer.add(lambda path, kv=kv: save_vectors(kv, path, "model"), seed, {})
+    writer.finish()
+    with qtbot.waitSignal(window.session.current_changed, timeout=30_000) as changed:
+        assert drop(window, [tmp_path / "models"]).isAccepted()
+    entry = changed.args[0]
+    assert isinstance(entry.kv, Ensemble) and entry.kv.k == 2 and len(entry.models()) == 2
+    np.testing.assert_array_equal(entry.models()[1].vectors, entry.kv.runs[1].vectors)

@@ -280,7 +280,7 @@ def test_frequency_deciles_of_an_ensemble_show_mean_and_sd(qtbot, ensemble_runs)
 
 
 def test_senses_of_an_ensemble_give_the_verdict_over_its_runs(qtbot, ensemble_runs):
-    session, panel = _ensemble_panel(qtbot, ensemble_runs)
+    _, panel = _ensemble_panel(qtbot, ensemble_runs)
     view = panel.senses_view
     view.word.setText("zorp")
     view.occurrences.setValue(100)
@@ -292,7 +292,7 @@ def test_senses_of_an_ensemble_give_the_verdict_over_its_runs(qtbot, ensemble_ru
 
 
 def test_likelihood_of_an_ensemble_gives_p_after_training_over_its_runs(qtbot, ensemble_runs):
-    session, panel = _ensemble_panel(qtbot, ensemble_runs)
+    _, panel = _ensemble_panel(qtbot, ensemble_runs)
     view = panel.likelihood_view
     panel.show()
     panel.setCurrentWidget(view)

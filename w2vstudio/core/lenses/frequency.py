@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.explore.agreement import over_runs
+from w2vstudio.core.explore.agreement import Spread, over_runs
 from w2vstudio.core.explore.compare import overlaps
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.evaluate import analogy_rows, answered, pair_rows
@@ -182,15 +182,21 @@ def compare(a: KeyedVectors, b: KeyedVectors, analogies: str | Path | None = Non
         band = band[in_b[band] >= 0]
         mine = questions[((questions >= lo) & (questions < hi)).all(axis=1)] if len(questions) else questions
         inside = ((pair_ids >= lo) & (pair_ids < hi)).all(axis=1) if len(pair_ids) else np.zeros(0, bool)
-        sides = [over_runs(runs_of(kv), lambda run, rows=rows: [
-            _band_accuracy(run, rows, band, mine), _band_correlation(run, rows, band, pair_ids[inside], gold[inside])])
-            for kv, rows in ((a, band), (b, in_b[band]))]
+        sides = [_band_scores(kv, rows, band, mine, pair_ids[inside], gold[inside])
+                 for kv, rows in ((a, band), (b, in_b[band]))]
         (accuracy, rho), (accuracy_sd, rho_sd) = ([[_number(s.mean[i]) for s in sides] for i in (0, 1)],
                                                   [[_number(s.sd[i]) for s in sides] for i in (0, 1)])
         c = counts[lo:hi]
         out.append(CompareDecile(d, int(lo) + 1, int(hi), int(c.min()), int(c.max()), rho, int(inside.sum()),
                                  accuracy, len(mine), rho_sd, accuracy_sd))
     return out
+
+
+def _band_scores(kv: KeyedVectors, rows: np.ndarray, band: np.ndarray, questions: np.ndarray, pairs: np.ndarray,
+                 gold: np.ndarray) -> Spread:
+    """[analogy accuracy, word-pair ρ] of a band in every run of `kv` (None: not measured)."""
+    return over_runs(runs_of(kv), lambda run: [_band_accuracy(run, rows, band, questions),
+                                               _band_correlation(run, rows, band, pairs, gold)])
 
 
 def _band_accuracy(kv: KeyedVectors, rows: np.ndarray, band: np.ndarray, questions: np.ndarray) -> float | None:

@@ -227,8 +227,8 @@ class FrequencyView(QWidget):
             return " | ".join(spread(v, s, runs) for v, s in zip(values, sds))
 
         for r, d in enumerate(rows):
-            cells = (str(d.decile), f"{d.count_min:,}–{d.count_max:,}", pair(d.pairs, d.pairs_sd), f"{d.pair_count:,}",
-                     pair(d.analogy, d.analogy_sd), f"{d.questions:,}")
+            cells = (str(d.decile), f"{d.count_min:,}–{d.count_max:,}", pair(d.pairs, d.pairs_sd),
+                     f"{d.pair_count:,}", pair(d.analogy, d.analogy_sd), f"{d.questions:,}")
             for c, text in enumerate(cells):
                 self.compare_table.setItem(r, c, QTableWidgetItem(text))
 
