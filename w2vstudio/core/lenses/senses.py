@@ -357,12 +357,12 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     measured = []
     for i, run in enumerate(runs):
         part = task.part(i / len(runs), (i + 1) / len(runs))
+        rows = _rows(run, word)
         pools = next((p for m, p in sampled if _samples_alike(m, run)), None)
         if pools is None:
-            pools = sample_occurrences(run, paths, _rows(run, word), max_occurrences, seed, run.vocab.index[word],
-                                       part.part(0.0, 0.7))
+            pools = sample_occurrences(run, paths, rows, max_occurrences, seed, rows[0], part.part(0.0, 0.7))
             sampled.append((run, pools))
-        measured.append(_measure(run, pools, word, k, seed, part.part(0.7, 1.0)))
+        measured.append(_measure(run, pools, rows[0], word, k, seed, part.part(0.7, 1.0)))
     spread = over_runs(measured, lambda m: [m.silhouette, m.z, m.percentile])
     silhouette, z, percentile = (float(v) for v in spread.mean)
     first, model = measured[0], runs[0]
@@ -402,9 +402,9 @@ def _samples_alike(a: Model, b: Model) -> bool:
             and settings(a) == settings(b))
 
 
-def _measure(model: Model, pools: dict, word: str, k: int | None, seed: int, task: Task) -> _Measured:
-    """The word's clusters in `model`'s context space, and their standing among the baseline words'."""
-    row = model.vocab.index[word]
+def _measure(model: Model, pools: dict, row: int, word: str, k: int | None, seed: int, task: Task) -> _Measured:
+    """The clusters of `word` (row `row`) in `model`'s context space, and their standing among the
+    baseline words'."""
     pool = pools[row]
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):
