@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.corpus.files import find_files
+from w2vstudio.core.corpus.files import find_files, is_uri
 from w2vstudio.core.errors import CorpusError, W2VError
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.support.opener import open_regular, sniff_compression
@@ -89,7 +89,7 @@ def parse_conf(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
 def check_local_corpus(paths: Sequence[str]) -> list[str]:
     """The corpus as Spark should read it: URIs as given, local paths absolute. Local files are
     checked (CorpusError): they exist, and compressed ones are named as Hadoop recognises them."""
-    local = [p for p in paths if "://" not in str(p)]
+    local = [p for p in paths if not is_uri(p)]
     for stat in find_files(local) if local else ():
         with open_regular(stat.path, CorpusError) as fh:  # never blocks on a FIFO swapped in
             compression = sniff_compression(fh.read(8))
@@ -98,7 +98,7 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
         if compression and not stat.path.name.endswith(_SUFFIXES[compression]):
             raise CorpusError(f"{stat.path}: {compression}-compressed, but Spark recognises compression by the "
                               f"name: rename it to end in {_SUFFIXES[compression][0]}")
-    return [str(p) if "://" in str(p) else str(Path(p).absolute()) for p in paths]
+    return [str(p) if is_uri(p) else str(Path(p).absolute()) for p in paths]
 
 
 class SparkTraining:
