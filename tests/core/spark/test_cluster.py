@@ -68,7 +68,7 @@ def test_train_on_a_standalone_cluster_of_two_workers(cluster, tmp_path):
     unit = model.vectors / np.linalg.norm(model.vectors, axis=1, keepdims=True)
     rows = {name: [model.vocab.index[w] for w in words] for name, words in TOPICS.items()}
     cos = unit @ unit.T
-    for name, own in rows.items():  # each topic word's nearest word is of its topic
+    for own in rows.values():  # each topic word's nearest word is of its topic
         for i in own:
             nearest = max((j for j in range(len(cos)) if j != i), key=lambda j: cos[i, j])
             assert nearest in own, (model.vocab.words[i], model.vocab.words[nearest])
