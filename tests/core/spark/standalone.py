@@ -7,19 +7,23 @@ says where it listens and every worker is registered with it (the master's JSON 
 kills every process group it started (the JVMs and the executors they launched), waits for them
 and returns the processes still in those groups (`ps`), which must be none. `run(argv, timeout)`
 runs a driver command (`w2vstudio train --master URL ...`) in a process group of its own, killed
-with the cluster. `logs()` is the tail of every log, for a failure's message."""
+with the cluster. `logs()` is the tail of every log, for a failure's message.
+`skip_unless_spark_runs()` skips a test where pyspark or Java is missing."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 MASTER = "org.apache.spark.deploy.master.Master"
 WORKER = "org.apache.spark.deploy.worker.Worker"
@@ -30,6 +34,14 @@ LOG_TAIL = 4000  # characters of each log shown on a failure
 
 class ClusterError(AssertionError):
     """The cluster did not come up in time, or left a process behind."""
+
+
+def skip_unless_spark_runs() -> None:
+    """Skip the test (pytest.skip, saying why) without pyspark or without Java."""
+    pytest.importorskip("pyspark", reason="the spark extra is not installed")
+    home = os.environ.get("JAVA_HOME")
+    if not (os.access(os.path.join(home, "bin", "java"), os.X_OK) if home else shutil.which("java")):
+        pytest.skip("Spark needs Java 17 or later: no java on the PATH or in JAVA_HOME")
 
 
 def spark_class() -> Path:

@@ -5,7 +5,6 @@ from the executors (PYSPARK_PYTHON names no program): our jobs must run on the J
 
 import json
 import os
-import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,7 +13,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import topic_text
-from tests.core.spark.standalone import StandaloneCluster
+from tests.core.spark.standalone import StandaloneCluster, skip_unless_spark_runs
 from w2vstudio.core.corpus.files import words as tokenize
 from w2vstudio.core.train.model import Model
 
@@ -25,16 +24,9 @@ TOPICS = {"sea": [f"sea{i}" for i in range(8)], "sky": [f"sky{i}" for i in range
 DRIVER_TIMEOUT_S = 480
 
 
-def java_missing() -> bool:
-    home = os.environ.get("JAVA_HOME")
-    return not (os.access(os.path.join(home, "bin", "java"), os.X_OK) if home else shutil.which("java"))
-
-
 @pytest.fixture
 def cluster(tmp_path):
-    pytest.importorskip("pyspark", reason="the spark extra is not installed")
-    if java_missing():
-        pytest.skip("Spark needs Java 17 or later: no java on the PATH or in JAVA_HOME")
+    skip_unless_spark_runs()
     cluster = StandaloneCluster(tmp_path / "cluster", workers=2)
     try:
         yield cluster.start()
