@@ -38,7 +38,7 @@ class ClusterError(AssertionError):
 
 def skip_unless_spark_runs() -> None:
     """Skip the test (pytest.skip, saying why) without pyspark or without Java."""
-    pytest.importorskip("pyspark", reason="the spark extra is not installed")
+    pytest.importorskip("pyspark", reason="the spark extra is not installed", exc_type=ImportError)
     home = os.environ.get("JAVA_HOME")
     if not (os.access(os.path.join(home, "bin", "java"), os.X_OK) if home else shutil.which("java")):
         pytest.skip("Spark needs Java 17 or later: no java on the PATH or in JAVA_HOME")
