@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from tests.cli.cli_checks import one_error_line
 from w2vstudio.cli import main
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.snapshots import SnapshotRecorder
@@ -86,6 +87,24 @@ def test_bad_input_is_one_line_without_traceback(topic_file, tmp_path, capsys, a
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("w2vstudio: error: ") and message in lines[0]
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("uri", ["hdfs://nn:8020/corpus", "s3a://bucket/corpus/", "file://otherhost/corpus.txt"])
+def test_a_uri_this_computer_cannot_read_is_one_line(tmp_path, capsys, uri):
+    line = one_error_line(capsys, "train", uri, "-o", tmp_path / "m.npz", *SMALL)
+    assert line == (f"w2vstudio: error: {uri}: a URI, which this computer does not read (give a local file or "
+                    "folder; train --engine spark reads URIs)")
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_a_file_uri_of_this_computer_is_its_path(topic_file, tmp_path, capsys):
+    named = tmp_path / "a b.txt"
+    named.write_bytes(topic_file.read_bytes())
+    code, _, err = _run(capsys, f"file://{str(named).replace(' ', '%20')}", "-o", tmp_path / "m.npz", *SMALL)
+    assert code == 0, err
+    assert Model.load(tmp_path / "m.npz").info["corpus"] == [str(named)]
+    line = one_error_line(capsys, "train", f"file://{tmp_path}/missing.txt", "-o", tmp_path / "m2.npz", *SMALL)
+    assert line == f"w2vstudio: error: {tmp_path}/missing.txt does not exist"
 
 
 def test_output_under_a_file_is_one_clear_line(topic_file, tmp_path, capsys):

@@ -82,8 +82,8 @@ def add_parser(subparsers):
                             "softmax, no subsampling) on a Spark cluster, which reads the corpus itself "
                             "(local paths, or any URI it reads: hdfs://, s3a:// ...)")
     spark.add_argument("--master", metavar="URL",
-                       help=f"Spark's master (default {DEFAULT_MASTER}): spark://HOST:7077, yarn, "
-                            "k8s://https://HOST:443")
+                       help="Spark's master: spark://HOST:7077, yarn, k8s://https://HOST:443, local[N] (default: "
+                            f"the one spark-submit or spark-defaults.conf sets, else {DEFAULT_MASTER})")
     spark.add_argument("--partitions", type=int, metavar="N",
                        help="MLlib's numPartitions: each partition trains apart and the vectors are averaged "
                             "(default 1: the best vectors; more: faster, a little worse)")
@@ -101,7 +101,7 @@ def _spark(args) -> SparkOptions | None:
             raise W2VError(f"{given[0]} needs --engine spark")
         return None
     partitions = 1 if args.partitions is None else args.partitions  # checked by the run
-    return SparkOptions(args.master or DEFAULT_MASTER, partitions, parse_conf(args.spark_conf))
+    return SparkOptions(args.master, partitions, parse_conf(args.spark_conf))
 
 
 def _watch(args) -> WatchOptions:

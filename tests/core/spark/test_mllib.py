@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import topic_text
+from tests.core.spark.standalone import skip_unless_spark_runs
 from w2vstudio.cli import main
 from w2vstudio.core.corpus.files import words as tokenize
 from w2vstudio.core.errors import Cancelled, W2VError
@@ -29,6 +30,7 @@ ODD_LINES = ("Don't stop: state-of-the-art CAFÉ au lait, x_y 42 rock’n’roll
 
 @pytest.fixture(scope="module")
 def spark():
+    skip_unless_spark_runs()
     from pyspark.sql import SparkSession
 
     session = (SparkSession.builder.master("local[1]").appName("w2vstudio-tests")

@@ -100,8 +100,8 @@ def test_missing_java_is_one_line(tmp_path, capsys, monkeypatch, java_home):
 def test_local_corpus_files_are_checked_as_spark_reads_them(tmp_path):
     (tmp_path / "ok.txt.gz").write_bytes(gzip.compress(b"a b\n"))
     (tmp_path / "ok.txt").write_text("a b\n")
-    assert engine.check_local_corpus([str(tmp_path / "ok.txt.gz"), "hdfs://nn/corpus"]) == [
-        str(tmp_path / "ok.txt.gz"), "hdfs://nn/corpus"]
+    uris = ["hdfs://nn/corpus", "s3a://bucket/corpus/", "file:///data/corpus.txt"]  # passed to Spark as given
+    assert engine.check_local_corpus([str(tmp_path / "ok.txt.gz"), *uris]) == [str(tmp_path / "ok.txt.gz"), *uris]
     (tmp_path / "hidden.txt").write_bytes(gzip.compress(b"a b\n"))
     with pytest.raises(CorpusError, match="gzip-compressed, but Spark recognises compression by the name"):
         engine.check_local_corpus([tmp_path])

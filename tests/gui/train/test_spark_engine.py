@@ -11,6 +11,7 @@ from w2vstudio.core.spark.engine import SparkOptions
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.plots import NO_LOSS_TITLE
 
+from tests.core.spark.standalone import skip_unless_spark_runs
 from tests.gui.conftest import TINY_PARAMS
 
 
@@ -53,6 +54,7 @@ def test_a_flag_mllib_cannot_honour_is_refused_before_starting(qtbot, window, ti
 
 @pytest.mark.spark
 def test_a_run_on_spark_joins_the_session(qtbot, window, tiny_corpus, train):
+    skip_unless_spark_runs()
     panel = _spark_window(qtbot, window, tiny_corpus)
     outcome = train(window, timeout=300_000, threads=0, negative=5)
     assert outcome.model.info["engine"]["name"] == "spark" and window.session.current.model is outcome.model

@@ -82,7 +82,7 @@ def settings_of(params, scan_memory: int | None = None) -> dict:
 def corpus_key(paths, settings: dict) -> dict:
     """The key of a corpus: its files (absolute path, size, mtime in ns) and `settings`."""
     found = []
-    for f in corpus_files.find_files([Path(p) for p in paths]):
+    for f in corpus_files.find_files(paths):
         path = Path(f.path).absolute()
         st = os.stat(path)
         found.append({"path": str(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
@@ -95,7 +95,7 @@ def key_name(key: dict) -> str:
 
 def corpus_bytes(paths) -> int:
     """Bytes the corpus's files take on disk."""
-    return sum(f.bytes for f in corpus_files.find_files([Path(p) for p in paths]))
+    return sum(f.bytes for f in corpus_files.find_files(paths))
 
 
 def wanted_folder(paths, folder: str | Path | bool | None) -> Path | None:

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import numpy as np
 
@@ -33,6 +35,9 @@ _WORD_BYTES = 8 + 60 + 100 + 8  # per distinct word: list entry, str object, dic
 # The same rule as tokenize_block, for short texts typed by a user or shown in context.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\-][^\W_]+)*")
 _ALNUM_RUN = re.compile(r"[^\W_]+")
+# A URI's scheme and slash ("hdfs://", "s3a://", "file:///", or "file:/" once pathlib has merged the
+# slashes); two letters at least, so that a Windows drive ("C:/") stays a path.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:/")
 
 
 @dataclass
@@ -45,12 +50,32 @@ class FileStat:
     in_folder: bool = False  # found in a folder given (not named itself): skipped if not text
 
 
+def is_uri(path) -> bool:
+    """Whether `path` is a URI (hdfs://, s3a://, file:// ...) rather than a local path."""
+    return _URI.match(str(path)) is not None
+
+
+def _local(raw) -> Path | None:
+    """The local path of a corpus path or of a file: URI of this computer ("file:///data/a%20b.txt");
+    None for any other URI ("./hdfs:/x" names a local folder "hdfs:")."""
+    if not is_uri(raw):
+        return Path(raw)
+    uri = urlsplit(str(raw))
+    if uri.scheme.lower() == "file" and uri.netloc in ("", "localhost"):
+        return Path(url2pathname(uri.path))
+    return None
+
+
 def find_files(paths) -> list[FileStat]:
     """Expand paths (files and folders, recursively; hidden ones and links to folders left out)
-    into a list of regular files."""
-    found = []
+    into a list of regular files. file: URIs of this computer are read as paths; other URIs are
+    refused: only Spark reads those."""
+    paths, found = list(paths), []
     for raw in paths:
-        p = Path(raw)
+        p = _local(raw)
+        if p is None:
+            raise CorpusError(f"{raw}: a URI, which this computer does not read (give a local file or folder; "
+                              "train --engine spark reads URIs)")
         try:
             mode = os.stat(p).st_mode
         except FileNotFoundError:

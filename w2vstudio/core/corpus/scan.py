@@ -20,7 +20,6 @@ import tempfile
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -204,7 +203,7 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
     task = task or Task.none()
     scan_memory = default_scan_memory() if scan_memory is None else scan_memory
     lost = pruned = 0
-    files = corpus_files.find_files([Path(p) for p in paths])
+    files = corpus_files.find_files(paths)
     total_bytes = sum(f.bytes for f in files)
     tokenizer = corpus_files.Tokenizer(lowercase)
     stream = _Stream(budget, cache_dir)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.corpus.files import find_files
+from w2vstudio.core.corpus.files import find_files, is_uri
 from w2vstudio.core.errors import CorpusError, W2VError
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.support.opener import open_regular, sniff_compression
@@ -45,10 +45,11 @@ _SUFFIXES = {"gzip": (".gz",), "bz2": (".bz2",)}  # Hadoop recognises compressio
 
 @dataclass(frozen=True)
 class SparkOptions:
-    """Where and how to run: the master URL, MLlib's partitions (each trains apart, then they are
-    averaged: 1 gives the best vectors), and more Spark settings."""
+    """Where and how to run: the master URL (None: Spark's own choice, spark-submit's --master or
+    spark-defaults.conf's, else `DEFAULT_MASTER`), MLlib's partitions (each trains apart, then
+    they are averaged: 1 gives the best vectors), and more Spark settings."""
 
-    master: str = DEFAULT_MASTER
+    master: str | None = None
     partitions: int = 1
     conf: tuple[tuple[str, str], ...] = ()
 
@@ -89,7 +90,7 @@ def parse_conf(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
 def check_local_corpus(paths: Sequence[str]) -> list[str]:
     """The corpus as Spark should read it: URIs as given, local paths absolute. Local files are
     checked (CorpusError): they exist, and compressed ones are named as Hadoop recognises them."""
-    local = [p for p in paths if "://" not in str(p)]
+    local = [p for p in paths if not is_uri(p)]
     for stat in find_files(local) if local else ():
         with open_regular(stat.path, CorpusError) as fh:  # never blocks on a FIFO swapped in
             compression = sniff_compression(fh.read(8))
@@ -98,14 +99,14 @@ def check_local_corpus(paths: Sequence[str]) -> list[str]:
         if compression and not stat.path.name.endswith(_SUFFIXES[compression]):
             raise CorpusError(f"{stat.path}: {compression}-compressed, but Spark recognises compression by the "
                               f"name: rename it to end in {_SUFFIXES[compression][0]}")
-    return [str(p) if "://" in str(p) else str(Path(p).absolute()) for p in paths]
+    return [str(p) if is_uri(p) else str(Path(p).absolute()) for p in paths]
 
 
 class SparkTraining:
     """One run on Spark: `train()` blocks; `cancel()` from any thread. `task` hears the share of
     Spark's tasks done ("Spark: 3/4 tasks, 1/2 stages of 1 jobs"). `session`: a SparkSession
     to use (left running; without one, the process's active session, if any); else a session is
-    started on `options.master` and stopped at the end."""
+    started (on `options.master`) and stopped at the end."""
 
     def __init__(self, corpus: Sequence[str | Path], params: TrainParams, options: SparkOptions = SparkOptions(),
                  task: Task | None = None, session=None):
@@ -187,14 +188,16 @@ class SparkTraining:
     def _start(self):
         from pyspark.sql import SparkSession
 
-        builder = SparkSession.builder.master(self.options.master).appName("w2vstudio")
-        builder = builder.config("spark.ui.showConsoleProgress", "false")
+        builder = SparkSession.builder.appName("w2vstudio").config("spark.ui.showConsoleProgress", "false")
+        if self.options.master:  # else Spark's own: spark-submit's --master, spark-defaults.conf, local[*]
+            builder = builder.master(self.options.master)
         for key, value in self.options.conf:
             builder = builder.config(key, value)
         try:
             spark = builder.getOrCreate()
         except Exception as exc:  # the JVM did not start, a malformed master URL ...
-            raise W2VError(f"Spark did not start on {self.options.master}: {_first_line(exc)}") from None
+            where = self.options.master or "its default master"
+            raise W2VError(f"Spark did not start on {where}: {_first_line(exc)}") from None
         spark.sparkContext.setLogLevel("ERROR")
         return spark
 
