@@ -309,7 +309,8 @@ class TrainPanel(QWidget):
                 self.failed.emit(str(exc))
                 return
         else:
-            run = TrainingRun(scanned, params, watch, callbacks=[self._reports], cache=self.cache)
+            run = TrainingRun(scanned, params, watch, callbacks=[self._reports], cache=self.cache,
+                              task=Task(self._reports.progressed))  # reading or writing the cache
         self._begin(run, params.epochs)
         self._update_actions()
 
