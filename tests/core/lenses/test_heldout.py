@@ -156,7 +156,7 @@ def test_sightings_match_a_loop():
             for q in range(max(0, p - 3), p):
                 if sent[p] == sent[q] and {tokens[p], tokens[q]} == {a, b} and (a != b or tokens[p] == a):
                     loop.append(p)
-        assert sightings(tokens, sent, 3, a, b).tolist() == sorted(loop)
+        assert sightings(tokens, offsets, 3, a, b).tolist() == sorted(loop)
     assert context_matrix(tokens, offsets, 1)[50].tolist() == [-1, -1]
 
 
