@@ -489,8 +489,6 @@ class TrainPanel(QWidget):
             self._session.advance_run()
 
     def _finish(self):
-        if self._last is not None and self._last.words_per_sec > 0 and self._run is not None:
-            self._speeds[self._run.params.sg] = self._last.words_per_sec
         gc.unfreeze()
         self._blas.lift()
         self._on_refresh_timeout()  # the last reports; the timer goes on until all plots show them
@@ -503,9 +501,12 @@ class TrainPanel(QWidget):
         if isinstance(outcome, EnsembleResult):
             self._ensemble_done(outcome)
             return
+        on_spark = self._run is not None and not self._run.pausable  # Spark's speed is not this computer's
         self._finish()
         self._plotted = outcome.model
         result = outcome.train
+        if not on_spark:
+            self._measured(outcome)
         loss = f", last epoch loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
         if result.cancelled:
             self.progress.setFormat(f"Stopped at {100 * self.progress_fraction():.0f} % after "
@@ -527,6 +528,8 @@ class TrainPanel(QWidget):
         """The runs trained (all, or up to a Stop) become one entry: an Ensemble."""
         self._finish()
         models = [r.model for r in outcome.results if r is not None and r.train.words_done]
+        for result in outcome.results:
+            self._measured(result)
         if not models:
             self.progress.setFormat("Stopped before a run was trained")
             return
@@ -540,6 +543,11 @@ class TrainPanel(QWidget):
                 f"× {len(models)} runs{' (bootstrap)' if outcome.bootstrap else ''}")
         ensemble = Ensemble([m.keyed_vectors() for m in models], [m.params.seed for m in models])
         self._session.add(Entry(name + (" (stopped)" if stopped else ""), ensemble, saved=False))
+
+    def _measured(self, outcome: RunResult | None):
+        """Keep a trained run's speed for the next estimates (by skip-gram or CBOW)."""
+        if outcome is not None and outcome.train.words_done and outcome.train.raw_words_per_sec > 0:
+            self._speeds[outcome.model.params.sg] = outcome.train.raw_words_per_sec
 
     def _on_training_failed(self, message: str):
         self._finish()
