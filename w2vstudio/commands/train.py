@@ -226,7 +226,7 @@ def _train_ensemble(args, out: Path, spark) -> int:
 
     training = EnsembleRun(args.corpus, p, args.runs, args.bootstrap, watch=watch,
                            callbacks=lambda k: [_RunProgress(progress, f"run {k + 1}/{args.runs}")],
-                           on_run=written, task=Task(progress.progressed), force=args.force)
+                           on_run=written, task=Task(progress.progressed), force=args.force, cache=args.cache)
     try:
         with OneBlasThread():
             result = training.train()
@@ -243,7 +243,7 @@ def _train_ensemble(args, out: Path, spark) -> int:
         "raw_words": result.raw_words, "corpus_words": result.corpus_words,
         "vocab_size": len(training.corpus.vocab), "dim": p.dim, "epochs": p.epochs,
         "scan_seconds": round(result.prepare_seconds, 3), "train_seconds": round(result.seconds, 3),
-        "seeds": result.seeds, "run_files": runs, "skipped": result.skipped,
+        "seeds": result.seeds, "run_files": runs, "skipped": result.skipped, "cache": result.cache,
     }
     print(jsonsafe.dumps(summary))
     return 0

@@ -85,6 +85,56 @@ def check_memory(params: TrainParams, vocab_size: int) -> None:
                        f"vocabulary (--min-count {params.min_count:,}, {cap})")
 
 
+def encode_new(scanned: ScannedCorpus, params: TrainParams, task: Task,
+               in_place: bool) -> tuple[EncodedCorpus, phrases.PhraseTable | None]:
+    """A scan encoded for a new model: its phrases joined first when `params.phrases` (their
+    table, else None), then min-count and max-vocab applied (`in_place`: the scan is the caller's
+    own to overwrite)."""
+    table = None
+    if params.phrases:
+        table, joined = phrases.find_phrases(scanned, phrases.options_of(params), task)
+        in_place = in_place or joined is not scanned  # a joined scan is this run's own
+        scanned = joined
+    return scanned.encode(params.min_count, params.max_vocab or None, in_place=in_place), table
+
+
+class CacheSlot:
+    """A new model's place in the encoded corpus cache (`corpus.cache`): the entry of its corpus's
+    files (corpus paths, or those a scan read) and the settings of `params` that shape the
+    encoding; `cache` as `TrainingRun`'s. `state` is `RunResult.cache`: {"used": whether the
+    entry was read, "path": the entry read or written, else None}."""
+
+    def __init__(self, source: ScannedCorpus | Sequence[str | Path], params: TrainParams,
+                 scan_memory: int | None, cache: str | Path | bool | None):
+        paths = [f.path for f in source.files] if isinstance(source, ScannedCorpus) else list(source)
+        if isinstance(source, ScannedCorpus):
+            params = replace(params, lowercase=source.lowercase)  # the text was read that way
+        folder = corpus_cache.wanted_folder(paths, cache)
+        self.cache = None if folder is None else corpus_cache.CorpusCache(folder)
+        self.key = None if folder is None else \
+            corpus_cache.corpus_key(paths, corpus_cache.settings_of(params, scan_memory))
+        self.state = {"used": False, "path": None}
+
+    def lookup(self, task: Task) -> corpus_cache.Cached | None:
+        """The cached encoding, or None (no cache, no entry, or one that failed its checks)."""
+        cached = None if self.cache is None else self.cache.lookup(self.key, task)
+        if cached is not None:
+            self.state = {"used": True, "path": str(cached.path)}
+        return cached
+
+    def store(self, corpus: EncodedCorpus, table, facts: tuple, task: Task) -> None:
+        """Write the encoding (a failure to write only leaves it uncached). `facts`: the scan's
+        invalid UTF-8 bytes, skipped files and counting."""
+        if self.cache is None:
+            return
+        invalid, skipped, counting = facts
+        try:
+            path = self.cache.store(self.key, corpus, table, invalid, skipped, counting, task)
+        except OSError:
+            path = None
+        self.state = {"used": False, "path": None if path is None else str(path)}
+
+
 class TrainingRun:
     """One run: `prepare()` (optional: `train()` calls it), then `train()`, on one thread.
 
@@ -100,7 +150,8 @@ class TrainingRun:
     `spark`: train on Spark MLlib instead (`spark.engine`; corpus paths only, no recorders, no
     pause; `task` hears its progress; a cancel raises Cancelled, keeping nothing).
     `scan_memory`: bytes the distinct words may take while the scan counts them (`scan_corpus`).
-    `cache`: where the encoded corpus of a new model on corpus paths is cached (`corpus.cache`): a
+    `cache`: where the encoded corpus of a new model on corpus paths or a scan (keyed by the files
+    it read; the scan is left intact) is cached (`corpus.cache`, through `CacheSlot`): a
     folder (whatever the corpus's size), None (the default folder when the corpus's files exceed
     `cache.AUTO_SHARE` of the memory available), False (never); a cached entry of the same files and
     settings is read instead of scanning (`RunResult.cache` says which)."""
@@ -186,33 +237,34 @@ class TrainingRun:
                 self._continue_from = Model.load(source)
             check_continued(self._continue_from.params, self.params, self._given,
                             "the model" if isinstance(source, Model) else str(source))
-        scanned = self._source
+        scanned, slot = self._source, None
         if isinstance(scanned, EncodedCorpus):  # encoded once for several runs (an ensemble)
             self._source = None
             model, self.corpus = self._model_for(scanned), scanned
             scanned = None
-        elif not isinstance(scanned, ScannedCorpus):
-            store, cached = self._cached(scanned)
+        else:
+            slot = None if self._continue_from is not None or self._spark is not None else \
+                CacheSlot(scanned, self.params, self.scan_memory, self._cache)
+            cached = None if slot is None else slot.lookup(self.task)
             if cached is not None:
                 self._source = scanned = None
                 model, self.corpus = self._model_for(cached.corpus), cached.corpus
                 if cached.phrases is not None:
                     model.set_phrases(cached.phrases)
                 self._scan_facts = (cached.invalid_utf8, list(cached.skipped), cached.counting)
-                self.cache_state = {"used": True, "path": str(cached.path)}
-            else:
+            elif not isinstance(scanned, ScannedCorpus):
                 scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task,
                                       scan_memory=self.scan_memory)
-        else:
-            store = None
         if scanned is not None:
             self._scan_facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])), scanned.counting)
             own_scan = scanned is not self._source
             self._source = None  # the raw id stream is not needed for training
             model, self.corpus = self._model_and_corpus(scanned, in_place=own_scan)
             del scanned
-            if store is not None:
-                self._store(store, model)
+            if slot is not None:
+                slot.store(self.corpus, model.phrases, self._scan_facts, self.task)
+        if slot is not None:
+            self.cache_state = dict(slot.state)
         held = None
         if self.watch.heldout > 0:
             self.corpus, held = carve(self.corpus, self.watch.heldout)
@@ -232,27 +284,6 @@ class TrainingRun:
         self.model = model
         return model
 
-    def _cached(self, paths) -> tuple[tuple | None, corpus_cache.Cached | None]:
-        """((the cache, the key) to store the encoding under, or None; the cached corpus, or None)."""
-        if self._continue_from is not None or self._spark is not None:
-            return None, None
-        folder = corpus_cache.wanted_folder(paths, self._cache)
-        if folder is None:
-            return None, None
-        cache = corpus_cache.CorpusCache(folder)
-        key = corpus_cache.corpus_key(paths, corpus_cache.settings_of(self.params, self.scan_memory))
-        return (cache, key), cache.lookup(key, self.task)
-
-    def _store(self, store: tuple, model: Model) -> None:
-        """The run's encoded corpus written to the cache (a failure to write only goes unused)."""
-        cache, key = store
-        invalid, skipped, counting = self._scan_facts
-        try:
-            path = cache.store(key, self.corpus, model.phrases, invalid, skipped, counting, self.task)
-        except OSError:
-            path = None
-        self.cache_state = {"used": False, "path": None if path is None else str(path)}
-
     def _model_for(self, corpus: EncodedCorpus) -> Model:
         """A new model on an encoded corpus's vocabulary."""
         if self._continue_from is not None:
@@ -267,12 +298,7 @@ class TrainingRun:
         if self._continue_from is None:
             if scanned.lowercase != p.lowercase:
                 self.params = p = replace(p, lowercase=scanned.lowercase)  # the text was read that way
-            table = None
-            if p.phrases:
-                table, joined = phrases.find_phrases(scanned, phrases.options_of(p), self.task)
-                in_place = in_place or joined is not scanned  # a joined scan is this run's own
-                scanned = joined
-            corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=in_place)
+            corpus, table = encode_new(scanned, p, self.task, in_place)
             check_memory(p, len(corpus.vocab))
             if not self.force:
                 check_softmax_time(p, corpus.vocab.counts)
@@ -385,6 +411,7 @@ class EnsembleResult:
     invalid_utf8: int = 0
     skipped: list = field(default_factory=list)
     files: list = field(default_factory=list)
+    cache: dict = field(default_factory=lambda: {"used": False, "path": None})  # as RunResult.cache
 
 
 class EnsembleRun:
@@ -397,13 +424,14 @@ class EnsembleRun:
     `TrainingRun`'s do; `on_run(k, result)` each finished run, under a lock, and when given the
     result is not kept (the caller writes it and lets it go). `task` hears the scan's progress
     (paths only); `cancel()` (or cancelling `task`) stops the runs in flight (their partly trained
-    models are results) and starts no other."""
+    models are results) and starts no other. `cache`: the encoded corpus's cache, as `TrainingRun`'s
+    (the runs share its one encoding, read from the cache or written to it)."""
 
     def __init__(self, corpus: ScannedCorpus | Sequence[str | Path], params: TrainParams, runs: int,
                  bootstrap: bool = False, side_by_side: bool | None = None, watch: WatchOptions = NO_WATCH,
                  callbacks: Sequence[TrainingCallback] | Callable[[int], Sequence[TrainingCallback]] = (),
                  on_run: Callable[[int, RunResult], None] | None = None,
-                 task: Task | None = None, force: bool = False):
+                 task: Task | None = None, force: bool = False, cache: str | Path | bool | None = None):
         if not 1 <= runs <= 1000:
             raise W2VError(f"--runs {runs}: must be from 1 to 1,000")
         if params.seed + runs - 1 > 2**31 - 1:
@@ -414,7 +442,10 @@ class EnsembleRun:
         self.task = task or Task.none()  # also stops the scan in progress
         self.seeds = [params.seed + k for k in range(runs)]
         self._source = corpus
+        self._cache = cache
+        self.cache_state = {"used": False, "path": None}
         self.corpus: EncodedCorpus | None = None
+        self._phrases = None  # the phrase table of the encoding, given to every run's model
         self._facts = (0, [])
         self._prepare_seconds = 0.0
         self._lock = threading.Lock()
@@ -456,16 +487,23 @@ class EnsembleRun:
             return self.corpus
         t0 = time.perf_counter()
         scanned = self._source
-        own = not isinstance(scanned, ScannedCorpus)
-        if own:
-            scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task)
-        if scanned.lowercase != self.params.lowercase:
-            self.params = replace(self.params, lowercase=scanned.lowercase)
-        self._facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])))
+        slot = CacheSlot(scanned, self.params, None, self._cache)
+        cached = slot.lookup(self.task)
+        if cached is not None:
+            self.corpus, self._phrases = cached.corpus, cached.phrases
+            self._facts = (cached.invalid_utf8, list(cached.skipped))
+        else:
+            own = not isinstance(scanned, ScannedCorpus)
+            if own:
+                scanned = scan_corpus(scanned, lowercase=self.params.lowercase, task=self.task)
+            if scanned.lowercase != self.params.lowercase:
+                self.params = replace(self.params, lowercase=scanned.lowercase)
+            self._facts = (scanned.invalid_utf8, list(getattr(scanned, "skipped", [])))
+            self.corpus, self._phrases = encode_new(scanned, self.params, self.task, in_place=own)
+            slot.store(self.corpus, self._phrases, (*self._facts, scanned.counting), self.task)
         self._source = None
-        p = self.params
-        self.corpus = scanned.encode(p.min_count, p.max_vocab or None, in_place=own)
-        check_memory(p, len(self.corpus.vocab))
+        self.cache_state = dict(slot.state)
+        check_memory(self.params, len(self.corpus.vocab))
         self._prepare_seconds = time.perf_counter() - t0
         return self.corpus
 
@@ -498,6 +536,8 @@ class EnsembleRun:
                     params = replace(self.params, seed=self.seeds[k], threads=per_run)
                     run = TrainingRun(data, params, self.watch, callbacks=self._run_callbacks(k),
                                       task=self.task.part(0, 1), force=self.force)
+                    if self._phrases is not None:
+                        run.prepare().set_phrases(self._phrases)  # the text was read through them
                     with self._lock:
                         self._active[k] = run
                         if self.task.cancelled:
@@ -529,4 +569,5 @@ class EnsembleRun:
         return EnsembleResult(results, self.seeds, self.bootstrap,
                               documents(corpus)[2] if self.bootstrap else "", self.side_by_side,
                               self._prepare_seconds, time.perf_counter() - t0, corpus.raw_words, corpus.n_tokens,
-                              invalid, skipped, [str(Path(f.path).absolute()) for f in corpus.files])
+                              invalid, skipped, [str(Path(f.path).absolute()) for f in corpus.files],
+                              dict(self.cache_state))

@@ -5,6 +5,7 @@ and rebuilt, the cap evicting the entry used least recently, cancel leaving no p
 import json
 import os
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -187,3 +188,38 @@ def test_clear_removes_only_entries(topic_file, tmp_path):
     (folder / "mine.txt").write_text("a user's file")
     removed, freed = CorpusCache(folder).clear()
     assert removed == 1 and freed > 0 and _entries(folder) == ["mine.txt"]
+
+
+def test_a_run_given_a_scan_caches_its_encoding_and_leaves_the_scan_intact(topic_file, tmp_path):
+    folder = tmp_path / "cache"
+    scanned = scan_corpus([topic_file])
+    first = TrainingRun(scanned, PARAMS, cache=folder).train()
+    assert first.cache["used"] is False and len(_entries(folder)) == 1
+    by_paths = _train([topic_file], folder, replace(PARAMS, dim=12))
+    assert by_paths.cache == {"used": True, "path": first.cache["path"]}  # the same key as the paths'
+    again = TrainingRun(scanned, TrainParams(dim=4, epochs=2, min_count=2, threads=1), cache=folder).train()
+    assert again.cache["used"] is True and len(_entries(folder)) == 1
+    assert np.array_equal(again.model.vocab.counts, first.model.vocab.counts)
+    other = TrainingRun(scanned, TrainParams(dim=4, epochs=1, min_count=3, threads=1), cache=folder).train()
+    assert other.cache["used"] is False and len(_entries(folder)) == 2  # another vocabulary, another entry
+
+
+def test_an_ensemble_reads_and_writes_the_cache(topic_file, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    first = run_module.EnsembleRun([str(topic_file)], PARAMS, 2, cache=folder).train()
+    assert first.cache["used"] is False and len(_entries(folder)) == 1
+    _no_scan(monkeypatch)
+    second = run_module.EnsembleRun([str(topic_file)], TrainParams(dim=4, epochs=1, min_count=2, threads=1), 2,
+                                    cache=folder).train()
+    assert second.cache == {"used": True, "path": first.cache["path"]}
+    assert [len(r.model.vocab) for r in second.results] == [len(r.model.vocab) for r in first.results]
+
+
+def test_an_ensemble_with_phrases_joins_them_and_keeps_their_table(topic_file, tmp_path):
+    params = TrainParams(dim=4, epochs=1, min_count=1, threads=1, phrases=True, phrase_min_count=2,
+                         phrase_threshold=0.1)
+    result = run_module.EnsembleRun([str(topic_file)], params, 2, cache=tmp_path / "cache").train()
+    single = TrainingRun([str(topic_file)], params, cache=False).train()
+    assert [r.model.vocab.words for r in result.results] == [single.model.vocab.words] * 2
+    assert all(r.model.phrases is not None and len(r.model.phrases) == len(single.model.phrases)
+               for r in result.results)

@@ -9,13 +9,15 @@ import numpy as np
 import pytest
 
 from w2vstudio.cli import main
-from w2vstudio.core.corpus.heldout import carve, heldout_mask
+from w2vstudio.core.corpus.heldout import carve, heldout_mask, split
+from w2vstudio.core.corpus.scan import EncodedCorpus
 from w2vstudio.core.corpus.windows import context_matrix, sentence_ids, windows_of
 from w2vstudio.core.inside.likelihood import likelihood, windows_likelihood
 from w2vstudio.core.lenses import heldout
 from w2vstudio.core.lenses.pair_likelihood import sightings
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
+from w2vstudio.core.vocab import Vocabulary
 
 
 def test_mask_chunks_spread_through_one_long_line():
@@ -36,6 +38,23 @@ def test_carve_keeps_bounds_and_words(topic_corpus):
     cut = np.flatnonzero(np.diff(mask.astype(int)) != 0) + 1  # no sentence spans a chunk's edge
     kept = np.cumsum(np.concatenate([[0], ~mask]))
     assert set(kept[cut].tolist()) <= set(train.offsets.tolist())
+
+
+def test_split_offsets_match_the_cumulative_counts():
+    rng = np.random.default_rng(5)
+    n = 5_000
+    offsets = np.unique(np.concatenate([[0, n], rng.integers(1, n, 300)]))
+    corpus = EncodedCorpus(Vocabulary(["a", "b"], np.array([3, 2])), rng.integers(0, 2, n).astype(np.int32),
+                           offsets, n)
+    mask = np.zeros(n, bool)
+    for start in rng.integers(0, n - 40, 12):
+        mask[start:start + rng.integers(1, 40)] = True
+    train, held = split(corpus, mask)
+    bounds = np.unique(np.concatenate([offsets, np.flatnonzero(np.diff(mask.astype(int))) + 1]))
+    kept = np.cumsum(np.concatenate([[0], ~mask]))  # numpy reference: kept positions before each bound
+    assert np.array_equal(train.offsets, np.unique(kept[bounds]))
+    assert np.array_equal(held.offsets, np.unique((np.arange(n + 1) - kept)[bounds]))
+    assert np.array_equal(held.tokens, corpus.tokens[mask]) and held.n_tokens == mask.sum()
 
 
 def _rows_loop(corpus, sg, window):
@@ -137,7 +156,7 @@ def test_sightings_match_a_loop():
             for q in range(max(0, p - 3), p):
                 if sent[p] == sent[q] and {tokens[p], tokens[q]} == {a, b} and (a != b or tokens[p] == a):
                     loop.append(p)
-        assert sightings(tokens, sent, 3, a, b).tolist() == sorted(loop)
+        assert sightings(tokens, offsets, 3, a, b).tolist() == sorted(loop)
     assert context_matrix(tokens, offsets, 1)[50].tolist() == [-1, -1]
 
 

@@ -40,11 +40,13 @@ def split(corpus: EncodedCorpus, mask: np.ndarray) -> tuple[EncodedCorpus, Encod
     n = corpus.n_tokens
     changes = np.flatnonzero(np.diff(mask.astype(np.int8))) + 1
     bounds = np.unique(np.concatenate([corpus.offsets, changes, [0, n]]))
-    kept = np.concatenate([[0], np.cumsum(~mask)])  # kept positions before each bound
-    held = np.arange(n + 1) - kept
-    train = EncodedCorpus(corpus.vocab, np.ascontiguousarray(corpus.tokens[~mask]), np.unique(kept[bounds]),
+    # held-out positions before each bound, from the few held ones: a cumulative sum over the whole
+    # corpus would hold the GIL for seconds on a big one (numpy's casting accumulate), freezing the studio
+    held = np.searchsorted(np.flatnonzero(mask), bounds)
+    kept = bounds - held
+    train = EncodedCorpus(corpus.vocab, np.ascontiguousarray(corpus.tokens[~mask]), np.unique(kept),
                           corpus.raw_words, corpus.files)
-    slice_ = EncodedCorpus(corpus.vocab, np.ascontiguousarray(corpus.tokens[mask]), np.unique(held[bounds]),
+    slice_ = EncodedCorpus(corpus.vocab, np.ascontiguousarray(corpus.tokens[mask]), np.unique(held),
                            int(mask.sum()), corpus.files)
     return train, slice_
 

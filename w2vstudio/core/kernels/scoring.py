@@ -56,6 +56,27 @@ def cooccurrences(tokens, offsets, limit, window, out):  # pragma: no cover - co
                     out[x, y] += 1
 
 
+@njit(**NOFAST)
+def pair_sightings(tokens, offsets, window, a, b, out):  # pragma: no cover - compiled
+    """How many times, reading in order, a word of the pair {a, b} meets the other at most `window`
+    words before it in its sentence (a pair of one word: two occurrences); the positions of the later
+    word, ascending, are written into `out` as far as it is long (an empty `out`: only count)."""
+    n = 0
+    for s in range(len(offsets) - 1):
+        start, end = offsets[s], offsets[s + 1]
+        for j in range(start, end):
+            y = tokens[j]
+            if y != a and y != b:
+                continue
+            for i in range(max(start, j - window), j):
+                x = tokens[i]
+                if (x == a and y == b) or (x == b and y == a):
+                    if n < len(out):
+                        out[n] = j
+                    n += 1
+    return n
+
+
 # ---------------------------------------------------------------------------------------------
 # The held-out slice's losses, without update
 

@@ -27,9 +27,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from w2vstudio.core.explore.agreement import over_runs
-from w2vstudio.core.kernels.scoring import cooccurrences
+from w2vstudio.core.kernels.scoring import cooccurrences, pair_sightings
 from w2vstudio.core.errors import FormatError, UnknownWordError
-from w2vstudio.core.corpus.windows import sentence_ids, windows_of
+from w2vstudio.core.corpus.windows import windows_of
 from w2vstudio.core.inside.likelihood import likelihood, windows_likelihood
 from w2vstudio.core.inside.tables import objective
 from w2vstudio.core.train.model import Model
@@ -108,12 +108,11 @@ class LikelihoodProbes(TrainingCallback):
     def attach_corpus(self, corpus: EncodedCorpus):
         """Read, from the run's corpus, each pair's sightings and, for a CBOW model, its windows."""
         tokens = np.asarray(corpus.tokens)
-        sentence = sentence_ids(corpus.offsets)
         window = self.model.params.window
         self._n_tokens = corpus.n_tokens
         history = self.model.loss_history
         self._run_words = int(history[-1, 0]) if len(history) else 0
-        self._sightings = [sightings(tokens, sentence, window, i, o) for i, o in self._ids]
+        self._sightings = [sightings(tokens, corpus.offsets, window, i, o) for i, o in self._ids]
         if not self.model.params.sg:
             self._windows = [windows_of(tokens, corpus.offsets, window, i, o, PROBE_WINDOWS) for i, o in self._ids]
             self._windows = [w if len(w) else None for w in self._windows]
@@ -287,17 +286,12 @@ def final_across(models: Sequence[Model]) -> list[dict]:
              "p_sd": float(found.sd[k])} for k, (i, o) in enumerate(pairs)]
 
 
-def sightings(tokens: np.ndarray, sentence: np.ndarray, window: int, a: int, b: int) -> np.ndarray:
+def sightings(tokens: np.ndarray, offsets: np.ndarray, window: int, a: int, b: int) -> np.ndarray:
     """Sorted corpus positions at which the trainer, reading in order, has both words of the pair
     within `window` of each other on a sentence (the later word's position; a pair of one word twice
-    counts once per such pair of occurrences)."""
-    found = []
-    tokens = np.asarray(tokens)
-    for d in range(1, window + 1):
-        if d >= len(tokens):
-            break
-        same = sentence[:-d] == sentence[d:]
-        first, then = tokens[:-d], tokens[d:]
-        hit = same & (((first == a) & (then == b)) | (((first == b) & (then == a)) if a != b else False))
-        found.append(np.flatnonzero(hit) + d)
-    return np.sort(np.concatenate(found)) if found else np.zeros(0, np.int64)
+    counts once per such pair of occurrences). One pass of a kernel without the GIL: the studio
+    attaches probes to a corpus of billions of words beside its window."""
+    tokens, offsets = np.asarray(tokens), np.asarray(offsets, np.int64)
+    out = np.empty(pair_sightings(tokens, offsets, window, a, b, np.zeros(0, np.int64)), np.int64)
+    pair_sightings(tokens, offsets, window, a, b, out)
+    return out

@@ -40,6 +40,7 @@ class CorpusPanel(QWidget):
         self._session = session
         self._files: list[FileStat] = []
         self._scan_after_listing = False
+        self._scan_bytes = 0  # bytes of the files being read
         self._lister = Call(self)
         self._lister.succeeded.connect(self._on_listing_succeeded)
         self._lister.failed.connect(self._on_scan_failed)
@@ -135,6 +136,7 @@ class CorpusPanel(QWidget):
         corpus = self._session.corpus
         if self.is_scanning or not corpus.paths:
             return
+        self._scan_bytes = sum(f.bytes for f in self._files)  # those listed (0 before the listing)
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setFormat("Reading the corpus…")
@@ -181,7 +183,9 @@ class CorpusPanel(QWidget):
 
     def _on_scan_progressed(self, fraction: float, words: str):
         self.progress.setValue(round(1000 * fraction))
-        self.progress.setFormat(f"Reading the corpus… %p% · {words}")
+        total = self._scan_bytes
+        read = f" · {human_bytes(fraction * total)} of {human_bytes(total)}" if total else ""
+        self.progress.setFormat(f"Reading the corpus… %p%{read} · {words}")
 
     def _on_scan_succeeded(self, scanned: ScannedCorpus):
         self.progress.setVisible(False)

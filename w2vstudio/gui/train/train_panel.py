@@ -21,6 +21,7 @@ from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.run import NO_WATCH, EnsembleResult, EnsembleRun, RunResult, TrainingRun
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
+from w2vstudio.core.train.estimate import RunEstimate, estimate_run
 from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
@@ -90,6 +91,12 @@ class TrainPanel(QWidget):
     the session's while it goes, and its model joins the session, explored. The plots show the
     history of the model explored when no run is in progress, and mark the session's moment.
 
+    Before a run starts, its memory and time are estimated (`core.train.estimate`, on a worker) and
+    shown; a run beyond the memory available is not started. Runs and ensembles go through
+    `core.run` with `cache` (its rule: None caches a corpus beyond a quarter of the memory in the
+    user's cache folder, a folder caches there, False never), so a run with other training
+    parameters on the same scan reads its encoding instead of encoding again.
+
     `moment_clicked(epochs)`: the loss plot was clicked (the session's moment is set to it)."""
 
     failed = Signal(str)
@@ -103,6 +110,12 @@ class TrainPanel(QWidget):
         self._train.succeeded.connect(self._on_training_succeeded)
         self._train.failed.connect(self._on_training_failed)
         self._waiting_for_scan = False
+        self._estimating = Call(self)
+        self._estimating.succeeded.connect(self._on_estimate_succeeded)
+        self._estimating.failed.connect(self._on_estimate_failed)
+        self._launch = None  # the run to start once its estimate is shown
+        self._speeds: dict[bool, float] = {}  # raw words/s of the last run, by skip-gram or CBOW
+        self.cache: str | bool | None = None  # the encoded corpus cache (see the class's docstring)
         self._paused = False
         self._run: TrainingRun | None = None  # the current run, until its end is drawn
         self._reports = _Reports()  # filled on the run's threads
@@ -129,7 +142,10 @@ class TrainPanel(QWidget):
         self.progress.setFormat("Ready")
         self.stats = QLabel(" ")
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        for widget in (self.progress, self.stats):  # new text must never re-lay out (and repaint) the plots
+        self.estimate = QLabel(" ", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
+        self.estimate.setToolTip("Memory and time of the next run, estimated from the corpus read and the "
+                                 "parameters; the speed is this computer's last run's, else a typical one.")
+        for widget in (self.progress, self.stats, self.estimate):  # new text must never re-lay out (and repaint) the plots
             widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.plots = TrainingPlots()
         self._timer = QTimer(self)
@@ -194,6 +210,7 @@ class TrainPanel(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.progress)
         side.addWidget(self.stats)
+        side.addWidget(self.estimate)
         side.addWidget(self.plots, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
@@ -215,8 +232,8 @@ class TrainPanel(QWidget):
 
     @property
     def is_busy(self) -> bool:
-        """Training, or reading the corpus in order to train."""
-        return self.job is not None or self._waiting_for_scan
+        """Training, or reading the corpus or estimating the run in order to train."""
+        return self.job is not None or self._waiting_for_scan or self._launch is not None
 
     @property
     def is_paused(self) -> bool:
@@ -261,18 +278,62 @@ class TrainPanel(QWidget):
             self._waiting_for_scan = True
             self.progress.setFormat("Reading the corpus first…")
             self._session.request_scan()
-        elif ensemble is not None:  # K runs, nothing watched live: the plots follow the run in progress
+        else:
+            self._launch = (scanned, params, ensemble,
+                            self.watch_form.options(self._session.pins, self._session.probe_pairs))
+            self.progress.setFormat("Estimating memory and time…")
+            self._estimate(scanned, params)
+        self._update_actions()
+
+    def _estimate(self, scanned, params):
+        """Estimate a run of `params` on `scanned` (on a worker); `_on_estimate_succeeded` shows it."""
+        self._estimating.start(estimate_run, params, scanned.counts, scanned.raw_words, self._speeds.get(params.sg))
+
+    def _on_estimate_succeeded(self, estimate: RunEstimate):
+        self.estimate.setText(estimate.text())
+        if self._launch is None:  # a preview
+            return
+        scanned, params, ensemble, watch = self._launch
+        self._launch = None
+        if not estimate.fits:
+            self.progress.setFormat("Ready")
+            self._update_actions()
+            self.failed.emit(estimate.text())
+            return
+        if ensemble is not None:  # K runs, nothing watched live: the plots follow the run in progress
             try:
                 run = EnsembleRun(scanned, params, ensemble[0], ensemble[1],
-                                  callbacks=lambda k: [_EnsembleReports(self, k)])
+                                  callbacks=lambda k: [_EnsembleReports(self, k)], cache=self.cache)
             except W2VError as exc:
+                self._update_actions()
                 self.failed.emit(str(exc))
                 return
-            self._begin(run, params.epochs)
         else:
-            watch = self.watch_form.options(self._session.pins, self._session.probe_pairs)
-            self._begin(TrainingRun(scanned, params, watch, callbacks=[self._reports]), params.epochs)
+            run = TrainingRun(scanned, params, watch, callbacks=[self._reports], cache=self.cache,
+                              task=Task(self._reports.progressed))  # reading or writing the cache
+        self._begin(run, params.epochs)
         self._update_actions()
+
+    def _on_estimate_failed(self, message: str):
+        self.estimate.setText(" ")
+        if self._launch is not None:
+            self._launch = None
+            self.progress.setFormat("Ready")
+            self._update_actions()
+            self.failed.emit(message)
+
+    def _preview(self, corpus: Corpus):
+        """Estimate a run of the form's parameters on a corpus just read; clear it for another."""
+        if corpus.scanned is None:
+            self.estimate.setText(" ")
+            return
+        if self.is_busy:
+            return
+        try:
+            params = replace(self.form.params(corpus.lowercase), phrases=corpus.phrases)
+        except (ValueError, W2VError):
+            return
+        self._estimate(corpus.scanned, params)
 
     def _ensemble_report(self, k: int) -> bool:
         """Whether run k's reports (trainer threads) are drawn: those of the latest run started."""
@@ -321,6 +382,11 @@ class TrainPanel(QWidget):
         """Stop training after the batches in flight; the partial model arrives as usual."""
         if self._waiting_for_scan:
             self._session.cancel_scan()
+        elif self._launch is not None:
+            self._estimating.stop()
+            self._launch = None
+            self.progress.setFormat("Ready")
+            self._update_actions()
         elif self.job is not None:
             self.job.cancel()
             self.progress.setFormat("Stopping…")
@@ -435,16 +501,20 @@ class TrainPanel(QWidget):
         if isinstance(outcome, EnsembleResult):
             self._ensemble_done(outcome)
             return
+        on_spark = self._run is not None and not self._run.pausable  # Spark's speed is not this computer's
         self._finish()
         self._plotted = outcome.model
         result = outcome.train
+        if not on_spark:
+            self._measured(outcome)
         loss = f", last epoch loss {result.epoch_losses[-1]:.4f}" if result.epoch_losses else ""
         if result.cancelled:
             self.progress.setFormat(f"Stopped at {100 * self.progress_fraction():.0f} % after "
                                     f"{duration(result.seconds)}{loss}")
         else:
             self.progress.setValue(1000)
-            self.progress.setFormat(f"Done: {epochs_text(result.epochs)} in {duration(result.seconds)}{loss}")
+            self.progress.setFormat(f"Done: {epochs_text(result.epochs)} in {duration(result.seconds)}{loss}"
+                                    f"{cache_text(outcome.cache)}")
         if result.words_done == 0:
             self._session.show_current_again()  # the probes and the map leave the run
         else:
@@ -458,19 +528,27 @@ class TrainPanel(QWidget):
         """The runs trained (all, or up to a Stop) become one entry: an Ensemble."""
         self._finish()
         models = [r.model for r in outcome.results if r is not None and r.train.words_done]
+        for result in outcome.results:
+            self._measured(result)
         if not models:
             self.progress.setFormat("Stopped before a run was trained")
             return
-        self._plotted = models[0]
+        self._plotted = None  # the entry (an Ensemble) has no model: the runs' plots and outcome stay
         stopped = len(models) < len(outcome.results) or any(r.train.cancelled for r in outcome.results if r)
         self.progress.setValue(1000)
-        self.progress.setFormat(f"{'Stopped' if stopped else 'Done'}: {len(models)} runs in {duration(outcome.seconds)}")
+        self.progress.setFormat(f"{'Stopped' if stopped else 'Done'}: {len(models)} runs in {duration(outcome.seconds)}"
+                                f"{cache_text(outcome.cache)}")
         p = models[0].params
         name = (f"{corpus_stem(self._session.corpus.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim} "
                 f"× {len(models)} runs{' (bootstrap)' if outcome.bootstrap else ''}")
         ensemble = Ensemble([m.keyed_vectors() for m in models], [m.params.seed for m in models])
         self._session.add(Entry(name + (" (stopped)" if stopped else ""), ensemble, saved=False,
                                 run_models=tuple(models)))
+
+    def _measured(self, outcome: RunResult | None):
+        """Keep a trained run's speed for the next estimates (by skip-gram or CBOW)."""
+        if outcome is not None and outcome.train.words_done and outcome.train.raw_words_per_sec > 0:
+            self._speeds[outcome.model.params.sg] = outcome.train.raw_words_per_sec
 
     def _on_training_failed(self, message: str):
         self._finish()
@@ -489,6 +567,8 @@ class TrainPanel(QWidget):
         self.moment_clicked.emit(epochs)
 
     def _on_corpus_changed(self, corpus: Corpus):
+        if not self._waiting_for_scan:
+            self._preview(corpus)
         if not self._waiting_for_scan or corpus.scanning:
             return
         self._waiting_for_scan = False
@@ -497,6 +577,13 @@ class TrainPanel(QWidget):
         else:  # the reading failed or was cancelled
             self.progress.setFormat("Ready")
             self._update_actions()
+
+
+def cache_text(cache: dict) -> str:
+    """What the run's `cache` state tells the user ("" when the cache was not used)."""
+    if cache.get("used"):
+        return " · corpus read from the cache"
+    return " · corpus cached" if cache.get("path") else ""
 
 
 def epochs_text(n: int) -> str:
