@@ -3,6 +3,8 @@ the second seed's readout "round N: p = …" for the snapshot chosen."""
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLab
 
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
+from w2vstudio.core.support.printable import printable
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.widgets.pairs_editor import PairsEditor
@@ -47,7 +50,9 @@ class LikelihoodView(QWidget):
         self.rank_plot.getViewBox().invertY(True)
         for plot in (self.p_plot, self.rank_plot):
             plot.setLabel("bottom", "epochs")
-            plot.addLegend(offset=(10, 10))
+        self.key = QLabel()  # the curves' colours, above the plots: a legend inside them would cover points
+        self.key.setTextFormat(Qt.TextFormat.RichText)
+        self.key.setWordWrap(True)
         self.rank_plot.setXLink(self.p_plot)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
         self.p_plot.addItem(self.marker)
@@ -77,6 +82,7 @@ class LikelihoodView(QWidget):
         options.addStretch(1)
         layout.addLayout(options)
         layout.addWidget(self.swing)
+        layout.addWidget(self.key)
         layout.addWidget(self.p_plot, 3)
         layout.addWidget(self.rank_plot, 2)
         layout.addLayout(row)
@@ -175,11 +181,12 @@ class LikelihoodView(QWidget):
         self.headline.setText(message or "p as the model's objective defines it (see the Inside tab); "
                                          "a pair's rank is its place among all words.")
         for plot in (self.p_plot, self.rank_plot):
-            plot.clear()  # its legend's entries go with the curves
+            plot.clear()
         self.p_plot.addItem(self.marker)
         for plot in (self.p_plot, self.rank_plot):
             plot.setLabel("bottom", "sightings of the pair so far" if by_seen else "epochs")
         contexts = probes.get("contexts") or []
+        names = []
         for k, (w, o) in enumerate(self.pairs):
             pen = pg.mkPen(_COLOURS[k % len(_COLOURS)], width=2)
             x = seen[:, k] if by_seen else self.progress
@@ -189,6 +196,9 @@ class LikelihoodView(QWidget):
             name = f"{w} → {o}" + (f" ({where['windows']} windows)" if where.get("context") == "corpus" else "")
             self.p_plot.plot(x[ok], y[ok], pen=pen, symbol="o", symbolSize=4, name=name)
             self.rank_plot.plot(x[ok], rank[ok, k].astype(np.float64), pen=pen, name=name)
+            names.append(name)
+        self.key.setText(_key(names))
+        self.key.setVisible(bool(names))
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(len(words) - 1, 0))
         self.slider.setValue(max(len(words) - 1, 0))
@@ -197,6 +207,12 @@ class LikelihoodView(QWidget):
 
     def _on_slider_value_changed(self, value: int):
         self.show_snapshot(value)
+
+
+def _key(names: list[str]) -> str:
+    """Rich text: each curve's colour, then its name shown as it is (a corpus's words are not markup)."""
+    return " &nbsp; ".join(f"<span style='color:{_COLOURS[k % len(_COLOURS)]}'>━━━</span>&nbsp;"
+                           f"{html.escape(printable(name))}" for k, name in enumerate(names))
 
 
 def _readout(word: str, output: str, p: float, rank: int, sigmoid: float) -> str:
