@@ -1,7 +1,11 @@
 """The Inside tab at 1280 x 800: the step of a row shows whole, without scrolling, its plots' titles
 within their plots; the tiny model's PCA labels stay inside the view and clear of each other."""
 
-from PySide6.QtWidgets import QAbstractScrollArea
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication
+
+from w2vstudio.gui.inside.inside_panel import InsidePanel
+from w2vstudio.gui.studio_session import StudioSession
 
 
 def _step_of_a_rare_output(window, qapp):
@@ -40,3 +44,46 @@ def test_the_step_plots_titles_fit_their_plots(window, add_watched, qapp):
         assert title <= room, f"{item.titleLabel.text!r}: {title:.0f} px in a plot {room} px wide"
         assert item.sceneBoundingRect().width() <= room + 1, (
             f"{item.titleLabel.text!r}: the plot is laid out {item.sceneBoundingRect().width():.0f} px wide, shown in {room}")
+
+
+def test_the_tiny_models_pca_labels_stay_inside_the_view_and_apart(qtbot, qapp):
+    panel = InsidePanel(StudioSession())
+    qtbot.addWidget(panel)
+    panel.setCurrentIndex(1)
+    panel.resize(1270, 690)  # the tab's room in a 1280 x 800 window
+    panel.show()
+    qtbot.waitExposed(panel)
+    tiny = panel.tiny_view
+    tiny.objective.setCurrentIndex(tiny.objective.findData("softmax"))
+    tiny.reset()
+    for _ in range(12):  # as the README's picture: 1,200 samples
+        tiny.train(100)
+    qapp.processEvents()
+    view = tiny.map.getPlotItem().getViewBox().sceneBoundingRect()
+    shown = [label for label in tiny.labels if label.isVisible()]
+    assert shown[0].toPlainText() == tiny.tiny.vocab.words[0] and len(shown) >= len(tiny.labels) // 2
+    for i, label in enumerate(shown):
+        box = label.sceneBoundingRect()
+        assert view.contains(box), f"{label.toPlainText()!r} {box} leaves the view {view}"
+        for other in shown[i + 1:]:
+            assert not box.intersects(other.sceneBoundingRect()), (label.toPlainText(), other.toPlainText())
+
+
+def test_the_tiny_models_row_names_do_not_overlap(qtbot, qapp):
+    panel = InsidePanel(StudioSession())
+    qtbot.addWidget(panel)
+    panel.setCurrentIndex(1)
+    panel.resize(1270, 690)
+    panel.show()
+    qtbot.waitExposed(panel)
+    tiny = panel.tiny_view
+    tiny.train(1)
+    qapp.processEvents()
+    axis = tiny.e_plot.getAxis("left")
+    named = [y for y, _ in axis._tickLevels[0]]
+    per_row = tiny.e_plot.getViewBox().height() / len(tiny.tiny.vocab)
+    tallest = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
+    assert len(named) > 1 and min(b - a for a, b in zip(named, named[1:])) * per_row >= tallest
+    updated = tiny.status.text().split("updated: ")[1].split(", ")
+    marked = [tiny.tiny.vocab.words[int(p.pos().y())] for p in tiny.e_updated.points()]
+    assert sorted(marked) == sorted(updated)  # every updated row marked, named or not

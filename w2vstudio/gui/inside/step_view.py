@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.errors import W2VError
@@ -45,6 +45,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.verticalHeader().hide()
     return table
 
@@ -82,7 +83,7 @@ class StepView(QWidget):
         self.headline = QLabel("Pick a row of the samples table.")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
-        self.bars = _shrinkable(pg.PlotWidget(title=_BARS_TITLE), 150)
+        self.bars = _shrinkable(pg.PlotWidget(title=_BARS_TITLE), 140)
         self.bars.setLabel("left", "p (probability)")
         self.histogram = _shrinkable(pg.PlotWidget(), 130)
         self.histogram.setLabel("left", "words")
@@ -90,12 +91,13 @@ class StepView(QWidget):
         self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
         self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
         self.histogram.addItem(self._true_score)
-        self.units = _shrinkable(_table(["word or node", "label", "σ(v·u)", "factor", "loss"]), 90)
-        self.units.setToolTip("Each unit's factor is the probability it gives its label: σ(v·u) for label 1, "
+        self.units = _shrinkable(_table(["unit", "label", "σ(v·u)", "factor", "loss"]), 105)
+        self.units.setToolTip("A unit is a word (negative sampling) or an inner node of the Huffman tree. "
+                              "Each unit's factor is the probability it gives its label: σ(v·u) for label 1, "
                               "1 − σ(v·u) for label 0. Along a Huffman path the factors multiply to p.")
         self.cost = QLabel()
         self.cost.setWordWrap(True)
-        self.gradient = _shrinkable(_table(["matrix", "row", "|Δ row|"]), 90)
+        self.gradient = _shrinkable(_table(["matrix", "row", "|Δ row|"]), 105)
         self.alpha = QDoubleSpinBox()
         self.alpha.setRange(0.0001, 5.0)
         self.alpha.setDecimals(4)
@@ -116,8 +118,8 @@ class StepView(QWidget):
         self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
 
         tables = QHBoxLayout()
-        tables.addWidget(self.units)
-        tables.addWidget(self.gradient)
+        tables.addWidget(self.units, 3)  # five columns
+        tables.addWidget(self.gradient, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.alpha)
         buttons.addWidget(self.apply_button)
@@ -130,7 +132,7 @@ class StepView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.headline)
         layout.addWidget(self.single)
-        layout.addWidget(self.bars, 3)
+        layout.addWidget(self.bars, 2)
         layout.addLayout(tables, 1)
         layout.addWidget(self.cost)
         layout.addLayout(buttons)
@@ -259,15 +261,17 @@ class StepView(QWidget):
         top = list(lk.top)
         ticks = [w for w, _ in top]
         x = list(range(len(top)))
-        if sample.output not in ticks:  # the true word after a gap, with its rank
+        apart = sample.output not in ticks
+        if apart:  # the true word after a gap (its rank is in the headline)
             top.append((sample.output, lk.p))
-            ticks.append(f"{sample.output} (rank {lk.rank:,})")
+            ticks.append(sample.output)
             x.append(len(x) + 1)
         ps = [p for _, p in top]
         brushes = [_TRUE if w == sample.output else _BAR for w, _ in top]
         self.bars.addItem(pg.BarGraphItem(x=np.array(x), height=ps, width=0.7, brushes=brushes))
         self.bars.getAxis("bottom").setTicks([list(zip(x, ticks))])
-        self.bars.setTitle(_BARS_TITLE if lk.rank <= len(lk.top) else _APART_TITLE)  # its tick says its rank
+        self.bars.setTitle(_APART_TITLE if apart else _BARS_TITLE)
+        self.bars.setXRange(-0.6, x[-1] + (1.2 if apart else 0.6), padding=0)  # room for the last word
         self.bars.setYRange(0, max(ps) * 1.1 if ps and max(ps) > 0 else 1.0, padding=0)
         scores = step.scores()
         counts, edges = np.histogram(scores, bins=60)
