@@ -1,6 +1,8 @@
 """The Inside tab at 1280 x 800: the step of a row shows whole, without scrolling, its plots' titles
 within their plots; the tiny model's PCA labels stay inside the view and clear of each other."""
 
+from itertools import pairwise
+
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication
 
@@ -83,7 +85,7 @@ def test_the_tiny_models_row_names_do_not_overlap(qtbot, qapp):
     named = [y for y, _ in axis._tickLevels[0]]
     per_row = tiny.e_plot.getViewBox().height() / len(tiny.tiny.vocab)
     tallest = QFontMetricsF(axis.style["tickFont"] or QApplication.font()).height()
-    assert len(named) > 1 and min(b - a for a, b in zip(named, named[1:])) * per_row >= tallest
+    assert len(named) > 1 and min(b - a for a, b in pairwise(named)) * per_row >= tallest
     updated = tiny.status.text().split("updated: ")[1].split(", ")
     marked = [tiny.tiny.vocab.words[int(p.pos().y())] for p in tiny.e_updated.points()]
     assert sorted(marked) == sorted(updated)  # every updated row marked, named or not

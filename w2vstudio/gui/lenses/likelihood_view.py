@@ -3,8 +3,6 @@ the second seed's readout "round N: p = …" for the snapshot chosen."""
 
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
@@ -12,9 +10,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGroupBox, QHBoxLayout, QLab
 
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, no_probes, stored_probes
-from w2vstudio.core.support.printable import printable
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.curve_key import CurveKey
 from w2vstudio.gui.widgets.pairs_editor import PairsEditor
 from w2vstudio.gui.widgets.when_shown import WhenShown
 
@@ -50,9 +48,7 @@ class LikelihoodView(QWidget):
         self.rank_plot.getViewBox().invertY(True)
         for plot in (self.p_plot, self.rank_plot):
             plot.setLabel("bottom", "epochs")
-        self.key = QLabel()  # the curves' colours, above the plots: a legend inside them would cover points
-        self.key.setTextFormat(Qt.TextFormat.RichText)
-        self.key.setWordWrap(True)
+        self.key = CurveKey()  # one for both plots, above them
         self.rank_plot.setXLink(self.p_plot)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
         self.p_plot.addItem(self.marker)
@@ -196,9 +192,8 @@ class LikelihoodView(QWidget):
             name = f"{w} → {o}" + (f" ({where['windows']} windows)" if where.get("context") == "corpus" else "")
             self.p_plot.plot(x[ok], y[ok], pen=pen, symbol="o", symbolSize=4, name=name)
             self.rank_plot.plot(x[ok], rank[ok, k].astype(np.float64), pen=pen, name=name)
-            names.append(name)
-        self.key.setText(_key(names))
-        self.key.setVisible(bool(names))
+            names.append((name, _COLOURS[k % len(_COLOURS)]))
+        self.key.set_curves(names)
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(len(words) - 1, 0))
         self.slider.setValue(max(len(words) - 1, 0))
@@ -207,12 +202,6 @@ class LikelihoodView(QWidget):
 
     def _on_slider_value_changed(self, value: int):
         self.show_snapshot(value)
-
-
-def _key(names: list[str]) -> str:
-    """Rich text: each curve's colour, then its name shown as it is (a corpus's words are not markup)."""
-    return " &nbsp; ".join(f"<span style='color:{_COLOURS[k % len(_COLOURS)]}'>━━━</span>&nbsp;"
-                           f"{html.escape(printable(name))}" for k, name in enumerate(names))
 
 
 def _readout(word: str, output: str, p: float, rank: int, sigmoid: float) -> str:
