@@ -165,3 +165,6 @@ def test_labels_beside_their_points_stay_inside_and_apart():
     apart = labels_beside(np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 2.0]]), np.full((3, 2), 20.0), (400.0, 300.0),
                           7.0, 5.0)
     assert apart[1].tolist() == [0, 1, 2] and not apart[2].any()  # room for all: each on its point's right
+    unnamed = labels_beside(np.array([[0.0, 0.0], [5.0, 1.0]]), np.array([[20.0, 16.0], [0.0, 0.0]]), (400.0, 300.0),
+                            7.0, 5.0)
+    assert unnamed[1].tolist() == [0] and unnamed[0][2] > 5.0  # a point without a label is in the view all the same

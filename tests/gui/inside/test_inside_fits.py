@@ -62,8 +62,8 @@ def test_the_tiny_models_pca_labels_stay_inside_the_view_and_apart(qtbot, qapp):
         tiny.train(100)
     qapp.processEvents()
     view = tiny.map.getPlotItem().getViewBox().sceneBoundingRect()
-    shown = [label for label in tiny.labels if label.isVisible()]
-    assert shown[0].toPlainText() == tiny.tiny.vocab.words[0] and len(shown) >= len(tiny.labels) // 2
+    shown = [label for label in tiny.map_labels.labels if label.isVisible()]
+    assert shown[0].toPlainText() == tiny.tiny.vocab.words[0] and len(shown) >= len(tiny.map_labels.labels) // 2
     for i, label in enumerate(shown):
         box = label.sceneBoundingRect()
         assert view.contains(box), f"{label.toPlainText()!r} {box} leaves the view {view}"

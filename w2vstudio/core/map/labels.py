@@ -80,7 +80,7 @@ def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float]
     its right, `pixels` (width, height) on screen; then, the first (most frequent) first, each label
     placed right of its point, else left of it, where it stays in the view, overlaps no label placed
     and covers no point: the indices of the labels placed and, for each, whether it went left.
-    `sizes[i]` is label i's (width, height) in pixels, `gap` the pixels between a point and its label.
+    `sizes[i]` is label i's (width, height) in pixels (width 0: the point has none), `gap` the pixels between a point and its label.
     Exact boxes, every pair looked at (`place_labels` is the grid for large maps)."""
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
     sizes = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
@@ -94,7 +94,7 @@ def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float]
     taken = np.zeros((0, 4))  # (left, bottom, right, top) of the labels placed
     shown, left_side = [], []
     for i, ((x, y), (w, h)) in enumerate(zip(at, sizes)):
-        for on_left in (False, True):
+        for on_left in (False, True) if w > 0 else ():
             start = x - gap - w if on_left else x + gap
             box = np.array([start, y - h / 2, start + w, y + h / 2])
             inside = box[0] >= -_EDGE and box[1] >= -_EDGE and box[2] <= width + _EDGE and box[3] <= height + _EDGE

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, Q
                                QTextEdit, QVBoxLayout, QWidget)
 
 from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
-from w2vstudio.core.map.labels import labels_beside
 from w2vstudio.core.map.projection import PCABasis, pca_apply, pca_fit
+from w2vstudio.gui.widgets.beside_labels import BesideLabels
 
 _OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), ("Hierarchical softmax", "hs")]
 _PLAY_MS = 50
@@ -19,7 +19,6 @@ _MEAN_OF = 50
 _CENTRE, _CONTEXT = QColor("#f4a259"), QColor("#fde4b0")
 _LABELS = 40  # words named on the map (the most frequent), as many as fit
 _DOT = 7  # px, a point on the map
-_GAP = 4  # px between a point and its label
 _COLUMN_LABELS = 5  # C's columns are named up to this many words (more overlap at 1280 pixels)
 
 
@@ -94,8 +93,7 @@ class TinyView(QWidget):
         self._points = pg.ScatterPlotItem(size=_DOT, brush=pg.mkBrush("#7aa6e0"), hoverable=True,
                                           tip=lambda x, y, data: data)  # every word, labelled or not
         self.map.addItem(self._points)
-        self.map.getViewBox().sigResized.connect(self._on_map_resized)
-        self.labels: list[pg.TextItem] = []
+        self.map_labels = BesideLabels(self.map, _DOT)
         self._basis: PCABasis | None = None
         self.loss = pg.PlotWidget(title="loss per sample, and its running mean")
         self.loss.setLabel("bottom", "sample")
@@ -137,16 +135,11 @@ class TinyView(QWidget):
         for button in self.next_buttons + [self.play_button]:
             button.setEnabled(self.tiny is not None)
         self.text.setExtraSelections([])
-        for label in self.labels:
-            self.map.removeItem(label)
-        self.labels = []
+        self.map_labels.set_points(np.zeros((0, 2)), [])
         if self.tiny is not None:
             self._basis = pca_fit(self.tiny.vectors.astype(np.float64))
-            for word in self.tiny.vocab.words[:_LABELS]:
-                label = pg.TextItem(word, color="#333", anchor=(0, 0.5))
-                label.textItem.document().setDocumentMargin(1)  # its box close to its text
-                self.map.addItem(label, ignoreBounds=True)
-                self.labels.append(label)
+            words = self.tiny.vocab.words
+            self.map_labels.set_points(self._map_xy(), [w if i < _LABELS else "" for i, w in enumerate(words)])
             self.status.setText(f"{len(self.tiny.vocab)} words, {len(self.tiny.samples)} samples a round; "
                                 f"the first: {self._describe(0)}")
             self._show([])
@@ -201,9 +194,10 @@ class TinyView(QWidget):
         self.c_plot.setLabel("bottom", "inner node" if hs else "word")
         every = -(-len(ticks) // _COLUMN_LABELS)  # as many words named as fit: every n-th
         self.c_plot.getAxis("bottom").setTicks([[] if hs else ticks[::every]])
-        self._points.setData(pos=self._map_xy(), data=list(tiny.vocab.words),
+        xy = self._map_xy()
+        self._points.setData(pos=xy, data=list(tiny.vocab.words),
                              brush=[pg.mkBrush("#d1495b" if w in updated else "#7aa6e0") for w in tiny.vocab.words])
-        self._place_labels()
+        self.map_labels.set_points(xy)
         losses = np.asarray(tiny.losses)
         self._loss_curve.setData(np.arange(len(losses)), losses)
         if len(losses):
@@ -227,27 +221,6 @@ class TinyView(QWidget):
 
     def _map_xy(self) -> np.ndarray:
         return pca_apply(self._basis, self.tiny.vectors.astype(np.float64))
-
-    def _place_labels(self):
-        """Fit the map's view to its points and their labels, and show the labels that fit apart."""
-        box = self.map.getViewBox()
-        if self.tiny is None or box.width() < 1 or box.height() < 1:
-            return
-        xy = self._map_xy()[: len(self.labels)]
-        sizes = [(label.boundingRect().width(), label.boundingRect().height()) for label in self.labels]
-        (x0, y0, x1, y1), shown, on_left = labels_beside(xy, sizes, (box.width(), box.height()), _DOT, _GAP)
-        box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-        gap = _GAP * (x1 - x0) / box.width()
-        for label in self.labels:
-            label.setVisible(False)
-        for i, left in zip(shown.tolist(), on_left.tolist()):
-            label, (x, y) = self.labels[i], xy[i]
-            label.setAnchor((1, 0.5) if left else (0, 0.5))
-            label.setPos(float(x) - gap if left else float(x) + gap, float(y))
-            label.setVisible(True)
-
-    def _on_map_resized(self, *_):
-        self._place_labels()
 
     def _on_play_toggled(self, on: bool):
         if on:
