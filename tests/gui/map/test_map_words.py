@@ -150,8 +150,23 @@ def test_word_labels_keep_off_the_selections_labels(qtbot, mapped):
     assert len(selection) == 11 and words
     named = {label.toPlainText() for label in selection}
     assert not named & set(mapped.word_labels.shown_words)  # each word named once
-    on_screen = lambda item: item.deviceTransform(plot.viewportTransform()).mapRect(item.boundingRect())  # noqa: E731
+
+    def on_screen(item):
+        return item.deviceTransform(plot.viewportTransform()).mapRect(item.boundingRect())
+
     for word in words:  # (a scene rectangle is wrong for an item that ignores the view's scale)
         box = on_screen(word)
         under = [label.toPlainText() for label in selection if box.intersects(on_screen(label))]
         assert not under, (word.text(), under)
+
+
+def test_a_pinned_words_trail_names_it_not_the_selection(qtbot, mapped):
+    from w2vstudio.gui.map.word_labels import TRAILS
+
+    x, y = mapped.coordinates[3]
+    mapped.word_labels.set_named_elsewhere(TRAILS, [("w3", x, y, 30.0, 40.0)])  # as the live map's trail does
+    with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
+        mapped.select_word("w3")
+    items = mapped.findChild(pg.PlotWidget).getPlotItem().items
+    named = [i.toPlainText() for i in items if isinstance(i, pg.TextItem) and i.isVisible()]
+    assert len(named) == 10 and "w3" not in named

@@ -18,6 +18,7 @@ from w2vstudio.core.watch.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel
+from w2vstudio.gui.map.word_labels import TRAILS
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
@@ -243,7 +244,7 @@ class LiveMap(QWidget):
                 label.setPos(*path[-1])
                 box = label.boundingRect()  # above the trail's end: a box centred on the end covers it
                 named.append((word, *path[-1], box.width(), 2 * _TRAIL_ANCHOR_Y * box.height()))
-        self.map_panel.word_labels.set_named_elsewhere("trails", named)
+        self.map_panel.word_labels.set_named_elsewhere(TRAILS, named)
 
     def trail(self, word: str) -> np.ndarray:
         """The trail drawn for `word`: (points, 2), empty if none."""

@@ -19,6 +19,7 @@ from w2vstudio.core.map.labels import Region, name_regions, place_labels
 from w2vstudio.gui.workers import Call
 
 REGIONS = 12  # clusters named on the map
+TRAILS, SELECTION = "trails", "selection"  # the items that name words on the map besides these labels
 _DELAY_MS = 40  # labels are placed again at most this often while the points or the view move
 _WORD_COLOUR = (40, 40, 40)
 _REGION_COLOUR = (120, 30, 30)
@@ -81,6 +82,10 @@ class WordLabels(QObject):
         if named != self._elsewhere.get(source, []):
             self._elsewhere[source] = named
             self._schedule()
+
+    def named_by(self, source: str) -> set[str]:
+        """The words `source` names (see `set_named_elsewhere`)."""
+        return {row[0] for row in self._elsewhere.get(source, [])}
 
     @property
     def _named_elsewhere(self) -> set[str]:
