@@ -12,7 +12,8 @@ from w2vstudio.core.support.printable import printable
 
 
 class CurveKey(QLabel):
-    """`set_curves([(name, colour), ...])` shows a line of each colour and its name; hidden when empty."""
+    """`set_curves([(name, colour), ...])` shows a line of each colour and its name, each on one line;
+    hidden when empty."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -22,6 +23,6 @@ class CurveKey(QLabel):
 
     def set_curves(self, curves: list[tuple[str, str]]) -> None:
         self.names = [name for name, _ in curves]
-        self.setText(" &nbsp; ".join(f"<span style='color:{colour}'>━━━</span>&nbsp;{html.escape(printable(name))}"
-                                     for name, colour in curves))
+        self.setText(" &nbsp; ".join(f"<span style='color:{colour}'>━━━</span>&nbsp;"  # lines break between curves
+                                     + html.escape(printable(name)).replace(" ", "&nbsp;") for name, colour in curves))
         self.setVisible(bool(curves))
