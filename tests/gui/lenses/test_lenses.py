@@ -159,6 +159,28 @@ def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
                 label.toPlainText(), other.toPlainText())
 
 
+def test_axes_show_the_mean_words_lines_with_words_all_to_one_side(qtbot, trained):
+    import pyqtgraph as pg
+
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    panel.resize(1270, 690)
+    panel.show()
+    panel.setCurrentWidget(view)
+    qtbot.waitExposed(panel)
+    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
+        source.setText(a)
+        target.setText(b)
+    view.words.setPlainText("t1w3 t1w4 t1w5")  # toward t1w0 on x, beyond the mean word
+    view.refresh()
+    (x0, x1), (y0, y1) = view.scatter_plot.getViewBox().viewRange()
+    lines = [i for i in view.scatter_plot.items() if isinstance(i, pg.InfiniteLine)]
+    assert len(lines) == 2
+    for line in lines:
+        low, high = (x0, x1) if line.angle == 90 else (y0, y1)
+        assert low <= line.value() <= high, (line.angle, line.value(), low, high)
+
+
 def test_senses_split_in_the_background(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.senses_view

@@ -220,7 +220,7 @@ class AxesView(QWidget):
             + "each label gives the word's percentiles on x and y."
             + (f"\nWarning: {leaning}" if leaning else ""))
         x, y = (scores_across(kv, *self.axis_words(i), known) for i in range(2))
-        ends = np.zeros((0, 2))  # the ends of an ensemble's bars: in the view too
+        ends = np.zeros((0, 2))  # unnamed points the view holds too: an ensemble's bars' ends
         if runs > 1 and known:
             self.spread.setData(x=x.mean, y=y.mean, width=2 * x.sd, height=2 * y.sd)
             ends = np.r_[np.c_[x.mean - x.sd, y.mean], np.c_[x.mean + x.sd, y.mean],
@@ -233,6 +233,7 @@ class AxesView(QWidget):
             self.scatter_plot.addItem(line)
             self._lines.append(line)
         names = [f"{word} ({qx:.0f}, {qy:.0f})" for word, qx, qy in zip(known, *(p.tolist() for p in self.percentiles))]
+        ends = np.r_[ends, [[bases[0].mean, bases[1].mean]]]  # the mean word's lines cross in the view
         self.scatter_labels.set_points(np.r_[np.c_[x, y], ends], names + [""] * len(ends))
         self.scatter_plot.setLabel("bottom", axes[0].label)
         self.scatter_plot.setLabel("left", axes[1].label)
