@@ -132,7 +132,7 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
 def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
     import pyqtgraph as pg
 
-    session, panel = _panel(qtbot, trained.model)
+    _, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
     panel.resize(1270, 690)  # the tab's room in a 1280 x 800 window
     panel.show()
@@ -162,7 +162,7 @@ def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
 def test_axes_show_the_mean_words_lines_with_words_all_to_one_side(qtbot, trained):
     import pyqtgraph as pg
 
-    session, panel = _panel(qtbot, trained.model)
+    _, panel = _panel(qtbot, trained.model)
     view = panel.axes_view
     panel.resize(1270, 690)
     panel.show()
