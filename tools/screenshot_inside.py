@@ -6,7 +6,7 @@ It trains the "Quick look" preset on the bundled sample corpus with watching on 
 pairs of highest PMI), then saves the Inside tab's first page with the step of "nurse → assisted" applied 30
 rounds on a copy (docs/screenshot-inside.png, of which 1280×800 shows p, the top words and the histogram's top), the tiny model after 1,200 samples with the full softmax
 (docs/screenshot-inside-tiny.png), Lenses ▸ Likelihood at the last snapshot
-(docs/screenshot-lens-likelihood.png; the box of pairs for the next run hidden, so that the legends fit) and Lenses ▸ Axes with six occupations, the scores of nurse and doctor
+(docs/screenshot-lens-likelihood.png; the box of pairs for the next run hidden, so that the plots have the room) and Lenses ▸ Axes with six occupations, the scores of nurse and doctor
 over the snapshots (the six occupations and the axis's ends are pinned before the run, so that it tracks
 them) and the corpus evidence for "king" (docs/screenshot-lens-axes.png). Settings go to a temporary folder, so the user's own are untouched.
 """
@@ -74,12 +74,6 @@ def main() -> int:
     while a.busy:
         pause(200)
     pause(3000)  # the scores over training
-    box = a.scatter_plot.getViewBox()  # room on the right for the labels, which start at their points
-    (x0, x1), _ = box.viewRange()
-    box.setXRange(x0, x1 + 0.2 * (x1 - x0), padding=0)
-    box = a.training_plot.getViewBox()  # and for the names at the curves' ends
-    (x0, x1), _ = box.viewRange()
-    box.setXRange(x0, x1 + 0.12 * (x1 - x0), padding=0)
     a.evidence_word.setText("king")
     a.find_evidence()
     pause(500)

@@ -104,9 +104,6 @@ def main() -> int:
         a.find_evidence()
         until(lambda: not a.busy)
         a.ranked.parent().setSizes([290, 0, 230])  # no plot over training: this model kept no snapshots
-        box = a.scatter_plot.getViewBox()  # room on the right for the labels, which start at their points
-        (x0, x1), _ = box.viewRange()
-        box.setXRange(x0, x1 + 0.2 * (x1 - x0), padding=0)
     elif view == "mirror":
         window.tabs.setCurrentWidget(lenses)
         lenses.setCurrentWidget(lenses.mirror_view)

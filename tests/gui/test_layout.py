@@ -177,3 +177,13 @@ def test_cbow_contexts_stay_on_one_line_and_whole(window, add_watched, qapp):
     assert " " in item.text() and item.toolTip() == verbatim_html(item.text())
     need = view.table.fontMetrics().horizontalAdvance(item.text())
     assert view.table.columnWidth(0) >= min(need, 160)
+
+
+def test_no_plot_has_a_legend_over_its_data(window):
+    """Every plot's key is a row of text beside it (widgets.curve_key): a legend inside a plot covers points."""
+    import pyqtgraph as pg
+
+    inside = [f"{plot.getPlotItem().titleLabel.text or type(plot.parentWidget()).__name__}"
+              for plot in window.findChildren(pg.PlotWidget)
+              if any(isinstance(item, pg.LegendItem) for item in plot.scene().items())]
+    assert not inside, inside

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from w2vstudio.core.map.spatial_index import GridIndex, inside_polygon
-from w2vstudio.core.map.labels import class_tfidf, name_regions, place_labels, region_terms
+from w2vstudio.core.map.labels import (class_tfidf, labels_beside, name_regions, place_labels, region_terms,
+                                      room_for_labels)
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +126,45 @@ def test_labels_keep_clear_of_reserved_boxes():
     assert sorted(free.tolist()) == [0, 1, 2]
     kept = place_labels(index, (-1, -1, 11, 1), (10.0, 10.0), widths, 10.0, reserved=np.array([[5.0, 0.0, 30.0, 12.0]]))
     assert sorted(kept.tolist()) == [0, 2]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_room_for_labels_is_the_narrowest_range_that_holds_them(seed):
+    rng = np.random.default_rng(seed)
+    values = rng.normal(0, 3, 30)
+    before, after = rng.uniform(0, 10, 30), rng.uniform(0, 120, 30)
+    low, high = room_for_labels(values, before, after, 400.0)
+    per_pixel = (high - low) / 400.0
+    assert (values - before * per_pixel >= low - 1e-9).all() and (values + after * per_pixel <= high + 1e-9).all()
+    tighter = per_pixel * 0.99  # at any smaller scale the labels need more than the view
+    assert (values + after * tighter).max() - (values - before * tighter).min() > 400.0 * tighter
+    assert room_for_labels(np.ones(3), np.zeros(3), np.full(3, 50.0), 100.0)[1] > 1.0  # equal values: a range
+
+
+def test_labels_beside_their_points_stay_inside_and_apart():
+    rng = np.random.default_rng(2)
+    xy = rng.normal(0, 1, (40, 2))
+    sizes = np.c_[rng.uniform(20, 70, 40), np.full(40, 16.0)]
+    (x0, y0, x1, y1), shown, on_left = labels_beside(xy, sizes, (400.0, 300.0), dot=7.0, gap=5.0)
+    assert (np.diff(shown) > 0).all() and 10 <= len(shown) < 40 and on_left.any()  # crowded ones left out
+    scale = np.array([400.0 / (x1 - x0), 300.0 / (y1 - y0)])
+    pixel = (xy - (x0, y0)) * scale  # from the view's bottom-left corner
+    assert ((pixel >= 3.5 - 1e-6) & (pixel <= np.array([400.0, 300.0]) - 3.5 + 1e-6)).all()  # every point whole
+    w, h = sizes[shown, 0], sizes[shown, 1]
+    left = np.where(on_left, pixel[shown, 0] - 5.0 - w, pixel[shown, 0] + 5.0)
+    bottom = pixel[shown, 1] - h / 2
+    right, top = left + w, bottom + h
+    assert (left >= 0).all() and (right <= 400.0 + 1e-6).all() and (bottom >= -1e-6).all() and (top <= 300.0 + 1e-6).all()
+    overlap = ((left[:, None] < right[None, :]) & (left[None, :] < right[:, None])
+               & (bottom[:, None] < top[None, :]) & (bottom[None, :] < top[:, None]))
+    np.fill_diagonal(overlap, False)
+    assert not overlap.any()
+    covered = ((left[:, None] <= pixel[None, :, 0]) & (pixel[None, :, 0] <= right[:, None])
+               & (bottom[:, None] <= pixel[None, :, 1]) & (pixel[None, :, 1] <= top[:, None]))
+    assert not covered.any()  # no label over a point's centre
+    apart = labels_beside(np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 2.0]]), np.full((3, 2), 20.0), (400.0, 300.0),
+                          7.0, 5.0)
+    assert apart[1].tolist() == [0, 1, 2] and not apart[2].any()  # room for all: each on its point's right
+    unnamed = labels_beside(np.array([[0.0, 0.0], [5.0, 1.0]]), np.array([[20.0, 16.0], [0.0, 0.0]]), (400.0, 300.0),
+                            7.0, 5.0)
+    assert unnamed[1].tolist() == [0] and unnamed[0][2] > 5.0  # a point without a label is in the view all the same

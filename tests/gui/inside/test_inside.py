@@ -110,8 +110,8 @@ def test_the_step_plots_say_what_they_show(qtbot, tmp_path):
         if lk.rank > 10:
             break
     assert ranks[-1] > 10, ranks
-    assert ticks[-1] == f"{samples.rows()[row].output} (rank {ranks[-1]:,})"
-    assert f"ranks {ranks[-1]:,}th" in step.bars.getPlotItem().titleLabel.text
+    assert ticks[-1] == samples.rows()[row].output and f"rank {ranks[-1]:,} " in step.headline.text()
+    assert "then the true word" in step.bars.getPlotItem().titleLabel.text
 
 
 def test_the_tiny_models_heatmaps_have_scales_names_and_controls(qtbot):

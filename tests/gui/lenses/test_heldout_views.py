@@ -75,7 +75,7 @@ def test_compare_overlays_two_runs_heldout_curves(qtbot, trained, tmp_path):
         x, y = item.getData()
         records = result.heldout.records()
         assert x.tolist() == [r["progress"] for r in records] and y.tolist() == [r["neg_log_p"] for r in records]
-    assert len(panel.heldout_legend.items) == 2
+    assert panel.heldout_key.names == ["hs", "softmax"]  # the key, above the plot
     session.add(model_entry("no held-out", TrainingRun([path], params, WatchOptions(per_epoch=1, quality=False))
                             .train().model))
     panel.choose("softmax", "no held-out")

@@ -132,6 +132,58 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
 
 
+def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
+    import pyqtgraph as pg
+
+    _, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    panel.resize(1270, 690)  # the tab's room in a 1280 x 800 window
+    panel.show()
+    panel.setCurrentWidget(view)
+    qtbot.waitExposed(panel)
+    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
+        source.setText(a)
+        target.setText(b)
+    view.words.setPlainText(" ".join(f"t{t}w{i}" for t in range(4) for i in range(3, 8)))
+    view.training_words.setText("t0w5 t1w5 t2w5")
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.busy and len(view.training_labels) == 3, timeout=20_000)
+    qapp.processEvents()
+    for plot in (view.scatter_plot, view.training_plot):
+        area = plot.getPlotItem().getViewBox().sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)  # rounding
+        shown = [item for item in plot.items() if isinstance(item, pg.TextItem) and item.isVisible()]
+        assert shown
+        for label in shown:
+            assert area.contains(label.sceneBoundingRect()), f"{label.toPlainText()!r} leaves the plot"
+    names = [item for item in view.scatter_plot.items() if isinstance(item, pg.TextItem) and item.isVisible()]
+    for i, label in enumerate(names):
+        for other in names[i + 1:]:
+            assert not label.sceneBoundingRect().intersects(other.sceneBoundingRect()), (
+                label.toPlainText(), other.toPlainText())
+
+
+def test_axes_show_the_mean_words_lines_with_words_all_to_one_side(qtbot, trained):
+    import pyqtgraph as pg
+
+    _, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    panel.resize(1270, 690)
+    panel.show()
+    panel.setCurrentWidget(view)
+    qtbot.waitExposed(panel)
+    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
+        source.setText(a)
+        target.setText(b)
+    view.words.setPlainText("t1w3 t1w4 t1w5")  # toward t1w0 on x, beyond the mean word
+    view.refresh()
+    (x0, x1), (y0, y1) = view.scatter_plot.getViewBox().viewRange()
+    lines = [i for i in view.scatter_plot.items() if isinstance(i, pg.InfiniteLine)]
+    assert len(lines) == 2
+    for line in lines:
+        low, high = (x0, x1) if line.angle == 90 else (y0, y1)
+        assert low <= line.value() <= high, (line.angle, line.value(), low, high)
+
+
 def test_senses_split_in_the_background(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.senses_view

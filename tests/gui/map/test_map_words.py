@@ -135,3 +135,38 @@ def test_words_selected_on_the_map_are_pinned(window):
     pin = next(b for b in map_panel.selection.findChildren(QPushButton) if b.text() == "Pin")
     pin.click()
     assert window.session.pins == ["w1", "w2", "w3"]
+
+
+def test_word_labels_keep_off_the_selections_labels(qtbot, mapped):
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
+        mapped.select_word("w3")
+    mapped.word_labels.place_now()
+    plot = mapped.findChild(pg.PlotWidget)
+    items = plot.getPlotItem().items
+    selection = [i for i in items if isinstance(i, pg.TextItem) and i.isVisible()]
+    words = [i for i in items if isinstance(i, QGraphicsSimpleTextItem) and i.isVisible()]
+    assert len(selection) == 11 and words
+    named = {label.toPlainText() for label in selection}
+    assert not named & set(mapped.word_labels.shown_words)  # each word named once
+
+    def on_screen(item):
+        return item.deviceTransform(plot.viewportTransform()).mapRect(item.boundingRect())
+
+    for word in words:  # (a scene rectangle is wrong for an item that ignores the view's scale)
+        box = on_screen(word)
+        under = [label.toPlainText() for label in selection if box.intersects(on_screen(label))]
+        assert not under, (word.text(), under)
+
+
+def test_a_pinned_words_trail_names_it_not_the_selection(qtbot, mapped):
+    from w2vstudio.gui.map.word_labels import TRAILS
+
+    x, y = mapped.coordinates[3]
+    mapped.word_labels.set_named_elsewhere(TRAILS, [("w3", x, y, 30.0, 40.0)])  # as the live map's trail does
+    with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
+        mapped.select_word("w3")
+    items = mapped.findChild(pg.PlotWidget).getPlotItem().items
+    named = [i.toPlainText() for i in items if isinstance(i, pg.TextItem) and i.isVisible()]
+    assert len(named) == 10 and "w3" not in named

@@ -14,6 +14,7 @@ from w2vstudio.core.map.spatial_index import GridIndex
 
 LABELS = 300  # the most labels drawn at once
 CANDIDATES = 5_000  # visible points looked at for a place, most frequent first
+_EDGE = 1e-6  # pixels a label placed at the view's edge may pass it by in rounding
 NEIGHBOURS = 10  # a point's layout neighbours, the "document" a region's names are counted over
 
 
@@ -48,6 +49,64 @@ def place_labels(index: GridIndex, view: tuple[float, float, float, float], scal
     placed = np.empty(min(limit, len(visible)), dtype=np.int64)
     found = place_boxes(low, high, taken, placed)
     return visible[placed[:found]]
+
+
+def room_for_labels(values: np.ndarray, before: np.ndarray, after: np.ndarray, pixels: float) -> tuple[float, float]:
+    """The narrowest range (low, high) along one axis, `pixels` long on screen, that holds each value
+    with its label's `before[i]` pixels before it and `after[i]` after it, at the range's own scale
+    (for a few dozen labels: every pair of them is looked at). A label wider than 45% of the view is
+    counted as that wide: no scale fits it."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if not len(values):
+        return 0.0, 1.0
+    cap = 0.45 * pixels
+    before = np.minimum(np.asarray(before, dtype=np.float64).ravel(), cap)
+    after = np.minimum(np.asarray(after, dtype=np.float64).ravel(), cap)
+    # label j's end within the range started by label i's start: v_j + after_j s - (v_i - before_i s) <= pixels s
+    spread = values[None, :] - values[:, None]
+    per_pixel = float(np.max(spread / (pixels - after[None, :] - before[:, None])))
+    if per_pixel <= 0:  # all values equal: any scale fits; one unit across the view
+        per_pixel = 1.0 / pixels
+    low = float(np.min(values - before * per_pixel))
+    high = float(np.max(values + after * per_pixel))
+    slack = pixels * per_pixel - (high - low)  # >= 0: shared on both sides
+    return low - slack / 2, high + slack / 2
+
+
+def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float], dot: float,
+                  gap: float) -> tuple[tuple[float, float, float, float], np.ndarray, np.ndarray]:
+    """A small map (a few dozen points) whose labels sit beside their points, centred on their
+    height: the view (x0, y0, x1, y1) that holds every point (`dot` pixels across) with its label on
+    its right, `pixels` (width, height) on screen; then, the first (most frequent) first, each label
+    placed right of its point, else left of it, where it stays in the view, overlaps no label placed
+    and covers no point: the indices of the labels placed and, for each, whether it went left.
+    `sizes[i]` is label i's (width, height) in pixels (width 0: the point has none), `gap` the pixels between a point and its label.
+    Exact boxes, every pair looked at (`place_labels` is the grid for large maps)."""
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    sizes = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
+    if not len(xy):
+        return (0.0, 0.0, 1.0, 1.0), np.zeros(0, np.int64), np.zeros(0, np.bool_)
+    width, height = pixels
+    x0, x1 = room_for_labels(xy[:, 0], np.full(len(xy), dot / 2), gap + sizes[:, 0], width)
+    half = np.maximum(sizes[:, 1], dot) / 2
+    y0, y1 = room_for_labels(xy[:, 1], half, half, height)
+    at = (xy - (x0, y0)) * (width / (x1 - x0), height / (y1 - y0))  # pixels from the bottom-left corner
+    taken = np.zeros((0, 4))  # (left, bottom, right, top) of the labels placed
+    shown, left_side = [], []
+    for i, ((x, y), (w, h)) in enumerate(zip(at, sizes)):
+        for on_left in (False, True) if w > 0 else ():
+            start = x - gap - w if on_left else x + gap
+            box = np.array([start, y - h / 2, start + w, y + h / 2])
+            inside = box[0] >= -_EDGE and box[1] >= -_EDGE and box[2] <= width + _EDGE and box[3] <= height + _EDGE
+            clear = not ((taken[:, 0] < box[2]) & (box[0] < taken[:, 2])
+                         & (taken[:, 1] < box[3]) & (box[1] < taken[:, 3])).any()
+            covers = ((box[0] <= at[:, 0]) & (at[:, 0] <= box[2]) & (box[1] <= at[:, 1]) & (at[:, 1] <= box[3])).any()
+            if inside and clear and not covers:
+                taken = np.vstack([taken, box])
+                shown.append(i)
+                left_side.append(on_left)
+                break
+    return (x0, y0, x1, y1), np.array(shown, np.int64), np.array(left_side, np.bool_)
 
 
 def warm_up() -> None:

@@ -18,6 +18,7 @@ from w2vstudio.core.explore.lookups import COMPARE_RESTRICT, DIFFER_N, DIFFER_TO
 from w2vstudio.core.explore.neighbourhoods import DEFAULT_K
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui.widgets.completion import WordCompleter
+from w2vstudio.gui.widgets.curve_key import CurveKey
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
@@ -98,7 +99,7 @@ class ComparePanel(QWidget):
         self.heldout_plot = pg.PlotWidget(title="Held-out loss of the two runs (words never trained on)")
         self.heldout_plot.setLabel("bottom", "epochs")
         self.heldout_plot.setMinimumHeight(140)
-        self.heldout_legend = self.heldout_plot.addLegend(offset=(-10, 10))
+        self.heldout_key = CurveKey()
         self.heldout_label = QLabel()
         self.heldout_label.setWordWrap(True)
         self._layout()
@@ -130,6 +131,7 @@ class ComparePanel(QWidget):
         heldout = QGroupBox("Held-out likelihood")
         curves = QVBoxLayout(heldout)
         curves.addWidget(self.heldout_label)
+        curves.addWidget(self.heldout_key)
         curves.addWidget(self.heldout_plot, 1)
         splitter.addWidget(top)
         splitter.addWidget(bottom)
@@ -229,6 +231,7 @@ class ComparePanel(QWidget):
     def _show_heldout(self):
         """Both runs' held-out curves on one axis, with a legend; a line says what is missing."""
         self.heldout_plot.clear()
+        shown = []
         names = [self.left.currentText(), self.right.currentText()] if self.chosen() is not None else []
         models = [self._trained.get(n) for n in names]
         key = heldout_key(models)
@@ -245,6 +248,8 @@ class ComparePanel(QWidget):
                 continue
             self.heldout_plot.plot(x, y, pen=pg.mkPen(_PENS[k], width=2), symbol="o", symbolSize=4,
                                    symbolBrush=_PENS[k], symbolPen=None, name=name)
+            shown.append((name, _PENS[k]))
+        self.heldout_key.set_curves(shown)
         what = ("the negative-sampling loss" if key == "ns_loss" else
                 "−log p(output | input) (for negative sampling: the softmax estimate at each epoch's end)")
         text = (f"Mean {what} on each run's held-out slice (train with Watch ▸ Held-out on)."

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.inside.samples import Sample
@@ -29,6 +29,15 @@ _MEANING = {"softmax": "full softmax: p = softmax(C·v)[o], the model's own prob
                         "σ(v·u_o) is the yes/no probability it trains",
             "hs": "hierarchical softmax: p = the product of the sigmoids along the word's Huffman path"}
 _BAR, _TRUE = pg.mkBrush("#7aa6e0"), pg.mkBrush("#d1495b")
+_BARS_TITLE = "p(word | input): the top 10, the true word in red"
+_APART_TITLE = "p(word | input): the top 10, then the true word (red)"
+
+
+def _shrinkable(widget: QWidget, height: int) -> QWidget:
+    """`widget` at least `height` pixels tall, its size hint ignored: the step fits a 1280 × 800 window."""
+    widget.setMinimumHeight(height)
+    widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    return widget
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -36,6 +45,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.verticalHeader().hide()
     return table
 
@@ -73,22 +83,21 @@ class StepView(QWidget):
         self.headline = QLabel("Pick a row of the samples table.")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
         self.headline.setWordWrap(True)
-        self.bars = pg.PlotWidget(title="p(word | input): the top words, the true one in red")
-        self.bars.setMinimumHeight(160)
+        self.bars = _shrinkable(pg.PlotWidget(title=_BARS_TITLE), 140)
         self.bars.setLabel("left", "p (probability)")
-        self.histogram = pg.PlotWidget()
-        self.histogram.setMinimumHeight(120)
+        self.histogram = _shrinkable(pg.PlotWidget(), 130)
         self.histogram.setLabel("left", "words")
         self.histogram.setLabel("bottom", "score")
         self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
         self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
         self.histogram.addItem(self._true_score)
-        self.units = _table(["word or node", "label", "σ(v·u)", "factor", "loss"])
-        self.units.setToolTip("Each unit's factor is the probability it gives its label: σ(v·u) for label 1, "
+        self.units = _shrinkable(_table(["unit", "label", "σ(v·u)", "factor", "loss"]), 105)
+        self.units.setToolTip("A unit is a word (negative sampling) or an inner node of the Huffman tree. "
+                              "Each unit's factor is the probability it gives its label: σ(v·u) for label 1, "
                               "1 − σ(v·u) for label 0. Along a Huffman path the factors multiply to p.")
         self.cost = QLabel()
         self.cost.setWordWrap(True)
-        self.gradient = _table(["matrix", "row", "|Δ row|"])
+        self.gradient = _shrinkable(_table(["matrix", "row", "|Δ row|"]), 105)
         self.alpha = QDoubleSpinBox()
         self.alpha.setRange(0.0001, 5.0)
         self.alpha.setDecimals(4)
@@ -104,30 +113,31 @@ class StepView(QWidget):
         self.change = QLabel()
         self.change.setTextFormat(Qt.TextFormat.PlainText)
         self.change.setWordWrap(True)
-        self.rounds = pg.PlotWidget(title="p(true word) against rounds")
+        self.rounds = _shrinkable(pg.PlotWidget(title="p(true word) by round"), 130)
         self.rounds.setLabel("bottom", "rounds applied")
-        self.rounds.setLabel("left", "p(true word)")
-        self.rounds.setMinimumHeight(140)
         self._curve = self.rounds.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=4)
 
         tables = QHBoxLayout()
-        tables.addWidget(self.units)
-        tables.addWidget(self.gradient)
+        tables.addWidget(self.units, 3)  # five columns
+        tables.addWidget(self.gradient, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.alpha)
         buttons.addWidget(self.apply_button)
         buttons.addWidget(self.apply10_button)
         buttons.addStretch(1)
+        after = QHBoxLayout()  # what Apply changes: the scores and p against rounds
+        after.addWidget(self.histogram)
+        after.addWidget(self.rounds)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.headline)
         layout.addWidget(self.single)
         layout.addWidget(self.bars, 2)
-        layout.addWidget(self.histogram, 1)
-        layout.addLayout(tables, 2)
+        layout.addLayout(tables, 1)
         layout.addWidget(self.cost)
         layout.addLayout(buttons)
         layout.addWidget(self.change)
-        layout.addWidget(self.rounds, 2)
+        layout.addLayout(after, 2)
         self._when_shown = WhenShown(self, self._rebuild)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
@@ -251,23 +261,24 @@ class StepView(QWidget):
         top = list(lk.top)
         ticks = [w for w, _ in top]
         x = list(range(len(top)))
-        if sample.output not in ticks:  # the true word after a gap, with its rank
+        apart = sample.output not in ticks
+        if apart:  # the true word after a gap (its rank is in the headline)
             top.append((sample.output, lk.p))
-            ticks.append(f"{sample.output} (rank {lk.rank:,})")
+            ticks.append(sample.output)
             x.append(len(x) + 1)
         ps = [p for _, p in top]
         brushes = [_TRUE if w == sample.output else _BAR for w, _ in top]
         self.bars.addItem(pg.BarGraphItem(x=np.array(x), height=ps, width=0.7, brushes=brushes))
         self.bars.getAxis("bottom").setTicks([list(zip(x, ticks))])
-        self.bars.setTitle("p(word | input): the top 10 words, the true one in red"
-                           + ("" if lk.rank <= len(lk.top) else f" (it ranks {lk.rank:,}th: drawn apart on the right)"))
+        self.bars.setTitle(_APART_TITLE if apart else _BARS_TITLE)
+        self.bars.setXRange(-0.6, x[-1] + (1.2 if apart else 0.6), padding=0)  # room for the last word
         self.bars.setYRange(0, max(ps) * 1.1 if ps and max(ps) > 0 else 1.0, padding=0)
         scores = step.scores()
         counts, edges = np.histogram(scores, bins=60)
         self._histogram.setData(edges, counts)
         hs = lk.objective == "hs"
-        self.histogram.setTitle("the inner nodes' scores (no per-word C row)" if hs else
-                                "C·v of all V words, the true word in red")
+        self.histogram.setTitle("the inner nodes' scores" if hs else "C·v of all V words")
+        self.histogram.setLabel("bottom", "score (no per-word C row)" if hs else "score (red: the true word)")
         self._true_score.setVisible(not hs)
         if not hs:
             self._true_score.setValue(float(scores[step.output]))

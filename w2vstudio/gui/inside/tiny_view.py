@@ -5,18 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QFontMetricsF, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSpinBox,
                                QTextEdit, QVBoxLayout, QWidget)
 
 from w2vstudio.core.inside.tiny import SEED_TEXT, TinyModel
 from w2vstudio.core.map.projection import PCABasis, pca_apply, pca_fit
+from w2vstudio.gui.widgets.beside_labels import BesideLabels
 
 _OBJECTIVES = [("Full softmax", "softmax"), ("Negative sampling", "negative"), ("Hierarchical softmax", "hs")]
 _PLAY_MS = 50
 _MEAN_OF = 50
 _CENTRE, _CONTEXT = QColor("#f4a259"), QColor("#fde4b0")
-_LABELS = 40  # words named on the map (the most frequent)
+_LABELS = 40  # words named on the map (the most frequent), as many as fit
+_DOT = 7  # px, a point on the map
 _COLUMN_LABELS = 5  # C's columns are named up to this many words (more overlap at 1280 pixels)
 
 
@@ -38,7 +40,8 @@ def _heatmap(title: str, x_label: str, y_label: str) -> tuple[pg.PlotWidget, pg.
 
 class TinyView(QWidget):
     """Text, objective and seed; Next / ×10 / ×100 / Play / Reset. E has a row per word, C a column
-    per word (per inner node for hierarchical softmax); the words just updated are listed."""
+    per word (per inner node for hierarchical softmax); the words just updated are listed, and marked
+    beside E's rows."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -81,10 +84,16 @@ class TinyView(QWidget):
         self.status.setWordWrap(True)
         self.e_plot, self.e_image, self.e_scale = _heatmap("E: a row per word", "dimension", "word")
         self.c_plot, self.c_image, self.c_scale = _heatmap("C: a column per word", "word", "dimension")
+        self.e_updated = pg.ScatterPlotItem(symbol="t2", size=9, brush=pg.mkBrush("#d1495b"), pen=None)
+        self.e_plot.addItem(self.e_updated)  # a mark left of each row just updated, its word named or not
+        self.e_plot.getViewBox().sigResized.connect(self._on_e_resized)
         self.map = pg.PlotWidget(title="E on a fixed PCA basis (fitted at reset)")
-        self._points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#7aa6e0"))
+        self.map.setMouseEnabled(False, False)  # the view is fitted to the points and their labels
+        self.map.hideButtons()
+        self._points = pg.ScatterPlotItem(size=_DOT, brush=pg.mkBrush("#7aa6e0"), hoverable=True,
+                                          tip=lambda x, y, data: data)  # every word, labelled or not
         self.map.addItem(self._points)
-        self._labels: list[pg.TextItem] = []
+        self.map_labels = BesideLabels(self.map, _DOT)
         self._basis: PCABasis | None = None
         self.loss = pg.PlotWidget(title="loss per sample, and its running mean")
         self.loss.setLabel("bottom", "sample")
@@ -126,15 +135,11 @@ class TinyView(QWidget):
         for button in self.next_buttons + [self.play_button]:
             button.setEnabled(self.tiny is not None)
         self.text.setExtraSelections([])
-        for label in self._labels:
-            self.map.removeItem(label)
-        self._labels = []
+        self.map_labels.set_points(np.zeros((0, 2)), [])
         if self.tiny is not None:
             self._basis = pca_fit(self.tiny.vectors.astype(np.float64))
-            for word in self.tiny.vocab.words[:_LABELS]:
-                label = pg.TextItem(word, color="#333", anchor=(0, 1))
-                self.map.addItem(label)
-                self._labels.append(label)
+            words = self.tiny.vocab.words
+            self.map_labels.set_points(self._map_xy(), [w if i < _LABELS else "" for i, w in enumerate(words)])
             self.status.setText(f"{len(self.tiny.vocab)} words, {len(self.tiny.samples)} samples a round; "
                                 f"the first: {self._describe(0)}")
             self._show([])
@@ -180,18 +185,19 @@ class TinyView(QWidget):
         c = tiny.context_matrix
         self.c_image.setImage(c, autoLevels=False, levels=_levels(c))
         self.c_scale.setLevels(_levels(c))
-        ticks = [(i + 0.5, w + (" ●" if w in updated else "")) for i, w in enumerate(tiny.vocab.words)]
-        self.e_plot.getAxis("left").setTicks([ticks])
+        ticks = [(i + 0.5, w) for i, w in enumerate(tiny.vocab.words)]
+        self._name_rows()
+        rows = [i for i, w in enumerate(tiny.vocab.words) if w in updated]
+        self.e_updated.setData(x=np.full(len(rows), -0.35), y=np.array(rows) + 0.5)
         hs = tiny.objective == "hs"
         self.c_plot.setTitle("C: a column per inner node of the Huffman tree" if hs else "C: a column per word")
         self.c_plot.setLabel("bottom", "inner node" if hs else "word")
         every = -(-len(ticks) // _COLUMN_LABELS)  # as many words named as fit: every n-th
         self.c_plot.getAxis("bottom").setTicks([[] if hs else ticks[::every]])
-        xy = pca_apply(self._basis, tiny.vectors.astype(np.float64))
-        self._points.setData(pos=xy, brush=[pg.mkBrush("#d1495b" if w in updated else "#7aa6e0")
-                                            for w in tiny.vocab.words])
-        for label, (x, y) in zip(self._labels, xy):
-            label.setPos(float(x), float(y))
+        xy = self._map_xy()
+        self._points.setData(pos=xy, data=list(tiny.vocab.words),
+                             brush=[pg.mkBrush("#d1495b" if w in updated else "#7aa6e0") for w in tiny.vocab.words])
+        self.map_labels.set_points(xy)
         losses = np.asarray(tiny.losses)
         self._loss_curve.setData(np.arange(len(losses)), losses)
         if len(losses):
@@ -200,6 +206,21 @@ class TinyView(QWidget):
             self._mean_curve.setData(np.arange(len(losses)), means)
         else:
             self._mean_curve.setData([], [])
+
+    def _name_rows(self):
+        """Name E's rows, every n-th where one line of text is taller than a row."""
+        axis, words = self.e_plot.getAxis("left"), self.tiny.vocab.words
+        per_row = self.e_plot.getViewBox().height() / max(len(words), 1)
+        line = QFontMetricsF(axis.style["tickFont"] or self.font()).height()
+        every = max(1, int(np.ceil(line / per_row))) if per_row > 0 else len(words)
+        axis.setTicks([[(i + 0.5, w) for i, w in enumerate(words)][::every]])
+
+    def _on_e_resized(self, *_):
+        if self.tiny is not None:
+            self._name_rows()
+
+    def _map_xy(self) -> np.ndarray:
+        return pca_apply(self._basis, self.tiny.vectors.astype(np.float64))
 
     def _on_play_toggled(self, on: bool):
         if on:

@@ -16,15 +16,19 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxL
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
 from w2vstudio.core.files.ensemble import Ensemble
+from w2vstudio.core.map.labels import room_for_labels
 from w2vstudio.core.lenses.axes import (Evidence, baseline, evidence, make_axis, occupations, poles_across,
                                         scores_across, scores_over_snapshots, spread_labels)
 from w2vstudio.core.train.model import corpus_paths, epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.beside_labels import BesideLabels
 from w2vstudio.gui.widgets.completion import WordCompleter
 
 DEFAULT_AXES = (("he", "she"), ("poor", "rich"))
 TOP = 15
+_DOT = 6  # px, a word on the scatter
+_PAD = 4  # px between a curve's extremes and the plot's edge
 _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 
 
@@ -63,13 +67,14 @@ class AxesView(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.scatter_plot = pg.PlotWidget(title="words on the two axes")
-        self.scatter = pg.ScatterPlotItem(size=6, brush=pg.mkBrush("#3066be"))
+        self.scatter = pg.ScatterPlotItem(size=_DOT, brush=pg.mkBrush("#3066be"))
         self.scatter_plot.addItem(self.scatter)
         self.spread = pg.ErrorBarItem(pen=pg.mkPen("#3066be55"))  # an ensemble's ± sd over its runs
         self.scatter_plot.addItem(self.spread)
         for side in ("left", "bottom"):
             self.scatter_plot.getAxis(side).enableAutoSIPrefix(False)  # scores are cosines
-        self._labels: list[pg.TextItem] = []
+        self._lines: list[pg.InfiniteLine] = []  # the mean word's on each axis
+        self.scatter_labels = BesideLabels(self.scatter_plot, _DOT)
         self.ranked = QTableWidget(0, 6)
         self.ranked.setHorizontalHeaderLabels(["toward “from”", "score", "percentile", "toward “to”", "score",
                                                "percentile"])
@@ -77,6 +82,8 @@ class AxesView(QWidget):
         self.ranked.verticalHeader().hide()
         self.training_plot = pg.PlotWidget(title="scores on the first axis over training")
         self.training_plot.setLabel("bottom", "epochs")
+        self._training_ends = (np.zeros(2), np.zeros(2), np.zeros(0))  # x's ends, y's extremes, the names' heights
+        self.training_plot.getViewBox().sigResized.connect(self._on_training_resized)
         self._training = workers.Call(self)
         self._training.succeeded.connect(self._on_training_succeeded)
         self._training.failed.connect(self.message.setText)
@@ -173,9 +180,10 @@ class AxesView(QWidget):
         self._stale = False
         self.scatter.clear()
         self.spread.setData(x=np.zeros(0), y=np.zeros(0), width=np.zeros(0), height=np.zeros(0))
-        for label in self._labels:
-            self.scatter_plot.removeItem(label)
-        self._labels = []
+        for line in self._lines:
+            self.scatter_plot.removeItem(line)
+        self._lines = []
+        self.scatter_labels.set_points(np.zeros((0, 2)), [])
         self.ranked.setRowCount(0)
         self.training_plot.clear()
         entry = self.session.current
@@ -212,20 +220,21 @@ class AxesView(QWidget):
             + "each label gives the word's percentiles on x and y."
             + (f"\nWarning: {leaning}" if leaning else ""))
         x, y = (scores_across(kv, *self.axis_words(i), known) for i in range(2))
+        ends = np.zeros((0, 2))  # unnamed points the view holds too: an ensemble's bars' ends
         if runs > 1 and known:
             self.spread.setData(x=x.mean, y=y.mean, width=2 * x.sd, height=2 * y.sd)
+            ends = np.r_[np.c_[x.mean - x.sd, y.mean], np.c_[x.mean + x.sd, y.mean],
+                         np.c_[x.mean, y.mean - y.sd], np.c_[x.mean, y.mean + y.sd]]
         x, y = x.mean, y.mean
         self.percentiles = [b.percentiles(v) for b, v in zip(bases, (x, y))]
         self.scatter.setData(x, y)
         for angle, base in ((90, bases[0]), (0, bases[1])):
             line = pg.InfiniteLine(base.mean, angle=angle, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
             self.scatter_plot.addItem(line)
-            self._labels.append(line)
-        for word, px, py, qx, qy in zip(known, x.tolist(), y.tolist(), *(p.tolist() for p in self.percentiles)):
-            label = pg.TextItem(f"{word} ({qx:.0f}, {qy:.0f})", color="#333", anchor=(0, 1))  # plain text
-            label.setPos(px, py)
-            self.scatter_plot.addItem(label)
-            self._labels.append(label)
+            self._lines.append(line)
+        names = [f"{word} ({qx:.0f}, {qy:.0f})" for word, qx, qy in zip(known, *(p.tolist() for p in self.percentiles))]
+        ends = np.r_[ends, [[bases[0].mean, bases[1].mean]]]  # the mean word's lines cross in the view
+        self.scatter_labels.set_points(np.r_[np.c_[x, y], ends], names + [""] * len(ends))
         self.scatter_plot.setLabel("bottom", axes[0].label)
         self.scatter_plot.setLabel("left", axes[1].label)
 
@@ -290,6 +299,24 @@ class AxesView(QWidget):
             label.setPos(float(progress[-1]), float(heights[k]))
             self.training_plot.addItem(label)
             self.training_labels.append(label)
+        self._training_ends = (progress[[0, -1]], np.array([curves.min(), curves.max()]), heights)
+        self._fit_training()
+
+    def _fit_training(self):
+        """The training plot's view: the curves, and the names at their ends whole."""
+        box = self.training_plot.getViewBox()
+        if not self.training_labels or box.width() < 1 or box.height() < 1:
+            return
+        (first, last), extremes, heights = self._training_ends
+        boxes = [label.boundingRect() for label in self.training_labels]
+        x0, x1 = room_for_labels(np.array([first, last]), np.full(2, _PAD), [_PAD, max(b.width() for b in boxes)],
+                                 box.width())
+        half = np.r_[np.full(2, _PAD), [b.height() / 2 for b in boxes]]
+        y0, y1 = room_for_labels(np.r_[extremes, heights], half, half, box.height())
+        box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+    def _on_training_resized(self, *_):
+        self._fit_training()
 
 
 def _curves(recorder, source: list[str], target: list[str], chosen: list[str], per_epoch: float | None):

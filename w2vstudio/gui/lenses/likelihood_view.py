@@ -13,6 +13,7 @@ from w2vstudio.core.errors import FormatError
 from w2vstudio.core.lenses.pair_likelihood import LikelihoodProbes, final_across, no_probes, stored_probes
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.gui.studio_session import StudioSession
+from w2vstudio.gui.widgets.curve_key import CurveKey
 from w2vstudio.gui.widgets.pairs_editor import PairsEditor
 from w2vstudio.gui.widgets.when_shown import WhenShown
 
@@ -48,7 +49,7 @@ class LikelihoodView(QWidget):
         self.rank_plot.getViewBox().invertY(True)
         for plot in (self.p_plot, self.rank_plot):
             plot.setLabel("bottom", "epochs")
-            plot.addLegend(offset=(10, 10))
+        self.key = CurveKey()  # one for both plots, above them
         self.rank_plot.setXLink(self.p_plot)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888", style=Qt.PenStyle.DashLine))
         self.p_plot.addItem(self.marker)
@@ -78,6 +79,7 @@ class LikelihoodView(QWidget):
         options.addStretch(1)
         layout.addLayout(options)
         layout.addWidget(self.swing)
+        layout.addWidget(self.key)
         layout.addWidget(self.p_plot, 3)
         layout.addWidget(self.rank_plot, 2)
         layout.addLayout(row)
@@ -178,11 +180,12 @@ class LikelihoodView(QWidget):
         self.headline.setText(message or "p as the model's objective defines it (see the Inside tab); "
                                          "a pair's rank is its place among all words.")
         for plot in (self.p_plot, self.rank_plot):
-            plot.clear()  # its legend's entries go with the curves
+            plot.clear()
         self.p_plot.addItem(self.marker)
         for plot in (self.p_plot, self.rank_plot):
             plot.setLabel("bottom", "sightings of the pair so far" if by_seen else "epochs")
         contexts = probes.get("contexts") or []
+        names = []
         for k, (w, o) in enumerate(self.pairs):
             pen = pg.mkPen(_COLOURS[k % len(_COLOURS)], width=2)
             x = seen[:, k] if by_seen else self.progress
@@ -192,6 +195,8 @@ class LikelihoodView(QWidget):
             name = f"{w} → {o}" + (f" ({where['windows']} windows)" if where.get("context") == "corpus" else "")
             self.p_plot.plot(x[ok], y[ok], pen=pen, symbol="o", symbolSize=4, name=name)
             self.rank_plot.plot(x[ok], rank[ok, k].astype(np.float64), pen=pen, name=name)
+            names.append((name, _COLOURS[k % len(_COLOURS)]))
+        self.key.set_curves(names)
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(len(words) - 1, 0))
         self.slider.setValue(max(len(words) - 1, 0))

@@ -18,6 +18,7 @@ from w2vstudio.core.watch.trajectories import Frames
 from w2vstudio.core.vectors import KeyedVectors
 from w2vstudio.gui import settings
 from w2vstudio.gui.map.map_panel import AXES, MapPanel
+from w2vstudio.gui.map.word_labels import TRAILS
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.watch.evolution import Evolution
 from w2vstudio.gui.watch.timeline import Timeline
@@ -25,6 +26,7 @@ from w2vstudio.gui.widgets.when_shown import WhenShown
 
 TRAIL_COLOURS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d5a97", "#2e4057", "#e07a5f", "#3d405b")
 _MARGIN = 0.05  # of the map's size, around all the snapshots' points
+_TRAIL_ANCHOR_Y = 1.3  # a trail's name sits this many of its heights above the trail's end (to its bottom)
 
 
 class LiveMap(QWidget):
@@ -222,14 +224,14 @@ class LiveMap(QWidget):
         while len(self._trails) < len(rows):
             colour = TRAIL_COLOURS[len(self._trails) % len(TRAIL_COLOURS)]
             line = pg.PlotDataItem(pen=pg.mkPen(colour, width=2))
-            label = pg.TextItem(color=colour, fill=(255, 255, 255, 170), anchor=(0.5, 1.3))
+            label = pg.TextItem(color=colour, fill=(255, 255, 255, 170), anchor=(0.5, _TRAIL_ANCHOR_Y))
             line.setZValue(5)
             label.setZValue(25)  # above the word labels (5), the region names (15) and the selection (20, 21)
             plot.addItem(line)
             plot.addItem(label)
             self._trails.append((line, label))
-        self.map_panel.word_labels.set_named_elsewhere(word for word, _ in rows)  # each pinned word named once
         i = self.timeline.frame
+        named = []  # each pinned word named once, the map's word labels off its trail's label
         for k, (line, label) in enumerate(self._trails):
             line.setVisible(k < len(rows))
             label.setVisible(k < len(rows))
@@ -240,6 +242,9 @@ class LiveMap(QWidget):
                 if label.textItem.toPlainText() != word:
                     label.setText(word)
                 label.setPos(*path[-1])
+                box = label.boundingRect()  # above the trail's end: a box centred on the end covers it
+                named.append((word, *path[-1], box.width(), 2 * _TRAIL_ANCHOR_Y * box.height()))
+        self.map_panel.word_labels.set_named_elsewhere(TRAILS, named)
 
     def trail(self, word: str) -> np.ndarray:
         """The trail drawn for `word`: (points, 2), empty if none."""

@@ -49,7 +49,7 @@ from w2vstudio.gui.map.axes_form import AxesForm
 from w2vstudio.gui.map.lasso import Lasso
 from w2vstudio.gui.map.legend import FrequencyLegend, RegionLegend
 from w2vstudio.gui.map.selection_box import SelectionBox
-from w2vstudio.gui.map.word_labels import WordLabels
+from w2vstudio.gui.map.word_labels import SELECTION, TRAILS, WordLabels
 from w2vstudio.gui.messages import unranked
 from w2vstudio.gui.workers import Call, error_message
 
@@ -63,6 +63,7 @@ _FLY_SPAN = (0.04, 0.25)  # half the view after flying to a word, as fractions o
 _PLAIN = (70, 130, 180, 170)
 _SELECTED = (215, 40, 40)
 _NEIGHBOUR = (255, 140, 0)
+_SELECTION_ANCHOR = (-0.1, 1.1)  # a selected word's label: right of and above its point
 _SHADES = 64
 
 
@@ -494,16 +495,21 @@ class MapPanel(QWidget):
             brush=[pg.mkBrush(_NEIGHBOUR)] * last + [pg.mkBrush(_SELECTED)] * bool(shown),
         )
         while len(self._labels) < len(shown):
-            label = pg.TextItem(color=(20, 20, 20), fill=(255, 255, 255, 190), anchor=(-0.1, 1.1))
+            label = pg.TextItem(color=(20, 20, 20), fill=(255, 255, 255, 190), anchor=_SELECTION_ANCHOR)
             self._plot.addItem(label)
             self._labels.append(label)
+        trailed = self.word_labels.named_by(TRAILS)  # a pinned word's trail names it (once)
         for i, label in enumerate(self._labels):
-            label.setVisible(i < len(shown))
+            label.setVisible(i < len(shown) and shown[i] not in trailed)
             if i < len(shown):
                 text = html.escape(shown[i])
                 label.setHtml(f"<b>{text}</b>" if i == 0 else text)
                 label.setZValue(21 if i == 0 else 20)
                 label.setPos(*xy[i])
+        boxes = [label.boundingRect() for label in self._labels[: len(shown)]]  # right of and above each point:
+        self.word_labels.set_named_elsewhere(SELECTION, [  # a box centred on the point covers it
+            (word, x, y, 2 * (1 - _SELECTION_ANCHOR[0]) * b.width(), 2 * _SELECTION_ANCHOR[1] * b.height())
+            for word, (x, y), b in zip(shown, xy.tolist(), boxes) if word not in trailed])
 
     def _why_not_on_map(self, word: str) -> str:
         if self._kv is not None and word not in self._kv:

@@ -19,6 +19,7 @@ from w2vstudio.core.map.labels import Region, name_regions, place_labels
 from w2vstudio.gui.workers import Call
 
 REGIONS = 12  # clusters named on the map
+TRAILS, SELECTION = "trails", "selection"  # the items that name words on the map besides these labels
 _DELAY_MS = 40  # labels are placed again at most this often while the points or the view move
 _WORD_COLOUR = (40, 40, 40)
 _REGION_COLOUR = (120, 30, 30)
@@ -41,7 +42,7 @@ class WordLabels(QObject):
         self._region_items: list[QGraphicsSimpleTextItem] = []
         self._regions: list[Region] = []
         self._shown: list[str] = []
-        self._named_elsewhere: set[str] = set()  # words labelled by their own items (pinned words' trails)
+        self._elsewhere: dict[str, list[tuple]] = {}  # words labelled by other items (trails, the selection)
         self._font, self._region_font = QFont(), QFont()
         self._region_font.setBold(True)
         self._region_font.setPointSizeF(self._font.pointSizeF() * 1.3)
@@ -73,12 +74,25 @@ class WordLabels(QObject):
         if self._show_regions:
             self._name_regions()
 
-    def set_named_elsewhere(self, words) -> None:
-        """Leave these words unlabelled: another item names them (drawn once, never twice)."""
-        words = set(words)
-        if words != self._named_elsewhere:
-            self._named_elsewhere = words
+    def set_named_elsewhere(self, source: str, named) -> None:
+        """Other items name these words (`source`: which, e.g. "trails"; `named`: rows (word, x, y,
+        width, height), a box centred at the map point (x, y) and sized in pixels that covers the
+        item): the word labels leave those words unlabelled and keep off those boxes."""
+        named = [(str(w), float(x), float(y), float(width), float(height)) for w, x, y, width, height in named]
+        if named != self._elsewhere.get(source, []):
+            self._elsewhere[source] = named
             self._schedule()
+
+    def named_by(self, source: str) -> set[str]:
+        """The words `source` names (see `set_named_elsewhere`)."""
+        return {row[0] for row in self._elsewhere.get(source, [])}
+
+    @property
+    def _named_elsewhere(self) -> set[str]:
+        return {row[0] for rows in self._elsewhere.values() for row in rows}
+
+    def _boxes_elsewhere(self) -> np.ndarray:
+        return np.array([row[1:] for rows in self._elsewhere.values() for row in rows], dtype=np.float64).reshape(-1, 4)
 
     def show_words(self, shown: bool) -> None:
         self._show_words = shown
@@ -121,10 +135,11 @@ class WordLabels(QObject):
             (x0, x1), (y0, y1) = view.viewRange()
             px, py = view.viewPixelSize()
             scale = (1 / px if px > 0 else 1.0, 1 / py if py > 0 else 1.0)
+            elsewhere = self._named_elsewhere
             chosen = place_labels(self._model.index, (x0, y0, x1, y1), scale, self._widths, self._height,
-                                  reserved=self._region_boxes()).tolist()
-            if self._named_elsewhere:
-                chosen = [i for i in chosen if words[i] not in self._named_elsewhere]
+                                  reserved=np.r_[self._region_boxes(), self._boxes_elsewhere()]).tolist()
+            if elsewhere:
+                chosen = [i for i in chosen if words[i] not in elsewhere]
         _show(self._plot, self._pool, [(words[i], *xy[i]) for i in chosen], self._font, _WORD_COLOUR, 5)
         self._shown = [words[i] for i in chosen]
         self.placed.emit()

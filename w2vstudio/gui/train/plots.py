@@ -24,12 +24,14 @@ from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport
 from w2vstudio.core.train.model import epoch_words
 from w2vstudio.core.spark.engine import trained_on_spark
+from w2vstudio.gui.widgets.curve_key import CurveKey
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
 _BATCH_PEN = pg.mkPen("#7aa6e0", width=1)
 _MEAN_PEN = pg.mkPen("#d1495b", width=3)
 _LINE_PEN = pg.mkPen("#2e7d5b", width=2)
+_HELDOUT_COLOUR = "#2e7d5b"
 _MARKER_PEN = pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine)
 LOSS, RATE, SPEED = 1, 2, 3  # columns of the batch table after x
 QUALITY = 4  # not a column: the per-epoch evaluations
@@ -79,14 +81,16 @@ class TrainingPlots(QWidget):
         self.rate_plot = _plot("Learning rate", "alpha")
         self.speed_plot = _plot("Speed", "", "epochs")
         self.speed_plot.getPlotItem().setLabel("left", "speed", units="words/s")
-        self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
-        self.quality_plot.getPlotItem().addLegend(offset=(10, 10))  # top left: scores rise from epoch 1
+        self.loss_key, self.quality_key = CurveKey(), CurveKey()  # above the plots, clear of their points
+        self.loss_key.set_curves([("batch", _BATCH_PEN.color().name()), ("epoch mean", _MEAN_PEN.color().name()),
+                                  ("held-out", _HELDOUT_COLOUR)])
+        self.quality_key.set_curves([(name, colour) for _, name, colour in QUALITY_CURVES])
         self.quality_plot.getPlotItem().getAxis("left").setWidth(56)
         self.quality_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self._batch_curve = self.loss_plot.plot(pen=_BATCH_PEN, name="batch", connect="finite")
         self._mean_curve = self.loss_plot.plot(pen=_MEAN_PEN, name="epoch mean", connect="pairs")
-        self._heldout_curve = self.loss_plot.plot(pen=pg.mkPen("#2e7d5b", width=2), symbol="o", symbolSize=5,
-                                                  symbolBrush="#2e7d5b", symbolPen=None, name="held-out")
+        self._heldout_curve = self.loss_plot.plot(pen=pg.mkPen(_HELDOUT_COLOUR, width=2), symbol="o", symbolSize=5,
+                                                  symbolBrush=_HELDOUT_COLOUR, symbolPen=None, name="held-out")
         self.heldout_note = QLabel(HELDOUT_NOTE)
         self.heldout_note.setWordWrap(True)
         self.heldout_note.setVisible(False)
@@ -103,8 +107,11 @@ class TrainingPlots(QWidget):
         self.loss_plot.scene().sigMouseClicked.connect(self._on_loss_plot_clicked)
         self.loss_plot.setToolTip("Click a moment of training to see it on the map.")
         top = QHBoxLayout()
-        top.addWidget(self.loss_plot, 3)
-        top.addWidget(self.quality_plot, 2)
+        for key, plot, stretch in ((self.loss_key, self.loss_plot, 3), (self.quality_key, self.quality_plot, 2)):
+            column = QVBoxLayout()
+            column.addWidget(key)
+            column.addWidget(plot, 1)
+            top.addLayout(column, stretch)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top, 2)
