@@ -10,11 +10,12 @@ import pytest
 
 from w2vstudio.cli import main
 from w2vstudio.core.errors import Cancelled, CorpusError, UnknownWordError, W2VError
-from w2vstudio.core.lenses.senses import (_Reservoir, distance_weights, kmeans, sample_occurrences, senses,
+from w2vstudio.core.lenses.senses import (_Reservoir, kmeans, sample_occurrences, senses,
                                           silhouette, standing)
 from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.train.trainer import Trainer
+from w2vstudio.core.train.sampling import keep_probabilities
 from w2vstudio.core.support.task import Task
 
 
@@ -91,23 +92,28 @@ def test_kmeans_silhouette_and_standing_match_references():
         labels = kmeans(x, k, seed=1)
         assert silhouette(x, labels) == pytest.approx(silhouette_score(x, labels), abs=1e-9)
     base = np.array([0.1, 0.2, 0.3, 0.4])
-    z, pct = standing(0.3, base)
-    assert z == pytest.approx((0.3 - base.mean()) / base.std()) and pct == pytest.approx(62.5)
+    z, pct = standing(0.3, base)  # median 0.25, median absolute deviation 0.1
+    assert z == pytest.approx((0.3 - 0.25) / (1.4826 * 0.1)) and pct == pytest.approx(62.5)
+    outlier = np.array([0.1, 0.2, 0.3, 0.4, 50.0])  # one word of the baseline far out widens nothing
+    assert standing(1.0, outlier)[0] == pytest.approx((1.0 - 0.3) / (1.4826 * 0.1))
+    assert standing(0.3, np.full(4, 0.2))[0] == 0  # no spread: no z
     assert standing(1.0, base)[1] == 100 and standing(0.0, base)[1] == 0
-    assert distance_weights(3, True).tolist() == pytest.approx([1 / 3, 2 / 3, 1, 1, 2 / 3, 1 / 3])
-    assert distance_weights(2, False).tolist() == [1, 1, 1, 1]
 
 
-def test_context_weights_are_the_trainer_s(tmp_path):
+def test_contexts_are_the_line_s_words_within_the_window_weighted_by_subsampling(tmp_path):
     path = tmp_path / "c.txt"
-    path.write_text("a b word c word\n" * 5)
+    path.write_text("a b word c word\nd e\n" * 5 + "f\n" * 3000)
     corpus = scan_corpus([path]).encode(min_count=1)
-    model = Model.create(corpus.vocab, TrainParams(dim=4, min_count=1, window=2, sample=0))
+    model = Model.create(corpus.vocab, TrainParams(dim=4, min_count=1, window=2, sample=1e-3))
     row = model.vocab.index["word"]
-    pool = sample_occurrences(model, [path], [row], 10, text_for=row)[row]
+    pool = sample_occurrences(model, [path], [row], 10, text_for=row, window=3)[row]
     ids = model.vocab.index
-    first = dict(zip(pool.contexts[0].tolist(), pool.weights[0].tolist()))  # "a b [word] c word"
-    assert first == {ids["a"]: 0.5, ids["b"]: 1.0, ids["c"]: 1.0, row: 0.0}  # itself: nothing
+    keep = keep_probabilities(model.vocab.counts, 1e-3)
+    first = {c: w for c, w in zip(pool.contexts[0].tolist(), pool.weights[0].tolist()) if c >= 0}
+    # "a b [word] c word": three words on each side within the line, not the next line's d and e
+    assert first == pytest.approx({ids["a"]: keep[ids["a"]], ids["b"]: keep[ids["b"]], ids["c"]: keep[ids["c"]],
+                                   row: 0.0})  # itself: nothing
+    assert keep[ids["a"]] == 1.0 and keep[ids["f"]] < 1.0  # only a frequent word is down-weighted
     x = pool.vectors(model.syn1neg)
     assert x.shape == (10, 4)
 
@@ -164,7 +170,7 @@ def test_senses_command(planted, tmp_path, capsys):
     assert main(["senses", str(saved), "zorp", "--corpus", str(path), "--max", "100", "--json"]) == 0
     got = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert {"word", "occurrences", "silhouette", "baseline", "senses", "blended", "z", "percentile"} <= set(got)
-    assert {"mean", "sd"} <= set(got["baseline"]) and got["occurrences"] == 100 and got["blended"] is False
+    assert {"mean", "sd", "median", "scale"} <= set(got["baseline"]) and got["occurrences"] == 100 and got["blended"] is False
     assert got["z"] >= 2 and 0 <= got["percentile"] <= 100
     assert all(set(s) == {"share", "nearest", "distinctive", "lines", "cosine_with_word"} for s in got["senses"])
     assert all(len(s["lines"]) >= 5 for s in got["senses"])
@@ -188,7 +194,11 @@ def test_nearest_words_are_nearest_the_sense_centroid_in_the_clustered_space(pla
     found = senses(model, [path], "zorp", max_occurrences=200)
     row = model.vocab.index["zorp"]
     space = context_space(model)[1]
-    x = sample_occurrences(model, [path], [row] + similar_frequency(model, row), 200)[row].vectors(space)
+    pools = sample_occurrences(model, [path], [row] + similar_frequency(model, row), 200)
+    pooled = np.vstack([v - v.mean(axis=0) for r, p in pools.items() if r != row for v in [p.vectors(space, 200)]])
+    eigenvalues, basis = np.linalg.eigh(pooled.T @ pooled / len(pooled))
+    space = space @ (basis / np.sqrt(eigenvalues + eigenvalues.mean()))  # whitened within words, ridged
+    x = pools[row].vectors(space)
     for c, sense in enumerate(found.senses):
         direction = x[found.labels == c].mean(axis=0) - x.mean(axis=0)
         offsets = space - x.mean(axis=0)

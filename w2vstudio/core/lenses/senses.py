@@ -2,18 +2,25 @@
 
 One streamed pass over the corpus samples up to `max_occurrences` occurrences of the word evenly
 (seeded reservoir sampling, so not the first ones), and as many of `BASELINE_WORDS` words of
-similar frequency. Each occurrence is the weighted mean of its window's context words in the
-space the model predicts contexts in (`context_space`: the output vectors C of negative sampling
-or the full softmax, the input vectors for hierarchical softmax, whose outputs are tree nodes;
-seen through the input vectors that score them), each weighted as training weighs it: its subsampling keep-probability times, with a reduced
-window, the chance (window - d + 1) / window that distance d falls inside it. Words out of the
+similar frequency. Each occurrence is the weighted mean of the context words within `WINDOW`
+words of it on its line, in the space the model predicts contexts in (`context_space`: the output
+vectors C of negative sampling or the full softmax, the input vectors for hierarchical softmax,
+whose outputs are tree nodes; seen through the input vectors that score them), each weighted by
+its subsampling keep-probability. The window is wider than training's: a sense is a matter of
+topic, and the few words of a training window, once subsampled, seldom name it. Words out of the
 vocabulary are dropped first, as in training; the word itself in its own window counts nothing.
 
-The occurrences are centred and clustered by k-means, k the best silhouette among 2-5 (clusters
-of fewer than `LINES` occurrences not allowed), or the caller's. A word of one topic spread wide
-also splits somewhat, so the same procedure runs on the baseline words and the verdict is where
-the word's silhouette stands in their distribution: z (in baseline standard deviations) and its
-percentile. The word has several senses when z >= `SPLIT_Z`; the clusters are always shown.
+Every word's contexts vary along the same few directions (technical text against narrative, say),
+and a split along them is no sense. So the occurrences are whitened by the baseline words' pooled
+within-word covariance (ridged by its mean eigenvalue, `RIDGE`): what remains is how far this
+word's contexts vary beyond what any word's do. They are clustered there by k-means, k the best
+silhouette among 2-5 (clusters of fewer than `LINES` occurrences not allowed), or the caller's.
+
+A word of one topic spread wide also splits somewhat, so the same runs on the words of similar
+frequency (as many occurrences each, whitened alike), and the verdict is where the word's
+silhouette stands in their distribution: z (from their median, in `robust_spread`'s scale, so a
+baseline word with senses of its own widens nothing) and its percentile. The word has several
+senses when z >= `SPLIT_Z`; the clusters are always shown.
 
 Per sense: its share, the words nearest its centroid in the space the occurrences were clustered
 in (each of the NEAREST_POOL most frequent words placed there by its own context-space row, as if it
@@ -54,6 +61,8 @@ LINES = 5
 MIN_SUPPORT = 3  # a context word's occurrences in a sense before its lift counts
 SPLIT_Z = 2.0
 SHRINK = 1.0  # prior weight toward the mean occurrence, in median occurrences' weights
+WINDOW = 30  # context words on each side, within the line
+RIDGE = 1.0  # added to the within-word covariance's eigenvalues, in units of their mean
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,9 @@ class Senses:
     word: str
     occurrences: int  # sampled and clustered
     space: str  # the vectors the contexts were built from
-    silhouette: float
-    baseline: dict  # {"mean", "sd", "words"}: the silhouettes of words of similar frequency
-    z: float  # (silhouette - baseline mean) / baseline sd
+    silhouette: float  # of the clusters shown, in the whitened space
+    baseline: dict  # {"mean", "sd", "median", "scale", "words"}: the silhouettes of words of similar frequency
+    z: float  # (silhouette - baseline median) / baseline scale (robust_spread)
     percentile: float  # share of the baseline's silhouettes below the word's (ties half), 0-100
     blended: bool  # True: the split is no clearer than words of similar frequency give (z < SPLIT_Z)
     senses: list[Sense]
@@ -98,10 +107,10 @@ class Senses:
         if k > 1:
             where = (f"over {k} runs, silhouette {self.silhouette:.3f} \u00b1 {self.silhouette_sd:.3f}, z = "
                      f"{self.z:+.1f} \u00b1 {self.z_sd:.1f}, percentile {self.percentile:.0f} (the first run's "
-                     f"baseline: {base['mean']:.3f} \u00b1 {base['sd']:.3f} for {len(base['words'])} words of similar "
+                     f"baseline: median {base['median']:.3f}, scale {base['scale']:.3f} for {len(base['words'])} words of similar "
                      "frequency; the senses shown: the first run's)")
         else:
-            where = (f"silhouette {self.silhouette:.3f} against {base['mean']:.3f} \u00b1 {base['sd']:.3f} for "
+            where = (f"silhouette {self.silhouette:.3f} against a median of {base['median']:.3f} (scale {base['scale']:.3f}) for "
                      f"{len(base['words'])} words of similar frequency: z = {self.z:+.1f}, percentile "
                      f"{self.percentile:.0f}")
         if self.blended:
@@ -191,13 +200,6 @@ def context_space(model: Model) -> tuple[str, np.ndarray, np.ndarray]:
     return name, rows.astype(np.float64) @ metric, metric
 
 
-def distance_weights(window: int, shrink: bool) -> np.ndarray:
-    """The weight of each window offset (-window..-1, 1..window): the chance a reduced window
-    reaches it, or 1 for a fixed window."""
-    d = np.concatenate([np.arange(window, 0, -1), np.arange(1, window + 1)]).astype(np.float64)
-    return (window - d + 1) / window if shrink else np.ones(2 * window)
-
-
 def similar_frequency(model: Model, row: int, n: int = BASELINE_WORDS) -> list[int]:
     """Rows of the `n` words nearest `row` in frequency rank (other than it)."""
     lo = max(0, min(row - n // 2, len(model.vocab) - n - 1))
@@ -205,14 +207,13 @@ def similar_frequency(model: Model, row: int, n: int = BASELINE_WORDS) -> list[i
 
 
 def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: int = DEFAULT_MAX,
-                       seed: int = 0, text_for: int | None = None,
-                       task: Task | None = None) -> dict[int, _Reservoir]:
+                       seed: int = 0, text_for: int | None = None, task: Task | None = None,
+                       window: int = WINDOW) -> dict[int, _Reservoir]:
     """For each of `rows`, up to `max_occurrences` occurrences sampled evenly over the corpus,
     with their context words and weights (occurrences without a context word in the window are
-    left out); for `text_for` also the text around each."""
-    window = model.params.window
+    left out); for `text_for` also the text around each. The context: the words within `window`
+    of it on its line, each weighted by its subsampling keep-probability."""
     keep = keep_probabilities(model.vocab.counts, model.params.sample)
-    by_offset = distance_weights(window, model.params.shrink_window)
     rng = np.random.default_rng(seed)
     pools = {r: _Reservoir(max_occurrences, window) for r in rows}
     wanted = np.zeros(len(model.vocab) + 1, bool)  # the last (False) entry is read for LINE_END (-1)
@@ -239,7 +240,7 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
             ctx = np.where(inside, ids[np.clip(pos, 0, len(ids) - 1)], -1)
             pools[r].contexts[slots] = ctx
             # the word itself in its own window tells nothing of its sense
-            pools[r].weights[slots] = np.where(inside & (ctx != r), keep[np.maximum(ctx, 0)] * by_offset, 0.0)
+            pools[r].weights[slots] = np.where(inside & (ctx != r), keep[np.maximum(ctx, 0)], 0.0)
             if r == text_for:
                 lines = block.lines() if lines is None else lines
                 for slot, line, nth in zip(slots.tolist(), stream.line_numbers(ids, p).tolist(),
@@ -317,12 +318,22 @@ def cluster(x: np.ndarray, k: int | None, seed: int) -> tuple[int, np.ndarray, f
     return best
 
 
+def robust_spread(baseline: np.ndarray) -> tuple[float, float]:
+    """(median, scale) of `baseline`: the scale is 1.4826 times the median absolute deviation (the
+    sd, for normal data), or the sd where that is 0. A few words of the baseline may have senses of
+    their own (or be function words of every topic); they must not widen the yardstick."""
+    centre = float(np.median(baseline))
+    scale = 1.4826 * float(np.median(np.abs(baseline - centre)))
+    return centre, scale if scale > 0 else float(baseline.std())
+
+
 def standing(value: float, baseline: np.ndarray) -> tuple[float, float]:
-    """(z, percentile) of `value` among `baseline` (percentile: the share below, ties half)."""
+    """(z, percentile) of `value` among `baseline` (z: from the median in `robust_spread`'s scale;
+    percentile: the share below, ties half)."""
     if not len(baseline):
         return 0.0, 50.0
-    mean, sd = float(baseline.mean()), float(baseline.std())
-    z = (value - mean) / sd if sd > 0 else 0.0
+    centre, scale = robust_spread(baseline)
+    z = (value - centre) / scale if scale > 0 else 0.0
     below = np.count_nonzero(baseline < value) + 0.5 * np.count_nonzero(baseline == value)
     return float(z), float(100 * below / len(baseline))
 
@@ -371,17 +382,20 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     n = len(x)
     base = np.array([s for _, s in first.scores])
     mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
+    median, scale = robust_spread(base) if len(base) else (0.0, 0.0)
     blended = z < SPLIT_Z
     contexts = pool.contexts[:n]
     background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
     centred = x - x.mean(axis=0)
     named = space[:min(NEAREST_POOL, len(space))]
-    found = [_sense(kv, row, x, centred, pool, labels == c, named, background) for c in range(k)]
+    own = kv.vectors[row].astype(np.float64) @ first.metric  # the word's vector where the occurrences are
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own) for c in range(k)]
     order = np.argsort([-s.share for s in found], kind="stable")
     relabel = np.empty(k, np.int64)
     relabel[order] = np.arange(k)
-    points, word_point = _map(centred, x.mean(axis=0), kv.vectors[row].astype(np.float64) @ first.metric)
-    return Senses(word, n, first.name, silhouette, {"mean": mean, "sd": sd, "words": [w for w, _ in first.scores]},
+    points, word_point = _map(centred, x.mean(axis=0), own)
+    return Senses(word, n, first.name, silhouette, {"mean": mean, "sd": sd, "median": median, "scale": scale,
+                                                            "words": [w for w, _ in first.scores]},
                   z, percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
                   pool.lines[:n], [m.z for m in measured], [m.silhouette for m in measured])
 
@@ -396,33 +410,51 @@ def _samples_alike(a: Model, b: Model) -> bool:
     """Whether occurrences sampled for `a` serve `b` too: one vocabulary, counts and reading of the corpus."""
     def settings(m: Model):
         p = m.params
-        return (p.window, p.sample, p.shrink_window, p.lowercase, None if m.phrases is None else m.phrases.phrases)
+        return (p.sample, p.lowercase, None if m.phrases is None else m.phrases.phrases)
 
     return (a is b or a.vocab.words == b.vocab.words and np.array_equal(a.vocab.counts, b.vocab.counts)
             and settings(a) == settings(b))
 
 
 def _measure(model: Model, pools: dict, row: int, word: str, k: int | None, seed: int, task: Task) -> _Measured:
-    """The clusters of `word` (row `row`) in `model`'s context space, and their standing among the
-    baseline words'."""
+    """The clusters of `word` (row `row`) in `model`'s whitened context space, and where their
+    silhouette stands among the baseline words'."""
     pool = pools[row]
     n = len(pool)
     if n < 2 * (k or min(K_CHOICES)):
         raise W2VError(f'"{word}" occurs too rarely in the corpus ({n} times with context) to split')
     name, space, metric = context_space(model)
+    enough = min(n, 2 * LINES * min(K_CHOICES))  # as many occurrences as the word's: the statistics depend on it
+    others = [(r, p.vectors(space, n)) for r, p in pools.items() if r != row and len(p) >= enough]
+    white = within_word_whitening([v for _, v in others], space.shape[1])
+    space, metric = space @ white, metric @ white
     x = pool.vectors(space)
     k, labels, silhouette = cluster(x, k, seed)
     scores = []
-    for i, (r, p) in enumerate(pools.items()):
+    for i, (r, v) in enumerate(others):
         task.check("senses cancelled")
-        task.progress(i / len(pools), "clustering words of similar frequency")
-        if r != row and len(p) >= min(n, 2 * LINES * min(K_CHOICES)):
-            try:  # as many occurrences as the word's: the silhouette depends on their number
-                scores.append((model.vocab.words[r], cluster(p.vectors(space, n), None, seed)[2]))
-            except W2VError:
-                pass
+        task.progress(i / max(len(others), 1), "clustering words of similar frequency")
+        try:
+            scores.append((model.vocab.words[r], cluster(v @ white, None, seed)[2]))
+        except W2VError:
+            pass
     z, percentile = standing(silhouette, np.array([s for _, s in scores]))
     return _Measured(row, pool, name, space, metric, x, k, labels, silhouette, scores, z, percentile)
+
+
+def within_word_whitening(groups: list[np.ndarray], dim: int) -> np.ndarray:
+    """The (dim, dim) map that whitens the pooled covariance of `groups` (each centred on its own
+    mean), its eigenvalues ridged by RIDGE times their mean: directions along which every word's
+    contexts vary shrink, the rest keep their scale. The identity without groups."""
+    if not groups:
+        return np.eye(dim)
+    pooled = np.vstack([g - g.mean(axis=0) for g in groups])
+    eigenvalues, basis = np.linalg.eigh(pooled.T @ pooled / len(pooled))
+    eigenvalues = np.maximum(eigenvalues, 0)
+    ridge = RIDGE * float(eigenvalues.mean())
+    if ridge <= 0:
+        return np.eye(dim)
+    return basis / np.sqrt(eigenvalues + ridge)
 
 
 def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -436,7 +468,7 @@ def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.nda
 
 
 def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, member: np.ndarray,
-           named: np.ndarray, background: np.ndarray) -> Sense:
+           named: np.ndarray, background: np.ndarray, own: np.ndarray) -> Sense:
     """A sense: its members among the `x` rows; named by the frequent words whose own rows of the
     context space (`named`: the first NEAREST_POOL rows, the space the occurrences were clustered
     in) lie nearest its centroid, both seen from the mean of all the word's occurrences: the words
@@ -461,7 +493,6 @@ def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, m
     sense_centre = centred[member].mean(axis=0)
     typical = np.flatnonzero(member)[np.argsort(np.linalg.norm(centred[member] - sense_centre, axis=1),
                                                 kind="stable")][:LINES]
-    own = kv.vectors[row].astype(np.float64)
     denom = np.linalg.norm(own) * np.linalg.norm(uncentred)
     return Sense(float(member.sum() / n), nearest, distinctive, [pool.lines[i] for i in typical.tolist()],
                  float(own @ uncentred / denom) if denom > 0 else 0.0)
