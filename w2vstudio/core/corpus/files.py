@@ -27,7 +27,7 @@ from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 BLOCK_BYTES = 1 << 20
 TEXT_CHECK_BYTES = 8192  # a NUL byte among the first ones makes a file binary
 MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
-_STRING_BYTES = 16 + 8 + 4 + 16  # per distinct byte string: span, hash, word id, index slots
+_STRING_BYTES = 16 + 8 + 8 + 4 + 16  # per distinct byte string: span, hash, count, word id, index slots
 _WORD_BYTES = 8 + 60 + 100 + 8  # per distinct word: list entry, str object, dict entry, count
 
 # The same rule as tokenize_block, for short texts typed by a user or shown in context.
@@ -148,7 +148,8 @@ def alnum_table() -> np.ndarray:
 
 
 class Tokenizer:
-    """Turns blocks of UTF-8 text into word ids (-1 at line ends), stable across blocks.
+    """Turns blocks of UTF-8 text into word ids (-1 at line ends), stable across blocks, and
+    counts them (`counts`).
 
     The Numba kernel finds each distinct byte string once; only strings never seen before are
     decoded (and lower-cased) in Python, so the per-word cost stays in compiled code.
@@ -164,6 +165,7 @@ class Tokenizer:
         self._used = 0
         self._spans = np.zeros((1024, 2), dtype=np.int64)
         self._hashes = np.zeros(1024, dtype=np.uint64)
+        self._counts = np.zeros(1024, dtype=np.int64)  # occurrences of each byte string
         self._table = np.full(2048, -1, dtype=np.int32)
 
     def __call__(self, block: bytes) -> np.ndarray:
@@ -171,7 +173,7 @@ class Tokenizer:
         old = self._strings
         ids, self._strings, self._used = tokenize_block(
             np.frombuffer(block, dtype=np.uint8), self.lowercase, alnum_table(), self._table, self._arena,
-            self._spans, self._hashes, old, self._used)
+            self._spans, self._hashes, self._counts, old, self._used)
         if self._strings > old:
             self._add_strings(old)
         return np.where(ids >= 0, self._word_of[np.maximum(ids, 0)], -1).astype(np.int32)
@@ -189,6 +191,13 @@ class Tokenizer:
                 w = index[text] = len(words)
                 words.append(text)
             self._word_of[k] = w
+
+    def counts(self) -> np.ndarray:
+        """Occurrences of each word so far (its byte strings' counts summed: "Été" and "été" are
+        one word when lower-casing)."""
+        n = self._strings
+        summed = np.bincount(self._word_of[:n], weights=self._counts[:n], minlength=len(self.words))
+        return summed.astype(np.int64)  # exact: float64 holds whole numbers up to 2**53
 
     def memory(self) -> int:
         """Bytes the distinct words take, about (arrays, and the Python strings and index)."""
@@ -211,6 +220,7 @@ class Tokenizer:
         self._arena = arena
         self._spans = _grown(np.stack([ends - lengths, ends], axis=1).astype(np.int64), rows)
         self._hashes = _grown(self._hashes[strings], rows)
+        self._counts = _grown(self._counts[strings], rows)
         self._word_of = _grown(remap[self._word_of[strings]], rows)
         self._strings = len(strings)
         size = 2048
@@ -227,6 +237,7 @@ class Tokenizer:
             size = max(2 * len(self._hashes), strings)
             self._hashes = _grown(self._hashes, size)
             self._spans = _grown(self._spans, size)
+            self._counts = _grown(self._counts, size)
             self._word_of = _grown(self._word_of, size)
         if self._used + nbytes > len(self._arena):
             self._arena = _grown(self._arena, max(2 * len(self._arena), self._used + nbytes))

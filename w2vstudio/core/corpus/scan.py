@@ -50,6 +50,7 @@ class _Stream:
         self.file = None
         self.length = 0
         self.consumed = False
+        self.renumbered: list[tuple[int, np.ndarray]] = []  # (stream length then, table): see renumber
 
     def append(self, ids: np.ndarray):
         end = self.length + len(ids)
@@ -64,35 +65,51 @@ class _Stream:
             self.buffer[self.length:end] = ids
         self.length = end
 
-    def remap(self, table: np.ndarray) -> None:
-        """Word ids rewritten in place as ``table[id]`` (line ends and dropped words kept)."""
-        if self.file is not None:
-            self.file.seek(0)
-        for start in range(0, self.length, self.CHUNK):
-            stop = min(start + self.CHUNK, self.length)
-            if self.file is None:
-                chunk = self.buffer[start:stop]
-            else:
-                chunk = np.fromfile(self.file, dtype=np.int32, count=stop - start)
-            words = chunk >= 0
-            chunk[words] = table[chunk[words]]
-            if self.file is not None:
-                self.file.seek(4 * start)
-                chunk.tofile(self.file)
-        if self.file is not None:
-            self.file.seek(0, os.SEEK_END)
+    def renumber(self, table: np.ndarray) -> None:
+        """Word ids written so far read from now on as ``table[id]`` (line ends and dropped words
+        kept). Nothing is rewritten: reading applies the tables, so a pruning costs the table's
+        size, not the stream's."""
+        self.renumbered.append((self.length, table))
+
+    def _to_last(self) -> list[tuple[int, int, np.ndarray]]:
+        """(start, end, table) for each stretch written before a renumbering: the table takes its
+        ids to the last numbering (or _DROPPED)."""
+        stretches, last = [], None
+        for end, table in reversed(self.renumbered):
+            if last is not None:
+                table = np.where(table >= 0, last[np.maximum(table, 0)], table)
+            last = table
+            stretches.append((end, table))
+        starts = [0] + [end for end, _ in self.renumbered[:-1]]
+        return [(start, end, table) for start, (end, table) in zip(starts, reversed(stretches))]
 
     def __iter__(self) -> Iterator[np.ndarray]:
         if self.consumed:
             raise RuntimeError("this scan was already encoded in place")
         if self.file is not None:
             self.file.seek(0)
+        stretches = self._to_last()
         for start in range(0, self.length, self.CHUNK):
             stop = min(start + self.CHUNK, self.length)
             if self.file is None:
-                yield self.buffer[start:stop]
+                chunk = self.buffer[start:stop]
             else:
-                yield np.fromfile(self.file, dtype=np.int32, count=stop - start)
+                chunk = np.fromfile(self.file, dtype=np.int32, count=stop - start)
+            if stretches and start < stretches[-1][1]:
+                chunk = _renumbered(chunk, start, stretches)
+            yield chunk
+
+
+def _renumbered(chunk: np.ndarray, at: int, stretches) -> np.ndarray:
+    """A copy of the stream's ``chunk`` (starting at position ``at``) in the last numbering."""
+    out = chunk.copy()
+    for start, end, table in stretches:
+        a, b = max(start - at, 0), min(end - at, len(out))
+        if a < b:
+            part = out[a:b]
+            words = part >= 0
+            part[words] = table[part[words]]
+    return out
 
 
 @dataclass
@@ -209,7 +226,6 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
     tokenizer = corpus_files.Tokenizer(lowercase)
     stream = _Stream(budget, cache_dir)
     counter = corpus_files.ReplacementCounter()
-    counts = np.zeros(0, dtype=np.int64)
     done_bytes = 0
     raw_words = 0
     line_end = np.array([_LINE_END], dtype=np.int32)
@@ -219,12 +235,10 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
         for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
             task.check("corpus scan cancelled")
             block = tokenizer(data)
-            words_only = block[block >= 0]
-            counts = _add_counts(counts, words_only, len(tokenizer.words))
-            raw_words += len(words_only)
+            raw_words += int(np.count_nonzero(block >= 0))
             stream.append(block)
-            if tokenizer.memory() + 8 * len(counts) > scan_memory:
-                counts, forgot = _prune(tokenizer, counts, stream, scan_memory // 2)
+            if tokenizer.memory() > scan_memory:
+                forgot = _prune(tokenizer, stream, scan_memory // 2)
                 lost, pruned = lost + forgot, True
             task.progress((done_bytes + min(position, stat.bytes)) / total_bytes if total_bytes else 1.0,
                           f"{raw_words:,} words")
@@ -236,7 +250,7 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
         files = [f for f in files if str(f.path) not in left_out]
     if raw_words == 0:
         raise CorpusError("the corpus contains no words" + (" (files that are not text were skipped)" if skipped else ""))
-    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase, skipped,
+    return ScannedCorpus(files, tokenizer.words, tokenizer.counts(), stream, raw_words, counter.count, lowercase, skipped,
                          bool(pruned), lost)
 
 
@@ -247,23 +261,16 @@ def default_scan_memory() -> int:
     return SCAN_MEMORY if free is None else max(16 << 20, min(SCAN_MEMORY, free // 8))
 
 
-def _prune(tokenizer, counts: np.ndarray, stream: _Stream, target: int) -> tuple[np.ndarray, int]:
+def _prune(tokenizer, stream: _Stream, target: int) -> int:
     """Forget the rarest words until the rest take at most `target` bytes (ties forgotten
-    together); (the kept words' counts, the highest count forgotten)."""
-    per_word = (tokenizer.memory() + 8 * len(counts)) / max(len(counts), 1)
+    together); the highest count forgotten."""
+    counts = tokenizer.counts()
+    per_word = tokenizer.memory() / max(len(counts), 1)
     room = min(len(counts) - 1, int(target / per_word))
     threshold = int(np.partition(counts, len(counts) - room - 1)[len(counts) - room - 1])
     kept = np.flatnonzero(counts > threshold)
     table = np.full(len(counts), _DROPPED, dtype=np.int32)
     table[kept] = np.arange(len(kept), dtype=np.int32)
-    stream.remap(table)
+    stream.renumber(table)
     tokenizer.keep(kept)
-    return counts[kept], threshold
-
-
-def _add_counts(counts: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
-    """Counts grown to ``size`` with the occurrences in ``ids`` added."""
-    if len(counts) < size:
-        counts = np.concatenate([counts, np.zeros(size - len(counts), dtype=np.int64)])
-    counts += np.bincount(ids, minlength=size)
-    return counts
+    return threshold
