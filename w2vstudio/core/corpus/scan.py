@@ -5,9 +5,14 @@ order of first appearance, and keeps the id stream (with -1 at line ends). ``enc
 applies ``min_count``/``max_vocab`` with a table lookup, without reading the text again, so the
 same scan serves any vocabulary settings. Large streams spill to temporary files.
 
+The scan uses two cores: a thread reads (and decompresses, and checks the UTF-8 of) the files
+ahead, while two tokenizers split two blocks at a time (`pair.PairTokenizer`); ids, counts and
+the stream are those of one tokenizer reading every block in turn.
+
 Counting is bounded: when the distinct words take more than ``scan_memory`` bytes, the rarest are
 forgotten (as word2vec.c and gensim prune their vocabulary), their occurrences dropped from the
-stream, until they take half of it. A word counted again after it was forgotten starts afresh, so
+stream (lazily: the stream keeps each pruning's renumbering, applied as it is read), until they
+take half of it. A word counted again after it was forgotten starts afresh, so
 a kept word's count is short of the truth by at most ``max_lost_count`` (the sum of the counts
 each pruning forgot at most); ``counting`` says which method served.
 """
@@ -19,14 +24,18 @@ import os
 import tempfile
 import weakref
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from w2vstudio.core.corpus import files as corpus_files
+from w2vstudio.core.corpus.pair import PairTokenizer
 from w2vstudio.core.errors import CorpusError
+from w2vstudio.core.kernels.text import encode_ids
 from w2vstudio.core.support.memory import available_memory
+from w2vstudio.core.support.prefetch import prefetched
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.vocab import Vocabulary
 
@@ -175,14 +184,11 @@ class ScannedCorpus:
             tokens = _allocate(n_kept, np.int32, budget, stream.cache_dir)
         ends = []
         pos = 0
+        out = np.asarray(tokens)  # a memory map as a plain array, for the kernel
         for chunk in stream:
-            mapped = table[chunk + 2]
-            kept = mapped >= 0
-            before = np.cumsum(kept, dtype=np.int32)
-            n = int(before[-1]) if len(before) else 0
-            tokens[pos:pos + n] = mapped[kept]
-            ends.append(pos + before[mapped == -2].astype(np.int64))
-            pos += n
+            found = np.empty(len(chunk), dtype=np.int64)
+            pos, n_ends = encode_ids(chunk, table, out, pos, found)
+            ends.append(found[:n_ends].copy())
         ends.append(np.array([0, pos], dtype=np.int64))
         stream.consumed = tokens is stream.buffer
         return EncodedCorpus(vocab, tokens[:pos], _split_long(np.unique(np.concatenate(ends))),
@@ -223,35 +229,51 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
     lost = pruned = 0
     files = corpus_files.find_files([Path(p) for p in paths])
     total_bytes = sum(f.bytes for f in files)
-    tokenizer = corpus_files.Tokenizer(lowercase)
     stream = _Stream(budget, cache_dir)
     counter = corpus_files.ReplacementCounter()
-    done_bytes = 0
-    raw_words = 0
+    raw_words = file_words = done_bytes = 0
     line_end = np.array([_LINE_END], dtype=np.int32)
     skipped: list[dict] = []
-    for stat in files:
-        before = raw_words
-        for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
-            task.check("corpus scan cancelled")
-            block = tokenizer(data)
-            raw_words += int(np.count_nonzero(block >= 0))
-            stream.append(block)
-            if tokenizer.memory() > scan_memory:
-                forgot = _prune(tokenizer, stream, scan_memory // 2)
-                lost, pruned = lost + forgot, True
-            task.progress((done_bytes + min(position, stat.bytes)) / total_bytes if total_bytes else 1.0,
-                          f"{raw_words:,} words")
-        stream.append(line_end)
-        stat.words = raw_words - before
-        done_bytes += stat.bytes
+    batch: list[bytes] = []
+    reading = prefetched(_blocks(files, counter, skipped))
+    with closing(reading), PairTokenizer(lowercase) as tokenizer:
+        for stat, data, position in reading:
+            if data is not None:
+                batch.append(data)
+                if len(batch) < 2:
+                    continue
+            if batch:
+                task.check("corpus scan cancelled")
+                for block in tokenizer(batch):
+                    raw_words += int(np.count_nonzero(block >= 0))
+                    stream.append(block)
+                batch = []
+                if tokenizer.memory() > scan_memory:
+                    forgot = _prune(tokenizer, stream, scan_memory // 2)
+                    lost, pruned = lost + forgot, True
+                task.progress((done_bytes + min(position, stat.bytes)) / total_bytes if total_bytes else 1.0,
+                              f"{raw_words:,} words")
+            if data is None:  # the end of a file
+                stream.append(line_end)
+                stat.words, file_words = raw_words - file_words, raw_words
+                done_bytes += stat.bytes
+        counts = tokenizer.counts()
     if skipped:
         left_out = {entry["path"] for entry in skipped}
         files = [f for f in files if str(f.path) not in left_out]
     if raw_words == 0:
         raise CorpusError("the corpus contains no words" + (" (files that are not text were skipped)" if skipped else ""))
-    return ScannedCorpus(files, tokenizer.words, tokenizer.counts(), stream, raw_words, counter.count, lowercase, skipped,
+    return ScannedCorpus(files, tokenizer.words, counts, stream, raw_words, counter.count, lowercase, skipped,
                          bool(pruned), lost)
+
+
+def _blocks(files, counter, skipped: list) -> Iterator[tuple]:
+    """(file, valid UTF-8 block, bytes of the file consumed) for every block of every file, and
+    (file, None, its size) at the end of each."""
+    for stat in files:
+        for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
+            yield stat, data, position
+        yield stat, None, stat.bytes
 
 
 def default_scan_memory() -> int:

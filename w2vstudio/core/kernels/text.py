@@ -123,6 +123,23 @@ def rehash(hashes, n, size):
     return table
 
 
+@njit(**NOFAST)
+def encode_ids(chunk, table, tokens, pos, ends):
+    """Write ``table[id + 2]`` of each id of ``chunk`` that maps to a word (>= 0) at ``tokens[pos:]``;
+    where one maps to -2 (a line end), the position reached goes to ``ends``. Returns (position
+    reached, number of ends). ``tokens`` may be the array ``chunk`` lies in, at or before it."""
+    n_ends = 0
+    for i in range(len(chunk)):
+        mapped = table[chunk[i] + 2]
+        if mapped >= 0:
+            tokens[pos] = mapped
+            pos += 1
+        elif mapped == -2:
+            ends[n_ends] = pos
+            n_ends += 1
+    return pos, n_ends
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading word2vec binary files
 
