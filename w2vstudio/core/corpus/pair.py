@@ -6,6 +6,7 @@ every block in turn."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Self
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class PairTokenizer:
         for tokenizer in self.tokenizers:
             tokenizer.keep_strings(remap)
 
-    def __enter__(self) -> PairTokenizer:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

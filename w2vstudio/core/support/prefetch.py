@@ -33,7 +33,7 @@ def prefetched(items: Iterable, depth: int = 4) -> Iterator:
                 if not put((item, None)):
                     return
             put((_END, None))
-        except BaseException as exc:  # handed to the consumer, raised there
+        except Exception as exc:  # handed to the consumer, raised there
             put((_END, exc))
         finally:
             if hasattr(source, "close"):
