@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -83,7 +84,7 @@ print(json.dumps({"build_vocab": time.perf_counter() - t0, "vocab": len(model.wv
 
 class Child:
     """A child process run to its end (or stopped once `stop_on` appears on its stderr): wall
-    seconds, peak RSS (polled), stdout, and when `stop_on` first appeared."""
+    seconds, CPU seconds, peak RSS (polled), stdout, and when `stop_on` first appeared."""
 
     POLL = 0.02
 
@@ -93,6 +94,7 @@ class Child:
         self.seen_at: float | None = None
 
     def run(self) -> Child:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         child = subprocess.Popen(self.argv, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         watched = psutil.Process(child.pid)
@@ -115,6 +117,8 @@ class Child:
         reader.join()
         out.join()
         self.code, self.stderr = child.returncode, bytes(err)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if self.code != 0 and not (self.stop_on is not None and self.seen_at is not None):
             raise SystemExit(f"{' '.join(self.argv[:4])} ... failed ({self.code}):\n"
                              f"{self.stderr.decode(errors='replace')[-3000:]}")
@@ -196,8 +200,8 @@ def main() -> None:
     uptime_before = shell(["uptime"])
     print(f"uptime before: {uptime_before}\nCPU: {cpu_model()}, {os.cpu_count()} logical cores", flush=True)
     work = Path(tempfile.mkdtemp(prefix="w2vstudio-big-", dir=args.work))
-    results: dict = {"corpus": str(args.corpus), "corpus_bytes": args.corpus.stat().st_size, "cpu": cpu_model(),
-                     "uptime_before": uptime_before}
+    results: dict = {"corpus": str(args.corpus), "corpus_bytes": args.corpus.stat().st_size,
+                     "cpu_model": cpu_model(), "uptime_before": uptime_before}
     try:
         results.update(measure(args, env, work))
     finally:
@@ -213,13 +217,13 @@ def measure(args, env: dict, work: Path) -> dict:
     r: dict = {}
     scan = Child([sys.executable, "-c", SCAN_CHILD, str(args.corpus), str(work / "cache")], env).run()
     facts = scan.last_json()
-    r["scan"] = dict(facts, wall=scan.wall, peak_rss=scan.peak, tokens_bytes=4 * facts["tokens"])
+    r["scan"] = dict(facts, wall=scan.wall, cpu=scan.cpu, peak_rss=scan.peak, tokens_bytes=4 * facts["tokens"])
     print(f"(a) scan+encode: {scan.wall:.1f} s wall, peak RSS {gib(scan.peak)}, {facts}", flush=True)
     if args.gensim and compressed(args.corpus):
         print("(b) gensim left out: its corpus_file mode reads plain text only", flush=True)
     elif args.gensim:
         vocab = Child([sys.executable, "-c", GENSIM_CHILD, str(args.corpus), str(os.cpu_count() or 1)], env).run()
-        r["gensim"] = dict(vocab.last_json(), wall=vocab.wall, peak_rss=vocab.peak)
+        r["gensim"] = dict(vocab.last_json(), wall=vocab.wall, cpu=vocab.cpu, peak_rss=vocab.peak)
         print(f"(b) gensim build_vocab: {vocab.wall:.1f} s wall, peak RSS {gib(vocab.peak)}, {r['gensim']}", flush=True)
     corpus, cache = args.corpus, work / "cache"
     if args.epoch_words:
@@ -228,7 +232,8 @@ def measure(args, env: dict, work: Path) -> dict:
     summary = epoch.last_json()
     weights = 2 * 4 * summary["vocab_size"] * summary["dim"]
     tokens = r["scan"]["tokens_bytes"] if not args.epoch_words else 4 * summary["corpus_words"]
-    r["epoch"] = {"wall": epoch.wall, "peak_rss": epoch.peak, "weights_bytes": weights, "tokens_bytes": tokens,
+    r["epoch"] = {"wall": epoch.wall, "cpu": epoch.cpu, "peak_rss": epoch.peak, "weights_bytes": weights,
+                  "tokens_bytes": tokens,
                   **{k: summary[k] for k in ("raw_words", "corpus_words", "vocab_size", "scan_seconds",
                                              "train_seconds", "raw_words_per_sec", "counting", "cache")}}
     print(f"(c) epoch: {summary['raw_words_per_sec']:,.0f} words/s, peak RSS {gib(epoch.peak)}, "
@@ -236,7 +241,7 @@ def measure(args, env: dict, work: Path) -> dict:
     if args.reference is not None:
         ref = Child(train_argv(args.reference, work / "ref-cache", work / "ref.bin", args.threads, True), env).run()
         summary = ref.last_json()
-        r["reference"] = {"corpus": str(args.reference), "wall": ref.wall, "peak_rss": ref.peak,
+        r["reference"] = {"corpus": str(args.reference), "wall": ref.wall, "cpu": ref.cpu, "peak_rss": ref.peak,
                           **{k: summary[k] for k in ("raw_words", "train_seconds", "raw_words_per_sec")}}
         print(f"(c) reference epoch: {summary['raw_words_per_sec']:,.0f} words/s", flush=True)
     used_before = last_used(cache)
@@ -254,7 +259,8 @@ def yes(ok: bool) -> str:
 
 def table(r: dict) -> str:
     scan, epoch = r["scan"], r["epoch"]
-    scan_figures = (f"scan {scan['scan']:.1f} s, encode {scan['encode']:.1f} s, cache write {scan['store']:.1f} s; "
+    scan_figures = (f"CPU {scan['cpu']:.1f} s; scan {scan['scan']:.1f} s, encode {scan['encode']:.1f} s, "
+                    f"cache write {scan['store']:.1f} s; "
                     f"{scan['raw_words']:,} words, {scan['distinct']:,} distinct, tokens {gib(scan['tokens_bytes'])}; "
                     f"counting {scan['counting']['method']}")
     scan_check = (f"≤ {SCAN_SECONDS} s: {yes(scan['wall'] <= SCAN_SECONDS)}; RSS ≤ tokens + 3 GiB: "
@@ -264,13 +270,14 @@ def table(r: dict) -> str:
     if "gensim" in r:
         g = r["gensim"]
         rows.append(("gensim build_vocab(corpus_file)", f"{g['wall']:.1f}", gib(g["peak_rss"]),
-                     f"{g['raw_words']:,} words, vocabulary {g['vocab']:,}", ""))
+                     f"CPU {g['cpu']:.1f} s; {g['raw_words']:,} words, vocabulary {g['vocab']:,}", ""))
     bound = epoch["tokens_bytes"] + epoch["weights_bytes"] + MARGIN
     check = f"RSS ≤ tokens + weights + 3 GiB: {yes(epoch['peak_rss'] <= bound)}"
     if "reference" in r:
         ratio = epoch["raw_words_per_sec"] / r["reference"]["raw_words_per_sec"]
         check += f"; speed {ratio:.2f}x the reference's: {yes(abs(ratio - 1) <= SPEED_SHARE)}"
-    epoch_figures = (f"{epoch['raw_words_per_sec']:,.0f} words/s, training {epoch['train_seconds']:.1f} s, "
+    epoch_figures = (f"CPU {epoch['cpu']:.1f} s; {epoch['raw_words_per_sec']:,.0f} words/s, "
+                     f"training {epoch['train_seconds']:.1f} s, "
                      f"preparing {epoch['scan_seconds']:.1f} s; weights {gib(epoch['weights_bytes'])}")
     rows.append((f"skip-gram epoch ({epoch['raw_words']:,} words)", f"{epoch['wall']:.1f}", gib(epoch["peak_rss"]),
                  epoch_figures, check))
@@ -282,7 +289,7 @@ def table(r: dict) -> str:
     rows.append(("second run, start to first training progress", f"{second['to_training']:.1f}",
                  gib(second["peak_rss"]), "cache used" if second["cache_used"] else "cache NOT used",
                  f"< {START_SECONDS} s: {yes(second['to_training'] < START_SECONDS)}"))
-    lines = [(f"Corpus {r['corpus']} ({r['corpus_bytes'] / 1e9:.2f} GB), {r['cpu']}; "
+    lines = [(f"Corpus {r['corpus']} ({r['corpus_bytes'] / 1e9:.2f} GB), {r['cpu_model']}; "
               f"uptime before: {r['uptime_before']}; after: {r['uptime_after']}"), "",
              "| step | wall s | peak RSS | figures | issue #27 target |", "|---|---:|---:|---|---|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]

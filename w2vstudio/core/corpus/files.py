@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from w2vstudio.core.kernels.text import rehash, tokenize_block
+from w2vstudio.core.kernels.text import name_ids, rehash, tokenize_block
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 
@@ -219,10 +219,12 @@ class Tokenizer:
         return ids
 
     def word_ids(self, ids: np.ndarray) -> np.ndarray:
-        """Word ids of a `split` block's string ids (every block split so far named in order)."""
+        """Word ids of a `split` block's string ids, written over them (every block split so far
+        named in order)."""
         if self._strings > self._named:
             self._add_strings(self._named, self._strings)
-        return np.where(ids >= 0, self._word_of[np.maximum(ids, 0)], -1).astype(np.int32)
+        name_ids(ids, self._word_of)
+        return ids
 
     def _add_strings(self, first: int, last: int):
         if last > len(self._word_of):
@@ -250,13 +252,9 @@ class Tokenizer:
         """Bytes the distinct words take, about (arrays, and the Python strings and index)."""
         return self.strings_memory() + self.lexicon.memory()
 
-    def keep(self, kept: np.ndarray) -> None:
-        """Forget every word but `kept` (word ids, ascending), which become words 0, 1, ...; the
-        memory their tables held is given back."""
-        self.keep_strings(self.lexicon.keep(kept))
-
     def keep_strings(self, remap: np.ndarray) -> None:
-        """Keep the strings of the words `remap` keeps (old word id -> new, -1: forgotten)."""
+        """Keep the strings of the words `remap` keeps (old word id -> new, -1: forgotten; every
+        string named); the memory the others held is given back."""
         strings = np.flatnonzero(remap[self._word_of[:self._strings]] >= 0)
         spans = self._spans[strings]
         lengths = spans[:, 1] - spans[:, 0]

@@ -124,6 +124,15 @@ def rehash(hashes, n, size):
 
 
 @njit(**NOFAST)
+def name_ids(ids, word_of):
+    """Each string id (>= 0) of ``ids`` replaced by its word ``word_of[id]``, in place; line ends
+    (-1) kept."""
+    for i in range(len(ids)):
+        if ids[i] >= 0:
+            ids[i] = word_of[ids[i]]
+
+
+@njit(**NOFAST)
 def encode_ids(chunk, table, tokens, pos, ends):
     """Write ``table[id + 2]`` of each id of ``chunk`` that maps to a word (>= 0) at ``tokens[pos:]``;
     where one maps to -2 (a line end), the position reached goes to ``ends``. Returns (position
