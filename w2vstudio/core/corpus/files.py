@@ -248,10 +248,6 @@ class Tokenizer:
         """Bytes the distinct byte strings take, about (arrays and index)."""
         return self._used + self._strings * _STRING_BYTES
 
-    def memory(self) -> int:
-        """Bytes the distinct words take, about (arrays, and the Python strings and index)."""
-        return self.strings_memory() + self.lexicon.memory()
-
     def keep_strings(self, remap: np.ndarray) -> None:
         """Keep the strings of the words `remap` keeps (old word id -> new, -1: forgotten; every
         string named); the memory the others held is given back."""
