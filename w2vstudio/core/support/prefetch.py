@@ -40,8 +40,8 @@ def prefetched(items: Iterable, depth: int = 4) -> Iterator:
                 source.close()  # a generator's files are closed on this thread
 
     thread = threading.Thread(target=produce, name="w2vstudio-prefetch", daemon=True)
-    thread.start()
     try:
+        thread.start()  # inside the try: a Ctrl-C arriving during start still stops it
         while True:
             item, error = waiting.get()
             if error is not None:
@@ -51,4 +51,5 @@ def prefetched(items: Iterable, depth: int = 4) -> Iterator:
             yield item
     finally:
         stop.set()
-        thread.join()
+        if thread.ident is not None:
+            thread.join()
