@@ -11,6 +11,7 @@ from typing import Self
 import numpy as np
 
 from w2vstudio.core.corpus.files import Lexicon, Tokenizer
+from w2vstudio.core.support.prefetch import block_stop_signals
 
 
 class PairTokenizer:
@@ -20,7 +21,7 @@ class PairTokenizer:
     def __init__(self, lowercase: bool = True):
         self.lexicon = Lexicon()
         self.tokenizers = (Tokenizer(lowercase, self.lexicon), Tokenizer(lowercase, self.lexicon))
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="w2vstudio-tokenize")
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="w2vstudio-tokenize", initializer=block_stop_signals)
 
     @property
     def words(self) -> list[str]:

@@ -4,10 +4,19 @@ while the caller works on what was read)."""
 from __future__ import annotations
 
 import queue
+import signal
 import threading
 from collections.abc import Iterable, Iterator
 
 _END = object()
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def block_stop_signals() -> None:
+    """Ctrl-C and SIGTERM blocked on the calling (helper) thread, so that the kernel delivers them
+    to the main thread, which then raises at once even while it waits on this one."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
 
 
 def prefetched(items: Iterable, depth: int = 4) -> Iterator:
@@ -27,6 +36,7 @@ def prefetched(items: Iterable, depth: int = 4) -> Iterator:
         return False
 
     def produce():
+        block_stop_signals()
         source = iter(items)
         try:
             for item in source:
