@@ -271,8 +271,9 @@ def _blocks(files, counter, skipped: list) -> Iterator[tuple]:
     """(file, valid UTF-8 block, bytes of the file consumed) for every block of every file, and
     (file, None, its size) at the end of each."""
     for stat in files:
-        for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
-            yield stat, data, position
+        with closing(corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None)) as blocks:
+            for data, position in blocks:  # closed here, on the reading thread, even when stopped early
+                yield stat, data, position
         yield stat, None, stat.bytes
 
 
