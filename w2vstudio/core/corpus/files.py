@@ -22,14 +22,14 @@ from urllib.request import url2pathname
 
 import numpy as np
 
-from w2vstudio.core.kernels.text import rehash, tokenize_block
+from w2vstudio.core.kernels.text import name_ids, rehash, tokenize_block
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 
 BLOCK_BYTES = 1 << 20
 TEXT_CHECK_BYTES = 8192  # a NUL byte among the first ones makes a file binary
 MAX_PENDING_BYTES = 1 << 20  # a line longer than this is cut at its last space
-_STRING_BYTES = 16 + 8 + 4 + 16  # per distinct byte string: span, hash, word id, index slots
+_STRING_BYTES = 16 + 8 + 8 + 4 + 16  # per distinct byte string: span, hash, count, word id, index slots
 _WORD_BYTES = 8 + 60 + 100 + 8  # per distinct word: list entry, str object, dict entry, count
 
 # The same rule as tokenize_block, for short texts typed by a user or shown in context.
@@ -172,58 +172,110 @@ def alnum_table() -> np.ndarray:
     return table
 
 
+class Lexicon:
+    """The distinct words in order of first appearance, shared by the tokenizers of one scan."""
+
+    def __init__(self):
+        self.words: list[str] = []
+        self.index: dict[str, int] = {}
+
+    def ids(self, texts: list[str]) -> list[int]:
+        """The id of each text, new words appended."""
+        index, words, out = self.index, self.words, []
+        for text in texts:
+            w = index.get(text)
+            if w is None:
+                w = index[text] = len(words)
+                words.append(text)
+            out.append(w)
+        return out
+
+    def memory(self) -> int:
+        """Bytes the words take, about (the Python strings and the index)."""
+        return len(self.words) * _WORD_BYTES
+
+    def keep(self, kept: np.ndarray) -> np.ndarray:
+        """Forget every word but `kept` (ascending), which become words 0, 1, ...; the table from
+        old ids to new ones (-1: forgotten)."""
+        remap = np.full(len(self.words), -1, dtype=np.int32)
+        remap[kept] = np.arange(len(kept), dtype=np.int32)
+        self.words = [self.words[i] for i in kept.tolist()]
+        self.index = {w: i for i, w in enumerate(self.words)}
+        return remap
+
+
 class Tokenizer:
-    """Turns blocks of UTF-8 text into word ids (-1 at line ends), stable across blocks.
+    """Turns blocks of UTF-8 text into word ids (-1 at line ends), stable across blocks, and
+    counts them (`counts`).
 
     The Numba kernel finds each distinct byte string once; only strings never seen before are
-    decoded (and lower-cased) in Python, so the per-word cost stays in compiled code.
+    decoded (and lower-cased) in Python, so the per-word cost stays in compiled code. A call is
+    `split` (the kernel: any thread, one at a time per tokenizer) then `word_ids` (the words of
+    the new strings: called in the order of the blocks when tokenizers share a `Lexicon`, so that
+    ids follow the order of first appearance in the corpus).
     """
 
-    def __init__(self, lowercase: bool = True):
+    def __init__(self, lowercase: bool = True, lexicon: Lexicon | None = None):
         self.lowercase = lowercase
-        self.words: list[str] = []  # distinct words in order of first appearance
-        self._index: dict[str, int] = {}
+        self.lexicon = lexicon or Lexicon()
         self._word_of = np.zeros(1024, dtype=np.int32)  # byte string id -> word id
+        self._named = 0  # strings whose word is known
         self._strings = 0
         self._arena = np.zeros(1 << 20, dtype=np.uint8)
         self._used = 0
         self._spans = np.zeros((1024, 2), dtype=np.int64)
         self._hashes = np.zeros(1024, dtype=np.uint64)
+        self._counts = np.zeros(1024, dtype=np.int64)  # occurrences of each byte string
         self._table = np.full(2048, -1, dtype=np.int32)
 
+    @property
+    def words(self) -> list[str]:
+        return self.lexicon.words
+
     def __call__(self, block: bytes) -> np.ndarray:
+        return self.word_ids(self.split(block))
+
+    def split(self, block: bytes) -> np.ndarray:
+        """The block's byte string ids (-1 at line ends), its new strings added and counted."""
         self._reserve(len(block))
-        old = self._strings
         ids, self._strings, self._used = tokenize_block(
             np.frombuffer(block, dtype=np.uint8), self.lowercase, alnum_table(), self._table, self._arena,
-            self._spans, self._hashes, old, self._used)
-        if self._strings > old:
-            self._add_strings(old)
-        return np.where(ids >= 0, self._word_of[np.maximum(ids, 0)], -1).astype(np.int32)
+            self._spans, self._hashes, self._counts, self._strings, self._used)
+        return ids
 
-    def _add_strings(self, first: int):
+    def word_ids(self, ids: np.ndarray) -> np.ndarray:
+        """Word ids of a `split` block's string ids, written over them (every block split so far
+        named in order)."""
+        if self._strings > self._named:
+            self._add_strings(self._named, self._strings)
+        name_ids(ids, self._word_of)
+        return ids
+
+    def _add_strings(self, first: int, last: int):
+        if last > len(self._word_of):
+            self._word_of = _grown(self._word_of, max(2 * len(self._word_of), last))
         base = int(self._spans[first, 0])
-        raw = self._arena[base:self._used].tobytes()
-        texts = [raw[a - base:b - base].decode("utf-8") for a, b in self._spans[first:self._strings].tolist()]
+        raw = self._arena[base:int(self._spans[last - 1, 1])].tobytes()
+        texts = [raw[a - base:b - base].decode("utf-8") for a, b in self._spans[first:last].tolist()]
         if self.lowercase:
             texts = [t.lower() for t in texts]  # ASCII is folded already; this handles the rest
-        index, words = self._index, self.words
-        for k, text in enumerate(texts, first):
-            w = index.get(text)
-            if w is None:
-                w = index[text] = len(words)
-                words.append(text)
-            self._word_of[k] = w
+        self._word_of[first:last] = self.lexicon.ids(texts)
+        self._named = last
 
-    def memory(self) -> int:
-        """Bytes the distinct words take, about (arrays, and the Python strings and index)."""
-        return self._used + self._strings * _STRING_BYTES + len(self.words) * _WORD_BYTES
+    def counts(self) -> np.ndarray:
+        """Occurrences of each word in the blocks this tokenizer read (its byte strings' counts
+        summed: "Été" and "été" are one word when lower-casing)."""
+        n = self._strings
+        summed = np.bincount(self._word_of[:n], weights=self._counts[:n], minlength=len(self.words))
+        return summed.astype(np.int64)  # exact: float64 holds whole numbers up to 2**53
 
-    def keep(self, kept: np.ndarray) -> None:
-        """Forget every word but `kept` (word ids, ascending), which become words 0, 1, ...; the
-        memory their tables held is given back."""
-        remap = np.full(len(self.words), -1, dtype=np.int32)
-        remap[kept] = np.arange(len(kept), dtype=np.int32)
+    def strings_memory(self) -> int:
+        """Bytes the distinct byte strings take, about (arrays and index)."""
+        return self._used + self._strings * _STRING_BYTES
+
+    def keep_strings(self, remap: np.ndarray) -> None:
+        """Keep the strings of the words `remap` keeps (old word id -> new, -1: forgotten; every
+        string named); the memory the others held is given back."""
         strings = np.flatnonzero(remap[self._word_of[:self._strings]] >= 0)
         spans = self._spans[strings]
         lengths = spans[:, 1] - spans[:, 0]
@@ -236,14 +288,13 @@ class Tokenizer:
         self._arena = arena
         self._spans = _grown(np.stack([ends - lengths, ends], axis=1).astype(np.int64), rows)
         self._hashes = _grown(self._hashes[strings], rows)
+        self._counts = _grown(self._counts[strings], rows)
         self._word_of = _grown(remap[self._word_of[strings]], rows)
-        self._strings = len(strings)
+        self._strings = self._named = len(strings)
         size = 2048
         while size < 2 * rows:
             size *= 2
         self._table = rehash(self._hashes, self._strings, size)
-        self.words = [self.words[i] for i in kept.tolist()]
-        self._index = {w: i for i, w in enumerate(self.words)}
 
     def _reserve(self, nbytes: int):
         """Room for nbytes more arena bytes and nbytes // 2 + 1 more strings."""
@@ -252,7 +303,7 @@ class Tokenizer:
             size = max(2 * len(self._hashes), strings)
             self._hashes = _grown(self._hashes, size)
             self._spans = _grown(self._spans, size)
-            self._word_of = _grown(self._word_of, size)
+            self._counts = _grown(self._counts, size)
         if self._used + nbytes > len(self._arena):
             self._arena = _grown(self._arena, max(2 * len(self._arena), self._used + nbytes))
         if 2 * strings > len(self._table):

@@ -5,9 +5,14 @@ order of first appearance, and keeps the id stream (with -1 at line ends). ``enc
 applies ``min_count``/``max_vocab`` with a table lookup, without reading the text again, so the
 same scan serves any vocabulary settings. Large streams spill to temporary files.
 
+The scan uses two cores: a thread reads (and decompresses, and checks the UTF-8 of) the files
+ahead, while two tokenizers split two blocks at a time (`pair.PairTokenizer`); ids, counts and
+the stream are those of one tokenizer reading every block in turn.
+
 Counting is bounded: when the distinct words take more than ``scan_memory`` bytes, the rarest are
 forgotten (as word2vec.c and gensim prune their vocabulary), their occurrences dropped from the
-stream, until they take half of it. A word counted again after it was forgotten starts afresh, so
+stream (lazily: the stream keeps each pruning's renumbering, applied as it is read), until they
+take half of it. A word counted again after it was forgotten starts afresh, so
 a kept word's count is short of the truth by at most ``max_lost_count`` (the sum of the counts
 each pruning forgot at most); ``counting`` says which method served.
 """
@@ -19,13 +24,17 @@ import os
 import tempfile
 import weakref
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from w2vstudio.core.corpus import files as corpus_files
+from w2vstudio.core.corpus.pair import PairTokenizer
 from w2vstudio.core.errors import CorpusError
+from w2vstudio.core.kernels.text import encode_ids
 from w2vstudio.core.support.memory import available_memory
+from w2vstudio.core.support.prefetch import prefetched
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.vocab import Vocabulary
 
@@ -49,6 +58,7 @@ class _Stream:
         self.file = None
         self.length = 0
         self.consumed = False
+        self.renumbered: list[tuple[int, np.ndarray]] = []  # (stream length then, table): see renumber
 
     def append(self, ids: np.ndarray):
         end = self.length + len(ids)
@@ -63,35 +73,51 @@ class _Stream:
             self.buffer[self.length:end] = ids
         self.length = end
 
-    def remap(self, table: np.ndarray) -> None:
-        """Word ids rewritten in place as ``table[id]`` (line ends and dropped words kept)."""
-        if self.file is not None:
-            self.file.seek(0)
-        for start in range(0, self.length, self.CHUNK):
-            stop = min(start + self.CHUNK, self.length)
-            if self.file is None:
-                chunk = self.buffer[start:stop]
-            else:
-                chunk = np.fromfile(self.file, dtype=np.int32, count=stop - start)
-            words = chunk >= 0
-            chunk[words] = table[chunk[words]]
-            if self.file is not None:
-                self.file.seek(4 * start)
-                chunk.tofile(self.file)
-        if self.file is not None:
-            self.file.seek(0, os.SEEK_END)
+    def renumber(self, table: np.ndarray) -> None:
+        """Word ids written so far read from now on as ``table[id]`` (line ends and dropped words
+        kept). Nothing is rewritten: reading applies the tables, so a pruning costs the table's
+        size, not the stream's."""
+        self.renumbered.append((self.length, table))
+
+    def _to_last(self) -> list[tuple[int, int, np.ndarray]]:
+        """(start, end, table) for each stretch written before a renumbering: the table takes its
+        ids to the last numbering (or _DROPPED)."""
+        stretches, last = [], None
+        for end, table in reversed(self.renumbered):
+            if last is not None:
+                table = np.where(table >= 0, last[np.maximum(table, 0)], table)
+            last = table
+            stretches.append((end, table))
+        starts = [0] + [end for end, _ in self.renumbered[:-1]]
+        return [(start, end, table) for start, (end, table) in zip(starts, reversed(stretches))]
 
     def __iter__(self) -> Iterator[np.ndarray]:
         if self.consumed:
             raise RuntimeError("this scan was already encoded in place")
         if self.file is not None:
             self.file.seek(0)
+        stretches = self._to_last()
         for start in range(0, self.length, self.CHUNK):
             stop = min(start + self.CHUNK, self.length)
             if self.file is None:
-                yield self.buffer[start:stop]
+                chunk = self.buffer[start:stop]
             else:
-                yield np.fromfile(self.file, dtype=np.int32, count=stop - start)
+                chunk = np.fromfile(self.file, dtype=np.int32, count=stop - start)
+            if stretches and start < stretches[-1][1]:
+                chunk = _renumbered(chunk, start, stretches)
+            yield chunk
+
+
+def _renumbered(chunk: np.ndarray, at: int, stretches) -> np.ndarray:
+    """A copy of the stream's ``chunk`` (starting at position ``at``) in the last numbering."""
+    out = chunk.copy()
+    for start, end, table in stretches:
+        a, b = max(start - at, 0), min(end - at, len(out))
+        if a < b:
+            part = out[a:b]
+            words = part >= 0
+            part[words] = table[part[words]]
+    return out
 
 
 @dataclass
@@ -157,14 +183,11 @@ class ScannedCorpus:
             tokens = _allocate(n_kept, np.int32, budget, stream.cache_dir)
         ends = []
         pos = 0
+        out = np.asarray(tokens)  # a memory map as a plain array, for the kernel
         for chunk in stream:
-            mapped = table[chunk + 2]
-            kept = mapped >= 0
-            before = np.cumsum(kept, dtype=np.int32)
-            n = int(before[-1]) if len(before) else 0
-            tokens[pos:pos + n] = mapped[kept]
-            ends.append(pos + before[mapped == -2].astype(np.int64))
-            pos += n
+            found = np.empty(len(chunk), dtype=np.int64)
+            pos, n_ends = encode_ids(chunk, table, out, pos, found)
+            ends.append(found[:n_ends].copy())
         ends.append(np.array([0, pos], dtype=np.int64))
         stream.consumed = tokens is stream.buffer
         return EncodedCorpus(vocab, tokens[:pos], _split_long(np.unique(np.concatenate(ends))),
@@ -205,31 +228,35 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
     lost = pruned = 0
     files = corpus_files.find_files(paths)
     total_bytes = sum(f.bytes for f in files)
-    tokenizer = corpus_files.Tokenizer(lowercase)
     stream = _Stream(budget, cache_dir)
     counter = corpus_files.ReplacementCounter()
-    counts = np.zeros(0, dtype=np.int64)
-    done_bytes = 0
-    raw_words = 0
+    raw_words = file_words = done_bytes = 0
     line_end = np.array([_LINE_END], dtype=np.int32)
     skipped: list[dict] = []
-    for stat in files:
-        before = raw_words
-        for data, position in corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None):
-            task.check("corpus scan cancelled")
-            block = tokenizer(data)
-            words_only = block[block >= 0]
-            counts = _add_counts(counts, words_only, len(tokenizer.words))
-            raw_words += len(words_only)
-            stream.append(block)
-            if tokenizer.memory() + 8 * len(counts) > scan_memory:
-                counts, forgot = _prune(tokenizer, counts, stream, scan_memory // 2)
-                lost, pruned = lost + forgot, True
-            task.progress((done_bytes + min(position, stat.bytes)) / total_bytes if total_bytes else 1.0,
-                          f"{raw_words:,} words")
-        stream.append(line_end)
-        stat.words = raw_words - before
-        done_bytes += stat.bytes
+    batch: list[bytes] = []
+    reading = prefetched(_blocks(files, counter, skipped))
+    with closing(reading), PairTokenizer(lowercase) as tokenizer:
+        for stat, data, position in reading:
+            if data is not None:
+                batch.append(data)
+                if len(batch) < 2:
+                    continue
+            if batch:
+                task.check("corpus scan cancelled")
+                for block in tokenizer(batch):
+                    raw_words += int(np.count_nonzero(block >= 0))
+                    stream.append(block)
+                batch = []
+                if tokenizer.memory() > scan_memory:
+                    forgot = _prune(tokenizer, stream, scan_memory // 2)
+                    lost, pruned = lost + forgot, True
+                task.progress((done_bytes + min(position, stat.bytes)) / total_bytes if total_bytes else 1.0,
+                              f"{raw_words:,} words")
+            if data is None:  # the end of a file
+                stream.append(line_end)
+                stat.words, file_words = raw_words - file_words, raw_words
+                done_bytes += stat.bytes
+        counts = tokenizer.counts()
     if skipped:
         left_out = {entry["path"] for entry in skipped}
         files = [f for f in files if str(f.path) not in left_out]
@@ -239,6 +266,16 @@ def scan_corpus(paths, lowercase: bool = True, task: Task | None = None, budget:
                          bool(pruned), lost)
 
 
+def _blocks(files, counter, skipped: list) -> Iterator[tuple]:
+    """(file, valid UTF-8 block, bytes of the file consumed) for every block of every file, and
+    (file, None, its size) at the end of each."""
+    for stat in files:
+        with closing(corpus_files.iter_blocks(stat.path, counter, skipped if stat.in_folder else None)) as blocks:
+            for data, position in blocks:  # closed here, on the reading thread, even when stopped early
+                yield stat, data, position
+        yield stat, None, stat.bytes
+
+
 def default_scan_memory() -> int:
     """Bytes the distinct words may take while counting: an eighth of the memory available, at
     most SCAN_MEMORY."""
@@ -246,23 +283,16 @@ def default_scan_memory() -> int:
     return SCAN_MEMORY if free is None else max(16 << 20, min(SCAN_MEMORY, free // 8))
 
 
-def _prune(tokenizer, counts: np.ndarray, stream: _Stream, target: int) -> tuple[np.ndarray, int]:
+def _prune(tokenizer, stream: _Stream, target: int) -> int:
     """Forget the rarest words until the rest take at most `target` bytes (ties forgotten
-    together); (the kept words' counts, the highest count forgotten)."""
-    per_word = (tokenizer.memory() + 8 * len(counts)) / max(len(counts), 1)
+    together); the highest count forgotten."""
+    counts = tokenizer.counts()
+    per_word = tokenizer.memory() / max(len(counts), 1)
     room = min(len(counts) - 1, int(target / per_word))
     threshold = int(np.partition(counts, len(counts) - room - 1)[len(counts) - room - 1])
     kept = np.flatnonzero(counts > threshold)
     table = np.full(len(counts), _DROPPED, dtype=np.int32)
     table[kept] = np.arange(len(kept), dtype=np.int32)
-    stream.remap(table)
+    stream.renumber(table)
     tokenizer.keep(kept)
-    return counts[kept], threshold
-
-
-def _add_counts(counts: np.ndarray, ids: np.ndarray, size: int) -> np.ndarray:
-    """Counts grown to ``size`` with the occurrences in ``ids`` added."""
-    if len(counts) < size:
-        counts = np.concatenate([counts, np.zeros(size - len(counts), dtype=np.int64)])
-    counts += np.bincount(ids, minlength=size)
-    return counts
+    return threshold

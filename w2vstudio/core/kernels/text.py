@@ -39,13 +39,13 @@ def _fold(b, lower):
 
 
 @njit(**NOFAST)
-def tokenize_block(buf, lower, alnum, table, arena, spans, hashes, n_known, arena_used):
+def tokenize_block(buf, lower, alnum, table, arena, spans, hashes, counts, n_known, arena_used):
     """Split valid UTF-8 into words (letters/digits joined by inner ' ’ -) and line ends.
 
     Words are ids into a table of distinct byte strings kept across calls: ``table`` is an
     open-addressing index (-1 = empty, size a power of two), string k's bytes (ASCII folded to
-    lower case if ``lower``) are ``arena[spans[k, 0]:spans[k, 1]]`` and its hash ``hashes[k]``.
-    New strings are appended. The caller guarantees room for ``len(buf)`` more bytes and
+    lower case if ``lower``) are ``arena[spans[k, 0]:spans[k, 1]]``, its hash ``hashes[k]`` and
+    its occurrences so far ``counts[k]`` (incremented here). New strings are appended. The caller guarantees room for ``len(buf)`` more bytes and
     ``len(buf) // 2 + 1`` more strings, with the table at most half full afterwards.
 
     Returns (ids with -1 at line ends, number of strings, arena bytes used).
@@ -91,6 +91,7 @@ def tokenize_block(buf, lower, alnum, table, arena, spans, hashes, n_known, aren
                 arena_used += length
                 spans[n_known, 1] = arena_used
                 ids[n_ids] = n_known
+                counts[n_known] = 1
                 n_known += 1
                 break
             if hashes[w] == h and spans[w, 1] - spans[w, 0] == length:
@@ -102,6 +103,7 @@ def tokenize_block(buf, lower, alnum, table, arena, spans, hashes, n_known, aren
                         break
                 if same:
                     ids[n_ids] = w
+                    counts[w] += 1
                     break
             slot = (slot + 1) & mask
         n_ids += 1
@@ -119,6 +121,32 @@ def rehash(hashes, n, size):
             slot = (slot + 1) & mask
         table[slot] = w
     return table
+
+
+@njit(**NOFAST)
+def name_ids(ids, word_of):
+    """Each string id (>= 0) of ``ids`` replaced by its word ``word_of[id]``, in place; line ends
+    (-1) kept."""
+    for i in range(len(ids)):
+        if ids[i] >= 0:
+            ids[i] = word_of[ids[i]]
+
+
+@njit(**NOFAST)
+def encode_ids(chunk, table, tokens, pos, ends):
+    """Write ``table[id + 2]`` of each id of ``chunk`` that maps to a word (>= 0) at ``tokens[pos:]``;
+    where one maps to -2 (a line end), the position reached goes to ``ends``. Returns (position
+    reached, number of ends). ``tokens`` may be the array ``chunk`` lies in, at or before it."""
+    n_ends = 0
+    for i in range(len(chunk)):
+        mapped = table[chunk[i] + 2]
+        if mapped >= 0:
+            tokens[pos] = mapped
+            pos += 1
+        elif mapped == -2:
+            ends[n_ends] = pos
+            n_ends += 1
+    return pos, n_ends
 
 
 # ---------------------------------------------------------------------------------------------
