@@ -1,7 +1,7 @@
 """A realistic big corpus, made not downloaded: N words of a source corpus repeated.
 
 Each copy after the first renames the words outside the source's 30,000 most frequent with a copy
-suffix (``word_c3``), so the distinct tokens grow with the corpus as in real ones while the
+suffix (``wordqx3``: letters and digits, so that every tokenizer, ours and gensim's, keeps it one token), so the distinct tokens grow with the corpus as in real ones while the
 frequent words keep their statistics. Two streaming passes over the source (counting, then
 copying): memory holds the source's word counts and one line, never the output. OUT is written
 as gzip when it ends in ``.gz``; an OUT that is the source is refused.
@@ -71,7 +71,7 @@ def make(source: Path, out: Path, words: int, top: int = FREQUENT) -> dict:
     try:
         with open_text(tmp, "w") as w:
             while written < words:
-                suffix = f"_c{copies}" if copies else ""
+                suffix = f"qx{copies}" if copies else ""
                 with open_text(source, "r") as f:
                     for line in f:
                         tokens = line.split()
