@@ -205,6 +205,13 @@ def test_nearest_words_are_nearest_the_sense_centroid_in_the_clustered_space(pla
         cos = offsets @ direction / (np.linalg.norm(offsets, axis=1) * np.linalg.norm(direction))
         cos[row] = -np.inf
         assert sense.nearest == [model.vocab.words[i] for i in np.argsort(-cos, kind="stable")[:NAMES]]
+    # the cosine with the word: its input vector against the sense's mean context through the metric
+    raw = pools[row].vectors(context_space(model)[1])
+    own = model.vectors[row].astype(np.float64)
+    for c, sense in enumerate(found.senses):
+        centroid = raw[found.labels == c].mean(axis=0)
+        assert sense.cosine_with_word == pytest.approx(own @ centroid / np.linalg.norm(own) / np.linalg.norm(centroid),
+                                                       rel=1e-6, abs=1e-9)
 
 
 @pytest.fixture(scope="module")

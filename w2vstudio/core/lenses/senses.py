@@ -388,12 +388,13 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
     centred = x - x.mean(axis=0)
     named = space[:min(NEAREST_POOL, len(space))]
-    own = kv.vectors[row].astype(np.float64) @ first.metric  # the word's vector where the occurrences are
-    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own) for c in range(k)]
+    own = kv.vectors[row].astype(np.float64)
+    unwhitened = pool.vectors(context_space(model)[1], n)  # the occurrences before the whitening
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own, unwhitened) for c in range(k)]
     order = np.argsort([-s.share for s in found], kind="stable")
     relabel = np.empty(k, np.int64)
     relabel[order] = np.arange(k)
-    points, word_point = _map(centred, x.mean(axis=0), own)
+    points, word_point = _map(centred, x.mean(axis=0), own @ first.metric)
     return Senses(word, n, first.name, silhouette, {"mean": mean, "sd": sd, "median": median, "scale": scale,
                                                             "words": [w for w, _ in first.scores]},
                   z, percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
@@ -468,14 +469,16 @@ def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.nda
 
 
 def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, member: np.ndarray,
-           named: np.ndarray, background: np.ndarray, own: np.ndarray) -> Sense:
+           named: np.ndarray, background: np.ndarray, own: np.ndarray, unwhitened: np.ndarray) -> Sense:
     """A sense: its members among the `x` rows; named by the frequent words whose own rows of the
     context space (`named`: the first NEAREST_POOL rows, the space the occurrences were clustered
     in) lie nearest its centroid, both seen from the mean of all the word's occurrences: the words
     that, as a lone context, would pull an occurrence furthest toward this sense; and by the
-    context words of highest lift against the `background` counts."""
+    context words of highest lift against the `background` counts. Its cosine with the word: of
+    the word's input vector `own` and the sense's mean context seen through the scoring metric,
+    before the whitening (`unwhitened`: the occurrences there)."""
     n = len(x)
-    uncentred = x[member].mean(axis=0)
+    uncentred = unwhitened[member].mean(axis=0)
     direction = centred[member].mean(axis=0)
     offsets = named - x.mean(axis=0)
     cos = offsets @ (direction / max(np.linalg.norm(direction), 1e-12))
