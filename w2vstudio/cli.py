@@ -12,6 +12,7 @@ import threading
 from w2vstudio import __version__
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.support.printable import say
+from w2vstudio.core.support.task import clear_stop, latch_stop
 
 # Each module defines add_parser(subparsers) and sets `func` on its parser.
 _COMMAND_MODULES = (
@@ -61,8 +62,12 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread like Ctrl-C so that half-written files are removed."""
 
 
-def _on_sigterm(signum, frame):
-    raise Terminated
+def _on_stop_signal(signum, frame):
+    """Ctrl-C or SIGTERM: raised here, and latched for the tasks' next checks (a raise that lands
+    in a finaliser is lost)."""
+    stop = Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+    latch_stop(stop)
+    raise stop
 
 
 def _stopped_by(exc: BaseException | None) -> BaseException | None:
@@ -87,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    previous = {signum: signal.signal(signum, _on_stop_signal) for signum in (signal.SIGINT, signal.SIGTERM)} \
+        if in_main else {}
     try:
         if args.install_desktop or args.uninstall_desktop:
             return _desktop(args.install_desktop)
@@ -111,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"w2vstudio: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
         return 143 if terminated else 130
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        clear_stop()
 
 
 def _studio(parser: argparse.ArgumentParser, paths: list[str]) -> int:

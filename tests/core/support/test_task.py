@@ -83,3 +83,17 @@ def test_no_module_looks_at_a_cancel_event_itself():
     found = [str(p.relative_to(root)) for p in root.rglob("*.py")
              if re.search(r"cancel\.is_set\(\)", p.read_text(encoding="utf-8")) and p != root / "core/support/task.py"]
     assert found == []
+
+
+def test_a_latched_stop_signal_is_raised_by_every_later_check_until_cleared():
+    from w2vstudio.core.support.task import clear_stop, latch_stop
+
+    first, other = Task(), Task().part(0.2, 0.4)
+    try:
+        latch_stop(KeyboardInterrupt)  # as the command line's Ctrl-C handler does (its own raise may be lost)
+        for task in (first, other, Task.none()):
+            with pytest.raises(KeyboardInterrupt):
+                task.check("cancelled")
+    finally:
+        clear_stop()
+    first.check("cancelled")  # cleared: nothing to raise

@@ -4,6 +4,10 @@ A long core function takes `task: Task | None = None`, reports `task.progress(fr
 it goes and calls `task.check(message)` where it may stop, which raises `Cancelled` once
 `task.cancel()` was called, from any thread. The caller that made the task chose what hears the
 progress (`on_progress(fraction, text)`, on the working thread).
+
+A process's stop signal (Ctrl-C, SIGTERM) is latched here too (`latch_stop`): Python drops an
+exception raised while a finaliser runs, so a signal's own raise can be lost; every later `check`
+of every task raises it again.
 """
 
 from __future__ import annotations
@@ -14,6 +18,17 @@ from collections.abc import Callable
 from w2vstudio.core.errors import Cancelled
 
 OnProgress = Callable[[float, "str | None"], None]
+_STOPPED: list[type[BaseException]] = []  # the stop signal's exception, once one arrived
+
+
+def latch_stop(exception: type[BaseException]) -> None:
+    """Keep a stop signal's `exception` (KeyboardInterrupt, say) for every later `check` to raise."""
+    _STOPPED.append(exception)
+
+
+def clear_stop() -> None:
+    """Forget a latched stop (the run it stopped has ended)."""
+    _STOPPED.clear()
 
 
 class Task:
@@ -36,7 +51,9 @@ class Task:
             self._on_progress(min(fraction, 1.0) if fraction > 0 else 0.0, text)
 
     def check(self, message: str = "cancelled") -> None:
-        """Raise `Cancelled(message)` if the task was cancelled."""
+        """Raise a latched stop signal's exception, or `Cancelled(message)` if the task was cancelled."""
+        if _STOPPED:
+            raise _STOPPED[0]()
         if self._cancel.is_set():
             raise Cancelled(message)
 
