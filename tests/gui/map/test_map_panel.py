@@ -74,7 +74,8 @@ def test_select_word_highlights_its_k_nearest_neighbours(qtbot, map_panel, kv):
         assert map_panel.neighbours == []  # searched in a worker, heard through the event loop
     assert map_panel.selected_word == "w7"
     assert map_panel.neighbours == kv.most_similar("w7", topn=5)
-    assert sorted(visible_labels(map_panel)) == sorted(["w7"] + [w for w, _ in map_panel.neighbours])
+    shown = visible_labels(map_panel)  # the neighbours' labels that overlap none nearer are shown
+    assert "w7" in shown and set(shown) <= {"w7", *(w for w, _ in map_panel.neighbours)}
     with qtbot.waitSignal(map_panel.neighbours_shown, timeout=TIMEOUT):
         map_panel.configure(k=3)  # changing k updates the selection
     assert [w for w, _ in map_panel.neighbours] == [w for w, _ in kv.most_similar("w7", topn=3)]

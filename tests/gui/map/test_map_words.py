@@ -142,8 +142,10 @@ def test_word_labels_keep_off_the_selections_labels(qtbot, mapped):
 
     with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
         mapped.select_word("w3")
-    mapped.word_labels.place_now()
     plot = mapped.findChild(pg.PlotWidget)
+    plot.getPlotItem().getViewBox().scaleBy((1 / 20, 1 / 20), center=tuple(mapped.coordinates[3]))  # room for all
+    mapped.word_labels.place_now()
+    qtbot.wait(50)  # painted: each label's transform undoes the new scale
     items = plot.getPlotItem().items
     selection = [i for i in items if isinstance(i, pg.TextItem) and i.isVisible()]
     words = [i for i in items if isinstance(i, QGraphicsSimpleTextItem) and i.isVisible()]
@@ -160,6 +162,28 @@ def test_word_labels_keep_off_the_selections_labels(qtbot, mapped):
         assert not under, (word.text(), under)
 
 
+def test_the_selections_labels_do_not_overlap_when_zoomed_out(qtbot, mapped):
+    with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
+        mapped.select_word("w3")
+    plot = mapped.findChild(pg.PlotWidget)
+    view = plot.getPlotItem().getViewBox()
+
+    def labels():
+        return [i for i in plot.getPlotItem().items if isinstance(i, pg.TextItem) and i.isVisible()]
+
+    def on_screen(item):
+        return item.deviceTransform(plot.viewportTransform()).mapRect(item.boundingRect())
+
+    view.scaleBy((20, 20))  # zoomed far out: the neighbours' points all but meet
+    qtbot.wait(50)  # painted: each label's transform undoes the new scale
+    shown = labels()
+    assert "w3" in {label.toPlainText() for label in shown} and 1 <= len(shown) < 11
+    boxes = [on_screen(label) for label in shown]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.intersects(b)]
+    view.scaleBy((1 / 400, 1 / 400))  # zoomed in: there is room for every label
+    assert len(labels()) == 11
+
+
 def test_a_pinned_words_trail_names_it_not_the_selection(qtbot, mapped):
     from w2vstudio.gui.map.word_labels import TRAILS
 
@@ -167,6 +191,7 @@ def test_a_pinned_words_trail_names_it_not_the_selection(qtbot, mapped):
     mapped.word_labels.set_named_elsewhere(TRAILS, [("w3", x, y, 30.0, 40.0)])  # as the live map's trail does
     with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
         mapped.select_word("w3")
-    items = mapped.findChild(pg.PlotWidget).getPlotItem().items
-    named = [i.toPlainText() for i in items if isinstance(i, pg.TextItem) and i.isVisible()]
+    plot = mapped.findChild(pg.PlotWidget)
+    plot.getPlotItem().getViewBox().scaleBy((1 / 20, 1 / 20))  # zoomed in: room for every neighbour's label
+    named = [i.toPlainText() for i in plot.getPlotItem().items if isinstance(i, pg.TextItem) and i.isVisible()]
     assert len(named) == 10 and "w3" not in named

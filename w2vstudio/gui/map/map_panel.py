@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401 - registers pg.exporters
-from PySide6.QtCore import QPointF, QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QPointF, QRectF, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -156,6 +156,8 @@ class MapPanel(QWidget):
         self._highlight = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen(60, 60, 60, width=1))
         self._highlight.setZValue(10)
         self._labels: list[pg.TextItem] = []
+        self._selection_shown: list[str] = []  # the selected word, then its neighbours on the map
+        item.getViewBox().sigRangeChanged.connect(self._on_view_range_changed)  # overlaps change with the scale
         item.addItem(self._scatter)
         item.addItem(self._highlight)
         self.word_labels = WordLabels(item, self.model, self)  # words drawn as they fit, and region names
@@ -500,16 +502,45 @@ class MapPanel(QWidget):
             self._labels.append(label)
         trailed = self.word_labels.named_by(TRAILS)  # a pinned word's trail names it (once)
         for i, label in enumerate(self._labels):
-            label.setVisible(i < len(shown) and shown[i] not in trailed)
             if i < len(shown):
                 text = html.escape(shown[i])
                 label.setHtml(f"<b>{text}</b>" if i == 0 else text)
                 label.setZValue(21 if i == 0 else 20)
                 label.setPos(*xy[i])
-        boxes = [label.boundingRect() for label in self._labels[: len(shown)]]  # right of and above each point:
+        self._selection_shown = shown
+        self._keep_selection_labels_apart()
+
+    def _keep_selection_labels_apart(self) -> None:
+        """Show the selection's labels that overlap none shown before them on screen: the selected
+        word's first, then its neighbours' from the nearest (the line under the map names them all);
+        a pinned word's trail names it instead. The words' labels keep off those shown."""
+        shown, trailed = self._selection_shown, self.word_labels.named_by(TRAILS)
+        view = self._plot.getPlotItem().getViewBox()
+        view.updateMatrix()  # a range just set is otherwise mapped at the next paint
+        to_screen = self._plot.viewportTransform()
+        xy = self.model.xy[self.model.rows(shown)].reshape(-1, 2)
+        taken: list = []
+        named = []
+        for i, label in enumerate(self._labels):
+            visible = i < len(shown) and shown[i] not in trailed
+            if visible:  # a label is drawn unscaled, its anchor at the point (a hidden one's transform is stale)
+                at = to_screen.map(view.mapViewToScene(QPointF(*xy[i])))
+                size = label.boundingRect()
+                box = QRectF(at.x() - _SELECTION_ANCHOR[0] * size.width(), at.y() - _SELECTION_ANCHOR[1] * size.height(),
+                             size.width(), size.height())
+                visible = i == 0 or not any(box.intersects(other) for other in taken)
+                if visible:
+                    taken.append(box)
+                    named.append(i)
+            label.setVisible(visible)
+        boxes = [self._labels[i].boundingRect() for i in named]  # right of and above each point:
         self.word_labels.set_named_elsewhere(SELECTION, [  # a box centred on the point covers it
-            (word, x, y, 2 * (1 - _SELECTION_ANCHOR[0]) * b.width(), 2 * _SELECTION_ANCHOR[1] * b.height())
-            for word, (x, y), b in zip(shown, xy.tolist(), boxes) if word not in trailed])
+            (shown[i], *xy[i].tolist(), 2 * (1 - _SELECTION_ANCHOR[0]) * b.width(), 2 * _SELECTION_ANCHOR[1] * b.height())
+            for i, b in zip(named, boxes)])
+
+    def _on_view_range_changed(self, *_args) -> None:
+        if self._selection_shown:
+            self._keep_selection_labels_apart()
 
     def _why_not_on_map(self, word: str) -> str:
         if self._kv is not None and word not in self._kv:
