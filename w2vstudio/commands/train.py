@@ -44,7 +44,7 @@ def add_parser(subparsers):
     p.add_argument("--scan-memory", type=_size, metavar="BYTES",
                    help="memory the corpus's distinct words may take while they are counted, e.g. 512M "
                         "(beyond it the rarest are forgotten, as word2vec.c does; default: an eighth of the "
-                        "memory available, at most 128M)")
+                        "memory available, at most 2G)")
     p.add_argument("--cache", metavar="DIR",
                    help="keep the encoded corpus in DIR whatever its size, and reuse it when the same files are "
                         "trained on with the same vocabulary settings (default: a corpus larger than a quarter of "

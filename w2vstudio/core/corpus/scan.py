@@ -40,7 +40,8 @@ from w2vstudio.core.vocab import Vocabulary
 
 MAX_SENTENCE = 10_000
 DEFAULT_BUDGET = 512 << 20  # bytes of token ids held in RAM before spilling to disk
-SCAN_MEMORY = 128 << 20  # bytes the distinct words may take while counting, at most, by default
+SCAN_MEMORY = 2 << 30  # bytes the distinct words may take while counting, at most, by default (1 B words of
+# generated text, 11.2 M distinct, counted exactly within it: docs/benchmarks.md)
 _LINE_END = -1
 _DROPPED = -2  # in the stream: an occurrence of a word forgotten by a pruning
 
