@@ -187,3 +187,27 @@ def test_no_plot_has_a_legend_over_its_data(window):
               for plot in window.findChildren(pg.PlotWidget)
               if any(isinstance(item, pg.LegendItem) for item in plot.scene().items())]
     assert not inside, inside
+
+
+def test_every_axis_label_fits_its_axis(loaded, qapp):
+    """An axis's title (with its SI prefix and units) is no longer than the axis: at 1280x800 the
+    Train tab's small plots cut "alpha (x0.001)" and "speed (Mwords/s)"."""
+    import pyqtgraph as pg
+
+    window = loaded
+    window.resize(1280, 800)
+    qapp.processEvents()
+    cut = set()
+    for page in pages(qapp, window):
+        for plot in window.findChildren(pg.PlotWidget):
+            if not plot.isVisible():
+                continue
+            for name in ("left", "bottom"):
+                axis = plot.getPlotItem().getAxis(name)
+                if not axis.isVisible() or not axis.label.isVisible() or not axis.label.toPlainText().strip():
+                    continue
+                room = axis.boundingRect().height() if name == "left" else axis.boundingRect().width()
+                if axis.label.boundingRect().width() > room + 4:
+                    cut.add(f"{page}: {name} axis {axis.label.toPlainText()!r} needs "
+                            f"{axis.label.boundingRect().width():.0f} px of {room:.0f}")
+    assert not cut, "\n".join(sorted(cut))

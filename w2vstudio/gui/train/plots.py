@@ -36,7 +36,7 @@ _MARKER_PEN = pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine)
 LOSS, RATE, SPEED = 1, 2, 3  # columns of the batch table after x
 QUALITY = 4  # not a column: the per-epoch evaluations
 QUALITY_CURVES = (("analogy", "analogy accuracy", "#3b6fb6"), ("ws353", "WS-353 Spearman", "#e07a1f"))
-LOSS_TITLE = "Loss (batches, and epoch means)"
+LOSS_TITLE = "Loss per prediction: batches, epoch means"
 NO_LOSS_TITLE = "Loss: Spark reports no loss (MLlib trained this model)"
 
 
@@ -76,11 +76,12 @@ class TrainingPlots(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.loss_plot = _plot(LOSS_TITLE, "loss (nats per prediction)", "epochs")
+        self.loss_plot = _plot(LOSS_TITLE, "nats", "epochs")
         self.quality_plot = _plot("Quality after each epoch", "score", "epochs")
         self.rate_plot = _plot("Learning rate", "alpha")
+        self.rate_plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)  # "alpha (x0.001)" is cut
         self.speed_plot = _plot("Speed", "", "epochs")
-        self.speed_plot.getPlotItem().setLabel("left", "speed", units="words/s")
+        self.speed_plot.getPlotItem().setLabel("left", "", units="words/s")  # "(Mwords/s)": the title names it
         self.loss_key, self.quality_key = CurveKey(), CurveKey()  # above the plots, clear of their points
         self.loss_key.set_curves([("batch", _BATCH_PEN.color().name()), ("epoch mean", _MEAN_PEN.color().name()),
                                   ("held-out", _HELDOUT_COLOUR)])
