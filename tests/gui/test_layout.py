@@ -211,3 +211,28 @@ def test_every_axis_label_fits_its_axis(loaded, qapp):
                     cut.add(f"{page}: {name} axis {axis.label.toPlainText()!r} needs "
                             f"{axis.label.boundingRect().width():.0f} px of {room:.0f}")
     assert not cut, "\n".join(sorted(cut))
+
+
+def test_every_table_header_shows_its_whole_text(loaded, qapp):
+    """Each line of a visible column header fits its column (the Probes tab's "Still moving" table
+    cut "overlap (bars 0.333 to 0.667)")."""
+    from PySide6.QtWidgets import QTableView
+
+    window = loaded
+    window.resize(1280, 800)
+    qapp.processEvents()
+    cut = set()
+    for page in pages(qapp, window):
+        for table in window.findChildren(QTableView):
+            header = table.horizontalHeader()
+            if not table.isVisible() or table.model() is None or not header.isVisible():
+                continue
+            metrics = header.fontMetrics()
+            for column in range(header.count()):
+                if header.isSectionHidden(column):
+                    continue
+                text = str(table.model().headerData(column, Qt.Orientation.Horizontal) or "")
+                need = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
+                if need > header.sectionSize(column) + 4:
+                    cut.add(f"{page}: {text!r} needs {need} px of {header.sectionSize(column)}")
+    assert not cut, "\n".join(sorted(cut))

@@ -68,6 +68,7 @@ class ChangePanel(QWidget):
         split.addWidget(self.view)
         split.addWidget(lists)
         split.addWidget(self.plot)
+        split.setSizes([480, 260, 540])  # the ranked list wide enough for its words and bars (shares of the width)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.message)

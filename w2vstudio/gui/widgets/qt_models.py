@@ -51,7 +51,7 @@ class ScoredWordsModel(QAbstractTableModel):
         if len(self._rows) < 2:
             return self._name
         low, high = self.bar_range
-        return f"{self._name} (bars {low:.3f} to {high:.3f})"
+        return f"{self._name}\nbars {low:.3f} to {high:.3f}"  # two lines: a narrow column shows both
 
     def word(self, row: int) -> str:
         return self._rows[row][0]
