@@ -36,7 +36,7 @@ _MARKER_PEN = pg.mkPen("#444", width=1, style=Qt.PenStyle.DashLine)
 LOSS, RATE, SPEED = 1, 2, 3  # columns of the batch table after x
 QUALITY = 4  # not a column: the per-epoch evaluations
 QUALITY_CURVES = (("analogy", "analogy accuracy", "#3b6fb6"), ("ws353", "WS-353 Spearman", "#e07a1f"))
-LOSS_TITLE = "Loss per prediction: batches, epoch means"
+LOSS_TITLE = "Loss per prediction"
 NO_LOSS_TITLE = "Loss: Spark reports no loss (MLlib trained this model)"
 
 
