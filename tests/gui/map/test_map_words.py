@@ -195,3 +195,25 @@ def test_a_pinned_words_trail_names_it_not_the_selection(qtbot, mapped):
     plot.getPlotItem().getViewBox().scaleBy((1 / 20, 1 / 20))  # zoomed in: room for every neighbour's label
     named = [i.toPlainText() for i in plot.getPlotItem().items if isinstance(i, pg.TextItem) and i.isVisible()]
     assert len(named) == 10 and "w3" not in named
+
+
+def test_the_selections_labels_keep_off_the_trails_labels(qtbot, mapped):
+    from w2vstudio.gui.map.word_labels import TRAILS
+
+    plot = mapped.findChild(pg.PlotWidget)
+    view = plot.getPlotItem().getViewBox()
+    view.scaleBy((1 / 20, 1 / 20), center=tuple(mapped.coordinates[3]))  # room for every label
+    with qtbot.waitSignal(mapped.neighbours_shown, timeout=TIMEOUT):
+        mapped.select_word("w3")
+    neighbour = mapped.neighbours[0][0]
+    x, y = mapped.coordinates[int(neighbour[1:])]
+    mapped.word_labels.set_named_elsewhere(TRAILS, [("w1999", x, y, 400.0, 300.0)])  # a trail's label over it
+    view.scaleBy((1.0001, 1.0001))  # any change of the view places the labels again
+    qtbot.wait(50)
+    at = plot.viewportTransform().map(view.mapViewToScene(pg.QtCore.QPointF(x, y)))
+    trail = pg.QtCore.QRectF(at.x() - 200, at.y() - 150, 400, 300)
+    shown = [i for i in plot.getPlotItem().items if isinstance(i, pg.TextItem) and i.isVisible()]
+    covered = [label.toPlainText() for label in shown
+               if label.toPlainText() != "w3"
+               and label.deviceTransform(plot.viewportTransform()).mapRect(label.boundingRect()).intersects(trail)]
+    assert not covered and neighbour not in {label.toPlainText() for label in shown}

@@ -511,20 +511,28 @@ class MapPanel(QWidget):
         self._keep_selection_labels_apart()
 
     def _keep_selection_labels_apart(self) -> None:
-        """Show the selection's labels that overlap none shown before them on screen: the selected
-        word's first, then its neighbours' from the nearest (the line under the map names them all);
-        a pinned word's trail names it instead. The words' labels keep off those shown."""
+        """Show the selection's labels that overlap none shown before them on screen, nor a pinned
+        word's trail label: the selected word's always, then its neighbours' from the nearest (the
+        line under the map names them all); a pinned word's trail names it instead. The words'
+        labels keep off those shown."""
         shown, trailed = self._selection_shown, self.word_labels.named_by(TRAILS)
         view = self._plot.getPlotItem().getViewBox()
         view.updateMatrix()  # a range just set is otherwise mapped at the next paint
         to_screen = self._plot.viewportTransform()
         xy = self.model.xy[self.model.rows(shown)].reshape(-1, 2)
-        taken: list = []
+
+        def on_screen(x: float, y: float):
+            return to_screen.map(view.mapViewToScene(QPointF(x, y)))
+
+        taken = []  # the pinned words' trail labels first: a neighbour's label keeps off them too
+        for x, y, width, height in self.word_labels.boxes_named_by(TRAILS):
+            at = on_screen(x, y)
+            taken.append(QRectF(at.x() - width / 2, at.y() - height / 2, width, height))
         named = []
         for i, label in enumerate(self._labels):
             visible = i < len(shown) and shown[i] not in trailed
             if visible:  # a label is drawn unscaled, its anchor at the point (a hidden one's transform is stale)
-                at = to_screen.map(view.mapViewToScene(QPointF(*xy[i])))
+                at = on_screen(*xy[i])
                 size = label.boundingRect()
                 box = QRectF(at.x() - _SELECTION_ANCHOR[0] * size.width(), at.y() - _SELECTION_ANCHOR[1] * size.height(),
                              size.width(), size.height())

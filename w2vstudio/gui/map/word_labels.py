@@ -87,6 +87,10 @@ class WordLabels(QObject):
         """The words `source` names (see `set_named_elsewhere`)."""
         return {row[0] for row in self._elsewhere.get(source, [])}
 
+    def boxes_named_by(self, source: str) -> list[tuple[float, float, float, float]]:
+        """The boxes `source` covers: (x, y, width, height) as given to `set_named_elsewhere`."""
+        return [tuple(row[1:]) for row in self._elsewhere.get(source, [])]
+
     @property
     def _named_elsewhere(self) -> set[str]:
         return {row[0] for rows in self._elsewhere.values() for row in rows}
