@@ -86,3 +86,14 @@ def test_the_scan_shows_bytes_and_words_and_cancel_stops_it(qtbot, window, tiny_
     corpus_panel.cancel_button.click()
     assert not corpus_panel.is_scanning and not corpus_panel.cancel_button.isVisible()
     assert w.session.corpus.scanned is None and w.errors == []
+
+
+def test_the_estimate_follows_the_form(qtbot, window, tiny_corpus):
+    w, panel = window, window.train_panel
+    with qtbot.waitSignal(w.corpus_panel.scan_finished, timeout=TIMEOUT):
+        w.open_paths([str(tiny_corpus)])
+    qtbot.waitUntil(lambda: panel.estimate.text().startswith("Estimate"), timeout=TIMEOUT)
+    panel.form.set_values({"epochs": 7})
+    qtbot.waitUntil(lambda: "7 epochs" in panel.estimate.text(), timeout=TIMEOUT)  # not the first form's
+    panel.form.set_values({"epochs": 3})
+    qtbot.waitUntil(lambda: "3 epochs" in panel.estimate.text(), timeout=TIMEOUT)

@@ -132,6 +132,9 @@ class TrainPanel(QWidget):
         self.stop_action.triggered.connect(self.stop)
 
         self.form = ParamsForm()
+        self._preview_timer = QTimer(self, singleShot=True, interval=300)  # the estimate follows the form
+        self._preview_timer.timeout.connect(self._on_preview_timer_timeout)
+        self.form.changed.connect(self._preview_timer.start)
         self.engine_form = EngineForm()
         self.watch_form = WatchForm(session)
         self.runs_form = RunsForm()
@@ -322,12 +325,16 @@ class TrainPanel(QWidget):
             self._update_actions()
             self.failed.emit(message)
 
+    def _on_preview_timer_timeout(self):
+        if self.isVisible():  # a closed or hidden panel estimates nothing
+            self._preview(self._session.corpus)
+
     def _preview(self, corpus: Corpus):
         """Estimate a run of the form's parameters on a corpus just read; clear it for another."""
         if corpus.scanned is None:
             self.estimate.setText(" ")
             return
-        if self.is_busy:
+        if self.is_busy or self._launch is not None:
             return
         try:
             params = replace(self.form.params(corpus.lowercase), phrases=corpus.phrases)
