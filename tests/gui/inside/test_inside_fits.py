@@ -89,3 +89,17 @@ def test_the_tiny_models_row_names_do_not_overlap(qtbot, qapp):
     updated = tiny.status.text().split("updated: ")[1].split(", ")
     marked = [tiny.tiny.vocab.words[int(p.pos().y())] for p in tiny.e_updated.points()]
     assert sorted(marked) == sorted(updated)  # every updated row marked, named or not
+
+
+def test_the_empty_steps_histogram_draws_no_true_word_and_keeps_its_top(window, qapp):
+    """Before a row is picked the score histogram has no red line for a true word (there is none) and
+    a title above it, so that its top tick is not cut."""
+    window.resize(1280, 800)
+    window.tabs.setCurrentWidget(window.inside_panel)
+    window.inside_panel.setCurrentIndex(0)
+    qapp.processEvents()
+    step = window.inside_panel.step_view
+    assert step.step is None
+    lines = [item for item in step.histogram.getPlotItem().items if type(item).__name__ == "InfiniteLine"]
+    assert lines and not any(line.isVisible() for line in lines)
+    assert step.histogram.getPlotItem().titleLabel.text

@@ -85,11 +85,12 @@ class StepView(QWidget):
         self.headline.setWordWrap(True)
         self.bars = _shrinkable(pg.PlotWidget(title=_BARS_TITLE), 140)
         self.bars.setLabel("left", "p (probability)")
-        self.histogram = _shrinkable(pg.PlotWidget(), 130)
+        self.histogram = _shrinkable(pg.PlotWidget(title="C·v of all V words"), 130)  # the title gives the top room
         self.histogram.setLabel("left", "words")
         self.histogram.setLabel("bottom", "score")
         self._histogram = self.histogram.plot(stepMode="center", fillLevel=0, brush=pg.mkBrush("#7aa6e0"))
         self._true_score = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d1495b", width=2))
+        self._true_score.setVisible(False)  # until a step has a true word
         self.histogram.addItem(self._true_score)
         self.units = _shrinkable(_table(["unit", "label", "σ(v·u)", "factor", "loss"]), 105)
         self.units.setToolTip("A unit is a word (negative sampling) or an inner node of the Huffman tree. "
@@ -171,6 +172,7 @@ class StepView(QWidget):
             self.headline.setText(message)
             self.bars.clear()
             self._histogram.setData([], [])
+            self._true_score.setVisible(False)
             _fill(self.units, [])
             _fill(self.gradient, [])
             self.cost.clear()
