@@ -348,6 +348,7 @@ class _Measured:
     space: np.ndarray
     metric: np.ndarray
     x: np.ndarray
+    unwhitened: np.ndarray  # the occurrences through the scoring metric, before the whitening
     k: int
     labels: np.ndarray
     silhouette: float
@@ -389,8 +390,8 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     centred = x - x.mean(axis=0)
     named = space[:min(NEAREST_POOL, len(space))]
     own = kv.vectors[row].astype(np.float64)
-    unwhitened = pool.vectors(context_space(model)[1], n)  # the occurrences before the whitening
-    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own, unwhitened) for c in range(k)]
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own, first.unwhitened)
+             for c in range(k)]
     order = np.argsort([-s.share for s in found], kind="stable")
     relabel = np.empty(k, np.int64)
     relabel[order] = np.arange(k)
@@ -428,6 +429,7 @@ def _measure(model: Model, pools: dict, row: int, word: str, k: int | None, seed
     enough = min(n, 2 * LINES * min(K_CHOICES))  # as many occurrences as the word's: the statistics depend on it
     others = [(r, p.vectors(space, n)) for r, p in pools.items() if r != row and len(p) >= enough]
     white = within_word_whitening([v for _, v in others], space.shape[1])
+    unwhitened = pool.vectors(space)
     space, metric = space @ white, metric @ white
     x = pool.vectors(space)
     k, labels, silhouette = cluster(x, k, seed)
@@ -440,7 +442,7 @@ def _measure(model: Model, pools: dict, row: int, word: str, k: int | None, seed
         except W2VError:
             pass
     z, percentile = standing(silhouette, np.array([s for _, s in scores]))
-    return _Measured(row, pool, name, space, metric, x, k, labels, silhouette, scores, z, percentile)
+    return _Measured(row, pool, name, space, metric, x, unwhitened, k, labels, silhouette, scores, z, percentile)
 
 
 def within_word_whitening(groups: list[np.ndarray], dim: int) -> np.ndarray:
