@@ -132,10 +132,10 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
 
 
-def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
-    import pyqtgraph as pg
-
-    _, panel = _panel(qtbot, trained.model)
+def _axes_shown(qtbot, model):
+    """(panel, its Axes view) on screen at the tab's room in a 1280 x 800 window, axes t0w0 -> t1w0 and
+    t2w0 -> t3w0 (the caller holds the panel, which owns the view)."""
+    _, panel = _panel(qtbot, model)
     view = panel.axes_view
     panel.resize(1270, 690)  # the tab's room in a 1280 x 800 window
     panel.show()
@@ -144,6 +144,13 @@ def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
     for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
         source.setText(a)
         target.setText(b)
+    return panel, view
+
+
+def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
+    import pyqtgraph as pg
+
+    panel, view = _axes_shown(qtbot, trained.model)  # noqa: F841 (the panel owns the view)
     view.words.setPlainText(" ".join(f"t{t}w{i}" for t in range(4) for i in range(3, 8)))
     view.training_words.setText("t0w5 t1w5 t2w5")
     view.refresh()
@@ -165,15 +172,7 @@ def test_axes_labels_stay_inside_their_plots_and_apart(qtbot, qapp, trained):
 def test_axes_show_the_mean_words_lines_with_words_all_to_one_side(qtbot, trained):
     import pyqtgraph as pg
 
-    _, panel = _panel(qtbot, trained.model)
-    view = panel.axes_view
-    panel.resize(1270, 690)
-    panel.show()
-    panel.setCurrentWidget(view)
-    qtbot.waitExposed(panel)
-    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
-        source.setText(a)
-        target.setText(b)
+    panel, view = _axes_shown(qtbot, trained.model)  # noqa: F841 (the panel owns the view)
     view.words.setPlainText("t1w3 t1w4 t1w5")  # toward t1w0 on x, beyond the mean word
     view.refresh()
     (x0, x1), (y0, y1) = view.scatter_plot.getViewBox().viewRange()
