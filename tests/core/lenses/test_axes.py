@@ -203,3 +203,16 @@ def test_labels_spread_apart_keep_their_order():
     assert np.all(np.diff(got[:3]) >= 0.05 - 1e-12) and got[3] - got[2] >= 0.05 - 1e-12
     assert np.argsort(got).tolist() == [0, 1, 2, 3]
     assert spread_labels([0.3, 0.9], gap=0.1).tolist() == pytest.approx([0.3, 0.9])  # apart already
+
+
+def test_anisotropy_of_a_large_unranked_space_reads_a_sample_only():
+    """Millions of words: the mean cosine from a sample of rows, never the norms of them all."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((50_000, 8)).astype(np.float32) + np.float32(1.5)
+    big = KeyedVectors([f"w{i}" for i in range(len(x))], x)  # no counts: unranked
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    a, b = rng.integers(len(x), size=(2, 100_000))
+    keep = a != b
+    expected = float(np.einsum("ij,ij->i", unit[a[keep]], unit[b[keep]]).mean())
+    assert anisotropy(big) == pytest.approx(expected, abs=0.02)
+    assert big._inv_norms is None  # the whole vocabulary's norms were not computed

@@ -13,6 +13,7 @@ from w2vstudio.core.explore.query import ngram_note
 from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.results_view import ResultsView
+from w2vstudio.gui.widgets.when_shown import WhenShown
 from w2vstudio.gui.workers import Call
 
 
@@ -69,6 +70,7 @@ class NeighboursPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.leaning)
         layout.addWidget(self.results, 1)
+        self._leaning_check = WhenShown(self, self._show_leaning)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
 
@@ -87,13 +89,18 @@ class NeighboursPanel(QWidget):
         self._kv = kv
         self._query.stop()
         self.completer.set_words(kv.words if kv is not None else None)
-        warning = anisotropy_warning(anisotropy(kv)) if kv is not None else None
-        self.leaning.setText(f"Warning: {warning}" if warning else "")
-        self.leaning.setVisible(bool(warning))
+        self._leaning_check.request()
         for widget in (self.search_box, self.topn, self.search_button):
             widget.setEnabled(kv is not None)
         self.results.show_message("" if kv is not None else
                                   "Train a model or open a vectors file to explore it here.")
+
+    def _show_leaning(self):
+        """The warning that the space leans one way, for the model shown (measured when shown)."""
+        kv = self._kv
+        warning = anisotropy_warning(anisotropy(kv)) if kv is not None else None
+        self.leaning.setText(f"Warning: {warning}" if warning else "")
+        self.leaning.setVisible(bool(warning))
 
     def search(self, text: str):
         """Look up the neighbours of `text`; `results_shown` follows."""
