@@ -236,6 +236,9 @@ def test_a_studio_run_probes_five_pairs_of_its_corpus(qtbot, window, tiny_corpus
     assert outcome.probes is not None and len(outcome.probes.pairs) == 5
     assert followed and followed[-1] is outcome.probes
     view = window.lenses_panel.likelihood_view
+    assert view.pairs == []  # hidden while it trained: nothing drawn for it
+    window.tabs.setCurrentWidget(window.lenses_panel)
+    window.lenses_panel.setCurrentWidget(view)
     assert view.pairs == outcome.probes.pairs and len(view.words) == len(outcome.recorder)
     assert window.errors == []
 

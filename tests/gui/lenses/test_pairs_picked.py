@@ -24,6 +24,8 @@ def test_pick_a_pair_train_and_its_curve_is_there(qtbot, window, tiny_corpus, tr
 
     outcome = train(w, epochs=2)
     assert outcome.probes.pairs == [(a, b)]
+    w.tabs.setCurrentWidget(w.lenses_panel)
+    w.lenses_panel.setCurrentWidget(view)  # drawn when shown
     assert view.pairs == [(a, b)]
     names = [item.name() for item in view.p_plot.getPlotItem().listDataItems()]
     assert names == [f"{a} → {b}"]

@@ -141,3 +141,25 @@ def test_closing_during_training_stops_it(qtbot, window, tiny_corpus):
     w.train_panel.pause_action.trigger()
     assert w.close()  # asks, stops the paused run and waits for it (no_dangling_jobs checks)
     assert "Training is running" in w.questions[0]
+
+
+def test_the_trained_vectors_are_indexed_off_the_gui_thread(qtbot, window, tiny_corpus, train, monkeypatch):
+    """Indexing a vocabulary of millions of words takes a second: the worker does it, not the GUI thread."""
+    import threading
+
+    from w2vstudio.core.files.ensemble import Ensemble
+    from w2vstudio.core.train.model import Model
+
+    threads = []
+    original = Model.keyed_vectors
+    monkeypatch.setattr(Model, "keyed_vectors", lambda self: threads.append(threading.current_thread()) or original(self))
+    with qtbot.waitSignal(window.corpus_panel.scan_finished, timeout=60_000):
+        window.open_paths([str(tiny_corpus)])
+    train(window, epochs=1)
+    panel = window.train_panel
+    panel.runs_form.runs.setValue(2)  # an ensemble (not followed by the session as a run)
+    panel.start_action.trigger()
+    qtbot.waitUntil(lambda: not panel.is_busy, timeout=120_000)
+    panel.runs_form.runs.setValue(1)
+    assert len(window.session.entries) == 2 and isinstance(window.session.current.kv, Ensemble)
+    assert threads and threading.main_thread() not in threads

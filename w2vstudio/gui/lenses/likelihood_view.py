@@ -119,7 +119,7 @@ class LikelihoodView(QWidget):
             self._on_current_changed(self.session.current)
         else:
             self._timer.start(_LIVE_MS)
-            self._on_timer_timeout()
+            self._when_shown.request()
 
     def _on_run_progressed(self, run):
         self._set_live(run.probes)
@@ -138,9 +138,10 @@ class LikelihoodView(QWidget):
         self._when_shown.request()
 
     def _show_current(self):
-        entry = self.session.current
         if self._live is not None:
+            self._show_live()
             return
+        entry = self.session.current
         models = entry.models() if entry is not None else []  # an ensemble: every run
         model = models[0] if models else None
         if model is None:
@@ -158,9 +159,10 @@ class LikelihoodView(QWidget):
         self._on_moment_changed(self.session.moment)  # the moment chosen while the view was hidden
 
     def _on_timer_timeout(self):
+        self._when_shown.request()  # a hidden view draws nothing until shown
+
+    def _show_live(self):
         probes = self._live
-        if probes is None:
-            return
         words, p, rank, sigmoid = probes.values()
         self._show({"pairs": probes.pairs, "words": words, "p": p, "rank": rank, "sigmoid": sigmoid,
                     "seen": probes.seen(), "contexts": probes.contexts()}, epoch_words(probes.model), "")

@@ -86,6 +86,22 @@ def corpus_stem(name: str) -> str:
     return (head.split(".")[0] or head) + plus + more
 
 
+def trained_models(outcome: EnsembleResult) -> list:
+    """The models of an ensemble's runs that trained on some words (all, or those before a Stop)."""
+    return [r.model for r in outcome.results if r is not None and r.train.words_done]
+
+
+def train_and_index(run: TrainingRun | EnsembleRun, task: Task) -> tuple:
+    """(outcome, vectors): `run` trained, on a worker (Stop cancels an ensemble's `task` too), and
+    its models' vectors indexed there: a vocabulary of millions of words takes a second to index,
+    which the GUI thread must not spend."""
+    if isinstance(run, EnsembleRun):
+        outcome = run.train(task=task)
+        return outcome, [m.keyed_vectors() for m in trained_models(outcome)]
+    outcome = run.train()
+    return outcome, [outcome.model.keyed_vectors()]
+
+
 class TrainPanel(QWidget):
     """Trains a model on the session's corpus (`corpus_view` shows it, beside the form); the run is
     the session's while it goes, and its model joins the session, explored. The plots show the
@@ -361,7 +377,7 @@ class TrainPanel(QWidget):
         self._reports.clear()
         self._run = run
         self._run_index = 0
-        self._train.start(run.train, with_task=isinstance(run, EnsembleRun))  # Stop cancels an ensemble's task too
+        self._train.start(train_and_index, run, with_task=True)
         gc.freeze()  # no full garbage collection (100 ms and more on a large heap) while plots are live
         self._blas.set()  # work beside training (evaluations, probes, the map) on one BLAS thread
         self._timer.start()
@@ -504,9 +520,10 @@ class TrainPanel(QWidget):
         self.pause_action.setText("&Pause")
         self._update_actions()
 
-    def _on_training_succeeded(self, outcome: RunResult | EnsembleResult):
+    def _on_training_succeeded(self, trained: tuple):
+        outcome, vectors = trained
         if isinstance(outcome, EnsembleResult):
-            self._ensemble_done(outcome)
+            self._ensemble_done(outcome, vectors)
             return
         on_spark = self._run is not None and not self._run.pausable  # Spark's speed is not this computer's
         self._finish()
@@ -527,14 +544,14 @@ class TrainPanel(QWidget):
         else:
             p = outcome.model.params
             name = f"{corpus_stem(self._session.corpus.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim}"
-            self._session.add(Entry(name + (" (stopped)" if result.cancelled else ""), outcome.model.keyed_vectors(),
+            self._session.add(Entry(name + (" (stopped)" if result.cancelled else ""), vectors[0],
                                     outcome.model, outcome.recorder, saved=False))
         self._session.finish_run(outcome)
 
-    def _ensemble_done(self, outcome: EnsembleResult):
+    def _ensemble_done(self, outcome: EnsembleResult, vectors: list):
         """The runs trained (all, or up to a Stop) become one entry: an Ensemble."""
         self._finish()
-        models = [r.model for r in outcome.results if r is not None and r.train.words_done]
+        models = trained_models(outcome)
         for result in outcome.results:
             self._measured(result)
         if not models:
@@ -548,7 +565,7 @@ class TrainPanel(QWidget):
         p = models[0].params
         name = (f"{corpus_stem(self._session.corpus.name)} {'skip-gram' if p.sg else 'CBOW'} dim {p.dim} "
                 f"× {len(models)} runs{' (bootstrap)' if outcome.bootstrap else ''}")
-        ensemble = Ensemble([m.keyed_vectors() for m in models], [m.params.seed for m in models])
+        ensemble = Ensemble(vectors, [m.params.seed for m in models])
         self._session.add(Entry(name + (" (stopped)" if stopped else ""), ensemble, saved=False,
                                 run_models=tuple(models)))
 
