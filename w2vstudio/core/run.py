@@ -95,7 +95,7 @@ def encode_new(scanned: ScannedCorpus, params: TrainParams, task: Task,
         table, joined = phrases.find_phrases(scanned, phrases.options_of(params), task)
         in_place = in_place or joined is not scanned  # a joined scan is this run's own
         scanned = joined
-    return scanned.encode(params.min_count, params.max_vocab or None, in_place=in_place), table
+    return scanned.encode(params.min_count, params.max_vocab or None, in_place=in_place, task=task), table
 
 
 class CacheSlot:
@@ -314,7 +314,7 @@ class TrainingRun:
             scanned = joined
         model.params = replace(model.params, epochs=p.epochs, alpha=p.alpha, min_alpha=p.min_alpha,
                                threads=p.threads)
-        corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place)
+        corpus = scanned.encode(p.min_count, base_vocab=model.vocab, in_place=in_place, task=self.task)
         check_memory(model.params, len(corpus.vocab))
         if not self.force:
             check_softmax_time(model.params, corpus.vocab.counts)

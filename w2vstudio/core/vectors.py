@@ -59,6 +59,18 @@ class AnalogyResult:
     expected_rank: int | None = None
 
 
+_GIL_CHUNK = 1 << 15  # items per C call: a worker building for millions of words lets the GUI thread run
+
+
+def index_of(words: list[str]) -> dict[str, int]:
+    """{word: its position}, built a chunk at a time: one `dict(zip(...))` over millions of words
+    holds the GIL for a second, freezing the GUI thread while a worker builds it."""
+    index: dict[str, int] = {}
+    for start in range(0, len(words), _GIL_CHUNK):
+        index.update(zip(words[start:start + _GIL_CHUNK], range(start, start + _GIL_CHUNK)))
+    return index
+
+
 class KeyedVectors:
     """Words with their vectors (float32, one row per word, most frequent first) and counts;
     `notes`: what the user should know about the file they came from (replaced bytes ...);
@@ -69,7 +81,7 @@ class KeyedVectors:
 
     def __init__(self, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
         self._words = list(words)
-        self._index = dict(zip(self._words, range(len(self._words))))
+        self._index = index_of(self._words)
         if len(self._index) != len(self._words):
             seen: set[str] = set()
             repeated = next(w for w in self._words if w in seen or seen.add(w))

@@ -146,6 +146,16 @@ def test_progress_and_cancel(tmp_path, monkeypatch):
         scan_corpus([tmp_path / "a.txt"], task=task)
 
 
+
+def test_encoding_reports_its_progress(tmp_path, monkeypatch):
+    """Encoding a billion tokens takes a minute: it says how far it is."""
+    monkeypatch.setattr(scan_module._Stream, "CHUNK", 256)
+    (tmp_path / "a.txt").write_text(("a b c d e f g h i j\n") * 300)
+    seen = []
+    corpus = scan_corpus([tmp_path / "a.txt"]).encode(min_count=1, task=Task(lambda f, text: seen.append((f, text))))
+    assert len(seen) > 5 and seen[-1] == (1.0, "encoding the corpus") and corpus.n_tokens == 3000
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
 def test_vocabulary_extension_keeps_ids(tmp_path):
     (tmp_path / "a.txt").write_text("a a a b b\n")
     (tmp_path / "b.txt").write_text("b new new new rare\n")

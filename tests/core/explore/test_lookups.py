@@ -60,3 +60,16 @@ def test_completion_offers_the_most_frequent_words_first():
     index = PrefixIndex(["the", "then", "they", "thee", "cat"])  # most frequent first
     assert index.matches("the", 3) == ["the", "then", "they"]
     assert index.matches("x") == [] and index.matches("") == []
+
+
+def test_the_prefix_index_sorted_in_chunks_equals_one_sort(monkeypatch):
+    from w2vstudio.core.explore import prefix
+
+    monkeypatch.setattr(prefix, "_CHUNK", 7)  # many chunks, merged
+    rng = np.random.default_rng(0)
+    words = list(dict.fromkeys("".join(rng.choice(list("abc"), size=rng.integers(1, 6))) for _ in range(400)))
+    index = prefix.PrefixIndex(words)
+    assert index._sorted == sorted(words) and [words[r] for r in index._ranks] == sorted(words)
+    for start in ("a", "ab", "cab", "zz"):
+        expected = [w for w in words if w.startswith(start)][:prefix.SHOWN]  # most frequent: first in the list
+        assert index.matches(start) == expected

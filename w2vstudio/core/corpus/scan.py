@@ -161,12 +161,14 @@ class ScannedCorpus:
         return {"method": "pruned" if self.pruned else "exact", "max_lost_count": self.max_lost_count}
 
     def encode(self, min_count: int = 5, max_vocab: int | None = None, base_vocab: Vocabulary | None = None,
-               budget: int = DEFAULT_BUDGET, in_place: bool = False) -> EncodedCorpus:
-        """Map the stream onto a vocabulary (a new one, or ``base_vocab`` grown by new words).
+               budget: int = DEFAULT_BUDGET, in_place: bool = False, task: Task | None = None) -> EncodedCorpus:
+        """Map the stream onto a vocabulary (a new one, or ``base_vocab`` grown by new words);
+        ``task`` hears the share of the stream encoded (a run stopped now still makes its model).
 
         ``in_place`` writes the ids over the stream held in RAM instead of copying it (half the
         memory); the scan cannot be encoded again afterwards.
         """
+        task = task or Task.none()
         if base_vocab is None:
             vocab, remap = Vocabulary.from_counts(self.words, self.counts, min_count, max_vocab)
         else:
@@ -185,12 +187,17 @@ class ScannedCorpus:
         ends = []
         pos = 0
         out = np.asarray(tokens)  # a memory map as a plain array, for the kernel
-        for chunk in stream:
-            found = np.empty(len(chunk), dtype=np.int64)
-            pos, n_ends = encode_ids(chunk, table, out, pos, found)
-            ends.append(found[:n_ends].copy())
+        read = 0
+        try:
+            for chunk in stream:
+                found = np.empty(len(chunk), dtype=np.int64)
+                pos, n_ends = encode_ids(chunk, table, out, pos, found)
+                ends.append(found[:n_ends].copy())
+                read += len(chunk)
+                task.progress(read / max(stream.length, 1), "encoding the corpus")
+        finally:  # encoded in place, even in part (an error): the stream is gone
+            stream.consumed = tokens is stream.buffer
         ends.append(np.array([0, pos], dtype=np.int64))
-        stream.consumed = tokens is stream.buffer
         return EncodedCorpus(vocab, tokens[:pos], _split_long(np.unique(np.concatenate(ends))),
                              self.raw_words, self.files)
 

@@ -86,6 +86,12 @@ def corpus_stem(name: str) -> str:
     return (head.split(".")[0] or head) + plus + more
 
 
+def preparing_text(step: str) -> str:
+    """The progress bar's text for a step of preparing a run ("encoding the corpus": "Preparing the
+    vocabulary: encoding the corpus… 40 %")."""
+    return f"Preparing the vocabulary: {step}… %p %" if step else "Preparing the vocabulary…"
+
+
 def trained_models(outcome: EnsembleResult) -> list:
     """The models of an ensemble's runs that trained on some words (all, or those before a Stop)."""
     return [r.model for r in outcome.results if r is not None and r.train.words_done]
@@ -371,7 +377,7 @@ class TrainPanel(QWidget):
         self._plotted = None
         self.plots.clear(epochs)
         self.progress.setValue(0)
-        self.progress.setFormat("Preparing the vocabulary…")
+        self.progress.setFormat(preparing_text(""))
         self.stats.setText(" ")
         self._taken = 0
         self._reports.clear()
@@ -398,7 +404,7 @@ class TrainPanel(QWidget):
         self._paused = paused
         self.pause_action.setText("&Resume" if paused else "&Pause")
         if self._last is None:
-            self.progress.setFormat("Paused" if paused else "Preparing the vocabulary…")
+            self.progress.setFormat("Paused" if paused else preparing_text(""))
         self._draw_progress()
 
     def stop(self):
@@ -489,7 +495,8 @@ class TrainPanel(QWidget):
         if kept.progress:
             fraction, text = kept.progress.popleft()
             self.progress.setValue(round(1000 * fraction))
-            self.progress.setFormat(text)
+            on_spark = self._run is not None and not self._run.pausable  # Spark's own words
+            self.progress.setFormat(text if on_spark else preparing_text(text))
         self.plots.add_reports(batches, epochs)
         if isinstance(self._run, TrainingRun) and self._run.model is not None:
             self._follow(self._run, bool(epochs))
