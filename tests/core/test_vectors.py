@@ -272,10 +272,11 @@ def test_case_folded_maps_variants_to_their_first_row():
 
 def test_the_word_index_built_in_chunks_is_every_word_at_its_row(monkeypatch):
     from w2vstudio.core import vectors
+    from w2vstudio.core.support import chunked
 
-    monkeypatch.setattr(vectors, "_GIL_CHUNK", 5)
+    monkeypatch.setattr(chunked, "CHUNK", 5)
     words = [f"w{i}" for i in range(23)]
-    assert vectors.index_of(words) == {w: i for i, w in enumerate(words)}
+    assert chunked.index_of(words) == {w: i for i, w in enumerate(words)}
     kv = vectors.KeyedVectors(words, np.zeros((23, 2), np.float32))
     assert [kv.index(w) for w in words] == list(range(23))
     with pytest.raises(ValueError, match="repeats"):

@@ -18,6 +18,7 @@ import numpy as np
 
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.kernels.scoring import scaled_dots
+from w2vstudio.core.support.chunked import index_of
 
 _SMALL_BATCH = 8  # up to this many queries are scored in one pass over the matrix (Numba)
 _SCORE_BUDGET = 1 << 24  # scores per chunk of a batched query (64 MiB of float32)
@@ -58,17 +59,6 @@ class AnalogyResult:
     results: list[tuple[str, float]]
     expected_rank: int | None = None
 
-
-_GIL_CHUNK = 1 << 15  # items per C call: a worker building for millions of words lets the GUI thread run
-
-
-def index_of(words: list[str]) -> dict[str, int]:
-    """{word: its position}, built a chunk at a time: one `dict(zip(...))` over millions of words
-    holds the GIL for a second, freezing the GUI thread while a worker builds it."""
-    index: dict[str, int] = {}
-    for start in range(0, len(words), _GIL_CHUNK):
-        index.update(zip(words[start:start + _GIL_CHUNK], range(start, start + _GIL_CHUNK)))
-    return index
 
 
 class KeyedVectors:

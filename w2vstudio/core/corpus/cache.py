@@ -45,6 +45,7 @@ from w2vstudio.core.corpus.scan import DEFAULT_BUDGET, MAX_SENTENCE, EncodedCorp
 from w2vstudio.core.errors import Cancelled, FormatError
 from w2vstudio.core.support import folders
 from w2vstudio.core.support.atomic import atomic_write
+from w2vstudio.core.support.chunked import all_distinct, split_lines
 from w2vstudio.core.support.memory import available_memory
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.vocab import Vocabulary
@@ -380,8 +381,8 @@ def _read_entry(path: Path, m: dict, task: Task, budget: int) -> Cached:
     if counts.min() < 1:
         raise ValueError("a count below 1")
     words_bytes = _read_bytes(path / "words.txt", int(m["words_bytes"]))
-    words = words_bytes.decode("utf-8").split("\n")
-    if len(words) != vocab_size or len(set(words)) != vocab_size:
+    words = split_lines(words_bytes.decode("utf-8"))
+    if len(words) != vocab_size or not all_distinct(words):
         raise ValueError("the words disagree with the counts")
     offsets = _read_array(path / "offsets.i64", "int64", arrays["offsets"], task)
     lengths = np.diff(offsets)

@@ -26,6 +26,7 @@ import numpy as np
 
 from w2vstudio.core.support import jsonsafe
 from w2vstudio.core.support.atomic import atomic_write
+from w2vstudio.core.support.chunked import all_distinct, split_lines
 from w2vstudio.core.errors import FormatError, W2VError
 from w2vstudio.core.support.npz import ZIP_MAGIC, NpzReader
 from w2vstudio.core.support.sniff import NotVectors, vectors_kind
@@ -239,10 +240,10 @@ class _Reader:
             text = raw.tobytes().decode("utf-8")
         except UnicodeDecodeError as exc:
             self._fail(f"its words are not valid UTF-8 (byte {exc.start})")
-        words = text.split("\n") if self.size else []
+        words = split_lines(text) if self.size else []
         if len(words) != self.size or (not self.size and text):
             self._fail(f"it holds {len(text.split(chr(10))) if text else 0} words for {self.size} vectors")
-        if len(set(words)) != len(words):
+        if not all_distinct(words):
             seen: set[str] = set()
             twice = next(w for w in words if w in seen or seen.add(w))
             self._fail(f"the word {twice[:80]!r} appears twice")
