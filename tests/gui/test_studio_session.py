@@ -121,3 +121,22 @@ def test_the_main_window_passes_no_state_between_panels():
     for relay in ("follow_training", "stop_following", "show_progress", "set_corpus_lines", "set_corpus",
                   "mark_moment", "moment_shown", "training_progressed", "training_finished", "lines_found"):
         assert relay not in source, relay
+
+
+def test_a_models_words_are_left_out_of_the_garbage_collectors_walks(qtbot, tmp_path):
+    """Millions of words in lists: every full collection would walk them (200 ms and
+    more, holding the GIL); once a model or a corpus joins the session, they are frozen out of it."""
+    import gc
+
+    session = StudioSession()
+    kv = KeyedVectors([f"w{i}" for i in range(50)], np.zeros((50, 2), np.float32))
+    assert any(o is kv._words for o in gc.get_objects())
+    session.add(Entry("m", kv))
+    assert not any(o is kv._words for o in gc.get_objects())
+    from w2vstudio.core.corpus.scan import scan_corpus
+
+    (tmp_path / "c.txt").write_text("a b c\n")
+    session.set_corpus([tmp_path / "c.txt"], True)
+    scanned = scan_corpus([tmp_path / "c.txt"])
+    session.set_scanned(scanned)
+    assert not any(o is scanned.words for o in gc.get_objects())

@@ -7,6 +7,7 @@ through its methods, never by hand. (On disk a session is a folder: `core.sessio
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -178,6 +179,7 @@ class StudioSession(QObject):
         """Add `entry` under a name no other model has, and explore it."""
         entry.name = unique_name(entry.name, (e.name for e in self._entries))
         self._entries.append(entry)
+        gc.freeze()  # its words left out of the garbage collector's walks (see `_set_corpus`)
         self.models_changed.emit()
         self.choose(entry)
         return entry
@@ -290,6 +292,11 @@ class StudioSession(QObject):
 
     def _set_corpus(self, corpus: Corpus):
         self._corpus = corpus
+        if corpus.scanned is not None:
+            # A vocabulary of millions of words is lists of millions of items, which every full
+            # collection of the cyclic garbage collector would walk, holding the GIL
+            # (200 ms and more, on whichever thread): the objects alive now are left out of it.
+            gc.freeze()
         self.corpus_changed.emit(corpus)
 
     def request_scan(self):
