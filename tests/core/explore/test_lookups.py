@@ -62,12 +62,13 @@ def test_completion_offers_the_most_frequent_words_first():
     assert index.matches("x") == [] and index.matches("") == []
 
 
-def test_the_prefix_index_sorted_in_chunks_equals_one_sort(monkeypatch):
+def test_the_prefix_index_sorted_by_numpy_in_chunks_equals_pythons_sort(monkeypatch):
     from w2vstudio.core.explore import prefix
 
     monkeypatch.setattr(prefix, "_CHUNK", 7)  # many chunks, merged
     rng = np.random.default_rng(0)
-    words = list(dict.fromkeys("".join(rng.choice(list("abc"), size=rng.integers(1, 6))) for _ in range(400)))
+    words = list(dict.fromkeys("".join(rng.choice(list("abcZé日😀"), size=rng.integers(1, 6)))
+                               for _ in range(400)))  # code points beyond ASCII and the BMP too
     index = prefix.PrefixIndex(words)
     assert index._sorted == sorted(words) and [words[r] for r in index._ranks] == sorted(words)
     for start in ("a", "ab", "cab", "zz"):
