@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from w2vstudio.core.map.spatial_index import GridIndex, inside_polygon
-from w2vstudio.core.map.labels import (class_tfidf, labels_beside, name_regions, place_labels, region_terms,
+from w2vstudio.core.map.labels import (class_tfidf, labels_apart, labels_beside, name_regions, place_labels, region_terms,
                                       room_for_labels)
 
 
@@ -168,3 +168,54 @@ def test_labels_beside_their_points_stay_inside_and_apart():
     unnamed = labels_beside(np.array([[0.0, 0.0], [5.0, 1.0]]), np.array([[20.0, 16.0], [0.0, 0.0]]), (400.0, 300.0),
                             7.0, 5.0)
     assert unnamed[1].tolist() == [0] and unnamed[0][2] > 5.0  # a point without a label is in the view all the same
+
+
+def apart_by_loops(at, sizes, wish):
+    """labels_apart's rule, one position at a time: each label, in order, at the nearest free spot of
+    its grid (half its width across, its height up and down), ties to the one farther from its point."""
+    centres = [(x + dx, y + dy) for (x, y), (dx, dy) in zip(at, wish)]
+    for i, (w, h) in enumerate(sizes):
+        rows = len(at) + sum(int(np.ceil(sizes[k][1] / h)) for k in range(i)) + i + 1
+        best = None
+        for a in range(-2, 3):
+            for b in range(-rows, rows + 1):
+                x, y = centres[i][0] + a * w / 2, centres[i][1] + b * h
+                if any(abs(x - centres[k][0]) < (w + sizes[k][0]) / 2 and abs(y - centres[k][1]) < (h + sizes[k][1]) / 2
+                       for k in range(i)):
+                    continue
+                if any(abs(x - px) < w / 2 and abs(y - py) < h / 2 for px, py in at):
+                    continue
+                key = (round(float(np.hypot(a * w / 2, b * h)), 9), -float(np.hypot(x - at[i][0], y - at[i][1])))
+                if best is None or key < best[0]:
+                    best = (key, (x, y))
+        centres[i] = best[1]
+    return np.array(centres)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_labels_apart_equal_their_rule_by_loops_and_never_overlap(seed):
+    rng = np.random.default_rng(seed)
+    n = 8
+    at = rng.normal(200, 4 + 30 * (seed % 3), (n, 2))  # crowded ends, as when trails meet
+    sizes = np.c_[rng.uniform(20, 70, n), np.full(n, 16.0)]
+    wish = np.c_[np.zeros(n), -0.8 * sizes[:, 1]]  # above each end, as the live map wants them
+    centres = labels_apart(at, sizes, wish)
+    np.testing.assert_allclose(centres, apart_by_loops(at.tolist(), sizes.tolist(), wish.tolist()))
+    half = sizes / 2
+    overlap = ((np.abs(centres[:, None, 0] - centres[None, :, 0]) < half[:, None, 0] + half[None, :, 0])
+               & (np.abs(centres[:, None, 1] - centres[None, :, 1]) < half[:, None, 1] + half[None, :, 1]))
+    np.fill_diagonal(overlap, False)
+    assert not overlap.any()
+    covered = ((np.abs(centres[:, None, 0] - at[None, :, 0]) < half[:, None, 0])
+               & (np.abs(centres[:, None, 1] - at[None, :, 1]) < half[:, None, 1]))
+    assert not covered.any()
+
+
+def test_labels_apart_stay_where_wished_when_they_fit():
+    at = np.array([[0.0, 0.0], [500.0, 0.0]])
+    sizes = np.array([[40.0, 16.0], [60.0, 16.0]])
+    wish = np.array([[0.0, -12.8], [0.0, -12.8]])
+    np.testing.assert_allclose(labels_apart(at, sizes, wish), at + wish)
+    same = labels_apart(np.zeros((2, 2)), sizes, wish)  # two ends at one point: the second above the first
+    np.testing.assert_allclose(same, [[0.0, -12.8], [0.0, -28.8]])
+    assert labels_apart(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2))).shape == (0, 2)

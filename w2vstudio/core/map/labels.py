@@ -109,6 +109,38 @@ def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float]
     return (x0, y0, x1, y1), np.array(shown, np.int64), np.array(left_side, np.bool_)
 
 
+def labels_apart(at: np.ndarray, sizes: np.ndarray, wish: np.ndarray) -> np.ndarray:
+    """A few labels (the pinned words' trail names) that must all be drawn, kept apart: label i
+    (`sizes[i]` its (width, height) in pixels) names the point `at[i]` (pixels) and would be centred at
+    `at[i] + wish[i]`. In order, each goes to the nearest position to that wish, on a grid of half its
+    width across and its height up and down, where it overlaps no label placed before it and covers
+    no point of `at` (a tie: the one farther from its point). There is always one: its column holds
+    more positions than the others can block. -> the labels' centres (n, 2), in pixels."""
+    at = np.asarray(at, dtype=np.float64).reshape(-1, 2)
+    sizes = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
+    wish = np.broadcast_to(np.asarray(wish, dtype=np.float64), at.shape)
+    centres = at + wish
+    for i, ((w, h), want) in enumerate(zip(sizes, centres)):
+        w, h = max(w, 1e-9), max(h, 1e-9)
+        rows = len(at) + int(np.ceil(sizes[:i, 1] / h).sum()) + i + 1  # blocked positions in a column: fewer
+        across, up = np.meshgrid(np.arange(-2, 3), np.arange(-rows, rows + 1))
+        spots = want + np.c_[across.ravel() * w / 2, up.ravel() * h]
+        placed, size = centres[:i], sizes[:i]
+        overlaps = ((np.abs(spots[:, None, 0] - placed[None, :, 0]) < (w + size[None, :, 0]) / 2)
+                    & (np.abs(spots[:, None, 1] - placed[None, :, 1]) < (h + size[None, :, 1]) / 2)).any(axis=1)
+        covers = ((np.abs(spots[:, None, 0] - at[None, :, 0]) < w / 2)
+                  & (np.abs(spots[:, None, 1] - at[None, :, 1]) < h / 2)).any(axis=1)
+        free = np.flatnonzero(~overlaps & ~covers)
+        if not len(free):  # a point inside every position of the grid: only labels kept apart
+            free = np.flatnonzero(~overlaps)
+        if not len(free):
+            continue
+        near = np.round(np.hypot(*(spots[free] - want).T), 9)
+        far = np.hypot(*(spots[free] - at[i]).T)
+        centres[i] = spots[free[np.lexsort((-far, near))[0]]]
+    return centres
+
+
 def warm_up() -> None:
     """Load (or compile) the placement kernel now, on the caller's thread: a worker's, so that the
     first placement on the GUI thread does not wait a second for it."""
