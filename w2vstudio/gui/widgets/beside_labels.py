@@ -12,7 +12,8 @@ from w2vstudio.core.map.labels import labels_beside
 
 
 class BesideLabels(QObject):
-    """The labels of `plot`'s points: `set_points(xy, texts)`, texts[i] naming point i ("" for none)."""
+    """The labels of `plot`'s points: `set_points(xy, texts, colours)`, texts[i] naming point i ("" for
+    none), in colours[i] (default: the one colour given)."""
 
     def __init__(self, plot: pg.PlotWidget, dot: float, gap: float = 4.0, colour: str = "#333"):
         super().__init__(plot)
@@ -22,8 +23,8 @@ class BesideLabels(QObject):
         self._named: list[int] = []  # the point each label names
         plot.getViewBox().sigResized.connect(self._on_resized)
 
-    def set_points(self, xy: np.ndarray, texts: list[str] | None = None) -> None:
-        """Move the labels to `xy` (n, 2); with `texts`, new labels first (plain text)."""
+    def set_points(self, xy: np.ndarray, texts: list[str] | None = None, colours: list | None = None) -> None:
+        """Move the labels to `xy` (n, 2); with `texts`, new labels first (plain text, in `colours`)."""
         self._xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         if texts is not None:
             for label in self.labels:
@@ -31,7 +32,7 @@ class BesideLabels(QObject):
             self.labels, self._named = [], []
             for i, text in enumerate(texts):
                 if text:
-                    label = pg.TextItem(text, color=self._colour, anchor=(0, 0.5))
+                    label = pg.TextItem(text, color=self._colour if colours is None else colours[i], anchor=(0, 0.5))
                     label.textItem.document().setDocumentMargin(1)  # its box close to its text
                     self._plot.addItem(label, ignoreBounds=True)
                     self.labels.append(label)
