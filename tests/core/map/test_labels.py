@@ -145,14 +145,14 @@ def test_labels_beside_their_points_stay_inside_and_apart():
     rng = np.random.default_rng(2)
     xy = rng.normal(0, 1, (40, 2))
     sizes = np.c_[rng.uniform(20, 70, 40), np.full(40, 16.0)]
-    (x0, y0, x1, y1), shown, on_left = labels_beside(xy, sizes, (400.0, 300.0), dot=7.0, gap=5.0)
+    (x0, y0, x1, y1), shown, on_left, lifts = labels_beside(xy, sizes, (400.0, 300.0), dot=7.0, gap=5.0)
     assert (np.diff(shown) > 0).all() and 10 <= len(shown) < 40 and on_left.any()  # crowded ones left out
     scale = np.array([400.0 / (x1 - x0), 300.0 / (y1 - y0)])
     pixel = (xy - (x0, y0)) * scale  # from the view's bottom-left corner
     assert ((pixel >= 3.5 - 1e-6) & (pixel <= np.array([400.0, 300.0]) - 3.5 + 1e-6)).all()  # every point whole
     w, h = sizes[shown, 0], sizes[shown, 1]
     left = np.where(on_left, pixel[shown, 0] - 5.0 - w, pixel[shown, 0] + 5.0)
-    bottom = pixel[shown, 1] - h / 2
+    bottom = pixel[shown, 1] + lifts * h - h / 2
     right, top = left + w, bottom + h
     assert (left >= 0).all() and (right <= 400.0 + 1e-6).all() and (bottom >= -1e-6).all() and (top <= 300.0 + 1e-6).all()
     overlap = ((left[:, None] < right[None, :]) & (left[None, :] < right[:, None])
@@ -164,7 +164,7 @@ def test_labels_beside_their_points_stay_inside_and_apart():
     assert not covered.any()  # no label over a point's centre
     apart = labels_beside(np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 2.0]]), np.full((3, 2), 20.0), (400.0, 300.0),
                           7.0, 5.0)
-    assert apart[1].tolist() == [0, 1, 2] and not apart[2].any()  # room for all: each on its point's right
+    assert apart[1].tolist() == [0, 1, 2] and not apart[2].any() and not apart[3].any()  # each on its point's right
     unnamed = labels_beside(np.array([[0.0, 0.0], [5.0, 1.0]]), np.array([[20.0, 16.0], [0.0, 0.0]]), (400.0, 300.0),
                             7.0, 5.0)
     assert unnamed[1].tolist() == [0] and unnamed[0][2] > 5.0  # a point without a label is in the view all the same
@@ -219,3 +219,13 @@ def test_labels_apart_stay_where_wished_when_they_fit():
     same = labels_apart(np.zeros((2, 2)), sizes, wish)  # two ends at one point: the second above the first
     np.testing.assert_allclose(same, [[0.0, -12.8], [0.0, -28.8]])
     assert labels_apart(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2))).shape == (0, 2)
+
+
+def test_a_crowded_points_label_goes_a_line_above_rather_than_missing():
+    xy = np.array([[10.0, 0.0], [1.0, 0.0], [0.0, 0.0]])  # the last, leftmost, has no room left of it, and its
+    sizes = np.full((3, 2), [100.0, 16.0])  # label on its right would cover the second point
+    (x0, y0, x1, y1), shown, on_left, lifts = labels_beside(xy, sizes, (800.0, 300.0), dot=7.0, gap=5.0)
+    assert shown.tolist() == [0, 1, 2] and not on_left.any() and lifts.tolist() == [0, 0, 1]
+    scale = np.array([800.0 / (x1 - x0), 300.0 / (y1 - y0)])
+    _, second, last = (xy - (x0, y0)) * scale
+    assert last[0] + 5.0 < second[0] < last[0] + 5.0 + 100.0  # beside it, the second point would be covered

@@ -54,7 +54,7 @@ class ChangePanel(QWidget):
         self.neighbours = [QPlainTextEdit(readOnly=True) for _ in range(2)]
         self.plot = pg.PlotWidget(title="the word (large) and its neighbours in each model, aligned (PCA)")
         self.plot.getPlotItem().hideButtons()
-        self.map_labels = BesideLabels(self.plot, _WORD_DOT + 8)  # the view fitted to the points (a margin around) and labels
+        self.map_labels = BesideLabels(self.plot, _WORD_DOT)  # the view fitted to the points and their labels
         self._call = Call(self)
         self._call.succeeded.connect(self._on_ranked)
         self._call.failed.connect(self._on_failed)

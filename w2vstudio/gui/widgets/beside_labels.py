@@ -1,6 +1,7 @@
 """Labels beside a small map's points (a few dozen): the plot's view fitted to the points and their
 labels, each label right of its point or else left of it, shown only where it overlaps no other
-label and covers no point (`core.map.labels.labels_beside`); placed again when the plot is resized."""
+label and covers no point, a crowded point's label a line above or below (`core.map.labels.labels_beside`);
+placed again when the plot is resized."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject
 
 from w2vstudio.core.map.labels import labels_beside
+
+_MARGIN = 8  # pixels across added to a dot when the view is fitted: no dot touches the plot's axes
 
 
 class BesideLabels(QObject):
@@ -47,15 +50,16 @@ class BesideLabels(QObject):
         sizes = np.zeros((len(self._xy), 2))
         for i, label in zip(self._named, self.labels):
             sizes[i] = label.boundingRect().width(), label.boundingRect().height()
-        (x0, y0, x1, y1), shown, on_left = labels_beside(self._xy, sizes, (box.width(), box.height()), self._dot,
-                                                         self._gap)
+        (x0, y0, x1, y1), shown, on_left, lifts = labels_beside(self._xy, sizes, (box.width(), box.height()),
+                                                                self._dot + _MARGIN, self._gap)
         box.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         gap = self._gap * (x1 - x0) / box.width()
         left_of = dict(zip(shown.tolist(), on_left.tolist()))
+        lift_of = dict(zip(shown.tolist(), lifts.tolist()))
         for i, label in zip(self._named, self.labels):
             x, y = self._xy[i]
             left = left_of.get(i, False)
-            label.setAnchor((1, 0.5) if left else (0, 0.5))
+            label.setAnchor((1 if left else 0, 0.5 + lift_of.get(i, 0)))  # lifted a label's height (y down)
             label.setPos(float(x) - gap if left else float(x) + gap, float(y))
             label.setVisible(i in left_of)
 
