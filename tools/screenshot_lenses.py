@@ -1,7 +1,7 @@
 """The README's pictures of the views that read a saved model: one view per run, at 1280×800.
 
 Run under an X server at 1280×800, e.g.:
-    xvfb-run -s "-screen 0 1280x800x24" python tools/screenshot_lenses.py VIEW OUT.png MODEL [MODEL2]
+    xvfb-run -s "-screen 0 1280x800x24" python tools/screenshot_lenses.py VIEW OUT.png MODEL [MODEL2] [--word W] [--top N]
 VIEW is one of:
     neighbours  the Neighbours tab on "france" (MODEL: an ensemble, `train --runs 3`, for its agreement bars)
     weat        Lenses ▸ WEAT, the flowers/insects test
@@ -9,7 +9,8 @@ VIEW is one of:
     senses      Lenses ▸ Senses, "java" (the model must name its corpus)
     axes        Lenses ▸ Axes, he → she and poor → rich with doctor nurse engineer (and the baseline where
                 the view has one), and the corpus evidence for "nurse"
-    mirror      Lenses ▸ Mirror, "united" (the model must name its corpus)
+    mirror      Lenses ▸ Mirror, "united" (the model must name its corpus), or --word (and --top contexts, 20
+                by default; with --top, the first pair that leapfrogs is chosen)
     frequency   Lenses ▸ Frequency, MODEL's agreement with MODEL2 and the two side by side per decile
                 (MODEL2 opened first, so that MODEL is the model explored; e.g. skip-gram against CBOW)
 The models are opened as a user would, through MainWindow.open_paths, and each view is driven through
@@ -29,10 +30,17 @@ from studio_shots import open_studio, pause, save_png
 
 
 def main() -> int:
-    if len(sys.argv) < 4 or sys.argv[1] not in VIEWS:
+    args, options = [], {}
+    argv = iter(sys.argv[1:])
+    for arg in argv:
+        if arg in ("--word", "--top"):
+            options[arg[2:]] = next(argv, None)
+        else:
+            args.append(arg)
+    if len(args) < 3 or args[0] not in VIEWS or None in options.values():
         print(__doc__)
         return 2
-    view, out, models = sys.argv[1], sys.argv[2], sys.argv[3:]
+    view, out, models = args[0], args[1], args[2:]
     app, window = open_studio()
 
     def until(done, seconds: float = 900):
@@ -78,10 +86,7 @@ def main() -> int:
         until(lambda: not panel.busy and panel.result is not None)
         from PySide6.QtWidgets import QSplitter
         panel.view.horizontalHeader().resizeSection(0, 120)  # the list narrow enough to show its z column
-        panel.findChild(QSplitter).setSizes([360, 260, 660])
-        box = panel.plot.getViewBox()  # room on the right for the labels, which start at their points
-        (x0, x1), _ = box.viewRange()
-        box.setXRange(x0, x1 + 0.18 * (x1 - x0), padding=0)
+        panel.findChild(QSplitter).setSizes([360, 260, 660])  # the map fits its labels in by itself
     elif view == "senses":
         window.tabs.setCurrentWidget(lenses)
         lenses.setCurrentWidget(lenses.senses_view)
@@ -108,11 +113,19 @@ def main() -> int:
         window.tabs.setCurrentWidget(lenses)
         lenses.setCurrentWidget(lenses.mirror_view)
         m = lenses.mirror_view
-        m.word.setText("united")
+        m.word.setText(options.get("word", "united"))
+        if "top" in options:
+            m.top.setValue(int(options["top"]))
         m.look()
         until(lambda: not m.busy and m.result is not None)
+        if "top" in options:
+            m.leapfrogs.setCurrentRow(0)
         from PySide6.QtWidgets import QSplitter
-        m.findChild(QSplitter).setSizes([790, 470])  # the leapfrogs' lines read whole
+        pause(300)
+        lines = m.leapfrogs
+        need = (lines.sizeHintForColumn(0) + 2 * lines.frameWidth() + lines.verticalScrollBar().sizeHint().width() + 6)
+        split = m.findChild(QSplitter)
+        split.setSizes([sum(split.sizes()) - max(need, 470), max(need, 470)])  # the leapfrogs' lines read whole
     elif view == "frequency":
         window.tabs.setCurrentWidget(lenses)
         lenses.setCurrentWidget(lenses.frequency_view)

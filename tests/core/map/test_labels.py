@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from w2vstudio.core.map.spatial_index import GridIndex, inside_polygon
-from w2vstudio.core.map.labels import (class_tfidf, labels_beside, name_regions, place_labels, region_terms,
+from w2vstudio.core.map.labels import (class_tfidf, labels_apart, labels_beside, name_regions, place_labels, region_terms,
                                       room_for_labels)
 
 
@@ -145,14 +145,14 @@ def test_labels_beside_their_points_stay_inside_and_apart():
     rng = np.random.default_rng(2)
     xy = rng.normal(0, 1, (40, 2))
     sizes = np.c_[rng.uniform(20, 70, 40), np.full(40, 16.0)]
-    (x0, y0, x1, y1), shown, on_left = labels_beside(xy, sizes, (400.0, 300.0), dot=7.0, gap=5.0)
+    (x0, y0, x1, y1), shown, on_left, lifts = labels_beside(xy, sizes, (400.0, 300.0), dot=7.0, gap=5.0)
     assert (np.diff(shown) > 0).all() and 10 <= len(shown) < 40 and on_left.any()  # crowded ones left out
     scale = np.array([400.0 / (x1 - x0), 300.0 / (y1 - y0)])
     pixel = (xy - (x0, y0)) * scale  # from the view's bottom-left corner
     assert ((pixel >= 3.5 - 1e-6) & (pixel <= np.array([400.0, 300.0]) - 3.5 + 1e-6)).all()  # every point whole
     w, h = sizes[shown, 0], sizes[shown, 1]
     left = np.where(on_left, pixel[shown, 0] - 5.0 - w, pixel[shown, 0] + 5.0)
-    bottom = pixel[shown, 1] - h / 2
+    bottom = pixel[shown, 1] + lifts * h - h / 2
     right, top = left + w, bottom + h
     assert (left >= 0).all() and (right <= 400.0 + 1e-6).all() and (bottom >= -1e-6).all() and (top <= 300.0 + 1e-6).all()
     overlap = ((left[:, None] < right[None, :]) & (left[None, :] < right[:, None])
@@ -164,7 +164,68 @@ def test_labels_beside_their_points_stay_inside_and_apart():
     assert not covered.any()  # no label over a point's centre
     apart = labels_beside(np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 2.0]]), np.full((3, 2), 20.0), (400.0, 300.0),
                           7.0, 5.0)
-    assert apart[1].tolist() == [0, 1, 2] and not apart[2].any()  # room for all: each on its point's right
+    assert apart[1].tolist() == [0, 1, 2] and not apart[2].any() and not apart[3].any()  # each on its point's right
     unnamed = labels_beside(np.array([[0.0, 0.0], [5.0, 1.0]]), np.array([[20.0, 16.0], [0.0, 0.0]]), (400.0, 300.0),
                             7.0, 5.0)
     assert unnamed[1].tolist() == [0] and unnamed[0][2] > 5.0  # a point without a label is in the view all the same
+
+
+def apart_by_loops(at, sizes, wish):
+    """labels_apart's rule, one position at a time: each label, in order, at the nearest free spot of
+    its grid (half its width across, its height up and down), ties to the one farther from its point."""
+    centres = [(x + dx, y + dy) for (x, y), (dx, dy) in zip(at, wish)]
+    for i, (w, h) in enumerate(sizes):
+        rows = len(at) + sum(int(np.ceil(sizes[k][1] / h)) for k in range(i)) + i + 1
+        best = None
+        for a in range(-2, 3):
+            for b in range(-rows, rows + 1):
+                x, y = centres[i][0] + a * w / 2, centres[i][1] + b * h
+                if any(abs(x - centres[k][0]) < (w + sizes[k][0]) / 2 and abs(y - centres[k][1]) < (h + sizes[k][1]) / 2
+                       for k in range(i)):
+                    continue
+                if any(abs(x - px) < w / 2 and abs(y - py) < h / 2 for px, py in at):
+                    continue
+                key = (round(float(np.hypot(a * w / 2, b * h)), 9), -float(np.hypot(x - at[i][0], y - at[i][1])))
+                if best is None or key < best[0]:
+                    best = (key, (x, y))
+        centres[i] = best[1]
+    return np.array(centres)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_labels_apart_equal_their_rule_by_loops_and_never_overlap(seed):
+    rng = np.random.default_rng(seed)
+    n = 8
+    at = rng.normal(200, 4 + 30 * (seed % 3), (n, 2))  # crowded ends, as when trails meet
+    sizes = np.c_[rng.uniform(20, 70, n), np.full(n, 16.0)]
+    wish = np.c_[np.zeros(n), -0.8 * sizes[:, 1]]  # above each end, as the live map wants them
+    centres = labels_apart(at, sizes, wish)
+    np.testing.assert_allclose(centres, apart_by_loops(at.tolist(), sizes.tolist(), wish.tolist()))
+    half = sizes / 2
+    overlap = ((np.abs(centres[:, None, 0] - centres[None, :, 0]) < half[:, None, 0] + half[None, :, 0])
+               & (np.abs(centres[:, None, 1] - centres[None, :, 1]) < half[:, None, 1] + half[None, :, 1]))
+    np.fill_diagonal(overlap, False)
+    assert not overlap.any()
+    covered = ((np.abs(centres[:, None, 0] - at[None, :, 0]) < half[:, None, 0])
+               & (np.abs(centres[:, None, 1] - at[None, :, 1]) < half[:, None, 1]))
+    assert not covered.any()
+
+
+def test_labels_apart_stay_where_wished_when_they_fit():
+    at = np.array([[0.0, 0.0], [500.0, 0.0]])
+    sizes = np.array([[40.0, 16.0], [60.0, 16.0]])
+    wish = np.array([[0.0, -12.8], [0.0, -12.8]])
+    np.testing.assert_allclose(labels_apart(at, sizes, wish), at + wish)
+    same = labels_apart(np.zeros((2, 2)), sizes, wish)  # two ends at one point: the second above the first
+    np.testing.assert_allclose(same, [[0.0, -12.8], [0.0, -28.8]])
+    assert labels_apart(np.zeros((0, 2)), np.zeros((0, 2)), np.zeros((0, 2))).shape == (0, 2)
+
+
+def test_a_crowded_points_label_goes_a_line_above_rather_than_missing():
+    xy = np.array([[10.0, 0.0], [1.0, 0.0], [0.0, 0.0]])  # the last, leftmost, has no room left of it, and its
+    sizes = np.full((3, 2), [100.0, 16.0])  # label on its right would cover the second point
+    (x0, y0, x1, y1), shown, on_left, lifts = labels_beside(xy, sizes, (800.0, 300.0), dot=7.0, gap=5.0)
+    assert shown.tolist() == [0, 1, 2] and not on_left.any() and lifts.tolist() == [0, 0, 1]
+    scale = np.array([800.0 / (x1 - x0), 300.0 / (y1 - y0)])
+    _, second, last = (xy - (x0, y0)) * scale
+    assert last[0] + 5.0 < second[0] < last[0] + 5.0 + 100.0  # beside it, the second point would be covered

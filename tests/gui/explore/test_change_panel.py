@@ -1,6 +1,7 @@
 """The Change tab: two models aligned, the words that moved, a word's neighbours and aligned map."""
 
 import numpy as np
+import pyqtgraph as pg
 
 from w2vstudio.core.files.vectorfiles import load_vectors
 from w2vstudio.core.vectors import KeyedVectors
@@ -32,3 +33,31 @@ def test_change_panel_ranks_shows_and_exports(qtbot, tmp_path):
     assert [p.name for p in done.args[0]] == ["1-first.aligned.txt", "2-_i_second_i_.aligned.txt"]
     first, second = (load_vectors(p) for p in done.args[0])
     assert np.allclose(first.vectors[:5], second.vectors[:5], atol=0.05)  # one word moved: nearly aligned
+
+
+def test_the_aligned_maps_labels_never_overlap_and_stay_in_view(qtbot):
+    session = StudioSession()
+    panel = ChangePanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(1100, 600)
+    panel.show()
+    rng = np.random.default_rng(1)
+    words = [f"a_rather_long_word_{i}" for i in range(100)]  # long labels on a small map: they would meet
+    base = rng.normal(size=(100, 8)).astype(np.float32)
+    moved = base.copy()
+    moved[5] = rng.normal(size=8)
+    session.add(Entry("first", KeyedVectors(words, base, np.arange(100, 0, -1))))
+    session.add(Entry("second", KeyedVectors(words, moved, np.arange(100, 0, -1))))
+    with qtbot.waitSignal(panel.ranked, timeout=30_000):
+        panel.rank()
+    qtbot.wait(50)
+    view = panel.plot.getViewBox()
+    labels = [item for item in view.allChildren() if isinstance(item, pg.TextItem) and item.isVisible()]
+    assert len(labels) >= 8
+    boxes = [label.mapRectToScene(label.boundingRect()) for label in labels]
+    overlapping = [(a.textItem.toPlainText(), b.textItem.toPlainText())
+                   for i, (a, box) in enumerate(zip(labels, boxes)) for b, other in zip(labels[i + 1:], boxes[i + 1:])
+                   if box.intersected(other).width() > 1 and box.intersected(other).height() > 1]
+    assert overlapping == []
+    frame = view.sceneBoundingRect().adjusted(-1, -1, 1, 1)
+    assert all(frame.contains(box) for box in boxes)  # no label cut by the plot's edge

@@ -36,6 +36,19 @@ def test_the_step_shows_whole_at_1280x800(window, add_watched, qapp):
     assert shown == step.rect(), f"{step.size().toTuple()} shown as {shown.size().toTuple()}: the step scrolls"
 
 
+def test_the_step_tables_show_their_columns_whole_at_1280x800(window, add_watched, qapp):
+    """The units' and the gradient's tables need no sideways scrolling (the sample list beside them took
+    the room: "|Δ row|" was cut)."""
+    add_watched(window, 0)
+    step = _step_of_a_rare_output(window, qapp)
+    for table in (step.units, step.gradient):
+        header = table.horizontalHeader()
+        need = header.length()
+        assert need <= table.viewport().width(), (
+            f"{[table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]}: "
+            f"{need} px of columns in {table.viewport().width()}")
+
+
 def test_the_step_plots_titles_fit_their_plots(window, add_watched, qapp):
     add_watched(window, 0)
     step = _step_of_a_rare_output(window, qapp)

@@ -91,6 +91,25 @@ def test_frequency_scatter_deciles_and_hover(qtbot, trained):
     qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
 
 
+def test_frequency_axis_names_fit_beside_the_plot(qtbot, trained):
+    session, panel = _panel(qtbot, trained.model)
+    session.add(model_entry("copy", trained.model))
+    session.choose(session.entries[0])
+    view = panel.frequency_view
+    panel.resize(1266, 680)  # the Lenses tab in a 1280 × 800 window
+    panel.show()
+    panel.setCurrentWidget(view)
+    for measure in range(view.measure.count()):
+        view.measure.setCurrentIndex(measure)
+        qtbot.waitUntil(lambda: not view.busy and len(view.rows) > 0, timeout=20_000)
+        if measure == 2:  # the agreement: the two models side by side take room from the plot
+            qtbot.waitUntil(lambda: view.compare_table.rowCount() == 10, timeout=20_000)
+        qtbot.wait(50)
+        axis = view.plot.getAxis("left")
+        assert axis.label.boundingRect().width() <= axis.boundingRect().height(), view.measure.currentText()
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+
+
 def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     session, panel = _panel(qtbot, trained.model)
     view = panel.axes_view

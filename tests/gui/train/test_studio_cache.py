@@ -5,6 +5,7 @@ scan shows bytes and words and Cancel stops it."""
 
 from w2vstudio.core.corpus.cache import CorpusCache
 from w2vstudio.core.train import estimate
+from w2vstudio.gui import workers
 
 TIMEOUT = 120_000
 
@@ -42,6 +43,7 @@ def test_studio_runs_and_an_ensemble_share_one_cached_encoding(qtbot, window, ti
     qtbot.waitUntil(lambda: not panel.is_busy, timeout=TIMEOUT)
     assert panel.progress.format().startswith("Done: 2 runs") and "read from the cache" in panel.progress.format()
     assert len(CorpusCache(folder).entries()) == 1 and len(scans) == 1 and w.errors == []
+    assert panel.estimate.text().startswith("The last ensemble, measured: 2 runs in ")  # not the estimate before it
 
     panel.runs_form.runs.setValue(1)
     third = train(w, min_count=3)  # another vocabulary: another entry
@@ -97,3 +99,30 @@ def test_the_estimate_follows_the_form(qtbot, window, tiny_corpus):
     qtbot.waitUntil(lambda: "7 epochs" in panel.estimate.text(), timeout=TIMEOUT)  # not the first form's
     panel.form.set_values({"epochs": 3})
     qtbot.waitUntil(lambda: "3 epochs" in panel.estimate.text(), timeout=TIMEOUT)
+
+
+def test_after_a_run_the_estimate_line_says_what_was_measured(qtbot, window, tiny_corpus, train):
+    w, panel = window, window.train_panel
+    with qtbot.waitSignal(w.corpus_panel.scan_finished, timeout=TIMEOUT):
+        w.open_paths([str(tiny_corpus)])
+    qtbot.waitUntil(lambda: panel.estimate.text().startswith("Estimate"), timeout=TIMEOUT)
+    assert "not yet measured" in panel.estimate.text()
+    outcome = train(w)
+    said = panel.estimate.text()
+    assert said.startswith("The last run, measured:") and "not yet measured" not in said  # not the estimate before it
+    assert f"{outcome.train.raw_words_per_sec:,.0f} words/s" in said and f"{len(outcome.model.vocab):,} words" in said
+    assert "estimated" in said and "measured" in panel.estimate.toolTip()
+    panel.form.set_values({"epochs": 4})  # a change to the form: the next run's estimate, at the speed measured
+    qtbot.waitUntil(lambda: "4 epochs" in panel.estimate.text(), timeout=TIMEOUT)
+    assert "this computer's speed so far" in panel.estimate.text() and "estimated" in panel.estimate.toolTip()
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
+
+    panel.form.set_values({"epochs": 500})
+    with qtbot.waitSignal(w.session.run_started, timeout=TIMEOUT):
+        panel.start_action.trigger()
+    qtbot.waitUntil(lambda: panel.progress_fraction() > 0.001, timeout=TIMEOUT)
+    with qtbot.waitSignal(w.session.run_finished, timeout=TIMEOUT) as finished:
+        panel.stop_action.trigger()
+    assert finished.args[0].train.cancelled
+    assert panel.estimate.text().startswith("The last run, stopped and measured:"), panel.estimate.text()
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)  # what the run's end set going

@@ -154,3 +154,36 @@ def test_a_pinned_word_is_named_once_above_the_others(qtbot, window, add_watched
     labels.place_now()
     assert "the" in labels.shown_words
     qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)
+
+
+def trail_label_boxes(live_map) -> list:
+    """The trail labels' boxes on screen, as drawn."""
+    plot = live_map.map_panel.plot_item.getViewBox().scene().views()[0]
+    return [label.deviceTransform(plot.viewportTransform()).mapRect(label.boundingRect())
+            for line, label in live_map._trails if label.isVisible()]
+
+
+def test_trail_labels_ending_at_one_point_keep_apart(qtbot, window, add_watched, watched):
+    w = window
+    show_watched(qtbot, w, add_watched, watched)
+    frames = w.evolution.frames
+    last = frames.coords[-1]
+    words = list(frames.positions)
+    ends = np.array([last[frames.positions[word]] for word in words])
+    gaps = np.linalg.norm(ends[:, None] - ends[None, :], axis=2) + np.eye(len(words)) * 1e9
+    i, j = np.unravel_index(np.argmin(gaps), gaps.shape)  # the two tracked words ending nearest each other
+    w.session.set_pins([words[i], words[j]])
+    middle, reach = ends[[i, j]].mean(axis=0), float(np.ptp(last, axis=0).max()) * 20
+    w.live_map.map_panel.set_view_range((middle[0] - reach, middle[0] + reach), (middle[1] - reach, middle[1] + reach))
+    qtbot.wait(100)  # zoomed far out: the two ends are a pixel apart
+    assert w.live_map.trail_words == [words[i], words[j]]
+    first, second = trail_label_boxes(w.live_map)
+    assert first.width() > 5 and second.width() > 5 and not first.intersects(second)
+    w.live_map.map_panel.set_view_range((middle[0] - reach / 1e6, middle[0] + reach / 1e6),
+                                        (middle[1] - reach / 1e6, middle[1] + reach / 1e6))
+    qtbot.wait(100)  # zoomed far in: each label back above its own end
+    for box, (x, y) in zip(trail_label_boxes(w.live_map), ends[[i, j]]):
+        view = w.live_map.map_panel.plot_item.getViewBox()
+        at = view.scene().views()[0].mapFromScene(view.mapViewToScene(QPointF(x, y)))
+        assert abs(box.center().x() - at.x()) < 1 and box.bottom() < at.y()
+    qtbot.waitUntil(lambda: w.evolution.idle and not workers.running(), timeout=TIMEOUT)

@@ -74,12 +74,14 @@ def room_for_labels(values: np.ndarray, before: np.ndarray, after: np.ndarray, p
 
 
 def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float], dot: float,
-                  gap: float) -> tuple[tuple[float, float, float, float], np.ndarray, np.ndarray]:
+                  gap: float) -> tuple[tuple[float, float, float, float], np.ndarray, np.ndarray, np.ndarray]:
     """A small map (a few dozen points) whose labels sit beside their points, centred on their
     height: the view (x0, y0, x1, y1) that holds every point (`dot` pixels across) with its label on
     its right, `pixels` (width, height) on screen; then, the first (most frequent) first, each label
-    placed right of its point, else left of it, where it stays in the view, overlaps no label placed
-    and covers no point: the indices of the labels placed and, for each, whether it went left.
+    placed right of its point, else left of it, else (a crowded point) right or left of it one label
+    height above or below, where it stays in the view, overlaps no label placed and covers no point:
+    the indices of the labels placed and, for each, whether it went left and how many label heights
+    it was lifted (0, 1 above, -1 below).
     `sizes[i]` is label i's (width, height) in pixels (width 0: the point has none), `gap` the pixels between a point and its label.
     Exact boxes, every pair looked at (`place_labels` is the grid for large maps)."""
     xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
@@ -92,11 +94,13 @@ def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float]
     y0, y1 = room_for_labels(xy[:, 1], half, half, height)
     at = (xy - (x0, y0)) * (width / (x1 - x0), height / (y1 - y0))  # pixels from the bottom-left corner
     taken = np.zeros((0, 4))  # (left, bottom, right, top) of the labels placed
-    shown, left_side = [], []
+    shown, left_side, lifts = [], [], []
+    places = ((False, 0), (True, 0), (False, 1), (False, -1), (True, 1), (True, -1))
     for i, ((x, y), (w, h)) in enumerate(zip(at, sizes)):
-        for on_left in (False, True) if w > 0 else ():
+        for on_left, lift in places if w > 0 else ():
             start = x - gap - w if on_left else x + gap
-            box = np.array([start, y - h / 2, start + w, y + h / 2])
+            middle = y + lift * h
+            box = np.array([start, middle - h / 2, start + w, middle + h / 2])
             inside = box[0] >= -_EDGE and box[1] >= -_EDGE and box[2] <= width + _EDGE and box[3] <= height + _EDGE
             clear = not ((taken[:, 0] < box[2]) & (box[0] < taken[:, 2])
                          & (taken[:, 1] < box[3]) & (box[1] < taken[:, 3])).any()
@@ -105,8 +109,41 @@ def labels_beside(xy: np.ndarray, sizes: np.ndarray, pixels: tuple[float, float]
                 taken = np.vstack([taken, box])
                 shown.append(i)
                 left_side.append(on_left)
+                lifts.append(lift)
                 break
-    return (x0, y0, x1, y1), np.array(shown, np.int64), np.array(left_side, np.bool_)
+    return (x0, y0, x1, y1), np.array(shown, np.int64), np.array(left_side, np.bool_), np.array(lifts, np.int64)
+
+
+def labels_apart(at: np.ndarray, sizes: np.ndarray, wish: np.ndarray) -> np.ndarray:
+    """A few labels (the pinned words' trail names) that must all be drawn, kept apart: label i
+    (`sizes[i]` its (width, height) in pixels) names the point `at[i]` (pixels) and would be centred at
+    `at[i] + wish[i]`. In order, each goes to the nearest position to that wish, on a grid of half its
+    width across and its height up and down, where it overlaps no label placed before it and covers
+    no point of `at` (a tie: the one farther from its point). There is always one: its column holds
+    more positions than the others can block. -> the labels' centres (n, 2), in pixels."""
+    at = np.asarray(at, dtype=np.float64).reshape(-1, 2)
+    sizes = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
+    wish = np.broadcast_to(np.asarray(wish, dtype=np.float64), at.shape)
+    centres = at + wish
+    for i, ((w, h), want) in enumerate(zip(sizes, centres)):
+        w, h = max(w, 1e-9), max(h, 1e-9)
+        rows = len(at) + int(np.ceil(sizes[:i, 1] / h).sum()) + i + 1  # blocked positions in a column: fewer
+        across, up = np.meshgrid(np.arange(-2, 3), np.arange(-rows, rows + 1))
+        spots = want + np.c_[across.ravel() * w / 2, up.ravel() * h]
+        placed, size = centres[:i], sizes[:i]
+        overlaps = ((np.abs(spots[:, None, 0] - placed[None, :, 0]) < (w + size[None, :, 0]) / 2)
+                    & (np.abs(spots[:, None, 1] - placed[None, :, 1]) < (h + size[None, :, 1]) / 2)).any(axis=1)
+        covers = ((np.abs(spots[:, None, 0] - at[None, :, 0]) < w / 2)
+                  & (np.abs(spots[:, None, 1] - at[None, :, 1]) < h / 2)).any(axis=1)
+        free = np.flatnonzero(~overlaps & ~covers)
+        if not len(free):  # a point inside every position of the grid: only labels kept apart
+            free = np.flatnonzero(~overlaps)
+        if not len(free):
+            continue
+        near = np.round(np.hypot(*(spots[free] - want).T), 9)
+        far = np.hypot(*(spots[free] - at[i]).T)
+        centres[i] = spots[free[np.lexsort((-far, near))[0]]]
+    return centres
 
 
 def warm_up() -> None:

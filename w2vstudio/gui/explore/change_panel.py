@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QLin
                                QSplitter, QVBoxLayout, QWidget)
 
 from w2vstudio.core.explore.change import Change, change, write_aligned
+from w2vstudio.gui.widgets.beside_labels import BesideLabels
 from w2vstudio.gui.widgets.qt_models import ScoredWordsModel, scored_words_view
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.gui.workers import Call
 
 LISTED = 200
 _COLOURS = ("#3066be", "#d1495b")
+_WORD_DOT, _NEIGHBOUR_DOT = 12, 6  # pixels across: the word's own points, its neighbours'
 
 
 def _file_name(name: str) -> str:
@@ -51,6 +53,8 @@ class ChangePanel(QWidget):
         self.view.clicked.connect(lambda index: self.show_word(self.rows.word(index.row())))
         self.neighbours = [QPlainTextEdit(readOnly=True) for _ in range(2)]
         self.plot = pg.PlotWidget(title="the word (large) and its neighbours in each model, aligned (PCA)")
+        self.plot.getPlotItem().hideButtons()
+        self.map_labels = BesideLabels(self.plot, _WORD_DOT)  # the view fitted to the points and their labels
         self._call = Call(self)
         self._call.succeeded.connect(self._on_ranked)
         self._call.failed.connect(self._on_failed)
@@ -104,15 +108,17 @@ class ChangePanel(QWidget):
         for edit, name, found in zip(self.neighbours, names, self.result.neighbours(word)):
             edit.setPlainText(f"{word} in {name}:\n" + "\n".join(f"{w}  {s:.3f}" for w, s in found))
         points, labels = self.result.word_map(word)
-        self.plot.clear()
+        self.plot.clear()  # the labels too: `map_labels` makes new ones
+        texts, colours = [], []
         for (label, slice_), (x, y) in zip(labels, points.tolist()):
             colour = _COLOURS[min(slice_, 1)]
             own = label == word
-            self.plot.addItem(pg.ScatterPlotItem([x], [y], size=12 if own else 6, brush=pg.mkBrush(colour)))
-            text = pg.TextItem(color=colour)
-            text.setPlainText(f"{label} ({names[slice_]})" if own else label)
-            text.setPos(x, y)
-            self.plot.addItem(text)
+            self.plot.addItem(pg.ScatterPlotItem([x], [y], size=_WORD_DOT if own else _NEIGHBOUR_DOT,
+                                                 brush=pg.mkBrush(colour)))
+            texts.append(f"{label} ({names[slice_]})" if own else label)
+            colours.append(colour)
+        self.map_labels.labels = []  # removed by the clear above
+        self.map_labels.set_points(points, texts, colours)  # each beside its point where it overlaps none
 
     def _on_ranked(self, result: Change):
         self.result = result

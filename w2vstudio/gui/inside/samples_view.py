@@ -102,6 +102,7 @@ class SamplesView(QWidget):
         self.direction.setTextFormat(Qt.TextFormat.PlainText)
         self.direction.setWordWrap(True)
         self.count = QLabel()
+        self.count.setWordWrap(True)  # two lines where the page is narrow: the step beside it gets its share
         self.table = QTableWidget(0, 4)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

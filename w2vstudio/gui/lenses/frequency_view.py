@@ -20,6 +20,7 @@ from w2vstudio.gui.messages import unranked
 from w2vstudio.gui.studio_session import StudioSession
 
 MEASURES = ("vector norm", "neighbourhood stability (last snapshots)", "top-10 agreement with another model")
+AXIS_NAMES = ("vector norm", "neighbourhood stability", "top-10 agreement")  # short: they fit beside the plot
 MAX_POINTS = 20_000  # words drawn, sampled evenly over the ranks
 AGREEMENT_WORDS = 5_000
 _COLUMNS = ("ranks", "counts", "mean norm", "analogy accuracy", "questions", "dropped by subsampling")
@@ -244,7 +245,7 @@ class FrequencyView(QWidget):
             return
         counts = entry.kv.counts[rows].astype(np.float64)
         self.scatter.setData(np.log10(np.maximum(counts, 1)), values, data=np.arange(len(rows)))
-        self.plot.setLabel("left", MEASURES[self.measure.currentIndex()])
+        self.plot.setLabel("left", AXIS_NAMES[self.measure.currentIndex()])
         edges = bounds(len(entry.kv))
         part = np.searchsorted(edges, rows, side="right") - 1
         xs, ys = [], []

@@ -8,10 +8,11 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QPointF, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QProgressBar, QToolButton, QVBoxLayout, QWidget
 
 from w2vstudio.core.map import projection
+from w2vstudio.core.map.labels import labels_apart
 from w2vstudio.core.watch import trajectories
 from w2vstudio.core.train.snapshots import SnapshotRecorder
 from w2vstudio.core.watch.trajectories import Frames
@@ -27,6 +28,7 @@ from w2vstudio.gui.widgets.when_shown import WhenShown
 TRAIL_COLOURS = ("#d1495b", "#00798c", "#edae49", "#66a182", "#8d5a97", "#2e4057", "#e07a5f", "#3d405b")
 _MARGIN = 0.05  # of the map's size, around all the snapshots' points
 _TRAIL_ANCHOR_Y = 1.3  # a trail's name sits this many of its heights above the trail's end (to its bottom)
+_TRAIL_GAP = 1.0  # pixels kept free around each trail's name when names are moved apart
 
 
 class LiveMap(QWidget):
@@ -74,6 +76,7 @@ class LiveMap(QWidget):
         self.map_panel.method_changed.connect(self._on_map_method_changed)
         self.map_panel.word_activated.connect(self.word_activated)
         self.map_panel.pin_requested.connect(self._on_pin_requested)
+        self.map_panel.plot_item.getViewBox().sigRangeChanged.connect(self._keep_trail_labels_apart)  # apart at any zoom
         self._when_shown = WhenShown(self, self._set_vectors)
         session.current_changed.connect(self._on_current_changed)
         session.pins_changed.connect(self._on_pins_changed)
@@ -231,7 +234,6 @@ class LiveMap(QWidget):
             plot.addItem(label)
             self._trails.append((line, label))
         i = self.timeline.frame
-        named = []  # each pinned word named once, the map's word labels off its trail's label
         for k, (line, label) in enumerate(self._trails):
             line.setVisible(k < len(rows))
             label.setVisible(k < len(rows))
@@ -242,8 +244,28 @@ class LiveMap(QWidget):
                 if label.textItem.toPlainText() != word:
                     label.setText(word)
                 label.setPos(*path[-1])
-                box = label.boundingRect()  # above the trail's end: a box centred on the end covers it
-                named.append((word, *path[-1], box.width(), 2 * _TRAIL_ANCHOR_Y * box.height()))
+        self._keep_trail_labels_apart()
+
+    def _keep_trail_labels_apart(self, *_args):
+        """Each trail's name above its end, else at the nearest place on screen where it overlaps no
+        name placed before it (`core.map.labels.labels_apart`: trails that end close together, or a
+        view zoomed out); the map's word labels keep off each name and its trail's end."""
+        shown = [label for line, label in self._trails if label.isVisible()]
+        named = []  # each pinned word named once, the map's word labels off its trail's label
+        if shown:
+            view = self.map_panel.plot_item.getViewBox()
+            view.updateMatrix()  # a range just set is otherwise mapped at the next paint
+            at = np.array([[p.x(), p.y()] for p in (view.mapViewToScene(label.pos()) for label in shown)])
+            sizes = np.array([[b.width(), b.height()] for b in (label.boundingRect() for label in shown)])
+            wish = np.c_[np.zeros(len(shown)), (0.5 - _TRAIL_ANCHOR_Y) * sizes[:, 1]]  # above the end (y down)
+            centres = labels_apart(at, sizes + 2 * _TRAIL_GAP, wish)
+            for label, centre, end, (width, height) in zip(shown, centres, at, sizes):
+                offset = centre - end
+                label.setAnchor((0.5 - offset[0] / max(width, 1e-9), 0.5 - offset[1] / max(height, 1e-9)))
+                left, right = min(centre[0] - width / 2, end[0]), max(centre[0] + width / 2, end[0])
+                top, bottom = min(centre[1] - height / 2, end[1]), max(centre[1] + height / 2, end[1])
+                middle = view.mapSceneToView(QPointF((left + right) / 2, (top + bottom) / 2))
+                named.append((label.textItem.toPlainText(), middle.x(), middle.y(), right - left, bottom - top))
         self.map_panel.word_labels.set_named_elsewhere(TRAILS, named)
 
     def trail(self, word: str) -> np.ndarray:

@@ -167,6 +167,7 @@ class MapPanel(QWidget):
         self._regions_shown.toggled.connect(self.word_labels.show_regions)
         self._regions_shown.toggled.connect(self._on_regions_toggled)
         self.word_labels.regions_named.connect(self._on_regions_named)
+        self.word_labels.named_elsewhere_changed.connect(self._on_named_elsewhere_changed)
         self._region_legend = RegionLegend()
         self.lasso = Lasso(self._plot.getViewBox())  # drawing around words selects them
         self.lasso.drawn.connect(self.select_in_polygon)
@@ -500,7 +501,6 @@ class MapPanel(QWidget):
             label = pg.TextItem(color=(20, 20, 20), fill=(255, 255, 255, 190), anchor=_SELECTION_ANCHOR)
             self._plot.addItem(label)
             self._labels.append(label)
-        trailed = self.word_labels.named_by(TRAILS)  # a pinned word's trail names it (once)
         for i, label in enumerate(self._labels):
             if i < len(shown):
                 text = html.escape(shown[i])
@@ -548,6 +548,10 @@ class MapPanel(QWidget):
 
     def _on_view_range_changed(self, *_args) -> None:
         if self._selection_shown:
+            self._keep_selection_labels_apart()
+
+    def _on_named_elsewhere_changed(self, source: str) -> None:
+        if source == TRAILS and self._selection_shown:  # the trails' names moved: the selection's keep off them
             self._keep_selection_labels_apart()
 
     def _why_not_on_map(self, word: str) -> str:

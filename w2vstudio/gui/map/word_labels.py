@@ -31,6 +31,7 @@ class WordLabels(QObject):
 
     placed = Signal()  # the word labels were placed again (after a pan, zoom or move)
     regions_named = Signal(object, list)  # each point's region (n,) and the regions' names, drawn
+    named_elsewhere_changed = Signal(str)  # the source whose named words or boxes changed (`set_named_elsewhere`)
 
     def __init__(self, plot: pg.PlotItem, model: MapModel, parent: QObject | None = None):
         super().__init__(parent)
@@ -82,6 +83,7 @@ class WordLabels(QObject):
         if named != self._elsewhere.get(source, []):
             self._elsewhere[source] = named
             self._schedule()
+            self.named_elsewhere_changed.emit(source)
 
     def named_by(self, source: str) -> set[str]:
         """The words `source` names (see `set_named_elsewhere`)."""

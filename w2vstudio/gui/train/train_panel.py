@@ -14,14 +14,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QScrollArea, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
+from w2vstudio.core.params import memory_needed
 from w2vstudio.core.support.blas import OneBlasThread
+from w2vstudio.core.support.memory import size_text
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.run import NO_WATCH, EnsembleResult, EnsembleRun, RunResult, TrainingRun
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
-from w2vstudio.core.train.estimate import RunEstimate, estimate_run
+from w2vstudio.core.train.estimate import TOKEN_BYTES, RunEstimate, estimate_run
 from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
@@ -80,6 +82,11 @@ def duration(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+def seconds_text(seconds: float) -> str:
+    """A run's time for a sentence: "0.4 s", "42.0 s" under a minute, else h:mm:ss or m:ss."""
+    return f"{seconds:.1f} s" if seconds < 59.95 else duration(seconds)
+
+
 def corpus_stem(name: str) -> str:
     """A corpus name without its file suffixes: "sample-corpus.txt.gz +2" -> "sample-corpus +2"."""
     head, plus, more = name.partition(" +")
@@ -136,6 +143,7 @@ class TrainPanel(QWidget):
         self._estimating.succeeded.connect(self._on_estimate_succeeded)
         self._estimating.failed.connect(self._on_estimate_failed)
         self._launch = None  # the run to start once its estimate is shown
+        self._launched: RunEstimate | None = None  # the estimate of the run in progress
         self._speeds: dict[bool, float] = {}  # raw words/s of the last run, by skip-gram or CBOW
         self.cache: str | bool | None = None  # the encoded corpus cache (see the class's docstring)
         self._paused = False
@@ -168,8 +176,7 @@ class TrainPanel(QWidget):
         self.stats = QLabel(" ")
         self.stats.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.estimate = QLabel(" ", wordWrap=True, textFormat=Qt.TextFormat.PlainText)
-        self.estimate.setToolTip("Memory and time of the next run, estimated from the corpus read and the "
-                                 "parameters; the speed is this computer's last run's, else a typical one.")
+        self.estimate.setToolTip(ESTIMATED_TIP)
         for widget in (self.progress, self.stats, self.estimate):  # new text must never re-lay out (and repaint) the plots
             widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.plots = TrainingPlots()
@@ -289,6 +296,7 @@ class TrainPanel(QWidget):
             self.failed.emit("An ensemble trains on this computer: choose one run, or this computer as the engine.")
             return
         scanned = corpus.scanned
+        self._launched = None
         if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
             try:
                 run = TrainingRun(list(corpus.paths), params, NO_WATCH, callbacks=[self._reports],
@@ -316,10 +324,12 @@ class TrainPanel(QWidget):
 
     def _on_estimate_succeeded(self, estimate: RunEstimate):
         self.estimate.setText(estimate.text())
+        self.estimate.setToolTip(ESTIMATED_TIP)
         if self._launch is None:  # a preview
             return
         scanned, params, ensemble, watch = self._launch
         self._launch = None
+        self._launched = estimate
         if not estimate.fits:
             self.progress.setFormat("Ready")
             self._update_actions()
@@ -546,6 +556,7 @@ class TrainPanel(QWidget):
             self.progress.setValue(1000)
             self.progress.setFormat(f"Done: {epochs_text(result.epochs)} in {duration(result.seconds)}{loss}"
                                     f"{cache_text(outcome.cache)}")
+        self._say_measured(measured_text(outcome, self._launched, on_spark))
         if result.words_done == 0:
             self._session.show_current_again()  # the probes and the map leave the run
         else:
@@ -561,6 +572,7 @@ class TrainPanel(QWidget):
         models = trained_models(outcome)
         for result in outcome.results:
             self._measured(result)
+        self._say_measured(ensemble_measured_text(outcome, self._launched))
         if not models:
             self.progress.setFormat("Stopped before a run was trained")
             return
@@ -581,8 +593,16 @@ class TrainPanel(QWidget):
         if outcome is not None and outcome.train.words_done and outcome.train.raw_words_per_sec > 0:
             self._speeds[outcome.model.params.sg] = outcome.train.raw_words_per_sec
 
+    def _say_measured(self, text: str):
+        """The estimate line, once a run has ended: what it measured (the form's next change
+        estimates the next run)."""
+        self._launched = None
+        self.estimate.setText(text)
+        self.estimate.setToolTip(MEASURED_TIP)
+
     def _on_training_failed(self, message: str):
         self._finish()
+        self._say_measured(" ")  # the estimate was of the run that failed
         self.progress.setFormat("Training failed")
         self._session.finish_run(None)
         self.failed.emit(message)
@@ -608,6 +628,46 @@ class TrainPanel(QWidget):
         else:  # the reading failed or was cancelled
             self.progress.setFormat("Ready")
             self._update_actions()
+
+
+ESTIMATED_TIP = ("Memory and time of the next run, estimated from the corpus read and the parameters; the speed "
+                 "is this computer's last run's, else a typical one.")
+MEASURED_TIP = ("The last run's time, speed and memory, as measured; a change to the parameters estimates the "
+                "next run, at the speed measured.")
+
+
+def measured_text(outcome: RunResult, estimate: RunEstimate | None, on_spark: bool = False) -> str:
+    """What a run that ended measured, for the estimate line: its time and speed, its vocabulary and
+    tokens, its encoded corpus and weights (their exact sizes), and what was estimated before it."""
+    result, model = outcome.train, outcome.model
+    if result.words_done == 0:
+        return "The last run was stopped before it trained a word."
+    how = "stopped and measured" if result.cancelled else "measured"
+    where = " on Spark" if on_spark else ""
+    text = (f"The last run, {how}: {epochs_text(result.epochs)} in {seconds_text(result.seconds)} at "
+            f"{result.raw_words_per_sec:,.0f} words/s{where}; {len(model.vocab):,} words kept, "
+            f"{outcome.corpus_words:,} tokens per epoch.")
+    if not on_spark:
+        text += (f" Memory: {size_text(TOKEN_BYTES * outcome.corpus_words)} for the encoded corpus + "
+                 f"{size_text(memory_needed(model.params, len(model.vocab)))} for the weights.")
+    if estimate is not None:
+        text += f" It was estimated at {seconds_text(estimate.seconds)} for {epochs_text(estimate.params.epochs)}."
+    return text
+
+
+def ensemble_measured_text(outcome: EnsembleResult, estimate: RunEstimate | None) -> str:
+    """What an ensemble that ended measured: its runs' time and mean speed."""
+    done = [r for r in outcome.results if r is not None and r.train.words_done]
+    if not done:
+        return "The last ensemble was stopped before a run trained a word."
+    speed = sum(r.train.raw_words_per_sec for r in done) / len(done)
+    stopped = len(done) < len(outcome.results) or any(r.train.cancelled for r in done)
+    text = (f"The last ensemble, {'stopped and measured' if stopped else 'measured'}: {len(done):,} runs in "
+            f"{seconds_text(outcome.seconds)} at {speed:,.0f} words/s a run; {len(done[0].model.vocab):,} words kept, "
+            f"{outcome.corpus_words:,} tokens per epoch.")
+    if estimate is not None:
+        text += f" One run was estimated at {seconds_text(estimate.seconds)}."
+    return text
 
 
 def cache_text(cache: dict) -> str:
