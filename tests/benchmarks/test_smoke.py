@@ -46,6 +46,8 @@ SMOKE = {
                       ("gensim",)),
     "bench_scaling": (["--corpus", CORPUS, "--max-words", "5000", "--threads", "1", "--mode", "sg"],
                       r"\n +1 +[\d.]+( [kM])? \(1\.00x\)", (), ("gensim",)),
+    "bench_studio_scale": ([CORPUS, "--train-seconds", "0.5", "--where"], r"longest stall over all phases: \d+ ms", (),
+                           ()),
     "bench_snapshots": (["--corpus", CORPUS, "--epochs", "1", "--repeats", "1", "--threads", "1"],
                         r"cpu seconds: with/without median [\d.]+", (), ()),
     "bench_spark": (["--corpus", CORPUS, "--max-words", "5000", "--partitions", "1", "--master", "local[1]",
