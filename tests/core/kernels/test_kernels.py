@@ -188,3 +188,18 @@ def test_heldout_row_losses_match_numpy(mean):
         assert ns[r] == pytest.approx(ref, rel=1e-9)
         ref = sum(_softplus(-(1 - 2 * int(codes[o, j])) * (syn1[points[o, j]] @ v)) for j in range(lengths[o]))
         assert hs[r] == pytest.approx(ref, rel=1e-9)
+
+
+def test_pack_spans_matches_numpy():
+    from w2vstudio.core.kernels.text import pack_spans
+
+    rng = np.random.default_rng(5)
+    arena = rng.integers(0, 255, 500, dtype=np.uint8)
+    starts = np.sort(rng.choice(480, 30, replace=False))
+    spans = np.stack([starts, starts + rng.integers(0, 20, 30)], axis=1).astype(np.int64)
+    spans[:, 1] = np.minimum(spans[:, 1], np.append(starts[1:], 500))  # strings do not overlap
+    out = np.zeros(600, np.uint8)
+    pack_spans(arena, spans, out)
+    expected = np.concatenate([arena[a:b] for a, b in spans])
+    np.testing.assert_array_equal(out[:len(expected)], expected)
+    assert not out[len(expected):].any()

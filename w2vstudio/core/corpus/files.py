@@ -22,7 +22,7 @@ from urllib.request import url2pathname
 
 import numpy as np
 
-from w2vstudio.core.kernels.text import name_ids, rehash, tokenize_block
+from w2vstudio.core.kernels.text import name_ids, pack_spans, rehash, tokenize_block
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 
@@ -173,19 +173,26 @@ def alnum_table() -> np.ndarray:
 
 
 class Lexicon:
-    """The distinct words in order of first appearance, shared by the tokenizers of one scan."""
+    """The distinct words in order of first appearance, shared by the tokenizers of one scan.
+
+    Their ids are found in `SHARDS` dicts, by the word's hash: one dict of ten million words would
+    hold the GIL for half a second each time it grows (or is rebuilt after a pruning), freezing the
+    studio's GUI thread while a worker scans; a shard grows in a few milliseconds."""
+
+    SHARDS = 256  # a power of two
 
     def __init__(self):
         self.words: list[str] = []
-        self.index: dict[str, int] = {}
+        self._shards: list[dict[str, int]] = [{} for _ in range(self.SHARDS)]
 
     def ids(self, texts: list[str]) -> list[int]:
         """The id of each text, new words appended."""
-        index, words, out = self.index, self.words, []
+        shards, words, out, mask = self._shards, self.words, [], self.SHARDS - 1
         for text in texts:
-            w = index.get(text)
+            shard = shards[hash(text) & mask]
+            w = shard.get(text)
             if w is None:
-                w = index[text] = len(words)
+                w = shard[text] = len(words)
                 words.append(text)
             out.append(w)
         return out
@@ -199,8 +206,13 @@ class Lexicon:
         old ids to new ones (-1: forgotten)."""
         remap = np.full(len(self.words), -1, dtype=np.int32)
         remap[kept] = np.arange(len(kept), dtype=np.int32)
-        self.words = [self.words[i] for i in kept.tolist()]
-        self.index = {w: i for i, w in enumerate(self.words)}
+        words, self.words = self.words, []
+        for start in range(0, len(kept), 1 << 15):  # no one C call over millions (see the class)
+            self.words.extend([words[i] for i in kept[start:start + (1 << 15)].tolist()])
+        self._shards = [{} for _ in range(self.SHARDS)]
+        shards, mask = self._shards, self.SHARDS - 1
+        for i, w in enumerate(self.words):
+            shards[hash(w) & mask][w] = i
         return remap
 
 
@@ -283,8 +295,7 @@ class Tokenizer:
         rows = max(1024, 2 * len(strings))
         self._used = int(ends[-1]) if len(ends) else 0
         arena = np.zeros(max(1 << 20, 2 * self._used), dtype=np.uint8)
-        if len(strings):  # the kept strings' bytes, packed
-            arena[:self._used] = self._arena[np.repeat(spans[:, 0] - (ends - lengths), lengths) + np.arange(self._used)]
+        pack_spans(self._arena, spans, arena)  # the kept strings' bytes, packed
         self._arena = arena
         self._spans = _grown(np.stack([ends - lengths, ends], axis=1).astype(np.int64), rows)
         self._hashes = _grown(self._hashes[strings], rows)
