@@ -74,13 +74,17 @@ class RestoredSession:
 @dataclass(frozen=True, eq=False)
 class Corpus:
     """The corpus to train on: its files and folders, whether words are folded to lower case, and
-    its scan once read (`scanning` while it is being read)."""
+    its scan once read (`scanning` while it is being read). `cached`: the entries of the encoded
+    corpus cache (`core.corpus.cache.Entry`, most recently used first) made from these files as
+    they are now, read with this case folding: a run whose vocabulary settings are an entry's
+    reads it instead of scanning, and its estimate comes from the entry's manifest."""
 
     paths: tuple[Path, ...] = ()
     lowercase: bool = True
     scanned: ScannedCorpus | None = None
     phrases: bool = False  # join collocations into one token before training
     scanning: bool = False
+    cached: tuple = ()
 
     @property
     def name(self) -> str:
@@ -103,7 +107,10 @@ class StudioSession(QObject):
     latest while following a run). `corpus_changed(Corpus)`: other files, case folding or scan;
     `word_lines_changed(lines)`: the lines of the corpus shown for a word (`kwic.ContextLine`s).
     `scan_requested()` and `scan_cancel_requested()`: read the corpus now, or stop reading it.
-    `probe_pairs_changed(pairs)`: other (input, output) pairs chosen for the next run's probes."""
+    `probe_pairs_changed(pairs)`: other (input, output) pairs chosen for the next run's probes.
+
+    `cache`: where runs cache the encoded corpus and where the corpus's entries are looked for
+    (`core.corpus.cache.wanted_folder`: None, the default rule; a folder; False, no cache)."""
 
     models_changed = Signal()
     current_changed = Signal(object)
@@ -131,6 +138,7 @@ class StudioSession(QObject):
         self._corpus = Corpus(lowercase=settings.get("corpus/lowercase"))
         self._word_lines: list = []
         self._probe_pairs: list[tuple[str, str]] = []
+        self.cache: str | Path | bool | None = None  # the encoded corpus cache (see the class's docstring)
 
     # -- reading ---------------------------------------------------------------------------------
     @property
@@ -289,6 +297,12 @@ class StudioSession(QObject):
     def set_scanned(self, scanned: ScannedCorpus):
         """The corpus has been read."""
         self._set_corpus(replace(self._corpus, scanned=scanned, scanning=False))
+
+    def set_cached(self, entries):
+        """The cache entries of the corpus's files as they are now (see `Corpus.cached`)."""
+        entries = tuple(entries)
+        if entries != self._corpus.cached:
+            self._set_corpus(replace(self._corpus, cached=entries))
 
     def _set_corpus(self, corpus: Corpus):
         self._corpus = corpus

@@ -223,3 +223,43 @@ def test_an_ensemble_with_phrases_joins_them_and_keeps_their_table(topic_file, t
     assert [r.model.vocab.words for r in result.results] == [single.model.vocab.words] * 2
     assert all(r.model.phrases is not None and len(r.model.phrases) == len(single.model.phrases)
                for r in result.results)
+
+
+def test_the_entries_of_a_corpus_are_found_by_its_files_as_they_are_now(topic_file, tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    assert corpus_cache.cached_entries([topic_file], folder) == []  # no cache folder yet
+    first = _train([topic_file], folder)
+    other = _train([topic_file], folder, replace(PARAMS, min_count=3), scan_memory=10**8)
+    found = CorpusCache(folder).matching([topic_file], lowercase=True)
+    assert {str(e.path) for e in found} == {first.cache["path"], other.cache["path"]}
+    entry = next(e for e in found if str(e.path) == first.cache["path"])
+    assert (entry.vocab_size, entry.words, entry.raw_words) == (len(first.model.vocab), first.corpus_words,
+                                                                first.raw_words)
+    assert entry.key == corpus_key([topic_file], settings_of(PARAMS))  # the key a run of PARAMS looks up
+    assert entry.same_vocabulary(settings_of(PARAMS))
+    assert not entry.same_vocabulary(settings_of(replace(PARAMS, min_count=3)))
+    assert not entry.same_vocabulary(settings_of(replace(PARAMS, lowercase=False)))
+    by_memory = next(e for e in found if str(e.path) == other.cache["path"])
+    assert by_memory.scan_memory == 10**8 and by_memory.same_vocabulary(settings_of(replace(PARAMS, min_count=3)))
+    assert corpus_cache.reads_entry([topic_file], settings_of(PARAMS), folder, entry)  # the run's key is the entry's
+    other_settings = settings_of(replace(PARAMS, min_count=3), 10**8)
+    assert corpus_cache.reads_entry([topic_file], other_settings, folder, by_memory)
+    assert not corpus_cache.reads_entry([topic_file], settings_of(replace(PARAMS, min_count=3)), folder, by_memory)
+    assert not corpus_cache.reads_entry([topic_file], settings_of(PARAMS), tmp_path / "elsewhere", entry)
+    listed = entry.to_dict()  # `cache --list --json`: the keys it had, and new ones
+    assert set(listed) >= {"path", "files", "size", "words", "created", "last_used", "settings", "vocab_size",
+                           "raw_words"}
+    assert corpus_cache.cached_entries([str(topic_file)], folder, lowercase=True) == found
+    assert corpus_cache.cached_entries([topic_file], False, lowercase=True) == []  # no cache: none
+    assert CorpusCache(folder).matching([topic_file], lowercase=False) == []  # read with another case folding
+    more = tmp_path / "more.txt"
+    more.write_text("some other words\n")
+    assert CorpusCache(folder).matching([topic_file, more]) == []  # other files
+    st = topic_file.stat()
+    os.utime(topic_file, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    assert CorpusCache(folder).matching([topic_file]) == []  # touched since
+    assert not corpus_cache.reads_entry([topic_file], settings_of(PARAMS), folder, entry)
+    os.utime(topic_file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert len(CorpusCache(folder).matching([topic_file])) == 2
+    monkeypatch.setattr(corpus_cache, "MAX_SENTENCE", corpus_cache.MAX_SENTENCE + 1)
+    assert CorpusCache(folder).matching([topic_file]) == []  # a key this version's runs do not make

@@ -1,11 +1,25 @@
 """The studio at scale: its runs and ensembles read and write the encoded corpus cache (one scan,
-one encoding, reused by runs with other training parameters); the run's memory and time are
-estimated and shown before it starts, and a run beyond the memory available is not started; the
-scan shows bytes and words and Cancel stops it."""
+one encoding, reused by runs with other training parameters); a corpus whose encoding is in the
+cache is not read again when opened (estimated and trained from the entry), unless its files
+changed or it is read with another case folding; the run's memory and time are estimated and
+shown before it starts, and a run beyond the memory available is not started; the scan shows
+bytes and words and Cancel stops it."""
 
+import contextlib
+import os
+import shutil
+import time
+
+import pytest
+
+from w2vstudio.core import run as run_module
 from w2vstudio.core.corpus.cache import CorpusCache
+from w2vstudio.core.params import TrainParams
+from w2vstudio.core.run import TrainingRun
 from w2vstudio.core.train import estimate
 from w2vstudio.gui import workers
+from w2vstudio.gui.train import corpus_panel as corpus_panel_module
+from w2vstudio.gui.train.corpus_panel import human_bytes
 
 TIMEOUT = 120_000
 
@@ -126,3 +140,95 @@ def test_after_a_run_the_estimate_line_says_what_was_measured(qtbot, window, tin
     assert finished.args[0].train.cancelled
     assert panel.estimate.text().startswith("The last run, stopped and measured:"), panel.estimate.text()
     qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)  # what the run's end set going
+
+
+def _opened(qtbot, w, path):
+    """Open the corpus at `path` and wait for its listing and cache look-up to end."""
+    w.open_corpus([str(path)])
+    qtbot.waitUntil(lambda: not w.corpus_panel._lister.busy and w.session.corpus.paths == (path,), timeout=TIMEOUT)
+
+
+@contextlib.contextmanager
+def _refusing_scans():
+    """Within it, a scan (by the corpus panel or a run) fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the corpus was scanned")
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(run_module, "scan_corpus", refuse)
+        m.setattr(corpus_panel_module, "scan_corpus", refuse)
+        yield
+
+
+def test_a_corpus_whose_encoding_is_cached_is_not_read_again(qtbot, window, tiny_corpus, train, tmp_path):
+    w, corpus_panel, panel = window, window.corpus_panel, window.train_panel
+    path = tmp_path / "tiny.txt"
+    shutil.copy(tiny_corpus, path)
+    panel.cache = tmp_path / "corpora"
+    assert w.session.cache == tmp_path / "corpora"  # the one choice both panels use
+    scans = []
+    corpus_panel.scan_finished.connect(scans.append)
+    with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
+        w.open_corpus([str(path)])
+    first = train(w)  # writes the entry
+    assert first.cache["used"] is False and first.cache["path"] is not None and len(scans) == 1
+    [entry] = CorpusCache(tmp_path / "corpora").entries()
+
+    with _refusing_scans():
+        _opened(qtbot, w, path)  # opened again: found in the cache, not read
+        assert len(scans) == 1 and not corpus_panel.is_scanning and w.session.corpus.scanned is None
+        assert [e.path for e in w.session.corpus.cached] == [entry.path]
+        made = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.created))
+        vocab = len(first.model.vocab)
+        assert corpus_panel.summary.text() == (
+            f"1 file, {human_bytes(path.stat().st_size)}: {first.raw_words:,} words; its encoding ({vocab:,} words of "
+            f"min count 2) is in the cache from {made}: not read again. Read it to change the vocabulary settings.")
+        assert corpus_panel.read_button.isVisible()
+        qtbot.waitUntil(lambda: panel.estimate.text().startswith("Estimate"), timeout=TIMEOUT)
+        assert panel.estimate.text().startswith(f"Estimate: {vocab:,} words kept, {entry.words:,} tokens per epoch")
+
+        second = train(w, dim=8)  # the form's vocabulary settings are the entry's: the run reads it
+        assert second.cache == {"used": True, "path": first.cache["path"]}
+        assert len(second.model.vocab) == vocab and len(scans) == 1 and w.session.corpus.scanned is None
+        assert panel.progress.format().endswith("corpus read from the cache") and w.errors == []
+
+        panel.form.set_values({"min_count": 3})  # other vocabulary settings: the corpus must be read
+        qtbot.waitUntil(lambda: panel.estimate.text().startswith("The corpus must be read"), timeout=TIMEOUT)
+        assert "min count 2" in panel.estimate.text()
+    third = train(w, min_count=3)
+    assert third.cache["used"] is False and len(scans) == 2 and w.session.corpus.scanned is not None
+    assert "distinct" in corpus_panel.summary.text() and not corpus_panel.read_button.isVisible()
+
+    _opened(qtbot, w, path)  # Read reads it anyway
+    assert len(w.session.corpus.cached) == 2 and corpus_panel.read_button.isVisible()
+    with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
+        corpus_panel.read_button.click()
+    assert len(scans) == 3 and w.errors == []
+
+
+def test_a_touched_file_or_another_case_folding_is_read_as_before(qtbot, window, tiny_corpus, train, tmp_path):
+    w, corpus_panel, panel = window, window.corpus_panel, window.train_panel
+    path = tmp_path / "tiny.txt"
+    shutil.copy(tiny_corpus, path)
+    folder = tmp_path / "corpora"
+    TrainingRun([str(path)], TrainParams(min_count=2, lowercase=True), cache=folder).prepare()  # an entry
+    panel.cache = folder
+    corpus_panel.lowercase.setChecked(False)
+    scans = []
+    corpus_panel.scan_finished.connect(scans.append)
+    with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):  # another case folding: read
+        w.open_corpus([str(path)])
+    assert w.session.corpus.cached == () and "distinct" in corpus_panel.summary.text()
+
+    corpus_panel.lowercase.setChecked(True)  # the entry's case folding: looked up again, not read
+    qtbot.waitUntil(lambda: "in the cache" in corpus_panel.summary.text(), timeout=TIMEOUT)
+    assert len(scans) == 1 and not corpus_panel.is_scanning and len(w.session.corpus.cached) == 1
+
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # touched after the look-up
+    outcome = train(w)  # the run's key is no longer the entry's: read first, as before
+    assert len(scans) == 2 and outcome.cache["used"] is False and outcome.cache["path"] is not None
+
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000))  # touched before opening
+    with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
+        w.open_corpus([str(path)])
+    assert len(scans) == 3 and w.session.corpus.cached == () and w.errors == []

@@ -80,14 +80,19 @@ def settings_of(params, scan_memory: int | None = None) -> dict:
     return settings
 
 
-def corpus_key(paths, settings: dict) -> dict:
-    """The key of a corpus: its files (absolute path, size, mtime in ns) and `settings`."""
+def file_stats(paths) -> list[dict]:
+    """The files of a corpus as its key holds them: absolute path, size, mtime in ns."""
     found = []
     for f in corpus_files.find_files(paths):
         path = Path(f.path).absolute()
         st = os.stat(path)
         found.append({"path": str(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
-    return {"version": VERSION, "files": found, "settings": settings}
+    return found
+
+
+def corpus_key(paths, settings: dict) -> dict:
+    """The key of a corpus: its files (`file_stats`) and `settings`."""
+    return {"version": VERSION, "files": file_stats(paths), "settings": settings}
 
 
 def key_name(key: dict) -> str:
@@ -112,6 +117,24 @@ def wanted_folder(paths, folder: str | Path | bool | None) -> Path | None:
     return default_folder() if free is not None and corpus_bytes(paths) > AUTO_SHARE * free else None
 
 
+def cached_entries(paths, folder: str | Path | bool | None, lowercase: bool | None = None) -> list[Entry]:
+    """The entries (`CorpusCache.matching`) of the corpus at `paths` in the cache folder a run with
+    `cache=folder` uses (`wanted_folder`); none when it uses no cache."""
+    where = wanted_folder(paths, folder)
+    return [] if where is None else CorpusCache(where).matching(paths, lowercase)
+
+
+def reads_entry(paths, settings: dict, folder: str | Path | bool | None, entry: Entry) -> bool:
+    """Whether a run on `paths` whose encoding has these `settings` (`settings_of`, the scan's
+    memory included) with `cache=folder` looks up `entry`: the same folder and the same key, the
+    files as they are now."""
+    where = wanted_folder(paths, folder)
+    if where is None:
+        return False
+    key = corpus_key(paths, settings)
+    return key == entry.key and (Path(where) / key_name(key)).absolute() == Path(entry.path).absolute()
+
+
 @dataclass
 class Cached:
     """An encoded corpus read from the cache, with what its scan said."""
@@ -126,7 +149,10 @@ class Cached:
 
 @dataclass
 class Entry:
-    """One entry as listed: its folder, corpus files, bytes, words, when made and last used."""
+    """One entry as listed: its folder, corpus files, bytes, words (tokens kept), when made and last
+    used, the settings of its key; the distinct words kept (`vocab_size`), the corpus's words
+    before min-count (`raw_words`) and its files as the key holds them (`key_files`: path, size,
+    mtime_ns)."""
 
     path: Path
     files: list
@@ -135,10 +161,32 @@ class Entry:
     created: float
     last_used: float
     settings: dict = field(default_factory=dict)
+    vocab_size: int = 0
+    raw_words: int = 0
+    key_files: list = field(default_factory=list)
+
+    @property
+    def key(self) -> dict:
+        """The entry's key (`corpus_key`)."""
+        return {"version": VERSION, "files": self.key_files, "settings": self.settings}
+
+    def same_vocabulary(self, settings: dict) -> bool:
+        """Whether `settings` (`settings_of`) make the encoding this entry holds: equal settings,
+        the scan's memory aside (a run reads the entry with the entry's own, `scan_memory`)."""
+        return _vocabulary_settings(self.settings) == _vocabulary_settings(settings)
+
+    @property
+    def scan_memory(self) -> int | None:
+        return self.settings.get("scan_memory")
 
     def to_dict(self) -> dict:
         return {"path": str(self.path), "files": self.files, "size": self.size, "words": self.words,
-                "created": self.created, "last_used": self.last_used, "settings": self.settings}
+                "created": self.created, "last_used": self.last_used, "settings": self.settings,
+                "vocab_size": self.vocab_size, "raw_words": self.raw_words}
+
+
+def _vocabulary_settings(settings: dict) -> dict:
+    return {k: v for k, v in settings.items() if k != "scan_memory"}
 
 
 class CorpusCache:
@@ -178,12 +226,27 @@ class CorpusCache:
         for path in self._entry_folders():
             try:
                 m = _read_manifest(path)
-                found.append(Entry(path, [f["path"] for f in m["key"]["files"]], _size_of(path),
+                key_files = [{"path": str(f["path"]), "size": int(f["size"]), "mtime_ns": int(f["mtime_ns"])}
+                             for f in m["key"]["files"]]
+                found.append(Entry(path, [f["path"] for f in key_files], _size_of(path),
                                    int(m["n_tokens"]), float(m["created"]), float(m["last_used"]),
-                                   dict(m["key"]["settings"])))
-            except (OSError, ValueError, KeyError, TypeError):
+                                   dict(m["key"]["settings"]), int(m["vocab_size"]), int(m["raw_words"]),
+                                   key_files))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue
         return sorted(found, key=lambda e: e.last_used, reverse=True)
+
+    def matching(self, paths, lowercase: bool | None = None) -> list[Entry]:
+        """The entries of these files as they are now (every path, size and modification time equal
+        to the key's, in the same order) that a run of this version can read, read with this case
+        folding when `lowercase` is given; most recently used first. Nothing is read but manifests:
+        a matching entry may still fail its checks when a run reads it (then it is scanned)."""
+        now = file_stats(paths)
+        if not now:
+            return []
+        return [e for e in self.entries()
+                if e.key_files == now and e.settings.get("max_sentence") == MAX_SENTENCE
+                and (lowercase is None or e.settings.get("lowercase") == bool(lowercase))]
 
     def size(self) -> int:
         return sum(_size_of(p) for p in self._entry_folders())

@@ -81,6 +81,13 @@ def estimate_run(params: TrainParams, counts: np.ndarray, raw_words: int, speed:
     distinct words have `counts` (a scan's); `speed`: raw words per second measured on this
     machine (None: `DEFAULT_SPEED` of the architecture); `available`: bytes (default: psutil's)."""
     words, tokens = kept_vocabulary(counts, params.min_count, params.max_vocab)
+    return estimate_kept(params, words, tokens, raw_words, speed, available)
+
+
+def estimate_kept(params: TrainParams, words: int, tokens: int, raw_words: int, speed: float | None = None,
+                  available: int | None = -1) -> RunEstimate:
+    """`estimate_run` of a vocabulary already kept: `words` distinct words, `tokens` per epoch (an
+    encoded corpus's, as a cache entry tells them)."""
     measured = speed is not None and speed > 0
     if not measured:
         speed = DEFAULT_SPEED["skip-gram" if params.sg else "CBOW"]

@@ -1,7 +1,13 @@
 """The corpus: its files (name, size, words once scanned) and the background scan, which write the
-session's corpus."""
+session's corpus. Opening a corpus first looks, with the listing, for its encoding in the encoded
+corpus cache (`core.corpus.cache`): when the files are as an entry's key holds them and were read
+with the same case folding, the corpus is not scanned (the summary says so, and Read scans it
+anyway); training with that entry's vocabulary settings reads the cache."""
 
 from __future__ import annotations
+
+import contextlib
+import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -9,6 +15,8 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLis
                                QPushButton, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from w2vstudio.core.corpus import phrases
+from w2vstudio.core.corpus.cache import Entry as CacheEntry
+from w2vstudio.core.corpus.cache import cached_entries
 from w2vstudio.core.corpus.files import FileStat, find_files
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.corpus.scan import ScannedCorpus, scan_corpus
@@ -87,6 +95,11 @@ class CorpusPanel(QWidget):
         self.cancel_button.setToolTip("Stop reading the corpus.")
         self.cancel_button.setVisible(False)
         self.cancel_button.clicked.connect(self.cancel_scan)
+        self.read_button = QPushButton("Read the corpus")
+        self.read_button.setToolTip("Read the corpus now, though its encoding is in the cache: needed to train "
+                                    "with other vocabulary settings or to list its phrases.")
+        self.read_button.setVisible(False)
+        self.read_button.clicked.connect(self.scan)
 
         buttons = QHBoxLayout()
         for action in actions:
@@ -100,6 +113,7 @@ class CorpusPanel(QWidget):
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.progress, 1)
         scan_row.addWidget(self.cancel_button)
+        scan_row.addWidget(self.read_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -116,19 +130,31 @@ class CorpusPanel(QWidget):
 
     # -- actions -------------------------------------------------------------------------------------
     def set_paths(self, paths, scan: bool = True):
-        """Make these files and folders the corpus: they are listed, then read if `scan`, in the
+        """Make these files and folders the corpus: they are listed and looked for in the encoded
+        corpus cache, then read if `scan` and the cache holds no encoding of them, in the
         background (bad paths: `scan_failed`)."""
         self.cancel_scan()
         self._files = []
         self._scan_after_listing = scan
         self.summary.setText("Listing the files…")
         self._session.set_corpus(paths, self.lowercase.isChecked())
-        self._lister.start(find_files, list(self._session.corpus.paths))
+        self._list()
 
-    def _on_listing_succeeded(self, files: list[FileStat]):
+    def _list(self):
+        corpus = self._session.corpus
+        self._lister.start(list_corpus, list(corpus.paths), corpus.lowercase, self._session.cache)
+
+    def _on_listing_succeeded(self, listed: tuple):
+        files, entries, lowercase = listed
+        corpus = self._session.corpus
+        if lowercase != corpus.lowercase:  # listed for another case folding: another listing comes
+            return
         self._files = files
+        if corpus.scanned is None:
+            self._session.set_cached(entries)
         self._show_files()
-        if self._scan_after_listing and self._session.corpus.scanned is None:
+        scan, self._scan_after_listing = self._scan_after_listing, False
+        if scan and self._session.corpus.scanned is None and not entries:
             self.scan()
 
     def scan(self):
@@ -137,6 +163,7 @@ class CorpusPanel(QWidget):
         if self.is_scanning or not corpus.paths:
             return
         self._scan_bytes = sum(f.bytes for f in self._files)  # those listed (0 before the listing)
+        self.read_button.setVisible(False)
         self.progress.setRange(0, 1000)
         self.progress.setValue(0)
         self.progress.setFormat("Reading the corpus…")
@@ -167,6 +194,11 @@ class CorpusPanel(QWidget):
         size = human_bytes(sum(f.bytes for f in self._files))
         files = f"{len(self._files)} file{'s' if len(self._files) != 1 else ''}, {size}"
         s = scanned
+        cached = self._session.corpus.cached
+        self.read_button.setVisible(s is None and bool(cached) and not self.is_scanning)
+        if s is None and cached:
+            self.summary.setText(cached_summary(files, cached))
+            return
         if s is None:
             self.summary.setText(f"{files}. Not read yet: it is read when you train.")
             return
@@ -180,6 +212,8 @@ class CorpusPanel(QWidget):
         self.cancel_button.setVisible(False)
         if self._session.corpus.scanning:
             self._session.set_scanning(False)
+        corpus = self._session.corpus
+        self.read_button.setVisible(corpus.scanned is None and bool(corpus.cached))
 
     def _on_scan_progressed(self, fraction: float, words: str):
         self.progress.setValue(round(1000 * fraction))
@@ -208,8 +242,10 @@ class CorpusPanel(QWidget):
         self.cancel_scan()
         scanned = self._session.corpus.scanned
         self._session.set_corpus(self._session.corpus.paths, checked)
-        if scanned is not None:
+        if scanned is not None or self.read_button.isVisible():
             self._show_files()
+        if self._session.corpus.paths:
+            self._list()  # the cache's entries of the other case folding
 
     def _on_phrases_toggled(self, checked: bool):
         self._session.set_phrases(checked)
@@ -222,6 +258,9 @@ class CorpusPanel(QWidget):
         if not self.join_phrases.isChecked() or scanned is None:
             self._phrases.stop()
             self.phrase_list.clear()
+            if self.join_phrases.isChecked() and self._session.corpus.cached:
+                self.phrase_list.addItem("The corpus was not read (its encoding is in the cache): "
+                                         "read it to list its phrases.")
             return
         self.phrase_list.clear()
         self.phrase_list.addItem("Finding phrases…")
@@ -233,3 +272,38 @@ class CorpusPanel(QWidget):
         self.phrase_list.addItems([f"{p.token}   {p.count:,}   {p.score:,.1f}" for p in found[:5000]])
         if not found:
             self.phrase_list.addItem("No phrases found.")
+
+
+def list_corpus(paths: list, lowercase: bool, cache) -> tuple[list[FileStat], list[CacheEntry], bool]:
+    """(files, cache entries, `lowercase`): the corpus's files and the entries of the encoded corpus
+    cache `cache` (`StudioSession.cache`) made from them as they are now, read with `lowercase`,
+    most recently used first (on a worker: it reads the disk). A cache that cannot be read has none."""
+    files = find_files(paths)
+    entries = []
+    with contextlib.suppress(OSError, ValueError):
+        entries = cached_entries(paths, cache, lowercase)
+    return files, entries, lowercase
+
+
+def vocabulary_text(entry: CacheEntry) -> str:
+    """The vocabulary settings of a cache entry: "min count 5, at most 100,000 words, phrases joined"."""
+    settings = entry.settings
+    text = f"min count {int(settings.get('min_count', 0)):,}"
+    if settings.get("max_vocab"):
+        text += f", at most {int(settings['max_vocab']):,} words"
+    if settings.get("phrases"):
+        text += ", phrases joined"
+    return text
+
+
+def cached_summary(files: str, entries) -> str:
+    """The summary of a corpus whose encoding is in the cache (`entries`, most recently used first),
+    not read again."""
+    e = entries[0]
+    made = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.created))
+    text = (f"{files}: {e.raw_words:,} words; its encoding ({e.vocab_size:,} words of {vocabulary_text(e)}) "
+            f"is in the cache from {made}: not read again.")
+    if len(entries) > 1:
+        others = "; ".join(vocabulary_text(o) for o in entries[1:4]) + ("; …" if len(entries) > 4 else "")
+        text += f" The cache also holds it for {others}."
+    return text + " Read it to change the vocabulary settings."

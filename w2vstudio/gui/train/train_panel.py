@@ -15,6 +15,9 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QLabel, QProgressBar, QSc
                                QToolButton, QVBoxLayout, QWidget)
 
 from w2vstudio.core.params import memory_needed
+from w2vstudio.core.corpus.cache import Entry as CacheEntry
+from w2vstudio.core.corpus.cache import reads_entry, settings_of
+from w2vstudio.core.corpus.scan import ScannedCorpus
 from w2vstudio.core.support.blas import OneBlasThread
 from w2vstudio.core.support.memory import size_text
 from w2vstudio.core.errors import W2VError
@@ -23,8 +26,9 @@ from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.run import NO_WATCH, EnsembleResult, EnsembleRun, RunResult, TrainingRun
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
-from w2vstudio.core.train.estimate import TOKEN_BYTES, RunEstimate, estimate_run
+from w2vstudio.core.train.estimate import TOKEN_BYTES, RunEstimate, estimate_kept, estimate_run
 from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
+from w2vstudio.gui.train.corpus_panel import vocabulary_text
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
@@ -115,6 +119,34 @@ def train_and_index(run: TrainingRun | EnsembleRun, task: Task) -> tuple:
     return outcome, [outcome.model.keyed_vectors()]
 
 
+def estimate_cached(params, entry: CacheEntry, speed: float | None, paths: list | None = None,
+                    cache=None) -> RunEstimate | tuple[RunEstimate, bool]:
+    """The estimate of a run of `params` on the encoded corpus of a cache entry, from its manifest
+    (its vocabulary settings are the run's); with `paths` (on a worker: it reads the disk), also
+    whether a run on them with `cache` and the entry's scan memory reads that very entry."""
+    estimate = estimate_kept(params, entry.vocab_size, entry.words, entry.raw_words, speed)
+    if paths is None:
+        return estimate
+    return estimate, reads_entry(paths, settings_of(params, entry.scan_memory), cache, entry)
+
+
+def cached_entry(corpus: Corpus, params, ensemble=None) -> CacheEntry | None:
+    """The cache entry of `corpus` (`Corpus.cached`) holding the encoding a run of `params` needs,
+    if any (an ensemble reads only one its scan memory left unset, as the studio's runs do)."""
+    if corpus.scanned is not None:
+        return None
+    settings = settings_of(params)
+    return next((e for e in corpus.cached if e.same_vocabulary(settings)
+                 and (ensemble is None or e.scan_memory is None)), None)
+
+
+def must_read_text(corpus: Corpus) -> str:
+    """The estimate's line when the cache holds the corpus only for other vocabulary settings."""
+    held = "; ".join(vocabulary_text(e) for e in corpus.cached[:3])
+    return (f"The corpus must be read for these vocabulary settings: the cache holds its encoding for {held} "
+            f"only. Train reads it first.")
+
+
 class TrainPanel(QWidget):
     """Trains a model on the session's corpus (`corpus_view` shows it, beside the form); the run is
     the session's while it goes, and its model joins the session, explored. The plots show the
@@ -122,9 +154,12 @@ class TrainPanel(QWidget):
 
     Before a run starts, its memory and time are estimated (`core.train.estimate`, on a worker) and
     shown; a run beyond the memory available is not started. Runs and ensembles go through
-    `core.run` with `cache` (its rule: None caches a corpus beyond a quarter of the memory in the
-    user's cache folder, a folder caches there, False never), so a run with other training
-    parameters on the same scan reads its encoding instead of encoding again.
+    `core.run` with `cache` (the session's `cache`; its rule: None caches a corpus beyond a quarter
+    of the memory in the user's cache folder, a folder caches there, False never), so a run with
+    other training parameters on the same scan reads its encoding instead of encoding again. A
+    corpus not read because the cache holds its encoding (`Corpus.cached`) is estimated from the
+    entry's manifest, and trained on its paths (the run reads the entry, no scan), when the form's
+    vocabulary settings are the entry's; else it is read first, as an unread corpus is.
 
     `moment_clicked(epochs)`: the loss plot was clicked (the session's moment is set to it)."""
 
@@ -145,7 +180,6 @@ class TrainPanel(QWidget):
         self._launch = None  # the run to start once its estimate is shown
         self._launched: RunEstimate | None = None  # the estimate of the run in progress
         self._speeds: dict[bool, float] = {}  # raw words/s of the last run, by skip-gram or CBOW
-        self.cache: str | bool | None = None  # the encoded corpus cache (see the class's docstring)
         self._paused = False
         self._run: TrainingRun | None = None  # the current run, until its end is drawn
         self._reports = _Reports()  # filled on the run's threads
@@ -253,6 +287,15 @@ class TrainPanel(QWidget):
 
     # -- state ---------------------------------------------------------------------------------------
     @property
+    def cache(self):
+        """The encoded corpus cache runs use: the session's `cache` (see the class's docstring)."""
+        return self._session.cache
+
+    @cache.setter
+    def cache(self, folder):
+        self._session.cache = folder
+
+    @property
     def run_actions(self) -> list[QAction]:
         """Train, Pause/Resume and Stop, for the window's menu and toolbar."""
         return [self.start_action, self.pause_action, self.stop_action]
@@ -297,6 +340,8 @@ class TrainPanel(QWidget):
             return
         scanned = corpus.scanned
         self._launched = None
+        watch = self.watch_form.options(self._session.pins, self._session.probe_pairs)
+        entry = None if spark is not None else cached_entry(corpus, params, ensemble)
         if spark is not None:  # Spark reads the files itself: no scan here, nothing watched
             try:
                 run = TrainingRun(list(corpus.paths), params, NO_WATCH, callbacks=[self._reports],
@@ -307,28 +352,42 @@ class TrainPanel(QWidget):
             self._begin(run, params.epochs)
             self.progress.setFormat("Starting Spark…")
             self.plots.say_no_loss()
+        elif entry is not None:  # trained on the paths: the run reads the cache entry, no scan
+            paths = [str(p) for p in corpus.paths]
+            self._launch = (paths, params, ensemble, watch, entry.scan_memory)
+            self.progress.setFormat("Estimating memory and time…")
+            self._estimating.start(estimate_cached, params, entry, self._speeds.get(params.sg), paths, self.cache)
         elif scanned is None:
-            self._waiting_for_scan = True
-            self.progress.setFormat("Reading the corpus first…")
-            self._session.request_scan()
+            self._read_first()
         else:
-            self._launch = (scanned, params, ensemble,
-                            self.watch_form.options(self._session.pins, self._session.probe_pairs))
+            self._launch = (scanned, params, ensemble, watch, None)
             self.progress.setFormat("Estimating memory and time…")
             self._estimate(scanned, params)
         self._update_actions()
+
+    def _read_first(self):
+        """Train once the corpus is read."""
+        self._waiting_for_scan = True
+        self.progress.setFormat("Reading the corpus first…")
+        self._session.request_scan()
 
     def _estimate(self, scanned, params):
         """Estimate a run of `params` on `scanned` (on a worker); `_on_estimate_succeeded` shows it."""
         self._estimating.start(estimate_run, params, scanned.counts, scanned.raw_words, self._speeds.get(params.sg))
 
-    def _on_estimate_succeeded(self, estimate: RunEstimate):
+    def _on_estimate_succeeded(self, estimated: RunEstimate | tuple[RunEstimate, bool]):
+        estimate, reads_cache = estimated if isinstance(estimated, tuple) else (estimated, True)
         self.estimate.setText(estimate.text())
         self.estimate.setToolTip(ESTIMATED_TIP)
         if self._launch is None:  # a preview
             return
-        scanned, params, ensemble, watch = self._launch
+        source, params, ensemble, watch, scan_memory = self._launch
         self._launch = None
+        if not reads_cache:  # the files changed since the cache was looked up: read them, as before
+            self._session.set_cached(())
+            self._read_first()
+            self._update_actions()
+            return
         self._launched = estimate
         if not estimate.fits:
             self.progress.setFormat("Ready")
@@ -337,15 +396,16 @@ class TrainPanel(QWidget):
             return
         if ensemble is not None:  # K runs, nothing watched live: the plots follow the run in progress
             try:
-                run = EnsembleRun(scanned, params, ensemble[0], ensemble[1],
+                run = EnsembleRun(source, params, ensemble[0], ensemble[1],
                                   callbacks=lambda k: [_EnsembleReports(self, k)], cache=self.cache)
             except W2VError as exc:
                 self._update_actions()
                 self.failed.emit(str(exc))
                 return
-        else:
-            run = TrainingRun(scanned, params, watch, callbacks=[self._reports], cache=self.cache,
-                              task=Task(self._reports.progressed))  # reading or writing the cache
+        else:  # a scan, or the paths of a cached encoding (read with the scan memory it was made with)
+            run = TrainingRun(source, params, watch, callbacks=[self._reports], cache=self.cache,
+                              task=Task(self._reports.progressed),  # reading or writing the cache
+                              scan_memory=None if isinstance(source, ScannedCorpus) else scan_memory)
         self._begin(run, params.epochs)
         self._update_actions()
 
@@ -362,8 +422,9 @@ class TrainPanel(QWidget):
             self._preview(self._session.corpus)
 
     def _preview(self, corpus: Corpus):
-        """Estimate a run of the form's parameters on a corpus just read; clear it for another."""
-        if corpus.scanned is None:
+        """Estimate a run of the form's parameters on a corpus just read, or whose encoding for these
+        vocabulary settings is in the cache; clear it for another."""
+        if corpus.scanned is None and not corpus.cached:
             self.estimate.setText(" ")
             return
         if self.is_busy or self._launch is not None:
@@ -372,7 +433,16 @@ class TrainPanel(QWidget):
             params = replace(self.form.params(corpus.lowercase), phrases=corpus.phrases)
         except (ValueError, W2VError):
             return
-        self._estimate(corpus.scanned, params)
+        if corpus.scanned is not None:
+            self._estimate(corpus.scanned, params)
+            return
+        entry = cached_entry(corpus, params)
+        if entry is None:
+            self._estimating.stop()
+            self.estimate.setText(must_read_text(corpus))
+            self.estimate.setToolTip(ESTIMATED_TIP)
+        else:
+            self._estimating.start(estimate_cached, params, entry, self._speeds.get(params.sg))
 
     def _ensemble_report(self, k: int) -> bool:
         """Whether run k's reports (trainer threads) are drawn: those of the latest run started."""
