@@ -270,14 +270,15 @@ def test_case_folded_maps_variants_to_their_first_row():
     assert canon.tolist() == [0, 1, 0, 0, 1]
 
 
-def test_the_word_index_built_in_chunks_is_every_word_at_its_row(monkeypatch):
+def test_the_word_index_is_every_word_at_its_row_and_a_models_shares_its_vocabularys():
     from w2vstudio.core import vectors
-    from w2vstudio.core.support import chunked
+    from w2vstudio.core.train.model import Model, TrainParams
+    from w2vstudio.core.vocab import Vocabulary
 
-    monkeypatch.setattr(chunked, "CHUNK", 5)
     words = [f"w{i}" for i in range(23)]
-    assert chunked.index_of(words) == {w: i for i, w in enumerate(words)}
     kv = vectors.KeyedVectors(words, np.zeros((23, 2), np.float32))
-    assert [kv.index(w) for w in words] == list(range(23))
+    assert [kv.index(w) for w in words] == list(range(23)) and dict(kv.word_rows) == {w: i for i, w in enumerate(words)}
     with pytest.raises(ValueError, match="repeats"):
         vectors.KeyedVectors(words + ["w3"], np.zeros((24, 2), np.float32))
+    model = Model.create(Vocabulary(words, np.arange(23, 0, -1)), TrainParams(dim=4))
+    assert model.keyed_vectors().word_rows is model.vocab.index  # no second index of millions of words

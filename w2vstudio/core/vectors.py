@@ -18,7 +18,7 @@ import numpy as np
 
 from w2vstudio.core.errors import UnknownWordError, W2VError
 from w2vstudio.core.kernels.scoring import scaled_dots
-from w2vstudio.core.support.chunked import index_of
+from w2vstudio.core.support.chunked import WordIndex
 
 _SMALL_BATCH = 8  # up to this many queries are scored in one pass over the matrix (Numba)
 _SCORE_BUDGET = 1 << 24  # scores per chunk of a batched query (64 MiB of float32)
@@ -69,9 +69,10 @@ class KeyedVectors:
     notes: tuple[str, ...] = ()
     ranked: bool = True
 
-    def __init__(self, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
+    def __init__(self, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None,
+                 index: WordIndex | None = None):
         self._words = list(words)
-        self._index = index_of(self._words)
+        self._index = index if index is not None else WordIndex(self._words)  # `index`: of these very words
         if len(self._index) != len(self._words):
             seen: set[str] = set()
             repeated = next(w for w in self._words if w in seen or seen.add(w))
@@ -100,7 +101,7 @@ class KeyedVectors:
         return self._words
 
     @property
-    def word_rows(self) -> dict[str, int]:
+    def word_rows(self) -> WordIndex:
         """Word -> row (do not modify)."""
         return self._index
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from w2vstudio.core.errors import CorpusError
+from w2vstudio.core.support.chunked import WordIndex
 
 
 class Vocabulary:
@@ -15,7 +16,7 @@ class Vocabulary:
         self.counts = np.asarray(counts, dtype=np.int64)
         if len(self.words) != len(self.counts):
             raise ValueError("words and counts differ in length")
-        self.index = {w: i for i, w in enumerate(self.words)}
+        self.index = WordIndex(self.words)
 
     def __len__(self) -> int:
         return len(self.words)

@@ -17,9 +17,16 @@ def test_split_lines_is_str_split(text):
     assert chunked.split_lines(text) == text.split("\n")
 
 
-def test_index_and_distinct():
+def test_the_word_index_is_a_dict_of_the_words_and_distinct_is_a_set(monkeypatch):
+    monkeypatch.setattr(chunked.WordIndex, "SHARDS", 4)
     words = [f"w{i}" for i in range(19)]
-    assert chunked.index_of(words) == dict(zip(words, range(19)))
+    index = chunked.WordIndex(words)
+    assert dict(index) == dict(zip(words, range(19))) and len(index) == 19 and index == dict(zip(words, range(19)))
+    assert index["w7"] == 7 and index.get("w7") == 7 and index.get("x", -1) == -1 and "w3" in index and "x" not in index
+    with pytest.raises(KeyError):
+        index["x"]
+    assert sorted(index) == sorted(words) and sorted(index.items()) == sorted(zip(words, range(19)))
+    assert dict(chunked.WordIndex(["a", "b", "a"])) == {"a": 2, "b": 1} and len(chunked.WordIndex([])) == 0
+    assert index.setdefault("w5", 99) == 5 and index.setdefault("new", 19) == 19 and index["new"] == 19
     assert chunked.all_distinct(words) and chunked.all_distinct([])
     assert not chunked.all_distinct(words + ["w0"]) and not chunked.all_distinct(["a", "b", "c", "d", "e", "a"])
-    assert chunked.index_of(["a", "b", "a"]) == {"a": 2, "b": 1}

@@ -23,6 +23,7 @@ from urllib.request import url2pathname
 import numpy as np
 
 from w2vstudio.core.kernels.text import name_ids, pack_spans, rehash, tokenize_block
+from w2vstudio.core.support.chunked import CHUNK, WordIndex
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 
@@ -173,26 +174,20 @@ def alnum_table() -> np.ndarray:
 
 
 class Lexicon:
-    """The distinct words in order of first appearance, shared by the tokenizers of one scan.
-
-    Their ids are found in `SHARDS` dicts, by the word's hash: one dict of ten million words would
-    hold the GIL for half a second each time it grows (or is rebuilt after a pruning), freezing the
-    studio's GUI thread while a worker scans; a shard grows in a few milliseconds."""
-
-    SHARDS = 256  # a power of two
+    """The distinct words in order of first appearance, shared by the tokenizers of one scan (their
+    ids in a `WordIndex`: a scan's millions of words in one dict would freeze the studio's GUI
+    thread each time it grew)."""
 
     def __init__(self):
         self.words: list[str] = []
-        self._shards: list[dict[str, int]] = [{} for _ in range(self.SHARDS)]
+        self._index = WordIndex()
 
     def ids(self, texts: list[str]) -> list[int]:
         """The id of each text, new words appended."""
-        shards, words, out, mask = self._shards, self.words, [], self.SHARDS - 1
+        index, words, out = self._index, self.words, []
         for text in texts:
-            shard = shards[hash(text) & mask]
-            w = shard.get(text)
-            if w is None:
-                w = shard[text] = len(words)
+            w = index.setdefault(text, len(words))
+            if w == len(words):
                 words.append(text)
             out.append(w)
         return out
@@ -207,12 +202,9 @@ class Lexicon:
         remap = np.full(len(self.words), -1, dtype=np.int32)
         remap[kept] = np.arange(len(kept), dtype=np.int32)
         words, self.words = self.words, []
-        for start in range(0, len(kept), 1 << 15):  # no one C call over millions (see the class)
-            self.words.extend([words[i] for i in kept[start:start + (1 << 15)].tolist()])
-        self._shards = [{} for _ in range(self.SHARDS)]
-        shards, mask = self._shards, self.SHARDS - 1
-        for i, w in enumerate(self.words):
-            shards[hash(w) & mask][w] = i
+        for start in range(0, len(kept), CHUNK):  # no one C call over millions
+            self.words.extend([words[i] for i in kept[start:start + CHUNK].tolist()])
+        self._index = WordIndex(self.words)
         return remap
 
 

@@ -4,16 +4,45 @@ the GUI thread cannot run: the studio freezes. In chunks the GIL changes hands b
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+
 CHUNK = 1 << 15  # items per C call
 PIECE = 1 << 20  # characters split per C call
 
 
-def index_of(words: list[str]) -> dict[str, int]:
-    """{word: its position} (a later repeat wins, as `dict(zip(...))`)."""
-    index: dict[str, int] = {}
-    for start in range(0, len(words), CHUNK):
-        index.update(zip(words[start:start + CHUNK], range(start, start + CHUNK)))
-    return index
+class WordIndex(Mapping):
+    """{word: its position} (a later repeat wins, as in a dict) kept in `SHARDS` dicts chosen by
+    the word's hash. One dict of millions of words holds the GIL for a third of a second each time
+    it grows, however it is filled; a shard grows in a fraction of a millisecond. Iterated shard by
+    shard (not in the words' order)."""
+
+    SHARDS = 256  # a power of two
+
+    def __init__(self, words: Iterable[str] = ()):
+        self._shards: list[dict[str, int]] = [{} for _ in range(self.SHARDS)]
+        shards, mask = self._shards, self.SHARDS - 1
+        for i, word in enumerate(words):
+            shards[hash(word) & mask][word] = i
+
+    def __getitem__(self, word) -> int:
+        return self._shards[hash(word) & (self.SHARDS - 1)][word]
+
+    def get(self, word, default=None):
+        return self._shards[hash(word) & (self.SHARDS - 1)].get(word, default)
+
+    def setdefault(self, word: str, position: int) -> int:
+        """The word's position, `position` if it had none (then it is added)."""
+        return self._shards[hash(word) & (self.SHARDS - 1)].setdefault(word, position)
+
+    def __contains__(self, word) -> bool:
+        return word in self._shards[hash(word) & (self.SHARDS - 1)]
+
+    def __len__(self) -> int:
+        return sum(len(shard) for shard in self._shards)
+
+    def __iter__(self) -> Iterator[str]:
+        for shard in self._shards:
+            yield from shard
 
 
 def all_distinct(words: list[str]) -> bool:

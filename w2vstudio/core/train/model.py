@@ -82,7 +82,7 @@ class Model:
         """The input vectors as a KeyedVectors object (sharing memory)."""
         from w2vstudio.core.vectors import KeyedVectors
 
-        return KeyedVectors(self.vocab.words, self.vectors, self.vocab.counts)
+        return KeyedVectors(self.vocab.words, self.vectors, self.vocab.counts, index=self.vocab.index)
 
     def meta(self) -> dict:
         return {
