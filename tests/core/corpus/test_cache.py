@@ -263,3 +263,17 @@ def test_the_entries_of_a_corpus_are_found_by_its_files_as_they_are_now(topic_fi
     assert len(CorpusCache(folder).matching([topic_file])) == 2
     monkeypatch.setattr(corpus_cache, "MAX_SENTENCE", corpus_cache.MAX_SENTENCE + 1)
     assert CorpusCache(folder).matching([topic_file]) == []  # a key this version's runs do not make
+
+
+def test_cached_tokens_go_to_ram_within_a_quarter_of_the_memory_available(topic_file, tmp_path, monkeypatch):
+    """At a billion words the copy of the tokens to a temporary file (beyond the scan's 512 MiB)
+    delayed training by a minute: they are read into RAM while they fit a quarter of the memory."""
+    folder = tmp_path / "cache"
+    _train([topic_file], folder)
+    key = corpus_key([str(topic_file)], settings_of(PARAMS))
+    monkeypatch.setattr(corpus_cache, "available_memory", lambda: 4 * corpus_cache.DEFAULT_BUDGET + (4 << 20))
+    assert corpus_cache.read_budget() == corpus_cache.DEFAULT_BUDGET + (1 << 20)
+    monkeypatch.setattr(corpus_cache, "DEFAULT_BUDGET", 100)  # the scan's budget: far below the tokens
+    assert not isinstance(CorpusCache(folder).lookup(key).corpus.tokens, np.memmap)
+    monkeypatch.setattr(corpus_cache, "available_memory", lambda: 0)
+    assert isinstance(CorpusCache(folder).lookup(key).corpus.tokens, np.memmap)

@@ -14,7 +14,7 @@ Reading trusts nothing: the manifest is read with a size limit and must carry th
 for; each array's file must be a regular file (opened without following links or blocking) of
 exactly the manifest's size; ids must lie in the vocabulary and offsets must cover them. An entry
 that fails any check is removed and the corpus scanned again; it never crashes a run. The tokens
-are read (positioned reads, ``readinto``) into memory the run owns: RAM up to the scan's budget,
+are read (positioned reads, ``readinto``) into memory the run owns: RAM up to `read_budget()`,
 else a memory map of an unlinked temporary file of our own (`scan._allocate`). The cache file
 itself is never memory-mapped: another process truncating it would turn page faults into SIGBUS.
 
@@ -135,6 +135,15 @@ def reads_entry(paths, settings: dict, folder: str | Path | bool | None, entry: 
     return key == entry.key and (Path(where) / key_name(key)).absolute() == Path(entry.path).absolute()
 
 
+def read_budget() -> int:
+    """Bytes of cached tokens read into RAM: a quarter of the memory available (at least the
+    scan's `DEFAULT_BUDGET`). Beyond it they are copied to a temporary file, as the cache file is
+    never mapped itself: at a billion words that copy wrote 4 GB and delayed training by a minute,
+    and in RAM they count no more than the resident pages of the map would."""
+    free = available_memory()
+    return DEFAULT_BUDGET if free is None else max(DEFAULT_BUDGET, free // 4)
+
+
 @dataclass
 class Cached:
     """An encoded corpus read from the cache, with what its scan said."""
@@ -197,10 +206,13 @@ class CorpusCache:
         self._cap = cap
 
     # -- reading --------------------------------------------------------------------------------
-    def lookup(self, key: dict, task: Task | None = None, budget: int = DEFAULT_BUDGET) -> Cached | None:
+    def lookup(self, key: dict, task: Task | None = None, budget: int | None = None) -> Cached | None:
         """The entry of `key`, read and checked; None when there is none or it fails a check (then
-        it is removed). `Cancelled` when `task` is cancelled while reading."""
+        it is removed). `Cancelled` when `task` is cancelled while reading. `budget`: bytes of
+        tokens read into RAM, beyond which they go to a memory-mapped temporary file (default
+        `read_budget()`)."""
         task = task or Task.none()
+        budget = read_budget() if budget is None else budget
         path = self.folder / key_name(key)
         if not path.is_dir() or path.is_symlink():
             return None
