@@ -322,7 +322,9 @@ class CorpusCache:
                 with atomic_write(temp / filename) as f:
                     for start in range(0, len(array), CHUNK):
                         task.check("caching the encoded corpus cancelled")
-                        f.write(np.ascontiguousarray(array[start:start + CHUNK], dtype=dtype).tobytes())
+                        # the buffer itself, not a `tobytes()` copy: that copy would read a memory-mapped
+                        # corpus's pages back from disk holding the GIL (the write lets go of it)
+                        f.write(memoryview(np.ascontiguousarray(array[start:start + CHUNK], dtype=dtype)).cast("B"))
                         done += min(CHUNK, len(array) - start)
                         task.progress(done / total, "caching the encoded corpus")
                 described[what] = len(array)
