@@ -203,3 +203,14 @@ def test_pack_spans_matches_numpy():
     expected = np.concatenate([arena[a:b] for a, b in spans])
     np.testing.assert_array_equal(out[:len(expected)], expected)
     assert not out[len(expected):].any()
+
+
+def test_word_counts_matches_bincount():
+    from w2vstudio.core.kernels.text import word_counts
+
+    rng = np.random.default_rng(6)
+    word_of = rng.integers(0, 40, 500).astype(np.int32)
+    counts = rng.integers(1, 1000, 500).astype(np.int64)
+    expected = np.bincount(word_of, weights=counts, minlength=50).astype(np.int64)
+    np.testing.assert_array_equal(word_counts(word_of, counts, 50), expected)
+    assert word_counts(word_of[:0], counts[:0], 3).tolist() == [0, 0, 0]

@@ -22,7 +22,7 @@ from urllib.request import url2pathname
 
 import numpy as np
 
-from w2vstudio.core.kernels.text import name_ids, pack_spans, rehash, tokenize_block
+from w2vstudio.core.kernels.text import name_ids, pack_spans, rehash, tokenize_block, word_counts
 from w2vstudio.core.support.chunked import CHUNK, WordIndex
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
@@ -269,9 +269,7 @@ class Tokenizer:
     def counts(self) -> np.ndarray:
         """Occurrences of each word in the blocks this tokenizer read (its byte strings' counts
         summed: "Été" and "été" are one word when lower-casing)."""
-        n = self._strings
-        summed = np.bincount(self._word_of[:n], weights=self._counts[:n], minlength=len(self.words))
-        return summed.astype(np.int64)  # exact: float64 holds whole numbers up to 2**53
+        return word_counts(self._word_of[:self._strings], self._counts[:self._strings], len(self.words))
 
     def strings_memory(self) -> int:
         """Bytes the distinct byte strings take, about (arrays and index)."""

@@ -135,6 +135,16 @@ def pack_spans(arena, spans, out):
 
 
 @njit(**NOFAST)
+def word_counts(word_of, counts, n_words):
+    """Occurrences of each of ``n_words`` words: ``counts[k]`` summed over the strings ``k`` whose
+    word is ``word_of[k]`` (numpy's bincount would hold the GIL over tens of millions of strings)."""
+    out = np.zeros(n_words, dtype=np.int64)
+    for k in range(len(word_of)):
+        out[word_of[k]] += counts[k]
+    return out
+
+
+@njit(**NOFAST)
 def name_ids(ids, word_of):
     """Each string id (>= 0) of ``ids`` replaced by its word ``word_of[id]``, in place; line ends
     (-1) kept."""
