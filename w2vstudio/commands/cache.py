@@ -42,6 +42,5 @@ def _cache(args) -> int:
           f"{size_text(sum(e.size for e in entries))}")
     for e in entries:
         used = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_used))
-        files = ", ".join(e.files[:3]) + (f" and {len(e.files) - 3} more" if len(e.files) > 3 else "")
-        print(f"  {printable(files)}: {e.words:,} words, {size_text(e.size)}, last used {used}")
+        print(f"  {printable(e.files_text())}: {e.words:,} words, {size_text(e.size)}, last used {used}")
     return 0

@@ -68,9 +68,8 @@ class CorpusCacheDialog(QDialog):
         entries, note = result
         self._list.clear()
         for e in entries:
-            files = ", ".join(e.files[:3]) + (f" and {len(e.files) - 3} more" if len(e.files) > 3 else "")
             used = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.last_used))
-            self._list.addItem(f"{files}\n{e.words:,} words, {size_text(e.size)}, last used {used}")
+            self._list.addItem(f"{e.files_text()}\n{e.words:,} words, {size_text(e.size)}, last used {used}")
         total = size_text(sum(e.size for e in entries))
         self._status.setText(note or f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, {total}.")
         self._clear.setEnabled(bool(entries))

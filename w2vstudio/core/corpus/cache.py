@@ -158,13 +158,12 @@ class Cached:
 
 @dataclass
 class Entry:
-    """One entry as listed: its folder, corpus files, bytes, words (tokens kept), when made and last
-    used, the settings of its key; the distinct words kept (`vocab_size`), the corpus's words
-    before min-count (`raw_words`) and its files as the key holds them (`key_files`: path, size,
-    mtime_ns)."""
+    """One entry as listed: its folder, bytes, words (tokens kept), when made and last used, the
+    settings of its key; the distinct words kept (`vocab_size`), the corpus's words before
+    min-count (`raw_words`) and its files as the key holds them (`key_files`: path, size,
+    mtime_ns; `files`: their paths)."""
 
     path: Path
-    files: list
     size: int
     words: int
     created: float
@@ -173,6 +172,16 @@ class Entry:
     vocab_size: int = 0
     raw_words: int = 0
     key_files: list = field(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        """The corpus files' paths."""
+        return [f["path"] for f in self.key_files]
+
+    def files_text(self, shown: int = 3) -> str:
+        """The first `shown` files' paths, "and N more"."""
+        more = len(self.key_files) - shown
+        return ", ".join(self.files[:shown]) + (f" and {more} more" if more > 0 else "")
 
     @property
     def key(self) -> dict:
@@ -240,7 +249,7 @@ class CorpusCache:
                 m = _read_manifest(path)
                 key_files = [{"path": str(f["path"]), "size": int(f["size"]), "mtime_ns": int(f["mtime_ns"])}
                              for f in m["key"]["files"]]
-                found.append(Entry(path, [f["path"] for f in key_files], _size_of(path),
+                found.append(Entry(path, _size_of(path),
                                    int(m["n_tokens"]), float(m["created"]), float(m["last_used"]),
                                    dict(m["key"]["settings"]), int(m["vocab_size"]), int(m["raw_words"]),
                                    key_files))

@@ -103,9 +103,19 @@ def preparing_text(step: str) -> str:
     return f"Preparing the vocabulary: {step}… %p %" if step else "Preparing the vocabulary…"
 
 
+def trained_runs(outcome: EnsembleResult) -> list[RunResult]:
+    """An ensemble's runs that trained on some words (all, or those before a Stop)."""
+    return [r for r in outcome.results if r is not None and r.train.words_done]
+
+
 def trained_models(outcome: EnsembleResult) -> list:
-    """The models of an ensemble's runs that trained on some words (all, or those before a Stop)."""
-    return [r.model for r in outcome.results if r is not None and r.train.words_done]
+    """The models of `trained_runs`."""
+    return [r.model for r in trained_runs(outcome)]
+
+
+def ensemble_stopped(outcome: EnsembleResult) -> bool:
+    """Whether a Stop ended the ensemble: a run not trained, or one cancelled."""
+    return len(trained_runs(outcome)) < len(outcome.results) or any(r.train.cancelled for r in outcome.results if r)
 
 
 def train_and_index(run: TrainingRun | EnsembleRun, task: Task) -> tuple:
@@ -311,6 +321,11 @@ class TrainPanel(QWidget):
         return self.job is not None or self._waiting_for_scan or self._launch is not None
 
     @property
+    def _on_spark(self) -> bool:
+        """Whether the run in progress trains on Spark (it cannot pause)."""
+        return self._run is not None and not self._run.pausable
+
+    @property
     def is_paused(self) -> bool:
         return self._paused
 
@@ -427,7 +442,7 @@ class TrainPanel(QWidget):
         if corpus.scanned is None and not corpus.cached:
             self.estimate.setText(" ")
             return
-        if self.is_busy or self._launch is not None:
+        if self.is_busy:
             return
         try:
             params = replace(self.form.params(corpus.lowercase), phrases=corpus.phrases)
@@ -575,8 +590,7 @@ class TrainPanel(QWidget):
         if kept.progress:
             fraction, text = kept.progress.popleft()
             self.progress.setValue(round(1000 * fraction))
-            on_spark = self._run is not None and not self._run.pausable  # Spark's own words
-            self.progress.setFormat(text if on_spark else preparing_text(text))
+            self.progress.setFormat(text if self._on_spark else preparing_text(text))  # Spark's own words
         self.plots.add_reports(batches, epochs)
         if isinstance(self._run, TrainingRun) and self._run.model is not None:
             self._follow(self._run, bool(epochs))
@@ -612,7 +626,7 @@ class TrainPanel(QWidget):
         if isinstance(outcome, EnsembleResult):
             self._ensemble_done(outcome, vectors)
             return
-        on_spark = self._run is not None and not self._run.pausable  # Spark's speed is not this computer's
+        on_spark = self._on_spark  # before `_finish` forgets the run; Spark's speed is not this computer's
         self._finish()
         self._plotted = outcome.model
         result = outcome.train
@@ -647,7 +661,7 @@ class TrainPanel(QWidget):
             self.progress.setFormat("Stopped before a run was trained")
             return
         self._plotted = None  # the entry (an Ensemble) has no model: the runs' plots and outcome stay
-        stopped = len(models) < len(outcome.results) or any(r.train.cancelled for r in outcome.results if r)
+        stopped = ensemble_stopped(outcome)
         self.progress.setValue(1000)
         self.progress.setFormat(f"{'Stopped' if stopped else 'Done'}: {len(models)} runs in {duration(outcome.seconds)}"
                                 f"{cache_text(outcome.cache)}")
@@ -727,12 +741,11 @@ def measured_text(outcome: RunResult, estimate: RunEstimate | None, on_spark: bo
 
 def ensemble_measured_text(outcome: EnsembleResult, estimate: RunEstimate | None) -> str:
     """What an ensemble that ended measured: its runs' time and mean speed."""
-    done = [r for r in outcome.results if r is not None and r.train.words_done]
+    done = trained_runs(outcome)
     if not done:
         return "The last ensemble was stopped before a run trained a word."
     speed = sum(r.train.raw_words_per_sec for r in done) / len(done)
-    stopped = len(done) < len(outcome.results) or any(r.train.cancelled for r in done)
-    text = (f"The last ensemble, {'stopped and measured' if stopped else 'measured'}: {len(done):,} runs in "
+    text = (f"The last ensemble, {'stopped and measured' if ensemble_stopped(outcome) else 'measured'}: {len(done):,} runs in "
             f"{seconds_text(outcome.seconds)} at {speed:,.0f} words/s a run; {len(done[0].model.vocab):,} words kept, "
             f"{outcome.corpus_words:,} tokens per epoch.")
     if estimate is not None:
