@@ -64,8 +64,9 @@ def test_completion_offers_the_most_frequent_words_first():
 
 def test_the_prefix_index_sorted_by_numpy_in_chunks_equals_pythons_sort(monkeypatch):
     from w2vstudio.core.explore import prefix
+    from w2vstudio.core.support import chunked
 
-    monkeypatch.setattr(prefix, "_CHUNK", 7)  # many chunks, merged
+    monkeypatch.setattr(chunked, "CHUNK", 7)  # many chunks
     rng = np.random.default_rng(0)
     words = list(dict.fromkeys("".join(rng.choice(list("abcZé日😀"), size=rng.integers(1, 6)))
                                for _ in range(400)))  # code points beyond ASCII and the BMP too

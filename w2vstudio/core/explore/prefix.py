@@ -6,17 +6,19 @@ import bisect
 
 import numpy as np
 
+from w2vstudio.core.support import chunked
+
 SHOWN = 12
-_CHUNK = 1 << 14  # words made into an array per C call
 
 
 class PrefixIndex:
     """Words sorted for prefix lookups, each with its frequency rank."""
 
     def __init__(self, words: list[str]):
-        # sorted by numpy, which lets go of the GIL: Python's sort of 300,000 words (or a merge of
-        # sorted chunks, in Python) would slow the GUI thread while a worker builds the index
-        array = np.concatenate([np.array(words[start:start + _CHUNK], dtype=str) for start in range(0, len(words), _CHUNK)]
+        # sorted by numpy, which lets go of the GIL: Python's sort of 300,000 words would slow the
+        # GUI thread while a worker builds the index
+        array = np.concatenate([np.array(words[start:start + chunked.CHUNK], dtype=str)
+                                for start in range(0, len(words), chunked.CHUNK)]
                                or [np.zeros(0, dtype=str)])
         order = np.argsort(array, kind="stable")
         self._sorted = [words[i] for i in order.tolist()]
