@@ -115,9 +115,10 @@ class CacheSlot:
             corpus_cache.corpus_key(paths, corpus_cache.settings_of(params, scan_memory))
         self.state = {"used": False, "path": None}
 
-    def lookup(self, task: Task) -> corpus_cache.Cached | None:
-        """The cached encoding, or None (no cache, no entry, or one that failed its checks)."""
-        cached = None if self.cache is None else self.cache.lookup(self.key, task)
+    def lookup(self, task: Task, arriving: bool = False) -> corpus_cache.Cached | None:
+        """The cached encoding, or None (no cache, no entry, or one that failed its checks);
+        `arriving`: its tokens still to be read (`EncodedCorpus.arrival`) as training goes."""
+        cached = None if self.cache is None else self.cache.lookup(self.key, task, arriving=arriving)
         if cached is not None:
             self.state = {"used": True, "path": str(cached.path)}
         return cached
@@ -245,7 +246,7 @@ class TrainingRun:
         else:
             slot = None if self._continue_from is not None or self._spark is not None else \
                 CacheSlot(scanned, self.params, self.scan_memory, self._cache)
-            cached = None if slot is None else slot.lookup(self.task)
+            cached = None if slot is None else slot.lookup(self.task, arriving=True)
             if cached is not None:
                 self._source = scanned = None
                 model, self.corpus = self._model_for(cached.corpus), cached.corpus
@@ -268,6 +269,8 @@ class TrainingRun:
         held = None
         if self.watch.heldout > 0:
             self.corpus, held = carve(self.corpus, self.watch.heldout)
+        if self.corpus.arrival is not None:
+            self.corpus.arrival.start()  # the cached tokens are read while the model is made and trained
         previous = corpus_paths(model)
         files = [str(Path(f.path).absolute()) for f in self.corpus.files]
         model.info[CORPUS] = list(dict.fromkeys(previous + files))
@@ -367,6 +370,10 @@ class TrainingRun:
             if self.quality is not None:
                 self.quality.stop()  # no evaluation thread outlives the run
             raise
+        finally:
+            arrival = self.corpus.arrival
+            if arrival is not None and not arrival.complete:
+                arrival.abandon()  # stopped early: the rest of the cached tokens is not read
         if self.recorder is not None:
             self.recorder.save_into(model)
         if self.probes is not None:

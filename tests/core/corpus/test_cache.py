@@ -14,7 +14,7 @@ from w2vstudio.core import run as run_module
 from w2vstudio.core.corpus import cache as corpus_cache
 from w2vstudio.core.corpus.cache import CorpusCache, corpus_key, settings_of
 from w2vstudio.core.corpus.scan import scan_corpus
-from w2vstudio.core.errors import Cancelled
+from w2vstudio.core.errors import Cancelled, W2VError
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun
 from w2vstudio.core.support.task import Task
@@ -51,7 +51,7 @@ def test_a_second_run_reads_the_cache_without_scanning(topic_file, tmp_path, mon
     expected = scan_corpus([topic_file]).encode(min_count=2)
     run = TrainingRun([str(topic_file)], PARAMS, cache=folder)
     run.prepare()
-    assert np.array_equal(run.corpus.tokens, expected.tokens) and np.array_equal(run.corpus.offsets, expected.offsets)
+    assert np.array_equal(run.corpus.whole().tokens, expected.tokens) and np.array_equal(run.corpus.offsets, expected.offsets)
     assert run.model.info["corpus"] == [str(topic_file.absolute())]
 
 
@@ -85,7 +85,7 @@ def test_phrases_are_kept_with_the_entry(tmp_path, monkeypatch):
     assert second.model.phrases is not None and len(second.model.phrases) == len(first.model.phrases)
 
 
-@pytest.mark.parametrize("damage", ["truncate tokens", "grow offsets", "bad id", "garbage manifest",
+@pytest.mark.parametrize("damage", ["truncate tokens", "grow offsets", "garbage manifest",
                                     "link tokens", "fifo tokens", "huge length", "words missing"])
 def test_a_damaged_entry_is_ignored_and_rebuilt(topic_file, tmp_path, damage):
     folder = tmp_path / "cache"
@@ -96,10 +96,6 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(topic_file, tmp_path, damage):
     elif damage == "grow offsets":
         with open(entry / "offsets.i64", "ab") as f:
             f.write(b"\0" * 8)
-    elif damage == "bad id":
-        data = np.fromfile(tokens, dtype=np.int32)
-        data[3] = 10**6
-        data.tofile(tokens)
     elif damage == "garbage manifest":
         (entry / "manifest.json").write_bytes(b"\xff{not json")
     elif damage == "link tokens":
@@ -117,6 +113,24 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(topic_file, tmp_path, damage):
     again = _train([topic_file], folder)
     assert again.cache["used"] is False and again.cache["path"] == str(entry)
     assert _train([topic_file], folder).cache["used"] is True
+
+
+def test_an_id_outside_the_vocabulary_stops_the_run_naming_the_file_and_the_entry_goes(topic_file, tmp_path):
+    """Tokens arrive while training reads them: a bad id is found then, not before (one line)."""
+    folder = tmp_path / "cache"
+    entry = tmp_path / "cache" / os.path.basename(_train([topic_file], folder).cache["path"])
+    data = np.fromfile(entry / "tokens.i32", dtype=np.int32)
+    data[-3] = 10**6
+    data.tofile(entry / "tokens.i32")
+    with pytest.raises(W2VError, match=r"tokens\.i32 is damaged: it holds an id outside the vocabulary"):
+        _train([topic_file], folder)
+    assert not entry.exists()
+    again = _train([topic_file], folder)
+    assert again.cache["used"] is False and again.cache["path"] == str(entry)
+    key = json.loads((entry / "manifest.json").read_text())["key"]
+    assert CorpusCache(folder).lookup(key) is not None
+    data.tofile(entry / "tokens.i32")
+    assert CorpusCache(folder).lookup(key) is None and not entry.exists()  # read whole: ignored, removed
 
 
 def test_the_cap_evicts_the_entry_used_least_recently(tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from w2vstudio.cli import main
-from w2vstudio.core.corpus.heldout import carve, heldout_mask, split
+from w2vstudio.core.corpus.heldout import carve, held_before, heldout_ranges, split
 from w2vstudio.core.corpus.scan import EncodedCorpus
 from w2vstudio.core.corpus.windows import context_matrix, sentence_ids, windows_of
 from w2vstudio.core.inside.likelihood import likelihood, windows_likelihood
@@ -18,6 +18,23 @@ from w2vstudio.core.lenses.pair_likelihood import sightings
 from w2vstudio.core.params import TrainParams
 from w2vstudio.core.run import TrainingRun, WatchOptions
 from w2vstudio.core.vocab import Vocabulary
+
+
+def heldout_mask(n_tokens, fraction):
+    """The held-out ranges as a mask (numpy reference)."""
+    return _mask(heldout_ranges(n_tokens, fraction), n_tokens)
+
+
+def _mask(ranges, n):
+    mask = np.zeros(n, bool)
+    for a, b in ranges.tolist():
+        mask[a:b] = True
+    return mask
+
+
+def _ranges(mask):
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return edges.reshape(-1, 2).astype(np.int64)
 
 
 def test_mask_chunks_spread_through_one_long_line():
@@ -49,7 +66,9 @@ def test_split_offsets_match_the_cumulative_counts():
     mask = np.zeros(n, bool)
     for start in rng.integers(0, n - 40, 12):
         mask[start:start + rng.integers(1, 40)] = True
-    train, held = split(corpus, mask)
+    ranges = _ranges(mask)
+    np.testing.assert_array_equal(held_before(ranges, np.arange(n + 1)), np.cumsum(np.concatenate([[0], mask])))
+    train, held = split(corpus, ranges)
     bounds = np.unique(np.concatenate([offsets, np.flatnonzero(np.diff(mask.astype(int))) + 1]))
     kept = np.cumsum(np.concatenate([[0], ~mask]))  # numpy reference: kept positions before each bound
     assert np.array_equal(train.offsets, np.unique(kept[bounds]))

@@ -40,6 +40,6 @@ def resample(corpus: EncodedCorpus, seed: int) -> EncodedCorpus:
     offsets = np.zeros(len(picked) + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     source = np.repeat(starts[picked] - offsets[:-1], lengths) + np.arange(offsets[-1], dtype=np.int64)
-    tokens = np.asarray(corpus.tokens)[source].astype(np.int32, copy=False)
+    tokens = np.asarray(corpus.whole().tokens)[source].astype(np.int32, copy=False)
     raw = round(corpus.raw_words * int(offsets[-1]) / max(corpus.n_tokens, 1))
     return EncodedCorpus(corpus.vocab, tokens, offsets, raw, list(corpus.files))

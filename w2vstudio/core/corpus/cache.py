@@ -13,10 +13,13 @@ or failed write leaves no entry.
 Reading trusts nothing: the manifest is read with a size limit and must carry the very key asked
 for; each array's file must be a regular file (opened without following links or blocking) of
 exactly the manifest's size; ids must lie in the vocabulary and offsets must cover them. An entry
-that fails any check is removed and the corpus scanned again; it never crashes a run. The tokens
-are read (positioned reads, ``readinto``) into memory the run owns: RAM up to `read_budget()`,
-else a memory map of an unlinked temporary file of our own (`scan._allocate`). The cache file
-itself is never memory-mapped: another process truncating it would turn page faults into SIGBUS.
+that fails any check is removed and the corpus scanned again. The tokens are read (``readinto``)
+into memory the run owns: RAM up to `read_budget()`, else a memory map of an unlinked temporary
+file of our own (`scan._allocate`). The cache file itself is never memory-mapped: another process
+truncating it would turn page faults into SIGBUS. A training run does not wait for them: they
+arrive while it trains (`arrival.Arrival`, each piece's ids checked before training reads it), so
+a billion-word corpus starts training in seconds whatever the disk; a piece that fails its check
+then stops the run with one line naming the file, and the entry is removed.
 
 The cache holds at most `cap` bytes (default: 20 GB, and at most half the free disk space beside
 what it already holds); the entries used least recently are removed to make room, and a corpus
@@ -41,8 +44,9 @@ import numpy as np
 
 from w2vstudio.core.corpus import files as corpus_files
 from w2vstudio.core.corpus import phrases as corpus_phrases
+from w2vstudio.core.corpus.arrival import Arrival
 from w2vstudio.core.corpus.scan import DEFAULT_BUDGET, MAX_SENTENCE, EncodedCorpus, _allocate
-from w2vstudio.core.errors import Cancelled, FormatError
+from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.support import folders
 from w2vstudio.core.support.atomic import atomic_write
 from w2vstudio.core.support.chunked import all_distinct, split_lines
@@ -215,11 +219,14 @@ class CorpusCache:
         self._cap = cap
 
     # -- reading --------------------------------------------------------------------------------
-    def lookup(self, key: dict, task: Task | None = None, budget: int | None = None) -> Cached | None:
+    def lookup(self, key: dict, task: Task | None = None, budget: int | None = None,
+               arriving: bool = False) -> Cached | None:
         """The entry of `key`, read and checked; None when there is none or it fails a check (then
         it is removed). `Cancelled` when `task` is cancelled while reading. `budget`: bytes of
         tokens read into RAM, beyond which they go to a memory-mapped temporary file (default
-        `read_budget()`)."""
+        `read_budget()`). `arriving`: return before the tokens are read, with the corpus's
+        `arrival` reading them (`corpus.arrival`): training starts at once and a failed check of
+        the tokens surfaces at its `wait`, the entry removed."""
         task = task or Task.none()
         budget = read_budget() if budget is None else budget
         path = self.folder / key_name(key)
@@ -229,17 +236,15 @@ class CorpusCache:
             manifest = _read_manifest(path)
             if manifest.get("key") != key:
                 raise ValueError("another key")
-            cached = _read_entry(path, manifest, task, budget)
+            with contextlib.suppress(OSError):  # before the tokens' reader may remove the entry
+                _write_manifest(path, {**manifest, "last_used": time.time()})
+            return _read_entry(path, manifest, task, budget, arriving)
         except Cancelled:
             raise
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, FormatError,
                 UnicodeDecodeError, MemoryError):
             _remove(path)
             return None
-        manifest["last_used"] = time.time()
-        with contextlib.suppress(OSError):
-            _write_manifest(path, manifest)
-        return cached
 
     def entries(self) -> list[Entry]:
         """Every readable entry, most recently used first."""
@@ -458,7 +463,7 @@ def _read_array(path: Path, dtype: str, n: int, task: Task, out: np.ndarray | No
     return array
 
 
-def _read_entry(path: Path, m: dict, task: Task, budget: int) -> Cached:
+def _read_entry(path: Path, m: dict, task: Task, budget: int, arriving: bool) -> Cached:
     arrays = m["arrays"]
     n_tokens, vocab_size = arrays["tokens"], arrays["counts"]
     if n_tokens != m["n_tokens"] or vocab_size != m["vocab_size"] or vocab_size < 1:
@@ -475,23 +480,45 @@ def _read_entry(path: Path, m: dict, task: Task, budget: int) -> Cached:
     if (len(offsets) < 2 or offsets[0] != 0 or offsets[-1] != n_tokens or lengths.min() < 1
             or lengths.max() > MAX_SENTENCE):
         raise ValueError("offsets that do not cover the tokens")
-    if not isinstance(n_tokens, int) or os.lstat(path / "tokens.i32").st_size != 4 * n_tokens:
-        raise ValueError("tokens.i32 has not the size its manifest says")  # before allocating for it
-    tokens = _read_array(path / "tokens.i32", "int32", n_tokens, task, _allocate(n_tokens, np.int32, budget, None))
-    for start in range(0, n_tokens, CHUNK):
-        chunk = tokens[start:start + CHUNK]
-        if chunk.min() < 0 or chunk.max() >= vocab_size:
-            raise ValueError("an id outside the vocabulary")
     table = None
     if "phrases" in arrays:
         raw = _read_array(path / "phrases.u8", "uint8", arrays["phrases"], task)
         table = corpus_phrases.PhraseTable.from_array(raw, m["phrase_options"])
     files = [corpus_files.FileStat(Path(f["path"]), int(f["bytes"]), int(f["words"])) for f in m["files"]]
-    corpus = EncodedCorpus(Vocabulary(words, counts), tokens, offsets, int(m["raw_words"]), files)
     counting = m["counting"]
     if not isinstance(counting, dict):
         raise ValueError("counting")
     skipped = m["skipped"]
     if not isinstance(skipped, list):
         raise ValueError("skipped")
+    arrival = _tokens_arriving(path, n_tokens, vocab_size, budget)
+    if not arriving:
+        _wait_whole(arrival, task)
+    corpus = EncodedCorpus(Vocabulary(words, counts), arrival.out, offsets, int(m["raw_words"]), files,
+                           arrival if arriving else None)
     return Cached(corpus, table, int(m["invalid_utf8"]), skipped, counting, path)
+
+
+def _tokens_arriving(path: Path, n_tokens, vocab_size: int, budget: int) -> Arrival:
+    """tokens.i32 being read, on a thread, into memory the run owns (`Arrival`)."""
+    if not isinstance(n_tokens, int) or os.lstat(path / "tokens.i32").st_size != 4 * n_tokens:
+        raise ValueError("tokens.i32 has not the size its manifest says")  # before allocating for it
+    fd = _open_regular(path / "tokens.i32")
+    try:
+        out = _allocate(n_tokens, np.int32, budget, None)
+    except BaseException:
+        os.close(fd)
+        raise
+    return Arrival(fd, out, vocab_size, str(path / "tokens.i32"), lambda reason: _remove(path))
+
+
+def _wait_whole(arrival: Arrival, task: Task) -> None:
+    """Wait until every token has arrived, reporting progress; a failed check is a ValueError."""
+    try:
+        while not arrival.wait(arrival.total, timeout=0.1):
+            if task.cancelled:
+                arrival.abandon()
+                task.check("reading the cached corpus cancelled")
+            task.progress(arrival.arrived / max(arrival.total, 1), "reading the cached corpus")
+    except W2VError as exc:
+        raise ValueError(str(exc)) from None

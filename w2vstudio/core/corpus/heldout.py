@@ -17,43 +17,73 @@ MAX_WORDS = 200_000
 DEFAULT_FRACTION = 0.01
 
 
-def heldout_mask(n_tokens: int, fraction: float, chunk: int = CHUNK, max_words: int = MAX_WORDS) -> np.ndarray:
-    """(n_tokens,) bool: True for the positions kept back."""
+def heldout_ranges(n_tokens: int, fraction: float, chunk: int = CHUNK, max_words: int = MAX_WORDS) -> np.ndarray:
+    """(pieces, 2) int64: the start and end of each chunk kept back, ascending and apart."""
     if not 0 <= fraction < 1:
         raise ValueError(f"the held-out fraction must be at least 0 and below 1, not {fraction}")
-    mask = np.zeros(n_tokens, bool)
     held = min(int(round(fraction * n_tokens)), max_words)
     if held <= 0 or n_tokens < 2:
-        return mask
+        return np.zeros((0, 2), np.int64)
     pieces = max(1, -(-held // chunk))
     length = held // pieces
     centres = (np.arange(pieces) + 0.5) * n_tokens / pieces
     starts = np.clip((centres - length / 2).astype(np.int64), 0, n_tokens - length)
-    for s in starts.tolist():
-        mask[s:s + length] = True
-    return mask
+    return np.stack([starts, starts + length], axis=1)
 
 
-def split(corpus: EncodedCorpus, mask: np.ndarray) -> tuple[EncodedCorpus, EncodedCorpus]:
-    """(the corpus without the masked positions, the masked positions), each cut into sentences at
-    the original bounds and wherever the mask changes."""
+def held_before(ranges: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """How many held-out positions (`ranges`, ascending and apart) lie before each of `positions`.
+    From the few ranges, not a mask: a mask of a billion words is a gigabyte."""
+    starts, lengths = ranges[:, 0], ranges[:, 1] - ranges[:, 0]
+    before = np.concatenate([[0], np.cumsum(lengths)])
+    j = np.searchsorted(starts, positions, side="right") - 1
+    within = np.clip(positions - starts[np.maximum(j, 0)], 0, lengths[np.maximum(j, 0)]) if len(ranges) else 0
+    return np.where(j >= 0, before[np.maximum(j, 0)] + within, 0)
+
+
+def split(corpus: EncodedCorpus, ranges: np.ndarray) -> tuple[EncodedCorpus, EncodedCorpus]:
+    """(the corpus without the positions in `ranges`, those positions), each cut into sentences at
+    the original bounds and where a range begins or ends. A corpus still to arrive from the cache
+    (its reading not started) reads the ranges now and the rest into its own array, moved up over
+    them; else the kept ranges are copied a piece at a time (no one long C call holds the GIL)."""
     n = corpus.n_tokens
-    changes = np.flatnonzero(np.diff(mask.astype(np.int8))) + 1
-    bounds = np.unique(np.concatenate([corpus.offsets, changes, [0, n]]))
-    # held-out positions before each bound, from the few held ones: a cumulative sum over the whole
-    # corpus would hold the GIL for seconds on a big one (numpy's casting accumulate), freezing the studio
-    held = np.searchsorted(np.flatnonzero(mask), bounds)
-    kept = bounds - held
-    train = EncodedCorpus(corpus.vocab, np.ascontiguousarray(corpus.tokens[~mask]), np.unique(kept),
-                          corpus.raw_words, corpus.files)
-    slice_ = EncodedCorpus(corpus.vocab, np.ascontiguousarray(corpus.tokens[mask]), np.unique(held),
-                           int(mask.sum()), corpus.files)
+    bounds = np.unique(np.concatenate([corpus.offsets, ranges.ravel(), [0, n]]))
+    held = held_before(ranges, bounds)
+    n_held = int(held[-1])
+    arrival = corpus.arrival
+    if arrival is not None and not arrival.started:
+        held_tokens = arrival.start(ranges)
+        train_tokens = arrival.out[:n - n_held]
+    else:
+        whole = corpus.whole().tokens
+        held_tokens, train_tokens = _gather(whole, ranges), _gather(whole, _complement(ranges, n))
+        arrival = None
+    train = EncodedCorpus(corpus.vocab, train_tokens, np.unique(bounds - held), corpus.raw_words, corpus.files,
+                          arrival)
+    slice_ = EncodedCorpus(corpus.vocab, held_tokens, np.unique(held), n_held, corpus.files)
     return train, slice_
+
+
+def _complement(ranges: np.ndarray, n: int) -> np.ndarray:
+    edges = np.concatenate([[0], ranges.ravel(), [n]]).reshape(-1, 2)
+    return edges[edges[:, 1] > edges[:, 0]]
+
+
+def _gather(tokens: np.ndarray, ranges: np.ndarray, piece: int = 1 << 22) -> np.ndarray:
+    """The ids of `ranges`, one after another, copied `piece` ids at a time."""
+    out = np.empty(int((ranges[:, 1] - ranges[:, 0]).sum()), tokens.dtype)
+    at = 0
+    for a, b in ranges.tolist():
+        for s in range(a, b, piece):
+            e = min(s + piece, b)
+            out[at:at + e - s] = tokens[s:e]
+            at += e - s
+    return out
 
 
 def carve(corpus: EncodedCorpus, fraction: float = DEFAULT_FRACTION) -> tuple[EncodedCorpus, EncodedCorpus | None]:
     """(training corpus, held-out slice); the corpus itself and None when nothing is kept back."""
-    mask = heldout_mask(corpus.n_tokens, fraction)
-    if not mask.any() or mask.all():
+    ranges = heldout_ranges(corpus.n_tokens, fraction)
+    if not len(ranges):
         return corpus, None
-    return split(corpus, mask)
+    return split(corpus, ranges)

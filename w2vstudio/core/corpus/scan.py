@@ -123,13 +123,26 @@ def _renumbered(chunk: np.ndarray, at: int, stretches) -> np.ndarray:
 
 @dataclass
 class EncodedCorpus:
-    """A corpus as vocabulary ids: ``tokens[offsets[i]:offsets[i+1]]`` is sentence i."""
+    """A corpus as vocabulary ids: ``tokens[offsets[i]:offsets[i+1]]`` is sentence i. Read from
+    the cache for training, its tokens may still be arriving (`arrival`, an `arrival.Arrival`):
+    the trainer waits for each batch's; whoever reads them otherwise calls `whole()` first."""
 
     vocab: Vocabulary
     tokens: np.ndarray
     offsets: np.ndarray
     raw_words: int
     files: list = field(default_factory=list)
+    arrival: object | None = None
+
+    def whole(self) -> EncodedCorpus:
+        """Itself, once every token has arrived (at once unless they are still being read)."""
+        if self.arrival is not None:
+            self.arrival.wait(self.n_tokens)
+        return self
+
+    def arrived(self, n: int, timeout: float | None = None) -> bool:
+        """Whether the first `n` tokens have arrived, waiting up to `timeout` seconds for them."""
+        return self.arrival is None or self.arrival.wait(n, timeout)
 
     @property
     def n_tokens(self) -> int:

@@ -41,6 +41,7 @@ from w2vstudio.core.train.callbacks import BatchReport, TrainingCallback, TrainR
 DEFAULT_PAIRS = 5
 PMI_WORDS = 1_000  # default pairs are drawn from this many most frequent words
 PMI_MIN_COUNT = 20  # co-occurrences a pair needs before its PMI counts
+PMI_TOKENS = 50_000_000  # default pairs are drawn from the sentences holding this many first words
 _WORDS, _P, _RANK, _SIGMOID = "probe_words", "probe_p", "probe_rank", "probe_sigmoid"  # model.extras
 _SEEN = "probe_seen"  # model.extras: sightings of each pair so far (NaN: not counted)
 PROBE_WINDOWS = 64  # real windows per pair for a CBOW model's probes
@@ -60,11 +61,13 @@ def pmi_pairs(corpus: EncodedCorpus, n: int = DEFAULT_PAIRS, window: int = 5, fr
               min_count: int = PMI_MIN_COUNT) -> list[tuple[str, str]]:
     """The `n` pairs of the `frequent` most frequent words with the highest pointwise mutual
     information within `window` words (at least `min_count` co-occurrences; each word in one pair
-    at most), as input the word that more often comes first ("peanut" → "butter"). One streamed
-    pass over the encoded corpus."""
+    at most), as input the word that more often comes first ("peanut" → "butter"). One pass of a
+    kernel over the corpus's whole sentences holding its first `PMI_TOKENS` words: the pairs of
+    frequent words are found long before, and a corpus still arriving from the cache is not waited for."""
     limit = min(frequent, len(corpus.vocab))
     ordered = np.zeros((limit, limit), np.int64)
-    cooccurrences(corpus.tokens, corpus.offsets, limit, window, ordered)
+    offsets = prefix_offsets(corpus, PMI_TOKENS)
+    cooccurrences(corpus.tokens, offsets, limit, window, ordered)
     counts = ordered + ordered.T
     np.fill_diagonal(counts, 0)
     margins = counts.sum(axis=1).astype(np.float64)
@@ -101,21 +104,40 @@ class LikelihoodProbes(TrainingCallback):
         self._seen = len(recorder)  # snapshots taken before these probes (none of their values)
         self._windows: list[np.ndarray | None] = [None] * len(self._ids)  # CBOW: real contexts per pair
         self._sightings: list[np.ndarray] | None = None  # per pair: corpus positions of its sightings
+        self._corpus: EncodedCorpus | None = None
+        self._sighted = 0
         self._n_tokens = 0
         self._seen_base = np.zeros(len(self._ids))  # sightings before this run
         self._run_words = 0  # corpus words of the model before this run
 
     def attach_corpus(self, corpus: EncodedCorpus):
-        """Read, from the run's corpus, each pair's sightings and, for a CBOW model, its windows."""
-        tokens = np.asarray(corpus.tokens)
+        """Read, from the run's corpus, each pair's sightings and, for a CBOW model, its windows.
+        Tokens still arriving from the cache are counted as they arrive (`_count_sightings`):
+        training reads no further than they have."""
         window = self.model.params.window
+        self._corpus = corpus
         self._n_tokens = corpus.n_tokens
         history = self.model.loss_history
         self._run_words = int(history[-1, 0]) if len(history) else 0
-        self._sightings = [sightings(tokens, corpus.offsets, window, i, o) for i, o in self._ids]
+        self._sightings = [np.zeros(0, np.int64) for _ in self._ids]
+        self._sighted = 0  # sentences whose sightings are counted
+        self._count_sightings()
         if not self.model.params.sg:
-            self._windows = [windows_of(tokens, corpus.offsets, window, i, o, PROBE_WINDOWS) for i, o in self._ids]
+            self._windows = [first_windows(corpus, window, i, o, PROBE_WINDOWS) for i, o in self._ids]
             self._windows = [w if len(w) else None for w in self._windows]
+
+    def _count_sightings(self):
+        """Add the sightings of the sentences that have arrived since the last count."""
+        corpus = self._corpus
+        arrived = corpus.n_tokens if corpus.arrival is None else corpus.arrival.arrived
+        upto = int(np.searchsorted(corpus.offsets, arrived, side="right")) - 1
+        if upto <= self._sighted:
+            return
+        offsets = corpus.offsets[self._sighted:upto + 1]
+        window = self.model.params.window
+        self._sightings = [np.concatenate([pos, sightings(corpus.tokens, offsets, window, i, o)])
+                           for pos, (i, o) in zip(self._sightings, self._ids)]
+        self._sighted = upto
 
     def contexts(self) -> list[dict]:
         """Per pair what p is scored on: {"context": "corpus", "windows": n} or {"context": "single"}."""
@@ -160,6 +182,7 @@ class LikelihoodProbes(TrainingCallback):
         """The pair's sightings when the model has seen `words` corpus words (the loss axis)."""
         if self._sightings is None or not self._n_tokens:
             return math.nan
+        self._count_sightings()
         done = max(words - self._run_words, 0)
         laps, rest = divmod(done, self._n_tokens)
         pos = self._sightings[k]
@@ -284,6 +307,27 @@ def final_across(models: Sequence[Model]) -> list[dict]:
     found = over_runs(stored, last)
     return [{"input": i, "output": o, "runs": found.per_run[:, k].tolist(), "p": float(found.mean[k]),
              "p_sd": float(found.sd[k])} for k, (i, o) in enumerate(pairs)]
+
+
+def prefix_offsets(corpus: EncodedCorpus, n: int) -> np.ndarray:
+    """The offsets of the corpus's first whole sentences that hold at least `n` tokens (all of
+    them if it has fewer), once those tokens have arrived."""
+    offsets = corpus.offsets
+    last = min(int(np.searchsorted(offsets, min(n, corpus.n_tokens), side="left")), len(offsets) - 1)
+    corpus.arrived(int(offsets[last]))
+    return offsets[:last + 1]
+
+
+def first_windows(corpus: EncodedCorpus, window: int, input_id: int, output_id: int, cap: int) -> np.ndarray:
+    """`windows_of` the whole corpus (the first `cap` in corpus order), read from a prefix that
+    grows until it holds them: a corpus still arriving is waited for only as far as needed."""
+    n = PMI_TOKENS
+    while True:
+        offsets = prefix_offsets(corpus, n)
+        found = windows_of(corpus.tokens[:int(offsets[-1])], offsets, window, input_id, output_id, cap)
+        if len(found) >= cap or int(offsets[-1]) == corpus.n_tokens:
+            return found
+        n *= 4
 
 
 def sightings(tokens: np.ndarray, offsets: np.ndarray, window: int, a: int, b: int) -> np.ndarray:

@@ -155,6 +155,9 @@ class Trainer:
             batch = next(self._batches, None)
         if batch is None:
             return None
+        while not self.corpus.arrived(int(self.corpus.offsets[batch.last]), timeout=0.1):
+            if self._stop.is_set():  # the corpus is read from the cache as training goes
+                return None
         p = self.model.params
         alpha = p.alpha - (p.alpha - p.min_alpha) * batch.start_words / self._total
         return batch, max(alpha, p.min_alpha)
@@ -203,14 +206,15 @@ class Trainer:
 
 def _check_inputs(model: Model, corpus: EncodedCorpus):
     """Raise ValueError unless the arrays are what the kernel indexes without checking: weights
-    shaped by the parameters, ids within the vocabulary, sentence bounds within the ids."""
+    shaped by the parameters, ids within the vocabulary (tokens still arriving are checked as they
+    arrive), sentence bounds within the ids."""
     model.check()
     if len(corpus.vocab) != len(model.vocab):
         raise ValueError("the corpus was encoded with a different vocabulary than the model's")
     tokens, offsets = corpus.tokens, corpus.offsets
     if tokens.dtype != np.int32 or tokens.ndim != 1 or offsets.dtype != np.int64 or offsets.ndim != 1:
         raise ValueError("the corpus ids must be int32 and its sentence offsets int64, both one-dimensional")
-    if len(tokens) and (tokens.min() < 0 or tokens.max() >= len(model.vocab)):
+    if corpus.arrival is None and len(tokens) and (tokens.min() < 0 or tokens.max() >= len(model.vocab)):
         raise ValueError("the corpus holds ids outside the vocabulary")
     if not len(offsets) or offsets[0] != 0 or offsets[-1] != len(tokens) or (np.diff(offsets) < 0).any():
         raise ValueError("the corpus's sentence offsets do not cover its ids in order")
