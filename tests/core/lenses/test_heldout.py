@@ -136,6 +136,25 @@ def test_budget_samples_positions_evenly(topic_corpus):
     assert 0 < scorer.scored <= 100 < scorer.pairs
 
 
+def test_rows_scored_are_capped(topic_corpus, monkeypatch):
+    from w2vstudio.core.train.model import Model
+
+    monkeypatch.setattr(heldout, "MAX_ROWS", 50)
+    model = Model.create(topic_corpus.vocab, TrainParams(dim=8, min_count=2, window=2))
+    assert heldout.HeldOutScorer(model, topic_corpus).scored == 50
+
+
+def test_the_normaliser_read_in_blocks_equals_numpy_at_once():
+    rng = np.random.default_rng(2)
+    c = rng.normal(size=(40_000, 8)).astype(np.float32)  # three blocks of words
+    v = rng.normal(size=(300, 8))  # two blocks of rows
+    shift = rng.normal(size=40_000)
+    scores = (v.astype(np.float32) @ c.T).astype(np.float64) + shift
+    peak = scores.max(axis=1)
+    np.testing.assert_allclose(heldout._log_z(c, v, shift), peak + np.log(np.exp(scores - peak[:, None]).sum(axis=1)),
+                               rtol=1e-12)
+
+
 def test_cbow_windows_and_their_mean_p_match_numpy(topic_file):
     params = TrainParams(dim=8, epochs=1, min_count=2, threads=1, sg=False, window=2, batch_words=500)
     run = TrainingRun([topic_file], params, WatchOptions(per_epoch=1, quality=False, probe_pairs=(("sea0", "sea1"),)))

@@ -1,4 +1,4 @@
-"""Own model format: exact round trip, atomic writes, clear errors on bad files."""
+"""Own model format: exact round trip, atomic writes, clear errors on bad files; fresh vectors."""
 
 import zipfile
 
@@ -9,6 +9,7 @@ from w2vstudio.core.train import model as model_module
 from w2vstudio.core.errors import FormatError
 from w2vstudio.core.train.model import Model, TrainParams
 from w2vstudio.core.train.trainer import Trainer
+from w2vstudio.core.vocab import Vocabulary
 
 
 def _trained(corpus):
@@ -88,3 +89,18 @@ def test_corpus_paths_keeps_only_the_paths_a_model_recorded():
 
     assert corpus_paths(Stored({"corpus": ["/a.txt", 3, None, "/b.txt"]})) == ["/a.txt", "/b.txt"]
     assert corpus_paths(Stored({"corpus": "/a.txt"})) == [] and corpus_paths(Stored({})) == []
+
+
+def test_fresh_vectors_drawn_a_block_at_a_time_equal_one_draw_and_grow_keeps_the_old(monkeypatch):
+    monkeypatch.setattr(model_module, "_ROWS", 7)
+    vocab = Vocabulary([f"w{i}" for i in range(30)], np.arange(30, 0, -1))
+    params = TrainParams(dim=6, seed=3)
+    model = Model.create(Vocabulary(vocab.words[:12], vocab.counts[:12]), params)
+    first = model.vectors.copy()
+    model.grow(vocab)
+    rng = np.random.default_rng([3, 0])  # numpy reference: gensim 4's start, one draw per growth
+    np.testing.assert_array_equal(first, (rng.random((12, 6), dtype=np.float32) * 2 - 1) / 6)
+    rng = np.random.default_rng([3, 12])
+    np.testing.assert_array_equal(model.vectors[:12], first)
+    np.testing.assert_array_equal(model.vectors[12:], (rng.random((18, 6), dtype=np.float32) * 2 - 1) / 6)
+    assert model.syn1neg.shape == (30, 6) and not model.syn1neg.any()

@@ -9,7 +9,7 @@ Exact for the full softmax and hierarchical softmax; for negative sampling the n
 with negatives drawn once (seeded), at every snapshot, and at each epoch's end the estimate
 softmax(C·v + log Pn) that the Inside tab uses. Rows are sampled evenly, once for the run, so that
 all the scorings of an epoch cost about `SHARE` of the epoch's training (`scoring_budget`; at least
-`MIN_ROWS` rows); the estimate has its own, smaller sample (`ESTIMATE_SHARE`). Negative sampling and
+`MIN_ROWS` rows, at most `MAX_ROWS`); the estimate has its own, smaller sample (`ESTIMATE_SHARE`). Negative sampling and
 hierarchical softmax are scored by Numba kernels (`kernels.scoring`), the softmax by numpy in chunks
 (`neg_log_p`, `ns_loss`: the numpy references); `HeldOutScorer` is a trainer callback placed beside
 the recorder.
@@ -34,6 +34,7 @@ from w2vstudio.core.train.sampling import keep_probabilities
 SHARE = 0.0065  # an epoch's scorings: this share of its training multiply-adds (2–4% of its time, docs/benchmarks.md)
 ESTIMATE_SHARE = 0.002  # the NS estimate at each epoch's end (and at the start)
 MIN_ROWS = 2_000  # rows scored at least (a small corpus's curve), if the slice has them
+MAX_ROWS = 250_000  # and at most: their mean loss is then within about 0.003 nats (one standard error)
 MIN_ESTIMATE_ROWS = 10
 INFO = "heldout"  # model.info: {"slice_words", "pairs", "records": [{"words", "progress", "neg_log_p", "ns_loss"}]}
 _CHUNK = 2_048
@@ -96,14 +97,21 @@ def neg_log_p(model, inputs: np.ndarray, outputs: np.ndarray) -> np.ndarray:
     return result
 
 
-def _log_z(c: np.ndarray, v: np.ndarray, shift: np.ndarray) -> np.ndarray:
-    """log Σ_w exp(C[w]·v + shift[w]) per row of v (float32 products, float64 sums)."""
+def _log_z(c: np.ndarray, v: np.ndarray, shift: np.ndarray, rows: int = 256) -> np.ndarray:
+    """log Σ_w exp(C[w]·v + shift[w]) per row of v (float32 products, float64 sums). C is read a
+    block of words at a time for `rows` rows of v together, the sum carried in log space: at millions
+    of words, a pass over C per row would read gigabytes for a few rows."""
     out = np.empty(len(v))
-    step = max(1, 4_000_000 // max(len(c), 1))
-    for s in range(0, len(v), step):
-        scores = (v[s:s + step].astype(c.dtype) @ c.T).astype(np.float64) + shift
-        peak = scores.max(axis=1)
-        out[s:s + step] = peak + np.log(np.exp(scores - peak[:, None]).sum(axis=1))
+    words = max(1, 4_000_000 // rows)
+    for s in range(0, len(v), rows):
+        vs = v[s:s + rows].astype(c.dtype)
+        peak, total = np.full(len(vs), -np.inf), np.zeros(len(vs))
+        for w in range(0, len(c), words):
+            scores = (vs @ c[w:w + words].T).astype(np.float64) + shift[w:w + words]
+            top = np.maximum(peak, scores.max(axis=1))
+            total = total * np.exp(peak - top) + np.exp(scores - top[:, None]).sum(axis=1)
+            peak = top
+        out[s:s + rows] = peak + np.log(total)
     return out
 
 
@@ -214,7 +222,7 @@ class HeldOutScorer(TrainingCallback):
         if budget is not None:  # one scoring's multiply-adds, as asked
             one = estimate = budget
             floor = floor_est = 1
-        keep = _every(len(outputs), max(floor, _rows(one, cost)))
+        keep = _every(len(outputs), min(max(floor, _rows(one, cost)), MAX_ROWS))
         self.inputs, self.outputs = inputs[keep], outputs[keep]
         rng = np.random.default_rng(seed)
         if self.objective == "negative":

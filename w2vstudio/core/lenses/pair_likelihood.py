@@ -41,7 +41,7 @@ from w2vstudio.core.train.callbacks import BatchReport, TrainingCallback, TrainR
 DEFAULT_PAIRS = 5
 PMI_WORDS = 1_000  # default pairs are drawn from this many most frequent words
 PMI_MIN_COUNT = 20  # co-occurrences a pair needs before its PMI counts
-PMI_TOKENS = 50_000_000  # default pairs are drawn from the sentences holding this many first words
+PMI_TOKENS = 20_000_000  # default pairs are drawn from the sentences holding this many first words
 _WORDS, _P, _RANK, _SIGMOID = "probe_words", "probe_p", "probe_rank", "probe_sigmoid"  # model.extras
 _SEEN = "probe_seen"  # model.extras: sightings of each pair so far (NaN: not counted)
 PROBE_WINDOWS = 64  # real windows per pair for a CBOW model's probes
@@ -112,8 +112,8 @@ class LikelihoodProbes(TrainingCallback):
 
     def attach_corpus(self, corpus: EncodedCorpus):
         """Read, from the run's corpus, each pair's sightings and, for a CBOW model, its windows.
-        Tokens still arriving from the cache are counted as they arrive (`_count_sightings`):
-        training reads no further than they have."""
+        Sightings are counted as far as training has read (`_count_sightings`): tokens still
+        arriving from the cache are not waited for."""
         window = self.model.params.window
         self._corpus = corpus
         self._n_tokens = corpus.n_tokens
@@ -121,16 +121,15 @@ class LikelihoodProbes(TrainingCallback):
         self._run_words = int(history[-1, 0]) if len(history) else 0
         self._sightings = [np.zeros(0, np.int64) for _ in self._ids]
         self._sighted = 0  # sentences whose sightings are counted
-        self._count_sightings()
         if not self.model.params.sg:
             self._windows = [first_windows(corpus, window, i, o, PROBE_WINDOWS) for i, o in self._ids]
             self._windows = [w if len(w) else None for w in self._windows]
 
-    def _count_sightings(self):
-        """Add the sightings of the sentences that have arrived since the last count."""
+    def _count_sightings(self, position: int):
+        """Count the sightings of the sentences that begin before `position` (training has read
+        that far, so they have arrived: its batches are whole sentences)."""
         corpus = self._corpus
-        arrived = corpus.n_tokens if corpus.arrival is None else corpus.arrival.arrived
-        upto = int(np.searchsorted(corpus.offsets, arrived, side="right")) - 1
+        upto = min(int(np.searchsorted(corpus.offsets, position, side="left")), corpus.n_sentences)
         if upto <= self._sighted:
             return
         offsets = corpus.offsets[self._sighted:upto + 1]
@@ -182,9 +181,9 @@ class LikelihoodProbes(TrainingCallback):
         """The pair's sightings when the model has seen `words` corpus words (the loss axis)."""
         if self._sightings is None or not self._n_tokens:
             return math.nan
-        self._count_sightings()
         done = max(words - self._run_words, 0)
         laps, rest = divmod(done, self._n_tokens)
+        self._count_sightings(self._n_tokens if laps else rest)
         pos = self._sightings[k]
         base = self._seen_base[k]
         return float((0 if math.isnan(base) else base) + laps * len(pos) + np.searchsorted(pos, rest, side="left"))

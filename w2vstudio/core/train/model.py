@@ -54,8 +54,15 @@ class Model:
         """Adopt a vocabulary that extends the current one; new words get fresh vectors."""
         old, new = len(self.vectors), len(vocab)
         rng = np.random.default_rng([self.params.seed, old])
-        fresh = (rng.random((new - old, self.dim), dtype=np.float32) * 2 - 1) / self.dim
-        self.vectors = np.ascontiguousarray(np.concatenate([self.vectors, fresh]))
+        vectors = np.empty((max(new, old), self.dim), np.float32)
+        vectors[:old] = self.vectors
+        for start in range(old, new, _ROWS):  # in place, a block at a time: no copies of millions of rows
+            block = vectors[start:start + _ROWS]
+            rng.random(out=block, dtype=np.float32)
+            block *= 2
+            block -= 1
+            block /= self.dim
+        self.vectors = vectors
         rows = new if self.params.negative > 0 else 0
         self.syn1neg = _zero_extend(self.syn1neg, rows)
         self.syn1 = _zero_extend(self.syn1, max(new - 1, 0) if self.params.hs else 0)
@@ -137,11 +144,15 @@ class Model:
         return model
 
 
+_ROWS = 1 << 16  # rows of fresh vectors drawn at a time
+
+
 def _zero_extend(weights: np.ndarray, rows: int) -> np.ndarray:
     if rows <= len(weights):
         return weights[:rows]
-    pad = np.zeros((rows - len(weights), weights.shape[1]), np.float32)
-    return np.ascontiguousarray(np.concatenate([weights, pad]))
+    out = np.zeros((rows, weights.shape[1]), np.float32)  # pages of zeros, mapped as training first writes them
+    out[:len(weights)] = weights
+    return out
 
 
 def epoch_words(model: Model) -> float | None:
