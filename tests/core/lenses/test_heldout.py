@@ -153,6 +153,8 @@ def test_the_normaliser_read_in_blocks_equals_numpy_at_once():
     peak = scores.max(axis=1)
     np.testing.assert_allclose(heldout._log_z(c, v, shift), peak + np.log(np.exp(scores - peak[:, None]).sum(axis=1)),
                                rtol=1e-12)
+    zero = np.zeros_like(c)  # a fresh model's output weights
+    np.testing.assert_allclose(heldout._log_z(zero, v, shift), np.log(np.exp(shift).sum()), rtol=1e-12)
 
 
 def test_cbow_windows_and_their_mean_p_match_numpy(topic_file):

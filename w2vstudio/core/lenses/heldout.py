@@ -101,6 +101,9 @@ def _log_z(c: np.ndarray, v: np.ndarray, shift: np.ndarray, rows: int = 256) -> 
     """log Σ_w exp(C[w]·v + shift[w]) per row of v (float32 products, float64 sums). C is read a
     block of words at a time for `rows` rows of v together, the sum carried in log space: at millions
     of words, a pass over C per row would read gigabytes for a few rows."""
+    if not c.any():  # output weights not yet trained (a fresh model's): every score is its shift
+        top = shift.max() if len(shift) else 0.0
+        return np.full(len(v), top + np.log(np.exp(shift - top).sum()))
     out = np.empty(len(v))
     words = max(1, 4_000_000 // rows)
     for s in range(0, len(v), rows):
