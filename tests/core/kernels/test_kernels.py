@@ -214,3 +214,14 @@ def test_word_counts_matches_bincount():
     expected = np.bincount(word_of, weights=counts, minlength=50).astype(np.int64)
     np.testing.assert_array_equal(word_counts(word_of, counts, 50), expected)
     assert word_counts(word_of[:0], counts[:0], 3).tolist() == [0, 0, 0]
+
+
+def test_ids_within_equals_numpy_min_and_max():
+    from w2vstudio.core.kernels.text import ids_within
+
+    rng = np.random.default_rng(4)
+    for _ in range(50):
+        ids = rng.integers(-2, 30, rng.integers(0, 40)).astype(np.int32)
+        limit = int(rng.integers(1, 32))
+        expected = not len(ids) or (ids.min() >= 0 and ids.max() < limit)
+        assert ids_within(ids, limit) == expected

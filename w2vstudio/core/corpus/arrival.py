@@ -13,8 +13,8 @@ held-out ranges at once (positioned reads: a few hundred small ones) and then th
 range moved up behind the previous one, so the training corpus is the array's first `total` ids
 and never holds a held-out word.
 
-The reads release the GIL (``readinto``), and so do the checks (numpy reductions on pieces of
-`PIECE` ids), so the reader holds up neither training nor the studio's event loop.
+The reads release the GIL (``readinto``), and so do the checks (a kernel, `ids_within`), so the
+reader holds up neither training nor the studio's event loop.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import Callable
 import numpy as np
 
 from w2vstudio.core.errors import W2VError
+from w2vstudio.core.kernels.text import ids_within
 
 PIECE = 1 << 21  # ids per read and check (8 MiB)
 _NO_HOLES = np.zeros((0, 2), np.int64)
@@ -110,7 +111,7 @@ class Arrival:
 
     def _check(self, ids: np.ndarray) -> None:
         """Raise ValueError unless every id of a piece just read lies in the vocabulary."""
-        if len(ids) and (ids.min() < 0 or ids.max() >= self._limit):
+        if not ids_within(ids, self._limit):
             raise ValueError("it holds an id outside the vocabulary")
 
     def _read_holes(self, holes: np.ndarray) -> np.ndarray:

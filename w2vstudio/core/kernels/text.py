@@ -145,6 +145,16 @@ def word_counts(word_of, counts, n_words):
 
 
 @njit(**NOFAST)
+def ids_within(ids, limit):
+    """Whether every id lies in [0, limit): one pass without the GIL (numpy's min and max over a
+    billion ids hold it for a second)."""
+    for i in range(len(ids)):
+        if ids[i] < 0 or ids[i] >= limit:
+            return False
+    return True
+
+
+@njit(**NOFAST)
 def name_ids(ids, word_of):
     """Each string id (>= 0) of ``ids`` replaced by its word ``word_of[id]``, in place; line ends
     (-1) kept."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from w2vstudio.core.kernels.random import seed_states
+from w2vstudio.core.kernels.text import ids_within
 from w2vstudio.core.kernels.training import train_sentences
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.train.model import Model
@@ -214,7 +215,7 @@ def _check_inputs(model: Model, corpus: EncodedCorpus):
     tokens, offsets = corpus.tokens, corpus.offsets
     if tokens.dtype != np.int32 or tokens.ndim != 1 or offsets.dtype != np.int64 or offsets.ndim != 1:
         raise ValueError("the corpus ids must be int32 and its sentence offsets int64, both one-dimensional")
-    if corpus.arrival is None and len(tokens) and (tokens.min() < 0 or tokens.max() >= len(model.vocab)):
+    if corpus.arrival is None and not ids_within(tokens, len(model.vocab)):
         raise ValueError("the corpus holds ids outside the vocabulary")
     if not len(offsets) or offsets[0] != 0 or offsets[-1] != len(tokens) or (np.diff(offsets) < 0).any():
         raise ValueError("the corpus's sentence offsets do not cover its ids in order")
