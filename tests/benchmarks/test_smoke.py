@@ -22,7 +22,7 @@ CORPUS_LINES = 300  # about 14,000 words
 # script: (arguments, a pattern its stdout must match, modules it needs, modules it uses when present)
 SMOKE = {
     "bench_big_corpus": (["--corpus", CORPUS, "--reference", CORPUS, "--gensim", "--epoch-words", "5000"],
-                         r"\| second run, start to first training progress \| [\d.]+ \| .* \| cache used \|",
+                         r"\| second run \(entry dropped from the page cache\), start to first training progress \| [\d.]+ \| .* \| cache used \|",
                          ("gensim",), ()),
     "bench_contention": (["--corpus", CORPUS, "--max-words", "5000", "--threads", "1", "2"],
                          r"2 threads +shared .* private ", (), ()),
