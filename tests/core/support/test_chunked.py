@@ -30,3 +30,14 @@ def test_the_word_index_is_a_dict_of_the_words_and_distinct_is_a_set(monkeypatch
     assert index.setdefault("w5", 99) == 5 and index.setdefault("new", 19) == 19 and index["new"] == 19
     assert chunked.all_distinct(words) and chunked.all_distinct([])
     assert not chunked.all_distinct(words + ["w0"]) and not chunked.all_distinct(["a", "b", "c", "d", "e", "a"])
+
+
+def test_a_word_index_and_a_released_list_are_emptied_a_piece_at_a_time():
+    index = chunked.WordIndex(f"w{i}" for i in range(1000))
+    shards = list(index._shards)
+    assert sum(map(len, shards)) == 1000
+    del index  # its shards emptied one by one, not torn down in one C call
+    assert not any(shards)
+    words = [f"w{i}" for i in range(3 * chunked.CHUNK + 5)]
+    chunked.release(words)
+    assert words == []

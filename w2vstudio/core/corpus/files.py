@@ -23,7 +23,7 @@ from urllib.request import url2pathname
 import numpy as np
 
 from w2vstudio.core.kernels.text import name_ids, pack_spans, rehash, tokenize_block, word_counts
-from w2vstudio.core.support.chunked import CHUNK, WordIndex
+from w2vstudio.core.support.chunked import CHUNK, WordIndex, release
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
 
@@ -204,6 +204,7 @@ class Lexicon:
         words, self.words = self.words, []
         for start in range(0, len(kept), CHUNK):  # no one C call over millions
             self.words.extend([words[i] for i in kept[start:start + CHUNK].tolist()])
+        release(words)
         self._index = WordIndex(self.words)
         return remap
 

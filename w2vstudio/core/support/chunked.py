@@ -44,6 +44,19 @@ class WordIndex(Mapping):
         for shard in self._shards:
             yield from shard
 
+    def __del__(self):
+        """Emptied a shard at a time: one dict of millions torn down in one C call holds the GIL
+        (half a second for 5 M words)."""
+        for shard in self._shards:
+            shard.clear()
+
+
+def release(items: list) -> None:
+    """Empty a list of millions a chunk at a time (its strings freed as they go), instead of in one
+    C call when its last reference drops."""
+    while items:
+        del items[-CHUNK:]
+
 
 def all_distinct(words: list[str]) -> bool:
     """Whether no word appears twice."""
