@@ -30,6 +30,8 @@ SMOKE = {
                               r"exit 0  peak RSS [\d,]+ MiB  counting \{'method': 'pruned'", (), ()),
     "bench_ensemble": (["--corpus", CORPUS, "--runs", "2", "--rounds", "1", "--threads", "1", "--dim", "10",
                         "--min-count", "2"], r"ensemble / separate time: [\d.]+", (), ()),
+    "bench_gil_convoy": (["--calls", "5", "--rounds", "2", "--intervals", "5", "0.5"],
+                         r"switch interval 0\.5 ms, a busy Python thread beside: .* \(median [\d.]+ ms\)", (), ()),
     "bench_gui_stall": ([CORPUS, "--epochs", "1", "--runs", "1"], r"best of 1: [\d.]+ ms", (), ()),
     "bench_heldout": (["--corpus", CORPUS, "--dim", "10", "--fraction", "0.05"], r"negative +[\d,]+ +[\d.]+ +[\d.]+ +[\d.]+%", (), ()),
     "bench_kernel": (["--corpus", CORPUS, "--repeat", "1"], r"CBOW +\d+ k raw words/s", (), ()),

@@ -4,10 +4,16 @@
 `Refresher` recomputes something as often as asked, one run at a time, resting between runs.
 A call never touches a widget. `stop_all()` cancels every call and waits for the pool (the
 window calls it on close; the tests check that nothing is left running).
+
+A call running Python code hands the GIL to the event loop every `SWITCH_INTERVAL` (Python's
+default is 5 ms). Each call the GUI thread makes into Qt releases the GIL and must take it back;
+behind a busy worker each such return waited up to the interval, so a repaint of 40 calls took
+150-280 ms instead of 35-50 ms (docs/benchmarks.md: the convoy).
 """
 
 from __future__ import annotations
 
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -20,6 +26,7 @@ from w2vstudio.core.support.task import Task
 from w2vstudio.core.support.printable import printable
 
 MIN_POOL_THREADS = 8  # training, scan, map, probes and stability may run at once, whatever the cores
+SWITCH_INTERVAL = 0.0005  # seconds a worker running Python keeps the GIL while the event loop waits
 
 
 def error_message(exc: BaseException) -> str:
@@ -69,6 +76,7 @@ class _Worker(FunctionWorker):
         self.task.cancel()
 
     def start(self):
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._worker_set.add(self)
         self._finished.connect(self._set_discard)
         pool = QThreadPool.globalInstance()
