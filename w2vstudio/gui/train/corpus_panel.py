@@ -47,6 +47,7 @@ class CorpusPanel(QWidget):
         super().__init__(parent)
         self._session = session
         self._files: list[FileStat] = []
+        self._cached_words: dict = {}  # {listed path: words} the newest cache entry read in each file
         self._scan_after_listing = False
         self._scan_bytes = 0  # bytes of the files being read
         self._lister = Call(self)
@@ -145,11 +146,11 @@ class CorpusPanel(QWidget):
         self._lister.start(list_corpus, list(corpus.paths), corpus.lowercase, self._session.cache)
 
     def _on_listing_succeeded(self, listed: tuple):
-        files, entries, lowercase = listed
+        files, entries, words, lowercase = listed
         corpus = self._session.corpus
         if lowercase != corpus.lowercase:  # listed for another case folding: another listing comes
             return
-        self._files = files
+        self._files, self._cached_words = files, words
         if corpus.scanned is None:
             self._session.set_cached(entries)
         self._show_files()
@@ -185,8 +186,7 @@ class CorpusPanel(QWidget):
         base = paths[0].parent if len(paths) == 1 else None
         for stat in self._files:
             name = stat.path.name if base is None or stat.path.parent == base else str(stat.path.relative_to(base))
-            words = f"{stat.words:,}" if scanned is not None else ""
-            item = QTreeWidgetItem([name, human_bytes(stat.bytes), words])
+            item = QTreeWidgetItem([name, human_bytes(stat.bytes), self._words_text(stat)])
             item.setToolTip(0, verbatim_html(str(stat.path)))
             for column in (1, 2):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -206,6 +206,13 @@ class CorpusPanel(QWidget):
         if s.invalid_utf8:
             text += f" {s.invalid_utf8:,} bytes that were not UTF-8 were replaced."
         self.summary.setText(text)
+
+    def _words_text(self, stat: FileStat) -> str:
+        """The words of a file: the scan's, else those of the cache entry found ("" if unknown)."""
+        corpus = self._session.corpus
+        words = stat.words if corpus.scanned is not None else \
+            self._cached_words.get(stat.path) if corpus.cached else None
+        return "" if words is None else f"{words:,}"
 
     def _end_scan(self):
         self.progress.setVisible(False)
@@ -274,15 +281,23 @@ class CorpusPanel(QWidget):
             self.phrase_list.addItem("No phrases found.")
 
 
-def list_corpus(paths: list, lowercase: bool, cache) -> tuple[list[FileStat], list[CacheEntry], bool]:
-    """(files, cache entries, `lowercase`): the corpus's files and the entries of the encoded corpus
-    cache `cache` (`StudioSession.cache`) made from them as they are now, read with `lowercase`,
-    most recently used first (on a worker: it reads the disk). A cache that cannot be read has none."""
+def list_corpus(paths: list, lowercase: bool, cache) -> tuple[list[FileStat], list[CacheEntry], dict, bool]:
+    """(files, cache entries, words, `lowercase`): the corpus's files, the entries of the encoded
+    corpus cache `cache` (`StudioSession.cache`) made from them as they are now, read with
+    `lowercase`, most recently used first, and {file's path: words} as the newest entry's scan read
+    them (on a worker: it reads the disk). A cache that cannot be read has none."""
     files = find_files(paths)
     entries = []
     with contextlib.suppress(OSError, ValueError):
         entries = cached_entries(paths, cache, lowercase)
-    return files, entries, lowercase
+    return files, entries, cached_words(files, entries), lowercase
+
+
+def cached_words(files: list[FileStat], entries: list[CacheEntry]) -> dict:
+    """{path: words} of the `files` the first of `entries` counted (none without entries)."""
+    known = entries[0].file_words if entries else {}
+    words = ((f.path, known.get(str(f.path.absolute()))) for f in files)
+    return {path: n for path, n in words if n is not None}
 
 
 def vocabulary_text(entry: CacheEntry) -> str:
