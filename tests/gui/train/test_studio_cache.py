@@ -259,3 +259,25 @@ def test_a_corpus_found_in_the_cache_lists_the_words_of_each_file(qtbot, window,
         qtbot.waitUntil(lambda: not corpus_panel._lister.busy, timeout=TIMEOUT)
         assert w.session.corpus.cached == () and set(_tree_words(corpus_panel).values()) == {""}
     assert w.errors == []
+
+
+def test_the_corpus_box_learns_of_the_encoding_a_run_cached(qtbot, window, tiny_corpus, train, tmp_path):
+    w, corpus_panel, panel = window, window.corpus_panel, window.train_panel
+    path = tmp_path / "tiny.txt"
+    shutil.copy(tiny_corpus, path)
+    panel.cache = tmp_path / "corpora"
+    with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
+        w.open_corpus([str(path)])
+    assert "in the cache" not in corpus_panel.summary.text()
+    first = train(w)  # writes the entry
+    assert first.cache["used"] is False and first.cache["path"] is not None
+    qtbot.waitUntil(lambda: bool(w.session.corpus.cached), timeout=TIMEOUT)  # not opened again
+    assert [str(e.path) for e in w.session.corpus.cached] == [first.cache["path"]]
+    assert corpus_panel.summary.text().endswith(
+        " distinct. Its encoding for min count 2 is in the cache: a run with those settings reads it.")
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
+    assert panel.estimate.text().startswith("The last run, measured:")  # the run's figures stay
+    with _refusing_scans():
+        second = train(w, dim=8)
+    assert second.cache == {"used": True, "path": first.cache["path"]} and w.errors == []
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)

@@ -58,6 +58,8 @@ class CorpusPanel(QWidget):
         self._scan.succeeded.connect(self._on_scan_succeeded)
         self._scan.failed.connect(self._on_scan_failed)
         self._scan.cancelled.connect(self._on_scan_cancelled)
+        self._cache_lookup = Call(self)
+        self._cache_lookup.succeeded.connect(self._on_cache_looked_up)
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["file", "size", "words"])
@@ -124,6 +126,7 @@ class CorpusPanel(QWidget):
         layout.addWidget(self.summary)
         session.scan_requested.connect(self.scan)
         session.scan_cancel_requested.connect(self.cancel_scan)
+        session.cache_written.connect(self._on_cache_written)
 
     @property
     def is_scanning(self) -> bool:
@@ -205,6 +208,8 @@ class CorpusPanel(QWidget):
         text = f"{files}: {s.raw_words:,} words, {len(s.words):,} distinct."
         if s.invalid_utf8:
             text += f" {s.invalid_utf8:,} bytes that were not UTF-8 were replaced."
+        if cached:
+            text += f" Its encoding for {held_text(cached)} is in the cache: a run with those settings reads it."
         self.summary.setText(text)
 
     def _words_text(self, stat: FileStat) -> str:
@@ -244,6 +249,20 @@ class CorpusPanel(QWidget):
     def _on_scan_cancelled(self):
         self._end_scan()
         self.summary.setText("Reading the corpus was cancelled.")
+
+    def _on_cache_written(self):
+        """A run cached an encoding: look up the corpus's entries again (on a worker)."""
+        corpus = self._session.corpus
+        if corpus.paths:
+            self._cache_lookup.start(look_up_cache, list(corpus.paths), corpus.lowercase, self._session.cache)
+
+    def _on_cache_looked_up(self, found: tuple):
+        paths, lowercase, entries = found
+        corpus = self._session.corpus
+        if (tuple(paths), lowercase) != (corpus.paths, corpus.lowercase):  # another corpus since
+            return
+        self._session.set_cached(entries)
+        self._show_files()
 
     def _on_lowercase_toggled(self, checked: bool):
         self.cancel_scan()
@@ -287,10 +306,19 @@ def list_corpus(paths: list, lowercase: bool, cache) -> tuple[list[FileStat], li
     `lowercase`, most recently used first, and {file's path: words} as the newest entry's scan read
     them (on a worker: it reads the disk). A cache that cannot be read has none."""
     files = find_files(paths)
-    entries = []
-    with contextlib.suppress(OSError, ValueError):
-        entries = cached_entries(paths, cache, lowercase)
+    entries = _entries(paths, lowercase, cache)
     return files, entries, cached_words(files, entries), lowercase
+
+
+def look_up_cache(paths: list, lowercase: bool, cache) -> tuple[list, bool, list[CacheEntry]]:
+    """(`paths`, `lowercase`, cache entries): the entries of `list_corpus`, alone (on a worker)."""
+    return paths, lowercase, _entries(paths, lowercase, cache)
+
+
+def _entries(paths: list, lowercase: bool, cache) -> list[CacheEntry]:
+    with contextlib.suppress(OSError, ValueError):
+        return cached_entries(paths, cache, lowercase)
+    return []
 
 
 def cached_words(files: list[FileStat], entries: list[CacheEntry]) -> dict:
@@ -311,6 +339,11 @@ def vocabulary_text(entry: CacheEntry) -> str:
     return text
 
 
+def held_text(entries) -> str:
+    """The vocabulary settings of up to three cache entries: "min count 5; min count 2; …"."""
+    return "; ".join(vocabulary_text(e) for e in entries[:3]) + ("; …" if len(entries) > 3 else "")
+
+
 def cached_summary(files: str, entries) -> str:
     """The summary of a corpus whose encoding is in the cache (`entries`, most recently used first),
     not read again."""
@@ -319,6 +352,5 @@ def cached_summary(files: str, entries) -> str:
     text = (f"{files}: {e.raw_words:,} words; its encoding ({e.vocab_size:,} words of {vocabulary_text(e)}) "
             f"is in the cache from {made}: not read again.")
     if len(entries) > 1:
-        others = "; ".join(vocabulary_text(o) for o in entries[1:4]) + ("; …" if len(entries) > 4 else "")
-        text += f" The cache also holds it for {others}."
+        text += f" The cache also holds it for {held_text(entries[1:])}."
     return text + " Read it to change the vocabulary settings."
