@@ -1,8 +1,10 @@
 """The studio on a big corpus, as a user drives it: the corpus dropped on the window and read, the
 estimate, Train (the vocabulary prepared, the encoding cached), some seconds of training, Stop, the
-model joining the session, every tab shown, a neighbours search. For each phase: its time and the
-longest stall of the event loop (the longest gap between ticks of a 5 ms timer). The budget is
-100 ms in every phase.
+model joining the session, every tab shown, a neighbours search, then the lenses as a user reads
+them: the senses of a frequent word ("bank"), the mirror of "united", an axis (he → she, a few
+occupations, read against the baseline of all words), the frequency view, and the map's projection.
+For each phase: its time (until its result is shown) and the longest stall of the event loop (the
+longest gap between ticks of a 5 ms timer). The budget is 100 ms in every phase.
 
     python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR] [--where]
     python benchmarks/make_big_corpus.py --words 1000000000 -o big1b.txt   # the 1 B-word corpus
@@ -118,6 +120,53 @@ def wait_until(condition, limit: float, step: int = 50) -> bool:
     return True
 
 
+def known(words, wanted: str, rank: int) -> str:
+    """`wanted` if the vocabulary `words` holds it, else the word of that `rank` (a tiny corpus)."""
+    return wanted if wanted in set(words[:200_000]) else words[min(rank, len(words) - 1)]
+
+
+def lens_phase(phases: Phases, window, view, name: str, act, done, limit: float = 1800) -> None:
+    """Show the lens `view`, `act` as a user would, and end the phase `name` once `done()`."""
+    window.tabs.setCurrentWidget(window.lenses_panel)
+    window.lenses_panel.setCurrentWidget(view)
+    act()
+    finished = wait_until(done, limit, step=5)
+    pause(10)  # a tick of the stall probe after a result shown at once: its stall counts here
+    phases.end(name if finished else f"{name} (not done in {limit:g} s)")
+
+
+def read_lenses(phases: Phases, window, words: list[str]) -> None:
+    """The lenses on the model explored, one phase each: senses, mirror, an axis, frequency, the map."""
+    lenses = window.lenses_panel
+    senses, mirror, axes = lenses.senses_view, lenses.mirror_view, lenses.axes_view
+    word = known(words, "bank", 300)
+    senses.word.setText(word)
+    lens_phase(phases, window, senses, f"senses of {word!r}", senses.split, lambda: not senses.busy)
+    print(f"  {senses.headline.text()[:160]}")
+    word = known(words, "united", 100)
+    mirror.word.setText(word)
+    lens_phase(phases, window, mirror, f"the mirror of {word!r}", mirror.look, lambda: not mirror.busy)
+    print(f"  {mirror.headline.text()[:160]}")
+    axes.ends[0][0].setText("he")
+    axes.ends[0][1].setText("she")
+    axes.words.setPlainText("doctor nurse engineer teacher lawyer secretary")
+    lens_phase(phases, window, axes, "an axis he → she, with its baseline", axes.refresh,
+               lambda: not axes.busy and axes.message.text() != "")
+    print(f"  {axes.message.text().splitlines()[0][:160]}")
+    frequency = lenses.frequency_view
+    lens_phase(phases, window, frequency, "the frequency view", lambda: None,
+               lambda: not frequency.busy and frequency.table.rowCount() > 0)
+    print(f"  {frequency.table.rowCount()} deciles; {frequency.note.text()[:120]}")
+    map_panel, projected = window.live_map.map_panel, []
+    map_panel.projected.connect(lambda: projected.append(True))
+    window.tabs.setCurrentWidget(window.live_map)
+    map_panel.project()
+    finished = wait_until(lambda: bool(projected) or not map_panel.is_busy(), 1800, step=5)
+    pause(10)
+    phases.end("the map projected and shown" if finished and projected else "the map: no projection shown")
+    print(f"  {map_panel.status}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus")
@@ -187,6 +236,7 @@ def main() -> int:
     results = window.neighbours_panel.results.model
     wait_until(lambda: results.rowCount() > 0, 120, step=5)
     phases.end(f"neighbours of {word!r}")
+    read_lenses(phases, window, words)
     worst = max(phases.rows, key=lambda row: row[2])
     print(f"longest stall over all phases: {1000 * worst[2]:.0f} ms ({worst[0]})")
     if sampler is not None:
