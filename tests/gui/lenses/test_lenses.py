@@ -341,9 +341,20 @@ def test_axes_of_an_ensemble_show_mean_and_sd(qtbot, trained):
     assert " ± " in view.ranked.item(0, 1).text() and " ± " in view.ranked.item(0, 4).text()
 
 
-def test_the_neighbours_tab_names_a_leaning_space(qtbot):
+def test_the_neighbours_tab_names_a_leaning_space_measured_off_the_gui_thread(qtbot, monkeypatch):
+    import threading
+
+    from w2vstudio.gui.explore import neighbours_panel
     from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
 
+    on_gui_thread = []
+
+    def watched(kv):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(kv)
+
+    real = neighbours_panel.leaning
+    monkeypatch.setattr(neighbours_panel, "leaning", watched)
     session = StudioSession()
     panel = NeighboursPanel(session)
     qtbot.addWidget(panel)
@@ -351,9 +362,11 @@ def test_the_neighbours_tab_names_a_leaning_space(qtbot):
     vectors = rng.normal(size=(50, 8)).astype(np.float32)
     words = [f"w{i}" for i in range(50)]
     session.add(Entry("leaning", KeyedVectors(words, vectors + 4)))
-    assert "mean cosine of" in panel.leaning.text() and "Train longer, or centre" in panel.leaning.text()
+    qtbot.waitUntil(lambda: "mean cosine of" in panel.leaning.text(), timeout=10_000)
+    assert "Train longer, or centre" in panel.leaning.text() and on_gui_thread == [False]
     session.add(Entry("flat", KeyedVectors(words, vectors)))
-    assert panel.leaning.text() == "" and panel.leaning.isHidden()
+    qtbot.waitUntil(lambda: panel.leaning.text() == "", timeout=10_000)
+    assert panel.leaning.isHidden() and on_gui_thread == [False, False]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxL
                                QWidget)
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
+from w2vstudio.core.explore.isotropy import centred, leaning
 from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.map.labels import room_for_labels
 from w2vstudio.core.lenses.axes import (Axis, Baseline, Evidence, RunScores, baseline, evidence, make_axis,
@@ -72,7 +72,7 @@ def axes_figures(kv, ends: list, words: list[str], centre: bool, centred_kv=None
     """The figures of two axes (`ends`: (from words, to words) each) and the `words` in `kv` (on a
     worker); `centre`: in the centred space (`centred_kv` if already made)."""
     space = (centred_kv if centred_kv is not None else centred_space(kv)) if centre else kv
-    found = AxesFigures(space, ends, None if centre else anisotropy_warning(anisotropy(space)))
+    found = AxesFigures(space, ends, None if centre else leaning(space))
     found.known = [w for w in words if w in space]
     found.missing = len(words) - len(found.known)
     try:
