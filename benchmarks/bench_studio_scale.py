@@ -6,11 +6,13 @@ occupations, read against the baseline of all words), the frequency view, and th
 For each phase: its time (until its result is shown) and the longest stall of the event loop (the
 longest gap between ticks of a 5 ms timer). The budget is 100 ms in every phase.
 
-    python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR] [--where]
+    python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR] [--min-count N] [--where]
     python benchmarks/make_big_corpus.py --words 1000000000 -o big1b.txt   # the 1 B-word corpus
 
 `--cache`: the encoded-corpus cache folder (default: a new temporary one, so the run encodes and
-caches; run it twice with one folder to see a corpus opened from the cache, not read again). `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
+caches; run it twice with one folder to see a corpus opened from the cache, not read again).
+`--min-count`: the form's Min count (a larger vocabulary from a smaller corpus: work that grows
+with the vocabulary shows sooner). `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
 workers, and print where the longest stalls were (a sampler needs the GIL too: a stall no sample
 explains is a worker holding the GIL in one long C call). Screenshots are not taken: saving one
 stalls the loop itself.
@@ -120,9 +122,9 @@ def wait_until(condition, limit: float, step: int = 50) -> bool:
     return True
 
 
-def known(words, wanted: str, rank: int) -> str:
-    """`wanted` if the vocabulary `words` holds it, else the word of that `rank` (a tiny corpus)."""
-    return wanted if wanted in set(words[:200_000]) else words[min(rank, len(words) - 1)]
+def known(kv, wanted: str, rank: int) -> str:
+    """`wanted` if the vectors `kv` hold it, else the word of that `rank` (a tiny corpus)."""
+    return wanted if wanted in kv else kv.words[min(rank, len(kv) - 1)]
 
 
 def lens_phase(phases: Phases, window, view, name: str, act, done, limit: float = 1800) -> None:
@@ -135,15 +137,15 @@ def lens_phase(phases: Phases, window, view, name: str, act, done, limit: float 
     phases.end(name if finished else f"{name} (not done in {limit:g} s)")
 
 
-def read_lenses(phases: Phases, window, words: list[str]) -> None:
+def read_lenses(phases: Phases, window, kv) -> None:
     """The lenses on the model explored, one phase each: senses, mirror, an axis, frequency, the map."""
     lenses = window.lenses_panel
     senses, mirror, axes = lenses.senses_view, lenses.mirror_view, lenses.axes_view
-    word = known(words, "bank", 300)
+    word = known(kv, "bank", 300)
     senses.word.setText(word)
     lens_phase(phases, window, senses, f"senses of {word!r}", senses.split, lambda: not senses.busy)
     print(f"  {senses.headline.text()[:160]}")
-    word = known(words, "united", 100)
+    word = known(kv, "united", 100)
     mirror.word.setText(word)
     lens_phase(phases, window, mirror, f"the mirror of {word!r}", mirror.look, lambda: not mirror.busy)
     print(f"  {mirror.headline.text()[:160]}")
@@ -172,6 +174,7 @@ def main() -> int:
     parser.add_argument("corpus")
     parser.add_argument("--train-seconds", type=float, default=10.0)
     parser.add_argument("--cache", help="the encoded-corpus cache folder (default: a new temporary one)")
+    parser.add_argument("--min-count", type=int, help="the form's Min count (default: the form's own)")
     parser.add_argument("--where", action="store_true", help="sample the stacks during stalls over 100 ms")
     args = parser.parse_args()
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-bench-")  # the user's settings untouched
@@ -196,7 +199,7 @@ def main() -> int:
     wait_until(lambda: not corpus_panel.is_scanning, 86_400)
     phases.end("open and read the corpus" if corpus().scanned is not None else "open: found in the cache, not read")
     print(f"  {corpus_panel.summary.text()}")
-    panel.form.set_values({"epochs": 1})
+    panel.form.set_values({"epochs": 1} if args.min_count is None else {"epochs": 1, "min_count": args.min_count})
     wait_until(lambda: "1 epoch " in panel.estimate.text(), 600)
     phases.end("the estimate for 1 epoch")
     print(f"  {panel.estimate.text()}")
@@ -236,7 +239,7 @@ def main() -> int:
     results = window.neighbours_panel.results.model
     wait_until(lambda: results.rowCount() > 0, 120, step=5)
     phases.end(f"neighbours of {word!r}")
-    read_lenses(phases, window, words)
+    read_lenses(phases, window, entry.kv)
     worst = max(phases.rows, key=lambda row: row[2])
     print(f"longest stall over all phases: {1000 * worst[2]:.0f} ms ({worst[0]})")
     if sampler is not None:
