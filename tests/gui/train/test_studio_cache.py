@@ -21,6 +21,7 @@ from w2vstudio.core.train import estimate
 from w2vstudio.gui import workers
 from w2vstudio.gui.train import corpus_panel as corpus_panel_module
 from w2vstudio.gui.train.corpus_panel import human_bytes
+from tests.gui.conftest import TINY_PARAMS
 
 TIMEOUT = 120_000
 
@@ -269,6 +270,8 @@ def test_the_corpus_box_learns_of_the_encoding_a_run_cached(qtbot, window, tiny_
     with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
         w.open_corpus([str(path)])
     assert "in the cache" not in corpus_panel.summary.text()
+    panel.form.set_values(TINY_PARAMS)  # the form's own estimate shown before the run, none after it
+    qtbot.waitUntil(lambda: " 2 epochs " in panel.estimate.text() and not workers.running(), timeout=TIMEOUT)
     first = train(w)  # writes the entry
     assert first.cache["used"] is False and first.cache["path"] is not None
     qtbot.waitUntil(lambda: bool(w.session.corpus.cached), timeout=TIMEOUT)  # not opened again
