@@ -1,14 +1,18 @@
 """The studio on a big corpus, as a user drives it: the corpus dropped on the window and read, the
 estimate, Train (the vocabulary prepared, the encoding cached), some seconds of training, Stop, the
-model joining the session, every tab shown, a neighbours search. For each phase: its time and the
-longest stall of the event loop (the longest gap between ticks of a 5 ms timer). The budget is
-100 ms in every phase.
+model joining the session, every tab shown, a neighbours search, then the lenses as a user reads
+them: the senses of a frequent word ("bank"), the mirror of "united", an axis (he → she, a few
+occupations, read against the baseline of all words), the frequency view, and the map's projection.
+For each phase: its time (until its result is shown) and the longest stall of the event loop (the
+longest gap between ticks of a 5 ms timer). The budget is 100 ms in every phase.
 
-    python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR] [--where]
+    python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR] [--min-count N] [--where]
     python benchmarks/make_big_corpus.py --words 1000000000 -o big1b.txt   # the 1 B-word corpus
 
 `--cache`: the encoded-corpus cache folder (default: a new temporary one, so the run encodes and
-caches; run it twice with one folder to see a corpus opened from the cache, not read again). `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
+caches; run it twice with one folder to see a corpus opened from the cache, not read again).
+`--min-count`: the form's Min count (a larger vocabulary from a smaller corpus: work that grows
+with the vocabulary shows sooner). `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
 workers, and print where the longest stalls were (a sampler needs the GIL too: a stall no sample
 explains is a worker holding the GIL in one long C call). Screenshots are not taken: saving one
 stalls the loop itself.
@@ -118,11 +122,59 @@ def wait_until(condition, limit: float, step: int = 50) -> bool:
     return True
 
 
+def known(kv, wanted: str, rank: int) -> str:
+    """`wanted` if the vectors `kv` hold it, else the word of that `rank` (a tiny corpus)."""
+    return wanted if wanted in kv else kv.words[min(rank, len(kv) - 1)]
+
+
+def lens_phase(phases: Phases, window, view, name: str, act, done, limit: float = 1800) -> None:
+    """Show the lens `view`, `act` as a user would, and end the phase `name` once `done()`."""
+    window.tabs.setCurrentWidget(window.lenses_panel)
+    window.lenses_panel.setCurrentWidget(view)
+    act()
+    finished = wait_until(done, limit, step=5)
+    pause(10)  # a tick of the stall probe after a result shown at once: its stall counts here
+    phases.end(name if finished else f"{name} (not done in {limit:g} s)")
+
+
+def read_lenses(phases: Phases, window, kv) -> None:
+    """The lenses on the model explored, one phase each: senses, mirror, an axis, frequency, the map."""
+    lenses = window.lenses_panel
+    senses, mirror, axes = lenses.senses_view, lenses.mirror_view, lenses.axes_view
+    word = known(kv, "bank", 300)
+    senses.word.setText(word)
+    lens_phase(phases, window, senses, f"senses of {word!r}", senses.split, lambda: not senses.busy)
+    print(f"  {senses.headline.text()[:160]}")
+    word = known(kv, "united", 100)
+    mirror.word.setText(word)
+    lens_phase(phases, window, mirror, f"the mirror of {word!r}", mirror.look, lambda: not mirror.busy)
+    print(f"  {mirror.headline.text()[:160]}")
+    axes.ends[0][0].setText("he")
+    axes.ends[0][1].setText("she")
+    axes.words.setPlainText("doctor nurse engineer teacher lawyer secretary")
+    lens_phase(phases, window, axes, "an axis he → she, with its baseline", axes.refresh,
+               lambda: not axes.busy and axes.message.text() != "")
+    print(f"  {axes.message.text().splitlines()[0][:160]}")
+    frequency = lenses.frequency_view
+    lens_phase(phases, window, frequency, "the frequency view", lambda: None,
+               lambda: not frequency.busy and frequency.table.rowCount() > 0)
+    print(f"  {frequency.table.rowCount()} deciles; {frequency.note.text()[:120]}")
+    map_panel, projected = window.live_map.map_panel, []
+    map_panel.projected.connect(lambda: projected.append(True))
+    window.tabs.setCurrentWidget(window.live_map)
+    map_panel.project()
+    finished = wait_until(lambda: bool(projected) or not map_panel.is_busy(), 1800, step=5)
+    pause(10)
+    phases.end("the map projected and shown" if finished and projected else "the map: no projection shown")
+    print(f"  {map_panel.status}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus")
     parser.add_argument("--train-seconds", type=float, default=10.0)
     parser.add_argument("--cache", help="the encoded-corpus cache folder (default: a new temporary one)")
+    parser.add_argument("--min-count", type=int, help="the form's Min count (default: the form's own)")
     parser.add_argument("--where", action="store_true", help="sample the stacks during stalls over 100 ms")
     args = parser.parse_args()
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-bench-")  # the user's settings untouched
@@ -147,7 +199,7 @@ def main() -> int:
     wait_until(lambda: not corpus_panel.is_scanning, 86_400)
     phases.end("open and read the corpus" if corpus().scanned is not None else "open: found in the cache, not read")
     print(f"  {corpus_panel.summary.text()}")
-    panel.form.set_values({"epochs": 1})
+    panel.form.set_values({"epochs": 1} if args.min_count is None else {"epochs": 1, "min_count": args.min_count})
     wait_until(lambda: "1 epoch " in panel.estimate.text(), 600)
     phases.end("the estimate for 1 epoch")
     print(f"  {panel.estimate.text()}")
@@ -187,6 +239,7 @@ def main() -> int:
     results = window.neighbours_panel.results.model
     wait_until(lambda: results.rowCount() > 0, 120, step=5)
     phases.end(f"neighbours of {word!r}")
+    read_lenses(phases, window, entry.kv)
     worst = max(phases.rows, key=lambda row: row[2])
     print(f"longest stall over all phases: {1000 * worst[2]:.0f} ms ({worst[0]})")
     if sampler is not None:

@@ -43,8 +43,10 @@ def test_a_hidden_tab_computes_when_shown_and_only_then(qtbot, qapp, window, mon
     window.session.add(model_entry("first", _model(1)))
     window.session.add(model_entry("second", _model(2)))
     qapp.processEvents()
+    qtbot.waitUntil(lambda: not lenses.axes_view.busy, timeout=10_000)  # the axes are scored on a worker
     assert calls == Counter()
     window.tabs.setCurrentWidget(lenses)
+    qtbot.waitUntil(lambda: not lenses.axes_view.busy, timeout=10_000)
     assert calls == Counter(axes=1)
     window.tabs.setCurrentWidget(window.inside_panel)
     assert calls == Counter(axes=1, samples=2)  # the sentence cut for both architectures, once

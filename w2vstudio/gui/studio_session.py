@@ -108,6 +108,8 @@ class StudioSession(QObject):
     `word_lines_changed(lines)`: the lines of the corpus shown for a word (`kwic.ContextLine`s).
     `scan_requested()` and `scan_cancel_requested()`: read the corpus now, or stop reading it.
     `probe_pairs_changed(pairs)`: other (input, output) pairs chosen for the next run's probes.
+    `cache_written()`: a run wrote an entry of the encoded corpus cache (the corpus's `cached`
+    entries may have changed).
 
     `cache`: where runs cache the encoded corpus and where the corpus's entries are looked for
     (`core.corpus.cache.wanted_folder`: None, the default rule; a folder; False, no cache)."""
@@ -125,6 +127,7 @@ class StudioSession(QObject):
     scan_requested = Signal()
     scan_cancel_requested = Signal()
     probe_pairs_changed = Signal(list)
+    cache_written = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -312,6 +315,10 @@ class StudioSession(QObject):
             # (200 ms and more, on whichever thread): the objects alive now are left out of it.
             gc.freeze()
         self.corpus_changed.emit(corpus)
+
+    def tell_cache_written(self):
+        """A run wrote an entry of the encoded corpus cache (`cache_written`)."""
+        self.cache_written.emit()
 
     def request_scan(self):
         """Ask for the corpus to be read now (`corpus_changed` brings the scan)."""

@@ -291,3 +291,21 @@ def test_cached_tokens_go_to_ram_within_a_quarter_of_the_memory_available(topic_
     assert not isinstance(CorpusCache(folder).lookup(key).corpus.tokens, np.memmap)
     monkeypatch.setattr(corpus_cache, "available_memory", lambda: 0)
     assert isinstance(CorpusCache(folder).lookup(key).corpus.tokens, np.memmap)
+
+
+def test_an_entry_lists_the_words_read_in_each_file_and_an_old_manifest_none(topic_file, tmp_path):
+    folder = tmp_path / "cache"
+    more = tmp_path / "more.txt"
+    more.write_text("some other words\nand a second line of them\n")
+    scanned = scan_corpus([topic_file, more])
+    first = _train([topic_file, more], folder)
+    [entry] = CorpusCache(folder).entries()
+    assert entry.file_words == {str(f.path.absolute()): f.words for f in scanned.files}
+    assert entry.file_words[str(more.absolute())] == 9 and sum(entry.file_words.values()) == first.raw_words
+
+    manifest_path = entry.path / corpus_cache.MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["files"]  # a manifest that does not say
+    manifest_path.write_text(json.dumps(manifest))
+    [old] = CorpusCache(folder).entries()
+    assert old.file_words == {} and old.raw_words == first.raw_words

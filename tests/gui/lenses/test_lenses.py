@@ -116,12 +116,15 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     assert view.message.text() == ""  # nothing computed for a view not shown
     panel.show()
     panel.setCurrentWidget(view)
+    assert view.busy  # scored on a worker
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     assert view.message.text().startswith("axis x: ") and "not in the vocabulary" in view.message.text()
     for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
         source.setText(a)
         target.setText(b)
     view.words.setPlainText("t0w5 t1w5 t2w5 zzz")
     view.refresh()
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     assert "t0w0 → t1w0" in view.message.text() and "(1 words not in the vocabulary)" in view.message.text()
     assert len(view.scatter.points()) == 3
     x = [p.pos().x() for p in view.scatter.points()]
@@ -145,10 +148,43 @@ def test_axes_scatter_ranked_list_and_training(qtbot, trained):
     qtbot.waitUntil(lambda: not view.busy and len(view.training_labels) == 2, timeout=20_000)
     assert [label.toPlainText() for label in view.training_labels] == ["t2w5", "t0w5"]
     view.centre.setChecked(True)  # the scores taken in the centred space
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     from w2vstudio.core.explore.isotropy import centred
     flat = centred(kv, 1)
     base = baseline(flat, make_axis(flat, ["t0w0"], ["t1w0"]))
     assert f"x {base.mean:+.3f} ± {base.sd:.3f}" in view.message.text()
+
+
+def test_axes_are_scored_off_the_gui_thread_each_baseline_once(qtbot, trained, monkeypatch):
+    """Every word's score on an axis (its baseline) is O(vocabulary): at millions of words, seconds
+    the window must not freeze for."""
+    import threading
+
+    from w2vstudio.gui.lenses import axes_view
+
+    on_gui_thread = []
+
+    def watched(kv, axis):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(kv, axis)
+
+    real = axes_view.baseline
+    monkeypatch.setattr(axes_view, "baseline", watched)
+    session, panel = _panel(qtbot, trained.model)
+    view = panel.axes_view
+    for (source, target), (a, b) in zip(view.ends, (("t0w0", "t1w0"), ("t2w0", "t3w0"))):
+        source.setText(a)
+        target.setText(b)
+    view.words.setPlainText("t0w5 t1w5")
+    panel.show()
+    panel.setCurrentWidget(view)
+    assert view.message.text() == "Scoring the words on the axes…" and len(view.scatter.points()) == 0
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    assert on_gui_thread == [False, False]  # x and y, on a worker, each once
+    assert len(view.scatter.points()) == 2 and "t0w0 → t1w0" in view.message.text()
+    view.centre.setChecked(True)  # the centred space is made on the worker too
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
+    assert on_gui_thread == [False] * 4 and len(view.scatter.points()) == 2
 
 
 def _axes_shown(qtbot, model):
@@ -194,6 +230,7 @@ def test_axes_show_the_mean_words_lines_with_words_all_to_one_side(qtbot, traine
     panel, view = _axes_shown(qtbot, trained.model)  # noqa: F841 (the panel owns the view)
     view.words.setPlainText("t1w3 t1w4 t1w5")  # toward t1w0 on x, beyond the mean word
     view.refresh()
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     (x0, x1), (y0, y1) = view.scatter_plot.getViewBox().viewRange()
     lines = [i for i in view.scatter_plot.items() if isinstance(i, pg.InfiniteLine)]
     assert len(lines) == 2
@@ -230,6 +267,7 @@ def test_axes_corpus_evidence(qtbot, trained):
     view.ends[0][0].setText("t0w0")
     view.ends[0][1].setText("t1w0")
     view.refresh()  # axis y (poor → rich) is not in the vocabulary: no scatter, but the list
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     assert view.message.text().startswith("axis y: ") and len(view.scatter.points()) == 0
     view.ranked.cellClicked.emit(0, 1)
     word = view.ranked.item(0, 0).text()
@@ -298,13 +336,25 @@ def test_axes_of_an_ensemble_show_mean_and_sd(qtbot, trained):
         target.setText(b)
     view.words.setPlainText("t0w5 t1w5 t2w5")
     view.refresh()
+    qtbot.waitUntil(lambda: not view.busy, timeout=20_000)
     assert "mean ± sd over 2 runs" in view.message.text() and len(view.scatter.points()) == 3
     assert " ± " in view.ranked.item(0, 1).text() and " ± " in view.ranked.item(0, 4).text()
 
 
-def test_the_neighbours_tab_names_a_leaning_space(qtbot):
+def test_the_neighbours_tab_names_a_leaning_space_measured_off_the_gui_thread(qtbot, monkeypatch):
+    import threading
+
+    from w2vstudio.gui.explore import neighbours_panel
     from w2vstudio.gui.explore.neighbours_panel import NeighboursPanel
 
+    on_gui_thread = []
+
+    def watched(kv):
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(kv)
+
+    real = neighbours_panel.leaning
+    monkeypatch.setattr(neighbours_panel, "leaning", watched)
     session = StudioSession()
     panel = NeighboursPanel(session)
     qtbot.addWidget(panel)
@@ -312,9 +362,11 @@ def test_the_neighbours_tab_names_a_leaning_space(qtbot):
     vectors = rng.normal(size=(50, 8)).astype(np.float32)
     words = [f"w{i}" for i in range(50)]
     session.add(Entry("leaning", KeyedVectors(words, vectors + 4)))
-    assert "mean cosine of" in panel.leaning.text() and "Train longer, or centre" in panel.leaning.text()
+    qtbot.waitUntil(lambda: "mean cosine of" in panel.leaning.text(), timeout=10_000)
+    assert "Train longer, or centre" in panel.leaning.text() and on_gui_thread == [False]
     session.add(Entry("flat", KeyedVectors(words, vectors)))
-    assert panel.leaning.text() == "" and panel.leaning.isHidden()
+    qtbot.waitUntil(lambda: panel.leaning.text() == "", timeout=10_000)
+    assert panel.leaning.isHidden() and on_gui_thread == [False, False]
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,13 @@ import pytest
 from w2vstudio.core import run as run_module
 from w2vstudio.core.corpus.cache import CorpusCache
 from w2vstudio.core.params import TrainParams
+from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.run import TrainingRun
 from w2vstudio.core.train import estimate
 from w2vstudio.gui import workers
 from w2vstudio.gui.train import corpus_panel as corpus_panel_module
 from w2vstudio.gui.train.corpus_panel import human_bytes
+from tests.gui.conftest import TINY_PARAMS
 
 TIMEOUT = 120_000
 
@@ -232,3 +234,53 @@ def test_a_touched_file_or_another_case_folding_is_read_as_before(qtbot, window,
     with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
         w.open_corpus([str(path)])
     assert len(scans) == 3 and w.session.corpus.cached == () and w.errors == []
+
+
+def _tree_words(corpus_panel) -> dict:
+    tree = corpus_panel.tree
+    return {tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(2) for i in range(tree.topLevelItemCount())}
+
+
+def test_a_corpus_found_in_the_cache_lists_the_words_of_each_file(qtbot, window, tiny_corpus, tmp_path):
+    w, corpus_panel = window, window.corpus_panel
+    folder, first, second = tmp_path / "texts", tmp_path / "texts" / "a.txt", tmp_path / "texts" / "b.txt"
+    folder.mkdir()
+    shutil.copy(tiny_corpus, first)
+    second.write_text("a second file\nof six words\n", encoding="utf-8")
+    TrainingRun([str(folder)], TrainParams(min_count=2), cache=tmp_path / "corpora").prepare()  # an entry
+    w.session.cache = tmp_path / "corpora"
+    scanned = scan_corpus([folder])
+    with _refusing_scans():
+        _opened(qtbot, w, folder)
+        assert "in the cache" in corpus_panel.summary.text() and w.session.corpus.scanned is None
+        assert _tree_words(corpus_panel) == {f"texts/{f.path.name}": f"{f.words:,}" for f in scanned.files}
+        assert _tree_words(corpus_panel)["texts/b.txt"] == "6"
+
+        corpus_panel.lowercase.setChecked(False)  # no entry for this case folding: no words known
+        qtbot.waitUntil(lambda: not corpus_panel._lister.busy, timeout=TIMEOUT)
+        assert w.session.corpus.cached == () and set(_tree_words(corpus_panel).values()) == {""}
+    assert w.errors == []
+
+
+def test_the_corpus_box_learns_of_the_encoding_a_run_cached(qtbot, window, tiny_corpus, train, tmp_path):
+    w, corpus_panel, panel = window, window.corpus_panel, window.train_panel
+    path = tmp_path / "tiny.txt"
+    shutil.copy(tiny_corpus, path)
+    panel.cache = tmp_path / "corpora"
+    with qtbot.waitSignal(corpus_panel.scan_finished, timeout=TIMEOUT):
+        w.open_corpus([str(path)])
+    assert "in the cache" not in corpus_panel.summary.text()
+    panel.form.set_values(TINY_PARAMS)  # the form's own estimate shown before the run, none after it
+    qtbot.waitUntil(lambda: " 2 epochs " in panel.estimate.text() and not workers.running(), timeout=TIMEOUT)
+    first = train(w)  # writes the entry
+    assert first.cache["used"] is False and first.cache["path"] is not None
+    qtbot.waitUntil(lambda: bool(w.session.corpus.cached), timeout=TIMEOUT)  # not opened again
+    assert [str(e.path) for e in w.session.corpus.cached] == [first.cache["path"]]
+    assert corpus_panel.summary.text().endswith(
+        " distinct. Its encoding for min count 2 is in the cache: a run with those settings reads it.")
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)
+    assert panel.estimate.text().startswith("The last run, measured:")  # the run's figures stay
+    with _refusing_scans():
+        second = train(w, dim=8)
+    assert second.cache == {"used": True, "path": first.cache["path"]} and w.errors == []
+    qtbot.waitUntil(lambda: not workers.running(), timeout=TIMEOUT)

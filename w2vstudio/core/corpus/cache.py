@@ -164,8 +164,9 @@ class Cached:
 class Entry:
     """One entry as listed: its folder, bytes, words (tokens kept), when made and last used, the
     settings of its key; the distinct words kept (`vocab_size`), the corpus's words before
-    min-count (`raw_words`) and its files as the key holds them (`key_files`: path, size,
-    mtime_ns; `files`: their paths)."""
+    min-count (`raw_words`), its files as the key holds them (`key_files`: path, size,
+    mtime_ns; `files`: their paths) and the words the scan read in each (`file_words`, by
+    absolute path; empty where the manifest does not say)."""
 
     path: Path
     size: int
@@ -176,6 +177,7 @@ class Entry:
     vocab_size: int = 0
     raw_words: int = 0
     key_files: list = field(default_factory=list)
+    file_words: dict = field(default_factory=dict)
 
     @property
     def files(self) -> list[str]:
@@ -205,6 +207,11 @@ class Entry:
         return {"path": str(self.path), "files": self.files, "size": self.size, "words": self.words,
                 "created": self.created, "last_used": self.last_used, "settings": self.settings,
                 "vocab_size": self.vocab_size, "raw_words": self.raw_words}
+
+
+def _file_words(manifest: dict) -> dict[str, int]:
+    """{absolute path: words} of the files a manifest lists (none in a manifest without them)."""
+    return {str(Path(f["path"]).absolute()): int(f["words"]) for f in manifest.get("files", ())}
 
 
 def _vocabulary_settings(settings: dict) -> dict:
@@ -257,7 +264,7 @@ class CorpusCache:
                 found.append(Entry(path, _size_of(path),
                                    int(m["n_tokens"]), float(m["created"]), float(m["last_used"]),
                                    dict(m["key"]["settings"]), int(m["vocab_size"]), int(m["raw_words"]),
-                                   key_files))
+                                   key_files, _file_words(m)))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 continue
         return sorted(found, key=lambda e: e.last_used, reverse=True)

@@ -46,6 +46,11 @@ def anisotropy_warning(value: float) -> str | None:
             "their order, not their size. Train longer, or centre the space.")
 
 
+def leaning(kv: KeyedVectors) -> str | None:
+    """`anisotropy_warning` of `kv`'s `anisotropy`: one line when its space leans one way, else None."""
+    return anisotropy_warning(anisotropy(kv))
+
+
 def centred(kv: KeyedVectors, components: int = 0) -> KeyedVectors:
     """`kv` with the mean vector subtracted and the top `components` principal components removed
     (all-but-the-top), same words and counts."""

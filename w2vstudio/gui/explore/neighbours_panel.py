@@ -10,7 +10,7 @@ from w2vstudio.gui import settings
 from w2vstudio.gui.studio_session import StudioSession
 from w2vstudio.core.explore import lookups
 from w2vstudio.core.explore.query import ngram_note
-from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning
+from w2vstudio.core.explore.isotropy import leaning
 from w2vstudio.gui.widgets.completion import WordCompleter
 from w2vstudio.gui.widgets.results_view import ResultsView
 from w2vstudio.gui.widgets.when_shown import WhenShown
@@ -70,6 +70,8 @@ class NeighboursPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.leaning)
         layout.addWidget(self.results, 1)
+        self._leaning = Call(self)
+        self._leaning.succeeded.connect(self._on_leaning_measured)
         self._leaning_check = WhenShown(self, self._show_leaning)
         session.current_changed.connect(self._on_current_changed)
         self._on_current_changed(session.current)
@@ -96,9 +98,14 @@ class NeighboursPanel(QWidget):
                                   "Train a model or open a vectors file to explore it here.")
 
     def _show_leaning(self):
-        """The warning that the space leans one way, for the model shown (measured when shown)."""
-        kv = self._kv
-        warning = anisotropy_warning(anisotropy(kv)) if kv is not None else None
+        """Measure whether the space shown leans one way (when shown, on a worker: 20,000 rows read)."""
+        self._leaning.stop()
+        if self._kv is None:
+            self._on_leaning_measured(None)
+        else:
+            self._leaning.start(leaning, self._kv)
+
+    def _on_leaning_measured(self, warning: str | None):
         self.leaning.setText(f"Warning: {warning}" if warning else "")
         self.leaning.setVisible(bool(warning))
 

@@ -2,9 +2,12 @@
 the first axis, the chosen words' scores on it over training (from the snapshots), and the corpus
 evidence: how often each end's words occur near a word, with lines (read in the background). Every
 score is read against all words' scores: the zero line at the mean word, each word's percentile; the
-space can be centred, and a space that leans one way is named."""
+space can be centred, and a space that leans one way is named. The scores (every word's, for the
+baseline) are computed on a worker (`axes_figures`): on a vocabulary of millions they take seconds."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
@@ -14,11 +17,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGridLayout, QHBoxL
                                QWidget)
 
 from w2vstudio.core.errors import W2VError
-from w2vstudio.core.explore.isotropy import anisotropy, anisotropy_warning, centred
+from w2vstudio.core.explore.isotropy import centred, leaning
 from w2vstudio.core.files.ensemble import Ensemble
 from w2vstudio.core.map.labels import room_for_labels
-from w2vstudio.core.lenses.axes import (Evidence, baseline, evidence, make_axis, occupations, poles_across,
-                                        scores_across, scores_over_snapshots, spread_labels)
+from w2vstudio.core.lenses.axes import (Axis, Baseline, Evidence, RunScores, baseline, evidence, make_axis,
+                                        occupations, poles_across, scores_across, scores_over_snapshots,
+                                        spread_labels)
 from w2vstudio.core.train.model import corpus_paths, epoch_words
 from w2vstudio.gui import workers
 from w2vstudio.gui.studio_session import StudioSession
@@ -34,6 +38,57 @@ _COLOURS = ("#d1495b", "#2e7d5b", "#3066be", "#edae49", "#8f5fbf", "#00798c")
 
 def _words(text: str) -> list[str]:
     return [w for w in text.replace(",", " ").split() if w]
+
+
+@dataclass
+class AxesFigures:
+    """What the Axes view draws, computed on a worker by `axes_figures`: the space scored (`kv`,
+    centred when asked), its lean, the words listed that it knows and how many it does not, the
+    axes that could be made (x first; `error` says why the next could not), each one's `baseline`,
+    the words most toward each end of x (`poles`) and the known words' scores on x and y."""
+
+    kv: object
+    ends: list
+    leaning: str | None = None
+    known: list = field(default_factory=list)
+    missing: int = 0
+    axes: list[Axis] = field(default_factory=list)
+    error: str = ""
+    bases: list[Baseline] = field(default_factory=list)
+    poles: tuple[RunScores, RunScores] | None = None
+    x: RunScores | None = None
+    y: RunScores | None = None
+
+
+def centred_space(kv):
+    """`kv` centred (each run of an ensemble), its top principal components removed (1 per 100 dimensions)."""
+    components = max(1, kv.vectors.shape[1] // 100)
+    if isinstance(kv, Ensemble):
+        return Ensemble([centred(run, components) for run in kv.runs], kv.seeds, kv.manifest)
+    return centred(kv, components)
+
+
+def axes_figures(kv, ends: list, words: list[str], centre: bool, centred_kv=None) -> AxesFigures:
+    """The figures of two axes (`ends`: (from words, to words) each) and the `words` in `kv` (on a
+    worker); `centre`: in the centred space (`centred_kv` if already made)."""
+    space = (centred_kv if centred_kv is not None else centred_space(kv)) if centre else kv
+    found = AxesFigures(space, ends, None if centre else leaning(space))
+    found.known = [w for w in words if w in space]
+    found.missing = len(words) - len(found.known)
+    try:
+        for source, target in ends:
+            unknown = next((w for w in source + target if w not in space), None)
+            if unknown is not None:  # said at once: spelling suggestions over the vocabulary take seconds
+                raise W2VError(f"“{unknown}” is not in the vocabulary")
+            found.axes.append(make_axis(space, source, target))
+    except W2VError as exc:
+        found.error = f"axis {'xy'[len(found.axes)]}: {exc}"
+    found.bases = [baseline(space, a) for a in found.axes]  # an ensemble: its first run's words
+    if found.axes:
+        found.poles = poles_across(space, *ends[0], TOP)  # an ensemble: by the mean over its runs
+    if len(found.axes) == 2:
+        found.x, found.y = (scores_across(space, *e, found.known) for e in ends)
+    return found
 
 
 class AxesView(QWidget):
@@ -66,6 +121,9 @@ class AxesView(QWidget):
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
+        self._scoring = workers.Call(self)
+        self._scoring.succeeded.connect(self._on_scoring_succeeded)
+        self._scoring.failed.connect(self.message.setText)
         self.scatter_plot = pg.PlotWidget(title="words on the two axes")
         self.scatter = pg.ScatterPlotItem(size=_DOT, brush=pg.mkBrush("#3066be"))
         self.scatter_plot.addItem(self.scatter)
@@ -139,7 +197,7 @@ class AxesView(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._evidence.busy or self._training.busy
+        return self._evidence.busy or self._training.busy or self._scoring.busy
 
     def find_evidence(self):
         """Count, in the model's corpus, axis x's words within the window of the evidence word."""
@@ -161,23 +219,25 @@ class AxesView(QWidget):
         if self._stale:
             self.refresh()
 
-    def space(self, entry):
-        """The current model's vectors, centred when asked (kept while the model is the same)."""
-        kv = entry.kv
-        if not self.centre.isChecked():
-            return kv
-        if self._centred is None or self._centred[0] is not kv:
-            components = max(1, kv.vectors.shape[1] // 100)
-            self._centred = (kv, Ensemble([centred(run, components) for run in kv.runs], kv.seeds, kv.manifest)
-                             if isinstance(kv, Ensemble) else centred(kv, components))
-        return self._centred[1]
-
     def refresh(self):
-        """Draw the current model's words on the axes as the form says (when shown)."""
+        """Draw the current model's words on the axes as the form says (when shown), scored on a
+        worker (the centred space kept while the model is the same)."""
         if not self.isVisible():
             self._stale = True
             return
         self._stale = False
+        self._clear_drawing()
+        entry = self.session.current
+        if entry is None:
+            self._scoring.stop()
+            self.message.setText("Train or open a model to see its axes.")
+            return
+        self.message.setText("Scoring the words on the axes…")
+        centred_kv = self._centred[1] if self._centred is not None and self._centred[0] is entry.kv else None
+        self._scoring.start(axes_figures, entry.kv, [self.axis_words(i) for i in range(2)],
+                            _words(self.words.toPlainText()), self.centre.isChecked(), centred_kv)
+
+    def _clear_drawing(self):
         self.scatter.clear()
         self.spread.setData(x=np.zeros(0), y=np.zeros(0), width=np.zeros(0), height=np.zeros(0))
         for line in self._lines:
@@ -186,40 +246,34 @@ class AxesView(QWidget):
         self.scatter_labels.set_points(np.zeros((0, 2)), [])
         self.ranked.setRowCount(0)
         self.training_plot.clear()
+
+    def _on_scoring_succeeded(self, found: AxesFigures):
         entry = self.session.current
         if entry is None:
-            self.message.setText("Train or open a model to see its axes.")
             return
-        kv = self.space(entry)
-        leaning = None if self.centre.isChecked() else anisotropy_warning(anisotropy(kv))
-        known = [w for w in _words(self.words.toPlainText()) if w in kv]
-        missing = len(_words(self.words.toPlainText())) - len(known)
-        axes = []
-        try:
-            for i in range(2):
-                ends = self.axis_words(i)
-                unknown = next((w for end in ends for w in end if w not in kv), None)
-                if unknown is not None:  # said at once: spelling suggestions over the vocabulary take seconds
-                    raise W2VError(f"“{unknown}” is not in the vocabulary")
-                axes.append(make_axis(kv, *ends))
-        except W2VError as exc:
-            self.message.setText(f"axis {'xy'[len(axes)]}: {exc}" + (f"\nWarning: {leaning}" if leaning else ""))
-        if axes:
-            self._ranked(kv, axes[0])
-            self._over_training(entry, known)
-        if len(axes) < 2:
-            return
+        if self.centre.isChecked():
+            self._centred = (entry.kv, found.kv)
+        warning = f"\nWarning: {found.leaning}" if found.leaning else ""
+        if found.error:
+            self.message.setText(found.error + warning)
+        if found.axes:
+            self._ranked(*found.poles, found.bases[0])
+            self._over_training(entry, found.known, *found.ends[0])
+        if len(found.axes) == 2:
+            self._draw_scatter(found, warning)
+
+    def _draw_scatter(self, found: AxesFigures, warning: str):
+        """The known words at their scores on both axes, the mean word's lines, the percentiles."""
+        axes, known, missing, bases, kv = found.axes, found.known, found.missing, found.bases, found.kv
         runs = kv.k if isinstance(kv, Ensemble) else 1
-        bases = [baseline(kv, a) for a in axes]  # an ensemble: its first run's words
         self.message.setText(
             f"x: {axes[0].label}   y: {axes[1].label}"
             + (f"   ({missing} words not in the vocabulary)" if missing else "")
             + (f"   mean ± sd over {runs} runs" if runs > 1 else "")
             + "\nRead each score against all words': the dashed lines are the mean word "
             + f"(x {bases[0].mean:+.3f} ± {bases[0].sd:.3f}, y {bases[1].mean:+.3f} ± {bases[1].sd:.3f}); "
-            + "each label gives the word's percentiles on x and y."
-            + (f"\nWarning: {leaning}" if leaning else ""))
-        x, y = (scores_across(kv, *self.axis_words(i), known) for i in range(2))
+            + "each label gives the word's percentiles on x and y." + warning)
+        x, y = found.x, found.y
         ends = np.zeros((0, 2))  # unnamed points the view holds too: an ensemble's bars' ends
         if runs > 1 and known:
             self.spread.setData(x=x.mean, y=y.mean, width=2 * x.sd, height=2 * y.sd)
@@ -241,6 +295,7 @@ class AxesView(QWidget):
     # -- parts -----------------------------------------------------------------------------------
     def _on_current_changed(self, entry):
         self._evidence.stop()
+        self._scoring.stop()
         self.evidence_text.clear()
         self._centred = None
         kv = entry.kv if entry is not None else None
@@ -260,9 +315,7 @@ class AxesView(QWidget):
             lines += ["", f"near {name}:"] + [f"  {line}" for line in shown]
         self.evidence_text.setPlainText("\n".join(lines))
 
-    def _ranked(self, kv, axis):
-        low, high = poles_across(kv, axis.source, axis.target, TOP)  # an ensemble: by the mean over its runs
-        base = baseline(kv, axis)
+    def _ranked(self, low: RunScores, high: RunScores, base: Baseline):
         self.ranked.setRowCount(max(len(low.words), len(high.words)))
         for r in range(max(len(low.words), len(high.words))):
             for c, end in ((0, low), (3, high)):
@@ -272,13 +325,12 @@ class AxesView(QWidget):
                     self.ranked.setItem(r, c + 1, QTableWidgetItem(f"{end.mean[r]:+.3f}{spread}"))
                     self.ranked.setItem(r, c + 2, QTableWidgetItem(f"{base.percentiles([end.mean[r]])[0]:.1f}"))
 
-    def _over_training(self, entry, known: list[str]):
+    def _over_training(self, entry, known: list[str], source: list[str], target: list[str]):
         recorder = entry.recorder
         self._training.stop()
         if recorder is None or len(recorder) < 2:
             return
         tracked = set(recorder.words)
-        source, target = self.axis_words(0)
         picked = _words(self.training_words.text())
         chosen = [w for w in (picked or known) if w in tracked][: len(_COLOURS)]
         if chosen and set(source + target) <= tracked:

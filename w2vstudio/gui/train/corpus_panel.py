@@ -47,6 +47,7 @@ class CorpusPanel(QWidget):
         super().__init__(parent)
         self._session = session
         self._files: list[FileStat] = []
+        self._cached_words: dict = {}  # {listed path: words} the newest cache entry read in each file
         self._scan_after_listing = False
         self._scan_bytes = 0  # bytes of the files being read
         self._lister = Call(self)
@@ -57,6 +58,8 @@ class CorpusPanel(QWidget):
         self._scan.succeeded.connect(self._on_scan_succeeded)
         self._scan.failed.connect(self._on_scan_failed)
         self._scan.cancelled.connect(self._on_scan_cancelled)
+        self._cache_lookup = Call(self)
+        self._cache_lookup.succeeded.connect(self._on_cache_looked_up)
 
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["file", "size", "words"])
@@ -123,6 +126,7 @@ class CorpusPanel(QWidget):
         layout.addWidget(self.summary)
         session.scan_requested.connect(self.scan)
         session.scan_cancel_requested.connect(self.cancel_scan)
+        session.cache_written.connect(self._on_cache_written)
 
     @property
     def is_scanning(self) -> bool:
@@ -145,11 +149,11 @@ class CorpusPanel(QWidget):
         self._lister.start(list_corpus, list(corpus.paths), corpus.lowercase, self._session.cache)
 
     def _on_listing_succeeded(self, listed: tuple):
-        files, entries, lowercase = listed
+        files, entries, words, lowercase = listed
         corpus = self._session.corpus
         if lowercase != corpus.lowercase:  # listed for another case folding: another listing comes
             return
-        self._files = files
+        self._files, self._cached_words = files, words
         if corpus.scanned is None:
             self._session.set_cached(entries)
         self._show_files()
@@ -185,8 +189,7 @@ class CorpusPanel(QWidget):
         base = paths[0].parent if len(paths) == 1 else None
         for stat in self._files:
             name = stat.path.name if base is None or stat.path.parent == base else str(stat.path.relative_to(base))
-            words = f"{stat.words:,}" if scanned is not None else ""
-            item = QTreeWidgetItem([name, human_bytes(stat.bytes), words])
+            item = QTreeWidgetItem([name, human_bytes(stat.bytes), self._words_text(stat)])
             item.setToolTip(0, verbatim_html(str(stat.path)))
             for column in (1, 2):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -205,7 +208,16 @@ class CorpusPanel(QWidget):
         text = f"{files}: {s.raw_words:,} words, {len(s.words):,} distinct."
         if s.invalid_utf8:
             text += f" {s.invalid_utf8:,} bytes that were not UTF-8 were replaced."
+        if cached:
+            text += f" Its encoding for {held_text(cached)} is in the cache: a run with those settings reads it."
         self.summary.setText(text)
+
+    def _words_text(self, stat: FileStat) -> str:
+        """The words of a file: the scan's, else those of the cache entry found ("" if unknown)."""
+        corpus = self._session.corpus
+        words = stat.words if corpus.scanned is not None else \
+            self._cached_words.get(stat.path) if corpus.cached else None
+        return "" if words is None else f"{words:,}"
 
     def _end_scan(self):
         self.progress.setVisible(False)
@@ -237,6 +249,20 @@ class CorpusPanel(QWidget):
     def _on_scan_cancelled(self):
         self._end_scan()
         self.summary.setText("Reading the corpus was cancelled.")
+
+    def _on_cache_written(self):
+        """A run cached an encoding: look up the corpus's entries again (on a worker)."""
+        corpus = self._session.corpus
+        if corpus.paths:
+            self._cache_lookup.start(look_up_cache, list(corpus.paths), corpus.lowercase, self._session.cache)
+
+    def _on_cache_looked_up(self, found: tuple):
+        paths, lowercase, entries = found
+        corpus = self._session.corpus
+        if (tuple(paths), lowercase) != (corpus.paths, corpus.lowercase):  # another corpus since
+            return
+        self._session.set_cached(entries)
+        self._show_files()
 
     def _on_lowercase_toggled(self, checked: bool):
         self.cancel_scan()
@@ -274,15 +300,32 @@ class CorpusPanel(QWidget):
             self.phrase_list.addItem("No phrases found.")
 
 
-def list_corpus(paths: list, lowercase: bool, cache) -> tuple[list[FileStat], list[CacheEntry], bool]:
-    """(files, cache entries, `lowercase`): the corpus's files and the entries of the encoded corpus
-    cache `cache` (`StudioSession.cache`) made from them as they are now, read with `lowercase`,
-    most recently used first (on a worker: it reads the disk). A cache that cannot be read has none."""
+def list_corpus(paths: list, lowercase: bool, cache) -> tuple[list[FileStat], list[CacheEntry], dict, bool]:
+    """(files, cache entries, words, `lowercase`): the corpus's files, the entries of the encoded
+    corpus cache `cache` (`StudioSession.cache`) made from them as they are now, read with
+    `lowercase`, most recently used first, and {file's path: words} as the newest entry's scan read
+    them (on a worker: it reads the disk). A cache that cannot be read has none."""
     files = find_files(paths)
-    entries = []
+    entries = _entries(paths, lowercase, cache)
+    return files, entries, cached_words(files, entries), lowercase
+
+
+def look_up_cache(paths: list, lowercase: bool, cache) -> tuple[list, bool, list[CacheEntry]]:
+    """(`paths`, `lowercase`, cache entries): the entries of `list_corpus`, alone (on a worker)."""
+    return paths, lowercase, _entries(paths, lowercase, cache)
+
+
+def _entries(paths: list, lowercase: bool, cache) -> list[CacheEntry]:
     with contextlib.suppress(OSError, ValueError):
-        entries = cached_entries(paths, cache, lowercase)
-    return files, entries, lowercase
+        return cached_entries(paths, cache, lowercase)
+    return []
+
+
+def cached_words(files: list[FileStat], entries: list[CacheEntry]) -> dict:
+    """{path: words} of the `files` the first of `entries` counted (none without entries)."""
+    known = entries[0].file_words if entries else {}
+    words = ((f.path, known.get(str(f.path.absolute()))) for f in files)
+    return {path: n for path, n in words if n is not None}
 
 
 def vocabulary_text(entry: CacheEntry) -> str:
@@ -296,6 +339,11 @@ def vocabulary_text(entry: CacheEntry) -> str:
     return text
 
 
+def held_text(entries) -> str:
+    """The vocabulary settings of up to three cache entries: "min count 5; min count 2; …"."""
+    return "; ".join(vocabulary_text(e) for e in entries[:3]) + ("; …" if len(entries) > 3 else "")
+
+
 def cached_summary(files: str, entries) -> str:
     """The summary of a corpus whose encoding is in the cache (`entries`, most recently used first),
     not read again."""
@@ -304,6 +352,5 @@ def cached_summary(files: str, entries) -> str:
     text = (f"{files}: {e.raw_words:,} words; its encoding ({e.vocab_size:,} words of {vocabulary_text(e)}) "
             f"is in the cache from {made}: not read again.")
     if len(entries) > 1:
-        others = "; ".join(vocabulary_text(o) for o in entries[1:4]) + ("; …" if len(entries) > 4 else "")
-        text += f" The cache also holds it for {others}."
+        text += f" The cache also holds it for {held_text(entries[1:])}."
     return text + " Read it to change the vocabulary settings."

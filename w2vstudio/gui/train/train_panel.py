@@ -28,7 +28,7 @@ from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.callbacks import BatchReport, EpochReport, TrainingCallback
 from w2vstudio.core.train.estimate import TOKEN_BYTES, RunEstimate, estimate_kept, estimate_run
 from w2vstudio.gui.studio_session import Corpus, Entry, StudioSession
-from w2vstudio.gui.train.corpus_panel import vocabulary_text
+from w2vstudio.gui.train.corpus_panel import held_text
 from w2vstudio.gui.train.engine_form import EngineForm
 from w2vstudio.gui.train.params_form import ParamsForm
 from w2vstudio.gui.train.plots import TrainingPlots
@@ -152,9 +152,8 @@ def cached_entry(corpus: Corpus, params, ensemble=None) -> CacheEntry | None:
 
 def must_read_text(corpus: Corpus) -> str:
     """The estimate's line when the cache holds the corpus only for other vocabulary settings."""
-    held = "; ".join(vocabulary_text(e) for e in corpus.cached[:3])
-    return (f"The corpus must be read for these vocabulary settings: the cache holds its encoding for {held} "
-            f"only. Train reads it first.")
+    return (f"The corpus must be read for these vocabulary settings: the cache holds its encoding for "
+            f"{held_text(corpus.cached)} only. Train reads it first.")
 
 
 class TrainPanel(QWidget):
@@ -197,6 +196,7 @@ class TrainPanel(QWidget):
         self._epochs = 1
         self._taken = 0  # snapshots of the current run seen
         self._plotted: Model | None = None  # the model whose history the plots show
+        self._basis: tuple = ()  # what the estimate of the corpus last told of was made from (`estimate_basis`)
 
         self.start_action = self._action("&Train", "Ctrl+Return", "Train a new model on the corpus.")
         self.start_action.triggered.connect(self.start)
@@ -623,6 +623,8 @@ class TrainPanel(QWidget):
 
     def _on_training_succeeded(self, trained: tuple):
         outcome, vectors = trained
+        if wrote_entry(outcome.cache):
+            self._session.tell_cache_written()
         if isinstance(outcome, EnsembleResult):
             self._ensemble_done(outcome, vectors)
             return
@@ -702,7 +704,8 @@ class TrainPanel(QWidget):
         self.moment_clicked.emit(epochs)
 
     def _on_corpus_changed(self, corpus: Corpus):
-        if not self._waiting_for_scan:
+        basis, self._basis = self._basis, estimate_basis(corpus)
+        if not self._waiting_for_scan and basis != self._basis:  # not for cache entries beside a scan
             self._preview(corpus)
         if not self._waiting_for_scan or corpus.scanning:
             return
@@ -753,11 +756,23 @@ def ensemble_measured_text(outcome: EnsembleResult, estimate: RunEstimate | None
     return text
 
 
+def estimate_basis(corpus: Corpus) -> tuple:
+    """What an estimate on `corpus` is made from, beside the form: its files, case folding and
+    phrases, and its scan (by identity), else its cache entries."""
+    return (corpus.paths, corpus.lowercase, corpus.phrases, id(corpus.scanned),
+            corpus.cached if corpus.scanned is None else None)
+
+
+def wrote_entry(cache: dict) -> bool:
+    """Whether a run whose `cache` state this is wrote an entry of the cache."""
+    return not cache.get("used") and bool(cache.get("path"))
+
+
 def cache_text(cache: dict) -> str:
     """What the run's `cache` state tells the user ("" when the cache was not used)."""
     if cache.get("used"):
         return " · corpus read from the cache"
-    return " · corpus cached" if cache.get("path") else ""
+    return " · corpus cached" if wrote_entry(cache) else ""
 
 
 def epochs_text(n: int) -> str:
