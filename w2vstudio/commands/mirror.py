@@ -45,7 +45,7 @@ def run(args) -> int:
         print(jsonsafe.dumps(found.to_dict(), ensure_ascii=False))
         return 0
     weighing = "reduced-window weights" + (" × subsampling's keep probabilities" if found.subsampling else "")
-    print(f'"{found.word}": {found.occurrences:,} occurrences counted ({weighing})'
+    print(f'"{found.word}": {found.occurrences:,} occurrences counted{found.reading.note()} ({weighing})'
           + (", stopped at the cap" if found.capped else ""))
     print(f"{'':>4}  {'context':<20} {'corpus p':>9}  {'model p':>9}  {'model rank':>10}")
     for c in found.contexts:

@@ -43,7 +43,7 @@ def run(args) -> int:
     if args.json:
         print(jsonsafe.dumps(found.to_dict(), ensure_ascii=False))
         return 0
-    print(f'"{found.word}": {found.occurrences} occurrences; {found.verdict()}')
+    print(f'"{found.word}": {found.occurrences} occurrences{found.reading.note()}; {found.verdict()}')
     if len(found.runs) > 1:
         print("z per run: " + ", ".join(f"{z:+.2f}" for z in found.runs))
     for i, sense in enumerate(found.senses, 1):

@@ -8,6 +8,7 @@ import pytest
 from scipy.stats import spearmanr
 
 from w2vstudio.cli import main
+from w2vstudio.core.corpus import stream
 from w2vstudio.core.corpus.scan import scan_corpus
 from w2vstudio.core.errors import Cancelled, UnknownWordError
 from w2vstudio.core.inside.likelihood import likelihood
@@ -113,3 +114,21 @@ def test_command_json_and_errors(trained, capsys, tmp_path):
     assert main(["mirror", str(saved), "nosuchword"]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_corpus_over_the_lens_budget_is_read_in_spread_stretches_and_says_so(trained, capsys, tmp_path,
+                                                                              monkeypatch):
+    model, path = trained
+    saved = tmp_path / "m.npz"
+    model.info["corpus"] = [str(path)]
+    model.save(saved)
+    assert main(["mirror", str(saved), "sea1", "--json"]) == 0
+    whole = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["corpus_read"]
+    assert whole == {"bytes_read": path.stat().st_size, "bytes": path.stat().st_size, "whole": True}
+    everything = mirror(model, [path], "sea1", max_occurrences=10**6)
+    monkeypatch.setattr(stream, "LENS_BUDGET", path.stat().st_size // 3)
+    found = mirror(model, [path], "sea1", max_occurrences=10**6)
+    assert not found.reading.whole and found.reading.read < path.stat().st_size // 2
+    assert 0 < found.occurrences < everything.occurrences / 2
+    assert main(["mirror", str(saved), "sea1"]) == 0
+    assert "stretches spread evenly through it" in capsys.readouterr().out

@@ -141,6 +141,41 @@ def iter_blocks(path: Path, counter: ReplacementCounter, skipped: list | None = 
             data = fh.read(BLOCK_BYTES)
 
 
+def iter_stretches(path: Path, counter: ReplacementCounter, stretches: list[tuple[int, int]],
+                   skipped: list | None = None) -> Iterator[tuple[bytes, int]]:
+    """`iter_blocks` of parts of a file only: for each (start, length), ascending, the whole lines
+    from the first line beginning at or after `start` (the file's first at 0) holding about
+    `length` bytes. A file that cannot be read from a place of its choosing (compressed, or
+    re-encoded from UTF-16) gives its first lines instead, the stretches' lengths together. A
+    stretch reached while reading the one before goes on from there (no line is read twice). The
+    second of each pair is the bytes of text read so far."""
+    with open_input(path, CorpusError) as fh:
+        head = fh.read(TEXT_CHECK_BYTES)
+        if b"\x00" in head:
+            reason = _not_text(head)
+            if skipped is None:
+                raise CorpusError(f"{path} {reason}")
+            skipped.append({"path": str(path), "reason": reason})
+            return
+        if fh.known_size is None:
+            stretches = [(0, sum(length for _, length in stretches))]
+        read = 0
+        for start, length in stretches:
+            if start > fh.position or (start > 0 and not read):  # (not back into lines already read)
+                fh.seek(start - 1)
+                fh.readline()  # the rest of a line begun before the stretch
+                head = b""
+            left = length
+            while left > 0:
+                data = head + fh.read_lines(max(min(BLOCK_BYTES, left) - len(head), 1))
+                head = b""
+                if not data:
+                    break
+                left -= len(data)
+                read += len(data)
+                yield counter.clean(data), read
+
+
 def _not_text(head: bytes) -> str:
     """What a file holding NUL bytes looks like: UTF-16 without a byte-order mark, or binary."""
     even, odd = head[0::2].count(0), head[1::2].count(0)

@@ -20,6 +20,8 @@ from w2vstudio.core.support.task import Task
 
 LINE_END = -1
 UNKNOWN = -2
+STRETCHES = 64  # a corpus over a lens's budget is read in this many stretches
+LENS_BUDGET = 1 << 27  # bytes a lens reads at most: 134 MB, about 22 M words (wiki17m whole)
 _COUNTER = corpus.ReplacementCounter()
 
 
@@ -34,20 +36,55 @@ class Block:
         return self.text.split("\n")
 
 
-def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
-           task: Task | None = None, phrases=None) -> Iterator[Block]:
+@dataclass
+class Reading:
+    """How much of the corpus `blocks` read: bytes of text, of the corpus's bytes on disk, and
+    whether it was all of it (else `STRETCHES` evenly spread stretches: see `blocks`)."""
+
+    read: int = 0
+    total: int = 0
+    whole: bool = True
+
+    def to_dict(self) -> dict:
+        return {"bytes_read": self.read, "bytes": self.total, "whole": self.whole}
+
+    def note(self) -> str:
+        """"" for the whole corpus, else how much was read and how (to follow a count)."""
+        if self.whole:
+            return ""
+        return (f" in {self.read / 1e6:,.0f} MB of the corpus's {self.total / 1e6:,.0f} MB "
+                f"({STRETCHES} stretches spread evenly through it)")
+
+
+def blocks(paths, lookup: dict[str, int], lowercase: bool = True, task: Task | None = None, phrases=None,
+           budget: int | None = None, reading: Reading | None = None) -> Iterator[Block]:
     """Every block of the corpus files (folders searched recursively), in order; `task` hears the
-    share of the bytes on disk read so far after each block, and a cancel raises `Cancelled`. With a
-    phrase table (`model.phrases`), each line's words are joined by `join_phrases` as training saw them."""
+    share read so far after each block, and a cancel raises `Cancelled`. With a phrase table
+    (`model.phrases`), each line's words are joined by `join_phrases` as training saw them.
+
+    `budget`: read at most about this many bytes (a lens on a billion words then costs what it
+    does on wiki17m): a corpus larger than that is read in `STRETCHES` stretches of whole lines
+    spread evenly through its bytes (a compressed file: its first part, its share of the budget).
+    `reading`, when given, is filled in with how much was read."""
     task = task or Task.none()
     stats = corpus.find_files(paths)
-    total, before = sum(s.bytes for s in stats), 0
-    for stat in stats:
+    total = sum(s.bytes for s in stats)
+    reading = reading if reading is not None else Reading()
+    reading.total, reading.read, reading.whole = total, 0, budget is None or total <= budget
+    plans = _stretches([s.bytes for s in stats], budget) if not reading.whole else [None] * len(stats)
+    goal = total if reading.whole else budget
+    for stat, plan in zip(stats, plans):
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
-        for data, done in corpus.iter_blocks(stat.path, _COUNTER):
+        before = reading.read
+        parts = corpus.iter_blocks(stat.path, _COUNTER) if plan is None else \
+            corpus.iter_stretches(stat.path, _COUNTER, plan)
+        if plan is not None and not plan:
+            continue
+        for data, done in parts:
             task.check("corpus reading cancelled")
-            task.progress((before + done) / total if total else 1.0)
+            reading.read = before + done
+            task.progress(reading.read / goal if goal else 1.0)
             local = tokenizer(data)
             if phrases is not None and len(phrases):
                 local = _joined(local, tokenizer, phrases)
@@ -58,7 +95,19 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True,
             words = local >= 0
             ids[words] = ours[local[words]]
             yield Block(data.decode("utf-8"), ids)
-        before += stat.bytes
+
+
+def _stretches(sizes: list[int], budget: int) -> list[list[tuple[int, int]]]:
+    """Per file of `sizes` bytes, the (start, length) of its part of `STRETCHES` stretches of
+    `budget` bytes in all, centred evenly through the files' bytes end to end."""
+    total, length = sum(sizes), max(1, budget // STRETCHES)
+    centres = (np.arange(STRETCHES) + 0.5) * total / STRETCHES
+    plans, first = [], 0
+    for size in sizes:
+        mine = centres[(centres >= first) & (centres < first + size)] - first
+        plans.append([(max(0, int(c - length / 2)), length) for c in mine.tolist()])
+        first += size
+    return plans
 
 
 def _joined(local: np.ndarray, tokenizer, phrases) -> np.ndarray:

@@ -217,7 +217,8 @@ class Evidence:
 
 def evidence(paths, word: str, source: Sequence[str], target: Sequence[str], window: int = 5,
              n: int = 5, lowercase: bool = True, task: Task | None = None, phrases=None) -> Evidence:
-    """Count, in one streamed pass over the corpus, the source and target words within `window`
+    """Count, in one streamed pass over the corpus (a corpus over `stream.LENS_BUDGET`: stretches
+    spread evenly through it), the source and target words within `window`
     words (on the same line, every token counted) of each occurrence of `word`; keep the first
     `n` lines showing each. `phrases`: the model's phrase table, the lines joined as training read them."""
     lookup = {w: 2 for w in target}
@@ -226,7 +227,7 @@ def evidence(paths, word: str, source: Sequence[str], target: Sequence[str], win
         raise W2VError(f'"{word}" is one of the axis\'s own words')
     lookup[word] = 0
     occurrences, counts, shown = 0, [0, 0], ([], [])
-    for block in stream.blocks(paths, lookup, lowercase, task, phrases):
+    for block in stream.blocks(paths, lookup, lowercase, task, phrases, stream.LENS_BUDGET):
         at = np.flatnonzero(block.ids == 0)
         if not len(at):
             continue

@@ -12,7 +12,7 @@ corpus and the other by the model.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -56,9 +56,13 @@ class Mirror:
     spearman: float | None  # over `contexts`; None with fewer than two
     leapfrogs: list[Leapfrog]
     pairs: int  # pairs of contexts compared
+    reading: stream.Reading = field(default_factory=stream.Reading)  # how much of the corpus was read
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["corpus_read"] = self.reading.to_dict()
+        del out["reading"]
+        return out
 
 
 def weights(window: int, shrink: bool) -> np.ndarray:
@@ -68,15 +72,17 @@ def weights(window: int, shrink: bool) -> np.ndarray:
 
 
 def corpus_weights(model: Model, paths, row: int, subsampling: bool = True, max_occurrences: int = DEFAULT_MAX,
-                   task: Task | None = None) -> tuple[np.ndarray, int, bool]:
+                   task: Task | None = None, reading: stream.Reading | None = None) -> tuple[np.ndarray, int, bool]:
     """(each vocabulary word's weighted co-occurrence with `row` (float64, V), occurrences of `row`
-    counted, whether the cap stopped the reading)."""
+    counted, whether the cap stopped the reading). A corpus over `stream.LENS_BUDGET` is read in
+    stretches spread evenly through it (`reading` says how much)."""
     p = model.params
     keep = keep_probabilities(model.vocab.counts, p.sample) if subsampling else np.ones(len(model.vocab))
     by_distance = weights(p.window, p.shrink_window)
     total = np.zeros(len(model.vocab))
     seen, capped = 0, False
-    for block in stream.blocks(paths, model.vocab.index, p.lowercase, task, model.phrases):
+    for block in stream.blocks(paths, model.vocab.index, p.lowercase, task, model.phrases, stream.LENS_BUDGET,
+                               reading):
         if seen >= max_occurrences:
             capped = True
             break
@@ -101,7 +107,8 @@ def mirror(model: Model, paths, word: str, top: int = DEFAULT_TOP, subsampling: 
     row = model.vocab.index.get(word.lower() if model.params.lowercase else word)
     if row is None:
         raise UnknownWordError(f'"{word}" is not in the model\'s vocabulary')
-    counts, seen, capped = corpus_weights(model, paths, row, subsampling, max_occurrences, task)
+    reading = stream.Reading()
+    counts, seen, capped = corpus_weights(model, paths, row, subsampling, max_occurrences, task, reading)
     if not seen:
         raise W2VError(f'"{word}" does not occur in the corpus read ({", ".join(map(str, paths))})')
     logp = log_probs(model, output_scores(model, input_vector(model, row)))
@@ -113,7 +120,7 @@ def mirror(model: Model, paths, word: str, top: int = DEFAULT_TOP, subsampling: 
     contexts = [Context(words[r], float(share[r]), float(np.exp(logp[r])), i, m)
                 for i, (r, m) in enumerate(zip(order.tolist(), model_rank), 1)]
     return Mirror(words[row], objective(model), seen, capped, subsampling, contexts,
-                  spearman(contexts), leapfrogs(contexts), len(contexts) * (len(contexts) - 1) // 2)
+                  spearman(contexts), leapfrogs(contexts), len(contexts) * (len(contexts) - 1) // 2, reading)
 
 
 def spearman(contexts: list[Context]) -> float | None:

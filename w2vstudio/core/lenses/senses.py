@@ -91,6 +91,7 @@ class Senses:
     all_lines: list[str] = field(repr=False)  # each occurrence's text
     runs: list[float] = field(default_factory=list)  # each run's z (one model: [z])
     silhouettes: list[float] = field(default_factory=list)  # each run's silhouette
+    reading: stream.Reading = field(default_factory=stream.Reading)  # how much of the corpus was read
 
     @property
     def z_sd(self) -> float:
@@ -123,7 +124,8 @@ class Senses:
                 "silhouette": self.silhouette, "baseline": self.baseline, "z": self.z,
                 "percentile": self.percentile, "blended": self.blended,
                 "senses": [vars(s).copy() for s in self.senses], "runs": list(self.runs), "z_sd": self.z_sd,
-                "silhouettes": list(self.silhouettes), "silhouette_sd": self.silhouette_sd}
+                "silhouettes": list(self.silhouettes), "silhouette_sd": self.silhouette_sd,
+                "corpus_read": self.reading.to_dict()}
 
 
 @dataclass
@@ -208,11 +210,12 @@ def similar_frequency(model: Model, row: int, n: int = BASELINE_WORDS) -> list[i
 
 def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: int = DEFAULT_MAX,
                        seed: int = 0, text_for: int | None = None, task: Task | None = None,
-                       window: int = WINDOW) -> dict[int, _Reservoir]:
-    """For each of `rows`, up to `max_occurrences` occurrences sampled evenly over the corpus,
-    with their context words and weights (occurrences without a context word in the window are
-    left out); for `text_for` also the text around each. The context: the words within `window`
-    of it on its line, each weighted by its subsampling keep-probability."""
+                       window: int = WINDOW, reading: stream.Reading | None = None) -> dict[int, _Reservoir]:
+    """For each of `rows`, up to `max_occurrences` occurrences sampled evenly over the corpus
+    (a corpus over `stream.LENS_BUDGET`: over stretches spread evenly through it; `reading` says
+    how much was read), with their context words and weights (occurrences without a context word
+    in the window are left out); for `text_for` also the text around each. The context: the words
+    within `window` of it on its line, each weighted by its subsampling keep-probability."""
     keep = keep_probabilities(model.vocab.counts, model.params.sample)
     rng = np.random.default_rng(seed)
     pools = {r: _Reservoir(max_occurrences, window) for r in rows}
@@ -220,7 +223,8 @@ def sample_occurrences(model: Model, paths, rows: list[int], max_occurrences: in
     wanted[rows] = True
     offsets = np.concatenate([np.arange(-window, 0), np.arange(1, window + 1)])
     word = model.vocab.words[text_for] if text_for is not None else ""
-    for block in stream.blocks(paths, model.vocab.index, model.params.lowercase, task, model.phrases):
+    for block in stream.blocks(paths, model.vocab.index, model.params.lowercase, task, model.phrases,
+                               stream.LENS_BUDGET, reading):
         ids = block.ids[block.ids != stream.UNKNOWN]  # as in training: unknown words never count
         at = np.flatnonzero(wanted[ids])
         if not len(at):
@@ -366,13 +370,14 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
         raise W2VError("k must be at least 2")
     task = task or Task.none()
     sampled: list[tuple[Model, dict]] = []  # each distinct sampling and its pools
-    measured = []
+    measured, reading = [], stream.Reading()
     for i, run in enumerate(runs):
         part = task.part(i / len(runs), (i + 1) / len(runs))
         rows = _rows(run, word)
         pools = next((p for m, p in sampled if _samples_alike(m, run)), None)
         if pools is None:
-            pools = sample_occurrences(run, paths, rows, max_occurrences, seed, rows[0], part.part(0.0, 0.7))
+            pools = sample_occurrences(run, paths, rows, max_occurrences, seed, rows[0], part.part(0.0, 0.7),
+                                       reading=reading)
             sampled.append((run, pools))
         measured.append(_measure(run, pools, rows[0], word, k, seed, part.part(0.7, 1.0)))
     spread = over_runs(measured, lambda m: [m.silhouette, m.z, m.percentile])
@@ -399,7 +404,7 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     return Senses(word, n, first.name, silhouette, {"mean": mean, "sd": sd, "median": median, "scale": scale,
                                                             "words": [w for w, _ in first.scores]},
                   z, percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
-                  pool.lines[:n], [m.z for m in measured], [m.silhouette for m in measured])
+                  pool.lines[:n], [m.z for m in measured], [m.silhouette for m in measured], reading)
 
 
 def _rows(model: Model, word: str) -> list[int]:

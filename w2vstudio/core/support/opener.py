@@ -177,6 +177,20 @@ class Input:
         disk of an uncompressed UTF-8 file; None otherwise."""
         return self.size if self.compression is None and self._decoder is None else None
 
+    @property
+    def position(self) -> int:
+        """Bytes of content returned so far (in a straight file, where the next read begins)."""
+        return self._given
+
+    def seek(self, offset: int) -> None:
+        """Read on from byte `offset` of a straight file (`known_size` not None: uncompressed
+        UTF-8); ValueError for any other."""
+        if self.known_size is None:
+            raise ValueError("only an uncompressed UTF-8 file can be read from a place of its choosing")
+        self._buffer = b""
+        self._disk.seek(offset)
+        self._given = offset
+
     def consumed(self) -> int:
         """Bytes of the file on disk read so far."""
         return self._disk.tell()

@@ -153,7 +153,7 @@ class MirrorView(QWidget):
         rho = "n/a" if found.spearman is None else f"{found.spearman:.3f}"
         weighing = "reduced window × subsampling" if found.subsampling else "reduced window only"
         self.headline.setText(
-            f"“{found.word}”: {found.occurrences:,} occurrences ({weighing})"
+            f"“{found.word}”: {found.occurrences:,} occurrences{found.reading.note()} ({weighing})"
             + (", stopped at the cap" if found.capped else "")
             + f". Spearman's ρ = {rho} between the corpus's shares and the model's p ({found.objective}); "
             f"{len(found.leapfrogs)} of {found.pairs} pairs leapfrog.")

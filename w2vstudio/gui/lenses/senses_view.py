@@ -151,7 +151,8 @@ class SensesView(QWidget):
     def _on_call_succeeded(self, found: Senses):
         self._on_call_ended("")
         self.result = found
-        self.headline.setText(f"“{found.word}”: {found.occurrences} occurrences sampled; {found.verdict()}.")
+        self.headline.setText(f"“{found.word}”: {found.occurrences} occurrences sampled{found.reading.note()}; "
+                              f"{found.verdict()}.")
         for i, sense in enumerate(found.senses, 1):
             top = QTreeWidgetItem([f"sense {i}: {100 * sense.share:.0f}% of occurrences; cosine with the "
                                    f"word's vector {sense.cosine_with_word:.3f}"])
