@@ -6,11 +6,12 @@ occupations, read against the baseline of all words), the frequency view, and th
 For each phase: its time (until its result is shown) and the longest stall of the event loop (the
 longest gap between ticks of a 5 ms timer). The budget is 100 ms in every phase.
 
-    python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR] [--min-count N] [--where]
+    python benchmarks/bench_studio_scale.py CORPUS [--train-seconds 10] [--cache DIR [--cold]] [--min-count N] [--where]
     python benchmarks/make_big_corpus.py --words 1000000000 -o big1b.txt   # the 1 B-word corpus
 
 `--cache`: the encoded-corpus cache folder (default: a new temporary one, so the run encodes and
-caches; run it twice with one folder to see a corpus opened from the cache, not read again).
+caches; run it twice with one folder to see a corpus opened from the cache, not read again);
+`--cold`: its files dropped from the page cache first (`bench_big_corpus.drop_from_page_cache`).
 `--min-count`: the form's Min count (a larger vocabulary from a smaller corpus: work that grows
 with the vocabulary shows sooner). `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
 workers, and print where the longest stalls were (a sampler needs the GIL too: a stall no sample
@@ -28,12 +29,14 @@ import tempfile
 import threading
 import time
 import traceback
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from bench_big_corpus import drop_from_page_cache
 from bench_gui_stall import StallProbe
 
 STALL = 0.1  # seconds: the budget, and what `--where` explains
@@ -176,6 +179,8 @@ def main() -> int:
     parser.add_argument("--cache", help="the encoded-corpus cache folder (default: a new temporary one)")
     parser.add_argument("--min-count", type=int, help="the form's Min count (default: the form's own)")
     parser.add_argument("--where", action="store_true", help="sample the stacks during stalls over 100 ms")
+    parser.add_argument("--cold", action="store_true",
+                        help="drop the cache folder's files from the page cache first, as after a reboot")
     args = parser.parse_args()
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="w2vstudio-bench-")  # the user's settings untouched
     app = QApplication(sys.argv)
@@ -193,6 +198,8 @@ def main() -> int:
         sampler.start()
     phases = Phases(probe, sampler)
 
+    if args.cold and args.cache:
+        drop_from_page_cache(Path(args.cache))
     window.open_paths([args.corpus])
     corpus = lambda: window.session.corpus  # noqa: E731 - read anew: the session replaces it
     wait_until(lambda: corpus_panel.is_scanning or corpus().scanned is not None or bool(corpus().cached), 600)
