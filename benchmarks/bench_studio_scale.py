@@ -13,7 +13,9 @@ longest gap between ticks of a 5 ms timer). The budget is 100 ms in every phase.
 caches; run it twice with one folder to see a corpus opened from the cache, not read again);
 `--cold`: its files dropped from the page cache first (`bench_big_corpus.drop_from_page_cache`).
 `--min-count`: the form's Min count (a larger vocabulary from a smaller corpus: work that grows
-with the vocabulary shows sooner). `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
+with the vocabulary shows sooner; a smaller one from a big corpus, to compare with wiki17m). With a
+`--cache` folder that holds the corpus at another min count, the corpus is found there and not read,
+and the estimate waits for a read that nobody starts: give such a run a fresh folder. `--where`: during every stall over 100 ms, sample the stacks of the GUI thread and of the
 workers, and print where the longest stalls were (a sampler needs the GIL too: a stall no sample
 explains is a worker holding the GIL in one long C call). Screenshots are not taken: saving one
 stalls the loop itself.
