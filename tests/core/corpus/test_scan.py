@@ -28,6 +28,18 @@ def test_tokenizer_rules():
     assert corpus_files.words("Don’t STOP", lowercase=False) == ["Don’t", "STOP"]
 
 
+def test_a_blocks_new_words_folded_together_fold_as_each_alone(tmp_path):
+    """New strings are decoded and lower-cased a block at a time (one call); Greek final sigma,
+    dotted capitals and title-case digraphs fold as `str.lower` folds each word alone."""
+    rng = np.random.default_rng(7)
+    letters = list("ΣσςΑαΟΔİıIiǄǅǆẞßaB")
+    words = ["ΟΔΟΣ", "Σ", "ΑΣ", "ΣΑ", "İstanbul", "ǅemal", "ΌΣΟΣ"] + [
+        "".join(rng.choice(letters, rng.integers(1, 7))) for _ in range(3000)]
+    (tmp_path / "c.txt").write_text(" ".join(words) + "\n")
+    expected = list(dict.fromkeys(w.lower() for w in corpus_files.words(" ".join(words), lowercase=False)))
+    assert scan_corpus([tmp_path / "c.txt"]).words == expected
+
+
 @pytest.mark.parametrize("opener", [open, gzip.open, bz2.open, lzma.open])
 def test_compression_detected_by_content_not_name(tmp_path, opener):
     path = tmp_path / "corpus.dat"  # no telling extension

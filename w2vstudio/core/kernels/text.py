@@ -135,6 +135,19 @@ def pack_spans(arena, spans, out):
 
 
 @njit(**NOFAST)
+def joined_spans(arena, spans, out):
+    """The byte strings ``arena[spans[k, 0]:spans[k, 1]]``, each followed by a newline, written to
+    ``out``: a block's new strings decoded in one call instead of one call each."""
+    pos = 0
+    for k in range(len(spans)):
+        a, b = spans[k, 0], spans[k, 1]
+        out[pos:pos + b - a] = arena[a:b]
+        pos += b - a
+        out[pos] = 10
+        pos += 1
+
+
+@njit(**NOFAST)
 def word_counts(word_of, counts, n_words):
     """Occurrences of each of ``n_words`` words: ``counts[k]`` summed over the strings ``k`` whose
     word is ``word_of[k]`` (numpy's bincount would hold the GIL over tens of millions of strings)."""
