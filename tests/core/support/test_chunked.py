@@ -27,7 +27,12 @@ def test_the_word_index_is_a_dict_of_the_words_and_distinct_is_a_set(monkeypatch
         index["x"]
     assert sorted(index) == sorted(words) and sorted(index.items()) == sorted(zip(words, range(19)))
     assert dict(chunked.WordIndex(["a", "b", "a"])) == {"a": 2, "b": 1} and len(chunked.WordIndex([])) == 0
-    assert index.setdefault("w5", 99) == 5 and index.setdefault("new", 19) == 19 and index["new"] == 19
+    grown = list(words)  # numpy-free reference: a dict's setdefault, new words appended in order
+    reference, expected = dict(zip(words, range(19))), []
+    for text in ["w5", "new", "w0", "new", "other"]:
+        expected.append(reference.setdefault(text, len(reference)))
+    assert index.positions(["w5", "new", "w0", "new", "other"], grown) == expected == [5, 19, 0, 19, 20]
+    assert grown == words + ["new", "other"] and index["other"] == 20 and dict(index) == reference
     assert chunked.all_distinct(words) and chunked.all_distinct([])
     assert not chunked.all_distinct(words + ["w0"]) and not chunked.all_distinct(["a", "b", "c", "d", "e", "a"])
 

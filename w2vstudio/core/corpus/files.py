@@ -219,13 +219,7 @@ class Lexicon:
 
     def ids(self, texts: list[str]) -> list[int]:
         """The id of each text, new words appended."""
-        index, words, out = self._index, self.words, []
-        for text in texts:
-            w = index.setdefault(text, len(words))
-            if w == len(words):
-                words.append(text)
-            out.append(w)
-        return out
+        return self._index.positions(texts, self.words)
 
     def memory(self) -> int:
         """Bytes the words take, about (the Python strings and the index)."""

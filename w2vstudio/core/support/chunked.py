@@ -30,9 +30,18 @@ class WordIndex(Mapping):
     def get(self, word, default=None):
         return self._shards[hash(word) & (self.SHARDS - 1)].get(word, default)
 
-    def setdefault(self, word: str, position: int) -> int:
-        """The word's position, `position` if it had none (then it is added)."""
-        return self._shards[hash(word) & (self.SHARDS - 1)].setdefault(word, position)
+    def positions(self, texts: list[str], words: list[str]) -> list[int]:
+        """The position of each of `texts`; one not yet here gets the next (`len(words)`) and is
+        appended to `words`. One loop with no method call per text: a scan names millions."""
+        shards, mask, out = self._shards, self.SHARDS - 1, []
+        append, n = out.append, len(words)
+        for text in texts:
+            w = shards[hash(text) & mask].setdefault(text, n)
+            if w == n:
+                words.append(text)
+                n += 1
+            append(w)
+        return out
 
     def __contains__(self, word) -> bool:
         return word in self._shards[hash(word) & (self.SHARDS - 1)]
