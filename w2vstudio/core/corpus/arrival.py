@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -50,7 +49,6 @@ class Arrival:
         self._abandoned = False
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
-        self.seconds = 0.0  # the reading's duration, once complete
 
     @property
     def out(self) -> np.ndarray:
@@ -82,7 +80,7 @@ class Arrival:
                 return np.zeros(0, np.int32)
             held = self._read_holes(holes) if len(holes) else np.zeros(0, np.int32)
             self.total = len(self._out) - len(held)
-            self._thread = threading.Thread(target=self._read, args=(_kept(holes, len(self._out)),),
+            self._thread = threading.Thread(target=self._read, args=(kept_ranges(holes, len(self._out)),),
                                             name="w2v-arrival", daemon=True)
             self._thread.start()
         return held
@@ -93,15 +91,14 @@ class Arrival:
         self.start()
         n = min(n, self.total)
         with self._changed:
-            done = self._changed.wait_for(lambda: self._arrived >= n or self._error is not None or self._abandoned,
-                                          timeout)
+            self._changed.wait_for(lambda: self._arrived >= n or self._error is not None or self._abandoned, timeout)
             if self._arrived >= n:
                 return True
             if self._error is not None:
                 raise W2VError(self._error)
             if self._abandoned:
                 raise W2VError(f"the reading of {self._name} was stopped")
-            return bool(done)
+            return False  # timed out
 
     def abandon(self) -> None:
         """Stop reading (nobody needs the rest); later waits for ids not arrived raise."""
@@ -130,26 +127,20 @@ class Arrival:
             raise W2VError(self._fail(exc)) from None
         return held
 
-    def _read(self, kept: list[tuple[int, int]]):
-        t0 = time.perf_counter()
+    def _read(self, kept: np.ndarray):
         view = memoryview(self._out).cast("B") if len(self._out) else memoryview(b"")
         try:
             with self._file as f:
                 if os.fstat(f.fileno()).st_size != 4 * len(self._out):
                     raise ValueError("it has changed size")
                 at = 0  # where the next kept id goes
-                for a, b in kept:
+                for a, b in kept.tolist():
                     f.seek(4 * a)
                     for start in range(a, b, PIECE):
                         if self._abandoned:
                             return
                         n = min(PIECE, b - start)
-                        part, got = view[4 * at:4 * (at + n)], 0
-                        while got < len(part):
-                            k = f.readinto(part[got:])
-                            if not k:
-                                raise ValueError("it ends early")
-                            got += k
+                        read_exactly(f, view[4 * at:4 * (at + n)])
                         self._check(self._out[at:at + n])
                         at += n
                         with self._changed:
@@ -160,8 +151,6 @@ class Arrival:
             with self._changed:
                 self._error = reason
                 self._changed.notify_all()
-            return
-        self.seconds = time.perf_counter() - t0
 
     def _fail(self, exc: Exception) -> str:
         """Tell `on_failure`; the one line every wait raises."""
@@ -171,7 +160,19 @@ class Arrival:
         return reason + "; it was removed from the cache: run again to read the corpus"
 
 
-def _kept(holes: np.ndarray, n: int) -> list[tuple[int, int]]:
-    """The ranges of [0, n) outside `holes`, in order (empty ones left out)."""
-    edges = [0, *holes.ravel().tolist(), n]
-    return [(a, b) for a, b in zip(edges[::2], edges[1::2]) if b > a]
+def kept_ranges(holes: np.ndarray, n: int) -> np.ndarray:
+    """(k, 2): the ranges of [0, n) outside `holes` ((h, 2), ascending and apart), in order, empty
+    ones left out."""
+    edges = np.concatenate([[0], np.asarray(holes, np.int64).ravel(), [n]]).reshape(-1, 2)
+    return edges[edges[:, 1] > edges[:, 0]]
+
+
+def read_exactly(f, part: memoryview) -> None:
+    """Fill `part` from the unbuffered file `f` (``readinto`` lets go of the GIL); ValueError if the
+    file ends first."""
+    got = 0
+    while got < len(part):
+        k = f.readinto(part[got:])
+        if not k:
+            raise ValueError("it ends early")
+        got += k

@@ -44,7 +44,7 @@ import numpy as np
 
 from w2vstudio.core.corpus import files as corpus_files
 from w2vstudio.core.corpus import phrases as corpus_phrases
-from w2vstudio.core.corpus.arrival import Arrival
+from w2vstudio.core.corpus.arrival import Arrival, read_exactly
 from w2vstudio.core.corpus.scan import DEFAULT_BUDGET, MAX_SENTENCE, EncodedCorpus, _allocate
 from w2vstudio.core.errors import Cancelled, FormatError, W2VError
 from w2vstudio.core.support import folders
@@ -445,7 +445,7 @@ def _write_manifest(path: Path, manifest: dict) -> None:
         json.dump(manifest, f)
 
 
-def _read_array(path: Path, dtype: str, n: int, task: Task, out: np.ndarray | None = None) -> np.ndarray:
+def _read_array(path: Path, dtype: str, n: int, task: Task) -> np.ndarray:
     """`n` items of `dtype` from the file at `path`, whose size must be exactly theirs."""
     if not isinstance(n, int) or n < 0:
         raise ValueError("a bad length")
@@ -454,18 +454,13 @@ def _read_array(path: Path, dtype: str, n: int, task: Task, out: np.ndarray | No
     with open(fd, "rb", buffering=0) as f:
         if os.fstat(f.fileno()).st_size != n * dtype.itemsize:
             raise ValueError(f"{path.name} has not the size its manifest says")
-        array = np.empty(n, dtype=dtype) if out is None else out
+        array = np.empty(n, dtype=dtype)
         view = memoryview(array).cast("B") if n else memoryview(b"")
         step = CHUNK * dtype.itemsize
         for start in range(0, len(view), step):
             task.check("reading the cached corpus cancelled")
             part = view[start:start + step]
-            got = 0
-            while got < len(part):
-                k = f.readinto(part[got:])
-                if not k:
-                    raise ValueError(f"{path.name} ends early")
-                got += k
+            read_exactly(f, part)
             task.progress((start + len(part)) / len(view), "reading the cached corpus")
     return array
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from w2vstudio.core.corpus.arrival import kept_ranges
 from w2vstudio.core.corpus.scan import EncodedCorpus
 
 CHUNK = 1_000
@@ -56,17 +57,12 @@ def split(corpus: EncodedCorpus, ranges: np.ndarray) -> tuple[EncodedCorpus, Enc
         train_tokens = arrival.out[:n - n_held]
     else:
         whole = corpus.whole().tokens
-        held_tokens, train_tokens = _gather(whole, ranges), _gather(whole, _complement(ranges, n))
+        held_tokens, train_tokens = _gather(whole, ranges), _gather(whole, kept_ranges(ranges, n))
         arrival = None
     train = EncodedCorpus(corpus.vocab, train_tokens, np.unique(bounds - held), corpus.raw_words, corpus.files,
                           arrival)
     slice_ = EncodedCorpus(corpus.vocab, held_tokens, np.unique(held), n_held, corpus.files)
     return train, slice_
-
-
-def _complement(ranges: np.ndarray, n: int) -> np.ndarray:
-    edges = np.concatenate([[0], ranges.ravel(), [n]]).reshape(-1, 2)
-    return edges[edges[:, 1] > edges[:, 0]]
 
 
 def _gather(tokens: np.ndarray, ranges: np.ndarray, piece: int = 1 << 22) -> np.ndarray:
