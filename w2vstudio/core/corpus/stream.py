@@ -74,13 +74,13 @@ def blocks(paths, lookup: dict[str, int], lowercase: bool = True, task: Task | N
     plans = _stretches([s.bytes for s in stats], budget) if not reading.whole else [None] * len(stats)
     goal = total if reading.whole else budget
     for stat, plan in zip(stats, plans):
+        if plan is not None and not plan:  # no stretch falls in this file
+            continue
         tokenizer = corpus.Tokenizer(lowercase)
         ours = np.zeros(0, np.int64)  # tokenizer's word id -> lookup id
         before = reading.read
         parts = corpus.iter_blocks(stat.path, _COUNTER) if plan is None else \
             corpus.iter_stretches(stat.path, _COUNTER, plan)
-        if plan is not None and not plan:
-            continue
         for data, done in parts:
             task.check("corpus reading cancelled")
             reading.read = before + done
