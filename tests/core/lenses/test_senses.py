@@ -3,6 +3,7 @@ senses, each at least 80% of one topic; one planted in a single topic reads as o
 (its clusters still shown). Eight topics of ten words each, filler words everywhere, "zorp" in two
 topics and "blick" in one."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -77,6 +78,8 @@ def test_a_word_in_one_topic_is_one_blended_meaning_with_its_clusters_shown(plan
     found = senses(model, [path], "blick", max_occurrences=300)
     assert found.blended and found.z < 2 and len(found.senses) >= 2 and "one blended meaning" in found.verdict()
     assert all(_topics(line) == {"t2"} for sense in found.senses for line in sense.lines)
+    undecided = dataclasses.replace(found, percentile=80.0)
+    assert "the data cannot tell" in undecided.verdict() and "one blended meaning" not in undecided.verdict()
     forced = senses(model, [path], "blick", max_occurrences=300, k=3)
     assert forced.blended and len(forced.senses) == 3  # the user's k is shown, with the verdict
 

@@ -20,7 +20,8 @@ A word of one topic spread wide also splits somewhat, so the same runs on the wo
 frequency (as many occurrences each, whitened alike), and the verdict is where the word's
 silhouette stands in their distribution: z (from their median, in `robust_spread`'s scale, so a
 baseline word with senses of its own widens nothing) and its percentile. The word has several
-senses when z >= `SPLIT_Z`; the clusters are always shown.
+senses when z >= `SPLIT_Z`; below it, a silhouette above `UNCLEAR_PERCENTILE` of theirs is said to be
+undecided (senses or only topics) rather than one meaning. The clusters are always shown.
 
 Per sense: its share, the words nearest its centroid in the space the occurrences were clustered
 in (each of the NEAREST_POOL most frequent words placed there by its own context-space row, as if it
@@ -60,6 +61,7 @@ NAMES = 10  # words per sense in `nearest` and `distinctive`
 LINES = 5
 MIN_SUPPORT = 3  # a context word's occurrences in a sense before its lift counts
 SPLIT_Z = 2.0
+UNCLEAR_PERCENTILE = 75  # below SPLIT_Z yet above three in four baseline words: no verdict either way
 SHRINK = 1.0  # prior weight toward the mean occurrence, in median occurrences' weights
 WINDOW = 30  # context words on each side, within the line
 RIDGE = 1.0  # added to the within-word covariance's eigenvalues, in units of their mean
@@ -114,6 +116,10 @@ class Senses:
             where = (f"silhouette {self.silhouette:.3f} against a median of {base['median']:.3f} (scale {base['scale']:.3f}) for "
                      f"{len(base['words'])} words of similar frequency: z = {self.z:+.1f}, percentile "
                      f"{self.percentile:.0f}")
+        if self.blended and self.percentile >= UNCLEAR_PERCENTILE:
+            return (f"{where}; its {len(self.senses)} clusters split more clearly than most such words' "
+                    f"but are not set apart from them (z below {SPLIT_Z:g}): senses or only topics, the "
+                    "data cannot tell; read the clusters")
         if self.blended:
             return (f"{where}; its {len(self.senses)} clusters split no more clearly than such words' "
                     f"(z below {SPLIT_Z:g}): one blended meaning")
