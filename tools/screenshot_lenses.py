@@ -6,7 +6,7 @@ VIEW is one of:
     neighbours  the Neighbours tab on "france" (MODEL: an ensemble, `train --runs 3`, for its agreement bars)
     weat        Lenses ▸ WEAT, the flowers/insects test
     change      the Change tab, MODEL against MODEL2, the words that moved most
-    senses      Lenses ▸ Senses, "java" (the model must name its corpus)
+    senses      Lenses ▸ Senses, "java" or --word (the model must name its corpus)
     axes        Lenses ▸ Axes, he → she and poor → rich with doctor nurse engineer (and the baseline where
                 the view has one), and the corpus evidence for "nurse"
     mirror      Lenses ▸ Mirror, "united" (the model must name its corpus), or --word (and --top contexts, 20
@@ -91,7 +91,7 @@ def main() -> int:
         window.tabs.setCurrentWidget(lenses)
         lenses.setCurrentWidget(lenses.senses_view)
         s = lenses.senses_view
-        s.word.setText("java")
+        s.word.setText(options.get("word", "java"))
         s.split()
         until(lambda: not s.busy and s.result is not None)
         from PySide6.QtWidgets import QSplitter
