@@ -45,12 +45,14 @@ def run(args) -> int:
         return 0
     print(f'"{found.word}": {found.occurrences} occurrences{found.reading.note()}; {found.verdict()}')
     if len(found.runs) > 1:
-        print("z per run: " + ", ".join(f"{z:+.2f}" for z in found.runs))
+        print("z per run (stand-ins): " + ", ".join(f"{z:+.2f}" for z in found.stand_ins["runs"]))
+        print("z per run (silhouette): " + ", ".join(f"{z:+.2f}" for z in found.runs))
     for i, sense in enumerate(found.senses, 1):
         print(f"\nsense {i}: {100 * sense.share:.0f}% of occurrences, cosine with the word's vector "
               f"{sense.cosine_with_word:.3f}")
         print("  nearest:     " + ", ".join(sense.nearest))
         print("  distinctive: " + ", ".join(sense.distinctive))
+        print("  stand-ins:   " + ", ".join(sense.stand_ins))
         for line in sense.lines:
             print("  | " + line)
     return 0

@@ -59,7 +59,8 @@ def test_a_word_in_two_topics_has_two_senses_each_at_least_80_percent_pure(plant
     found = senses(model, [path], "zorp", max_occurrences=200)
     assert found.occurrences == 200 and not found.blended and len(found.senses) == 2
     assert found.z >= 2 and found.percentile == 100 and len(found.baseline["words"]) == 30
-    assert "2 senses" in found.verdict() and "z = +" in found.verdict()
+    assert found.stand_ins["z"] >= 2 and found.stand_ins["percentile"] == 100 and len(found.stand_ins["candidates"]) == 30
+    assert "several senses" in found.verdict() and "2 clusters shown" in found.verdict() and "z = +" in found.verdict()
     assert found.points.shape == (200, 2) and found.word_point.shape == (2,) and len(found.all_lines) == 200
     topics = []
     for c, sense in enumerate(found.senses):
@@ -67,7 +68,7 @@ def test_a_word_in_two_topics_has_two_senses_each_at_least_80_percent_pure(plant
         assert purity >= 0.8 and sense.share == pytest.approx(np.mean(found.labels == c))
         assert 0.3 < sense.share < 0.7 and len(sense.lines) == 5 and sense.cosine_with_word > 0
         assert all(_topics(line) == {topic} and "zorp" in line.lower() for line in sense.lines)
-        assert all(w.startswith(topic) for w in sense.nearest[:5] + sense.distinctive[:5])
+        assert all(w.startswith(topic) for w in sense.nearest[:5] + sense.distinctive[:5] + sense.stand_ins[:3])
         topics.append(topic)
     assert sorted(topics) == ["t0", "t1"]
     assert sum(s.share for s in found.senses) == pytest.approx(1)
@@ -78,7 +79,7 @@ def test_a_word_in_one_topic_is_one_blended_meaning_with_its_clusters_shown(plan
     found = senses(model, [path], "blick", max_occurrences=300)
     assert found.blended and found.z < 2 and len(found.senses) >= 2 and "one blended meaning" in found.verdict()
     assert all(_topics(line) == {"t2"} for sense in found.senses for line in sense.lines)
-    undecided = dataclasses.replace(found, percentile=80.0)
+    undecided = dataclasses.replace(found, stand_ins={**found.stand_ins, "percentile": 80.0})
     assert "the data cannot tell" in undecided.verdict() and "one blended meaning" not in undecided.verdict()
     forced = senses(model, [path], "blick", max_occurrences=300, k=3)
     assert forced.blended and len(forced.senses) == 3  # the user's k is shown, with the verdict
@@ -175,7 +176,10 @@ def test_senses_command(planted, tmp_path, capsys):
     assert {"word", "occurrences", "silhouette", "baseline", "senses", "blended", "z", "percentile"} <= set(got)
     assert {"mean", "sd", "median", "scale"} <= set(got["baseline"]) and got["occurrences"] == 100 and got["blended"] is False
     assert got["z"] >= 2 and 0 <= got["percentile"] <= 100
-    assert all(set(s) == {"share", "nearest", "distinctive", "lines", "cosine_with_word"} for s in got["senses"])
+    assert all(set(s) == {"share", "nearest", "distinctive", "lines", "cosine_with_word", "stand_ins"} for s in got["senses"])
+    verdict = got["stand_ins"]
+    assert {"divergence", "z", "percentile", "baseline", "candidates", "runs", "z_sd"} <= set(verdict)
+    assert verdict["z"] >= 2 and {"mean", "sd", "median", "scale"} <= set(verdict["baseline"])
     assert all(len(s["lines"]) >= 5 for s in got["senses"])
     model.info["corpus"] = [str(path)]
     model.save(saved)
@@ -246,6 +250,10 @@ def test_the_verdict_over_an_ensembles_runs_is_the_mean_and_sd_of_each_runs(plan
     assert [s.nearest for s in found.senses] == [s.nearest for s in alone[0].senses]  # the first run's senses
     assert "over 3 runs" in found.verdict() and "the senses shown: the first run's" in found.verdict()
     assert alone[0].runs == [alone[0].z] and alone[0].z_sd == 0
+    verdicts = [a.stand_ins["z"] for a in alone]
+    assert found.stand_ins["runs"] == pytest.approx(verdicts) and found.stand_ins["z"] == pytest.approx(np.mean(verdicts))
+    assert found.stand_ins["z_sd"] == pytest.approx(np.std(verdicts, ddof=1))
+    assert found.blended == (np.mean(verdicts) < 2)
 
 
 def test_senses_command_on_an_ensemble(planted, runs, tmp_path, capsys):
@@ -263,4 +271,5 @@ def test_senses_command_on_an_ensemble(planted, runs, tmp_path, capsys):
     assert len(got["runs"]) == len(got["silhouettes"]) == 3 and got["z_sd"] > 0 and got["silhouette_sd"] > 0
     assert got["z"] == pytest.approx(np.mean(got["runs"]))
     assert main(["senses", str(tmp_path / "ens"), "zorp", "--corpus", str(path), "--max", "100"]) == 0
-    assert "z per run: " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "z per run (stand-ins): " in out and "z per run (silhouette): " in out

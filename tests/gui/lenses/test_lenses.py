@@ -247,8 +247,9 @@ def test_senses_split_in_the_background(qtbot, trained):
     view.split()
     qtbot.waitUntil(lambda: view.result is not None, timeout=60_000)
     assert not view.busy and view.tree.topLevelItemCount() == len(view.result.senses) == 2
-    assert "split more clearly" in view.headline.text() and "z = +" in view.headline.text()
-    assert view.tree.topLevelItem(0).child(0).text(0).startswith("nearest: ")
+    assert "several senses" in view.headline.text() and "z = +" in view.headline.text()
+    assert view.tree.topLevelItem(0).child(0).text(0).startswith("stand-ins: ")
+    assert view.tree.topLevelItem(0).child(1).text(0).startswith("nearest: ")
     assert len(view.scatter.points()) == 100 and len(view.own.points()) == 1
     colours = {p.brush().color().name() for p in view.scatter.points()}
     assert len(colours) == 2

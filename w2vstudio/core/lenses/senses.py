@@ -49,6 +49,7 @@ from w2vstudio.core.support.memory import check_available
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
 from w2vstudio.core.explore.agreement import over_runs
+from w2vstudio.core.lenses import stand_ins
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import Model
 from w2vstudio.core.train.sampling import keep_probabilities
@@ -74,6 +75,7 @@ class Sense:
     distinctive: list[str]
     lines: list[str]
     cosine_with_word: float
+    stand_ins: list[str]  # the candidates most likely to take the word's place in this sense, by lift
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Senses:
     baseline: dict  # {"mean", "sd", "median", "scale", "words"}: the silhouettes of words of similar frequency
     z: float  # (silhouette - baseline median) / baseline scale (robust_spread)
     percentile: float  # share of the baseline's silhouettes below the word's (ties half), 0-100
-    blended: bool  # True: the split is no clearer than words of similar frequency give (z < SPLIT_Z)
+    blended: bool  # True: the stand-ins differ between the two halves no more than words of similar frequency's (z < SPLIT_Z)
     senses: list[Sense]
     points: np.ndarray = field(repr=False)  # (occurrences, 2): the map
     labels: np.ndarray = field(repr=False)  # (occurrences,): each occurrence's sense (index in `senses`)
@@ -94,6 +96,7 @@ class Senses:
     runs: list[float] = field(default_factory=list)  # each run's z (one model: [z])
     silhouettes: list[float] = field(default_factory=list)  # each run's silhouette
     reading: stream.Reading = field(default_factory=stream.Reading)  # how much of the corpus was read
+    stand_ins: dict = field(default_factory=dict)  # the verdict: {"divergence", "z", "percentile", "baseline", "candidates", "runs", "z_sd"}
 
     @property
     def z_sd(self) -> float:
@@ -104,26 +107,33 @@ class Senses:
         return float(over_runs(self.silhouettes, float).sd) if self.silhouettes else 0.0
 
     def verdict(self) -> str:
-        """The verdict as a measured statement."""
-        base = self.baseline
-        k = len(self.runs)
+        """The verdict as a measured statement: the stand-ins' divergence, then the clusters' silhouette."""
+        base, st = self.baseline, self.stand_ins
+        k, sb = len(self.runs), st["baseline"]
+        words = f"{len(base['words'])} words of similar frequency"
         if k > 1:
-            where = (f"over {k} runs, silhouette {self.silhouette:.3f} \u00b1 {self.silhouette_sd:.3f}, z = "
-                     f"{self.z:+.1f} \u00b1 {self.z_sd:.1f}, percentile {self.percentile:.0f} (the first run's "
-                     f"baseline: median {base['median']:.3f}, scale {base['scale']:.3f} for {len(base['words'])} words of similar "
-                     "frequency; the senses shown: the first run's)")
+            stands = (f"over {k} runs, what could stand in its place (among its {len(st['candidates'])} nearest words) "
+                      f"differs between the two halves of its occurrences by {st['divergence']:.3f} nats (Jensen-Shannon), "
+                      f"z = {st['z']:+.1f} \u00b1 {st['z_sd']:.1f}, percentile {st['percentile']:.0f} (the first run's "
+                      f"baseline: median {sb['median']:.3f}, scale {sb['scale']:.3f} for {words}; the senses shown: "
+                      "the first run's)")
+            shape = (f"the clusters' silhouette {self.silhouette:.3f} \u00b1 {self.silhouette_sd:.3f}, z = {self.z:+.1f} "
+                     f"\u00b1 {self.z_sd:.1f}, percentile {self.percentile:.0f}")
         else:
-            where = (f"silhouette {self.silhouette:.3f} against a median of {base['median']:.3f} (scale {base['scale']:.3f}) for "
-                     f"{len(base['words'])} words of similar frequency: z = {self.z:+.1f}, percentile "
-                     f"{self.percentile:.0f}")
-        if self.blended and self.percentile >= UNCLEAR_PERCENTILE:
-            return (f"{where}; its {len(self.senses)} clusters split more clearly than most such words' "
-                    f"but are not set apart from them (z below {SPLIT_Z:g}): senses or only topics, the "
-                    "data cannot tell; read the clusters")
-        if self.blended:
-            return (f"{where}; its {len(self.senses)} clusters split no more clearly than such words' "
-                    f"(z below {SPLIT_Z:g}): one blended meaning")
-        return f"{where}; {len(self.senses)} senses, split more clearly than such words' (z at least {SPLIT_Z:g})"
+            stands = (f"what could stand in its place (among its {len(st['candidates'])} nearest words) differs between "
+                      f"the two halves of its occurrences by {st['divergence']:.3f} nats (Jensen-Shannon) against a median "
+                      f"of {sb['median']:.3f} (scale {sb['scale']:.3f}) for {words}: z = {st['z']:+.1f}, percentile "
+                      f"{st['percentile']:.0f}")
+            shape = (f"the clusters' silhouette {self.silhouette:.3f} against a median of {base['median']:.3f} (scale "
+                     f"{base['scale']:.3f}): z = {self.z:+.1f}, percentile {self.percentile:.0f}")
+        if not self.blended:
+            found = f"{stands}: several senses, set apart from such words (z at least {SPLIT_Z:g})"
+        elif st["percentile"] >= UNCLEAR_PERCENTILE:
+            found = (f"{stands}: more than most such words' but not set apart from them (z below {SPLIT_Z:g}): "
+                     "senses or only topics, the data cannot tell; read the clusters")
+        else:
+            found = f"{stands}: no more than such words' (z below {SPLIT_Z:g}): one blended meaning"
+        return f"{found}. {len(self.senses)} clusters shown; {shape}"
 
     def to_dict(self) -> dict:
         return {"word": self.word, "occurrences": self.occurrences, "space": self.space,
@@ -131,7 +141,7 @@ class Senses:
                 "percentile": self.percentile, "blended": self.blended,
                 "senses": [vars(s).copy() for s in self.senses], "runs": list(self.runs), "z_sd": self.z_sd,
                 "silhouettes": list(self.silhouettes), "silhouette_sd": self.silhouette_sd,
-                "corpus_read": self.reading.to_dict()}
+                "corpus_read": self.reading.to_dict(), "stand_ins": dict(self.stand_ins)}
 
 
 @dataclass
@@ -365,6 +375,12 @@ class _Measured:
     scores: list  # (word, silhouette) of the baseline words
     z: float
     percentile: float
+    candidates: np.ndarray  # the word's stand-ins (rows)
+    fits: np.ndarray  # (occurrences, candidates): each occurrence's distribution over them
+    divergence: float  # of the stand-ins between the two halves
+    divergences: list  # the baseline words'
+    divergence_z: float
+    divergence_percentile: float
 
 
 def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: int = DEFAULT_MAX,
@@ -395,14 +411,15 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     base = np.array([s for _, s in first.scores])
     mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
     median, scale = robust_spread(base) if len(base) else (0.0, 0.0)
-    blended = z < SPLIT_Z
+    verdict = _stand_ins(measured, kv)
+    blended = verdict["z"] < SPLIT_Z
     contexts = pool.contexts[:n]
     background = np.bincount(contexts[contexts >= 0], minlength=len(kv)).astype(np.float64)
     centred = x - x.mean(axis=0)
     named = space[:min(NEAREST_POOL, len(space))]
     own = kv.vectors[row].astype(np.float64)
-    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own, first.unwhitened)
-             for c in range(k)]
+    found = [_sense(kv, row, x, centred, pool, labels == c, named, background, own, first.unwhitened,
+                    first.candidates, first.fits) for c in range(k)]
     order = np.argsort([-s.share for s in found], kind="stable")
     relabel = np.empty(k, np.int64)
     relabel[order] = np.arange(k)
@@ -410,7 +427,22 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     return Senses(word, n, first.name, silhouette, {"mean": mean, "sd": sd, "median": median, "scale": scale,
                                                             "words": [w for w, _ in first.scores]},
                   z, percentile, blended, [found[i] for i in order], points, relabel[labels], word_point,
-                  pool.lines[:n], [m.z for m in measured], [m.silhouette for m in measured], reading)
+                  pool.lines[:n], [m.z for m in measured], [m.silhouette for m in measured], reading, verdict)
+
+
+def _stand_ins(measured: list[_Measured], kv) -> dict:
+    """The verdict's record: the stand-ins' divergence, its standing (means over the runs), the
+    first run's baseline and candidates, each run's z."""
+    spread = over_runs(measured, lambda m: [m.divergence, m.divergence_z, m.divergence_percentile])
+    divergence, z, percentile = (float(v) for v in spread.mean)
+    base = np.array(measured[0].divergences)
+    mean, sd = (float(base.mean()), float(base.std())) if len(base) else (0.0, 0.0)
+    median, scale = robust_spread(base) if len(base) else (0.0, 0.0)
+    runs = [m.divergence_z for m in measured]
+    return {"divergence": divergence, "z": z, "percentile": percentile,
+            "baseline": {"mean": mean, "sd": sd, "median": median, "scale": scale},
+            "candidates": [kv.words[r] for r in measured[0].candidates.tolist()], "runs": runs,
+            "z_sd": float(over_runs(runs, float).sd)}
 
 
 def _rows(model: Model, word: str) -> list[int]:
@@ -444,16 +476,28 @@ def _measure(model: Model, pools: dict, row: int, word: str, k: int | None, seed
     space, metric = space @ white, metric @ white
     x = pool.vectors(space)
     k, labels, silhouette = cluster(x, k, seed)
-    scores = []
+    candidates, fits = stand_ins.of_occurrences(model, row, pool.contexts[:n], pool.weights[:n], NEAREST_POOL)
+    divergence = stand_ins.divergence(fits, labels if k == 2 else halves(x, seed))
+    scores, divergences = [], []
     for i, (r, v) in enumerate(others):
         task.check("senses cancelled")
         task.progress(i / max(len(others), 1), "clustering words of similar frequency")
         try:
             scores.append((model.vocab.words[r], cluster(v @ white, None, seed)[2]))
         except W2VError:
-            pass
+            continue
+        m = len(v)
+        fitted = stand_ins.of_occurrences(model, r, pools[r].contexts[:m], pools[r].weights[:m], NEAREST_POOL)[1]
+        divergences.append(stand_ins.divergence(fitted, halves(v @ white, seed)))
     z, percentile = standing(silhouette, np.array([s for _, s in scores]))
-    return _Measured(row, pool, name, space, metric, x, unwhitened, k, labels, silhouette, scores, z, percentile)
+    dz, dpercentile = standing(divergence, np.array(divergences))
+    return _Measured(row, pool, name, space, metric, x, unwhitened, k, labels, silhouette, scores, z, percentile,
+                     candidates, fits, divergence, divergences, dz, dpercentile)
+
+
+def halves(x: np.ndarray, seed: int) -> np.ndarray:
+    """The labels (0, 1) of the best split of the rows of `x` in two (k-means on the centred rows)."""
+    return kmeans(x - x.mean(axis=0), 2, seed)
 
 
 def within_word_whitening(groups: list[np.ndarray], dim: int) -> np.ndarray:
@@ -482,14 +526,17 @@ def _map(centred: np.ndarray, mean: np.ndarray, own: np.ndarray) -> tuple[np.nda
 
 
 def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, member: np.ndarray,
-           named: np.ndarray, background: np.ndarray, own: np.ndarray, unwhitened: np.ndarray) -> Sense:
+           named: np.ndarray, background: np.ndarray, own: np.ndarray, unwhitened: np.ndarray,
+           stand_in_rows: np.ndarray, fits: np.ndarray) -> Sense:
     """A sense: its members among the `x` rows; named by the frequent words whose own rows of the
     context space (`named`: the first NEAREST_POOL rows, the space the occurrences were clustered
     in) lie nearest its centroid, both seen from the mean of all the word's occurrences: the words
     that, as a lone context, would pull an occurrence furthest toward this sense; and by the
     context words of highest lift against the `background` counts. Its cosine with the word: of
     the word's input vector `own` and the sense's mean context seen through the scoring metric,
-    before the whitening (`unwhitened`: the occurrences there)."""
+    before the whitening (`unwhitened`: the occurrences there). Its stand-ins: of `stand_in_rows`
+    more likely than uniform in it (`fits`: each occurrence's distribution over them), those of
+    highest lift against all the occurrences."""
     n = len(x)
     uncentred = unwhitened[member].mean(axis=0)
     direction = centred[member].mean(axis=0)
@@ -510,5 +557,8 @@ def _sense(kv, row: int, x: np.ndarray, centred: np.ndarray, pool: _Reservoir, m
     typical = np.flatnonzero(member)[np.argsort(np.linalg.norm(centred[member] - sense_centre, axis=1),
                                                 kind="stable")][:LINES]
     denom = np.linalg.norm(own) * np.linalg.norm(uncentred)
+    here, overall = fits[member].mean(axis=0), fits.mean(axis=0)
+    likely = np.flatnonzero(here >= 1 / max(len(stand_in_rows), 1))
+    ranked = likely[np.argsort(-(here[likely] / overall[likely]), kind="stable")][:NAMES]
     return Sense(float(member.sum() / n), nearest, distinctive, [pool.lines[i] for i in typical.tolist()],
-                 float(own @ uncentred / denom) if denom > 0 else 0.0)
+                 float(own @ uncentred / denom) if denom > 0 else 0.0, [kv.words[stand_in_rows[i]] for i in ranked.tolist()])

@@ -157,7 +157,8 @@ class SensesView(QWidget):
             top = QTreeWidgetItem([f"sense {i}: {100 * sense.share:.0f}% of occurrences; cosine with the "
                                    f"word's vector {sense.cosine_with_word:.3f}"])
             top.setForeground(0, pg.mkColor(COLOURS[(i - 1) % len(COLOURS)]))
-            children = [f"nearest: {', '.join(sense.nearest)}", f"distinctive context: {', '.join(sense.distinctive)}"]
+            children = [f"stand-ins: {', '.join(sense.stand_ins)}", f"nearest: {', '.join(sense.nearest)}",
+                        f"distinctive context: {', '.join(sense.distinctive)}"]
             children += [f"“{line}”" for line in sense.lines]
             top.addChildren([QTreeWidgetItem([text]) for text in children])
             self.tree.addTopLevelItem(top)
