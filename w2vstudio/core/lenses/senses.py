@@ -16,12 +16,16 @@ within-word covariance (ridged by its mean eigenvalue, `RIDGE`): what remains is
 word's contexts vary beyond what any word's do. They are clustered there by k-means, k the best
 silhouette among 2-5 (clusters of fewer than `LINES` occurrences not allowed), or the caller's.
 
-A word of one topic spread wide also splits somewhat, so the same runs on the words of similar
-frequency (as many occurrences each, whitened alike), and the verdict is where the word's
-silhouette stands in their distribution: z (from their median, in `robust_spread`'s scale, so a
-baseline word with senses of its own widens nothing) and its percentile. The word has several
-senses when z >= `SPLIT_Z`; below it, a silhouette above `UNCLEAR_PERCENTILE` of theirs is said to be
-undecided (senses or only topics) rather than one meaning. The clusters are always shown.
+Nearly every word's occurrences split along topics (science against history, say), a sense's
+split among them, so the clusters' silhouette cannot decide. The verdict is the stand-ins'
+(`stand_ins`): split in two, how much what could take the word's place differs between the halves
+(Jensen-Shannon), against the same for the words of similar frequency (as many occurrences each,
+whitened alike, each with its own candidates): z (from their median, in `robust_spread`'s scale,
+so a baseline word with senses of its own widens nothing) and percentile. The word has several
+senses when z >= `SPLIT_Z`; below it, a divergence above `UNCLEAR_PERCENTILE` of theirs is said to
+be undecided (senses or only topics) rather than one meaning. The silhouette's own z and
+percentile among theirs are kept beside it (`z`, `percentile`, `baseline`). The clusters are
+always shown.
 
 Per sense: its share, the words nearest its centroid in the space the occurrences were clustered
 in (each of the NEAREST_POOL most frequent words placed there by its own context-space row, as if it
@@ -33,8 +37,9 @@ context vectors) with `word_point`, the word's own vector scaled to the occurren
 Given an ensemble's runs, the verdict is taken in every run on the same sampled occurrences (one
 pass over the corpus; a run whose vocabulary or sampling settings differ samples its own):
 `silhouette`, `z` and `percentile` are their means over the runs, `runs` each run's z and
-`silhouettes` each run's silhouette, with `z_sd` and `silhouette_sd` (ddof 1; 0 for one model).
-The senses themselves, the baseline, the map and the lines are the first run's.
+`silhouettes` each run's silhouette, with `z_sd` and `silhouette_sd` (ddof 1; 0 for one model);
+likewise `stand_ins`'s divergence, z and percentile are means, with its `runs` and `z_sd`. The
+senses themselves, the baselines, the candidates, the map and the lines are the first run's.
 """
 
 from __future__ import annotations
