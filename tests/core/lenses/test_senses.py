@@ -1,7 +1,8 @@
 """Word senses on generated corpora: a made-up word planted in two unrelated topics splits into two
 senses, each at least 80% of one topic; one planted in a single topic reads as one blended meaning
 (its clusters still shown). Eight topics of ten words each, filler words everywhere, "zorp" in two
-topics and "blick" in one."""
+topics and "blick" in one; and "strum", whose contexts split in two registers around the same core
+words, is one meaning though its clusters split cleanly."""
 
 import dataclasses
 import json
@@ -41,6 +42,46 @@ def planted(tmp_path_factory):
     model = Model.create(corpus.vocab, TrainParams(dim=20, epochs=5, threads=1, min_count=1, seed=1))
     Trainer(model, corpus).train()
     return model, path
+
+
+def registers_text(n_lines=6000, seed=0) -> str:
+    """Eight topics as in `planted_text`, and a ninth whose 40 core words come in two registers of ten
+    words each: "strum" occurs among the core words in both, as guitar does in bands and in playing."""
+    rng = np.random.default_rng(seed)
+    topics = [[f"t{t}w{i}" for i in range(10)] for t in range(8)]
+    core, registers = [f"cw{i}" for i in range(40)], [[f"ra{i}" for i in range(10)], [f"rb{i}" for i in range(10)]]
+    lines = []
+    for _ in range(n_lines):
+        t = int(rng.integers(9))
+        if t == 8:
+            words = list(rng.choice(core, size=rng.integers(3, 6))) + list(rng.choice(registers[int(rng.integers(2))],
+                                                                                       size=rng.integers(3, 7)))
+            words += list(rng.choice(["the", "a", "of", "and"], size=2))
+            rng.shuffle(words)
+            if rng.random() < 0.4:
+                words.insert(int(rng.integers(len(words) + 1)), "strum")
+        else:
+            words = list(rng.choice(topics[t] + ["the", "a", "of", "and"], size=rng.integers(6, 13)))
+        lines.append(" ".join(words))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_word_whose_contexts_split_in_two_registers_but_keep_their_stand_ins_is_blended(tmp_path):
+    """The clusters split as clearly as a planted word's (the silhouette alone would call it two
+    senses); what could take its place is the same core words in both: one meaning."""
+    path = tmp_path / "registers.txt"
+    path.write_text(registers_text())
+    corpus = scan_corpus([path]).encode(min_count=1)
+    model = Model.create(corpus.vocab, TrainParams(dim=20, epochs=5, threads=1, min_count=1, seed=1))
+    Trainer(model, corpus).train()
+    found = senses(model, [path], "strum", max_occurrences=200)
+    assert found.z >= 2 and found.percentile == 100
+    assert found.blended and found.stand_ins["z"] < 2
+    assert all(c.startswith("cw") for c in found.stand_ins["candidates"])
+    for c in range(2):
+        lines = [line for line, label in zip(found.all_lines, found.labels) if label == c]
+        kinds = [{w[:2] for w in line.split()} & {"ra", "rb"} for line in lines]
+        assert max(sum(k == {"ra"} for k in kinds), sum(k == {"rb"} for k in kinds)) >= 0.8 * len(lines)
 
 
 def _topics(line: str) -> set[str]:
