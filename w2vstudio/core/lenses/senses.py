@@ -137,7 +137,8 @@ class Senses:
             found = (f"{stands}: more than most such words' but not set apart from them (z below {SPLIT_Z:g}): "
                      "senses or only topics, the data cannot tell; read the clusters")
         else:
-            found = f"{stands}: no more than such words' (z below {SPLIT_Z:g}): one blended meaning"
+            found = (f"{stands}: no more than such words' (z below {SPLIT_Z:g}): one blended meaning, as far as its "
+                     "nearest words tell (a sense too rare to pull its vector has no stand-in among them)")
         return f"{found}. {len(self.senses)} clusters shown; {shape}"
 
     def to_dict(self) -> dict:
