@@ -250,6 +250,7 @@ def test_senses_split_in_the_background(qtbot, trained):
     assert "several senses" in view.headline.text() and "z = +" in view.headline.text()
     assert view.tree.topLevelItem(0).child(0).text(0).startswith("stand-ins: ")
     assert view.tree.topLevelItem(0).child(1).text(0).startswith("nearest: ")
+    assert [label.toPlainText() for label in view.sense_labels] == [", ".join(s.stand_ins[:3]) for s in view.result.senses]
     assert len(view.scatter.points()) == 100 and len(view.own.points()) == 1
     colours = {p.brush().color().name() for p in view.scatter.points()}
     assert len(colours) == 2
@@ -257,7 +258,7 @@ def test_senses_split_in_the_background(qtbot, trained):
     assert view.hover.text() == view.hover_text(7) and "zorp" in view.hover.text().lower()
     session.add(Entry("v", KeyedVectors(["zorp", "b"], np.ones((2, 3), np.float32))))
     view.split()
-    assert "does not name its corpus" in view.headline.text() and not view.busy
+    assert "does not name its corpus" in view.headline.text() and not view.busy and view.sense_labels == []
 
 
 def test_axes_corpus_evidence(qtbot, trained):

@@ -61,6 +61,7 @@ class SensesView(QWidget):
         self.map.addItem(self.own)
         self.own_label = pg.TextItem("", color="#000", anchor=(0, 1))
         self.map.addItem(self.own_label)
+        self.sense_labels: list[pg.TextItem] = []  # each sense's first stand-ins, at its centroid on the map
         self.hover = QLabel()
         self.hover.setTextFormat(Qt.TextFormat.PlainText)
         self.hover.setWordWrap(True)
@@ -125,6 +126,9 @@ class SensesView(QWidget):
         self.scatter.clear()
         self.own.clear()
         self.own_label.setText("")
+        for label in self.sense_labels:
+            self.map.removeItem(label)
+        self.sense_labels = []
         self.hover.clear()
 
     def hover_text(self, i: int) -> str:
@@ -169,3 +173,11 @@ class SensesView(QWidget):
         self.own.setData(x=[found.word_point[0]], y=[found.word_point[1]])
         self.own_label.setText(f"{found.word} (its vector)")  # plain text
         self.own_label.setPos(float(found.word_point[0]), float(found.word_point[1]))
+        for c, sense in enumerate(found.senses):
+            label = pg.TextItem(", ".join(sense.stand_ins[:3]), color=COLOURS[c % len(COLOURS)], anchor=(0.5, 0.5),
+                                fill=pg.mkBrush(255, 255, 255, 235))  # plain text
+            centre = found.points[found.labels == c].mean(axis=0)
+            label.setPos(float(centre[0]), float(centre[1]))
+            label.setZValue(10)  # above the occurrences
+            self.map.addItem(label)
+            self.sense_labels.append(label)
