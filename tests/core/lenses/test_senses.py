@@ -204,6 +204,10 @@ def test_bad_requests(planted, tmp_path):
     other.write_text("zorp t0w1\n")
     with pytest.raises(W2VError, match="too rarely"):
         senses(model, [other], "zorp")
+    untrained = Model(model.vocab, model.params, model.vectors.copy(), np.zeros_like(model.syn1neg),
+                      model.syn1)  # a vectors file saved as a model: no output weights
+    with pytest.raises(W2VError, match="no context matrix C"):
+        senses(untrained, [path], "zorp")
 
 
 def test_senses_command(planted, tmp_path, capsys):

@@ -54,6 +54,7 @@ from w2vstudio.core.support.memory import check_available
 from w2vstudio.core.errors import W2VError
 from w2vstudio.core.corpus import stream
 from w2vstudio.core.explore.agreement import over_runs
+from w2vstudio.core.inside.tables import require_output
 from w2vstudio.core.lenses import stand_ins
 from w2vstudio.core.support.task import Task
 from w2vstudio.core.train.model import Model
@@ -396,6 +397,8 @@ def senses(models: Model | Sequence[Model], paths, word: str, max_occurrences: i
     runs = [models] if isinstance(models, Model) else list(models)
     if k is not None and k < 2:
         raise W2VError("k must be at least 2")
+    for run in runs:  # contexts and stand-ins are scored by the output weights
+        require_output(run, "the model")
     task = task or Task.none()
     sampled: list[tuple[Model, dict]] = []  # each distinct sampling and its pools
     measured, reading = [], stream.Reading()
