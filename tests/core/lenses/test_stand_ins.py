@@ -42,9 +42,10 @@ def test_candidates_are_the_nearest_by_cosine_among_the_frequent_words():
     unit = model.vectors / np.linalg.norm(model.vectors, axis=1, keepdims=True)
     cos = unit[:25] @ unit[7]
     cos[7] = -np.inf
-    assert stand_ins.candidates(model, 7, 25, n=6).tolist() == np.argsort(-cos, kind="stable")[:6].tolist()
-    assert sorted(stand_ins.candidates(model, 30, 25, n=40).tolist()) == list(range(25))  # a rare word: the whole pool
-    assert sorted(stand_ins.candidates(model, 7, 25, n=40).tolist()) == [r for r in range(25) if r != 7]
+    kv = model.keyed_vectors()
+    assert stand_ins.candidates(kv, 7, 25, n=6).tolist() == np.argsort(-cos, kind="stable")[:6].tolist()
+    assert sorted(stand_ins.candidates(kv, 30, 25, n=40).tolist()) == list(range(25))  # a rare word: the whole pool
+    assert sorted(stand_ins.candidates(kv, 7, 25, n=40).tolist()) == [r for r in range(25) if r != 7]
 
 
 @pytest.mark.parametrize("shrink", [True, False])

@@ -485,19 +485,21 @@ def _measure(model: Model, pools: dict, row: int, word: str, k: int | None, seed
     space, metric = space @ white, metric @ white
     x = pool.vectors(space)
     k, labels, silhouette = cluster(x, k, seed)
-    candidates, fits = stand_ins.of_occurrences(model, row, pool.contexts[:n], pool.weights[:n], NEAREST_POOL)
+    kv = model.keyed_vectors()
+    candidates, fits = stand_ins.of_occurrences(model, kv, row, pool.contexts[:n], pool.weights[:n], NEAREST_POOL)
     divergence = stand_ins.divergence(fits, labels if k == 2 else halves(x, seed))
     scores, divergences = [], []
     for i, (r, v) in enumerate(others):
         task.check("senses cancelled")
         task.progress(i / max(len(others), 1), "clustering words of similar frequency")
+        whitened = v @ white
         try:
-            scores.append((model.vocab.words[r], cluster(v @ white, None, seed)[2]))
+            scores.append((model.vocab.words[r], cluster(whitened, None, seed)[2]))
         except W2VError:
             continue
         m = len(v)
-        fitted = stand_ins.of_occurrences(model, r, pools[r].contexts[:m], pools[r].weights[:m], NEAREST_POOL)[1]
-        divergences.append(stand_ins.divergence(fitted, halves(v @ white, seed)))
+        fitted = stand_ins.of_occurrences(model, kv, r, pools[r].contexts[:m], pools[r].weights[:m], NEAREST_POOL)[1]
+        divergences.append(stand_ins.divergence(fitted, halves(whitened, seed)))
     z, percentile = standing(silhouette, np.array([s for _, s in scores]))
     dz, dpercentile = standing(divergence, np.array(divergences))
     return _Measured(row, pool, name, space, metric, x, unwhitened, k, labels, silhouette, scores, z, percentile,

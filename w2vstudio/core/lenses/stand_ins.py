@@ -25,23 +25,18 @@ from __future__ import annotations
 import numpy as np
 
 from w2vstudio.core.inside.tables import huffman, objective, output_matrix
+from w2vstudio.core.lenses.mirror import weights as reach_of
 from w2vstudio.core.train.model import Model
+from w2vstudio.core.vectors import KeyedVectors
 
 CANDIDATES = 30
 
 
-def candidates(model: Model, row: int, pool: int, n: int = CANDIDATES) -> np.ndarray:
+def candidates(kv: KeyedVectors, row: int, pool: int, n: int = CANDIDATES) -> np.ndarray:
     """Rows of the `n` words nearest `row` by the cosine of input vectors, among the first `pool`
     rows (the most frequent words), the word itself left out; nearest first."""
-    rows = model.vectors[:pool].astype(np.float64)
-    norms = np.linalg.norm(rows, axis=1)
-    own = model.vectors[row].astype(np.float64)
-    cos = rows @ own / np.maximum(norms * np.linalg.norm(own), 1e-12)
-    if row < len(cos):
-        cos[row] = -np.inf
-    n = min(n, len(cos) - (row < len(cos)))
-    best = np.argpartition(-cos, n - 1)[:n] if n > 0 else np.zeros(0, np.int64)
-    return best[np.argsort(-cos[best], kind="stable")]
+    best, cos = kv.top_similar(kv.vectors[row], n, restrict_vocab=pool, exclude=np.array([[row]]))
+    return best[0][cos[0] > -np.inf].astype(np.int64)
 
 
 def training_context(model: Model, contexts: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -50,8 +45,7 @@ def training_context(model: Model, contexts: np.ndarray, weights: np.ndarray) ->
     window reaches it: (contexts, weights), each (n, 2·window)."""
     wide = contexts.shape[1] // 2
     window = min(model.params.window, wide)
-    d = np.arange(1, window + 1, dtype=np.float64)
-    reach = (window - d + 1) / window if model.params.shrink_window else np.ones(window)
+    reach = reach_of(window, model.params.shrink_window)
     cols = slice(wide - window, wide + window)
     return contexts[:, cols], weights[:, cols] * np.concatenate([reach[::-1], reach])
 
@@ -77,11 +71,12 @@ def log_fit(model: Model, cands: np.ndarray, contexts: np.ndarray, weights: np.n
     return scores if obj == "softmax" else _log_sigmoid(scores)
 
 
-def of_occurrences(model: Model, row: int, contexts: np.ndarray, weights: np.ndarray,
+def of_occurrences(model: Model, kv: KeyedVectors, row: int, contexts: np.ndarray, weights: np.ndarray,
                    pool: int) -> tuple[np.ndarray, np.ndarray]:
-    """(candidates, distributions): the stand-ins of `row` and, per occurrence sampled with a wider
+    """(candidates, distributions): the stand-ins of `row` (`kv`: the model's input vectors, whose
+    norms are computed once for all the words measured) and, per occurrence sampled with a wider
     window, the distribution over them."""
-    cands = candidates(model, row, pool)
+    cands = candidates(kv, row, pool)
     near, reach = training_context(model, contexts, weights)
     return cands, distributions(log_fit(model, cands, near, reach))
 
