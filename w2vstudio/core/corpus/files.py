@@ -22,7 +22,7 @@ from urllib.request import url2pathname
 
 import numpy as np
 
-from w2vstudio.core.kernels.text import joined_spans, name_ids, pack_spans, rehash, tokenize_block, word_counts
+from w2vstudio.core.kernels.text import name_ids, pack_spans, rehash, tokenize_block, word_counts
 from w2vstudio.core.support.chunked import CHUNK, WordIndex, release, split_lines
 from w2vstudio.core.errors import CorpusError
 from w2vstudio.core.support.opener import check_regular, kind_of, open_input
@@ -290,7 +290,7 @@ class Tokenizer:
             self._word_of = _grown(self._word_of, max(2 * len(self._word_of), last))
         spans = self._spans[first:last]
         joined = np.empty(int((spans[:, 1] - spans[:, 0]).sum()) + len(spans), dtype=np.uint8)
-        joined_spans(self._arena, spans, joined)  # one line each: decoded and folded in one call each
+        pack_spans(self._arena, spans, joined, 10)  # one line each: decoded and folded in one call each
         text = joined.tobytes().decode("utf-8")
         if self.lowercase:  # ASCII is folded already; this handles the rest. A newline is neither cased
             text = text.lower()  # nor case-ignorable, so each word folds as it would alone (final sigma)

@@ -124,27 +124,18 @@ def rehash(hashes, n, size):
 
 
 @njit(**NOFAST)
-def pack_spans(arena, spans, out):
+def pack_spans(arena, spans, out, separator=-1):
     """The byte strings ``arena[spans[k, 0]:spans[k, 1]]``, one after another, written to ``out``
-    (without the GIL: a pruning packs hundreds of MB)."""
+    (without the GIL: a pruning packs hundreds of MB), each followed by the byte `separator` if
+    it is not -1 (a newline: a block's new strings decoded in one call instead of one call each)."""
     pos = 0
     for k in range(len(spans)):
         a, b = spans[k, 0], spans[k, 1]
         out[pos:pos + b - a] = arena[a:b]
         pos += b - a
-
-
-@njit(**NOFAST)
-def joined_spans(arena, spans, out):
-    """The byte strings ``arena[spans[k, 0]:spans[k, 1]]``, each followed by a newline, written to
-    ``out``: a block's new strings decoded in one call instead of one call each."""
-    pos = 0
-    for k in range(len(spans)):
-        a, b = spans[k, 0], spans[k, 1]
-        out[pos:pos + b - a] = arena[a:b]
-        pos += b - a
-        out[pos] = 10
-        pos += 1
+        if separator >= 0:
+            out[pos] = separator
+            pos += 1
 
 
 @njit(**NOFAST)
